@@ -1,0 +1,116 @@
+package chat.core;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.protocol.Limits;
+import java.time.Duration;
+
+/**
+ * Every tunable of the chat core in one place. The {@link #limits()} are advertised to clients
+ * in the {@code hello} frame; the rest are server-side policy.
+ *
+ * @param limits the limits advertised in {@code hello}
+ * @param serverName {@code name/version} reported in {@code hello}
+ * @param tokenTtl how long a login token stays valid
+ * @param passwordIterations PBKDF2 iterations for new password hashes (verification always uses
+ *     the cost stored with the hash)
+ * @param requestsPerSecond sustained frames per second a connection may send before it is closed
+ *     as a flood (all request types and invalid frames count)
+ * @param requestBurst token bucket size for {@link #requestsPerSecond}
+ * @param maxTopicChars longest room topic
+ * @param maxPendingRequests requests a connection may queue while its login is being checked
+ */
+public record ChatConfig(
+    Limits limits,
+    String serverName,
+    Duration tokenTtl,
+    int passwordIterations,
+    int requestsPerSecond,
+    int requestBurst,
+    int maxTopicChars,
+    int maxPendingRequests) {
+
+  public static final String DEFAULT_SERVER_NAME = "chat/0.1.0";
+
+  public ChatConfig {
+    requireNonNull(limits, "limits is null");
+    requireNonNull(serverName, "serverName is null");
+    requireNonNull(tokenTtl, "tokenTtl is null");
+    if (tokenTtl.isNegative() || tokenTtl.isZero()) {
+      throw new IllegalArgumentException("tokenTtl must be positive");
+    }
+    if (passwordIterations < 1_000) {
+      throw new IllegalArgumentException("passwordIterations must be at least 1000");
+    }
+    if (requestsPerSecond <= 0 || requestBurst <= 0 || maxTopicChars <= 0
+        || maxPendingRequests <= 0) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+  }
+
+  public static ChatConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.maxFrameBytes = limits.maxFrameBytes();
+    b.maxTextChars = limits.maxTextChars();
+    b.historyMax = limits.historyMax();
+    b.sendPerSecond = limits.sendPerSecond();
+    b.sendBurst = limits.sendBurst();
+    b.authTimeoutMs = limits.authTimeoutMs();
+    b.serverName = serverName;
+    b.tokenTtl = tokenTtl;
+    b.passwordIterations = passwordIterations;
+    b.requestsPerSecond = requestsPerSecond;
+    b.requestBurst = requestBurst;
+    b.maxTopicChars = maxTopicChars;
+    b.maxPendingRequests = maxPendingRequests;
+    return b;
+  }
+
+  /** Builds a {@link ChatConfig}; every value starts at the documented default. */
+  public static final class Builder {
+    private int maxFrameBytes = Limits.DEFAULTS.maxFrameBytes();
+    private int maxTextChars = Limits.DEFAULTS.maxTextChars();
+    private int historyMax = Limits.DEFAULTS.historyMax();
+    private int sendPerSecond = Limits.DEFAULTS.sendPerSecond();
+    private int sendBurst = Limits.DEFAULTS.sendBurst();
+    private long authTimeoutMs = Limits.DEFAULTS.authTimeoutMs();
+    private String serverName = DEFAULT_SERVER_NAME;
+    private Duration tokenTtl = Duration.ofDays(30);
+    private int passwordIterations = 600_000;
+    private int requestsPerSecond = 50;
+    private int requestBurst = 100;
+    private int maxTopicChars = 256;
+    private int maxPendingRequests = 32;
+
+    private Builder() {}
+
+    public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+    public Builder maxTextChars(int v) { maxTextChars = v; return this; }
+    public Builder historyMax(int v) { historyMax = v; return this; }
+    public Builder sendPerSecond(int v) { sendPerSecond = v; return this; }
+    public Builder sendBurst(int v) { sendBurst = v; return this; }
+    public Builder authTimeoutMs(long v) { authTimeoutMs = v; return this; }
+    public Builder serverName(String v) { serverName = v; return this; }
+    public Builder tokenTtl(Duration v) { tokenTtl = v; return this; }
+    public Builder passwordIterations(int v) { passwordIterations = v; return this; }
+    public Builder requestsPerSecond(int v) { requestsPerSecond = v; return this; }
+    public Builder requestBurst(int v) { requestBurst = v; return this; }
+    public Builder maxTopicChars(int v) { maxTopicChars = v; return this; }
+    public Builder maxPendingRequests(int v) { maxPendingRequests = v; return this; }
+
+    public ChatConfig build() {
+      Limits limits = new Limits(
+          maxFrameBytes, maxTextChars, historyMax, sendPerSecond, sendBurst, authTimeoutMs);
+      return new ChatConfig(limits, serverName, tokenTtl, passwordIterations, requestsPerSecond,
+          requestBurst, maxTopicChars, maxPendingRequests);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package chat.core;
+
+import chat.core.local.LocalTransport;
+import chat.core.memory.InMemoryStoreModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chat embedded in a Java program, no network needed: builds the core with a store, starts it,
+ * and hands out in-JVM clients.
+ *
+ * <pre>{@code
+ * try (ChatCore chat = ChatCore.inMemory(ChatConfig.defaults())) {
+ *   LocalClient alice = chat.local().connect(event -> System.out.println(event));
+ *   alice.call(new Request.Register("1", "alice", "correct horse")).join();
+ * }
+ * }</pre>
+ */
+public final class ChatCore implements AutoCloseable {
+  private final Injector injector;
+  private final ChatService service;
+  private final LocalTransport local;
+
+  private ChatCore(Injector injector) {
+    this.injector = injector;
+    this.service = injector.getInstance(ChatService.class);
+    this.local = new LocalTransport(service);
+  }
+
+  /** Starts a core with in-memory stores. */
+  public static ChatCore inMemory(ChatConfig config) {
+    return start(new ChatCoreModule(config), new InMemoryStoreModule());
+  }
+
+  /** Starts a core from modules: a {@link ChatCoreModule} (or its parts) and a store module. */
+  public static ChatCore start(Module... modules) {
+    ChatCore core = new ChatCore(Guice.createInjector(new ArrayList<>(List.of(modules))));
+    core.service.start();
+    return core;
+  }
+
+  public ChatService service() {
+    return service;
+  }
+
+  /** The in-JVM transport: clients that speak the protocol's types without a socket. */
+  public LocalTransport local() {
+    return local;
+  }
+
+  /** An object from the core's injector, e.g. a store. */
+  public <T> T getInstance(Class<T> type) {
+    return injector.getInstance(type);
+  }
+
+  /** Stops the core: every client is closed with 1001. */
+  @Override
+  public void close() {
+    service.stop();
+    local.close();
+  }
+}

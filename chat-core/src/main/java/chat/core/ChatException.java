@@ -1,0 +1,39 @@
+package chat.core;
+
+import chat.protocol.ErrorCode;
+
+/** A request that fails with a protocol error; becomes an {@code error} reply. */
+final class ChatException extends Exception {
+  private final ErrorCode code;
+  private final Long retryAfterMs;
+
+  ChatException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  ChatException(ErrorCode code, String message, Long retryAfterMs) {
+    super(message, null, false, false);
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  ErrorCode code() {
+    return code;
+  }
+
+  Long retryAfterMs() {
+    return retryAfterMs;
+  }
+
+  static ChatException badRequest(String message) {
+    return new ChatException(ErrorCode.BAD_REQUEST, message);
+  }
+
+  static ChatException forbidden(String message) {
+    return new ChatException(ErrorCode.FORBIDDEN, message);
+  }
+
+  static ChatException notFound(String message) {
+    return new ChatException(ErrorCode.NOT_FOUND, message);
+  }
+}

@@ -1,0 +1,116 @@
+package chat.core;
+
+import chat.core.store.MessageStore;
+import chat.protocol.Event;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+@Singleton
+final class ChatServiceImpl implements ChatService {
+  private static final Logger log = LoggerFactory.getLogger(ChatServiceImpl.class);
+
+  private final ChatConfig config;
+  private final Ticker ticker;
+  private final MessageStore messages;
+  private final SessionRegistry registry;
+  private final Router router;
+  private final CoreExecutors executors;
+  private final jakarta.inject.Provider<RequestHandler> handler;
+  private final Outbound hello;
+
+  private volatile boolean started;
+  private volatile boolean stopping;
+
+  @Inject
+  ChatServiceImpl(ChatConfig config, Ticker ticker, MessageStore messages,
+      SessionRegistry registry, Router router, CoreExecutors executors,
+      jakarta.inject.Provider<RequestHandler> handler) {
+    this.config = config;
+    this.ticker = ticker;
+    this.messages = messages;
+    this.registry = registry;
+    this.router = router;
+    this.executors = executors;
+    this.handler = handler;
+    this.hello = new Outbound(new Event.Hello(
+        Event.PROTOCOL_VERSION, config.serverName(), messages.epoch(), config.limits()));
+  }
+
+  @Override
+  public synchronized void start() {
+    if (stopping) {
+      throw new IllegalStateException("stopped");
+    }
+    executors.start();
+    started = true;
+  }
+
+  @Override
+  public Connection open(Session session) {
+    if (!started) {
+      throw new IllegalStateException("ChatService.start() was not called");
+    }
+    ConnectionImpl c = new ConnectionImpl(this, session, config, ticker);
+    if (stopping) {
+      session.close(CloseCodes.GOING_AWAY, "server shutting down");
+      return c;
+    }
+    registry.opened(c);
+    session.send(hello);
+    c.armAuthDeadline(config.limits().authTimeoutMs());
+    log.debug("opened {}", c);
+    return c;
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    for (ConnectionImpl c : registry.all()) {
+      c.session().close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
+    executors.stop();
+  }
+
+  @Override
+  public int connectionCount() {
+    return registry.count();
+  }
+
+  void authenticated(ConnectionImpl c, String user) {
+    if (registry.authenticated(c, user)) {
+      router.presence(user, true);
+    }
+  }
+
+  void closed(ConnectionImpl c) {
+    String user = c.user();
+    if (registry.closed(c, user) && !stopping) {
+      router.presence(user, false);
+    }
+    log.debug("closed {}", c);
+  }
+
+  /** Closes every connection logged in with this token, as logout requires. */
+  void closeToken(String tokenHash) {
+    for (ConnectionImpl c : registry.all()) {
+      if (tokenHash.equals(c.tokenHash())) {
+        c.session().close(CloseCodes.POLICY_VIOLATION, "logged out");
+      }
+    }
+  }
+
+  RequestHandler handler() {
+    return handler.get();
+  }
+
+  CoreExecutors executors() {
+    return executors;
+  }
+}

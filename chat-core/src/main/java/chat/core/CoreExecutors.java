@@ -1,0 +1,72 @@
+package chat.core;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The core's own threads: a small pool for password hashing (slow on purpose, so it never runs on
+ * a transport's I/O thread) and one timer thread. Created by {@link #start()}, not at injection.
+ * All threads are daemons, so an embedding program that forgets to stop the core still exits.
+ */
+@Singleton
+final class CoreExecutors {
+  /** Logins waiting for a hashing thread before new ones are refused as busy. */
+  private static final int AUTH_QUEUE = 1_000;
+
+  private volatile ThreadPoolExecutor auth;
+  private volatile ScheduledThreadPoolExecutor timer;
+
+  @Inject
+  CoreExecutors() {}
+
+  synchronized void start() {
+    if (auth != null) {
+      return;
+    }
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    auth = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(AUTH_QUEUE), daemonThreads("chat-auth-"));
+    auth.allowCoreThreadTimeOut(true);
+    timer = new ScheduledThreadPoolExecutor(1, daemonThreads("chat-timer-"));
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  Executor auth() {
+    return requireStarted(auth);
+  }
+
+  ScheduledExecutorService timer() {
+    return requireStarted(timer);
+  }
+
+  synchronized void stop() {
+    if (auth != null) {
+      auth.shutdownNow();
+      timer.shutdownNow();
+    }
+  }
+
+  private static <T> T requireStarted(T executor) {
+    if (executor == null) {
+      throw new IllegalStateException("ChatService.start() was not called");
+    }
+    return executor;
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, prefix + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

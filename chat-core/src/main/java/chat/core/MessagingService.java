@@ -1,0 +1,157 @@
+package chat.core;
+
+import chat.core.store.AccountStore;
+import chat.core.store.AppendListener;
+import chat.core.store.ConvId;
+import chat.core.store.MessageStore;
+import chat.core.store.NewMessage;
+import chat.core.store.StoredMessage;
+import chat.protocol.ErrorCode;
+import chat.protocol.Event;
+import chat.protocol.Names;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sending, history, the conversation list, read markers and typing. */
+@Singleton
+final class MessagingService {
+  private static final Logger log = LoggerFactory.getLogger(MessagingService.class);
+
+  private final MessageStore messages;
+  private final AccountStore accounts;
+  private final Access access;
+  private final Router router;
+  private final ChatConfig config;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Map<String, TokenBucket> sendBuckets = new ConcurrentHashMap<>();
+
+  @Inject
+  MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
+      ChatConfig config, Clock clock, Ticker ticker) {
+    this.messages = messages;
+    this.accounts = accounts;
+    this.access = access;
+    this.router = router;
+    this.config = config;
+    this.clock = clock;
+    this.ticker = ticker;
+  }
+
+  /**
+   * Validates, rate-limits and appends; the ok reply and the fan-out follow once the store says
+   * the message is durable, in seq order per conversation.
+   */
+  void send(ConnectionImpl c, String user, Request.Send r) throws ChatException {
+    if (r.cid().isEmpty() || r.cid().length() > Names.MAX_CID_CHARS) {
+      throw ChatException.badRequest("cid: 1 to " + Names.MAX_CID_CHARS + " chars");
+    }
+    if (r.text().isBlank()) {
+      throw ChatException.badRequest("text: must not be empty");
+    }
+    int chars = r.text().codePointCount(0, r.text().length());
+    if (chars > config.limits().maxTextChars()) {
+      throw new ChatException(ErrorCode.TOO_LARGE,
+          "text: " + chars + " characters, at most " + config.limits().maxTextChars());
+    }
+    ConvId conv = access.conversation(user, r.to(), "to");
+    long waitMs = sendBucket(user).tryTake();
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
+    }
+    String id = r.id();
+    messages.append(new NewMessage(conv, user, r.text(), r.cid(), clock.millis()),
+        new AppendListener() {
+          @Override
+          public void stored(StoredMessage m, boolean duplicate) {
+            c.reply(id, new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid()));
+            if (!duplicate) {
+              router.message(m);
+            }
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            log.error("append to {} failed", conv, cause);
+            c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored"));
+          }
+        });
+  }
+
+  private TokenBucket sendBucket(String user) {
+    return sendBuckets.computeIfAbsent(user, u -> new TokenBucket(
+        ticker, config.limits().sendPerSecond(), config.limits().sendBurst()));
+  }
+
+  Result.History history(String user, Request.History r) throws ChatException {
+    ConvId conv = access.conversation(user, r.conv(), "conv");
+    int limit = Math.min(r.limit() == null ? 50 : r.limit(), config.limits().historyMax());
+    if (limit < 1) {
+      throw ChatException.badRequest("limit: must be positive");
+    }
+    List<StoredMessage> page;
+    boolean more;
+    if (r.after() != null) {
+      page = messages.after(conv, r.after(), limit + 1);
+      more = page.size() > limit;
+      if (more) {
+        page = page.subList(0, limit);
+      }
+    } else {
+      long before = r.before() != null ? r.before() : Long.MAX_VALUE;
+      page = messages.before(conv, before, limit + 1);
+      more = page.size() > limit;
+      if (more) {
+        page = page.subList(1, page.size());
+      }
+    }
+    String name = conv.nameFor(user);
+    List<Event.Message> out = new ArrayList<>(page.size());
+    for (StoredMessage m : page) {
+      out.add(Router.toEvent(m, name));
+    }
+    return new Result.History(name, out, more);
+  }
+
+  Result.Conversations conversations(String user) {
+    Map<ConvId, Long> read = accounts.readMarkers(user);
+    List<Result.ConversationInfo> list = new ArrayList<>();
+    for (String room : accounts.roomsOf(user)) {
+      ConvId conv = ConvId.room(room);
+      list.add(new Result.ConversationInfo(
+          conv.key(), messages.lastSeq(conv), read.getOrDefault(conv, 0L)));
+    }
+    List<ConvId> direct = new ArrayList<>(messages.directConversations(user));
+    direct.sort(null);
+    for (ConvId conv : direct) {
+      list.add(new Result.ConversationInfo(
+          conv.nameFor(user), messages.lastSeq(conv), read.getOrDefault(conv, 0L)));
+    }
+    return new Result.Conversations(list);
+  }
+
+  void markRead(ConnectionImpl c, String user, Request.MarkRead r) throws ChatException {
+    ConvId conv = access.conversation(user, r.conv(), "conv");
+    long last = messages.lastSeq(conv);
+    if (r.seq() > last) {
+      throw ChatException.badRequest("seq: " + r.seq() + " is beyond the last message (" + last + ")");
+    }
+    if (accounts.advanceReadMarker(user, conv, r.seq())) {
+      router.toParticipants(conv, name -> new Event.Read(name, user, r.seq()), c);
+    }
+  }
+
+  void typing(String user, Request.Typing r) throws ChatException {
+    ConvId conv = access.conversation(user, r.conv(), "conv");
+    router.toOthers(conv, user, name -> new Event.Typing(name, user));
+  }
+}

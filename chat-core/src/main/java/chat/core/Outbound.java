@@ -1,0 +1,41 @@
+package chat.core;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.protocol.Event;
+import chat.protocol.FrameCodec;
+
+/**
+ * An event on its way to one or more sessions. Core builds one per event (per viewer-side
+ * naming), and every session it is sent to shares it, so a wire transport encodes it once however
+ * many receivers there are: {@link #json()} encodes on first use and caches the text.
+ */
+public final class Outbound {
+  private static final FrameCodec CODEC = new FrameCodec();
+
+  private final Event event;
+  private volatile String json; // racy single-check: encoding twice is harmless
+
+  public Outbound(Event event) {
+    this.event = requireNonNull(event, "event is null");
+  }
+
+  public Event event() {
+    return event;
+  }
+
+  /** The event as a text frame, encoded once and shared. */
+  public String json() {
+    String result = json;
+    if (result == null) {
+      result = CODEC.encode(event);
+      json = result;
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "Outbound[" + event.type() + "]";
+  }
+}

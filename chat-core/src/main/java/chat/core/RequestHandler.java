@@ -1,0 +1,101 @@
+package chat.core;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each request to the service that handles it, after the one check every request shares:
+ * before login only register, login and ping are allowed. A handler's {@link ChatException}
+ * becomes an error reply; anything else is a server fault, logged and answered {@code internal}.
+ */
+@Singleton
+final class RequestHandler {
+  private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+  private final AuthService auth;
+  private final MessagingService messaging;
+  private final RoomService rooms;
+  private final Clock clock;
+
+  @Inject
+  RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Clock clock) {
+    this.auth = auth;
+    this.messaging = messaging;
+    this.rooms = rooms;
+    this.clock = clock;
+  }
+
+  void handle(ConnectionImpl c, Request r) {
+    try {
+      dispatch(c, r);
+    } catch (ChatException e) {
+      c.fail(r.id(), e);
+    } catch (RuntimeException e) {
+      log.error("{} request failed on {}", r.type(), c, e);
+      c.fail(r.id(), new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored"));
+    }
+  }
+
+  private void dispatch(ConnectionImpl c, Request r) throws ChatException {
+    if (r instanceof Request.Ping) {
+      c.reply(r.id(), new Result.Pong(clock.millis()));
+      return;
+    }
+    if (r instanceof Request.Register reg) {
+      auth.register(c, reg);
+      return;
+    }
+    if (r instanceof Request.Login login) {
+      auth.login(c, login);
+      return;
+    }
+    if (r instanceof Request.TokenLogin login) {
+      auth.tokenLogin(c, login);
+      return;
+    }
+    String user = c.user();
+    if (user == null) {
+      throw new ChatException(ErrorCode.UNAUTHORIZED, "log in first");
+    }
+    if (r instanceof Request.Send send) {
+      messaging.send(c, user, send);
+    } else if (r instanceof Request.History history) {
+      c.reply(r.id(), messaging.history(user, history));
+    } else if (r instanceof Request.ListConversations) {
+      c.reply(r.id(), messaging.conversations(user));
+    } else if (r instanceof Request.MarkRead read) {
+      messaging.markRead(c, user, read);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Typing typing) {
+      messaging.typing(user, typing);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Create create) {
+      c.reply(r.id(), rooms.create(user, create));
+    } else if (r instanceof Request.Join join) {
+      c.reply(r.id(), rooms.join(user, join));
+    } else if (r instanceof Request.Leave leave) {
+      rooms.leave(user, leave);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Invite invite) {
+      rooms.invite(user, invite);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Kick kick) {
+      rooms.kick(user, kick);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.ListRooms) {
+      c.reply(r.id(), rooms.list(user));
+    } else if (r instanceof Request.Members members) {
+      c.reply(r.id(), rooms.members(user, members));
+    } else if (r instanceof Request.Logout) {
+      auth.logout(c, r.id());
+    } else {
+      throw ChatException.badRequest("type: unsupported request " + r.type());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package chat.core;
+
+import chat.core.store.AccountStore;
+import chat.core.store.ConvId;
+import chat.core.store.Membership;
+import chat.core.store.MessageStore;
+import chat.core.store.StoredMessage;
+import chat.protocol.Event;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Who receives what: the routing rules in one place. Events for a conversation go to every
+ * session of its participants (room members, or the two parties of a direct conversation), each
+ * named from the receiver's side. One {@link Outbound} is built per distinct name, so a room
+ * event is encoded once for all its receivers.
+ */
+@Singleton
+final class Router {
+  private final AccountStore accounts;
+  private final MessageStore messages;
+  private final SessionRegistry registry;
+
+  @Inject
+  Router(AccountStore accounts, MessageStore messages, SessionRegistry registry) {
+    this.accounts = accounts;
+    this.messages = messages;
+    this.registry = registry;
+  }
+
+  /** A stored message, to every session of every participant, the sender's included. */
+  void message(StoredMessage m) {
+    toParticipants(m.conv(), name -> toEvent(m, name), null);
+  }
+
+  static Event.Message toEvent(StoredMessage m, String convName) {
+    return new Event.Message(convName, m.seq(), m.from(), m.text(), m.ts(), m.cid());
+  }
+
+  /**
+   * An event to every session of every participant of {@code conv}, except {@code except}
+   * (may be null). {@code eventNamed} builds the event from the conversation's name as its
+   * receiver sees it.
+   */
+  void toParticipants(ConvId conv, Function<String, Event> eventNamed, ConnectionImpl except) {
+    if (conv.isRoom()) {
+      Outbound out = new Outbound(eventNamed.apply(conv.key()));
+      for (Membership m : accounts.members(conv.roomName())) {
+        toUser(m.user(), out, except);
+      }
+    } else {
+      toUser(conv.userA(), new Outbound(eventNamed.apply(conv.nameFor(conv.userA()))), except);
+      toUser(conv.userB(), new Outbound(eventNamed.apply(conv.nameFor(conv.userB()))), except);
+    }
+  }
+
+  /** An event to every participant of {@code conv} other than {@code user}. */
+  void toOthers(ConvId conv, String user, Function<String, Event> eventNamed) {
+    if (conv.isRoom()) {
+      Outbound out = new Outbound(eventNamed.apply(conv.key()));
+      for (Membership m : accounts.members(conv.roomName())) {
+        if (!m.user().equals(user)) {
+          toUser(m.user(), out, null);
+        }
+      }
+    } else {
+      String peer = conv.peerOf(user);
+      toUser(peer, new Outbound(eventNamed.apply(conv.nameFor(peer))), null);
+    }
+  }
+
+  void toUser(String user, Outbound out, ConnectionImpl except) {
+    for (ConnectionImpl c : registry.sessionsOf(user)) {
+      if (c != except) {
+        c.send(out);
+      }
+    }
+  }
+
+  /**
+   * Tells the online users who share a conversation with {@code user} (a room, or a direct
+   * conversation with messages) that it came online or went offline.
+   */
+  void presence(String user, boolean online) {
+    Set<String> audience = new HashSet<>();
+    for (String room : accounts.roomsOf(user)) {
+      for (Membership m : accounts.members(room)) {
+        audience.add(m.user());
+      }
+    }
+    for (ConvId conv : messages.directConversations(user)) {
+      audience.add(conv.peerOf(user));
+    }
+    audience.remove(user);
+    Outbound out = new Outbound(new Event.Presence(user, online));
+    for (String receiver : audience) {
+      toUser(receiver, out, null);
+    }
+  }
+}

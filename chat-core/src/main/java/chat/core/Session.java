@@ -1,0 +1,32 @@
+package chat.core;
+
+/**
+ * One connected client, as a transport sees it. This is the only interface a transport
+ * implements; core calls it to deliver events and to close the connection.
+ *
+ * <p>Implementations must be thread-safe: core calls {@link #send} from whichever thread produced
+ * the event (a request handler, a store's commit thread, a timer). {@link #send} must never block:
+ * it queues the event and returns. A session whose queue is over its bound must close itself
+ * with {@link CloseCodes#POLICY_VIOLATION} "slow consumer" rather than drop an event and stay
+ * open.
+ */
+public interface Session {
+
+  /**
+   * Queues an event for delivery, in order after every event queued before it.
+   *
+   * @return false if the session is closing or closed, or was closed by this call for being slow
+   */
+  boolean send(Outbound event);
+
+  /**
+   * Starts closing the connection with a WebSocket close code and reason. Idempotent. The
+   * transport reports the end through {@link Connection#closed()}.
+   */
+  void close(int code, String reason);
+
+  /** A short description for logs (e.g. the peer address). Never contains secrets. */
+  default String describe() {
+    return toString();
+  }
+}

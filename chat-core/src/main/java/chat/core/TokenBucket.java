@@ -1,0 +1,40 @@
+package chat.core;
+
+/**
+ * A token bucket: {@code capacity} tokens, refilled at {@code perSecond}. Thread-safe.
+ */
+final class TokenBucket {
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final Ticker ticker;
+  private final double capacity;
+  private final double perNano;
+  // Guarded by this.
+  private double tokens;
+  private long lastRefill;
+
+  TokenBucket(Ticker ticker, int perSecond, int capacity) {
+    this.ticker = ticker;
+    this.capacity = capacity;
+    this.perNano = (double) perSecond / NANOS_PER_SECOND;
+    this.tokens = capacity;
+    this.lastRefill = ticker.nanos();
+  }
+
+  /**
+   * Takes a token if there is one.
+   *
+   * @return 0 if taken, else how many milliseconds until one will be there (at least 1)
+   */
+  synchronized long tryTake() {
+    long now = ticker.nanos();
+    tokens = Math.min(capacity, tokens + (now - lastRefill) * perNano);
+    lastRefill = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return 0;
+    }
+    double nanosToWait = (1 - tokens) / perNano;
+    return Math.max(1, (long) Math.ceil(nanosToWait / 1_000_000));
+  }
+}

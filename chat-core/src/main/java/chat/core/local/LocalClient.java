@@ -1,0 +1,181 @@
+package chat.core.local;
+
+import chat.core.CloseCodes;
+import chat.core.Connection;
+import chat.core.Outbound;
+import chat.core.Session;
+import chat.protocol.Event;
+import chat.protocol.Request;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One in-JVM client of a {@link LocalTransport}. Lifecycle: open → closed (by {@link #close()},
+ * or by the server: logout, auth timeout, flood, slow consumer, shutdown). Once closed, {@link
+ * #send} returns false and {@link #call} fails.
+ */
+public final class LocalClient implements AutoCloseable {
+  private final ClientListener listener;
+  private final int maxQueued;
+  private final Executor dispatch;
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>(); // Event or Closed
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean closeDelivered; // only accessed by the draining thread
+  private final Map<String, CompletableFuture<Event>> calls = new ConcurrentHashMap<>();
+  private final Session session = new LocalSession();
+  private volatile Connection connection;
+
+  LocalClient(ClientListener listener, int maxQueued, Executor dispatch) {
+    this.listener = listener;
+    this.maxQueued = maxQueued;
+    this.dispatch = dispatch;
+  }
+
+  Session session() {
+    return session;
+  }
+
+  void attach(Connection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Sends a request, as a client sends a frame. The reply, if any, comes to the listener.
+   *
+   * @return false if the client is closed
+   */
+  public boolean send(Request request) {
+    if (closed.get()) {
+      return false;
+    }
+    connection.receive(request);
+    return true;
+  }
+
+  /**
+   * Sends a request that has an id and completes with its reply: an {@link Event.Ok} or an
+   * {@link Event.Error} (errors complete normally; the caller inspects them). Fails with {@link
+   * IllegalStateException} if the client is or becomes closed first. The listener sees the reply
+   * too.
+   */
+  public CompletableFuture<Event> call(Request request) {
+    if (request.id() == null) {
+      throw new IllegalArgumentException("call() needs a request with an id");
+    }
+    CompletableFuture<Event> reply = new CompletableFuture<>();
+    if (calls.putIfAbsent(request.id(), reply) != null) {
+      throw new IllegalArgumentException("a call with id " + request.id() + " is in flight");
+    }
+    if (!send(request)) {
+      calls.remove(request.id());
+      reply.completeExceptionally(new IllegalStateException("client is closed"));
+    }
+    return reply;
+  }
+
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** Closes the connection (code 1000); the listener's {@link ClientListener#onClose} follows. */
+  @Override
+  public void close() {
+    session.close(CloseCodes.NORMAL, "client closed");
+  }
+
+  private void enqueue(Object item) {
+    queue.add(item);
+    scheduleDrain();
+  }
+
+  private void scheduleDrain() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        dispatch.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining.set(false); // transport closed: nothing more is delivered
+      }
+    }
+  }
+
+  private void drain() {
+    for (;;) {
+      Object item;
+      while ((item = queue.poll()) != null) {
+        deliver(item);
+      }
+      draining.set(false);
+      if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void deliver(Object item) {
+    if (closeDelivered) {
+      return; // an event that raced the close: the listener has heard the last of this client
+    }
+    if (item instanceof Closed c) {
+      closeDelivered = true;
+      Connection conn = connection;
+      if (conn != null) {
+        conn.closed();
+      }
+      IllegalStateException gone = new IllegalStateException("closed: " + c.code + " " + c.reason);
+      calls.values().forEach(f -> f.completeExceptionally(gone));
+      calls.clear();
+      listener.onClose(c.code, c.reason);
+      return;
+    }
+    queued.decrementAndGet();
+    Event event = (Event) item;
+    String re = event instanceof Event.Ok ok ? ok.re()
+        : event instanceof Event.Error err ? err.re() : null;
+    if (re != null) {
+      CompletableFuture<Event> reply = calls.remove(re);
+      if (reply != null) {
+        reply.complete(event);
+      }
+    }
+    listener.onEvent(event);
+  }
+
+  private record Closed(int code, String reason) {}
+
+  private final class LocalSession implements Session {
+    @Override
+    public boolean send(Outbound out) {
+      if (closed.get()) {
+        return false;
+      }
+      if (queued.incrementAndGet() > maxQueued) {
+        queued.decrementAndGet();
+        close(CloseCodes.POLICY_VIOLATION, "slow consumer");
+        return false;
+      }
+      enqueue(out.event());
+      return true;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      if (closed.compareAndSet(false, true)) {
+        enqueue(new Closed(code, reason));
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "local@" + Integer.toHexString(System.identityHashCode(LocalClient.this));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package chat.core.local;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.core.ChatService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The in-JVM transport: clients in the same JVM as the core, speaking the protocol's own {@link
+ * chat.protocol.Request} and {@link chat.protocol.Event} types with no socket and no JSON. It
+ * behaves as the wire does: {@code hello} first, replies and events in order, a bounded queue per
+ * client (a client that does not keep up is closed 1008 "slow consumer"), close codes.
+ *
+ * <p>Events reach each client's {@link ClientListener} on a pool of daemon threads, never on
+ * the core's threads, so a listener cannot stall the core and may call back into it.
+ */
+public final class LocalTransport implements AutoCloseable {
+  public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+
+  private final ChatService chat;
+  private final int maxQueuedEvents;
+  private final ExecutorService dispatch;
+
+  public LocalTransport(ChatService chat) {
+    this(chat, DEFAULT_MAX_QUEUED_EVENTS);
+  }
+
+  public LocalTransport(ChatService chat, int maxQueuedEvents) {
+    this.chat = requireNonNull(chat, "chat is null");
+    if (maxQueuedEvents < 1) {
+      throw new IllegalArgumentException("maxQueuedEvents must be positive");
+    }
+    this.maxQueuedEvents = maxQueuedEvents;
+    AtomicInteger count = new AtomicInteger();
+    this.dispatch = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), runnable -> {
+          Thread t = new Thread(runnable, "chat-local-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Connects a new client; its listener gets {@code hello} first. */
+  public LocalClient connect(ClientListener listener) {
+    LocalClient client = new LocalClient(requireNonNull(listener, "listener is null"),
+        maxQueuedEvents, dispatch);
+    client.attach(chat.open(client.session()));
+    return client;
+  }
+
+  /** Stops the dispatch threads once they have delivered what is queued. */
+  @Override
+  public void close() {
+    dispatch.shutdown();
+  }
+}

@@ -1,0 +1,18 @@
+package chat.core.memory;
+
+import chat.core.store.AccountStore;
+import chat.core.store.MessageStore;
+import com.google.inject.AbstractModule;
+import com.google.inject.Singleton;
+
+/**
+ * Binds {@link MessageStore} and {@link AccountStore} to in-memory implementations: nothing is
+ * kept when the JVM exits. For embedding, tests, and {@code --store memory}.
+ */
+public final class InMemoryStoreModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    bind(MessageStore.class).to(InMemoryMessageStore.class).in(Singleton.class);
+    bind(AccountStore.class).to(InMemoryAccountStore.class).in(Singleton.class);
+  }
+}

@@ -1,0 +1,96 @@
+package chat.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+/** A frame sent by the server: a reply ({@link Ok}, {@link Error}) or a pushed event. */
+public sealed interface Event {
+
+  int PROTOCOL_VERSION = 1;
+
+  /** The {@code type} of this event on the wire. */
+  String type();
+
+  /** The first frame on every connection. */
+  record Hello(int protocol, String server, String epoch, Limits limits) implements Event {
+    public Hello {
+      requireNonNull(server, "server is null");
+      requireNonNull(epoch, "epoch is null");
+      requireNonNull(limits, "limits is null");
+    }
+
+    @Override public String type() { return "hello"; }
+  }
+
+  /** A successful reply to the request whose id was {@code re}. */
+  record Ok(String re, Result result) implements Event {
+    public Ok { requireNonNull(result, "result is null"); }
+
+    @Override public String type() { return "ok"; }
+  }
+
+  /**
+   * A failed request. {@code re} is null when the request had no (readable) id; {@code
+   * retryAfterMs} is set only for {@link ErrorCode#RATE_LIMITED}.
+   */
+  record Error(String re, ErrorCode code, String message, Long retryAfterMs) implements Event {
+    public Error {
+      requireNonNull(code, "code is null");
+      requireNonNull(message, "message is null");
+    }
+
+    public Error(String re, ErrorCode code, String message) {
+      this(re, code, message, null);
+    }
+
+    @Override public String type() { return "error"; }
+  }
+
+  /** A message, named from the receiver's side ({@code @sender} for a direct message). */
+  record Message(String conv, long seq, String from, String text, long ts, String cid)
+      implements Event {
+    public Message {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(from, "from is null");
+      requireNonNull(text, "text is null");
+      requireNonNull(cid, "cid is null");
+    }
+
+    @Override public String type() { return "message"; }
+  }
+
+  /** A membership change in a room; {@code action} is join, leave, invite or kick. */
+  record Member(String conv, String user, String action) implements Event {
+    public Member {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(user, "user is null");
+      requireNonNull(action, "action is null");
+    }
+
+    @Override public String type() { return "member"; }
+  }
+
+  /** {@code user} has read {@code conv} up to {@code seq}. */
+  record Read(String conv, String user, long seq) implements Event {
+    public Read {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "read"; }
+  }
+
+  record Typing(String conv, String user) implements Event {
+    public Typing {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "typing"; }
+  }
+
+  record Presence(String user, boolean online) implements Event {
+    public Presence { requireNonNull(user, "user is null"); }
+
+    @Override public String type() { return "presence"; }
+  }
+}

@@ -1,0 +1,149 @@
+package chat.protocol;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads server frames on the client side. The server is trusted less than fully: errors are typed. */
+final class EventDecoder {
+
+  private EventDecoder() {}
+
+  static Event decode(String frame) {
+    JsonObject o;
+    try {
+      JsonReader reader = new JsonReader(new StringReader(frame));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(FrameCodec.MAX_NESTING);
+      JsonElement element = JsonParser.parseReader(reader);
+      if (!element.isJsonObject()) {
+        throw new MalformedFrameException("not a JSON object");
+      }
+      o = element.getAsJsonObject();
+    } catch (MalformedFrameException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MalformedFrameException("not valid JSON", e);
+    }
+    try {
+      return toEvent(o);
+    } catch (MalformedFrameException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MalformedFrameException("malformed " + str(o, "type") + " frame: " + e, e);
+    }
+  }
+
+  private static Event toEvent(JsonObject o) {
+    String type = str(o, "type");
+    switch (type) {
+      case "hello": {
+        JsonObject l = o.getAsJsonObject("limits");
+        Limits limits = new Limits(
+            l.get("maxFrameBytes").getAsInt(), l.get("maxTextChars").getAsInt(),
+            l.get("historyMax").getAsInt(), l.get("sendPerSecond").getAsInt(),
+            l.get("sendBurst").getAsInt(), l.get("authTimeoutMs").getAsLong());
+        return new Event.Hello(o.get("protocol").getAsInt(), str(o, "server"), str(o, "epoch"), limits);
+      }
+      case "ok":
+        return new Event.Ok(optStr(o, "re"), toResult(o));
+      case "error": {
+        JsonElement retry = o.get("retryAfterMs");
+        return new Event.Error(optStr(o, "re"), ErrorCode.fromWire(str(o, "code")),
+            str(o, "message"), retry == null || retry.isJsonNull() ? null : retry.getAsLong());
+      }
+      case "message":
+        return toMessage(o);
+      case "member":
+        return new Event.Member(str(o, "conv"), str(o, "user"), str(o, "action"));
+      case "read":
+        return new Event.Read(str(o, "conv"), str(o, "user"), o.get("seq").getAsLong());
+      case "typing":
+        return new Event.Typing(str(o, "conv"), str(o, "user"));
+      case "presence":
+        return new Event.Presence(str(o, "user"), o.get("online").getAsBoolean());
+      default:
+        throw new MalformedFrameException("unknown event type '" + RequestDecoder.clip(type) + "'");
+    }
+  }
+
+  private static Result toResult(JsonObject o) {
+    if (o.has("token")) {
+      return new Result.Auth(str(o, "user"), str(o, "token"), o.get("expiresAt").getAsLong());
+    }
+    if (o.has("messages")) {
+      List<Event.Message> messages = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("messages")) {
+        messages.add(toMessage(e.getAsJsonObject()));
+      }
+      return new Result.History(str(o, "conv"), messages, o.get("more").getAsBoolean());
+    }
+    if (o.has("conversations")) {
+      List<Result.ConversationInfo> list = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("conversations")) {
+        JsonObject c = e.getAsJsonObject();
+        list.add(new Result.ConversationInfo(
+            str(c, "conv"), c.get("lastSeq").getAsLong(), c.get("readSeq").getAsLong()));
+      }
+      return new Result.Conversations(list);
+    }
+    if (o.has("rooms")) {
+      List<Result.RoomInfo> list = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("rooms")) {
+        JsonObject r = e.getAsJsonObject();
+        list.add(new Result.RoomInfo(str(r, "room"), str(r, "topic"),
+            r.get("private").getAsBoolean(), r.get("members").getAsInt(),
+            r.get("joined").getAsBoolean()));
+      }
+      return new Result.Rooms(list);
+    }
+    if (o.has("members")) {
+      List<Result.MemberInfo> list = new ArrayList<>();
+      JsonArray members = o.getAsJsonArray("members");
+      for (JsonElement e : members) {
+        JsonObject m = e.getAsJsonObject();
+        list.add(new Result.MemberInfo(
+            str(m, "user"), str(m, "role"), m.get("online").getAsBoolean()));
+      }
+      return new Result.Members(list);
+    }
+    if (o.has("seq") && o.has("cid")) {
+      return new Result.Sent(str(o, "conv"), o.get("seq").getAsLong(), o.get("ts").getAsLong(),
+          str(o, "cid"));
+    }
+    if (o.has("lastSeq")) {
+      return new Result.Joined(str(o, "conv"), str(o, "topic"), o.get("lastSeq").getAsLong());
+    }
+    if (o.has("room")) {
+      return new Result.Created(str(o, "room"));
+    }
+    if (o.has("ts")) {
+      return new Result.Pong(o.get("ts").getAsLong());
+    }
+    return Result.EMPTY;
+  }
+
+  private static Event.Message toMessage(JsonObject o) {
+    return new Event.Message(str(o, "conv"), o.get("seq").getAsLong(), str(o, "from"),
+        str(o, "text"), o.get("ts").getAsLong(), str(o, "cid"));
+  }
+
+  private static String str(JsonObject o, String name) {
+    JsonElement e = o.get(name);
+    if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw new MalformedFrameException(name + ": missing or not a string");
+    }
+    return e.getAsString();
+  }
+
+  private static String optStr(JsonObject o, String name) {
+    JsonElement e = o.get(name);
+    return e == null || e.isJsonNull() ? null : e.getAsString();
+  }
+}

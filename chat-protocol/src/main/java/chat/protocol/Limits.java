@@ -1,0 +1,37 @@
+package chat.protocol;
+
+/**
+ * The limits a server advertises in its {@code hello} frame. Every value is positive.
+ *
+ * @param maxFrameBytes largest text frame accepted, fragments counted together
+ * @param maxTextChars longest message text, in Unicode code points
+ * @param historyMax largest {@code limit} a history request may ask for
+ * @param sendPerSecond sustained sends per second per user
+ * @param sendBurst token bucket size for sends
+ * @param authTimeoutMs how long a new connection may take to authenticate
+ */
+public record Limits(
+    int maxFrameBytes,
+    int maxTextChars,
+    int historyMax,
+    int sendPerSecond,
+    int sendBurst,
+    long authTimeoutMs) {
+
+  public static final Limits DEFAULTS = new Limits(65_536, 4_000, 200, 10, 30, 10_000);
+
+  public Limits {
+    requirePositive(maxFrameBytes, "maxFrameBytes");
+    requirePositive(maxTextChars, "maxTextChars");
+    requirePositive(historyMax, "historyMax");
+    requirePositive(sendPerSecond, "sendPerSecond");
+    requirePositive(sendBurst, "sendBurst");
+    requirePositive(authTimeoutMs, "authTimeoutMs");
+  }
+
+  private static void requirePositive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package chat.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A frame sent by a client. Every request may carry an {@code id} (at most {@link #MAX_ID_CHARS}
+ * chars) that the server echoes back as {@code re}; a request with an id always gets exactly one
+ * reply.
+ *
+ * <p>These records check only their shape (required fields present, id length). Whether a name,
+ * password or text is acceptable is decided by the server, which answers with a protocol error.
+ */
+public sealed interface Request {
+
+  int MAX_ID_CHARS = 64;
+
+  /** The client-chosen request id, or null. */
+  String id();
+
+  /** The {@code type} of this request on the wire. */
+  String type();
+
+  private static String checkId(String id) {
+    if (id != null && id.length() > MAX_ID_CHARS) {
+      throw new IllegalArgumentException("id is longer than " + MAX_ID_CHARS + " chars");
+    }
+    return id;
+  }
+
+  record Register(String id, String user, String password) implements Request {
+    public Register {
+      checkId(id);
+      requireNonNull(user, "user is null");
+      requireNonNull(password, "password is null");
+    }
+
+    @Override public String type() { return "register"; }
+
+    @Override public String toString() {
+      return "Register[id=" + id + ", user=" + user + ", password=<redacted>]";
+    }
+  }
+
+  /** Login with user name and password. */
+  record Login(String id, String user, String password) implements Request {
+    public Login {
+      checkId(id);
+      requireNonNull(user, "user is null");
+      requireNonNull(password, "password is null");
+    }
+
+    @Override public String type() { return "login"; }
+
+    @Override public String toString() {
+      return "Login[id=" + id + ", user=" + user + ", password=<redacted>]";
+    }
+  }
+
+  /** Login with a token from an earlier register or login. Same {@code type} as {@link Login}. */
+  record TokenLogin(String id, String token) implements Request {
+    public TokenLogin {
+      checkId(id);
+      requireNonNull(token, "token is null");
+    }
+
+    @Override public String type() { return "login"; }
+
+    @Override public String toString() {
+      return "TokenLogin[id=" + id + ", token=<redacted>]";
+    }
+  }
+
+  record Logout(String id) implements Request {
+    public Logout { checkId(id); }
+
+    @Override public String type() { return "logout"; }
+  }
+
+  /** Sends {@code text} to {@code to} ({@code @peer} or {@code #room}); {@code cid} makes it idempotent. */
+  record Send(String id, String to, String text, String cid) implements Request {
+    public Send {
+      checkId(id);
+      requireNonNull(to, "to is null");
+      requireNonNull(text, "text is null");
+      requireNonNull(cid, "cid is null");
+    }
+
+    @Override public String type() { return "send"; }
+  }
+
+  record Create(String id, String room, String topic, boolean isPrivate) implements Request {
+    public Create {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      topic = topic == null ? "" : topic;
+    }
+
+    @Override public String type() { return "create"; }
+  }
+
+  record Join(String id, String room) implements Request {
+    public Join {
+      checkId(id);
+      requireNonNull(room, "room is null");
+    }
+
+    @Override public String type() { return "join"; }
+  }
+
+  record Leave(String id, String room) implements Request {
+    public Leave {
+      checkId(id);
+      requireNonNull(room, "room is null");
+    }
+
+    @Override public String type() { return "leave"; }
+  }
+
+  record Invite(String id, String room, String user) implements Request {
+    public Invite {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "invite"; }
+  }
+
+  record Kick(String id, String room, String user) implements Request {
+    public Kick {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "kick"; }
+  }
+
+  /** Lists public rooms and the private rooms the user belongs to ({@code type} "rooms"). */
+  record ListRooms(String id) implements Request {
+    public ListRooms { checkId(id); }
+
+    @Override public String type() { return "rooms"; }
+  }
+
+  record Members(String id, String room) implements Request {
+    public Members {
+      checkId(id);
+      requireNonNull(room, "room is null");
+    }
+
+    @Override public String type() { return "members"; }
+  }
+
+  /** Lists the user's conversations with their last and read seqs ({@code type} "conversations"). */
+  record ListConversations(String id) implements Request {
+    public ListConversations { checkId(id); }
+
+    @Override public String type() { return "conversations"; }
+  }
+
+  /**
+   * A page of history: messages after {@code after}, before {@code before}, or the latest when
+   * both are null. {@code limit} null means the server's default.
+   */
+  record History(String id, String conv, Long after, Long before, Integer limit)
+      implements Request {
+    public History {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+      if (after != null && before != null) {
+        throw new IllegalArgumentException("after and before are exclusive");
+      }
+    }
+
+    @Override public String type() { return "history"; }
+  }
+
+  /** Moves the user's read marker in {@code conv} forward to {@code seq} ({@code type} "read"). */
+  record MarkRead(String id, String conv, long seq) implements Request {
+    public MarkRead {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+    }
+
+    @Override public String type() { return "read"; }
+  }
+
+  record Typing(String id, String conv) implements Request {
+    public Typing {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+    }
+
+    @Override public String type() { return "typing"; }
+  }
+
+  record Ping(String id) implements Request {
+    public Ping { checkId(id); }
+
+    @Override public String type() { return "ping"; }
+  }
+}

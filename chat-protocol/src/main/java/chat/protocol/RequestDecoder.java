@@ -1,0 +1,253 @@
+package chat.protocol;
+
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Decodes untrusted request frames. Never throws; see {@link FrameCodec#decodeRequest}. */
+final class RequestDecoder {
+
+  /** Fields some request reads; every other field is skipped unread. */
+  private static final Set<String> KNOWN_FIELDS = Set.of(
+      "type", "id", "user", "password", "token", "to", "text", "cid", "room", "topic", "private",
+      "conv", "after", "before", "limit", "seq");
+
+  /** Stands for a known field whose value was an object or array. */
+  private static final Object STRUCTURE = new Object();
+
+  private RequestDecoder() {}
+
+  static DecodeResult decode(String frame) {
+    Map<String, Object> fields;
+    try {
+      fields = readTopLevelObject(frame);
+    } catch (InvalidFrame e) {
+      return new DecodeResult.Invalid(null, e.getMessage());
+    } catch (MalformedJsonException | NumberFormatException | IllegalStateException e) {
+      return new DecodeResult.Invalid(null, "not valid JSON");
+    } catch (IOException e) {
+      return new DecodeResult.Invalid(null, "not valid JSON");
+    } catch (RuntimeException e) {
+      // Gson reports some malformed input (e.g. nesting limit) as unchecked exceptions.
+      return new DecodeResult.Invalid(null, "not valid JSON");
+    }
+
+    Fields f = new Fields(fields);
+    String re = null;
+    try {
+      re = f.optionalString("id");
+      if (re != null && re.length() > Request.MAX_ID_CHARS) {
+        return new DecodeResult.Invalid(null, "id: longer than " + Request.MAX_ID_CHARS + " chars");
+      }
+      return new DecodeResult.Valid(toRequest(f, re));
+    } catch (InvalidFrame e) {
+      return new DecodeResult.Invalid(re, e.getMessage());
+    }
+  }
+
+  private static Request toRequest(Fields f, String id) throws InvalidFrame {
+    String type = f.requiredString("type");
+    switch (type) {
+      case "register":
+        return new Request.Register(id, f.requiredString("user"), f.requiredString("password"));
+      case "login":
+        if (f.has("token")) {
+          if (f.has("user") || f.has("password")) {
+            throw new InvalidFrame("login: give either token or user and password, not both");
+          }
+          return new Request.TokenLogin(id, f.requiredString("token"));
+        }
+        if (!f.has("user") && !f.has("password")) {
+          throw new InvalidFrame("login: token, or user and password, is required");
+        }
+        return new Request.Login(id, f.requiredString("user"), f.requiredString("password"));
+      case "logout":
+        return new Request.Logout(id);
+      case "send":
+        return new Request.Send(
+            id, f.requiredString("to"), f.requiredString("text"), f.requiredString("cid"));
+      case "create":
+        return new Request.Create(
+            id, f.requiredString("room"), f.optionalString("topic"), f.optionalBoolean("private"));
+      case "join":
+        return new Request.Join(id, f.requiredString("room"));
+      case "leave":
+        return new Request.Leave(id, f.requiredString("room"));
+      case "invite":
+        return new Request.Invite(id, f.requiredString("room"), f.requiredString("user"));
+      case "kick":
+        return new Request.Kick(id, f.requiredString("room"), f.requiredString("user"));
+      case "rooms":
+        return new Request.ListRooms(id);
+      case "members":
+        return new Request.Members(id, f.requiredString("room"));
+      case "conversations":
+        return new Request.ListConversations(id);
+      case "history": {
+        Long after = f.optionalLong("after");
+        Long before = f.optionalLong("before");
+        if (after != null && before != null) {
+          throw new InvalidFrame("history: after and before cannot be used together");
+        }
+        Long limit = f.optionalLong("limit");
+        if (limit != null && (limit < 1 || limit > Integer.MAX_VALUE)) {
+          throw new InvalidFrame("limit: must be a positive integer");
+        }
+        if (after != null && after < 0) {
+          throw new InvalidFrame("after: must not be negative");
+        }
+        if (before != null && before < 1) {
+          throw new InvalidFrame("before: must be positive");
+        }
+        return new Request.History(
+            id, f.requiredString("conv"), after, before, limit == null ? null : limit.intValue());
+      }
+      case "read": {
+        long seq = f.requiredLong("seq");
+        if (seq < 0) {
+          throw new InvalidFrame("seq: must not be negative");
+        }
+        return new Request.MarkRead(id, f.requiredString("conv"), seq);
+      }
+      case "typing":
+        return new Request.Typing(id, f.requiredString("conv"));
+      case "ping":
+        return new Request.Ping(id);
+      default:
+        throw new InvalidFrame("type: unknown request type '" + clip(type) + "'");
+    }
+  }
+
+  private static Map<String, Object> readTopLevelObject(String frame)
+      throws IOException, InvalidFrame {
+    if (frame == null) {
+      throw new InvalidFrame("empty frame");
+    }
+    JsonReader reader = new JsonReader(new StringReader(frame));
+    reader.setStrictness(Strictness.STRICT);
+    reader.setNestingLimit(FrameCodec.MAX_NESTING);
+    if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+      throw new InvalidFrame("not a JSON object");
+    }
+    Map<String, Object> fields = new HashMap<>();
+    reader.beginObject();
+    while (reader.hasNext()) {
+      String name = reader.nextName();
+      if (!KNOWN_FIELDS.contains(name)) {
+        reader.skipValue();
+        continue;
+      }
+      if (fields.containsKey(name)) {
+        throw new InvalidFrame(clip(name) + ": duplicate field");
+      }
+      fields.put(name, readScalar(reader));
+    }
+    reader.endObject();
+    if (reader.peek() != JsonToken.END_DOCUMENT) {
+      throw new InvalidFrame("trailing data after the JSON object");
+    }
+    return fields;
+  }
+
+  /** Reads a value: String, Boolean, {@link NumberLiteral}, null, or {@link #STRUCTURE}. */
+  private static Object readScalar(JsonReader reader) throws IOException {
+    switch (reader.peek()) {
+      case STRING:
+        return reader.nextString();
+      case NUMBER:
+        return new NumberLiteral(reader.nextString());
+      case BOOLEAN:
+        return reader.nextBoolean();
+      case NULL:
+        reader.nextNull();
+        return null;
+      default:
+        reader.skipValue();
+        return STRUCTURE;
+    }
+  }
+
+  static String clip(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+
+  private record NumberLiteral(String text) {}
+
+  /** A frame that is JSON but not a valid request; the message is the reason given to the client. */
+  private static final class InvalidFrame extends Exception {
+    InvalidFrame(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Typed access to the decoded top-level fields, with precise errors. */
+  private static final class Fields {
+    private final Map<String, Object> values;
+
+    Fields(Map<String, Object> values) {
+      this.values = values;
+    }
+
+    boolean has(String name) {
+      return values.get(name) != null;
+    }
+
+    String requiredString(String name) throws InvalidFrame {
+      String value = optionalString(name);
+      if (value == null) {
+        throw new InvalidFrame(name + ": required");
+      }
+      return value;
+    }
+
+    String optionalString(String name) throws InvalidFrame {
+      Object value = values.get(name);
+      if (value == null || value instanceof String) {
+        return (String) value;
+      }
+      throw new InvalidFrame(name + ": must be a string");
+    }
+
+    boolean optionalBoolean(String name) throws InvalidFrame {
+      Object value = values.get(name);
+      if (value == null) {
+        return false;
+      }
+      if (value instanceof Boolean) {
+        return (Boolean) value;
+      }
+      throw new InvalidFrame(name + ": must be true or false");
+    }
+
+    long requiredLong(String name) throws InvalidFrame {
+      Long value = optionalLong(name);
+      if (value == null) {
+        throw new InvalidFrame(name + ": required");
+      }
+      return value;
+    }
+
+    Long optionalLong(String name) throws InvalidFrame {
+      Object value = values.get(name);
+      if (value == null) {
+        return null;
+      }
+      if (!(value instanceof NumberLiteral)) {
+        throw new InvalidFrame(name + ": must be an integer");
+      }
+      String text = ((NumberLiteral) value).text();
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        boolean integral = text.chars().allMatch(c -> c == '-' || (c >= '0' && c <= '9'));
+        throw new InvalidFrame(name + (integral ? ": out of range" : ": must be an integer"));
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package chat.protocol;
+
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/** Writes client frames, for the SDK, bots and tests. Optional fields that are null are left out. */
+final class RequestEncoder {
+
+  private RequestEncoder() {}
+
+  static String encode(Request request) {
+    StringWriter out = new StringWriter(96);
+    try (JsonWriter w = new JsonWriter(out)) {
+      w.setHtmlSafe(false);
+      w.beginObject();
+      w.name("type").value(request.type());
+      if (request.id() != null) {
+        w.name("id").value(request.id());
+      }
+      writeFields(w, request);
+      w.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void writeFields(JsonWriter w, Request request) throws IOException {
+    if (request instanceof Request.Send s) {
+      w.name("to").value(s.to());
+      w.name("text").value(s.text());
+      w.name("cid").value(s.cid());
+    } else if (request instanceof Request.Register r) {
+      w.name("user").value(r.user());
+      w.name("password").value(r.password());
+    } else if (request instanceof Request.Login l) {
+      w.name("user").value(l.user());
+      w.name("password").value(l.password());
+    } else if (request instanceof Request.TokenLogin t) {
+      w.name("token").value(t.token());
+    } else if (request instanceof Request.Create c) {
+      w.name("room").value(c.room());
+      w.name("topic").value(c.topic());
+      w.name("private").value(c.isPrivate());
+    } else if (request instanceof Request.Join j) {
+      w.name("room").value(j.room());
+    } else if (request instanceof Request.Leave l) {
+      w.name("room").value(l.room());
+    } else if (request instanceof Request.Invite i) {
+      w.name("room").value(i.room());
+      w.name("user").value(i.user());
+    } else if (request instanceof Request.Kick k) {
+      w.name("room").value(k.room());
+      w.name("user").value(k.user());
+    } else if (request instanceof Request.Members m) {
+      w.name("room").value(m.room());
+    } else if (request instanceof Request.History h) {
+      w.name("conv").value(h.conv());
+      if (h.after() != null) {
+        w.name("after").value(h.after());
+      }
+      if (h.before() != null) {
+        w.name("before").value(h.before());
+      }
+      if (h.limit() != null) {
+        w.name("limit").value(h.limit());
+      }
+    } else if (request instanceof Request.MarkRead r) {
+      w.name("conv").value(r.conv());
+      w.name("seq").value(r.seq());
+    } else if (request instanceof Request.Typing t) {
+      w.name("conv").value(t.conv());
+    } else if (request instanceof Request.Logout
+        || request instanceof Request.ListRooms
+        || request instanceof Request.ListConversations
+        || request instanceof Request.Ping) {
+      return;
+    } else {
+      throw new IllegalArgumentException("unknown request " + request.getClass());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package chat.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/** The fields an {@code ok} reply carries besides {@code type} and {@code re}. */
+public sealed interface Result {
+
+  /** An {@code ok} with no further fields (logout, leave, invite, kick, …). */
+  Empty EMPTY = new Empty();
+
+  record Empty() implements Result {}
+
+  /** Reply to register and login. {@code expiresAt} is in ms since the epoch. */
+  record Auth(String user, String token, long expiresAt) implements Result {
+    public Auth {
+      requireNonNull(user, "user is null");
+      requireNonNull(token, "token is null");
+    }
+
+    @Override public String toString() {
+      return "Auth[user=" + user + ", token=<redacted>, expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /** Reply to send: the message's place in its conversation. */
+  record Sent(String conv, long seq, long ts, String cid) implements Result {
+    public Sent {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(cid, "cid is null");
+    }
+  }
+
+  /** Reply to create: the room as a conversation name ({@code #name}). */
+  record Created(String room) implements Result {
+    public Created { requireNonNull(room, "room is null"); }
+  }
+
+  /** Reply to join. */
+  record Joined(String conv, String topic, long lastSeq) implements Result {
+    public Joined {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(topic, "topic is null");
+    }
+  }
+
+  record RoomInfo(String room, String topic, boolean isPrivate, int members, boolean joined) {
+    public RoomInfo {
+      requireNonNull(room, "room is null");
+      requireNonNull(topic, "topic is null");
+    }
+  }
+
+  record Rooms(List<RoomInfo> rooms) implements Result {
+    public Rooms { rooms = List.copyOf(rooms); }
+  }
+
+  record MemberInfo(String user, String role, boolean online) {
+    public MemberInfo {
+      requireNonNull(user, "user is null");
+      requireNonNull(role, "role is null");
+    }
+  }
+
+  record Members(List<MemberInfo> members) implements Result {
+    public Members { members = List.copyOf(members); }
+  }
+
+  record ConversationInfo(String conv, long lastSeq, long readSeq) {
+    public ConversationInfo { requireNonNull(conv, "conv is null"); }
+  }
+
+  record Conversations(List<ConversationInfo> conversations) implements Result {
+    public Conversations { conversations = List.copyOf(conversations); }
+  }
+
+  /** A page of history in ascending seq; {@code more} says whether more lie beyond it. */
+  record History(String conv, List<Event.Message> messages, boolean more) implements Result {
+    public History {
+      requireNonNull(conv, "conv is null");
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /** Reply to ping: the server's clock in ms since the epoch. */
+  record Pong(long ts) implements Result {}
+}
