@@ -1,0 +1,102 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.Event;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RoomMessagingTest {
+  private final TestChat chat = new TestChat();
+
+  @AfterEach
+  void tearDown() {
+    chat.close();
+  }
+
+  @Test
+  void everySessionOfEveryMemberGetsEachRoomMessageInOrder() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("general", false);
+    TestClient bob = chat.user("bob");
+    bob.join("general");
+    TestClient bobTablet = chat.secondSession(bob);
+    TestClient carol = chat.user("carol");
+    carol.join("general");
+    TestClient outsider = chat.user("dave");
+    for (TestClient c : List.of(alice, bob, bobTablet, carol)) {
+      c.events.drain(); // member and presence events from the setup
+    }
+
+    alice.send("#general", "one");
+    bob.send("#general", "two");
+    carol.send("#general", "three");
+
+    for (TestClient c : List.of(alice, bob, bobTablet, carol)) {
+      long expected = 1;
+      for (String text : List.of("one", "two", "three")) {
+        Event.Message m = c.events.skipTo(Event.Message.class);
+        assertEquals("#general", m.conv());
+        assertEquals(expected++, m.seq());
+        assertEquals(text, m.text());
+      }
+    }
+    outsider.assertQuiet();
+  }
+
+  @Test
+  void membersWhoJoinLaterSeeEarlierMessagesInHistoryNotLive() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("general", false);
+    alice.send("#general", "before bob");
+    TestClient bob = chat.user("bob");
+
+    Result.Joined joined = bob.join("general");
+
+    assertEquals(new Result.Joined("#general", "topic of general", 1), joined);
+    Result.History history = bob.history("#general", null, null, null);
+    assertEquals(List.of("before bob"), history.messages().stream().map(Event.Message::text).toList());
+    bob.events.drain();
+    bob.assertQuiet();
+  }
+
+  @Test
+  void roomEventIsBuiltOnceForAllReceivers() throws InterruptedException {
+    // A wire transport encodes each Outbound once; every receiver of a room event must share one.
+    List<Outbound> seen = new CopyOnWriteArrayList<>();
+    TestClient alice = chat.user("alice");
+    alice.createRoom("general", false);
+    for (int i = 0; i < 3; i++) {
+      CountDownLatch replied = new CountDownLatch(1);
+      Connection c = chat.core.service().open(new Session() {
+        @Override public boolean send(Outbound out) {
+          if (out.event() instanceof Event.Ok) {
+            replied.countDown();
+          } else if (out.event() instanceof Event.Message m && m.conv().equals("#general")) {
+            seen.add(out);
+          }
+          return true;
+        }
+
+        @Override public void close(int code, String reason) {}
+      });
+      c.receive(new Request.Register("reg", "member" + i, TestChat.PASSWORD));
+      assertTrue(replied.await(5, TimeUnit.SECONDS), "registered");
+      c.receive(new Request.Join(null, "general"));
+    }
+
+    alice.send("#general", "hello all");
+
+    assertEquals(3, seen.size());
+    assertSame(seen.get(0), seen.get(1));
+    assertSame(seen.get(1), seen.get(2));
+  }
+}

@@ -1,0 +1,73 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import chat.core.local.LocalTransport;
+import chat.core.memory.InMemoryStoreModule;
+import chat.protocol.Event;
+import com.google.inject.Module;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A chat core for one test: the real services wired by the real modules, in-memory stores, a
+ * manual ticker and clock, and cheap password hashing. Close it in {@code @AfterEach}.
+ */
+final class TestChat implements AutoCloseable {
+  static final String PASSWORD = "correct horse";
+
+  final ManualTicker ticker = new ManualTicker();
+  final ManualClock clock = new ManualClock();
+  final ChatConfig config;
+  final ChatCore core;
+  private final LocalTransport local;
+  private final List<TestClient> clients = new ArrayList<>();
+
+  TestChat() {
+    this(ChatConfig.builder());
+  }
+
+  TestChat(ChatConfig.Builder config) {
+    this(config, 10_000);
+  }
+
+  TestChat(ChatConfig.Builder config, int maxQueuedEvents) {
+    this.config = config.passwordIterations(1_000).build();
+    this.core = ChatCore.start(storeModules(new ChatCoreModule(this.config, clock, ticker)));
+    this.local = new LocalTransport(core.service(), maxQueuedEvents);
+  }
+
+  private static Module[] storeModules(Module coreModule) {
+    return new Module[] {coreModule, new InMemoryStoreModule()};
+  }
+
+  /** A connected, not yet logged-in client; its hello has been checked and consumed. */
+  TestClient connect() {
+    EventRecorder recorder = new EventRecorder();
+    TestClient client = new TestClient(local.connect(recorder), recorder);
+    Event.Hello hello = recorder.next(Event.Hello.class);
+    assertEquals(config.limits(), hello.limits());
+    clients.add(client);
+    return client;
+  }
+
+  /** A new user, registered and logged in on a new connection. */
+  TestClient user(String name) {
+    TestClient client = connect();
+    client.register(name);
+    return client;
+  }
+
+  /** Another session of an existing user, logged in with its token. */
+  TestClient secondSession(TestClient of) {
+    TestClient client = connect();
+    client.loginWithToken(of.token);
+    return client;
+  }
+
+  @Override
+  public void close() {
+    core.close();
+    local.close();
+  }
+}
