@@ -18,7 +18,7 @@ final class ChatServiceImpl implements ChatService {
   private final Router router;
   private final CoreExecutors executors;
   private final jakarta.inject.Provider<RequestHandler> handler;
-  private final Outbound hello;
+  private volatile Outbound hello; // built at start: a durable store knows its epoch once open
 
   private volatile boolean started;
   private volatile boolean stopping;
@@ -34,8 +34,6 @@ final class ChatServiceImpl implements ChatService {
     this.router = router;
     this.executors = executors;
     this.handler = handler;
-    this.hello = new Outbound(new Event.Hello(
-        Event.PROTOCOL_VERSION, config.serverName(), messages.epoch(), config.limits()));
   }
 
   @Override
@@ -43,6 +41,8 @@ final class ChatServiceImpl implements ChatService {
     if (stopping) {
       throw new IllegalStateException("stopped");
     }
+    hello = new Outbound(new Event.Hello(
+        Event.PROTOCOL_VERSION, config.serverName(), messages.epoch(), config.limits()));
     executors.start();
     started = true;
   }
