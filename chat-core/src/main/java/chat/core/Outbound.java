@@ -15,6 +15,7 @@ public final class Outbound {
 
   private final Event event;
   private volatile String json; // racy single-check: encoding twice is harmless
+  private volatile byte[] utf8;
 
   public Outbound(Event event) {
     this.event = requireNonNull(event, "event is null");
@@ -30,6 +31,16 @@ public final class Outbound {
     if (result == null) {
       result = CODEC.encode(event);
       json = result;
+    }
+    return result;
+  }
+
+  /** {@link #json()} as UTF-8, encoded once and shared: callers must not modify the array. */
+  public byte[] utf8() {
+    byte[] result = utf8;
+    if (result == null) {
+      result = json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      utf8 = result;
     }
     return result;
   }

@@ -83,12 +83,14 @@ class LifecycleTest {
 
   @Test
   void buildingTheInjectorStartsNoThreads() {
-    int before = Thread.activeCount();
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
     ChatService service = Guice.createInjector(
         new ChatCoreModule(ChatConfig.defaults()), new InMemoryStoreModule())
         .getInstance(ChatService.class);
 
-    assertEquals(before, Thread.activeCount());
+    java.util.Set<Thread> created = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+    created.removeAll(before);
+    assertEquals(java.util.Set.of(), created, "threads started while building the injector");
     assertThrows(IllegalStateException.class, () -> service.open(new Session() {
       @Override public boolean send(Outbound event) { return true; }
 

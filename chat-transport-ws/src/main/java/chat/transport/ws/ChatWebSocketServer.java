@@ -1,0 +1,127 @@
+package chat.transport.ws;
+
+import chat.core.ChatService;
+import chat.core.CloseCodes;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java-WebSocket callbacks, adapted to chat-core. Decides nothing about chat: it checks the
+ * handshake (path, Origin), turns frames into calls on the core's {@link
+ * chat.core.Connection}, and reports opens and closes.
+ *
+ * <p>Threads: the selector thread accepts, reads and writes; {@code onOpen}, {@code onMessage}
+ * and {@code onClose} run on decoder threads, each connection pinned to one, so a connection's
+ * frames reach the core in order. Core never blocks those threads on password hashing or disk.
+ */
+final class ChatWebSocketServer extends WebSocketServer {
+  private static final Logger log = LoggerFactory.getLogger(ChatWebSocketServer.class);
+
+  private final ChatService chat;
+  private final WsConfig config;
+  private final Origins origins;
+  private final CountingServerFactory factory;
+  private final ScheduledExecutorService timer;
+  final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  ChatWebSocketServer(ChatService chat, WsConfig config, int maxFrameBytes,
+      CountingServerFactory factory, ScheduledExecutorService timer) {
+    super(new InetSocketAddress(config.host(), config.port()), config.decoderThreads(),
+        List.<Draft>of(new MessageSizeLimitDraft(maxFrameBytes)));
+    this.chat = chat;
+    this.config = config;
+    this.origins = new Origins(config.allowedOrigins());
+    this.factory = factory;
+    this.timer = timer;
+    setWebSocketFactory(factory);
+    setTcpNoDelay(true);
+    setReuseAddr(true);
+    setConnectionLostTimeout(config.pingIntervalSeconds());
+  }
+
+  @Override
+  public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
+      ClientHandshake request) throws InvalidDataException {
+    String resource = request.getResourceDescriptor();
+    int query = resource.indexOf('?');
+    String path = query < 0 ? resource : resource.substring(0, query);
+    if (!path.equals(WsConfig.PATH)) {
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket at " + path);
+    }
+    String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
+    if (!origins.permits(origin)) {
+      log.info("refused handshake from {}: origin not allowed", conn.getRemoteSocketAddress());
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
+    }
+    return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+  }
+
+  @Override
+  public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    WebSocketImpl ws = (WebSocketImpl) conn;
+    factory.handshakeDone(ws);
+    WsSession session = new WsSession(ws, (CountingChannel) ws.getChannel(),
+        config.maxOutboundBytes(), timer);
+    conn.setAttachment(session);
+    log.info("open {}", session.describe());
+    session.attach(chat.open(session));
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, String message) {
+    WsSession session = conn.getAttachment();
+    if (session != null && session.connection() != null) {
+      session.connection().receiveFrame(message);
+    }
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, ByteBuffer message) {
+    conn.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
+  }
+
+  @Override
+  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    factory.handshakeDone((WebSocketImpl) conn);
+    WsSession session = conn.getAttachment();
+    if (session == null) {
+      return;
+    }
+    String user = session.connection() == null ? null : session.connection().user();
+    log.info("close {} user={} code={} by={}", session.describe(), user == null ? "-" : user,
+        code, remote ? "client" : "server");
+    if (session.connection() != null) {
+      session.connection().closed();
+    }
+  }
+
+  @Override
+  public void onError(WebSocket conn, Exception ex) {
+    if (conn == null) {
+      // A server-level failure, e.g. the port is taken.
+      if (!started.completeExceptionally(ex)) {
+        log.error("WebSocket server failed", ex);
+      }
+      return;
+    }
+    log.debug("connection error on {}: {}", conn.getRemoteSocketAddress(), ex.toString());
+  }
+
+  @Override
+  public void onStart() {
+    started.complete(null);
+  }
+}

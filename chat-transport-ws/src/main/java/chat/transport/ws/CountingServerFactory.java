@@ -1,0 +1,68 @@
+package chat.transport.ws;
+
+import java.io.IOException;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+
+/**
+ * Wraps every accepted socket in a {@link CountingChannel} (around the TLS channel for wss), and
+ * remembers when each connection was accepted so that sockets which never finish the handshake
+ * can be dropped (Java-WebSocket's heartbeat does not cover them, its issue #1140).
+ */
+final class CountingServerFactory implements WebSocketServerFactory {
+  private final WebSocketServerFactory delegate;
+  private final Map<WebSocketImpl, Long> handshaking = new ConcurrentHashMap<>();
+
+  CountingServerFactory(WebSocketServerFactory delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
+    return track(delegate.createWebSocket(a, d));
+  }
+
+  @Override
+  public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
+    return track(delegate.createWebSocket(a, drafts));
+  }
+
+  private WebSocketImpl track(WebSocketImpl ws) {
+    handshaking.put(ws, System.nanoTime());
+    return ws;
+  }
+
+  /** The handshake is over (opened or failed): stop watching the connection. */
+  void handshakeDone(WebSocketImpl ws) {
+    handshaking.remove(ws);
+  }
+
+  /** Connections accepted more than {@code timeoutNanos} ago that are still in their handshake. */
+  void forEachExpired(long timeoutNanos, java.util.function.Consumer<WebSocketImpl> action) {
+    long now = System.nanoTime();
+    handshaking.forEach((ws, since) -> {
+      if (now - since > timeoutNanos) {
+        handshaking.remove(ws);
+        action.accept(ws);
+      }
+    });
+  }
+
+  @Override
+  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    return new CountingChannel(delegate.wrapChannel(channel, key));
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

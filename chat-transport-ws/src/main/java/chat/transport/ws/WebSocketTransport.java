@@ -1,0 +1,112 @@
+package chat.transport.ws;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.core.ChatConfig;
+import chat.core.ChatService;
+import chat.core.Managed;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint ({@code ws://host:port/ws}, or {@code wss://} with TLS). Lifecycle:
+ * {@link #start()} binds the port and returns once it accepts connections (or throws if it
+ * cannot bind); {@link #stop()} stops accepting and closes every connection with 1001.
+ */
+@Singleton
+public final class WebSocketTransport implements Managed {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+  private static final long START_TIMEOUT_SECONDS = 10;
+  private static final int STOP_TIMEOUT_MS = 5_000;
+
+  private final ChatService chat;
+  private final ChatConfig chatConfig;
+  private final WsConfig config;
+  private volatile ChatWebSocketServer server;
+  private volatile ScheduledExecutorService timer;
+
+  @Inject
+  public WebSocketTransport(ChatService chat, ChatConfig chatConfig, WsConfig config) {
+    this.chat = requireNonNull(chat, "chat is null");
+    this.chatConfig = requireNonNull(chatConfig, "chatConfig is null");
+    this.config = requireNonNull(config, "config is null");
+  }
+
+  @Override
+  public int phase() {
+    return PHASE_TRANSPORT;
+  }
+
+  @Override
+  public synchronized void start() throws IOException, InterruptedException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread t = new Thread(runnable, "chat-ws-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    CountingServerFactory factory = new CountingServerFactory(config.tls() == null
+        ? new DefaultWebSocketServerFactory()
+        : new DefaultSSLWebSocketServerFactory(config.tls()));
+    server = new ChatWebSocketServer(chat, config, chatConfig.limits().maxFrameBytes(), factory,
+        timer);
+    long period = Math.max(100, config.handshakeTimeoutMs() / 4);
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
+    timer.scheduleAtFixedRate(() -> factory.forEachExpired(timeoutNanos,
+            ws -> ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, "handshake timeout")),
+        period, period, TimeUnit.MILLISECONDS);
+    server.start();
+    try {
+      server.started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      stop();
+      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      stop();
+      throw new IOException("WebSocket server did not start within "
+          + START_TIMEOUT_SECONDS + " s");
+    }
+    log.info("WebSocket listening on {}://{}:{}{}", config.tls() == null ? "ws" : "wss",
+        config.host(), port(), WsConfig.PATH);
+  }
+
+  /** The bound port: the configured one, or the one picked when configured with 0. */
+  public int port() {
+    ChatWebSocketServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("not started");
+    }
+    return s.getPort();
+  }
+
+  /** Open WebSocket connections. */
+  public int connectionCount() {
+    ChatWebSocketServer s = server;
+    return s == null ? 0 : s.getConnections().size();
+  }
+
+  @Override
+  public synchronized void stop() throws InterruptedException {
+    ChatWebSocketServer s = server;
+    if (s != null) {
+      s.stop(STOP_TIMEOUT_MS, "server shutting down"); // closes each connection with 1001
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package chat.transport.ws;
+
+import chat.core.CloseCodes;
+import chat.core.Connection;
+import chat.core.Outbound;
+import chat.core.Session;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.TextFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection as core sees it. Thread-safe: core sends from any thread.
+ *
+ * <p>Backpressure: it counts the bytes it queued and the {@link CountingChannel} counts the bytes
+ * the selector wrote; when the difference would pass {@code maxOutboundBytes}, the client is not
+ * reading, and the connection is closed 1008 "slow consumer" instead of buffering without bound
+ * or dropping an event. A closing connection that still does not drain its backlog is cut after
+ * a grace period, so its memory is released even if the client never reads again.
+ */
+final class WsSession implements Session {
+  private static final Logger log = LoggerFactory.getLogger(WsSession.class);
+  static final long CLOSE_GRACE_MS = 5_000;
+
+  private final WebSocketImpl ws;
+  private final CountingChannel channel;
+  private final long maxOutboundBytes;
+  private final ScheduledExecutorService timer;
+  private final String remote;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Connection connection;
+
+  WsSession(WebSocketImpl ws, CountingChannel channel, long maxOutboundBytes,
+      ScheduledExecutorService timer) {
+    this.ws = ws;
+    this.channel = channel;
+    this.maxOutboundBytes = maxOutboundBytes;
+    this.timer = timer;
+    this.remote = String.valueOf(ws.getRemoteSocketAddress());
+  }
+
+  void attach(Connection connection) {
+    this.connection = connection;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  /** Bytes queued for this connection and not yet written to its socket. */
+  long backlog() {
+    return queuedBytes.get() - channel.written();
+  }
+
+  @Override
+  public boolean send(Outbound out) {
+    if (closing.get() || !ws.isOpen()) {
+      return false;
+    }
+    byte[] payload = out.utf8();
+    long frameBytes = payload.length + headerBytes(payload.length);
+    if (backlog() + frameBytes > maxOutboundBytes) {
+      log.info("closing {}: slow consumer ({} bytes unsent)", remote, backlog());
+      close(CloseCodes.POLICY_VIOLATION, "slow consumer");
+      return false;
+    }
+    queuedBytes.addAndGet(frameBytes);
+    TextFrame frame = new TextFrame();
+    frame.setPayload(ByteBuffer.wrap(payload)); // shared bytes, read-only use by the draft
+    frame.setFin(true);
+    try {
+      ws.sendFrame(frame);
+      return true;
+    } catch (WebsocketNotConnectedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    ws.close(code, reason);
+    // The close frame waits behind the backlog; if the peer does not drain it, cut the socket.
+    timer.schedule(() -> {
+      if (!ws.isClosed()) {
+        ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, reason);
+      }
+    }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public String describe() {
+    return remote;
+  }
+
+  /** Size of an unmasked server frame header for a payload of this length. */
+  static int headerBytes(int payloadLength) {
+    return payloadLength <= 125 ? 2 : payloadLength <= 65_535 ? 4 : 10;
+  }
+}
