@@ -30,7 +30,7 @@ final class AuthService {
   private final Clock clock;
   private final CoreExecutors executors;
   private final ChatServiceImpl service;
-  private final String dummyHash; // verified against when the user does not exist
+  private volatile String dummyHash; // verified against when the user does not exist
 
   @Inject
   AuthService(AccountStore accounts, PasswordHasher hasher, ChatConfig config, Clock clock,
@@ -41,7 +41,16 @@ final class AuthService {
     this.clock = clock;
     this.executors = executors;
     this.service = service;
-    this.dummyHash = hasher.hash("not a password of anyone");
+  }
+
+  /** A hash to verify unknown users against, so they cost as much as known ones. Lazy: slow. */
+  private String dummyHash() {
+    String hash = dummyHash;
+    if (hash == null) {
+      hash = hasher.hash("not a password of anyone");
+      dummyHash = hash;
+    }
+    return hash;
   }
 
   void register(ConnectionImpl c, Request.Register r) throws ChatException {
@@ -71,7 +80,7 @@ final class AuthService {
     runAsync(c, r.id(), () -> {
       Optional<String> stored = Names.isValidUser(user) ? accounts.passwordHash(user)
           : Optional.empty();
-      boolean matches = hasher.verify(r.password(), stored.orElse(dummyHash));
+      boolean matches = hasher.verify(r.password(), stored.orElseGet(this::dummyHash));
       if (stored.isEmpty() || !matches) {
         throw new ChatException(ErrorCode.UNAUTHORIZED, WRONG_CREDENTIALS);
       }

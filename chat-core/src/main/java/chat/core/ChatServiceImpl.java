@@ -20,6 +20,9 @@ final class ChatServiceImpl implements ChatService {
   private final jakarta.inject.Provider<RequestHandler> handler;
   private volatile Outbound hello; // built at start: a durable store knows its epoch once open
 
+  /** Serialises a user's first-session and last-session decisions with their announcements. */
+  private final Object[] presenceLocks = new Object[64];
+
   private volatile boolean started;
   private volatile boolean stopping;
 
@@ -34,6 +37,13 @@ final class ChatServiceImpl implements ChatService {
     this.router = router;
     this.executors = executors;
     this.handler = handler;
+    for (int i = 0; i < presenceLocks.length; i++) {
+      presenceLocks[i] = new Object();
+    }
+  }
+
+  private Object presenceLock(String user) {
+    return presenceLocks[Math.floorMod(user.hashCode(), presenceLocks.length)];
   }
 
   @Override
@@ -84,15 +94,23 @@ final class ChatServiceImpl implements ChatService {
   }
 
   void authenticated(ConnectionImpl c, String user) {
-    if (registry.authenticated(c, user)) {
-      router.presence(user, true);
+    synchronized (presenceLock(user)) {
+      if (registry.authenticated(c, user)) {
+        router.presence(user, true);
+      }
     }
   }
 
   void closed(ConnectionImpl c) {
     String user = c.user();
-    if (registry.closed(c, user) && !stopping) {
-      router.presence(user, false);
+    if (user == null) {
+      registry.closed(c, null);
+    } else {
+      synchronized (presenceLock(user)) {
+        if (registry.closed(c, user) && !stopping) {
+          router.presence(user, false);
+        }
+      }
     }
     log.debug("closed {}", c);
   }
