@@ -84,12 +84,21 @@ final class WsSession implements Session {
     }
   }
 
+  /**
+   * Stops sending at once; the library's close runs on the transport's timer thread, because
+   * Java-WebSocket calls {@code onClose} (and so core) under its connection lock, and the caller
+   * may hold a lock of core's (Java-WebSocket #798, #1101).
+   */
   @Override
   public void close(int code, String reason) {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    ws.close(code, reason);
+    try {
+      timer.execute(() -> ws.close(code, reason));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return; // the transport is stopping and closes every connection itself
+    }
     // The close frame waits behind the backlog; if the peer does not drain it, cut the socket.
     timer.schedule(() -> {
       if (!ws.isClosed()) {
