@@ -29,7 +29,11 @@ final class RequestDecoder {
       fields = readTopLevelObject(frame);
     } catch (InvalidFrame e) {
       return new DecodeResult.Invalid(null, e.getMessage());
-    } catch (MalformedJsonException | NumberFormatException | IllegalStateException e) {
+    } catch (MalformedJsonException e) {
+      String text = e.getMessage();
+      return new DecodeResult.Invalid(null, text != null && text.startsWith("Nesting limit")
+          ? "nesting deeper than " + FrameCodec.MAX_NESTING + " levels" : "not valid JSON");
+    } catch (NumberFormatException | IllegalStateException e) {
       return new DecodeResult.Invalid(null, "not valid JSON");
     } catch (IOException e) {
       return new DecodeResult.Invalid(null, "not valid JSON");
@@ -149,7 +153,13 @@ final class RequestDecoder {
       fields.put(name, readScalar(reader));
     }
     reader.endObject();
-    if (reader.peek() != JsonToken.END_DOCUMENT) {
+    JsonToken next;
+    try {
+      next = reader.peek();
+    } catch (MalformedJsonException e) {
+      next = null; // strict mode rejects any non-whitespace after the top-level value
+    }
+    if (next != JsonToken.END_DOCUMENT) {
       throw new InvalidFrame("trailing data after the JSON object");
     }
     return fields;

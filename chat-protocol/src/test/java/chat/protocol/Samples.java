@@ -1,0 +1,157 @@
+package chat.protocol;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Sample frames of every type, shared by the round-trip and fuzz tests. Each list holds at least
+ * one instance of every record type; {@link #missingRequestTypes()} and friends name the types a
+ * newly added record left without a sample, so a new frame type cannot slip past the tests.
+ */
+final class Samples {
+
+  /** Text that exercises JSON escaping: quotes, backslash, controls, line separators, non-BMP. */
+  static final String TRICKY_TEXT =
+      "quote \" backslash \\ slash / nl \n tab \t cr \r ctl \u0001 nul \u0000 del \u007f"
+          + " ls \u2028 ps \u2029 html </script><!-- & ' emoji \uD83D\uDE00 accents åéü 中文";
+
+  private Samples() {}
+
+  static List<Request> requests() {
+    return List.of(
+        new Request.Register("1", "alice", "correct horse"),
+        new Request.Register(null, "Alice.B_c-d", TRICKY_TEXT),
+        new Request.Login("1", "alice", "correct horse"),
+        new Request.Login(null, "bob", "p4ssw0rd!"),
+        new Request.TokenLogin("1", "tok-abc123_XYZ=="),
+        new Request.TokenLogin(null, "t"),
+        new Request.Logout("9"),
+        new Request.Logout(null),
+        new Request.Send("7", "@bob", "hi", "c-1"),
+        new Request.Send(null, "#general", TRICKY_TEXT, "x".repeat(64)),
+        new Request.Send("8", "#general", "", ""),
+        new Request.Create("2", "general", "Anything", false),
+        new Request.Create("2", "secret", "", true),
+        new Request.Create(null, "r", TRICKY_TEXT, true),
+        new Request.Join("3", "general"),
+        new Request.Join(null, "#General"),
+        new Request.Leave("4", "general"),
+        new Request.Invite("5", "secret", "carol"),
+        new Request.Kick("6", "secret", "carol"),
+        new Request.ListRooms("8"),
+        new Request.ListRooms(null),
+        new Request.Members("9", "general"),
+        new Request.ListConversations("10"),
+        new Request.History("11", "#general", 39L, null, 50),
+        new Request.History("11", "#general", null, 20L, 50),
+        new Request.History("11", "#general", null, null, null),
+        new Request.History(null, "@bob", 0L, null, Integer.MAX_VALUE),
+        new Request.History("x", "#general", null, Long.MAX_VALUE, 1),
+        new Request.MarkRead(null, "#general", 41),
+        new Request.MarkRead("r", "@bob", 0),
+        new Request.MarkRead("r", "@bob", Long.MAX_VALUE),
+        new Request.Typing(null, "@bob"),
+        new Request.Typing("t", "#general"),
+        new Request.Ping("12"),
+        new Request.Ping(null),
+        new Request.Ping("i".repeat(Request.MAX_ID_CHARS)),
+        new Request.Ping(""));
+  }
+
+  static List<Event.Message> messages() {
+    return List.of(
+        new Event.Message("#general", 12, "alice", "hi", 1_732_400_000_123L, "c-1"),
+        new Event.Message("@bob", 1, "bob", TRICKY_TEXT, 0, "x".repeat(64)),
+        new Event.Message("#r", Long.MAX_VALUE, "carol", "", Long.MAX_VALUE, ""));
+  }
+
+  static List<Result> results() {
+    return List.of(
+        Result.EMPTY,
+        new Result.Auth("alice", "tok-abc123_XYZ==", 1_735_000_000_000L),
+        new Result.Sent("@bob", 12, 1_732_400_000_123L, "c-1"),
+        new Result.Sent("#general", Long.MAX_VALUE, 0, TRICKY_TEXT),
+        new Result.Created("#general"),
+        new Result.Joined("#general", "Anything", 41),
+        new Result.Joined("#new", "", 0),
+        new Result.Rooms(List.of()),
+        new Result.Rooms(List.of(
+            new Result.RoomInfo("#general", "Anything", false, 3, true),
+            new Result.RoomInfo("#secret", TRICKY_TEXT, true, Integer.MAX_VALUE, false))),
+        new Result.Members(List.of()),
+        new Result.Members(List.of(
+            new Result.MemberInfo("alice", "owner", true),
+            new Result.MemberInfo("bob", "member", false))),
+        new Result.Conversations(List.of()),
+        new Result.Conversations(List.of(
+            new Result.ConversationInfo("#general", 41, 39),
+            new Result.ConversationInfo("@bob", 3, 3))),
+        new Result.History("#general", List.of(), false),
+        new Result.History("#general", messages(), true),
+        new Result.Pong(1_732_400_000_123L),
+        new Result.Pong(0));
+  }
+
+  static List<Event> events() {
+    List<Event> events = new ArrayList<>();
+    events.add(new Event.Hello(1, "chat/0.1.0", "epoch-1", Limits.DEFAULTS));
+    events.add(new Event.Hello(1, TRICKY_TEXT, "", new Limits(1, 2, 3, 4, 5, Long.MAX_VALUE)));
+    for (Result result : results()) {
+      events.add(new Event.Ok("1", result));
+    }
+    events.add(new Event.Ok(null, Result.EMPTY));
+    events.add(new Event.Ok("i".repeat(64), new Result.Pong(5)));
+    for (ErrorCode code : ErrorCode.values()) {
+      events.add(new Event.Error("3", code, "because " + code));
+    }
+    events.add(new Event.Error(null, ErrorCode.BAD_REQUEST, "not valid JSON"));
+    events.add(new Event.Error("7", ErrorCode.RATE_LIMITED, "slow down", 250L));
+    events.add(new Event.Error("7", ErrorCode.RATE_LIMITED, TRICKY_TEXT, 0L));
+    events.addAll(messages());
+    for (String action : List.of("join", "leave", "invite", "kick")) {
+      events.add(new Event.Member("#general", "carol", action));
+    }
+    events.add(new Event.Read("#general", "alice", 41));
+    events.add(new Event.Read("@alice", "bob", 0));
+    events.add(new Event.Typing("@alice", "alice"));
+    events.add(new Event.Presence("bob", true));
+    events.add(new Event.Presence("bob", false));
+    return events;
+  }
+
+  /** Request record types without a sample in {@link #requests()}. */
+  static Set<String> missingRequestTypes(List<? extends Request> samples) {
+    return missing(
+        Request.class, samples.stream().map(Object::getClass).collect(Collectors.toSet()));
+  }
+
+  /** Event record types without a sample in the given events. */
+  static Set<String> missingEventTypes(List<? extends Event> samples) {
+    return missing(
+        Event.class, samples.stream().map(Object::getClass).collect(Collectors.toSet()));
+  }
+
+  /** Result record types not carried by any {@code ok} among the given events. */
+  static Set<String> missingResultTypes(List<? extends Event> samples) {
+    Set<Class<?>> seen = samples.stream()
+        .filter(e -> e instanceof Event.Ok)
+        .map(e -> ((Event.Ok) e).result().getClass())
+        .collect(Collectors.toSet());
+    return missing(Result.class, seen);
+  }
+
+  private static Set<String> missing(Class<?> sealed, Set<Class<?>> seen) {
+    Class<?>[] permitted = sealed.getPermittedSubclasses();
+    if (permitted == null || permitted.length == 0) {
+      throw new AssertionError(sealed + " is no longer a sealed interface with subtypes");
+    }
+    return Arrays.stream(permitted)
+        .filter(c -> !seen.contains(c))
+        .map(Class::getName)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+}
