@@ -97,7 +97,8 @@ final class RoomService {
     access.requireOwner(user, room.name());
     String target = access.existingUser(r.user(), "user");
     if (target.equals(user)) {
-      throw ChatException.badRequest("user: the owner cannot kick themself");
+      // Not allowed, like the owner leaving: forbidden (bad_request is for malformed fields).
+      throw ChatException.forbidden("the owner of #" + room.name() + " cannot be kicked");
     }
     if (accounts.removeMember(room.name(), target)) {
       announceDeparture(ConvId.room(room.name()), target, "kick");

@@ -10,6 +10,7 @@ import chat.protocol.Result;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,16 +73,18 @@ class RoomMessagingTest {
   void roomEventIsBuiltOnceForAllReceivers() throws InterruptedException {
     // A wire transport encodes each Outbound once; every receiver of a room event must share one.
     List<Outbound> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch delivered = new CountDownLatch(3);
     TestClient alice = chat.user("alice");
     alice.createRoom("general", false);
     for (int i = 0; i < 3; i++) {
-      CountDownLatch replied = new CountDownLatch(1);
+      Semaphore replied = new Semaphore(0);
       Connection c = chat.core.service().open(new Session() {
         @Override public boolean send(Outbound out) {
           if (out.event() instanceof Event.Ok) {
-            replied.countDown();
+            replied.release();
           } else if (out.event() instanceof Event.Message m && m.conv().equals("#general")) {
             seen.add(out);
+            delivered.countDown();
           }
           return true;
         }
@@ -89,12 +92,17 @@ class RoomMessagingTest {
         @Override public void close(int code, String reason) {}
       });
       c.receive(new Request.Register("reg", "member" + i, TestChat.PASSWORD));
-      assertTrue(replied.await(5, TimeUnit.SECONDS), "registered");
-      c.receive(new Request.Join(null, "general"));
+      assertTrue(replied.tryAcquire(5, TimeUnit.SECONDS), "registered");
+      // With an id, so the test waits for the join to be done before alice sends.
+      c.receive(new Request.Join("join", "general"));
+      assertTrue(replied.tryAcquire(5, TimeUnit.SECONDS), "joined");
     }
 
     alice.send("#general", "hello all");
 
+    // The ok reaches alice before the fan-out ends, so wait for the three deliveries.
+    assertTrue(delivered.await(5, TimeUnit.SECONDS), "delivered to all three");
+    alice.settle();
     assertEquals(3, seen.size());
     assertSame(seen.get(0), seen.get(1));
     assertSame(seen.get(1), seen.get(2));

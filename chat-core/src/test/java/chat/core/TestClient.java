@@ -8,6 +8,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -91,6 +92,32 @@ final class TestClient implements AutoCloseable {
 
   Result.History history(String conv, Long after, Long before, Integer limit) {
     return ok(new Request.History(nextId(), conv, after, before, limit), Result.History.class);
+  }
+
+  Result.Rooms rooms() {
+    return ok(new Request.ListRooms(nextId()), Result.Rooms.class);
+  }
+
+  List<Result.MemberInfo> members(String room) {
+    return ok(new Request.Members(nextId(), room), Result.Members.class).members();
+  }
+
+  void leave(String room) {
+    ok(new Request.Leave(nextId(), room));
+  }
+
+  void invite(String room, String user) {
+    ok(new Request.Invite(nextId(), room, user));
+  }
+
+  void kick(String room, String user) {
+    ok(new Request.Kick(nextId(), room, user));
+  }
+
+  /** Waits for everything sent to this client before now, then forgets it. */
+  void settle() {
+    barrier();
+    events.drain();
   }
 
   /**
