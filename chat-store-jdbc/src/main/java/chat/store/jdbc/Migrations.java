@@ -1,0 +1,152 @@
+package chat.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema, as numbered migrations. {@code schema_version} holds one row per applied
+ * migration; opening a database applies, in one transaction, those with a higher number than
+ * its latest row. Never edit a released migration: add the next one.
+ */
+final class Migrations {
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+  /** One step of the schema: statements run in order, in the migration's transaction. */
+  record Migration(int version, String description, List<String> statements) {
+    Migration {
+      if (version < 1) {
+        throw new IllegalArgumentException("version must be positive: " + version);
+      }
+      statements = List.copyOf(statements);
+    }
+  }
+
+  static final Migration V1 = new Migration(1, "messages, accounts, rooms, read markers", List.of(
+      // The store's epoch: random, made with the database, never changed afterwards.
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      "INSERT INTO meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))))",
+
+      "CREATE TABLE users ("
+          + " name TEXT PRIMARY KEY,"
+          + " password_hash TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL)",
+
+      // Login tokens by hash only; the token itself is never stored.
+      "CREATE TABLE tokens ("
+          + " token_hash TEXT PRIMARY KEY,"
+          + " user_name TEXT NOT NULL,"
+          + " expires_at INTEGER NOT NULL)",
+      "CREATE INDEX tokens_by_user ON tokens (user_name)",
+
+      "CREATE TABLE rooms ("
+          + " name TEXT PRIMARY KEY,"
+          + " topic TEXT NOT NULL,"
+          + " private INTEGER NOT NULL CHECK (private IN (0, 1)),"
+          + " created_at INTEGER NOT NULL)",
+
+      // join_order grows with every insert, so ORDER BY join_order lists members as they joined.
+      "CREATE TABLE memberships ("
+          + " join_order INTEGER PRIMARY KEY,"
+          + " room TEXT NOT NULL REFERENCES rooms (name) ON DELETE CASCADE,"
+          + " user_name TEXT NOT NULL,"
+          + " role TEXT NOT NULL CHECK (role IN ('OWNER', 'MEMBER')),"
+          + " UNIQUE (room, user_name))",
+      "CREATE INDEX memberships_by_user ON memberships (user_name, room)",
+
+      // One row per conversation with messages: its last seq, and the parties of a direct one.
+      "CREATE TABLE conversations ("
+          + " conv TEXT PRIMARY KEY,"
+          + " user_a TEXT,"
+          + " user_b TEXT,"
+          + " last_seq INTEGER NOT NULL CHECK (last_seq > 0))",
+      "CREATE INDEX conversations_by_user_a ON conversations (user_a)",
+      "CREATE INDEX conversations_by_user_b ON conversations (user_b)",
+
+      "CREATE TABLE messages ("
+          + " conv TEXT NOT NULL,"
+          + " seq INTEGER NOT NULL CHECK (seq > 0),"
+          + " sender TEXT NOT NULL,"
+          + " cid TEXT NOT NULL,"
+          + " text TEXT NOT NULL,"
+          + " ts INTEGER NOT NULL,"
+          + " PRIMARY KEY (conv, seq),"
+          + " UNIQUE (conv, sender, cid))",
+
+      "CREATE TABLE read_markers ("
+          + " user_name TEXT NOT NULL,"
+          + " conv TEXT NOT NULL,"
+          + " seq INTEGER NOT NULL,"
+          + " PRIMARY KEY (user_name, conv))"));
+
+  /** Every migration, in order. */
+  static final List<Migration> ALL = List.of(V1);
+
+  private Migrations() {}
+
+  static int latestVersion(List<Migration> migrations) {
+    return migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+  }
+
+  /**
+   * Brings the schema of {@code c}'s database up to the last of {@code migrations}, in one
+   * immediate transaction (so two processes opening one file cannot both migrate it).
+   *
+   * @return how many migrations were applied
+   * @throws IllegalStateException if the database is newer than the last migration
+   */
+  static int migrate(Connection c, List<Migration> migrations) throws SQLException {
+    for (int i = 1; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != migrations.get(i - 1).version() + 1) {
+        throw new IllegalArgumentException("migration versions must be consecutive");
+      }
+    }
+    return SqliteDatabase.inTransaction(c, conn -> {
+      SqliteDatabase.execute(conn, "CREATE TABLE IF NOT EXISTS schema_version ("
+          + " version INTEGER PRIMARY KEY,"
+          + " description TEXT NOT NULL,"
+          + " applied_at INTEGER NOT NULL)");
+      int current = currentVersion(conn);
+      int latest = latestVersion(migrations);
+      if (current > latest) {
+        throw new IllegalStateException("database schema version " + current
+            + " is newer than this program supports (" + latest + ")");
+      }
+      int applied = 0;
+      for (Migration m : migrations) {
+        if (m.version() <= current) {
+          continue;
+        }
+        try (Statement s = conn.createStatement()) {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+        }
+        try (PreparedStatement ps = conn.prepareStatement(
+            "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+          ps.setInt(1, m.version());
+          ps.setString(2, m.description());
+          ps.setLong(3, System.currentTimeMillis());
+          ps.executeUpdate();
+        }
+        log.info("applied schema migration V{}: {}", m.version(), m.description());
+        applied++;
+      }
+      return applied;
+    });
+  }
+
+  /** The highest applied version, 0 for a database without migrations. */
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package chat.store.jdbc;
+
+import chat.core.Managed;
+import jakarta.inject.Inject;
+
+/**
+ * Opens the SQLite store when the application starts (phase {@link Managed#PHASE_STORE}, so
+ * before the core) and closes it when it stops: queued appends are committed and acknowledged
+ * first, then the connections are closed, which checkpoints the WAL into the database file.
+ */
+final class SqliteStoreLifecycle implements Managed {
+  private final SqliteDatabase database;
+  private final SqliteMessageStore messages;
+
+  @Inject
+  SqliteStoreLifecycle(SqliteDatabase database, SqliteMessageStore messages) {
+    this.database = database;
+    this.messages = messages;
+  }
+
+  @Override
+  public int phase() {
+    return PHASE_STORE;
+  }
+
+  @Override
+  public void start() throws Exception {
+    database.open();
+    try {
+      messages.start();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void stop() throws Exception {
+    try {
+      messages.stop();
+    } finally {
+      database.close();
+    }
+  }
+}

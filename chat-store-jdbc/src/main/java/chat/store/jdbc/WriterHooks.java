@@ -1,0 +1,21 @@
+package chat.store.jdbc;
+
+import chat.core.store.NewMessage;
+import java.sql.SQLException;
+
+/**
+ * Points in the group-commit writer where tests can pause it or inject a failure. Called on the
+ * writer thread. Production uses {@link #NONE}.
+ */
+interface WriterHooks {
+  WriterHooks NONE = new WriterHooks() {};
+
+  /** A batch begins: its first append was taken; the rest are drained from the queue after this. */
+  default void batchStarting() throws InterruptedException {}
+
+  /** {@code message} was inserted, inside its savepoint, before the savepoint is released. */
+  default void inserted(NewMessage message) throws SQLException {}
+
+  /** The batch's transaction is about to commit. */
+  default void committing(int batchSize) throws SQLException {}
+}
