@@ -4,6 +4,8 @@ import chat.core.ChatService;
 import chat.core.CloseCodes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -123,5 +125,27 @@ final class ChatWebSocketServer extends WebSocketServer {
   @Override
   public void onStart() {
     started.complete(null);
+  }
+
+  /**
+   * Re-arms writing for connections whose queued frames lost their write interest. Java-WebSocket
+   * 1.6.0's selector thread drains a connection's queue, then sets its key back to OP_READ; a
+   * frame another thread queues in between (its write demand sets OP_WRITE first) is left unsent
+   * until the next write on that connection, up to a ping interval later. The transport calls
+   * this every {@link WebSocketTransport#STALL_SWEEP_MS}, which bounds that delay.
+   */
+  void flushStalled() {
+    for (WebSocket conn : getConnections()) {
+      WebSocketImpl ws = (WebSocketImpl) conn;
+      SelectionKey key = ws.getSelectionKey();
+      try {
+        if (ws.hasBufferedData() && key != null && key.isValid()
+            && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+          onWriteDemand(ws);
+        }
+      } catch (CancelledKeyException e) {
+        // closed meanwhile: nothing to flush (and a periodic task must not die of it)
+      }
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.WrappedByteChannel;
 import org.java_websocket.drafts.Draft;
 
 /**
@@ -52,6 +53,22 @@ final class CountingServerFactory implements WebSocketServerFactory {
       if (now - since > timeoutNanos) {
         handshaking.remove(ws);
         action.accept(ws);
+      }
+    });
+  }
+
+  /**
+   * Closes connections whose handshake was refused once their HTTP error response is written.
+   * Java-WebSocket 1.6.0 answers a refused handshake and means to close the socket when that is
+   * flushed, but only closes server connections that have a draft, which a refused one never
+   * gets: without this the socket stays open until the handshake timeout.
+   */
+  void closeRefused() {
+    handshaking.forEach((ws, since) -> {
+      if (ws.isFlushAndClose() && !ws.hasBufferedData()
+          && !(ws.getChannel() instanceof WrappedByteChannel w && w.isNeedWrite())) {
+        handshaking.remove(ws);
+        ws.closeConnection();
       }
     });
   }

@@ -1,0 +1,224 @@
+package chat.transport.ws;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import chat.core.ChatConfig;
+import chat.core.ChatCore;
+import chat.core.ChatCoreModule;
+import chat.core.ChatService;
+import chat.core.Connection;
+import chat.core.Outbound;
+import chat.core.Session;
+import chat.core.memory.InMemoryStoreModule;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The real chat core with in-memory stores and the real WebSocket transport on 127.0.0.1, a free
+ * port. Two ways to wire it: {@link #start} as an application does (the transport's Guice module,
+ * started and stopped by the core's lifecycle), or {@link #startRecording}, which puts a recording
+ * decorator between the transport and the core so tests can see each {@link WsSession} and every
+ * {@link Outbound} the core hands it.
+ */
+final class WsTestServer implements AutoCloseable {
+  final ChatConfig chatConfig;
+  final WsConfig wsConfig;
+  private final ChatCore core;
+  private final WebSocketTransport transport;
+  private final RecordingChatService recorder; // null unless recording
+  private boolean closed;
+
+  /** Core settings for tests: cheap password hashing, generous rate limits. */
+  static ChatConfig.Builder chatConfig() {
+    return ChatConfig.builder()
+        .passwordIterations(1_000)
+        .sendPerSecond(10_000).sendBurst(10_000)
+        .requestsPerSecond(10_000).requestBurst(10_000);
+  }
+
+  /** Loopback transport settings with a ping interval (the record has no wither for it). */
+  static WsConfig withPingInterval(WsConfig c, int seconds) {
+    return new WsConfig(c.host(), c.port(), c.allowedOrigins(), seconds, c.handshakeTimeoutMs(),
+        c.maxOutboundBytes(), c.decoderThreads(), c.tls());
+  }
+
+  static WsConfig withTls(WsConfig c, SSLContext tls) {
+    return new WsConfig(c.host(), c.port(), c.allowedOrigins(), c.pingIntervalSeconds(),
+        c.handshakeTimeoutMs(), c.maxOutboundBytes(), c.decoderThreads(), tls);
+  }
+
+  static WsTestServer start() {
+    return start(chatConfig(), WsConfig.loopback());
+  }
+
+  /** Wired like the application: {@link WebSocketTransportModule} in the core's injector. */
+  static WsTestServer start(ChatConfig.Builder chat, WsConfig ws) {
+    ChatConfig config = chat.build();
+    ChatCore core = ChatCore.start(new ChatCoreModule(config), new InMemoryStoreModule(),
+        new WebSocketTransportModule(ws));
+    return new WsTestServer(config, ws, core, core.getInstance(WebSocketTransport.class), null);
+  }
+
+  /** The transport built by hand around a recording decorator of the core's service. */
+  static WsTestServer startRecording(ChatConfig.Builder chat, WsConfig ws) throws Exception {
+    ChatConfig config = chat.build();
+    ChatCore core = ChatCore.inMemory(config);
+    RecordingChatService recorder = new RecordingChatService(core.service());
+    WebSocketTransport transport = new WebSocketTransport(recorder, config, ws);
+    try {
+      transport.start();
+    } catch (Exception e) {
+      core.close();
+      throw e;
+    }
+    return new WsTestServer(config, ws, core, transport, recorder);
+  }
+
+  private WsTestServer(ChatConfig chatConfig, WsConfig wsConfig, ChatCore core,
+      WebSocketTransport transport, RecordingChatService recorder) {
+    this.chatConfig = chatConfig;
+    this.wsConfig = wsConfig;
+    this.core = core;
+    this.transport = transport;
+    this.recorder = recorder;
+  }
+
+  int port() {
+    return transport.port();
+  }
+
+  WebSocketTransport transport() {
+    return transport;
+  }
+
+  /** The sessions the transport opened, in order (recording servers only). */
+  List<RecordingSession> sessions() {
+    if (recorder == null) {
+      throw new IllegalStateException("not a recording server");
+    }
+    return recorder.sessions;
+  }
+
+  /** The recorded session of the connection logged in as {@code user}. */
+  RecordingSession sessionOf(String user) {
+    List<RecordingSession> found = new ArrayList<>();
+    for (RecordingSession s : sessions()) {
+      if (s.connection != null && user.equals(s.connection.user())) {
+        found.add(s);
+      }
+    }
+    if (found.size() != 1) {
+      throw new AssertionError(found.size() + " sessions of " + user);
+    }
+    return found.get(0);
+  }
+
+  void awaitConnectionCount(int expected) throws InterruptedException {
+    awaitCondition(() -> transport.connectionCount() == expected,
+        () -> "connectionCount is " + transport.connectionCount() + ", expected " + expected);
+  }
+
+  /** Polls a condition of the server's state, failing after 10 s. */
+  static void awaitCondition(BooleanSupplier condition, Supplier<String> what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail(what.get());
+      }
+      Thread.sleep(5); // polling state the server does not signal, bounded by the deadline
+    }
+  }
+
+  /** Stops the transport (closing every connection 1001), then the core. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (recorder != null) {
+      try {
+        transport.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    core.close(); // the module-wired transport is stopped first by the core's lifecycle
+  }
+
+  /** Passes everything to the real core, wrapping each session in a {@link RecordingSession}. */
+  static final class RecordingChatService implements ChatService {
+    private final ChatService delegate;
+    final List<RecordingSession> sessions = new CopyOnWriteArrayList<>();
+
+    RecordingChatService(ChatService delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void start() {} // the core's own lifecycle started it
+
+    @Override
+    public Connection open(Session session) {
+      RecordingSession recording = new RecordingSession((WsSession) session);
+      sessions.add(recording);
+      recording.connection = delegate.open(recording);
+      return recording.connection;
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public int connectionCount() {
+      return delegate.connectionCount();
+    }
+  }
+
+  /**
+   * A transport session as the core sees it, recording each {@link Outbound} it accepted, how
+   * many it refused, and the largest unsent backlog of its {@link WsSession} after any send.
+   */
+  static final class RecordingSession implements Session {
+    final WsSession ws;
+    volatile Connection connection;
+    final List<Outbound> sent = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicLong maxBacklog = new AtomicLong();
+
+    RecordingSession(WsSession ws) {
+      this.ws = ws;
+    }
+
+    @Override
+    public boolean send(Outbound event) {
+      boolean accepted = ws.send(event);
+      maxBacklog.accumulateAndGet(ws.backlog(), Math::max);
+      if (accepted) {
+        sent.add(event);
+      } else {
+        refused.incrementAndGet();
+      }
+      return accepted;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      ws.close(code, reason);
+    }
+
+    @Override
+    public String describe() {
+      return ws.describe();
+    }
+  }
+}
