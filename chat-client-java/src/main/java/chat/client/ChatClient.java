@@ -5,35 +5,31 @@ import static java.util.Objects.requireNonNull;
 import chat.client.ChatClientException.ClientClosedException;
 import chat.client.ChatClientException.NotConnectedException;
 import chat.client.ChatClientException.TooManyPendingException;
-import chat.protocol.ErrorCode;
-import chat.protocol.Event;
-import chat.protocol.FrameCodec;
-import chat.protocol.MalformedFrameException;
+import chat.protocol.Limits;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
+import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of a chat server: {@code ws://host:port/ws} or {@code wss://…}.
+ * A client of a chat server ({@code ws://host:port/ws} or {@code wss://…}) that stays connected:
+ * it logs in, catches up on what it missed, and reconnects by itself.
  *
  * <pre>{@code
  * ChatClient client = ChatClient.builder(URI.create("ws://localhost:8081/ws"))
@@ -47,56 +43,53 @@ import org.slf4j.LoggerFactory;
  * client.close();
  * }</pre>
  *
- * <p>States: {@link State#CONNECTING} (socket, login, catching up) → {@link State#CONNECTED} →
- * {@link State#DISCONNECTED} (waiting to reconnect, with jittered exponential backoff) → …, and
- * {@link State#CLOSED} for good after {@link #close()}, logout or a fatal failure.
+ * <p><b>States.</b> {@link State#DISCONNECTED} (new, or waiting to reconnect) → {@link
+ * State#CONNECTING} (socket, login, catching up) → {@link State#CONNECTED} → {@link
+ * State#DISCONNECTED} when the connection is lost, then after a jittered, exponentially growing
+ * delay {@link State#CONNECTING} again → …; {@link State#CLOSED} for good after {@link #close()},
+ * {@link #logout()} or a failure it cannot recover from (rejected credentials).
  *
- * <p>Requests return futures that complete with the typed result, or fail with a {@link
- * ChatClientException}: {@link ChatErrorException} carries the protocol's error code. Sends are
- * special: a send is retried with the same {@code cid} until the server acknowledges it, across
- * reconnects, so it is delivered exactly once; other requests fail with {@link
- * NotConnectedException} while there is no connection.
+ * <p><b>Requests</b> return futures that complete with the typed result, or fail with a {@link
+ * ChatClientException}: a {@link ChatErrorException} carries the protocol's error code; {@link
+ * NotConnectedException} means there was no connection (the client may be reconnecting); {@link
+ * ClientClosedException} that the client was closed; {@link TooManyPendingException} that a
+ * bound was hit. Mistakes of the caller (null arguments) throw at once.
  *
- * <p>Threads: one thread holds the client's state; one more runs every listener call and future
- * completion, in order. Both are daemons and end with {@link #close()}; the WebSocket library
- * adds two per connection. Thread-safe: call it from any thread.
+ * <p><b>Sends</b> are special: a send is kept (up to {@link Builder#maxPendingSends}) and
+ * retransmitted with the same {@code cid} until the server acknowledges it, across reconnects
+ * and server restarts, so it is stored exactly once; a send made while disconnected goes out
+ * after the next login. Sends go out in the order they were made, paced to the server's {@code
+ * sendPerSecond}; a send the server refuses as {@code rate_limited} anyway is retried after its
+ * {@code retryAfterMs} (unless {@link Builder#retryRateLimited} is off), and sends made after it
+ * may then be stored before it.
+ *
+ * <p><b>Threads.</b> The client has two daemon threads: one holds its state, one (the event
+ * thread) makes every listener call and completes every future, in order. The WebSocket library
+ * adds two daemon threads per connection. None of them keeps a JVM alive, and {@link #close()}
+ * ends them. All methods are thread-safe.
  */
 public final class ChatClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
-  private static final FrameCodec CODEC = new FrameCodec();
+  private static final AtomicInteger COUNT = new AtomicInteger();
 
+  /** See the class description. */
   public enum State { CONNECTING, CONNECTED, DISCONNECTED, CLOSED }
 
-  private final Builder config;
-  private final ScheduledExecutorService loop;
+  private final ScheduledThreadPoolExecutor loop;
   private final ExecutorService events;
-  private final Backoff backoff;
-  private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
-
-  // Everything below is only touched on the loop thread.
-  private State state = State.DISCONNECTED;
-  private Socket socket; // current connection, or null
-  private boolean authenticated;
-  private String token;
-  private String user;
-  private String epoch;
-  private boolean baselineSet; // false until the first catch-up sets where to follow from
-  private int attempt;
-  private int nextId;
-  private final Map<String, Consumer<Event>> inFlight = new HashMap<>();
-  private final LinkedHashMap<String, PendingSend> unacked = new LinkedHashMap<>();
-  private final ConversationTracker tracker = new ConversationTracker();
-  private int pendingSyncs; // catch-up fetches left before the state is CONNECTED
+  private final Engine engine;
+  private volatile Thread loopThread;
+  private volatile Thread eventThread;
+  private volatile WsConnection closingSocket;
 
   private ChatClient(Builder config) {
-    this.config = config;
-    this.token = config.token;
-    this.backoff = new Backoff(config.minBackoff.toMillis(), config.maxBackoff.toMillis());
-    String name = "chat-client-" + Integer.toHexString(System.identityHashCode(this));
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name));
-    this.events = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-events"));
-    config.resumeFrom.forEach(tracker::setBaseline);
-    this.baselineSet = !config.resumeFrom.isEmpty();
+    String name = "chat-client-" + COUNT.incrementAndGet();
+    this.loop = new ScheduledThreadPoolExecutor(1, r -> loopThread = daemon(r, name));
+    loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    loop.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    loop.setRemoveOnCancelPolicy(true);
+    this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, name + "-events"));
+    this.engine = new Engine(this, config, loop, new Dispatcher(events, config.listener));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -111,202 +104,217 @@ public final class ChatClient implements AutoCloseable {
 
   /**
    * Connects, logs in and catches up. The future completes when the client is first {@link
-   * State#CONNECTED}, or fails if the credentials are rejected. Reconnects happen by themselves.
+   * State#CONNECTED}, or fails if the credentials are rejected or the client is closed. If the
+   * server cannot be reached the client keeps trying (the listener's {@link
+   * ChatListener#onDisconnected} says why), so bound your wait. Calling it again returns the
+   * same future.
    */
   public CompletableFuture<Void> connect() {
-    onLoop(() -> {
-      if (state == State.DISCONNECTED && socket == null) {
-        openSocket();
-      }
-    });
-    return firstConnect;
+    onLoop(engine::connect);
+    return engine.firstConnect;
   }
 
   // ---- Requests ----
 
-  /** Sends a message with a fresh cid; see {@link #send(String, String, String)}. */
+  /** Sends a message with a fresh random cid; see {@link #send(String, String, String)}. */
   public CompletableFuture<Result.Sent> send(String to, String text) {
     return send(to, text, UUID.randomUUID().toString());
   }
 
   /**
-   * Sends {@code text} to {@code @user} or {@code #room}. Retried with the same {@code cid} until
-   * acknowledged, across reconnects; completes with the message's seq once it is stored. Fails
-   * at once with {@link TooManyPendingException} when too many sends await acknowledgement.
+   * Sends {@code text} to {@code @user} or {@code #room}. Completes with the message's seq once
+   * the server has stored it; retransmitted with the same {@code cid} until then, across
+   * reconnects. Fails at once with {@link TooManyPendingException} when {@link
+   * Builder#maxPendingSends} sends await acknowledgement; with {@link ChatErrorException} when
+   * the server refuses it ({@code forbidden}, {@code not_found}, {@code too_large}, …).
+   *
+   * @param cid 1 to 64 characters; reuse it only to resend the same message
    */
   public CompletableFuture<Result.Sent> send(String to, String text, String cid) {
     requireNonNull(to, "to is null");
     requireNonNull(text, "text is null");
     requireNonNull(cid, "cid is null");
     CompletableFuture<Result.Sent> future = new CompletableFuture<>();
-    onLoop(() -> {
-      if (state == State.CLOSED) {
-        fail(future, new ClientClosedException());
-        return;
-      }
-      PendingSend existing = unacked.get(cid);
-      if (existing != null) {
-        existing.future.whenComplete((r, e) -> {
-          if (e != null) {
-            future.completeExceptionally(e);
-          } else {
-            future.complete(r);
-          }
-        });
-        return;
-      }
-      if (unacked.size() >= config.maxPendingSends) {
-        fail(future, new TooManyPendingException(config.maxPendingSends));
-        return;
-      }
-      PendingSend send = new PendingSend(to, text, cid, future);
-      unacked.put(cid, send);
-      if (authenticated) {
-        transmit(send);
-      }
-    }, future);
+    onLoop(() -> engine.send(to, text, cid, future), future);
     return future;
   }
 
+  /**
+   * A page of {@code conv}'s history, ascending by seq: after {@code after}, before {@code
+   * before}, or the latest when both are null; {@code limit} null for the server's default.
+   */
   public CompletableFuture<Result.History> history(String conv, Long after, Long before,
       Integer limit) {
+    requireNonNull(conv, "conv is null");
+    if (after != null && before != null) {
+      throw new IllegalArgumentException("give after or before, not both");
+    }
     return request(id -> new Request.History(id, conv, after, before, limit),
-        Result.History.class);
+        Result.History.class, null);
   }
 
+  /** Every room this user is in and every direct conversation with a message. */
   public CompletableFuture<Result.Conversations> conversations() {
-    return request(Request.ListConversations::new, Result.Conversations.class);
+    return request(Request.ListConversations::new, Result.Conversations.class, null);
   }
 
+  /** Creates a room ({@code room} with or without {@code #}); this user owns it. */
   public CompletableFuture<Result.Created> createRoom(String room, String topic,
       boolean isPrivate) {
-    return request(id -> new Request.Create(id, room, topic, isPrivate), Result.Created.class);
+    requireNonNull(room, "room is null");
+    return request(id -> new Request.Create(id, room, topic, isPrivate), Result.Created.class,
+        engine::created);
   }
 
+  /** Joins a room; its messages are delivered to the listener from now on. */
   public CompletableFuture<Result.Joined> join(String room) {
-    return request(id -> new Request.Join(id, room), Result.Joined.class)
-        .thenApply(joined -> {
-          onLoop(() -> tracker.setBaseline(joined.conv(), joined.lastSeq()));
-          return joined;
-        });
+    requireNonNull(room, "room is null");
+    return request(id -> new Request.Join(id, room), Result.Joined.class, engine::joined);
   }
 
   public CompletableFuture<Void> leave(String room) {
-    return empty(request(id -> new Request.Leave(id, room), Result.Empty.class));
+    requireNonNull(room, "room is null");
+    return empty(request(id -> new Request.Leave(id, room), Result.Empty.class,
+        ok -> engine.left(room)));
   }
 
+  /** Adds {@code user} to a room this user owns. */
   public CompletableFuture<Void> invite(String room, String user) {
-    return empty(request(id -> new Request.Invite(id, room, user), Result.Empty.class));
+    requireNonNull(room, "room is null");
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Invite(id, room, user), Result.Empty.class, null));
   }
 
+  /** Removes {@code user} from a room this user owns. */
   public CompletableFuture<Void> kick(String room, String user) {
-    return empty(request(id -> new Request.Kick(id, room, user), Result.Empty.class));
+    requireNonNull(room, "room is null");
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Kick(id, room, user), Result.Empty.class, null));
   }
 
+  /** Public rooms and the private rooms this user is in. */
   public CompletableFuture<Result.Rooms> rooms() {
-    return request(Request.ListRooms::new, Result.Rooms.class);
+    return request(Request.ListRooms::new, Result.Rooms.class, null);
   }
 
   public CompletableFuture<Result.Members> members(String room) {
-    return request(id -> new Request.Members(id, room), Result.Members.class);
+    requireNonNull(room, "room is null");
+    return request(id -> new Request.Members(id, room), Result.Members.class, null);
   }
 
   /** Moves this user's read marker in {@code conv} forward to {@code seq}. */
   public CompletableFuture<Void> markRead(String conv, long seq) {
-    return empty(request(id -> new Request.MarkRead(id, conv, seq), Result.Empty.class));
+    requireNonNull(conv, "conv is null");
+    return empty(request(id -> new Request.MarkRead(id, conv, seq), Result.Empty.class, null));
   }
 
-  /** Tells the other participants this user is typing. */
+  /** Tells the other participants of {@code conv} that this user is typing. */
   public CompletableFuture<Void> typing(String conv) {
-    return empty(request(id -> new Request.Typing(id, conv), Result.Empty.class));
+    requireNonNull(conv, "conv is null");
+    return empty(request(id -> new Request.Typing(id, conv), Result.Empty.class, null));
   }
 
   /** The server's clock, in ms since the epoch. */
   public CompletableFuture<Long> ping() {
-    return request(Request.Ping::new, Result.Pong.class).thenApply(Result.Pong::ts);
+    return request(Request.Ping::new, Result.Pong.class, null).thenApply(Result.Pong::ts);
   }
 
-  /** Revokes this client's token (closing every connection using it) and closes the client. */
+  /** Revokes this client's token (closing every connection using it), then closes the client. */
   public CompletableFuture<Void> logout() {
-    return empty(request(Request.Logout::new, Result.Empty.class))
-        .whenComplete((ok, e) -> close());
+    return empty(request(Request.Logout::new, Result.Empty.class,
+        ok -> onLoop(engine::shutdown))); // after the future completes: queued behind it
   }
 
   // ---- Inspection ----
 
-  /** The logged-in user, or null before the first login. */
+  /** The logged-in user (lower case), or null before the first login. */
   public String user() {
-    return call(() -> user);
+    return engine.user;
   }
 
   /** The current login token, or null; keep it to log in later without the password. */
   public String token() {
-    return call(() -> token);
+    return engine.token;
   }
 
   public State state() {
-    return call(() -> state);
+    return engine.state;
+  }
+
+  /** The server's store id from its last {@code hello}, or null before the first. */
+  public String epoch() {
+    return engine.epoch;
+  }
+
+  /** The limits from the server's last {@code hello}, or null before the first. */
+  public Limits limits() {
+    return engine.limits;
   }
 
   /**
-   * The last seq delivered per conversation. Persist it and pass it to {@link
-   * Builder#resumeFrom} to resume after a restart of your program without missing messages.
+   * The last seq delivered to the listener, per conversation. To resume after your program
+   * restarts without missing or repeating messages, persist it with {@link #epoch()} and pass
+   * both to {@link Builder#resumeFrom}. After {@link #close()} it is the state at closing.
    */
   public Map<String, Long> lastSeen() {
-    return call(tracker::snapshot);
+    Map<String, Long> closed = engine.finalLastSeen;
+    if (closed != null) {
+      return closed;
+    }
+    CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+    onLoop(() -> f.complete(engine.lastSeen()), f);
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Map<String, Long> last = engine.finalLastSeen;
+      if (last != null) {
+        return last;
+      }
+      throw new ClientClosedException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ChatClientException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new ChatClientException("client state thread did not answer", e);
+    }
   }
 
   /**
-   * Closes the connection and releases the client's threads; pending requests and sends fail
-   * with {@link ClientClosedException}. The listener's {@link ChatListener#onClosed} is the last
-   * call. Idempotent; waits (at most 5 s) for the threads unless called from one of them.
+   * Closes the connection and ends the client's threads; pending requests and sends fail with
+   * {@link ClientClosedException}, and {@link ChatListener#onClosed} is the last listener call.
+   * Idempotent. Waits (a few seconds at most) until the threads have ended, unless called from
+   * a listener, where it returns at once.
    */
   @Override
   public void close() {
-    try {
-      loop.execute(this::shutdown);
-    } catch (RejectedExecutionException e) {
-      return; // already closed
+    onLoop(engine::shutdown);
+    Thread me = Thread.currentThread();
+    if (me == loopThread || me == eventThread) {
+      return;
     }
-    String current = Thread.currentThread().getName();
-    if (!current.startsWith("chat-client-")) {
-      try {
-        loop.awaitTermination(5, TimeUnit.SECONDS);
-        events.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+      events.awaitTermination(5, TimeUnit.SECONDS);
+      WsConnection s = closingSocket;
+      if (s != null && !s.awaitClosed(2, TimeUnit.SECONDS)) {
+        s.abort(); // the server did not answer the close frame
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  // ---- Internals, all on the loop thread ----
+  @Override
+  public String toString() {
+    return "ChatClient[" + engine.user + ", " + engine.state + "]";
+  }
 
-  private <R extends Result> CompletableFuture<R> request(
-      java.util.function.Function<String, Request> build, Class<R> type) {
+  // ---- Internals ----
+
+  private <R extends Result> CompletableFuture<R> request(Function<String, Request> build,
+      Class<R> type, Consumer<R> onOk) {
     CompletableFuture<R> future = new CompletableFuture<>();
-    onLoop(() -> {
-      if (state == State.CLOSED) {
-        fail(future, new ClientClosedException());
-        return;
-      }
-      if (!authenticated) {
-        fail(future, new NotConnectedException());
-        return;
-      }
-      String id = nextId();
-      inFlight.put(id, reply -> {
-        if (reply instanceof Event.Ok ok && type.isInstance(ok.result())) {
-          complete(future, type.cast(ok.result()));
-        } else if (reply instanceof Event.Error error) {
-          fail(future, toException(error));
-        } else if (reply == null) {
-          fail(future, new NotConnectedException());
-        } else {
-          fail(future, new ChatClientException("unexpected reply " + reply));
-        }
-      });
-      socket.send(CODEC.encode(build.apply(id)));
-    }, future);
+    onLoop(() -> engine.request(build, type, onOk, future), future);
     return future;
   }
 
@@ -314,410 +322,71 @@ public final class ChatClient implements AutoCloseable {
     return f.thenApply(r -> null);
   }
 
-  private void openSocket() {
-    setState(State.CONNECTING);
-    authenticated = false;
-    Socket s = new Socket(config.uri);
-    socket = s;
-    s.connect();
+  /** Runs {@code task} on the state thread; dropped if the client is closed. */
+  void onLoop(Runnable task) {
+    onLoop(task, () -> { });
   }
 
-  private void onFrame(Socket from, String text) {
-    if (from != socket) {
-      return;
-    }
-    Event event;
+  /** Runs {@code task} on the state thread, or {@code ifClosed} if the client is closed. */
+  void onLoop(Runnable task, Runnable ifClosed) {
     try {
-      event = CODEC.decodeEvent(text);
-    } catch (MalformedFrameException e) {
-      log.debug("ignoring a frame this client does not understand: {}", e.getMessage());
-      return;
-    }
-    if (event instanceof Event.Ok ok && ok.re() != null) {
-      Consumer<Event> handler = inFlight.remove(ok.re());
-      if (handler != null) {
-        handler.accept(event);
-      }
-    } else if (event instanceof Event.Error error) {
-      Consumer<Event> handler = error.re() == null ? null : inFlight.remove(error.re());
-      if (handler != null) {
-        handler.accept(event);
-      } else {
-        log.debug("error from server: {} {}", error.code(), error.message());
-      }
-    } else if (event instanceof Event.Hello hello) {
-      onHello(hello);
-    } else if (event instanceof Event.Message m) {
-      onLiveMessage(m);
-    } else if (event instanceof Event.Read r) {
-      emit(l -> l.onRead(this, r));
-    } else if (event instanceof Event.Typing t) {
-      emit(l -> l.onTyping(this, t));
-    } else if (event instanceof Event.Presence p) {
-      emit(l -> l.onPresence(this, p));
-    } else if (event instanceof Event.Member m) {
-      if ((m.action().equals("kick") || m.action().equals("leave")) && m.user().equals(user)) {
-        tracker.forget(m.conv());
-      }
-      emit(l -> l.onMember(this, m));
-    }
-  }
-
-  private void onHello(Event.Hello hello) {
-    if (epoch != null && !epoch.equals(hello.epoch())) {
-      String previous = epoch;
-      tracker.clear();
-      baselineSet = false;
-      emit(l -> l.onEpochChanged(this, previous, hello.epoch()));
-    }
-    epoch = hello.epoch();
-    authenticate();
-  }
-
-  private void authenticate() {
-    String id = nextId();
-    Request auth;
-    if (token != null) {
-      auth = new Request.TokenLogin(id, token);
-    } else if (config.password == null) {
-      fatal(new ChatClientException("no credentials: give login(), register() or token()"));
-      return;
-    } else if (config.register && user == null) {
-      auth = new Request.Register(id, config.user, config.password);
-    } else {
-      auth = new Request.Login(id, config.user, config.password);
-    }
-    inFlight.put(id, reply -> onAuthReply(auth, reply));
-    socket.send(CODEC.encode(auth));
-  }
-
-  private void onAuthReply(Request auth, Event reply) {
-    if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Auth result) {
-      token = result.token();
-      user = result.user();
-      authenticated = true;
-      for (PendingSend send : new ArrayList<>(unacked.values())) {
-        transmit(send);
-      }
-      catchUp();
-      return;
-    }
-    if (!(reply instanceof Event.Error error)) {
-      return; // the socket closed first; the reconnect will try again
-    }
-    if (auth instanceof Request.TokenLogin && config.password != null) {
-      token = null; // expired or revoked: fall back to the password
-      authenticate();
-    } else if (auth instanceof Request.Register && error.code() == ErrorCode.CONFLICT) {
-      user = config.user; // exists already: log in instead
-      authenticate();
-    } else if (error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.INTERNAL) {
-      socket.close(); // transient: reconnect with backoff
-    } else {
-      fatal(toException(error));
-    }
-  }
-
-  /** After login: fetch what was missed in every conversation, then report CONNECTED. */
-  private void catchUp() {
-    String id = nextId();
-    inFlight.put(id, reply -> {
-      if (!(reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list)) {
-        return; // disconnected meanwhile
-      }
-      for (Result.ConversationInfo c : list.conversations()) {
-        Long seen = tracker.lastSeen(c.conv());
-        if (!baselineSet) {
-          tracker.setBaseline(c.conv(), c.lastSeq()); // first login: follow from now on
-        } else if (seen == null && c.conv().startsWith("#")) {
-          tracker.setBaseline(c.conv(), c.lastSeq()); // a room joined elsewhere meanwhile
-        } else if ((seen == null ? 0 : seen) < c.lastSeq() && !tracker.isSyncing(c.conv())) {
-          pendingSyncs++;
-          sync(c.conv(), seen == null ? 0 : seen, this::syncDone);
+      loop.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("chat client fault", e);
         }
-      }
-      baselineSet = true;
-      if (pendingSyncs == 0) {
-        connected();
-      }
-    });
-    socket.send(CODEC.encode(new Request.ListConversations(id)));
-  }
-
-  private void syncDone() {
-    if (--pendingSyncs == 0 && authenticated) {
-      connected();
-    }
-  }
-
-  private void connected() {
-    attempt = 0;
-    setState(State.CONNECTED);
-    events.execute(() -> firstConnect.complete(null));
-  }
-
-  /** Fetches a conversation's history after {@code after}, page by page, delivering as it goes. */
-  private void sync(String conv, long after, Runnable done) {
-    tracker.startSync(conv);
-    String id = nextId();
-    inFlight.put(id, reply -> {
-      if (reply instanceof Event.Ok ok && ok.result() instanceof Result.History page) {
-        long last = after;
-        for (Event.Message m : page.messages()) {
-          if (tracker.acceptFetched(m)) {
-            emit(l -> l.onMessage(this, m));
-          }
-          last = Math.max(last, m.seq());
-        }
-        if (page.more()) {
-          sync(conv, last, done);
-          return;
-        }
-        for (Event.Message held : tracker.endSync(conv)) {
-          onLiveMessage(held);
-        }
-      } else if (reply instanceof Event.Error) {
-        tracker.forget(conv); // no longer allowed to read it (kicked, left)
-      } else {
-        tracker.endSync(conv); // disconnected: the next catch-up resumes from lastSeen
-      }
-      done.run();
-    });
-    socket.send(CODEC.encode(new Request.History(id, conv, after, null, config.historyPage)));
-  }
-
-  private void onLiveMessage(Event.Message m) {
-    switch (tracker.onLive(m)) {
-      case DELIVER -> emit(l -> l.onMessage(this, m));
-      case FETCH_GAP -> {
-        Long seen = tracker.lastSeen(m.conv());
-        tracker.startSync(m.conv());
-        tracker.onLive(m); // hold it until the gap is filled
-        sync(m.conv(), seen == null ? 0 : seen, () -> { });
-      }
-      case DUPLICATE, HOLD -> { }
-    }
-  }
-
-  private void transmit(PendingSend send) {
-    String id = nextId();
-    inFlight.put(id, reply -> onSendReply(send, reply));
-    socket.send(CODEC.encode(new Request.Send(id, send.to, send.text, send.cid)));
-  }
-
-  private void onSendReply(PendingSend send, Event reply) {
-    if (unacked.get(send.cid) != send) {
-      return; // completed by an earlier attempt
-    }
-    if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Sent sent) {
-      unacked.remove(send.cid);
-      complete(send.future, sent);
-    } else if (reply instanceof Event.Error error) {
-      if (error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.INTERNAL) {
-        long delay = error.retryAfterMs() != null ? error.retryAfterMs() : 1_000;
-        Socket current = socket;
-        loop.schedule(() -> {
-          if (socket == current && authenticated && unacked.get(send.cid) == send) {
-            transmit(send);
-          }
-        }, delay, TimeUnit.MILLISECONDS);
-      } else {
-        unacked.remove(send.cid);
-        fail(send.future, toException(error));
-      }
-    }
-    // reply == null: disconnected; retransmitted after the next login
-  }
-
-  private void onSocketClosed(Socket from, int code, String reason) {
-    if (from != socket) {
-      return;
-    }
-    socket = null;
-    authenticated = false;
-    List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
-    inFlight.clear();
-    for (Consumer<Event> h : handlers) {
-      h.accept(null); // fails requests with NotConnected; sends stay queued
-    }
-    pendingSyncs = 0;
-    for (String conv : tracker.snapshot().keySet()) {
-      if (tracker.isSyncing(conv)) {
-        tracker.endSync(conv);
-      }
-    }
-    if (state == State.CLOSED) {
-      return;
-    }
-    setState(State.DISCONNECTED);
-    long delay = backoff.delayMs(attempt++);
-    log.debug("disconnected ({} {}); reconnecting in {} ms", code, reason, delay);
-    loop.schedule(() -> {
-      if (state == State.DISCONNECTED && socket == null) {
-        openSocket();
-      }
-    }, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void fatal(ChatClientException e) {
-    emit(l -> l.onFailure(this, e));
-    events.execute(() -> firstConnect.completeExceptionally(e));
-    shutdown();
-  }
-
-  private void shutdown() {
-    if (state == State.CLOSED) {
-      return;
-    }
-    setState(State.CLOSED);
-    Socket s = socket;
-    socket = null;
-    if (s != null) {
-      s.close();
-    }
-    ClientClosedException closed = new ClientClosedException();
-    inFlight.values().forEach(h -> h.accept(null));
-    inFlight.clear();
-    unacked.values().forEach(send -> fail(send.future, closed));
-    unacked.clear();
-    events.execute(() -> firstConnect.completeExceptionally(closed));
-    emit(l -> l.onClosed(this));
-    events.shutdown();
-    loop.shutdown();
-  }
-
-  private void setState(State next) {
-    if (state != next) {
-      state = next;
-      emit(l -> l.onStateChanged(this, next));
-    }
-  }
-
-  private void emit(Consumer<ChatListener> call) {
-    events.execute(() -> {
-      try {
-        call.accept(config.listener);
-      } catch (RuntimeException e) {
-        log.warn("listener threw", e);
-      }
-    });
-  }
-
-  private <T> void complete(CompletableFuture<T> future, T value) {
-    events.execute(() -> future.complete(value));
-  }
-
-  private void fail(CompletableFuture<?> future, Throwable e) {
-    try {
-      events.execute(() -> future.completeExceptionally(e));
+      });
     } catch (RejectedExecutionException closed) {
-      future.completeExceptionally(e);
+      ifClosed.run();
     }
   }
 
-  private static ChatErrorException toException(Event.Error e) {
-    return new ChatErrorException(e.code(), e.message(), e.retryAfterMs());
-  }
-
-  private String nextId() {
-    return "c" + (++nextId);
-  }
-
-  private void onLoop(Runnable task) {
-    loop.execute(task);
+  /** Received frames waiting for the state or event thread (for tests). */
+  int queuedFrames() {
+    return engine.queuedFrames();
   }
 
   private void onLoop(Runnable task, CompletableFuture<?> failIfClosed) {
     try {
-      loop.execute(task);
+      loop.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("chat client fault", e);
+          failIfClosed.completeExceptionally(e);
+        }
+      });
     } catch (RejectedExecutionException e) {
       failIfClosed.completeExceptionally(new ClientClosedException());
     }
   }
 
-  private <T> T call(java.util.concurrent.Callable<T> read) {
-    try {
-      return loop.submit(read).get(5, TimeUnit.SECONDS);
-    } catch (RejectedExecutionException e) {
-      throw new ClientClosedException();
-    } catch (Exception e) {
-      throw new ChatClientException("client state unavailable", e);
-    }
+  void closing(WsConnection s) {
+    closingSocket = s;
   }
 
-  private record PendingSend(String to, String text, String cid,
-      CompletableFuture<Result.Sent> future) {}
-
-  /** One WebSocket connection; its callbacks hop onto the loop thread. */
-  private final class Socket {
-    private final WebSocketClient ws;
-
-    Socket(URI uri) {
-      Socket self = this;
-      ws = new WebSocketClient(uri, new org.java_websocket.drafts.Draft_6455(), Map.of(),
-          (int) config.connectTimeout.toMillis()) {
-        @Override public void onOpen(ServerHandshake handshake) {}
-
-        @Override public void onMessage(String message) {
-          runOnLoop(() -> onFrame(self, message));
-        }
-
-        @Override public void onClose(int code, String reason, boolean remote) {
-          runOnLoop(() -> onSocketClosed(self, code, reason));
-        }
-
-        @Override public void onError(Exception ex) {
-          log.debug("connection error: {}", ex.toString());
-        }
-      };
-      ws.setDaemon(true);
-      ws.setConnectionLostTimeout((int) config.pingInterval.toSeconds());
-      if (config.sslSocketFactory != null) {
-        ws.setSocketFactory(config.sslSocketFactory);
-      }
-    }
-
-    private void runOnLoop(Runnable r) {
-      try {
-        loop.execute(r);
-      } catch (RejectedExecutionException closed) {
-        // client closed: nothing more to do
-      }
-    }
-
-    void connect() {
-      ws.connect();
-    }
-
-    void send(String text) {
-      try {
-        ws.send(text);
-      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
-        // onClose follows and fails or requeues what was in flight
-      }
-    }
-
-    void close() {
-      ws.close();
-    }
-  }
-
-  /** Configures a {@link ChatClient}. */
+  /** Configures a {@link ChatClient}. Give {@link #login}, {@link #register} or {@link #token}. */
   public static final class Builder {
-    private final URI uri;
-    private String user;
-    private String password;
-    private boolean register;
-    private String token;
-    private ChatListener listener = new ChatListener() {};
-    private int maxPendingSends = 1_000;
-    private int historyPage = 200;
-    private Duration minBackoff = Duration.ofMillis(250);
-    private Duration maxBackoff = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration pingInterval = Duration.ofSeconds(30);
-    private javax.net.SocketFactory sslSocketFactory;
-    private Map<String, Long> resumeFrom = Map.of();
+    final URI uri;
+    String user;
+    String password;
+    boolean register;
+    String token;
+    ChatListener listener = new ChatListener() {};
+    int maxPendingSends = 1_000;
+    int maxPendingRequests = 1_000;
+    int historyPage = 200;
+    double requestsPerSecond = 40;
+    int requestBurst = 80;
+    boolean retryRateLimited = true;
+    Duration minBackoff = Duration.ofMillis(250);
+    Duration maxBackoff = Duration.ofSeconds(30);
+    Duration connectTimeout = Duration.ofSeconds(10);
+    Duration pingInterval = Duration.ofSeconds(30);
+    javax.net.SocketFactory socketFactory;
+    String resumeEpoch;
+    Map<String, Long> resumeFrom;
 
     private Builder(URI uri) {
       this.uri = requireNonNull(uri, "uri is null");
@@ -725,9 +394,12 @@ public final class ChatClient implements AutoCloseable {
       if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
         throw new IllegalArgumentException("uri must be ws:// or wss://, not " + uri);
       }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("uri has no host: " + uri);
+      }
     }
 
-    /** Logs in with a user name and password (and again with them if the token stops working). */
+    /** Logs in with a user name and password (also when a token stops working). */
     public Builder login(String user, String password) {
       this.user = requireNonNull(user, "user is null");
       this.password = requireNonNull(password, "password is null");
@@ -735,14 +407,17 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
-    /** Registers the account on first connect, or logs in if it exists. */
+    /**
+     * Creates the account on first connect, or logs in if it exists. Also creates it again if
+     * the server lost it (a new store).
+     */
     public Builder register(String user, String password) {
       login(user, password);
       this.register = true;
       return this;
     }
 
-    /** Logs in with a token from an earlier login. */
+    /** Logs in with a token from an earlier login ({@link ChatClient#token()}). */
     public Builder token(String token) {
       this.token = requireNonNull(token, "token is null");
       return this;
@@ -755,45 +430,88 @@ public final class ChatClient implements AutoCloseable {
 
     /** Sends awaiting acknowledgement before new ones fail with TooManyPendingException. */
     public Builder maxPendingSends(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxPendingSends must be positive");
-      }
-      this.maxPendingSends = max;
+      this.maxPendingSends = positive(max, "maxPendingSends");
       return this;
     }
 
-    /** Messages per history request while catching up (at most the server's historyMax). */
+    /** Other requests awaiting their reply before new ones fail with TooManyPendingException. */
+    public Builder maxPendingRequests(int max) {
+      this.maxPendingRequests = positive(max, "maxPendingRequests");
+      return this;
+    }
+
+    /** Messages per history request while catching up (capped at the server's historyMax). */
     public Builder historyPage(int size) {
-      this.historyPage = size;
+      this.historyPage = positive(size, "historyPage");
       return this;
     }
 
-    /** Reconnect delays: random, growing from {@code min} to {@code max} with each failure. */
+    /**
+     * The most frames this client sends per second, with a burst: keep it under the server's
+     * {@code --requests-per-second} and {@code --request-burst} (default 50 and 100), which
+     * close a connection that sends faster. Default 40 and 80.
+     */
+    public Builder requestRate(double perSecond, int burst) {
+      if (!(perSecond > 0)) {
+        throw new IllegalArgumentException("perSecond must be positive");
+      }
+      this.requestsPerSecond = perSecond;
+      this.requestBurst = positive(burst, "burst");
+      return this;
+    }
+
+    /**
+     * Whether a send refused as {@code rate_limited} is retried after the server's {@code
+     * retryAfterMs} (the default), or fails with a {@link ChatErrorException} whose {@link
+     * ChatErrorException#retryAfterMs()} says when to try again.
+     */
+    public Builder retryRateLimited(boolean retry) {
+      this.retryRateLimited = retry;
+      return this;
+    }
+
+    /** Reconnect delays: random, growing from about {@code min} to {@code max}. */
     public Builder backoff(Duration min, Duration max) {
-      this.minBackoff = requireNonNull(min, "min is null");
-      this.maxBackoff = requireNonNull(max, "max is null");
+      requireNonNull(min, "min is null");
+      requireNonNull(max, "max is null");
+      if (min.toMillis() < 1 || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("need 1 ms <= min <= max");
+      }
+      this.minBackoff = min;
+      this.maxBackoff = max;
       return this;
     }
 
+    /** How long opening a TCP connection may take; twice this bounds the whole login. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = requireNonNull(timeout, "timeout is null");
       return this;
     }
 
-    /** How often the client pings; no pong for 1.5 times this counts as a dropped connection. */
+    /**
+     * How often the client pings (whole seconds, at least 1); no pong for 1.5 times this counts
+     * as a lost connection.
+     */
     public Builder pingInterval(Duration interval) {
       this.pingInterval = requireNonNull(interval, "interval is null");
       return this;
     }
 
-    /** For {@code wss://} with a custom trust store. */
-    public Builder sslSocketFactory(javax.net.ssl.SSLSocketFactory factory) {
-      this.sslSocketFactory = factory;
+    /** For {@code wss://} with your own trust store. */
+    public Builder sslSocketFactory(SSLSocketFactory factory) {
+      this.socketFactory = requireNonNull(factory, "factory is null");
       return this;
     }
 
-    /** Resume following conversations from these seqs (from an earlier {@link #lastSeen()}). */
-    public Builder resumeFrom(Map<String, Long> lastSeen) {
+    /**
+     * Resumes where an earlier client stopped: {@code lastSeen} from its {@link
+     * ChatClient#lastSeen()}, {@code epoch} from its {@link ChatClient#epoch()} (may be null).
+     * Conversations missing from the map are followed like new ones: direct conversations from
+     * their first message, rooms from now on. If the server's epoch differs, the map is
+     * dropped and {@link ChatListener#onEpochChanged} reports it.
+     */
+    public Builder resumeFrom(String epoch, Map<String, Long> lastSeen) {
+      this.resumeEpoch = epoch;
       this.resumeFrom = Map.copyOf(lastSeen);
       return this;
     }
@@ -802,7 +520,37 @@ public final class ChatClient implements AutoCloseable {
       if (token == null && password == null) {
         throw new IllegalStateException("give login(), register() or token()");
       }
-      return new ChatClient(this);
+      return new ChatClient(copy());
+    }
+
+    private Builder copy() {
+      Builder b = new Builder(uri);
+      b.user = user;
+      b.password = password;
+      b.register = register;
+      b.token = token;
+      b.listener = listener;
+      b.maxPendingSends = maxPendingSends;
+      b.maxPendingRequests = maxPendingRequests;
+      b.historyPage = historyPage;
+      b.requestsPerSecond = requestsPerSecond;
+      b.requestBurst = requestBurst;
+      b.retryRateLimited = retryRateLimited;
+      b.minBackoff = minBackoff;
+      b.maxBackoff = maxBackoff;
+      b.connectTimeout = connectTimeout;
+      b.pingInterval = pingInterval;
+      b.socketFactory = socketFactory;
+      b.resumeEpoch = resumeEpoch;
+      b.resumeFrom = resumeFrom;
+      return b;
+    }
+
+    private static int positive(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be positive, not " + value);
+      }
+      return value;
     }
   }
 }

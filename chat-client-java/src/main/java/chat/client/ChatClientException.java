@@ -2,9 +2,9 @@ package chat.client;
 
 /**
  * Why a request of a {@link ChatClient} failed. Subclasses: {@link ChatErrorException} (the
- * server said no), {@link NotConnectedException} (no connection to send it on), {@link
- * ClientClosedException} (the client was closed), {@link TooManyPendingException} (a bound was
- * hit).
+ * server said no, with a protocol error code), {@link NotConnectedException} (no connection to
+ * send it on), {@link ClientClosedException} (the client was closed), {@link
+ * TooManyPendingException} (a bound on waiting requests was hit).
  */
 public class ChatClientException extends RuntimeException {
   public ChatClientException(String message) {
@@ -15,7 +15,10 @@ public class ChatClientException extends RuntimeException {
     super(message, cause);
   }
 
-  /** The client is not connected now; it may be reconnecting. Sends are never failed so. */
+  /**
+   * The client has no connection now; it may be reconnecting. Sends never fail so: they wait
+   * for the connection.
+   */
   public static final class NotConnectedException extends ChatClientException {
     public NotConnectedException() {
       super("not connected (reconnecting)");
@@ -29,10 +32,21 @@ public class ChatClientException extends RuntimeException {
     }
   }
 
-  /** More unacknowledged sends than {@link ChatClient.Builder#maxPendingSends} allows. */
+  /**
+   * Too many sends await acknowledgement ({@link ChatClient.Builder#maxPendingSends}), or too
+   * many other requests their reply ({@link ChatClient.Builder#maxPendingRequests}). Wait for
+   * some to complete, then try again.
+   */
   public static final class TooManyPendingException extends ChatClientException {
-    public TooManyPendingException(int limit) {
-      super("more than " + limit + " sends waiting for acknowledgement");
+    private final int limit;
+
+    public TooManyPendingException(int limit, String what) {
+      super("too many " + what + " pending: the limit is " + limit);
+      this.limit = limit;
+    }
+
+    public int limit() {
+      return limit;
     }
   }
 }

@@ -4,14 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import chat.protocol.ErrorCode;
 
-/** The server answered a request with an {@code error}: {@link #code()} says which. */
+/**
+ * The server refused a request with an {@code error}: {@link #code()} says which (see the
+ * protocol's error codes). The message is {@code "<code>: <server's message>"}.
+ */
 public final class ChatErrorException extends ChatClientException {
   private final ErrorCode code;
   private final Long retryAfterMs;
 
   public ChatErrorException(ErrorCode code, String message, Long retryAfterMs) {
-    super(code.wireName() + ": " + message);
-    this.code = requireNonNull(code, "code is null");
+    super(requireNonNull(code, "code is null").wireName() + ": " + message);
+    this.code = code;
     this.retryAfterMs = retryAfterMs;
   }
 
@@ -19,7 +22,7 @@ public final class ChatErrorException extends ChatClientException {
     return code;
   }
 
-  /** For {@link ErrorCode#RATE_LIMITED}: how long to wait before trying again; else null. */
+  /** For {@link ErrorCode#RATE_LIMITED}: how long to wait before trying again, in ms; else null. */
   public Long retryAfterMs() {
     return retryAfterMs;
   }

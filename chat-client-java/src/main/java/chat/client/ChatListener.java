@@ -3,17 +3,22 @@ package chat.client;
 import chat.protocol.Event;
 
 /**
- * Receives what happens on a {@link ChatClient}. Every method has a no-op default; override
- * those you need.
+ * Receives what happens on a {@link ChatClient}. Every method has a no-op default: override the
+ * ones you need.
  *
- * <p>Threading: all calls come from the client's one event thread, one at a time, in order; the
- * futures returned by the client complete on the same thread, so a reply and the events around
- * it are seen in the order the server sent them. Do not block this thread for long; calling the
- * client from a listener is fine. After {@link #onClosed} nothing more is called.
+ * <p><b>Threading.</b> All calls come from the client's one event thread, one at a time, in the
+ * order things happened. The futures returned by the client complete on the same thread, so a
+ * reply and the events around it are seen in the order the server sent them. Calling the client
+ * from a listener is fine, but do not block this thread: in particular never wait on a future of
+ * the same client here (it would wait for this very thread); chain with {@code thenAccept}
+ * instead. {@link #onClosed} is the last call.
  *
- * <p>Messages: {@link #onMessage} sees every message of every conversation the client follows
- * exactly once and in seq order per conversation, across reconnects and server restarts: after a
- * reconnect the client fetches what it missed from history before it passes on new messages.
+ * <p><b>Messages.</b> {@link #onMessage} sees every message of the conversations the client
+ * follows exactly once and in seq order per conversation, across reconnects and server
+ * restarts: after reconnecting, the client fetches what it missed from history before it passes
+ * on newer messages. It follows every conversation from its first login on (and each room from
+ * when it joined it); the client's own messages come too. Which conversation: {@link
+ * Event.Message#conv()}, named from this user's side ({@code @peer} or {@code #room}).
  */
 public abstract class ChatListener {
 
@@ -23,27 +28,35 @@ public abstract class ChatListener {
   /** A message: live, or fetched while catching up after a reconnect. */
   public void onMessage(ChatClient client, Event.Message message) {}
 
-  /** Someone read a conversation up to a seq. */
+  /** Someone (possibly this user elsewhere) read a conversation up to a seq. */
   public void onRead(ChatClient client, Event.Read read) {}
 
   /** Someone is typing; show it for about 5 s. */
   public void onTyping(ChatClient client, Event.Typing typing) {}
 
-  /** A user who shares a conversation came online or went offline. */
+  /** A user who shares a conversation with this one came online or went offline. */
   public void onPresence(ChatClient client, Event.Presence presence) {}
 
   /** Someone joined, left, was invited to or kicked from a room. */
   public void onMember(ChatClient client, Event.Member member) {}
 
   /**
-   * The server's store is not the one this client saw before (its history was lost): seqs known
-   * from before mean nothing now. The client has reset them; conversations start afresh.
+   * The connection was lost or could not be opened; the client reconnects by itself after a
+   * delay. {@code code} is the WebSocket close code (1006 when the connection broke, -1 when it
+   * never opened); {@code reason} says why in words.
+   */
+  public void onDisconnected(ChatClient client, int code, String reason) {}
+
+  /**
+   * The server's store is not the one this client saw before: its history was lost, and seqs
+   * known from before mean nothing now. The client has dropped them and delivers the new
+   * store's messages from the start.
    */
   public void onEpochChanged(ChatClient client, String previousEpoch, String epoch) {}
 
   /**
-   * A failure the client cannot recover from by itself, such as rejected credentials; the client
-   * closes after this.
+   * A failure the client cannot recover from by itself, such as rejected credentials (a {@link
+   * ChatErrorException}); the client closes right after.
    */
   public void onFailure(ChatClient client, Throwable failure) {}
 

@@ -3,24 +3,40 @@ package chat.client;
 import chat.protocol.Event;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The last seq delivered per conversation, and which conversations are being filled from
- * history. Decides for each live message whether to deliver it, drop it as already seen, or
+ * Where the client stands in each conversation: the last seq it delivered to the listener, and
+ * which conversations are being filled from history. For each live message it decides whether
+ * to deliver it, drop it as already delivered, hold it until a history fetch has caught up, or
  * fetch the gap before it. Only accessed by the client's state thread.
+ *
+ * <p>Held messages are bounded ({@link #MAX_HELD} per conversation, and as many while the
+ * conversation list is fetched). What does not fit is dropped and marked {@link Held#overflowed}:
+ * the caller fetches it from history afterwards, so nothing is lost.
  */
 final class ConversationTracker {
-  /** Live messages held per conversation while its gap is fetched; beyond, they are refetched. */
   static final int MAX_HELD = 10_000;
 
   enum Decision { DELIVER, DUPLICATE, HOLD, FETCH_GAP }
 
+  /** Live messages put aside while history is fetched, oldest first. */
+  static final class Held {
+    final ArrayDeque<Event.Message> messages = new ArrayDeque<>();
+    boolean overflowed;
+
+    void add(Event.Message m) {
+      if (messages.size() < MAX_HELD) {
+        messages.add(m);
+      } else {
+        overflowed = true;
+      }
+    }
+  }
+
   private final Map<String, Long> lastSeen = new HashMap<>();
-  private final Set<String> syncing = new HashSet<>();
-  private final Map<String, ArrayDeque<Event.Message>> held = new HashMap<>();
+  private final Map<String, Held> syncing = new HashMap<>();
+  private Held listing; // non-null while the conversation list is being fetched
 
   Long lastSeen(String conv) {
     return lastSeen.get(conv);
@@ -30,42 +46,70 @@ final class ConversationTracker {
     return Map.copyOf(lastSeen);
   }
 
+  /** Follows {@code conv} from {@code seq} on, unless it already stands further. */
   void setBaseline(String conv, long seq) {
     lastSeen.merge(conv, seq, Math::max);
   }
 
+  /** Forgets everything: a new store (epoch) means the old seqs mean nothing. */
   void clear() {
     lastSeen.clear();
     syncing.clear();
-    held.clear();
+    listing = null;
+  }
+
+  /** Until {@link #endListing}, every live message is held: baselines are not known yet. */
+  void beginListing() {
+    listing = new Held();
+  }
+
+  boolean isListing() {
+    return listing != null;
+  }
+
+  Held endListing() {
+    Held held = listing == null ? new Held() : listing;
+    listing = null;
+    return held;
   }
 
   boolean isSyncing(String conv) {
-    return syncing.contains(conv);
+    return syncing.containsKey(conv);
   }
 
   void startSync(String conv) {
-    syncing.add(conv);
+    syncing.putIfAbsent(conv, new Held());
+  }
+
+  /** Ends a history fetch; returns the live messages held meanwhile, for {@link #onLive}. */
+  Held endSync(String conv) {
+    Held held = syncing.remove(conv);
+    return held == null ? new Held() : held;
+  }
+
+  /** The connection is gone: held messages will come again from history after reconnecting. */
+  void connectionLost() {
+    syncing.clear();
+    listing = null;
   }
 
   /** What to do with a live message. */
   Decision onLive(Event.Message m) {
-    if (syncing.contains(m.conv())) {
-      ArrayDeque<Event.Message> queue = held.computeIfAbsent(m.conv(), c -> new ArrayDeque<>());
-      if (queue.size() < MAX_HELD) {
-        queue.add(m);
-      }
-      return Decision.HOLD; // a held message that does not fit is fetched from history later
+    if (listing != null) {
+      listing.add(m);
+      return Decision.HOLD;
+    }
+    Held held = syncing.get(m.conv());
+    if (held != null) {
+      held.add(m);
+      return Decision.HOLD;
     }
     Long seen = lastSeen.get(m.conv());
     if (seen == null) {
-      if (m.conv().startsWith("#")) {
-        lastSeen.put(m.conv(), m.seq() - 1); // a room we just started following: from here on
-        seen = m.seq() - 1;
-      } else {
-        seen = 0L; // a direct conversation is followed from its first message
-        lastSeen.put(m.conv(), 0L);
-      }
+      // Not followed yet: a room is followed from its first live message (joined elsewhere,
+      // invited); a direct conversation from its start, which is also its first live message.
+      seen = m.conv().startsWith("#") ? m.seq() - 1 : 0L;
+      lastSeen.put(m.conv(), seen);
     }
     if (m.seq() <= seen) {
       return Decision.DUPLICATE;
@@ -77,9 +121,12 @@ final class ConversationTracker {
     return Decision.FETCH_GAP;
   }
 
-  /** Whether a message fetched from history is new; if so it counts as delivered. */
+  /**
+   * Whether a message fetched from history is new; if so it counts as delivered. History pages
+   * come in ascending seq, so accepting the next higher seq keeps the order.
+   */
   boolean acceptFetched(Event.Message m) {
-    Long seen = lastSeen.getOrDefault(m.conv(), 0L);
+    long seen = lastSeen.getOrDefault(m.conv(), 0L);
     if (m.seq() <= seen) {
       return false;
     }
@@ -87,17 +134,9 @@ final class ConversationTracker {
     return true;
   }
 
-  /** Ends a sync; returns the live messages held meanwhile, to be run through {@link #onLive}. */
-  ArrayDeque<Event.Message> endSync(String conv) {
-    syncing.remove(conv);
-    ArrayDeque<Event.Message> queue = held.remove(conv);
-    return queue == null ? new ArrayDeque<>() : queue;
-  }
-
-  /** Stops following a conversation (e.g. kicked): forgets it. */
+  /** Stops following a conversation (left it, kicked): forgets it. */
   void forget(String conv) {
     lastSeen.remove(conv);
     syncing.remove(conv);
-    held.remove(conv);
   }
 }

@@ -1,13 +1,13 @@
 package chat.client.cli;
 
 import chat.client.ChatClient;
-import chat.client.ChatClientException;
 import chat.client.ChatErrorException;
 import chat.client.ChatListener;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,33 +16,45 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The command-line client. Plain output for scripts; exit codes: 0 done, 1 the server refused
- * (its error code is printed), 2 bad usage, 3 cannot connect or log in.
+ * The command-line client: one command per run, plain output for scripts, or {@code listen} for
+ * an interactive session. Exit codes: 0 done, 1 the server refused (its error code is printed),
+ * 2 bad usage, 3 cannot connect or log in (or the connection was lost for good).
  */
 public final class ChatCli {
+  static final int OK = 0;
+  static final int REFUSED = 1;
+  static final int USAGE_ERROR = 2;
+  static final int UNAVAILABLE = 3;
+
   static final String USAGE = String.join("\n",
       "Usage: java -jar chat-client.jar [options] COMMAND [ARGS]",
       "",
       "Commands:",
       "  send TO TEXT...        send TEXT to @user or #room; prints the message's seq",
-      "  history CONV [LIMIT]   print the latest messages of @user or #room (oldest first)",
-      "  join ROOM              join a public room",
+      "  history CONV [LIMIT]   print the latest messages of @user or #room, oldest first,",
+      "                         one per line: CONV SEQ TIME FROM: TEXT",
+      "  conversations          print your conversations: CONV LAST_SEQ READ_SEQ",
+      "  rooms                  print the rooms you can see: ROOM MEMBERS joined|- TOPIC",
       "  create ROOM [TOPIC]    create a public room",
-      "  rooms                  list the rooms you can see",
-      "  token                  log in and print a token for CHAT_TOKEN",
+      "  join ROOM              join a public room",
+      "  leave ROOM             leave a room",
+      "  token                  log in and print a token for --token / CHAT_TOKEN",
       "  listen                 print messages as they arrive; lines typed as",
-      "                         '@user text' or '#room text' are sent; Ctrl-D quits",
+      "                         '@user text' or '#room text' are sent; end of input quits",
       "",
       "Options (or environment variables):",
       "  --server URL           WebSocket URL [CHAT_SERVER] (default ws://localhost:8081/ws)",
       "  --user NAME            [CHAT_USER]",
-      "  --password PASSWORD    [CHAT_PASSWORD] (prefer the variable: arguments are visible in ps)",
+      "  --password PASSWORD    [CHAT_PASSWORD] (prefer the variable: arguments show in ps)",
       "  --token TOKEN          [CHAT_TOKEN] instead of user and password",
       "  --register             create the account if it does not exist",
       "",
@@ -54,51 +66,65 @@ public final class ChatCli {
 
   public static void main(String[] args) {
     System.setProperty("slf4j.internal.verbosity", "ERROR"); // no logging binding: stay quiet
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, System.getenv(), System.in, System.out, System.err));
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  /** Runs one command; returns the exit code. */
+  public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out,
+      PrintStream err) {
     String server = env.getOrDefault("CHAT_SERVER", "ws://localhost:8081/ws");
     String user = env.get("CHAT_USER");
     String password = env.get("CHAT_PASSWORD");
     String token = env.get("CHAT_TOKEN");
     boolean register = false;
     List<String> rest = new ArrayList<>();
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--server" -> server = args[++i];
-          case "--user" -> user = args[++i];
-          case "--password" -> password = args[++i];
-          case "--token" -> token = args[++i];
-          case "--register" -> register = true;
-          case "--help", "-h" -> {
-            out.print(USAGE);
-            return 0;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      boolean takesValue = List.of("--server", "--user", "--password", "--token").contains(arg);
+      if (takesValue && i + 1 >= args.length) {
+        err.println("chat-client: " + arg + " needs a value");
+        return USAGE_ERROR;
+      }
+      switch (arg) {
+        case "--server" -> server = args[++i];
+        case "--user" -> user = args[++i];
+        case "--password" -> password = args[++i];
+        case "--token" -> token = args[++i];
+        case "--register" -> register = true;
+        case "--help", "-h" -> {
+          out.print(USAGE);
+          return OK;
+        }
+        default -> {
+          if (arg.startsWith("--")) {
+            err.println("chat-client: unknown option " + arg);
+            return USAGE_ERROR;
           }
-          default -> {
-            if (args[i].startsWith("--")) {
-              err.println("chat-client: unknown option " + args[i]);
-              return 2;
-            }
-            rest.add(args[i]);
-          }
+          rest.add(arg);
         }
       }
-    } catch (ArrayIndexOutOfBoundsException e) {
-      err.println("chat-client: " + args[args.length - 1] + " needs a value");
-      return 2;
     }
     if (rest.isEmpty()) {
       err.print(USAGE);
-      return 2;
+      return USAGE_ERROR;
+    }
+    String command = rest.get(0);
+    List<String> params = rest.subList(1, rest.size());
+    String usage = checkParams(command, params);
+    if (usage != null) {
+      err.println("chat-client: " + usage);
+      return USAGE_ERROR;
+    }
+    if (token == null && (user == null || password == null)) {
+      err.println("chat-client: give --user and --password (or CHAT_TOKEN)");
+      return USAGE_ERROR;
     }
     ChatClient.Builder builder;
     try {
       builder = ChatClient.builder(URI.create(server));
     } catch (IllegalArgumentException e) {
-      err.println("chat-client: " + e.getMessage());
-      return 2;
+      err.println("chat-client: bad --server: " + e.getMessage());
+      return USAGE_ERROR;
     }
     if (user != null && password != null) {
       builder = register ? builder.register(user, password) : builder.login(user, password);
@@ -106,113 +132,136 @@ public final class ChatCli {
     if (token != null) {
       builder = builder.token(token);
     }
-    if (token == null && (user == null || password == null)) {
-      err.println("chat-client: give --user and --password (or CHAT_TOKEN)");
-      return 2;
-    }
-    String command = rest.get(0);
-    List<String> params = rest.subList(1, rest.size());
-    PrintListener listener = new PrintListener(out, command.equals("listen"));
+    CliListener listener = new CliListener(out, command.equals("listen"));
     try (ChatClient client = builder.listener(listener).build()) {
+      CompletableFuture<Object> ready = CompletableFuture.anyOf(
+          client.connect(), listener.firstDisconnect);
       try {
-        await(client.connect());
+        ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        err.println("chat-client: cannot connect to " + server + ": " + cause(e).getMessage());
-        return 3;
+        err.println("chat-client: cannot log in to " + server + ": " + message(e));
+        return UNAVAILABLE;
       }
-      return execute(client, command, params, out, err);
+      if (listener.firstDisconnect.isDone()) {
+        err.println("chat-client: cannot connect to " + server + ": "
+            + listener.firstDisconnect.join());
+        return UNAVAILABLE;
+      }
+      return execute(client, command, params, in, out, err, listener);
     } catch (ExecutionException e) {
-      Throwable cause = cause(e);
-      err.println("chat-client: " + cause.getMessage());
-      return cause instanceof ChatErrorException ? 1 : 3;
+      err.println("chat-client: " + message(e));
+      return e.getCause() instanceof ChatErrorException ? REFUSED : UNAVAILABLE;
     } catch (TimeoutException e) {
-      err.println("chat-client: no answer from the server");
-      return 3;
-    } catch (IOException e) {
-      err.println("chat-client: " + e.getMessage());
-      return 3;
-    } catch (NumberFormatException e) {
-      err.println("chat-client: not a number: " + e.getMessage());
-      return 2;
+      err.println("chat-client: no answer from the server within " + TIMEOUT_SECONDS + " s");
+      return UNAVAILABLE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 3;
+      return UNAVAILABLE;
     }
   }
 
+  /** A usage message if {@code params} do not fit {@code command}, else null. */
+  private static String checkParams(String command, List<String> params) {
+    int n = params.size();
+    return switch (command) {
+      case "send" -> n >= 2 ? null : "usage: send TO TEXT...";
+      case "history" -> n == 1 || (n == 2 && params.get(1).matches("[1-9][0-9]{0,8}")) ? null
+          : "usage: history CONV [LIMIT], LIMIT a positive number";
+      case "create" -> n >= 1 ? null : "usage: create ROOM [TOPIC]";
+      case "join", "leave" -> n == 1 ? null : "usage: " + command + " ROOM";
+      case "conversations", "rooms", "token", "listen" -> n == 0 ? null
+          : "usage: " + command + " takes no arguments";
+      default -> "unknown command " + command + " (see --help)";
+    };
+  }
+
   private static int execute(ChatClient client, String command, List<String> params,
-      PrintStream out, PrintStream err)
-      throws ExecutionException, TimeoutException, InterruptedException, IOException {
+      InputStream in, PrintStream out, PrintStream err, CliListener listener)
+      throws ExecutionException, TimeoutException, InterruptedException {
     switch (command) {
       case "send" -> {
-        if (params.size() < 2) {
-          err.println("chat-client: send TO TEXT");
-          return 2;
-        }
-        Result.Sent sent = await(client.send(params.get(0),
-            String.join(" ", params.subList(1, params.size()))));
-        out.println(sent.seq());
-        return 0;
+        String text = String.join(" ", params.subList(1, params.size()));
+        out.println(await(client.send(params.get(0), text)).seq());
       }
       case "history" -> {
-        if (params.isEmpty()) {
-          err.println("chat-client: history CONV [LIMIT]");
-          return 2;
-        }
         Integer limit = params.size() > 1 ? Integer.valueOf(params.get(1)) : null;
         for (Event.Message m : await(client.history(params.get(0), null, null, limit))
             .messages()) {
           out.println(format(m));
         }
-        return 0;
       }
-      case "join" -> {
-        Result.Joined joined = await(client.join(params.get(0)));
-        out.println(joined.conv());
-        return 0;
-      }
-      case "create" -> {
-        Result.Created created = await(client.createRoom(params.get(0),
-            params.size() > 1 ? String.join(" ", params.subList(1, params.size())) : "", false));
-        out.println(created.room());
-        return 0;
+      case "conversations" -> {
+        for (Result.ConversationInfo c : await(client.conversations()).conversations()) {
+          out.println(c.conv() + " " + c.lastSeq() + " " + c.readSeq());
+        }
       }
       case "rooms" -> {
         for (Result.RoomInfo r : await(client.rooms()).rooms()) {
-          out.println(r.room() + "\t" + r.members() + "\t" + (r.joined() ? "joined" : "-")
-              + "\t" + r.topic());
+          out.println(r.room() + " " + r.members() + " " + (r.joined() ? "joined" : "-") + " "
+              + r.topic());
         }
-        return 0;
       }
-      case "token" -> {
-        out.println(client.token());
-        return 0;
+      case "create" -> {
+        String topic = String.join(" ", params.subList(1, params.size()));
+        out.println(await(client.createRoom(params.get(0), topic, false)).room());
       }
+      case "join" -> out.println(await(client.join(params.get(0))).conv());
+      case "leave" -> await(client.leave(params.get(0)));
+      case "token" -> out.println(client.token());
       case "listen" -> {
-        BufferedReader in = new BufferedReader(
-            new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          int space = line.indexOf(' ');
-          if (space > 1 && (line.startsWith("@") || line.startsWith("#"))) {
-            try {
-              await(client.send(line.substring(0, space), line.substring(space + 1)));
-            } catch (ExecutionException e) {
-              err.println("chat-client: " + cause(e).getMessage());
-            }
-          } else if (!line.isBlank()) {
-            err.println("chat-client: type '@user text' or '#room text'");
-          }
-        }
-        return 0;
+        return listen(client, in, err, listener);
       }
-      default -> {
-        err.println("chat-client: unknown command " + command);
-        return 2;
+      default -> throw new IllegalStateException("unchecked command " + command);
+    }
+    out.flush();
+    return OK;
+  }
+
+  /** Prints messages (from the listener) and sends typed lines until input ends. */
+  private static int listen(ChatClient client, InputStream in, PrintStream err,
+      CliListener listener) throws InterruptedException, TimeoutException {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>(100);
+    String endOfInput = new String("end of input"); // compared by identity
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          lines.put(line);
+        }
+      } catch (IOException | InterruptedException e) {
+        // treated as the end of input
+      }
+      lines.offer(endOfInput);
+    }, "chat-cli-stdin");
+    reader.setDaemon(true); // a read of stdin cannot be interrupted; must not keep the JVM up
+    reader.start();
+    err.println("chat-client: listening as " + client.user() + "; end of input quits");
+    while (true) {
+      String line = lines.poll(200, TimeUnit.MILLISECONDS);
+      if (listener.failure.isDone()) {
+        err.println("chat-client: " + listener.failure.join());
+        return UNAVAILABLE;
+      }
+      if (line == null) {
+        continue;
+      }
+      if (line == endOfInput) {
+        return OK;
+      }
+      int space = line.indexOf(' ');
+      if (space > 1 && (line.startsWith("@") || line.startsWith("#"))) {
+        try {
+          await(client.send(line.substring(0, space), line.substring(space + 1)));
+        } catch (ExecutionException e) {
+          err.println("chat-client: " + message(e));
+        }
+      } else if (!line.isBlank()) {
+        err.println("chat-client: type '@user text' or '#room text'");
       }
     }
   }
 
-  /** {@code #general 12 2026-11-24T10:00:00Z alice: hi} */
+  /** {@code #general 12 2026-11-24T10:00:00Z alice: hi}; continuation lines are indented. */
   static String format(Event.Message m) {
     return m.conv() + " " + m.seq() + " " + Instant.ofEpochMilli(m.ts()) + " " + m.from() + ": "
         + m.text().replace("\n", "\n  ");
@@ -223,18 +272,46 @@ public final class ChatCli {
     return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private static Throwable cause(Exception e) {
-    return e.getCause() == null ? e : e.getCause();
+  private static String message(Exception e) {
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 
-  /** Prints live messages in {@code listen} mode. */
-  private static final class PrintListener extends ChatListener {
+  /** Prints live messages in {@code listen} mode; notices failures. */
+  private static final class CliListener extends ChatListener {
+    final CompletableFuture<String> firstDisconnect = new CompletableFuture<>();
+    final CompletableFuture<String> failure = new CompletableFuture<>();
     private final PrintStream out;
     private final boolean live;
+    private volatile boolean connected;
 
-    PrintListener(PrintStream out, boolean live) {
+    CliListener(PrintStream out, boolean live) {
       this.out = out;
       this.live = live;
+    }
+
+    @Override
+    public void onStateChanged(ChatClient client, ChatClient.State state) {
+      if (state == ChatClient.State.CONNECTED) {
+        connected = true;
+      }
+    }
+
+    @Override
+    public void onDisconnected(ChatClient client, int code, String reason) {
+      if (!connected) {
+        firstDisconnect.complete(reason); // a script wants to know now, not after retries
+      }
+    }
+
+    @Override
+    public void onFailure(ChatClient client, Throwable e) {
+      failure.complete(e.getMessage());
+    }
+
+    @Override
+    public void onClosed(ChatClient client) {
+      failure.complete("connection closed");
     }
 
     @Override

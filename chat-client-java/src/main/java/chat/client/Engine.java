@@ -1,0 +1,700 @@
+package chat.client;
+
+import chat.client.ChatClient.State;
+import chat.client.ChatClientException.ClientClosedException;
+import chat.client.ChatClientException.NotConnectedException;
+import chat.client.ChatClientException.TooManyPendingException;
+import chat.protocol.ErrorCode;
+import chat.protocol.Event;
+import chat.protocol.FrameCodec;
+import chat.protocol.Limits;
+import chat.protocol.MalformedFrameException;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of a {@link ChatClient}: connection, login, catch-up, sends, requests. Every method
+ * runs on the client's state thread ({@code loop}); listener calls and future completions are
+ * handed to the {@link Dispatcher}, which runs them in order on the client's event thread.
+ *
+ * <p>A connection goes: open socket → {@code hello} → log in (token, password, register as
+ * configured) → {@code conversations} → {@code history after} per conversation until {@code
+ * more} is false → {@link State#CONNECTED}. Live messages that arrive while the list or a
+ * conversation's history is being fetched are held (see {@link ConversationTracker}), so the
+ * listener sees each message once, in seq order per conversation.
+ */
+final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final FrameCodec CODEC = new FrameCodec();
+  /** Sends on the wire at once: enough to keep the server's group commit busy. */
+  static final int SEND_WINDOW = 32;
+  /** Received frames that may wait for the listener before the client stops reading. */
+  static final int MAX_QUEUED_FRAMES = 1_000;
+  /** Wait before resending after the server's {@code internal} error. */
+  private static final long INTERNAL_RETRY_MS = 1_000;
+
+  private enum AuthStep { TOKEN, LOGIN, REGISTER }
+
+  private final ChatClient client;
+  private final ChatClient.Builder config;
+  private final ScheduledExecutorService loop;
+  private final Dispatcher dispatch;
+  private final Backoff backoff;
+  private final ConversationTracker tracker = new ConversationTracker();
+  private final SendQueue sends;
+  private final Map<String, Consumer<Event>> inFlight = new HashMap<>(); // by request id
+  private final Outbox outbox;
+  /** Received frames not yet handled and passed to the listener; the read thread waits at 0. */
+  private final Semaphore inbound = new Semaphore(MAX_QUEUED_FRAMES);
+  final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+
+  // Read by any thread through ChatClient; written only here.
+  volatile State state = State.DISCONNECTED;
+  volatile String user;
+  volatile String token;
+  volatile String epoch;
+  volatile Limits limits;
+  volatile Map<String, Long> finalLastSeen; // set when closed
+
+  private WsConnection socket; // the current connection, or null
+  private boolean authenticated;
+  private ArrayDeque<AuthStep> authSteps;
+  private Event.Error lastAuthError;
+  private boolean baselineSet; // false until a catch-up (or resumeFrom) fixed where to follow from
+  private boolean freshEpoch; // a new store: every conversation in it is new to this client
+  private int attempt;
+  private long nextId;
+  private int userRequests; // requests of the application in flight (bounded)
+  private int pendingSyncs; // catch-up fetches left before the state is CONNECTED
+  private TokenBucket sendBucket;
+  private long sendsPausedUntil; // System.nanoTime() before which no send is transmitted
+  private boolean pumpScheduled;
+
+  Engine(ChatClient client, ChatClient.Builder config, ScheduledExecutorService loop,
+      Dispatcher dispatch) {
+    this.client = client;
+    this.config = config;
+    this.loop = loop;
+    this.dispatch = dispatch;
+    this.backoff = new Backoff(config.minBackoff.toMillis(), config.maxBackoff.toMillis());
+    this.sends = new SendQueue(config.maxPendingSends);
+    this.outbox = new Outbox(config.requestsPerSecond, config.requestBurst,
+        (task, nanos) -> schedule(task, nanos, TimeUnit.NANOSECONDS));
+    this.token = config.token;
+    this.epoch = config.resumeEpoch;
+    if (config.resumeFrom != null) {
+      config.resumeFrom.forEach(tracker::setBaseline);
+      baselineSet = true;
+    }
+  }
+
+  // ---- Called by ChatClient (on the loop) ----
+
+  void connect() {
+    if (state == State.DISCONNECTED && socket == null) {
+      openSocket();
+    }
+  }
+
+  void send(String to, String text, String cid, CompletableFuture<Result.Sent> future) {
+    if (state == State.CLOSED) {
+      dispatch.fail(future, new ClientClosedException());
+      return;
+    }
+    SendQueue.Pending existing = sends.find(cid);
+    if (existing != null) {
+      if (!existing.to.equals(to) || !existing.text.equals(text)) {
+        dispatch.fail(future, new IllegalArgumentException(
+            "cid " + cid + " is already used by a pending send with other content"));
+      } else {
+        existing.future.whenComplete((r, e) -> {
+          if (e != null) {
+            future.completeExceptionally(e);
+          } else {
+            future.complete(r);
+          }
+        });
+      }
+      return;
+    }
+    if (sends.isFull()) {
+      dispatch.fail(future, new TooManyPendingException(sends.capacity(), "sends"));
+      return;
+    }
+    sends.add(new SendQueue.Pending(to, text, cid, future));
+    pumpSends();
+  }
+
+  /**
+   * Sends an application request. {@code onOk} runs on the loop with the result before the
+   * future completes (to update the client's state); it may be null.
+   */
+  <R extends Result> void request(Function<String, Request> build, Class<R> type,
+      Consumer<R> onOk, CompletableFuture<R> future) {
+    if (state == State.CLOSED) {
+      dispatch.fail(future, new ClientClosedException());
+      return;
+    }
+    if (!authenticated) {
+      dispatch.fail(future, new NotConnectedException());
+      return;
+    }
+    if (userRequests >= config.maxPendingRequests) {
+      dispatch.fail(future, new TooManyPendingException(config.maxPendingRequests, "requests"));
+      return;
+    }
+    String id = nextId();
+    String frame = CODEC.encode(build.apply(id));
+    ChatErrorException tooLarge = checkSize(frame);
+    if (tooLarge != null) {
+      dispatch.fail(future, tooLarge);
+      return;
+    }
+    userRequests++;
+    inFlight.put(id, reply -> {
+      userRequests--;
+      if (reply instanceof Event.Ok ok && type.isInstance(ok.result())) {
+        R result = type.cast(ok.result());
+        if (onOk != null) {
+          onOk.accept(result);
+        }
+        dispatch.complete(future, result);
+      } else if (reply instanceof Event.Error error) {
+        dispatch.fail(future, toException(error));
+      } else if (reply == null) {
+        dispatch.fail(future, state == State.CLOSED
+            ? new ClientClosedException() : new NotConnectedException());
+      } else {
+        dispatch.fail(future, new ChatClientException("unexpected reply: " + reply));
+      }
+    });
+    write(frame);
+  }
+
+  void joined(Result.Joined joined) {
+    if (tracker.lastSeen(joined.conv()) == null) {
+      tracker.setBaseline(joined.conv(), joined.lastSeq()); // followed from the join on
+    }
+  }
+
+  void created(Result.Created created) {
+    if (tracker.lastSeen(created.room()) == null) {
+      tracker.setBaseline(created.room(), 0);
+    }
+  }
+
+  void left(String room) {
+    tracker.forget(room.startsWith("#") ? room : "#" + room);
+  }
+
+  Map<String, Long> lastSeen() {
+    return tracker.snapshot();
+  }
+
+  /** Received frames still waiting to be handled or seen by the listener (for tests). */
+  int queuedFrames() {
+    return MAX_QUEUED_FRAMES - inbound.availablePermits();
+  }
+
+  /** Closes for good: fails what is pending, reports {@code onClosed}, ends the threads. */
+  void shutdown() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    setState(State.CLOSED);
+    finalLastSeen = tracker.snapshot();
+    WsConnection s = socket;
+    socket = null;
+    if (s != null) {
+      if (authenticated) {
+        s.close(); // a clean close; ChatClient.close() aborts it if the server does not answer
+      } else {
+        s.abort(); // still connecting: a clean close would do nothing
+      }
+      client.closing(s);
+    }
+    authenticated = false;
+    List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
+    inFlight.clear();
+    outbox.attach(null);
+    handlers.forEach(h -> h.accept(null));
+    ClientClosedException closed = new ClientClosedException();
+    for (SendQueue.Pending p : sends.drain()) {
+      dispatch.fail(p.future, closed);
+    }
+    dispatch.fail(firstConnect, closed);
+    dispatch.emit(l -> l.onClosed(client));
+    dispatch.shutdown();
+    loop.shutdown(); // delayed tasks (reconnect, pacing timers) are dropped: see ChatClient
+  }
+
+  // ---- Connection ----
+
+  private void openSocket() {
+    setState(State.CONNECTING);
+    authenticated = false;
+    WsConnection s = new WsConnection(config.uri, (int) config.connectTimeout.toMillis(),
+        (int) config.pingInterval.toSeconds(), config.socketFactory, new WsConnection.Callbacks() {
+          @Override public void onText(WsConnection from, String text) {
+            // On the socket's read thread: blocks while too much awaits the listener, so a slow
+            // listener slows reading (the server then closes us as a slow consumer, and we
+            // catch up after reconnecting) instead of filling memory.
+            try {
+              inbound.acquire();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            client.onLoop(() -> {
+              try {
+                onFrame(from, text);
+              } finally {
+                dispatch.after(inbound::release); // once the listener has seen what it caused
+              }
+            }, inbound::release);
+          }
+
+          @Override public void onClosed(WsConnection from, int code, String reason) {
+            client.onLoop(() -> onSocketClosed(from, code, reason));
+          }
+        });
+    socket = s;
+    outbox.attach(s);
+    s.connect();
+    // The library has no deadline for the handshake, the hello or the login: this is it.
+    long deadlineMs = config.connectTimeout.toMillis() * 2;
+    schedule(() -> {
+      if (socket == s && !authenticated) {
+        abandon(s, 1006, "no login within " + deadlineMs + " ms");
+      }
+    }, deadlineMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void abandon(WsConnection s, int code, String reason) {
+    s.abort();
+    onSocketClosed(s, code, reason);
+  }
+
+  private void onSocketClosed(WsConnection from, int code, String reason) {
+    if (from != socket) {
+      return;
+    }
+    socket = null;
+    authenticated = false;
+    outbox.attach(null);
+    List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
+    inFlight.clear();
+    handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
+    sends.connectionLost();
+    tracker.connectionLost();
+    pendingSyncs = 0;
+    if (state == State.CLOSED) {
+      return;
+    }
+    String why = reason == null || reason.isEmpty() ? "connection lost" : reason;
+    dispatch.emit(l -> l.onDisconnected(client, code, why));
+    setState(State.DISCONNECTED);
+    long delay = backoff.delayMs(attempt++);
+    log.debug("disconnected ({} {}); reconnecting in {} ms", code, why, delay);
+    schedule(() -> {
+      if (state == State.DISCONNECTED && socket == null) {
+        openSocket();
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void onFrame(WsConnection from, String text) {
+    if (from != socket) {
+      from.abort(); // a connection given up on that opened after all
+      return;
+    }
+    Event event;
+    try {
+      event = CODEC.decodeEvent(text);
+    } catch (MalformedFrameException e) {
+      log.debug("ignoring a frame this client does not understand: {}", e.getMessage());
+      return;
+    }
+    if (event instanceof Event.Ok ok) {
+      reply(ok.re(), event);
+    } else if (event instanceof Event.Error error) {
+      if (error.re() == null || !inFlight.containsKey(error.re())) {
+        log.debug("error from the server: {} {}", error.code(), error.message());
+      } else {
+        reply(error.re(), event);
+      }
+    } else if (event instanceof Event.Hello hello) {
+      onHello(hello);
+    } else if (event instanceof Event.Message m) {
+      onLiveMessage(m);
+    } else if (event instanceof Event.Read r) {
+      dispatch.emit(l -> l.onRead(client, r));
+    } else if (event instanceof Event.Typing t) {
+      dispatch.emit(l -> l.onTyping(client, t));
+    } else if (event instanceof Event.Presence p) {
+      dispatch.emit(l -> l.onPresence(client, p));
+    } else if (event instanceof Event.Member m) {
+      boolean me = m.user().equals(user);
+      if (me && (m.action().equals("kick") || m.action().equals("leave"))) {
+        tracker.forget(m.conv());
+      }
+      dispatch.emit(l -> l.onMember(client, m));
+    }
+  }
+
+  private void reply(String re, Event reply) {
+    Consumer<Event> handler = re == null ? null : inFlight.remove(re);
+    if (handler != null) {
+      handler.accept(reply);
+    }
+  }
+
+  // ---- Login ----
+
+  private void onHello(Event.Hello hello) {
+    if (epoch != null && !epoch.equals(hello.epoch())) {
+      String previous = epoch;
+      tracker.clear();
+      freshEpoch = true;
+      baselineSet = true;
+      dispatch.emit(l -> l.onEpochChanged(client, previous, hello.epoch()));
+    }
+    epoch = hello.epoch();
+    Limits previousLimits = limits;
+    limits = hello.limits();
+    if (sendBucket == null || !limits.equals(previousLimits)) {
+      sendBucket = new TokenBucket(limits.sendPerSecond(), limits.sendBurst(), System::nanoTime);
+    }
+    authSteps = new ArrayDeque<>();
+    if (token != null) {
+      authSteps.add(AuthStep.TOKEN);
+    }
+    if (config.password != null) {
+      if (config.register && user == null) {
+        authSteps.add(AuthStep.REGISTER); // first time: create the account, or log in if taken
+        authSteps.add(AuthStep.LOGIN);
+      } else {
+        authSteps.add(AuthStep.LOGIN);
+        if (config.register) {
+          authSteps.add(AuthStep.REGISTER); // the account is gone (new store): create it again
+        }
+      }
+    }
+    lastAuthError = null;
+    authenticateNext();
+  }
+
+  private void authenticateNext() {
+    AuthStep step = authSteps.poll();
+    if (step == null) {
+      fatal(lastAuthError != null ? toException(lastAuthError)
+          : new ChatClientException("no credentials left to try"));
+      return;
+    }
+    String id = nextId();
+    Request auth = switch (step) {
+      case TOKEN -> new Request.TokenLogin(id, token);
+      case LOGIN -> new Request.Login(id, config.user, config.password);
+      case REGISTER -> new Request.Register(id, config.user, config.password);
+    };
+    inFlight.put(id, reply -> onAuthReply(step, reply));
+    write(CODEC.encode(auth));
+  }
+
+  private void onAuthReply(AuthStep step, Event reply) {
+    if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Auth result) {
+      token = result.token();
+      user = result.user();
+      authenticated = true;
+      catchUp();
+      pumpSends();
+      return;
+    }
+    if (!(reply instanceof Event.Error error)) {
+      return; // the connection closed first; the next one tries again
+    }
+    if (error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.INTERNAL) {
+      abandon(socket, 1006, "login: " + error.code().wireName()); // passing: retry later
+      return;
+    }
+    if (!(step == AuthStep.REGISTER && error.code() == ErrorCode.CONFLICT)) {
+      lastAuthError = error; // a taken name only says "log in instead"
+    }
+    if (step == AuthStep.TOKEN && error.code() == ErrorCode.UNAUTHORIZED) {
+      token = null; // expired or revoked: the password (if any) is next
+      authenticateNext();
+    } else if (error.code() == ErrorCode.UNAUTHORIZED || error.code() == ErrorCode.CONFLICT) {
+      authenticateNext();
+    } else {
+      fatal(toException(error)); // e.g. bad_request: a malformed name or password
+    }
+  }
+
+  // ---- Catch-up ----
+
+  /** After login: list the conversations, fetch what was missed, then report CONNECTED. */
+  private void catchUp() {
+    tracker.beginListing();
+    String id = nextId();
+    inFlight.put(id, reply -> {
+      if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list) {
+        onConversations(list);
+      } else if (reply instanceof Event.Error error) {
+        abandon(socket, 1006, "conversations: " + error.code().wireName());
+      }
+    });
+    write(CODEC.encode(new Request.ListConversations(id)));
+  }
+
+  private void onConversations(Result.Conversations list) {
+    boolean first = !baselineSet;
+    for (Result.ConversationInfo c : list.conversations()) {
+      Long seen = tracker.lastSeen(c.conv());
+      if (freshEpoch) {
+        if (c.lastSeq() > 0) {
+          startSync(c.conv(), 0); // a new store: all of it is new to this client
+        } else {
+          tracker.setBaseline(c.conv(), 0);
+        }
+      } else if (seen == null && (first || c.conv().startsWith("#"))) {
+        // The first login follows every conversation from now on; a room joined elsewhere
+        // while disconnected is followed from now on too.
+        tracker.setBaseline(c.conv(), c.lastSeq());
+      } else if ((seen == null ? 0 : seen) < c.lastSeq()) {
+        startSync(c.conv(), seen == null ? 0 : seen);
+      }
+    }
+    baselineSet = true;
+    freshEpoch = false;
+    ConversationTracker.Held held = tracker.endListing();
+    for (Event.Message m : held.messages) {
+      onLiveMessage(m);
+    }
+    if (held.overflowed) {
+      for (Map.Entry<String, Long> e : tracker.snapshot().entrySet()) {
+        if (!tracker.isSyncing(e.getKey())) {
+          startSync(e.getKey(), e.getValue()); // refetch what did not fit
+        }
+      }
+    }
+    if (pendingSyncs == 0) {
+      connected();
+    }
+  }
+
+  private void startSync(String conv, long after) {
+    pendingSyncs++;
+    tracker.startSync(conv);
+    fetch(conv, after, this::syncDone);
+  }
+
+  private void syncDone() {
+    if (--pendingSyncs == 0 && authenticated && state == State.CONNECTING) {
+      connected();
+    }
+  }
+
+  private void connected() {
+    attempt = 0;
+    setState(State.CONNECTED);
+    dispatch.complete(firstConnect, null);
+  }
+
+  /**
+   * Fetches {@code conv}'s history after {@code after}, page by page, delivering as it goes;
+   * then releases the live messages held meanwhile and runs {@code done}.
+   */
+  private void fetch(String conv, long after, Runnable done) {
+    String id = nextId();
+    int page = Math.min(config.historyPage, limits.historyMax());
+    inFlight.put(id, reply -> {
+      if (reply instanceof Event.Ok ok && ok.result() instanceof Result.History history) {
+        long last = after;
+        for (Event.Message m : history.messages()) {
+          if (tracker.acceptFetched(m)) {
+            dispatch.emit(l -> l.onMessage(client, m));
+          }
+          last = Math.max(last, m.seq());
+        }
+        if (history.more() && !history.messages().isEmpty()) {
+          fetch(conv, last, done);
+          return;
+        }
+        ConversationTracker.Held held = tracker.endSync(conv);
+        for (Event.Message m : held.messages) {
+          onLiveMessage(m);
+        }
+        if (held.overflowed && !tracker.isSyncing(conv)) {
+          tracker.startSync(conv);
+          Long seen = tracker.lastSeen(conv);
+          fetch(conv, seen == null ? 0 : seen, done); // what did not fit while held
+          return;
+        }
+        done.run();
+      } else if (reply instanceof Event.Error error) {
+        if (error.code() == ErrorCode.FORBIDDEN || error.code() == ErrorCode.NOT_FOUND) {
+          tracker.forget(conv); // no longer allowed to read it (kicked, left, gone)
+          done.run();
+        } else {
+          tracker.endSync(conv);
+          abandon(socket, 1006, "history: " + error.code().wireName()); // retry after reconnect
+        }
+      }
+      // reply == null: disconnected; the next catch-up resumes from lastSeen
+    });
+    write(CODEC.encode(new Request.History(id, conv, after, null, page)));
+  }
+
+  private void onLiveMessage(Event.Message m) {
+    switch (tracker.onLive(m)) {
+      case DELIVER -> dispatch.emit(l -> l.onMessage(client, m));
+      case FETCH_GAP -> {
+        long seen = tracker.lastSeen(m.conv());
+        tracker.startSync(m.conv());
+        tracker.onLive(m); // held until the gap is filled
+        fetch(m.conv(), seen, () -> { });
+      }
+      case DUPLICATE, HOLD -> { }
+    }
+  }
+
+  // ---- Sends ----
+
+  /** Puts sends on the wire: the oldest first, at most SEND_WINDOW, at the server's send rate. */
+  private void pumpSends() {
+    while (authenticated && sends.inFlight() < SEND_WINDOW) {
+      SendQueue.Pending next = sends.next();
+      if (next == null) {
+        return;
+      }
+      long wait = sendsPausedUntil - System.nanoTime();
+      if (wait <= 0) {
+        wait = sendBucket.tryTake();
+      }
+      if (wait > 0) {
+        schedulePump(wait);
+        return;
+      }
+      transmit(next);
+    }
+  }
+
+  private void schedulePump(long nanos) {
+    if (!pumpScheduled) {
+      pumpScheduled = true;
+      schedule(() -> {
+        pumpScheduled = false; // before pumping, which may need to schedule the next round
+        pumpSends();
+      }, nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void transmit(SendQueue.Pending send) {
+    String id = nextId();
+    String frame = CODEC.encode(new Request.Send(id, send.to, send.text, send.cid));
+    ChatErrorException tooLarge = checkSize(frame);
+    if (tooLarge != null) {
+      sends.remove(send);
+      dispatch.fail(send.future, tooLarge);
+      return;
+    }
+    sends.transmitted(send);
+    inFlight.put(id, reply -> onSendReply(send, reply));
+    write(frame);
+  }
+
+  private void onSendReply(SendQueue.Pending send, Event reply) {
+    if (reply == null || !sends.contains(send)) {
+      return; // disconnected (sent again after the next login), or closed
+    }
+    sends.answered(send);
+    if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Sent sent) {
+      sends.remove(send);
+      dispatch.complete(send.future, sent);
+    } else if (reply instanceof Event.Error error) {
+      boolean retry = (error.code() == ErrorCode.RATE_LIMITED && config.retryRateLimited)
+          || error.code() == ErrorCode.INTERNAL;
+      if (retry) {
+        long waitMs = error.retryAfterMs() != null ? error.retryAfterMs() : INTERNAL_RETRY_MS;
+        sendsPausedUntil = Math.max(sendsPausedUntil,
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, waitMs)));
+      } else {
+        sends.remove(send);
+        dispatch.fail(send.future, toException(error));
+      }
+    } else {
+      sends.remove(send);
+      dispatch.fail(send.future, new ChatClientException("unexpected reply: " + reply));
+    }
+    pumpSends();
+  }
+
+  // ---- Frames out ----
+
+  /** Queues a frame for the current connection, paced under the server's flood limit. */
+  private void write(String frame) {
+    outbox.write(frame);
+  }
+
+  /** A frame the server would refuse by closing the connection (1009) is refused here. */
+  private ChatErrorException checkSize(String frame) {
+    int max = limits == null ? Limits.DEFAULTS.maxFrameBytes() : limits.maxFrameBytes();
+    if (frame.length() * 3L <= max) {
+      return null; // cannot be too large, whatever the characters
+    }
+    int bytes = frame.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes <= max) {
+      return null;
+    }
+    return new ChatErrorException(ErrorCode.TOO_LARGE,
+        "request of " + bytes + " bytes is over the server's maxFrameBytes " + max, null);
+  }
+
+  // ---- Helpers ----
+
+  private void fatal(ChatClientException e) {
+    dispatch.emit(l -> l.onFailure(client, e));
+    dispatch.fail(firstConnect, e);
+    shutdown();
+  }
+
+  private void setState(State next) {
+    if (state != next) {
+      state = next;
+      dispatch.emit(l -> l.onStateChanged(client, next));
+    }
+  }
+
+  static ChatErrorException toException(Event.Error e) {
+    return new ChatErrorException(e.code(), e.message(), e.retryAfterMs());
+  }
+
+  /** Runs {@code task} on the loop after a delay; a fault is logged, never silently lost. */
+  private void schedule(Runnable task, long delay, TimeUnit unit) {
+    loop.schedule(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("chat client fault", e);
+      }
+    }, delay, unit);
+  }
+
+  private String nextId() {
+    return "c" + (++nextId);
+  }
+}

@@ -1,0 +1,79 @@
+package chat.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.Event;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The command line's usage errors and exit codes that need no server. */
+class ChatCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(Map<String, String> env, String... args) {
+    return ChatCli.run(args, env, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpPrintsUsageAndExitsZero() {
+    assertEquals(0, run(Map.of(), "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Exit codes: 0 done"));
+  }
+
+  @Test
+  void usageMistakesExitTwoWithAMessage() {
+    assertEquals(2, run(Map.of()));
+    assertTrue(err().contains("Usage:"), err());
+
+    assertEquals(2, run(Map.of(), "--user", "alice", "--password", "password1", "frobnicate"));
+    assertTrue(err().contains("unknown command frobnicate"), err());
+
+    assertEquals(2, run(Map.of(), "--user", "alice", "--password", "password1", "join"));
+    assertTrue(err().contains("usage: join ROOM"), err());
+
+    assertEquals(2, run(Map.of(), "--user", "alice", "--password", "password1", "history",
+        "@bob", "lots"));
+    assertTrue(err().contains("LIMIT a positive number"), err());
+
+    assertEquals(2, run(Map.of(), "--bogus"));
+    assertTrue(err().contains("unknown option --bogus"), err());
+
+    assertEquals(2, run(Map.of(), "send", "@bob", "hi"));
+    assertTrue(err().contains("give --user and --password"), err());
+
+    assertEquals(2, run(Map.of(), "--user"));
+    assertTrue(err().contains("--user needs a value"), err());
+
+    assertEquals(2, run(Map.of(), "--server", "http://x/ws", "--token", "t", "rooms"));
+    assertTrue(err().contains("ws:// or wss://"), err());
+  }
+
+  @Test
+  void aServerThatIsNotThereExitsThreeQuickly() {
+    long start = System.nanoTime();
+    int code = run(Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_TOKEN", "t"), "rooms");
+    long ms = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(3, code, err());
+    assertTrue(err().contains("cannot connect to ws://127.0.0.1:1/ws"), err());
+    assertTrue(ms < 5_000, "took " + ms + " ms; scripts should not wait for retries");
+  }
+
+  @Test
+  void formatsMessagesOnOneLineWithContinuationsIndented() {
+    Event.Message m = new Event.Message("#general", 12, "alice", "hi\nthere", 0, "c");
+    assertEquals("#general 12 1970-01-01T00:00:00Z alice: hi\n  there", ChatCli.format(m));
+  }
+}
