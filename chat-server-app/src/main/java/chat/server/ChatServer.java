@@ -1,0 +1,122 @@
+package chat.server;
+
+import chat.core.ChatCoreModule;
+import chat.core.ChatService;
+import chat.core.Lifecycle;
+import chat.core.Managed;
+import chat.core.memory.InMemoryStoreModule;
+import chat.store.jdbc.SqliteStoreModule;
+import chat.transport.ws.WebSocketTransport;
+import chat.transport.ws.WebSocketTransportModule;
+import chat.transport.ws.WsConfig;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The whole server, assembled from its options: a store module, the core, the WebSocket
+ * transport and the web server, started and stopped by one {@link Lifecycle}.
+ */
+public final class ChatServer {
+  private final Injector injector;
+  private final Lifecycle lifecycle;
+  private final Path portsFile;
+
+  ChatServer(ServerOptions options) throws OptionsException, IOException {
+    SSLContext tls = options.tlsKeystore() == null ? null
+        : loadTls(options.tlsKeystore(), options.tlsKeystorePassword());
+    Set<String> origins = options.allowedOrigins();
+    if (origins == null) {
+      origins = defaultOrigins(options.host(), options.httpPort(), tls != null);
+    }
+    WsConfig ws = new WsConfig(options.host(), options.wsPort(), origins,
+        options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
+        options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls);
+    Module store = options.store().equals("memory")
+        ? new InMemoryStoreModule() : new SqliteStoreModule(options.dataDir());
+    StaticFiles files = new StaticFiles(options.webDir());
+    Module web = new AbstractModule() {
+      @Override
+      protected void configure() {
+        Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(WebServer.class);
+      }
+
+      @Provides
+      @Singleton
+      WebServer webServer(WebSocketTransport transport, ChatService chat) throws OptionsException {
+        return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
+            tls != null, transport, chat);
+      }
+    };
+    this.injector = Guice.createInjector(List.of(
+        store, new ChatCoreModule(options.chatConfig()), new WebSocketTransportModule(ws), web));
+    this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
+    this.portsFile = options.portsFile();
+  }
+
+  /** Opens the store, starts the core, binds the ports. */
+  public void start() throws Exception {
+    lifecycle.start();
+    if (portsFile != null) {
+      Path tmp = portsFile.resolveSibling(portsFile.getFileName() + ".tmp");
+      Files.writeString(tmp, "{\"http\":" + httpPort() + ",\"ws\":" + wsPort() + "}\n");
+      Files.move(tmp, portsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Stops accepting, closes every session with 1001, closes the store. Idempotent. */
+  public void stop() {
+    lifecycle.stop();
+  }
+
+  public int wsPort() {
+    return injector.getInstance(WebSocketTransport.class).port();
+  }
+
+  public int httpPort() {
+    return injector.getInstance(WebServer.class).port();
+  }
+
+  /** The server's own web client, as a browser would name it. */
+  static Set<String> defaultOrigins(String host, int httpPort, boolean tls) {
+    String scheme = tls ? "https://" : "http://";
+    Set<String> origins = new LinkedHashSet<>();
+    origins.add(scheme + "localhost:" + httpPort);
+    origins.add(scheme + "127.0.0.1:" + httpPort);
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.contains(":")) {
+      origins.add(scheme + host + ":" + httpPort);
+    }
+    return origins;
+  }
+
+  private static SSLContext loadTls(Path keystore, String password) throws IOException {
+    try (InputStream in = Files.newInputStream(keystore)) {
+      KeyStore ks = KeyStore.getInstance(keystore.toFile(), password.toCharArray());
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, password.toCharArray());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot use TLS keystore " + keystore + ": " + e.getMessage(), e);
+    }
+  }
+}

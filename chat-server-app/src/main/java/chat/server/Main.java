@@ -1,0 +1,67 @@
+package chat.server;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** {@code java -jar chat-server.jar [--option value]...}; see {@code --help}. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (ServerOptions.wantsHelp(args)) {
+      System.out.print(ServerOptions.help());
+      return;
+    }
+    ChatServer server;
+    try {
+      server = new ChatServer(ServerOptions.parse(args, System.getenv()));
+    } catch (OptionsException e) {
+      System.err.println("chat-server: " + e.getMessage());
+      System.err.println("Run with --help for the options.");
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      System.err.println("chat-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      server.start();
+    } catch (Exception e) {
+      log.error("cannot start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    log.info("chat server ready: web client on http://localhost:{}/ , WebSocket on port {}",
+        server.httpPort(), server.wsPort());
+    installShutdown(server);
+  }
+
+  /** SIGTERM and SIGINT: stop accepting, close sessions with 1001, close the store, exit 0. */
+  private static void installShutdown(ChatServer server) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        log.info("shutting down");
+        server.stop();
+        log.info("stopped");
+      }
+    };
+    // The stop runs in the shutdown hook, which the JVM waits for. Run in the signal handler it
+    // could be cut short: the handler's thread is a daemon, so once stop() had ended the last
+    // non-daemon threads the JVM exited, and the hook, finding the stop begun, returned at once,
+    // before the store was closed.
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "chat-shutdown"));
+    try {
+      for (String name : new String[] {"TERM", "INT"}) {
+        Signal.handle(new Signal(name), signal -> System.exit(0)); // runs the hook; exit code 0
+      }
+    } catch (IllegalArgumentException e) {
+      log.debug("signal handlers unavailable ({}); relying on the shutdown hook", e.getMessage());
+    }
+  }
+}

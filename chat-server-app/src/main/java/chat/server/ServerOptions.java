@@ -1,0 +1,260 @@
+package chat.server;
+
+import chat.core.ChatConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server's settings: each a {@code --flag value} (or {@code --flag=value}) on the command line
+ * or a {@code CHAT_FLAG} environment variable; the flag wins. Every value is checked here, so a
+ * bad one stops the server before it binds anything.
+ */
+final class ServerOptions {
+
+  /** One setting: its flag (without dashes), default (null: none) and help text. */
+  record Option(String name, String defaultValue, String help) {
+    String env() {
+      return "CHAT_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+  }
+
+  static final List<Option> OPTIONS = List.of(
+      new Option("host", "0.0.0.0", "address to bind the HTTP and WebSocket ports to"),
+      new Option("http-port", "8080", "HTTP port: web client, config.json, /healthz (0: any free)"),
+      new Option("port", "8081", "WebSocket port, path /ws (0: any free)"),
+      new Option("data-dir", "./data", "folder of the SQLite database (created if missing)"),
+      new Option("store", "sqlite", "message store: sqlite (durable, one file) or memory"),
+      new Option("allowed-origins", null, "comma-separated browser origins allowed to connect, "
+          + "exactly scheme://host[:port]; default: the server's own web client "
+          + "(http://localhost:<http-port>, http://127.0.0.1:<http-port>, and the --host)"),
+      new Option("public-ws-url", null, "WebSocket URL the web client is told to use in "
+          + "config.json (e.g. wss://chat.example.org/ws behind a proxy); default: derived "
+          + "from the page's host and --port"),
+      new Option("web-dir", null, "serve the web client from this folder instead of the copy "
+          + "inside the jar (for development)"),
+      new Option("tls-keystore", null, "PKCS12 or JKS keystore: serve wss:// instead of ws://"),
+      new Option("tls-keystore-password", "", "password of --tls-keystore"),
+      new Option("ping-interval-seconds", "30", "WebSocket ping interval; no pong for 1.5x "
+          + "this closes the connection"),
+      new Option("max-outbound-bytes", "4194304", "unsent bytes a connection may have queued "
+          + "before it is closed as a slow consumer"),
+      new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
+      new Option("max-text-chars", "4000", "longest message text, in characters"),
+      new Option("history-max", "200", "largest page a history request may ask for"),
+      new Option("send-per-second", "10", "sustained sends per second per user"),
+      new Option("send-burst", "30", "burst of sends per user (token bucket size)"),
+      new Option("auth-timeout-ms", "10000", "time a new connection has to log in"),
+      new Option("requests-per-second", "50", "frames per second per connection before it is "
+          + "closed as a flood"),
+      new Option("request-burst", "100", "burst of frames per connection"),
+      new Option("token-ttl-days", "30", "days a login token stays valid"),
+      new Option("password-iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new "
+          + "password hashes (lower only for tests and benchmarks)"),
+      new Option("ports-file", null, "after start, write the bound ports as JSON to this file "
+          + "(for supervisors and tests that use port 0)"));
+
+  private final Map<String, String> values;
+
+  private ServerOptions(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Whether the arguments ask for help instead of a server. */
+  static boolean wantsHelp(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static ServerOptions parse(String[] args, Map<String, String> env) throws OptionsException {
+    Map<String, Option> byName = new LinkedHashMap<>();
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Option o : OPTIONS) {
+      byName.put(o.name(), o);
+      String fromEnv = env.get(o.env());
+      values.put(o.name(), fromEnv != null ? fromEnv : o.defaultValue());
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new OptionsException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (!byName.containsKey(name)) {
+        throw new OptionsException("unknown option --" + name);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new OptionsException("--" + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      values.put(name, value);
+    }
+    ServerOptions options = new ServerOptions(values);
+    options.validate();
+    return options;
+  }
+
+  private void validate() throws OptionsException {
+    port("http-port");
+    port("port");
+    store();
+    chatConfig();
+    pingIntervalSeconds();
+    maxOutboundBytes();
+    allowedOrigins();
+  }
+
+  String host() {
+    return values.get("host");
+  }
+
+  int httpPort() throws OptionsException {
+    return port("http-port");
+  }
+
+  int wsPort() throws OptionsException {
+    return port("port");
+  }
+
+  Path dataDir() {
+    return Path.of(values.get("data-dir"));
+  }
+
+  String store() throws OptionsException {
+    String store = values.get("store");
+    if (!store.equals("sqlite") && !store.equals("memory")) {
+      throw new OptionsException("--store must be sqlite or memory"
+          + (store.equals("postgres") ? " (postgres is not in this build yet)" : "")
+          + ", not '" + store + "'");
+    }
+    return store;
+  }
+
+  /** The explicit allow-list, or null for the default (the server's own web origins). */
+  Set<String> allowedOrigins() throws OptionsException {
+    String list = values.get("allowed-origins");
+    if (list == null) {
+      return null;
+    }
+    Set<String> origins = new LinkedHashSet<>();
+    for (String part : list.split(",")) {
+      String origin = part.strip();
+      if (!origin.isEmpty()) {
+        if (!origin.matches("(?i)https?://[^/?#@\\s]+")) {
+          throw new OptionsException("--allowed-origins: '" + origin
+              + "' is not an origin (scheme://host[:port], no path)");
+        }
+        origins.add(origin);
+      }
+    }
+    return origins;
+  }
+
+  String publicWsUrl() {
+    return values.get("public-ws-url");
+  }
+
+  Path webDir() {
+    String dir = values.get("web-dir");
+    return dir == null ? null : Path.of(dir);
+  }
+
+  Path tlsKeystore() {
+    String path = values.get("tls-keystore");
+    return path == null || path.isEmpty() ? null : Path.of(path);
+  }
+
+  String tlsKeystorePassword() {
+    return values.get("tls-keystore-password");
+  }
+
+  Path portsFile() {
+    String path = values.get("ports-file");
+    return path == null ? null : Path.of(path);
+  }
+
+  int pingIntervalSeconds() throws OptionsException {
+    return (int) number("ping-interval-seconds", 1, 3_600);
+  }
+
+  long maxOutboundBytes() throws OptionsException {
+    return number("max-outbound-bytes", 1_024, 1L << 32);
+  }
+
+  ChatConfig chatConfig() throws OptionsException {
+    try {
+      return ChatConfig.builder()
+          .maxFrameBytes((int) number("max-frame-bytes", 256, 16 << 20))
+          .maxTextChars((int) number("max-text-chars", 1, 1_000_000))
+          .historyMax((int) number("history-max", 1, 10_000))
+          .sendPerSecond((int) number("send-per-second", 1, 1_000_000))
+          .sendBurst((int) number("send-burst", 1, 1_000_000))
+          .authTimeoutMs(number("auth-timeout-ms", 100, 3_600_000))
+          .requestsPerSecond((int) number("requests-per-second", 1, 1_000_000))
+          .requestBurst((int) number("request-burst", 1, 1_000_000))
+          .tokenTtl(Duration.ofDays(number("token-ttl-days", 1, 3_650)))
+          .passwordIterations((int) number("password-iterations", 1_000, 10_000_000))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new OptionsException(e.getMessage());
+    }
+  }
+
+  private int port(String name) throws OptionsException {
+    return (int) number(name, 0, 65_535);
+  }
+
+  private long number(String name, long min, long max) throws OptionsException {
+    String text = values.get(name);
+    long value;
+    try {
+      value = Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw new OptionsException("--" + name + " must be a whole number, not '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new OptionsException("--" + name + " must be from " + min + " to " + max
+          + ", not " + value);
+    }
+    return value;
+  }
+
+  /** The text of {@code --help}. */
+  static String help() {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: java -jar chat-server.jar [--option value]...\n\n")
+        .append("Runs the chat server: the web client on http://HOST:HTTP-PORT/ and the ")
+        .append("WebSocket protocol on ws://HOST:PORT/ws.\n")
+        .append("Every option can also be set by an environment variable CHAT_<OPTION> ")
+        .append("(e.g. CHAT_HTTP_PORT=8080); the command line wins.\n\nOptions:\n");
+    List<String> lines = new ArrayList<>();
+    for (Option o : OPTIONS) {
+      lines.add("  --" + o.name() + (o.defaultValue() == null || o.defaultValue().isEmpty()
+          ? "" : " (default " + o.defaultValue() + ")") + "  [" + o.env() + "]\n      "
+          + o.help() + "\n");
+    }
+    lines.forEach(b::append);
+    b.append("  --help\n      print this and exit\n\n")
+        .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
+        .append("cannot start, 2 for a bad option.\n");
+    return b.toString();
+  }
+}

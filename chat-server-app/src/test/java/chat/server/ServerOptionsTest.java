@@ -1,0 +1,96 @@
+package chat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ServerOptionsTest {
+
+  private static ServerOptions parse(Map<String, String> env, String... args) throws Exception {
+    return ServerOptions.parse(args, env);
+  }
+
+  @Test
+  void defaultsMatchTheDesign() throws Exception {
+    ServerOptions o = parse(Map.of());
+
+    assertEquals(8080, o.httpPort());
+    assertEquals(8081, o.wsPort());
+    assertEquals(Path.of("./data"), o.dataDir());
+    assertEquals("sqlite", o.store());
+    assertNull(o.allowedOrigins());
+    assertEquals(10, o.chatConfig().limits().sendPerSecond());
+    assertEquals(600_000, o.chatConfig().passwordIterations());
+  }
+
+  @Test
+  void environmentSetsOptionsAndFlagsWin() throws Exception {
+    Map<String, String> env = Map.of("CHAT_PORT", "9001", "CHAT_SEND_BURST", "5",
+        "CHAT_STORE", "memory");
+
+    ServerOptions o = parse(env, "--port", "9002", "--history-max=50");
+
+    assertEquals(9002, o.wsPort(), "flag wins over CHAT_PORT");
+    assertEquals(5, o.chatConfig().limits().sendBurst(), "from CHAT_SEND_BURST");
+    assertEquals(50, o.chatConfig().limits().historyMax(), "--name=value form");
+    assertEquals("memory", o.store());
+  }
+
+  @Test
+  void badOptionsAreRejectedWithAPreciseMessage() {
+    assertMessage("unknown option --prot", "--prot", "1");
+    assertMessage("--port needs a value", "--port");
+    assertMessage("--port must be a whole number, not 'abc'", "--port", "abc");
+    assertMessage("--port must be from 0 to 65535, not 70000", "--port", "70000");
+    assertMessage("--send-per-second must be from 1", "--send-per-second", "0");
+    assertMessage("--store must be sqlite or memory", "--store", "mongo");
+    assertMessage("unexpected argument 'serve'", "serve");
+    assertMessage("is not an origin", "--allowed-origins", "https://ok.example,https://x.example/path");
+  }
+
+  private static void assertMessage(String expected, String... args) {
+    OptionsException e = assertThrows(OptionsException.class, () -> parse(Map.of(), args));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void allowedOriginsAreAnExactCommaList() throws Exception {
+    ServerOptions o = parse(Map.of(), "--allowed-origins",
+        "https://chat.example.org, http://localhost:8080");
+
+    assertEquals(Set.of("https://chat.example.org", "http://localhost:8080"), o.allowedOrigins());
+  }
+
+  @Test
+  void defaultOriginsAreTheServersOwnWebClient() {
+    assertEquals(Set.of("http://localhost:8080", "http://127.0.0.1:8080"),
+        ChatServer.defaultOrigins("0.0.0.0", 8080, false));
+    assertEquals(Set.of("https://localhost:443", "https://127.0.0.1:443",
+        "https://chat.example.org:443"), ChatServer.defaultOrigins("chat.example.org", 443, true));
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsEnvironmentVariable() {
+    String help = ServerOptions.help();
+    for (ServerOptions.Option option : ServerOptions.OPTIONS) {
+      assertTrue(help.contains("--" + option.name()), option.name());
+      assertTrue(help.contains(option.env()), option.env());
+    }
+  }
+
+  @Test
+  void configurationDocDescribesEveryOption() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    for (ServerOptions.Option option : ServerOptions.OPTIONS) {
+      assertTrue(doc.contains("--" + option.name()), "docs/configuration.md lacks --" + option.name());
+      assertTrue(doc.contains(option.env()), "docs/configuration.md lacks " + option.env());
+    }
+  }
+}

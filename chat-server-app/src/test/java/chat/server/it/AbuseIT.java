@@ -1,0 +1,448 @@
+package chat.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What the packaged server does with clients that do not play by the rules (PROTOCOL.md
+ * "Transport", "Limits and overload", "Close codes"): Origin and path checks on the upgrade,
+ * oversized (also fragmented), binary and non-UTF-8 frames, the auth deadline, floods, a reader
+ * that stops reading, and a peer that stops answering pings. Raw sockets ({@link RawWebSocket})
+ * send what real clients never would.
+ *
+ * <p>One server (allowed origins, 1 KiB frames) serves the handshake and frame tests; the
+ * deadline, flood, slow-consumer and heartbeat tests each start one with the limit they need.
+ */
+class AbuseIT {
+  private static final String[] FAST = {"--send-per-second", "100000", "--send-burst", "100000",
+      "--requests-per-second", "100000", "--request-burst", "100000"};
+  private static final int MAX_FRAME = 1024;
+
+  @TempDir static Path tmp;
+  private static ServerProcess server;
+  private static final AtomicInteger dirs = new AtomicInteger();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
+        "--allowed-origins", "https://chat.example.org, http://localhost:5173",
+        "--max-frame-bytes", String.valueOf(MAX_FRAME));
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static ServerProcess startServer(String... args) throws Exception {
+    return ServerProcess.start(tmp.resolve("data-" + dirs.incrementAndGet()), args);
+  }
+
+  // ---- the upgrade ----
+
+  /** Upgrades to {@code path} with the given Origin (null: none); true on 101 and a hello. */
+  private static boolean upgrades(String path, String origin) throws Exception {
+    RawWebSocket.Builder b = RawWebSocket.to(server.wsPort()).path(path);
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    try (RawWebSocket ws = b.open()) {
+      if (ws.upgraded()) {
+        assertEquals("hello", ws.readJson().get("type").getAsString());
+        return true;
+      }
+      // Refused: an HTTP error (docs/protocol.md: 404), no WebSocket, and the connection ends.
+      assertEquals(404, ws.status(), "status line: " + ws.statusLine());
+      assertTrue(ws.awaitEndOfStream(5_000), "refused connection left open");
+      return false;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://chat.example.org", "http://localhost:5173",
+      "HTTPS://Chat.Example.ORG", "https://chat.example.org:443"})
+  void aListedOriginIsAccepted(String origin) throws Exception {
+    assertTrue(upgrades("/ws", origin), origin);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://evil.example", "https://chat.example.org.evil.test",
+      "https://evil-chat.example.org", "https://evilchat.example.org", "http://chat.example.org",
+      "https://chat.example.org:8443", "http://localhost:5174", "http://localhost",
+      "https://chat.example.org/", "https://user@chat.example.org", "null", ""})
+  void anUnlistedOrLookAlikeOriginIsRefused(String origin) throws Exception {
+    assertFalse(upgrades("/ws", origin), origin);
+  }
+
+  /** The explicit list replaces the default one: the server's own web origin is not on it. */
+  @Test
+  void theDefaultOriginsAreReplacedByTheList() throws Exception {
+    assertFalse(upgrades("/ws", "http://localhost:" + server.httpPort));
+    assertFalse(upgrades("/ws", "http://127.0.0.1:" + server.httpPort));
+  }
+
+  /** Bots and command-line clients send no Origin: accepted. */
+  @Test
+  void noOriginIsAccepted() throws Exception {
+    assertTrue(upgrades("/ws", null));
+    try (WireClient c = WireClient.connect(server.wsUri())) {
+      c.ok(Frames.of("type", "ping"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/ws/", "/wss", "/ws/x", "/api/ws", "/WS", "/index.html"})
+  void onlyTheWsPathUpgrades(String path) throws Exception {
+    assertFalse(upgrades(path, null), path);
+  }
+
+  // ---- frames ----
+
+  /** A raw connection past the hello, not signed in (frame rules apply before login too). */
+  private static RawWebSocket raw() throws IOException {
+    RawWebSocket ws = RawWebSocket.connect(server.wsPort());
+    assertEquals("hello", ws.readJson().get("type").getAsString());
+    return ws;
+  }
+
+  /** A ping request padded with an ignored field to exactly {@code bytes} bytes. */
+  private static byte[] pingOfSize(String id, int bytes) {
+    String head = "{\"type\":\"ping\",\"id\":\"" + id + "\",\"pad\":\"";
+    String tail = "\"}";
+    String frame = head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+    byte[] utf8 = frame.getBytes(StandardCharsets.UTF_8);
+    assertEquals(bytes, utf8.length);
+    return utf8;
+  }
+
+  /** A frame of exactly maxFrameBytes is fine; one byte more closes the connection 1009. */
+  @Test
+  void aFrameOverMaxFrameBytesIsClosedWith1009() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      ws.sendFrame(true, RawWebSocket.TEXT, pingOfSize("fits", MAX_FRAME));
+      assertReply(ws.readJson(), "fits");
+      ws.sendFrame(true, RawWebSocket.TEXT, pingOfSize("big", MAX_FRAME + 1));
+      assertEquals(1009, ws.awaitClose(10_000).code());
+    }
+  }
+
+  /** Fragments count together: each under the limit, their sum over it, closes 1009. */
+  @Test
+  void fragmentsOfOneMessageAreCountedTogether() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      byte[] fits = pingOfSize("frag-ok", MAX_FRAME);
+      ws.sendFragmented(RawWebSocket.TEXT, fits, 400, 400, MAX_FRAME - 800);
+      assertReply(ws.readJson(), "frag-ok"); // a fragmented message is one request
+
+      byte[] tooBig = pingOfSize("frag-big", 3 * 400);
+      ws.sendFragmented(RawWebSocket.TEXT, tooBig, 400, 400, 400);
+      assertEquals(1009, ws.awaitClose(10_000).code());
+    }
+  }
+
+  /** A message that never ends is closed 1009 as soon as its fragments pass the limit. */
+  @Test
+  void anUnfinishedMessageIsClosedWith1009OnceItsFragmentsPassTheLimit() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      byte[] part = "x".repeat(400).getBytes(StandardCharsets.UTF_8);
+      ws.sendFrame(false, RawWebSocket.TEXT, "{\"type\":\"ping\",\"pad\":\""
+          .getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 3; i++) { // 1,200+ bytes, and no final fragment
+        ws.sendFrame(false, RawWebSocket.CONTINUATION, part);
+      }
+      assertEquals(1009, ws.awaitClose(10_000).code());
+    }
+  }
+
+  @Test
+  void aBinaryFrameIsClosedWith1003() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      ws.sendFrame(true, RawWebSocket.BINARY,
+          "{\"type\":\"ping\",\"id\":\"b\"}".getBytes(StandardCharsets.UTF_8));
+      assertEquals(1003, ws.awaitClose(10_000).code());
+    }
+  }
+
+  @Test
+  void invalidUtf8IsClosedWith1007() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      byte[] head = "{\"type\":\"ping\",\"id\":\"".getBytes(StandardCharsets.UTF_8);
+      byte[] frame = new byte[head.length + 4];
+      System.arraycopy(head, 0, frame, 0, head.length);
+      frame[head.length] = (byte) 0xC3; // a lead byte followed by no continuation byte
+      frame[head.length + 1] = (byte) 0x28;
+      frame[head.length + 2] = '"';
+      frame[head.length + 3] = '}';
+      ws.sendFrame(true, RawWebSocket.TEXT, frame);
+      assertEquals(1007, ws.awaitClose(10_000).code());
+    }
+  }
+
+  /** Malformed requests, before and after login, get bad_request and the connection stays. */
+  @Test
+  void badFramesGetAnErrorAndKeepTheConnectionOpen() throws Exception {
+    try (RawWebSocket ws = raw()) {
+      List<String> bad = List.of("", " ", "{", "}", "{}", "[]", "[{\"type\":\"ping\"}]",
+          "{\"type\":\"ping\"} {\"type\":\"ping\"}", "{\"type\":\"ping\",\"type\":\"ping\"}",
+          "{\"type\":null}", "{\"type\":\"PING\"}", "{'type':'ping'}",
+          "{\"type\":\"ping\",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}",
+          "{\"type\":\"history\",\"conv\":\"@x\",\"limit\":1e99}",
+          "{\"type\":\"history\",\"conv\":\"@x\",\"after\":99999999999999999999999}",
+          "{\"type\":\"send\",\"to\":\"@x\",\"text\":\"\\ud800\",\"cid\":\"\u0000\"}");
+      for (String frame : bad) {
+        ws.sendText(frame);
+        JsonObject reply = ws.readJson();
+        assertEquals("error", reply.get("type").getAsString(), frame + " -> " + reply);
+        assertTrue(List.of("bad_request", "unauthorized").contains(
+            reply.get("code").getAsString()), frame + " -> " + reply);
+      }
+      ws.sendText(Frames.of("type", "register", "id", "r", "user", "sturdy", "password",
+          WireClient.PASSWORD).toString());
+      assertReply(ws.readJson(), "r");
+      for (String frame : bad) {
+        ws.sendText(frame);
+        JsonObject reply = ws.readJson();
+        assertEquals("error", reply.get("type").getAsString(), frame + " -> " + reply);
+        assertEquals("bad_request", reply.get("code").getAsString(), frame + " -> " + reply);
+      }
+      ws.sendText(Frames.of("type", "rooms", "id", "still-here").toString());
+      assertReply(ws.readJson(), "still-here");
+    }
+  }
+
+  // ---- deadlines and floods ----
+
+  /**
+   * A connection that has not signed in within authTimeoutMs is closed 1008; pings do not
+   * extend the deadline, and a signed-in connection is not affected. (One second rather than
+   * less, so that the signed-in connection reliably makes it on a cold, busy JVM.)
+   */
+  @Test
+  void noLoginWithinTheAuthTimeoutIsClosedWith1008() throws Exception {
+    try (ServerProcess s = startServer("--store", "memory", "--auth-timeout-ms", "1000");
+        WireClient signedIn = WireClient.connect(s.wsUri())) {
+      signedIn.register("early");
+      long start = System.nanoTime();
+      try (RawWebSocket ws = RawWebSocket.connect(s.wsPort())) {
+        JsonObject hello = ws.readJson();
+        assertEquals(1000, hello.getAsJsonObject("limits").get("authTimeoutMs").getAsInt());
+        ws.sendText("{\"type\":\"ping\",\"id\":\"p\"}");
+        assertReply(ws.readJson(), "p");
+
+        RawWebSocket.Closed closed = ws.awaitClose(10_000);
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1008, closed.code());
+        assertEquals("authentication timeout", closed.reason());
+        assertTrue(elapsedMs >= 1000, "closed after " + elapsedMs + " ms");
+      }
+      // Opened before the one just closed, so older than the deadline: still fine.
+      signedIn.ok(Frames.of("type", "ping"));
+      assertTrue(signedIn.isOpen());
+    }
+  }
+
+  /**
+   * More frames than the per-connection bucket allows (any frames, malformed ones included)
+   * close the connection 1008 "flood"; a connection within its burst is served.
+   */
+  @Test
+  void aFloodOfFramesIsClosedWith1008() throws Exception {
+    try (ServerProcess s = startServer("--store", "memory", "--requests-per-second", "5",
+        "--request-burst", "10")) {
+      try (RawWebSocket calm = RawWebSocket.connect(s.wsPort())) {
+        calm.readJson();
+        for (int i = 0; i < 9; i++) {
+          calm.sendText("{\"type\":\"ping\",\"id\":\"c" + i + "\"}");
+          assertReply(calm.readJson(), "c" + i);
+        }
+      }
+      for (String frame : List.of("{\"type\":\"ping\"}", "not even json")) {
+        try (RawWebSocket flood = RawWebSocket.connect(s.wsPort())) {
+          flood.readJson();
+          for (int i = 0; i < 40; i++) {
+            try {
+              flood.sendText(frame);
+            } catch (IOException e) {
+              break; // already closed by the server
+            }
+          }
+          RawWebSocket.Closed closed = flood.awaitClose(10_000);
+          assertEquals(1008, closed.code(), frame);
+          assertEquals("flood", closed.reason(), frame);
+        }
+      }
+    }
+  }
+
+  /**
+   * The server pings (here every 2 s); a peer that does not answer is disconnected within about
+   * 1.5 intervals, while one that answers (every WebSocket library does) stays.
+   */
+  @Test
+  void aPeerThatDoesNotAnswerPingsIsDisconnected() throws Exception {
+    try (ServerProcess s = startServer("--store", "memory", "--ping-interval-seconds", "2");
+        WireClient answering = WireClient.connect(s.wsUri())) {
+      answering.register("answers");
+      try (RawWebSocket silent = RawWebSocket.connect(s.wsPort())) {
+        silent.readJson();
+        silent.sendText(Frames.of("type", "register", "id", "r", "user", "silent",
+            "password", WireClient.PASSWORD).toString());
+        assertReply(silent.readJson(), "r"); // readText answers pings; from here on, nothing
+        AtomicInteger pings = new AtomicInteger();
+        RawWebSocket.Closed closed = silent.readUntilClose(15_000, f -> {
+          if (f.opcode() == RawWebSocket.PING) {
+            pings.incrementAndGet();
+          }
+        });
+        assertTrue(pings.get() >= 1, "the server never pinged; closed " + closed);
+      }
+      answering.ok(Frames.of("type", "ping"));
+      assertTrue(answering.isOpen());
+    }
+  }
+
+  // ---- slow consumers ----
+
+  /**
+   * A member that stops reading, in a busy room, is closed 1008 "slow consumer" once its unsent
+   * backlog passes --max-outbound-bytes: it got every message up to then, in order and without
+   * a gap, and nothing after; the other members got every message in order; after reconnecting,
+   * the slow one catches up with conversations and history.
+   */
+  @Test
+  void aMemberThatStopsReadingIsClosedAsASlowConsumerAndTheOthersGetEverything()
+      throws Exception {
+    String[] args = new String[FAST.length + 4];
+    System.arraycopy(FAST, 0, args, 0, FAST.length);
+    System.arraycopy(new String[] {"--store", "memory", "--max-outbound-bytes", "65536"}, 0,
+        args, FAST.length, 4);
+    try (ServerProcess s = startServer(args);
+        WireClient alice = WireClient.connect(s.wsUri());
+        WireClient bob = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      bob.register("bob");
+      alice.ok(Frames.of("type", "create", "room", "busy"));
+      bob.ok(Frames.of("type", "join", "room", "busy"));
+
+      // Carol: a small receive window; she joins, then never reads again (for now).
+      RawWebSocket carol = RawWebSocket.to(s.wsPort()).receiveBuffer(4_096).open();
+      try {
+        assertTrue(carol.upgraded(), carol.statusLine());
+        carol.readJson(); // hello
+        carol.sendText(Frames.of("type", "register", "id", "r", "user", "carol", "password",
+            WireClient.PASSWORD).toString());
+        awaitReply(carol, "r");
+        carol.sendText(Frames.of("type", "join", "id", "j", "room", "busy").toString());
+        awaitReply(carol, "j");
+
+        // Alice sends in small batches (so that the readers are never far behind) until the
+        // server reports giving up on Carol.
+        String text = "x".repeat(3_000);
+        int batch = 8;
+        int sent = 0;
+        String carolPort = ":" + carol.socket().getLocalPort();
+        while (!s.loggedLine(carolPort, "slow consumer")) {
+          assertTrue(sent < 4_000, "Carol was never closed as a slow consumer");
+          sent = sendBatch(alice, sent, batch, text);
+        }
+        sent = sendBatch(alice, sent, batch, text); // these must not reach her
+
+        // Carol reads again: messages 1..n without a gap, then the close.
+        List<Long> seqs = new ArrayList<>();
+        RawWebSocket.Closed closed = carol.readUntilClose(10_000, f -> {
+          if (f.opcode() == RawWebSocket.TEXT) {
+            JsonObject e = JsonParser.parseString(f.text()).getAsJsonObject();
+            if (e.get("type").getAsString().equals("message")) {
+              seqs.add(e.get("seq").getAsLong());
+            }
+          }
+        });
+        assertEquals(1008, closed.code(), closed.toString());
+        assertEquals("slow consumer", closed.reason());
+        assertTrue(seqs.size() <= sent - batch, "Carol got " + seqs.size() + " of " + sent);
+        for (int i = 0; i < seqs.size(); i++) {
+          assertEquals(i + 1, seqs.get(i), "a gap in what Carol got");
+        }
+
+        // Bob and Alice, who read, got every message in order.
+        for (long seq = 1; seq <= sent; seq++) {
+          assertEquals(seq, bob.await("message").get("seq").getAsLong());
+          assertEquals(seq, alice.await("message").get("seq").getAsLong());
+        }
+
+        // Carol reconnects and catches up: conversations, then history after her last seq.
+        try (WireClient again = WireClient.connect(s.wsUri())) {
+          again.login("carol", WireClient.PASSWORD);
+          assertEquals(List.of((long) sent, 0L),
+              ProtocolIT.conversations(again).get("#busy"));
+          long last = seqs.size();
+          boolean more = true;
+          while (more) {
+            JsonObject page = again.ok(Frames.of("type", "history", "conv", "#busy",
+                "after", last, "limit", 200));
+            for (JsonElement e : page.getAsJsonArray("messages")) {
+              assertEquals(last + 1, e.getAsJsonObject().get("seq").getAsLong());
+              last++;
+            }
+            more = page.get("more").getAsBoolean();
+          }
+          assertEquals(sent, last);
+        }
+      } finally {
+        carol.close();
+      }
+    }
+  }
+
+  /** Sends {@code n} room messages pipelined and waits for the last ok; returns the new count. */
+  private static int sendBatch(WireClient alice, int sent, int n, String text)
+      throws InterruptedException {
+    for (int i = 0; i < n; i++) {
+      sent++;
+      alice.fire(Frames.of("type", "send", "id", "s" + sent, "to", "#busy", "text", text,
+          "cid", "c" + sent));
+    }
+    JsonObject ok = alice.awaitReply("s" + sent);
+    assertEquals("ok", ok.get("type").getAsString(), ok.toString());
+    assertEquals(sent, ok.get("seq").getAsLong());
+    return sent;
+  }
+
+  // ---- helpers ----
+
+  /** Reads until the reply to {@code id}, skipping events; it must be ok. */
+  private static void awaitReply(RawWebSocket ws, String id) throws IOException {
+    for (int i = 0; i < 20; i++) {
+      JsonObject f = ws.readJson();
+      if (f.has("re") && !f.get("re").isJsonNull() && f.get("re").getAsString().equals(id)) {
+        assertEquals("ok", f.get("type").getAsString(), f.toString());
+        return;
+      }
+    }
+    throw new AssertionError("no reply to " + id);
+  }
+
+  private static void assertReply(JsonObject f, String id) {
+    assertEquals("ok", f.get("type").getAsString(), f.toString());
+    assertEquals(id, f.get("re").getAsString(), f.toString());
+  }
+}
