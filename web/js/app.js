@@ -1,0 +1,169 @@
+// Entry point: find the server, build the connection, session and store, mount the views, and
+// render whenever the state changes.
+
+import { chooseServerUrl } from './logic.js';
+import { Connection } from './protocol.js';
+import { ChatSession } from './session.js';
+import { Store } from './store.js';
+import { mountConversation } from './views/conversation.js';
+import { mountDialogs } from './views/dialogs.js';
+import { mountLogin } from './views/login.js';
+import { mountSidebar } from './views/sidebar.js';
+import { mountToasts } from './views/toasts.js';
+
+const $ = (selector) => {
+  const el = document.querySelector(selector);
+  if (!el) throw new Error(`missing element ${selector}`);
+  return el;
+};
+
+/** The WebSocket URL: ?server=…, else config.json beside the page, else a guess from the page. */
+async function resolveServer() {
+  const queryServer = new URLSearchParams(location.search).get('server');
+  let configUrl = null;
+  if (!queryServer) {
+    try {
+      const response = await fetch('config.json', {
+        cache: 'no-store', credentials: 'same-origin',
+      });
+      if (response.ok) configUrl = (await response.json())?.wsUrl ?? null;
+    } catch {
+      // no config.json (static hosting without one): fall back to the default
+    }
+  }
+  const chosen = chooseServerUrl({ pageUrl: location.href, queryServer, configUrl });
+  if (chosen.error) {
+    return { ...chooseServerUrl({ pageUrl: location.href, configUrl }), warning: chosen.error };
+  }
+  return chosen;
+}
+
+/** localStorage, or a memory stand-in where storage is unavailable (some private modes). */
+function safeStorage() {
+  try {
+    const probe = '__chat_probe__';
+    window.localStorage.setItem(probe, probe);
+    window.localStorage.removeItem(probe);
+    return window.localStorage;
+  } catch {
+    const memory = new Map();
+    return {
+      getItem: (k) => (memory.has(k) ? memory.get(k) : null),
+      setItem: (k, v) => memory.set(k, String(v)),
+      removeItem: (k) => memory.delete(k),
+    };
+  }
+}
+
+const ACTIVE_KEY = 'chat.active';
+
+function readSession(key) {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeSession(key, value) {
+  try {
+    if (value == null) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, value);
+  } catch {
+    // not available: nothing to remember
+  }
+}
+
+async function main() {
+  const server = await resolveServer();
+  const storage = safeStorage();
+  const store = new Store();
+  const conn = new Connection({ url: server.url });
+  const session = new ChatSession({ conn, store, storage });
+  const toast = mountToasts($('#toasts'));
+  session.onNotice = toast;
+
+  const app = $('#app');
+  const loginView = $('#login-view');
+  const chatView = $('#chat-view');
+  const note = $('#server-note');
+  note.textContent = server.warning
+    ? `${server.warning}. Using ${server.url}`
+    : `Server: ${server.url}`;
+  note.classList.toggle('form-error', !!server.warning);
+
+  const dialogs = mountDialogs({ session, store, $, toast });
+  const login = mountLogin({ session, store, $ });
+  const sidebar = mountSidebar({ session, store, $, dialogs });
+  const conversation = mountConversation({
+    session, store, $, dialogs, toast, focusConversation: (id) => sidebar.focusConversation(id),
+  });
+
+  let view = null;
+  let reopened = false; // until the first catch-up, keep what the last page load saved
+  function render() {
+    const next = store.me ? 'chat' : 'login';
+    const switched = next !== view;
+    view = next;
+    app.dataset.view = next;
+    loginView.hidden = next !== 'login';
+    chatView.hidden = next !== 'chat';
+    dialogs.render();
+    if (next === 'login') {
+      login.render();
+      if (switched) login.focus();
+      document.title = 'chat';
+      return;
+    }
+    chatView.dataset.pane = store.activeConv ? store.pane : 'list';
+    if (reopened) writeSession(ACTIVE_KEY, store.activeConv);
+    sidebar.render();
+    conversation.render();
+    if (switched && !store.activeConv) sidebar.focusGoTo();
+    const unread = store.totalUnread();
+    document.title = unread > 0 ? `(${unread}) chat` : 'chat';
+  }
+
+  // Many changes arrive together (a page of history, a burst of events): render once per frame.
+  let scheduled = false;
+  function scheduleRender() {
+    if (scheduled) return;
+    scheduled = true;
+    const run = () => {
+      if (!scheduled) return;
+      scheduled = false;
+      render();
+    };
+    requestAnimationFrame(run);
+    setTimeout(run, 100); // hidden tabs get no animation frames
+  }
+  store.subscribe(scheduleRender);
+
+  // After a reload, reopen the conversation that was open (per tab, so sessionStorage).
+  store.subscribe((what) => {
+    if (what !== 'online' || reopened) return;
+    reopened = true;
+    const saved = readSession(ACTIVE_KEY);
+    if (saved && !store.activeConv && store.conv(saved)) session.rooms.open(saved);
+  });
+
+  window.addEventListener('online', () => conn.retryNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') conn.retryNow();
+  });
+  window.addEventListener('storage', (event) => {
+    // Signing out (or in) in another tab applies here too.
+    if (event.key !== 'chat.token') return;
+    if (!event.newValue && store.me) session.endSession('You signed out in another tab.');
+    else if (event.newValue && !store.me) session.restore();
+  });
+
+  session.restore();
+  render();
+}
+
+main().catch((error) => {
+  console.error(error);
+  const note = document.querySelector('#server-note');
+  if (note) note.textContent = `The client failed to start: ${error.message}`;
+});

@@ -1,0 +1,501 @@
+// The signed-in session: signing in, catching up after every (re)connect, applying live events
+// to the store, the outbox of sends (local echo, retries, queued while offline) and the user's
+// actions (go to, rooms, members, read markers, typing). No DOM here.
+
+import { Outbox } from './outbox.js';
+import { ChatError } from './protocol.js';
+import { Rooms } from './rooms.js';
+import {
+  errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
+} from './logic.js';
+
+const KEYS = {
+  token: 'chat.token',
+  user: 'chat.user',
+  expiresAt: 'chat.expiresAt',
+  outbox: 'chat.outbox',
+};
+
+const PAGE = 50;
+const TYPING_EVERY_MS = 3000;
+const TYPING_SHOWN_MS = 5000;
+const LOGIN_TIMEOUT_MS = 30000;
+
+export class ChatSession {
+  constructor({
+    conn,
+    store,
+    storage,
+    now = () => Date.now(),
+    setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimer = (handle) => globalThis.clearTimeout(handle),
+    randomBytes = undefined,
+  }) {
+    this.conn = conn;
+    this.store = store;
+    this.storage = storage;
+    this.now = now;
+    this.setTimer = setTimer;
+    this.clearTimer = clearTimer;
+    this.randomBytes = randomBytes;
+    /** Called with (text, kind) for things the user should hear about; kind 'info' | 'error'. */
+    this.onNotice = () => {};
+
+    this.ready = false; // signed in and caught up on the current socket
+    this.buffer = null; // live events held back while catching up
+    this.generation = 0; // bumps on every close, so work of an old socket stops
+    this.helloWaiters = [];
+    this.typingSentAt = new Map();
+    this.pendingReads = new Map();
+    this.readTimer = null;
+    /** Unconfirmed sends: `session.outbox.send(conv, text)`, `retry(cid)`, `discard(cid)`. */
+    this.outbox = new Outbox(this);
+    /** Navigation and rooms: `session.rooms.open(id)`, `goTo(text)`, `join(name)`, … */
+    this.rooms = new Rooms(this);
+
+    conn.onHello = (hello) => this.handleHello(hello);
+    conn.onEvent = (frame) => this.handleEvent(frame);
+    conn.onClose = (info) => this.handleClose(info);
+    conn.onState = (state) => {
+      store.connection = state;
+      store.changed('connection');
+    };
+  }
+
+  get token() {
+    return this.storage.getItem(KEYS.token);
+  }
+
+  /** On page load: resumes a saved session. Returns true if there was one. */
+  restore() {
+    const token = this.storage.getItem(KEYS.token);
+    const user = this.storage.getItem(KEYS.user);
+    const expiresAt = Number(this.storage.getItem(KEYS.expiresAt) ?? 0);
+    if (!token || !user || (expiresAt > 0 && expiresAt <= this.now())) {
+      this.clearStorage();
+      return false;
+    }
+    this.store.me = user;
+    this.store.authError = null;
+    try {
+      const saved = JSON.parse(this.storage.getItem(KEYS.outbox) ?? 'null');
+      if (saved && saved.user === user && Array.isArray(saved.items)) {
+        this.store.restoreOutbox(saved.items);
+      }
+    } catch {
+      // a damaged outbox is dropped
+    }
+    this.store.changed('auth');
+    this.conn.start();
+    return true;
+  }
+
+  /**
+   * Signs in (or creates the account) with a user name and password. Resolves once signed in;
+   * rejects with a ChatError whose message is ready to show.
+   */
+  async signIn(userInput, password, create) {
+    const user = normalizeUser(userInput);
+    const nameProblem = userNameError(user);
+    if (nameProblem) throw new ChatError('bad_request', nameProblem);
+    const passwordProblem = create ? passwordError(password)
+      : (password ? null : 'Enter your password.');
+    if (passwordProblem) throw new ChatError('bad_request', passwordProblem);
+
+    await this.waitForHello();
+    let ok;
+    try {
+      ok = await this.conn.request(create ? 'register' : 'login', { user, password },
+        { timeoutMs: LOGIN_TIMEOUT_MS });
+    } catch (e) {
+      throw new ChatError(e.code, signInErrorText(e, user, create));
+    }
+    this.storage.setItem(KEYS.token, ok.token);
+    this.storage.setItem(KEYS.user, ok.user);
+    this.storage.setItem(KEYS.expiresAt, String(ok.expiresAt ?? 0));
+    this.store.me = ok.user;
+    this.store.authError = null;
+    this.store.changed('auth');
+    const generation = this.generation;
+    this.sync(generation).catch((error) => this.syncFailed(error, generation));
+  }
+
+  /** Sends logout (if connected), forgets the token and everything else. */
+  async signOut() {
+    if (this.conn.isOpen && this.store.me) {
+      try {
+        await this.conn.request('logout', {}, { timeoutMs: 3000 });
+      } catch {
+        // signing out locally anyway
+      }
+    }
+    this.endSession(null);
+  }
+
+  waitForHello() {
+    if (this.conn.isOpen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = this.setTimer(() => {
+        this.helloWaiters = this.helloWaiters.filter((w) => w.resolve !== resolve);
+        reject(new ChatError('disconnected', 'Cannot reach the server. Try again in a moment.'));
+      }, 15000);
+      this.helloWaiters.push({
+        resolve: () => { this.clearTimer(timer); resolve(); },
+        reject: (error) => { this.clearTimer(timer); reject(error); },
+      });
+      this.conn.start();
+    });
+  }
+
+  // --- connection callbacks --------------------------------------------------------------------
+
+  async handleHello(hello) {
+    const store = this.store;
+    if (store.epoch != null && hello.epoch !== store.epoch) {
+      // The server's message store is new: every seq we remember means nothing now.
+      store.dropHistory();
+    }
+    store.epoch = hello.epoch ?? null;
+    store.limits = hello.limits ?? null;
+    const waiters = this.helloWaiters;
+    this.helloWaiters = [];
+    for (const w of waiters) w.resolve();
+
+    const token = this.token;
+    if (!token || !store.me) return; // not signed in: the sign-in form drives
+    const generation = this.generation;
+    let ok;
+    try {
+      ok = await this.conn.request('login', { token }, { timeoutMs: LOGIN_TIMEOUT_MS });
+    } catch (e) {
+      if (e.code === 'unauthorized') {
+        this.endSession('Your session has ended. Please sign in again.');
+        return;
+      }
+      throw e;
+    }
+    if (generation !== this.generation) return;
+    if (ok.user && ok.user !== store.me) store.me = ok.user;
+    await this.sync(generation);
+  }
+
+  handleClose(info) {
+    this.generation++;
+    this.ready = false;
+    this.buffer = null;
+    for (const item of this.store.outbox) {
+      if (item.state === 'sending') item.state = 'queued';
+    }
+    const waiters = this.helloWaiters;
+    this.helloWaiters = [];
+    for (const w of waiters) {
+      w.reject(new ChatError('disconnected', 'Cannot reach the server. Try again in a moment.'));
+    }
+    if (!this.token || !this.store.me) {
+      this.conn.stop(); // not signed in: connect again only when the form is used
+      return;
+    }
+    if (info.code === 1008 && /logged out/i.test(info.reason ?? '')) {
+      this.endSession('You were signed out.');
+      return;
+    }
+    this.store.changed('connection');
+  }
+
+  /** Signs in with the token, then catch-up: conversations, then history after what we have. */
+  async sync(generation) {
+    const conn = this.conn;
+    const store = this.store;
+    const check = () => {
+      if (generation !== this.generation) throw new ChatError('disconnected', 'connection closed');
+    };
+    this.ready = false;
+    this.buffer = [];
+    const [convReply, roomsReply] = await Promise.all([
+      conn.request('conversations'),
+      conn.request('rooms').catch(() => null),
+    ]);
+    check();
+    if (roomsReply) store.applyRooms(roomsReply.rooms ?? []);
+    store.applyConversations(convReply.conversations ?? []);
+    store.changed('conversations');
+    const ids = [...store.convs.values()].filter((c) => c.onServer).map((c) => c.id);
+    await runLimited(ids, 4, async (id) => {
+      check();
+      await this.syncConv(id);
+    });
+    check();
+    const buffered = this.buffer ?? [];
+    this.buffer = null;
+    this.ready = true;
+    for (const frame of buffered) this.applyEvent(frame);
+    conn.markOnline();
+    store.changed('online');
+    this.outbox.pump();
+    this.background(this.rooms.refreshPresence());
+    if (store.activeConv && isRoom(store.activeConv)) {
+      this.background(this.rooms.loadMembers(store.activeConv));
+    }
+  }
+
+  syncFailed(error, generation) {
+    if (error?.code === 'disconnected' || generation !== this.generation) return;
+    this.conn.drop(4000, 'catch-up failed'); // reconnects with backoff
+  }
+
+  /** Brings one conversation up to date: its latest page, or every page after what we have. */
+  async syncConv(id) {
+    const conv = this.store.conv(id);
+    if (!conv) return;
+    try {
+      if (conv.syncedSeq == null) {
+        await this.loadLatest(id);
+        return;
+      }
+      const limit = this.store.limits?.historyMax ?? 200;
+      while (this.store.conv(id) && this.store.hasGap(id)) {
+        const after = conv.syncedSeq;
+        const page = await this.conn.request('history', { conv: id, after, limit });
+        const messages = page.messages ?? [];
+        this.store.addMessages(id, messages);
+        if (messages.length > 0) this.store.markSynced(id, messages[messages.length - 1].seq);
+        this.store.changed('messages');
+        if (!page.more || messages.length === 0) {
+          // Nothing more exists: whatever lastSeq promised beyond this is not there.
+          conv.lastSeq = Math.max(conv.syncedSeq, lastSeqOf(conv));
+          break;
+        }
+        if (conv.syncedSeq <= after) break; // no progress: never loop on a confused reply
+      }
+    } catch (e) {
+      if (e.code === 'forbidden' || e.code === 'not_found') {
+        this.store.removeConv(id); // left or kicked in the meantime
+        this.store.changed('conversations');
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** The latest page of a conversation; what we know from then on is complete. */
+  async loadLatest(id) {
+    const conv = this.store.conv(id);
+    if (!conv || conv.loadingLatest) return;
+    conv.loadingLatest = true;
+    try {
+      const page = await this.conn.request('history', { conv: id, limit: PAGE });
+      const messages = page.messages ?? [];
+      this.store.addMessages(id, messages);
+      this.store.markSynced(id, messages.length ? messages[messages.length - 1].seq : 0);
+      conv.hasOlder = !!page.more && (conv.oldestSeq ?? 1) > 1;
+      if (this.store.hasGap(id)) this.background(this.fillGap(id));
+    } finally {
+      conv.loadingLatest = false;
+      this.store.changed('messages');
+    }
+  }
+
+  async fillGap(id) {
+    const conv = this.store.conv(id);
+    if (!conv || conv.filling) return;
+    conv.filling = true;
+    try {
+      await this.syncConv(id);
+    } finally {
+      conv.filling = false;
+    }
+  }
+
+  /** Older messages before the oldest we have (scrolling back). */
+  async loadOlder(id) {
+    const conv = this.store.conv(id);
+    if (!conv || !conv.hasOlder || conv.loadingOlder || conv.oldestSeq == null || !this.ready) {
+      return;
+    }
+    conv.loadingOlder = true;
+    this.store.changed('messages');
+    try {
+      const page = await this.conn.request('history',
+        { conv: id, before: conv.oldestSeq, limit: PAGE });
+      this.store.addMessages(id, page.messages ?? []);
+      conv.hasOlder = !!page.more && conv.oldestSeq > 1;
+    } catch (e) {
+      if (e.code !== 'disconnected') this.onNotice(errorText(e), 'error');
+    } finally {
+      conv.loadingOlder = false;
+      this.store.changed('messages');
+    }
+  }
+
+  // --- live events -----------------------------------------------------------------------------
+
+  handleEvent(frame) {
+    if (this.buffer) this.buffer.push(frame);
+    else if (this.ready) this.applyEvent(frame);
+  }
+
+  applyEvent(frame) {
+    switch (frame.type) {
+      case 'message': return this.onMessage(frame);
+      case 'read': return this.onRead(frame);
+      case 'typing': return this.onTyping(frame);
+      case 'presence': return this.onPresence(frame);
+      case 'member': return this.onMember(frame);
+      default: return undefined; // unsolicited errors (typing, read) and future event types
+    }
+  }
+
+  onMessage(m) {
+    if (typeof m.conv !== 'string' || !Number.isInteger(m.seq)) return;
+    const store = this.store;
+    const conv = store.ensureConv(m.conv, this.now());
+    conv.onServer = true;
+    const added = store.addMessages(m.conv, [m]);
+    if (added.length > 0) conv.typing.delete(m.from);
+    // Whoever just sent a message is connected; we hear when they go offline from now on.
+    if (m.from !== store.me && !store.presence.has(m.from)) store.presence.set(m.from, true);
+    if (conv.syncedSeq == null) this.background(this.loadLatest(m.conv));
+    else if (store.hasGap(m.conv)) this.background(this.fillGap(m.conv));
+    store.changed('messages');
+  }
+
+  onRead({ conv, user, seq }) {
+    const c = this.store.conv(conv);
+    if (!c || !Number.isInteger(seq)) return;
+    if (user === this.store.me) this.store.setReadSeq(conv, seq);
+    else if (c.kind === 'direct') c.peerReadSeq = Math.max(c.peerReadSeq, seq);
+    else c.readers.set(user, Math.max(c.readers.get(user) ?? 0, seq));
+    this.store.changed('read');
+  }
+
+  onTyping({ conv, user }) {
+    const c = this.store.conv(conv);
+    if (!c || user === this.store.me) return;
+    c.typing.set(user, this.now() + TYPING_SHOWN_MS);
+    this.setTimer(() => {
+      const expiry = c.typing.get(user);
+      if (expiry != null && expiry <= this.now()) {
+        c.typing.delete(user);
+        this.store.changed('typing');
+      }
+    }, TYPING_SHOWN_MS + 50);
+    this.store.changed('typing');
+  }
+
+  onPresence({ user, online }) {
+    this.store.presence.set(user, !!online);
+    for (const conv of this.store.convs.values()) {
+      const member = conv.members?.find((m) => m.user === user);
+      if (member) member.online = !!online;
+    }
+    this.store.changed('presence');
+  }
+
+  onMember({ conv, user, action }) {
+    const store = this.store;
+    if (typeof conv !== 'string') return;
+    if (user === store.me) {
+      if (action === 'leave' || action === 'kick') {
+        if (!store.conv(conv)) return;
+        store.removeConv(conv);
+        if (action === 'kick') this.onNotice(`You were removed from ${conv}.`, 'info');
+      } else {
+        const c = store.ensureConv(conv, this.now());
+        c.onServer = true;
+        if (c.syncedSeq == null) this.background(this.loadLatest(conv));
+        this.background(this.rooms.refresh());
+        if (action === 'invite') this.onNotice(`You were added to ${conv}.`, 'info');
+      }
+    } else {
+      const c = store.conv(conv);
+      if (action === 'join') store.presence.set(user, true); // joining takes a connection
+      if (c?.members) {
+        const at = c.members.findIndex((m) => m.user === user);
+        if ((action === 'join' || action === 'invite') && at < 0) {
+          c.members.push({ user, role: 'member', online: store.presence.get(user) ?? false });
+        } else if ((action === 'leave' || action === 'kick') && at >= 0) {
+          c.members.splice(at, 1);
+        }
+      }
+    }
+    store.changed('members');
+  }
+
+  // --- reading and typing ----------------------------------------------------------------------
+
+  /** The user has seen the conversation up to `seq`: move the read marker (never back). */
+  markSeen(conv, seq) {
+    if (!this.store.setReadSeq(conv, seq)) return;
+    this.queueRead(conv, seq);
+    this.store.changed('read');
+  }
+
+  queueRead(conv, seq) {
+    this.pendingReads.set(conv, Math.max(this.pendingReads.get(conv) ?? 0, seq));
+    if (this.readTimer != null) return;
+    this.readTimer = this.setTimer(() => {
+      this.readTimer = null;
+      const reads = [...this.pendingReads];
+      this.pendingReads.clear();
+      for (const [id, s] of reads) {
+        if (this.ready && this.store.conv(id)?.onServer) {
+          this.conn.notify({ type: 'read', conv: id, seq: s });
+        }
+      }
+    }, 250);
+  }
+
+  /** The user is typing in `conv`: tell the others, at most every 3 seconds. */
+  typing(conv) {
+    const c = this.store.conv(conv);
+    if (!this.ready || !c?.onServer) return;
+    const now = this.now();
+    if (now - (this.typingSentAt.get(conv) ?? -Infinity) < TYPING_EVERY_MS) return;
+    this.typingSentAt.set(conv, now);
+    this.conn.notify({ type: 'typing', conv });
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  endSession(message) {
+    this.generation++;
+    this.ready = false;
+    this.buffer = null;
+    this.conn.stop();
+    this.clearStorage();
+    this.store.reset();
+    this.store.authError = message;
+    this.store.changed('auth');
+  }
+
+  clearStorage() {
+    for (const key of Object.values(KEYS)) this.storage.removeItem(key);
+  }
+
+  background(promise) {
+    Promise.resolve(promise).catch((error) => {
+      if (error?.code !== 'disconnected') console.warn('chat:', error);
+    });
+  }
+
+  sleep(ms) {
+    return new Promise((resolve) => this.setTimer(resolve, ms));
+  }
+}
+
+function lastSeqOf(conv) {
+  return conv.messages.length ? conv.messages[conv.messages.length - 1].seq : 0;
+}
+
+function signInErrorText(error, user, create) {
+  switch (error.code) {
+    case 'unauthorized': return 'Wrong username or password.';
+    case 'conflict': return `The name “${user}” is taken. Choose another one, or sign in.`;
+    case 'rate_limited': return 'Too many attempts right now. Wait a moment and try again.';
+    case 'disconnected':
+    case 'timeout': return 'Cannot reach the server. Try again in a moment.';
+    case 'bad_request': return error.message || (create ? 'That name or password is not allowed.'
+      : 'Check the username and password.');
+    default: return errorText(error);
+  }
+}

@@ -1,0 +1,268 @@
+// The client's state: who I am, my conversations and their messages, presence, the outbox of
+// unconfirmed sends, and what is on screen. Mutations go through methods that keep the message
+// lists sorted and free of duplicates; subscribers hear about every change. No DOM here.
+
+import { isRoom, unreadCount } from './logic.js';
+
+export class Store {
+  constructor() {
+    this.listeners = new Set();
+    this.reset();
+  }
+
+  /** Forgets everything (sign out). */
+  reset() {
+    this.me = null;
+    this.epoch = null;
+    this.limits = null;
+    this.connection = 'idle';
+    /** @type {Map<string, Conversation>} */
+    this.convs = new Map();
+    /** user -> true/false; absent when unknown */
+    this.presence = new Map();
+    /** room conv ('#general') -> {topic, isPrivate, members, joined} from the `rooms` request */
+    this.roomInfo = new Map();
+    /** Sends not yet confirmed by the server, oldest first. */
+    this.outbox = [];
+    this.activeConv = null;
+    this.pane = 'list'; // on narrow screens: which pane shows ('list' or 'conversation')
+    this.authError = null;
+  }
+
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(what = 'state') {
+    for (const listener of this.listeners) listener(what);
+  }
+
+  // --- conversations ---------------------------------------------------------------------------
+
+  conv(id) {
+    return this.convs.get(id) ?? null;
+  }
+
+  ensureConv(id, now = Date.now()) {
+    let conv = this.convs.get(id);
+    if (!conv) {
+      conv = newConversation(id, now);
+      const info = this.roomInfo.get(id);
+      if (info) applyRoomInfo(conv, info);
+      this.convs.set(id, conv);
+    }
+    return conv;
+  }
+
+  removeConv(id) {
+    this.convs.delete(id);
+    this.outbox = this.outbox.filter((item) => item.conv !== id);
+    if (this.activeConv === id) {
+      this.activeConv = null;
+      this.pane = 'list';
+    }
+  }
+
+  /** Drops every cached message and seq (the server's store changed: a new epoch). */
+  dropHistory() {
+    for (const [id, conv] of this.convs) {
+      const fresh = newConversation(id, conv.createdAt);
+      fresh.topic = conv.topic;
+      fresh.isPrivate = conv.isPrivate;
+      fresh.onServer = false;
+      this.convs.set(id, fresh);
+    }
+  }
+
+  /**
+   * Applies the `conversations` reply: the server's lastSeq and readSeq win. Rooms I am no longer
+   * in, and direct conversations the server does not know (except local drafts), go away.
+   */
+  applyConversations(list) {
+    const listed = new Set();
+    for (const entry of list) {
+      listed.add(entry.conv);
+      const conv = this.ensureConv(entry.conv, 0);
+      conv.onServer = true;
+      conv.lastSeq = Math.max(conv.lastSeq, entry.lastSeq ?? 0);
+      conv.readSeq = Math.min(entry.readSeq ?? 0, conv.lastSeq);
+    }
+    for (const [id, conv] of [...this.convs]) {
+      if (listed.has(id)) continue;
+      if (isRoom(id) || conv.messages.length > 0) this.removeConv(id);
+      else conv.onServer = false;
+    }
+  }
+
+  /** Applies the `rooms` reply: topics and privacy of the rooms I can see. */
+  applyRooms(rooms) {
+    this.roomInfo.clear();
+    for (const room of rooms) {
+      const info = {
+        topic: room.topic ?? '', isPrivate: !!room.private, members: room.members ?? 0,
+        joined: !!room.joined,
+      };
+      this.roomInfo.set(room.room, info);
+      const conv = this.convs.get(room.room);
+      if (conv) applyRoomInfo(conv, info);
+    }
+  }
+
+  /**
+   * Adds server messages to a conversation, ignoring ones already there (dedupe by seq), and
+   * moves `syncedSeq` over every message now known without a gap. Own messages whose cid is in
+   * the outbox replace their local echo. Returns the messages that were new.
+   */
+  addMessages(id, messages) {
+    const conv = this.ensureConv(id);
+    const added = [];
+    for (const m of messages) {
+      if (!Number.isInteger(m.seq) || m.seq < 1 || conv.bySeq.has(m.seq)) continue;
+      const message = {
+        conv: id, seq: m.seq, from: m.from, text: m.text, ts: m.ts, cid: m.cid ?? null,
+      };
+      conv.bySeq.set(message.seq, message);
+      insertSorted(conv.messages, message);
+      added.push(message);
+      conv.lastSeq = Math.max(conv.lastSeq, message.seq);
+      conv.activity = Math.max(conv.activity, message.ts ?? 0);
+      if (message.from === this.me) {
+        if (message.cid != null) this.removeFromOutbox(id, message.cid);
+        // Writing in a conversation means having read it up to there.
+        conv.readSeq = Math.max(conv.readSeq, message.seq);
+      }
+      if (conv.oldestSeq == null || message.seq < conv.oldestSeq) conv.oldestSeq = message.seq;
+    }
+    conv.onServer = conv.onServer || added.length > 0;
+    this.absorb(conv);
+    return added;
+  }
+
+  /** Marks the conversation as known up to `seq` (a page of history said so), then absorbs. */
+  markSynced(id, seq) {
+    const conv = this.ensureConv(id);
+    conv.syncedSeq = Math.max(conv.syncedSeq ?? 0, seq);
+    this.absorb(conv);
+  }
+
+  absorb(conv) {
+    if (conv.syncedSeq == null) return;
+    while (conv.bySeq.has(conv.syncedSeq + 1)) conv.syncedSeq++;
+  }
+
+  /** True when a message beyond syncedSeq is known: some messages in between are missing. */
+  hasGap(id) {
+    const conv = this.convs.get(id);
+    if (!conv || conv.syncedSeq == null) return false;
+    const last = conv.messages[conv.messages.length - 1];
+    return (last && last.seq > conv.syncedSeq) || conv.lastSeq > conv.syncedSeq;
+  }
+
+  setReadSeq(id, seq) {
+    const conv = this.convs.get(id);
+    if (!conv || seq <= conv.readSeq) return false;
+    conv.readSeq = seq;
+    return true;
+  }
+
+  totalUnread() {
+    let total = 0;
+    for (const conv of this.convs.values()) total += unreadCount(conv);
+    return total;
+  }
+
+  // --- outbox ----------------------------------------------------------------------------------
+
+  /** Queues a local echo; it shows at the end of its conversation until confirmed. */
+  enqueue({ conv, text, cid, ts }) {
+    const item = { conv, text, cid, ts, from: this.me, state: 'queued', error: null };
+    this.outbox.push(item);
+    const c = this.ensureConv(conv, ts);
+    c.activity = Math.max(c.activity, ts);
+    return item;
+  }
+
+  outboxItem(cid) {
+    return this.outbox.find((item) => item.cid === cid) ?? null;
+  }
+
+  removeFromOutbox(conv, cid) {
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((item) => !(item.cid === cid && item.conv === conv));
+    return this.outbox.length !== before;
+  }
+
+  pendingFor(id) {
+    return this.outbox.filter((item) => item.conv === id);
+  }
+
+  /** Restores a saved outbox (after a reload); everything in it is to be sent again. */
+  restoreOutbox(items) {
+    for (const item of items) {
+      if (!item || typeof item.cid !== 'string' || typeof item.conv !== 'string') continue;
+      if (this.outboxItem(item.cid)) continue;
+      this.enqueue({
+        conv: item.conv, text: String(item.text ?? ''), cid: item.cid, ts: item.ts ?? 0,
+      });
+      if (item.state === 'failed') {
+        const restored = this.outboxItem(item.cid);
+        restored.state = 'failed';
+        restored.error = item.error ?? null;
+      }
+    }
+  }
+}
+
+/**
+ * @typedef {object} Conversation
+ * @property {string} id '#room' or '@peer'
+ * @property {Array} messages server messages, ascending seq, no duplicates
+ * @property {number|null} syncedSeq every message up to this seq (from oldestSeq on) is known;
+ *   null until a first page of history arrived
+ */
+function newConversation(id, createdAt) {
+  return {
+    id,
+    kind: isRoom(id) ? 'room' : 'direct',
+    createdAt, // when it appeared here (0 if it came from the server's list)
+    lastSeq: 0,
+    readSeq: 0,
+    messages: [],
+    bySeq: new Map(),
+    syncedSeq: null,
+    oldestSeq: null,
+    hasOlder: false,
+    loadingOlder: false,
+    loadingLatest: false,
+    activity: 0, // newest message or pending send
+    topic: '',
+    isPrivate: false,
+    onServer: false,
+    peerReadSeq: 0, // direct conversations: how far the peer has read
+    readers: new Map(), // rooms: user -> read seq, from read events
+    typing: new Map(), // user -> expiry time in ms
+    members: null, // from `members`, null until loaded
+    markerSeq: null, // the "new messages" marker goes after this seq
+  };
+}
+
+function applyRoomInfo(conv, info) {
+  conv.topic = info.topic;
+  conv.isPrivate = info.isPrivate;
+}
+
+function insertSorted(list, message) {
+  if (list.length === 0 || list[list.length - 1].seq < message.seq) {
+    list.push(message);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].seq < message.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, message);
+}

@@ -1,0 +1,380 @@
+// The right pane: the open conversation's header, its messages, who is typing, and the composer.
+// Messages are rendered by key and only rebuilt when they change, so scrolling, focus and
+// screen readers are not disturbed by updates elsewhere.
+
+import { avatar, h, messageTextNodes, presenceDot, setChildren } from '../dom.js';
+import { buildTimeline, formatTime, typingText, unreadCount } from '../logic.js';
+
+const BOTTOM_SLACK_PX = 48;
+const LOAD_OLDER_PX = 150;
+const NARROW = '(max-width: 760px)';
+
+export function mountConversation({ session, store, $, dialogs, toast, focusConversation }) {
+  const emptyState = $('#empty-state');
+  const pane = $('#conversation-pane');
+  const title = $('#conversation-title');
+  const subtitle = $('#conversation-subtitle');
+  const membersButton = $('#members-button');
+  const leaveButton = $('#leave-button');
+  const scroller = $('#message-scroller');
+  const list = $('#messages');
+  const loadOlderButton = $('#load-older-button');
+  const historyNote = $('#history-note');
+  const jumpButton = $('#jump-latest-button');
+  const typingIndicator = $('#typing-indicator');
+  const composer = $('#composer');
+  const input = $('#composer-input');
+  const composerError = $('#composer-error');
+
+  let shownConv = null;
+  let nodes = new Map(); // item key -> {node, sig}
+  const keyOf = new WeakMap(); // node -> item key
+  let stick = true; // the view follows new messages only while it is at the bottom
+  const drafts = new Map();
+  const narrow = window.matchMedia(NARROW);
+
+  // --- events ----------------------------------------------------------------------------------
+
+  scroller.addEventListener('scroll', () => {
+    stick = atBottom();
+    jumpButton.hidden = stick;
+    maybeLoadOlder();
+    updateSeen();
+  }, { passive: true });
+
+  composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    send();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey
+        && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      send();
+    }
+  });
+  input.addEventListener('input', () => {
+    autosize();
+    if (composerError.textContent) composerError.textContent = '';
+    if (shownConv && input.value.trim() !== '') session.typing(shownConv);
+  });
+
+  $('#back-button').addEventListener('click', () => goBack());
+  pane.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && narrow.matches && !event.defaultPrevented) goBack();
+  });
+  membersButton.addEventListener('click', () => shownConv && dialogs.openMembers(shownConv));
+  leaveButton.addEventListener('click', async () => {
+    const id = shownConv;
+    if (!id) return;
+    leaveButton.disabled = true;
+    try {
+      await session.rooms.leave(id);
+      toast(`You left ${id}.`);
+    } catch (e) {
+      toast(e.message, 'error');
+    } finally {
+      leaveButton.disabled = false;
+    }
+  });
+  loadOlderButton.addEventListener('click', () => shownConv && session.loadOlder(shownConv));
+  jumpButton.addEventListener('click', () => {
+    stick = true;
+    scrollToBottom();
+    input.focus();
+  });
+  list.addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (!button) return;
+    const cid = button.dataset.cid;
+    if (button.dataset.action === 'retry') session.outbox.retry(cid);
+    else if (button.dataset.action === 'discard') session.outbox.discard(cid);
+  });
+  document.addEventListener('visibilitychange', () => updateSeen());
+  window.addEventListener('focus', () => updateSeen());
+  window.addEventListener('resize', () => {
+    if (stick) scrollToBottom();
+    updateSeen();
+  });
+
+  function goBack() {
+    const id = shownConv;
+    session.rooms.showList();
+    if (id) setTimeout(() => focusConversation(id), 0);
+  }
+
+  function send() {
+    const id = shownConv;
+    if (!id) return;
+    const text = input.value;
+    if (text.trim() === '') return;
+    try {
+      session.outbox.send(id, text);
+    } catch (e) {
+      composerError.textContent = e.message;
+      return;
+    }
+    input.value = '';
+    drafts.delete(id);
+    composerError.textContent = '';
+    autosize();
+    stick = true;
+  }
+
+  function autosize() {
+    const lines = input.value.split('\n').length;
+    input.rows = Math.max(1, Math.min(8, lines));
+  }
+
+  // --- rendering -------------------------------------------------------------------------------
+
+  function render() {
+    const id = store.activeConv;
+    const conv = id ? store.conv(id) : null;
+    if (!conv) {
+      if (shownConv) drafts.set(shownConv, input.value);
+      shownConv = null;
+      nodes = new Map();
+      list.replaceChildren();
+      pane.hidden = true;
+      emptyState.hidden = false;
+      return;
+    }
+    let opened = false;
+    if (id !== shownConv) {
+      if (shownConv) drafts.set(shownConv, input.value);
+      shownConv = id;
+      nodes = new Map();
+      list.replaceChildren();
+      list.dataset.conv = id;
+      input.value = drafts.get(id) ?? '';
+      autosize();
+      composerError.textContent = '';
+      stick = true;
+      opened = true;
+    }
+    pane.hidden = false;
+    emptyState.hidden = true;
+    renderHeader(conv);
+    renderTyping(conv);
+    renderHistoryStatus(conv);
+
+    if (conv.markerSeq == null && unreadCount(conv) > 0
+        && (!stick || document.visibilityState !== 'visible')) {
+      conv.markerSeq = conv.readSeq; // new messages arrive while the reader is elsewhere
+    }
+    const anchor = !opened && !stick ? findAnchor() : null;
+    const messages = conv.messages.concat(store.pendingFor(id));
+    const items = buildTimeline(messages, {
+      me: store.me,
+      markerSeq: conv.markerSeq,
+      peerReadSeq: conv.kind === 'direct' ? conv.peerReadSeq : 0,
+    });
+    reconcile(items, conv);
+
+    if (opened) {
+      const marker = list.querySelector('.new-messages-marker');
+      if (marker) {
+        scroller.scrollTop = Math.max(0, marker.offsetTop - scroller.offsetTop - 24);
+        stick = atBottom();
+      } else {
+        scrollToBottom();
+      }
+      if (!narrow.matches) input.focus({ preventScroll: true });
+      else title.focus({ preventScroll: true });
+    } else if (stick) {
+      scrollToBottom();
+    } else if (anchor) {
+      restoreAnchor(anchor);
+    }
+    jumpButton.hidden = stick;
+    maybeLoadOlder();
+    updateSeen();
+  }
+
+  function renderHeader(conv) {
+    title.textContent = conv.id;
+    const room = conv.kind === 'room';
+    membersButton.hidden = !room;
+    leaveButton.hidden = !room;
+    input.placeholder = `Message ${conv.id}`;
+    const parts = [];
+    if (room) {
+      parts.push(conv.topic || 'No topic');
+      if (conv.isPrivate) parts.push('Private');
+      const count = conv.members?.length;
+      if (count != null) parts.push(count === 1 ? '1 member' : `${count} members`);
+      setChildren(subtitle, parts.join(' · '));
+    } else {
+      const online = store.presence.get(conv.id.slice(1));
+      if (online == null) setChildren(subtitle, 'Direct conversation');
+      else setChildren(subtitle, presenceDot(online), online ? 'Online' : 'Offline');
+    }
+  }
+
+  function renderTyping(conv) {
+    const now = Date.now();
+    const users = [...conv.typing].filter(([, expiry]) => expiry > now).map(([user]) => user);
+    const text = typingText(users);
+    if (typingIndicator.textContent !== text) typingIndicator.textContent = text;
+  }
+
+  function renderHistoryStatus(conv) {
+    loadOlderButton.hidden = !conv.hasOlder || conv.loadingOlder;
+    let note = '';
+    if (conv.loadingOlder || (conv.loadingLatest && conv.messages.length === 0)) {
+      note = 'Loading messages…';
+    } else if (!conv.hasOlder && conv.syncedSeq != null) {
+      note = conv.messages.length === 0 && store.pendingFor(conv.id).length === 0
+        ? (conv.kind === 'room' ? `This is the start of ${conv.id}. Say hello!`
+          : `No messages with ${conv.id.slice(1)} yet. Say hello!`)
+        : `This is the beginning of ${conv.id}.`;
+    }
+    if (historyNote.textContent !== note) historyNote.textContent = note;
+  }
+
+  function reconcile(items, conv) {
+    const keep = new Set();
+    const wanted = [];
+    for (const item of items) {
+      const sig = signature(item);
+      let entry = nodes.get(item.key);
+      if (!entry || entry.sig !== sig) {
+        const node = build(item, conv);
+        keyOf.set(node, item.key);
+        if (entry?.node.parentNode) entry.node.replaceWith(node);
+        entry = { node, sig };
+        nodes.set(item.key, entry);
+      }
+      keep.add(item.key);
+      wanted.push(entry.node);
+    }
+    for (const [key, entry] of nodes) {
+      if (!keep.has(key)) {
+        entry.node.remove();
+        nodes.delete(key);
+      }
+    }
+    let cursor = list.firstChild;
+    for (const node of wanted) {
+      if (node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(node, cursor);
+    }
+  }
+
+  function signature(item) {
+    if (item.kind === 'day') return 'day\u0001' + item.label;
+    if (item.kind === 'marker') return 'marker';
+    const m = item.message;
+    const waiting = m.seq == null && m.state !== 'failed' && store.connection !== 'online';
+    return [m.seq, m.state, m.error, item.own, item.continued, item.seen, waiting, m.text]
+      .join('\u0001');
+  }
+
+  function build(item, conv) {
+    if (item.kind === 'day') {
+      return h('li', { class: 'day-separator', dataset: { day: item.dayKey } },
+        h('span', { class: 'day-label' }, item.label));
+    }
+    if (item.kind === 'marker') {
+      return h('li', { class: 'new-messages-marker', id: 'new-messages-marker' },
+        h('span', { class: 'marker-label' }, 'New messages'));
+    }
+    const m = item.message;
+    const pending = m.seq == null;
+    const state = pending ? (m.state === 'failed' ? 'failed' : 'pending') : 'sent';
+    const classes = ['message'];
+    if (item.own) classes.push('own');
+    if (item.continued) classes.push('continued');
+    if (pending) classes.push(state);
+    const date = new Date(m.ts);
+    const content = h('div', { class: 'message-content' },
+      h('span', { class: item.own || item.continued ? 'message-sender visually-hidden'
+        : 'message-sender' }, m.from),
+      h('div', { class: 'message-bubble' },
+        h('p', { class: 'message-text' }, messageTextNodes(m.text)),
+        h('time', {
+          class: 'message-time', datetime: date.toISOString(), title: date.toLocaleString(),
+        }, formatTime(m.ts))));
+    if (pending) content.append(statusLine(m));
+    if (item.seen) content.append(h('p', { class: 'seen-receipt' }, 'Seen'));
+    return h('li', {
+      class: classes.join(' '),
+      dataset: {
+        conv: conv.id, seq: m.seq ?? undefined, cid: m.cid ?? undefined, from: m.from, state,
+      },
+    },
+    item.own ? null
+      : (item.continued ? h('span', { class: 'avatar-spacer' }) : avatar(m.from, 'message-avatar')),
+    content);
+  }
+
+  function statusLine(m) {
+    if (m.state === 'failed') {
+      return h('p', { class: 'message-status failed' },
+        h('span', { class: 'message-error' }, `Not sent: ${m.error ?? 'failed'}`),
+        h('button', {
+          type: 'button', class: 'button tiny', dataset: { action: 'retry', cid: m.cid },
+        }, 'Retry'),
+        h('button', {
+          type: 'button', class: 'button tiny ghost', dataset: { action: 'discard', cid: m.cid },
+          'aria-label': 'Discard message',
+        }, 'Discard'));
+    }
+    const waiting = store.connection !== 'online';
+    return h('p', { class: 'message-status' },
+      waiting ? 'Waiting for connection…' : 'Sending…');
+  }
+
+  // --- scrolling and reading -------------------------------------------------------------------
+
+  function atBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK_PX;
+  }
+
+  function scrollToBottom() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  /** The first message at the top of the view and where it is, to keep it still on updates. */
+  function findAnchor() {
+    const top = scroller.getBoundingClientRect().top;
+    for (const node of list.children) {
+      if (!node.classList.contains('message')) continue;
+      const rect = node.getBoundingClientRect();
+      if (rect.bottom > top) return { key: keyOf.get(node), offset: rect.top - top };
+    }
+    return null;
+  }
+
+  function restoreAnchor(anchor) {
+    const entry = nodes.get(anchor.key);
+    if (!entry || !entry.node.isConnected) return;
+    const top = scroller.getBoundingClientRect().top;
+    scroller.scrollTop += entry.node.getBoundingClientRect().top - top - anchor.offset;
+  }
+
+  function maybeLoadOlder() {
+    const conv = shownConv && store.conv(shownConv);
+    if (!conv || !conv.hasOlder || conv.loadingOlder) return;
+    if (scroller.scrollTop < LOAD_OLDER_PX) session.loadOlder(conv.id);
+  }
+
+  /** Marks as read the newest message the reader can see, if the page is visible. */
+  function updateSeen() {
+    const id = shownConv;
+    if (!id || document.visibilityState !== 'visible') return;
+    if (narrow.matches && store.pane !== 'conversation') return;
+    const bottom = scroller.getBoundingClientRect().bottom;
+    const messages = list.querySelectorAll('li.message[data-seq]');
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const node = messages[i];
+      if (node.getBoundingClientRect().top < bottom - 8) {
+        session.markSeen(id, Number(node.dataset.seq));
+        return;
+      }
+    }
+  }
+
+  return { render };
+}

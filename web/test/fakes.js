@@ -1,0 +1,317 @@
+// Test doubles for the client's network and time: a manual clock with timers, a memory storage,
+// and a small in-memory chat server that speaks the protocol to fake WebSockets. Only what the
+// client's tests need, but by the rules of PROTOCOL.md (seqs, cid idempotency, history paging).
+
+/** Timers that run only when the test advances the clock. */
+export class ManualTimers {
+  constructor() {
+    this.now = 1_700_000_000_000;
+    this.timers = [];
+    this.nextId = 1;
+    this.set = (fn, ms) => {
+      const timer = { id: this.nextId++, at: this.now + Math.max(0, ms), fn };
+      this.timers.push(timer);
+      return timer;
+    };
+    this.clear = (timer) => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+    this.clock = () => this.now;
+  }
+
+  /** Moves the clock forward, running every timer that falls due, in order; lets promises settle. */
+  async advance(ms) {
+    const target = this.now + ms;
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.now = due.at;
+      due.fn();
+    }
+    this.now = target;
+    await settle();
+  }
+}
+
+/** Lets queued microtasks and socket deliveries run. */
+export async function settle(rounds = 20) {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export class MemoryStorage {
+  constructor(entries = {}) {
+    this.map = new Map(Object.entries(entries));
+  }
+  getItem(key) { return this.map.has(key) ? this.map.get(key) : null; }
+  setItem(key, value) { this.map.set(key, String(value)); }
+  removeItem(key) { this.map.delete(key); }
+}
+
+/**
+ * An in-memory server. `server.WebSocket` is a constructor to hand to Connection. Frames are
+ * delivered asynchronously (setImmediate), like a real socket.
+ */
+export class FakeServer {
+  constructor({ epoch = 'epoch-1', historyMax = 200 } = {}) {
+    this.epoch = epoch;
+    this.historyMax = historyMax;
+    this.users = new Map(); // name -> password
+    this.tokens = new Map(); // token -> user
+    this.convs = new Map(); // key ('#room' or 'dm:a:b') -> {messages, members, owner, topic, isPrivate, reads}
+    this.sent = new Map(); // user|key|cid -> message
+    this.sockets = new Set();
+    this.down = false;
+    this.received = []; // every frame clients sent, parsed
+    this.hooks = {}; // type -> (socket, frame) => 'handled' | undefined, runs before the default
+    const server = this;
+    this.WebSocket = class FakeWebSocket {
+      constructor(url) {
+        this.url = url;
+        this.user = null;
+        this.closed = false;
+        server.connect(this);
+      }
+      send(data) {
+        if (this.closed) throw new Error('closed');
+        const frame = JSON.parse(data);
+        setImmediate(() => {
+          if (!this.closed) server.receive(this, frame);
+        });
+      }
+      close(code = 1000, reason = '') {
+        server.disconnect(this, code, reason);
+      }
+    };
+  }
+
+  connect(socket) {
+    setImmediate(() => {
+      if (this.down) {
+        socket.closed = true;
+        socket.onclose?.({ code: 1006, reason: '' });
+        return;
+      }
+      this.sockets.add(socket);
+      socket.onopen?.();
+      this.push(socket, {
+        type: 'hello', protocol: 1, server: 'fake/1', epoch: this.epoch,
+        limits: { maxFrameBytes: 65536, maxTextChars: 4000, historyMax: this.historyMax,
+          sendPerSecond: 10, sendBurst: 30, authTimeoutMs: 10000 },
+      });
+    });
+  }
+
+  /** Closes a socket from the server side (network loss when code is 1006). */
+  disconnect(socket, code = 1006, reason = '') {
+    if (socket.closed) return;
+    socket.closed = true;
+    this.sockets.delete(socket);
+    setImmediate(() => socket.onclose?.({ code, reason }));
+  }
+
+  dropAll(code = 1006, reason = '') {
+    for (const socket of [...this.sockets]) this.disconnect(socket, code, reason);
+  }
+
+  push(socket, frame) {
+    const data = JSON.stringify(frame);
+    setImmediate(() => {
+      if (!socket.closed) socket.onmessage?.({ data });
+    });
+  }
+
+  sessionsOf(user) {
+    return [...this.sockets].filter((s) => s.user === user);
+  }
+
+  // --- data helpers for tests ------------------------------------------------------------------
+
+  addUser(name, password = 'password123') {
+    this.users.set(name, password);
+    const token = 'tok-' + name + '-' + this.tokens.size;
+    this.tokens.set(token, name);
+    return token;
+  }
+
+  createRoom(name, owner, { topic = '', isPrivate = false, members = [] } = {}) {
+    const room = { messages: [], members: new Map([[owner, 'owner']]), topic, isPrivate, reads: new Map() };
+    for (const m of members) room.members.set(m, 'member');
+    this.convs.set('#' + name, room);
+    return room;
+  }
+
+  /** Stores a message as if `from` sent it (with events to connected participants). */
+  store(from, to, text, cid = 'srv-' + Math.random().toString(36).slice(2)) {
+    const key = this.keyFor(from, to);
+    let conv = this.convs.get(key);
+    if (!conv) {
+      conv = { messages: [], members: null, reads: new Map() };
+      this.convs.set(key, conv);
+    }
+    const idem = `${from}|${key}|${cid}`;
+    if (this.sent.has(idem)) return { message: this.sent.get(idem), key, fresh: false };
+    const message = { seq: conv.messages.length + 1, from, text, ts: this.now(), cid };
+    conv.messages.push(message);
+    this.sent.set(idem, message);
+    for (const user of this.participants(key)) {
+      for (const s of this.sessionsOf(user)) {
+        this.push(s, { type: 'message', conv: this.nameFor(key, user), ...message });
+      }
+    }
+    return { message, key, fresh: true };
+  }
+
+  now() {
+    return 1_700_000_000_000 + this.sent.size * 1000;
+  }
+
+  keyFor(user, conv) {
+    if (conv.startsWith('#')) return conv;
+    const peer = conv.slice(1);
+    return 'dm:' + [user, peer].sort().join(':');
+  }
+
+  nameFor(key, viewer) {
+    if (key.startsWith('#')) return key;
+    const [a, b] = key.slice(3).split(':');
+    return '@' + (a === viewer ? b : a);
+  }
+
+  participants(key) {
+    if (key.startsWith('#')) return [...(this.convs.get(key)?.members?.keys() ?? [])];
+    return key.slice(3).split(':');
+  }
+
+  // --- requests --------------------------------------------------------------------------------
+
+  receive(socket, frame) {
+    this.received.push(frame);
+    const hook = this.hooks[frame.type];
+    if (hook && hook(socket, frame) === 'handled') return;
+    const ok = (fields = {}) => frame.id != null && this.push(socket, { type: 'ok', re: frame.id, ...fields });
+    const error = (code, message, extra = {}) => this.push(socket,
+      { type: 'error', re: frame.id ?? null, code, message, ...extra });
+    const user = socket.user;
+    if (!user && !['register', 'login', 'ping'].includes(frame.type)) return error('unauthorized', 'sign in first');
+    switch (frame.type) {
+      case 'ping': return ok({ ts: 1 });
+      case 'register': {
+        if (this.users.has(frame.user)) return error('conflict', 'user exists');
+        const token = this.addUser(frame.user, frame.password);
+        socket.user = frame.user;
+        return ok({ user: frame.user, token, expiresAt: 9e15 });
+      }
+      case 'login': {
+        if (frame.token != null) {
+          const name = this.tokens.get(frame.token);
+          if (!name) return error('unauthorized', 'bad token');
+          socket.user = name;
+          return ok({ user: name, token: frame.token, expiresAt: 9e15 });
+        }
+        if (this.users.get(frame.user) !== frame.password) return error('unauthorized', 'wrong user or password');
+        const token = 'tok-' + frame.user + '-' + this.tokens.size;
+        this.tokens.set(token, frame.user);
+        socket.user = frame.user;
+        return ok({ user: frame.user, token, expiresAt: 9e15 });
+      }
+      case 'logout': {
+        ok();
+        for (const [token, name] of this.tokens) if (name === user) this.tokens.delete(token);
+        for (const s of this.sessionsOf(user)) this.disconnect(s, 1008, 'logged out');
+        return undefined;
+      }
+      case 'conversations': {
+        const list = [];
+        for (const [key, conv] of this.convs) {
+          if (!this.participants(key).includes(user)) continue;
+          if (!key.startsWith('#') && conv.messages.length === 0) continue;
+          list.push({ conv: this.nameFor(key, user), lastSeq: conv.messages.length, readSeq: conv.reads.get(user) ?? 0 });
+        }
+        return ok({ conversations: list });
+      }
+      case 'rooms': {
+        const rooms = [];
+        for (const [key, conv] of this.convs) {
+          if (!key.startsWith('#')) continue;
+          const joined = conv.members.has(user);
+          if (conv.isPrivate && !joined) continue;
+          rooms.push({ room: key, topic: conv.topic, private: conv.isPrivate, members: conv.members.size, joined });
+        }
+        return ok({ rooms });
+      }
+      case 'history': {
+        const key = this.keyFor(user, frame.conv);
+        const conv = this.convs.get(key);
+        if (key.startsWith('#')) {
+          if (!conv) return error('not_found', 'no such room');
+          if (!conv.members.has(user)) return error('forbidden', 'not a member');
+        } else if (!this.users.has(frame.conv.slice(1))) {
+          return error('not_found', 'no such user');
+        }
+        const all = conv?.messages ?? [];
+        const limit = Math.min(frame.limit ?? 50, this.historyMax);
+        let page;
+        let more;
+        if (frame.after != null) {
+          const rest = all.filter((m) => m.seq > frame.after);
+          page = rest.slice(0, limit);
+          more = rest.length > limit;
+        } else {
+          const upTo = frame.before != null ? all.filter((m) => m.seq < frame.before) : all;
+          page = upTo.slice(Math.max(0, upTo.length - limit));
+          more = upTo.length > limit;
+        }
+        return ok({ conv: frame.conv, messages: page, more });
+      }
+      case 'send': {
+        const key = this.keyFor(user, frame.to);
+        if (key.startsWith('#') && !this.convs.get(key)?.members.has(user)) return error('forbidden', 'not a member');
+        if (!key.startsWith('#') && !this.users.has(frame.to.slice(1))) return error('not_found', 'no such user');
+        const { message } = this.store(user, frame.to, frame.text, frame.cid);
+        return ok({ conv: frame.to, seq: message.seq, ts: message.ts, cid: message.cid });
+      }
+      case 'read': {
+        const key = this.keyFor(user, frame.conv);
+        const conv = this.convs.get(key);
+        if (!conv) return undefined;
+        conv.reads.set(user, Math.max(conv.reads.get(user) ?? 0, frame.seq));
+        for (const p of this.participants(key)) {
+          for (const s of this.sessionsOf(p)) {
+            if (s !== socket) this.push(s, { type: 'read', conv: this.nameFor(key, p), user, seq: frame.seq });
+          }
+        }
+        return ok();
+      }
+      case 'typing': {
+        const key = this.keyFor(user, frame.conv);
+        for (const p of this.participants(key)) {
+          if (p === user) continue;
+          for (const s of this.sessionsOf(p)) this.push(s, { type: 'typing', conv: this.nameFor(key, p), user });
+        }
+        return ok();
+      }
+      case 'join': {
+        const key = '#' + String(frame.room).replace(/^#/, '');
+        const conv = this.convs.get(key);
+        if (!conv) return error('not_found', 'no such room');
+        if (conv.isPrivate && !conv.members.has(user)) return error('forbidden', 'private');
+        conv.members.set(user, conv.members.get(user) ?? 'member');
+        return ok({ conv: key, topic: conv.topic, lastSeq: conv.messages.length });
+      }
+      case 'members': {
+        const conv = this.convs.get('#' + String(frame.room).replace(/^#/, ''));
+        if (!conv) return error('not_found', 'no such room');
+        return ok({ members: [...conv.members].map(([u, role]) => ({ user: u, role, online: this.sessionsOf(u).length > 0 })) });
+      }
+      default:
+        return error('bad_request', 'unknown type');
+    }
+  }
+
+  /** The frames clients sent of one type. */
+  requests(type) {
+    return this.received.filter((f) => f.type === type);
+  }
+}
