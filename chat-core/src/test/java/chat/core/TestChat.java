@@ -6,6 +6,7 @@ import chat.core.local.LocalTransport;
 import chat.core.memory.InMemoryStoreModule;
 import chat.protocol.Event;
 import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,13 +33,16 @@ final class TestChat implements AutoCloseable {
   }
 
   TestChat(ChatConfig.Builder config, int maxQueuedEvents) {
-    this.config = config.passwordIterations(1_000).build();
-    this.core = ChatCore.start(storeModules(new ChatCoreModule(this.config, clock, ticker)));
-    this.local = new LocalTransport(core.service(), maxQueuedEvents);
+    this(config, maxQueuedEvents, null);
   }
 
-  private static Module[] storeModules(Module coreModule) {
-    return new Module[] {coreModule, new InMemoryStoreModule()};
+  /** With {@code storeOverride} (may be null) replacing bindings of the in-memory stores. */
+  TestChat(ChatConfig.Builder config, int maxQueuedEvents, Module storeOverride) {
+    this.config = config.passwordIterations(1_000).build();
+    Module stores = storeOverride == null ? new InMemoryStoreModule()
+        : Modules.override(new InMemoryStoreModule()).with(storeOverride);
+    this.core = ChatCore.start(new ChatCoreModule(this.config, clock, ticker), stores);
+    this.local = new LocalTransport(core.service(), maxQueuedEvents);
   }
 
   /** A connected, not yet logged-in client; its hello has been checked and consumed. */
