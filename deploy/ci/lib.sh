@@ -30,9 +30,16 @@ finish() {
   [ "$failed" -eq 0 ]
 }
 
-# A TCP port on 127.0.0.1 that is free right now.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# free_ports N: N different TCP ports on 127.0.0.1 that are free right now, one a line (all
+# bound at once, so never the same port twice).
+free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+PY
 }
 
 # make_cert DIR NAME: a self-signed certificate for NAME and 127.0.0.1 (DIR/cert.pem, key.pem).

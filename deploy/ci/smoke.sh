@@ -65,6 +65,20 @@ if (cd "$tmp/release" && sha256sum --check --strict --quiet SHA256SUMS); then
 else
   fail "release archive: files do not match SHA256SUMS"
 fi
+absent=''
+for f in chat-server.jar web/index.html deploy/install.sh deploy/systemd/chat-server.service \
+    deploy/systemd/chat.env deploy/nginx/chat.conf deploy/nginx/chat-acme.conf \
+    deploy/cloud-init/user-data.yaml deploy/cloudformation/chat.yaml docs/deploy.md VERSION; do
+  [ -f "$tmp/release/$f" ] || absent="$absent $f"
+done
+extra=$(cd "$tmp/release" && find web \( -name test -o -name tests -o -name node_modules \
+  -o -name '*.test.*' -o -name 'package*.json' \) -print)
+if [ -z "$absent" ] && [ -z "$extra" ] && cmp -s "$tmp/release/chat-server.jar" "$server_jar"; then
+  pass "release archive holds the jar, web/ (without tests), deploy files, docs and VERSION"
+else
+  fail "release archive: missing:${absent:- none}; should not hold: ${extra:-nothing};" \
+    "or its chat-server.jar is not the built one"
+fi
 root="$tmp/root"
 "$tmp/release/deploy/install.sh" --prefix "$root" --domain "$DOMAIN" 2>/dev/null
 for f in opt/chat/chat-server.jar opt/chat/web/index.html etc/chat/chat.env \
@@ -116,20 +130,33 @@ pass "server started from the unit's command line (http $APP_HTTP, ws $APP_WS)"
 mkdir -p "$tmp/cert" "$tmp/acme/.well-known/acme-challenge" "$tmp/nginx"
 make_cert "$tmp/cert" "$DOMAIN"
 chmod 0644 "$tmp/cert/cert.pem"
-P_HTTP=$(free_port)
-P_HTTPS=$(free_port)
 CERT="$tmp/cert/cert.pem" KEY="$tmp/cert/key.pem"
 WEB_ROOT="$root/opt/chat/web" ACME_ROOT="$tmp/acme"
-render_site "$root/etc/nginx/sites-available/chat.conf" "$tmp/nginx/site.conf"
-nginx_conf "$tmp/nginx" "$tmp/nginx/site.conf"
-nginx_test "$tmp/nginx" || die "nginx -t failed on the installed site"
-nginx -p "$tmp/nginx" -e "$tmp/nginx/logs/error.log" -c "$tmp/nginx/nginx.conf" \
-  -g 'daemon off;' &
-nginx_pid=$!
-for _ in $(seq 100); do
-  if curl -s -o /dev/null "http://127.0.0.1:$P_HTTP/"; then break; fi
-  kill -0 "$nginx_pid" 2>/dev/null || die "nginx did not start"
-  sleep 0.1
+# Free ports can be taken by someone else before nginx binds them: then new ports, up to 3 tries.
+for attempt in 1 2 3; do
+  ports=$(free_ports 2)
+  P_HTTP=${ports%%$'\n'*} P_HTTPS=${ports##*$'\n'}
+  render_site "$root/etc/nginx/sites-available/chat.conf" "$tmp/nginx/site.conf"
+  nginx_conf "$tmp/nginx" "$tmp/nginx/site.conf"
+  nginx_test "$tmp/nginx" || die "nginx -t failed on the installed site"
+  nginx -p "$tmp/nginx" -e "$tmp/nginx/logs/error.log" -c "$tmp/nginx/nginx.conf" \
+    -g 'daemon off;' &
+  nginx_pid=$!
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$P_HTTP/"; then break; fi
+    kill -0 "$nginx_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$nginx_pid" 2>/dev/null && curl -s -o /dev/null "http://127.0.0.1:$P_HTTP/"; then
+    break
+  fi
+  kill "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+  nginx_pid=''
+  if [ "$attempt" -eq 3 ] || ! grep -q 'Address already in use' "$tmp/nginx/logs/error.log"; then
+    die "nginx did not start"
+  fi
+  say "a port was taken before nginx could bind it; trying other ports"
 done
 pass "nginx serves the site on 127.0.0.1:$P_HTTP and :$P_HTTPS"
 
@@ -168,6 +195,38 @@ else
   fail "chat-bootstrap with a wrong SHA-256 failed for another reason: $(cat "$boot/log")"
 fi
 rm -f "$WEB_ROOT/release.tar.gz"
+# The S3 source, on first boot (deploy.env) and as the update command (arguments): an `aws`
+# stand-in on PATH records its arguments and hands out the archive, so no AWS is involved.
+mkdir -p "$boot/bin"
+cat > "$boot/bin/aws" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$*" >> "$FAKE_AWS_LOG"
+for last; do :; done
+cp "$FAKE_S3_ARCHIVE" "$last"
+EOF
+chmod 0755 "$boot/bin/aws"
+key="releases/$(basename "$archive")"
+printf '%s\n' "DOMAIN=$DOMAIN" EMAIL= RELEASE_URL= "RELEASE_SHA256=$sha" \
+  RELEASE_BUCKET=chat-releases "RELEASE_KEY=$key" AWS_REGION=eu-west-1 > "$boot/deploy.env"
+for how in deploy.env arguments; do
+  args=()
+  if [ "$how" = arguments ]; then
+    # deploy.env names another source now: the arguments must win.
+    printf '%s\n' "DOMAIN=$DOMAIN" EMAIL= "RELEASE_URL=https://127.0.0.1:9/not-this.tar.gz" \
+      "RELEASE_SHA256=$wrong" RELEASE_BUCKET= RELEASE_KEY= AWS_REGION=eu-west-1 > "$boot/deploy.env"
+    args=("s3://chat-releases/$key" "$sha")
+  fi
+  rm -rf "$boot/root" "$boot/releases" "$boot/release" "$boot/aws.log"
+  if PATH="$boot/bin:$PATH" FAKE_AWS_LOG="$boot/aws.log" FAKE_S3_ARCHIVE="$archive" \
+      bash "$boot/chat-bootstrap" "${args[@]}" 2> "$boot/log" \
+      && grep -q "^s3 cp --only-show-errors --region eu-west-1 s3://chat-releases/$key " \
+        "$boot/aws.log" \
+      && cmp -s "$boot/root/opt/chat/chat-server.jar" "$server_jar"; then
+    pass "chat-bootstrap fetches the release from S3 (bucket and key from $how)"
+  else
+    fail "chat-bootstrap from S3 ($how): $(cat "$boot/log" "$boot/aws.log" 2>/dev/null)"
+  fi
+done
 
 https() {  # https PATH [curl options]: a request to the site through TLS, name checked
   local path=$1
@@ -320,6 +379,21 @@ if [ "$status" = 502 ]; then
   pass "with the server stopped, nginx answers /healthz with 502"
 else
   fail "with the server stopped, /healthz gave $status (expected 502)"
+fi
+
+# Per client address limits (last: it uses up this address's allowance): 120 requests at once,
+# far above limit_req's 20 per second with a burst of 40, get some 200s and then 429s.
+for _ in $(seq 120); do
+  printf 'url = "https://%s:%s/"\noutput = "/dev/null"\n' "$DOMAIN" "$P_HTTPS"
+done > "$tmp/burst.curl"
+codes=$(curl -sS --cacert "$tmp/cert/cert.pem" --resolve "$DOMAIN:$P_HTTPS:127.0.0.1" \
+  -K "$tmp/burst.curl" -w '%{http_code}\n' || true)
+ok=$(grep -c '^200$' <<<"$codes" || true)
+limited=$(grep -c '^429$' <<<"$codes" || true)
+if [ "$ok" -ge 40 ] && [ "$limited" -ge 1 ] && [ $((ok + limited)) -eq 120 ]; then
+  pass "limit_req: a burst of 120 requests got $ok 200s and $limited 429s"
+else
+  fail "limit_req: a burst of 120 requests got $ok 200s and $limited 429s (expected both)"
 fi
 
 finish
