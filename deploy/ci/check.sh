@@ -46,11 +46,74 @@ if "$deploy/cloudformation/sync-user-data.sh" --check; then
 else
   fail "the template's UserData differs from deploy/cloud-init/user-data.yaml"
 fi
-if grep -q 'HttpTokens: required' "$template"; then
-  pass "IMDSv2 required"
-else
-  fail "the template does not require IMDSv2 (MetadataOptions HttpTokens: required)"
-fi
+# What cfn-lint cannot know: the template does what docs/deploy.md promises.
+while IFS= read -r line; do
+  case "$line" in
+    ok:*) pass "template: ${line#ok: }" ;;
+    *) fail "template: ${line#FAIL: }" ;;
+  esac
+done < <("$yaml_python" - "$template" <<'EOF' || echo "FAIL: cannot read the template"
+import sys, yaml
+class Loader(yaml.SafeLoader):
+    pass
+def tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == 'GetAtt' and isinstance(value, str):
+        value = value.split('.', 1)
+    return {'Ref' if suffix == 'Ref' else 'Fn::' + suffix: value}
+Loader.add_multi_constructor('!', tag)
+t = yaml.load(open(sys.argv[1]), Loader=Loader)
+params, res, outputs = t['Parameters'], t['Resources'], t.get('Outputs', {})
+def check(ok, text):
+    print(('ok: ' if ok else 'FAIL: ') + text)
+def of_type(kind):
+    return {n: r for n, r in res.items() if r['Type'] == kind}
+for p in ('InstanceType', 'KeyName', 'DomainName', 'AdminCidr'):
+    check(p in params, f'parameter {p}')
+check(params.get('KeyName', {}).get('Type') == 'AWS::EC2::KeyPair::KeyName',
+      'KeyName is an AWS::EC2::KeyPair::KeyName')
+instances = of_type('AWS::EC2::Instance')
+check(len(instances) == 1, 'one EC2 instance')
+(iname, inst), = instances.items()
+ip = inst['Properties']
+image = ip.get('ImageId')
+image_param = params.get(image.get('Ref'), {}) if isinstance(image, dict) else {}
+check(image_param.get('Type') == 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'
+      and str(image_param.get('Default', '')).startswith('/aws/service/'),
+      'the AMI comes from a public SSM parameter')
+md = ip.get('MetadataOptions', {})
+check(md.get('HttpTokens') == 'required' and md.get('HttpEndpoint', 'enabled') == 'enabled',
+      'IMDSv2 required (MetadataOptions HttpTokens: required)')
+groups = of_type('AWS::EC2::SecurityGroup')
+check([{'Fn::GetAtt': [g, 'GroupId']} for g in groups] == ip.get('SecurityGroupIds'),
+      "the instance is in the stack's security group")
+rules = [r for g in groups.values() for r in g['Properties'].get('SecurityGroupIngress', [])]
+rules += [r['Properties'] for r in of_type('AWS::EC2::SecurityGroupIngress').values()]
+ports = {}
+for r in rules:
+    if r.get('IpProtocol') != 'tcp' or r.get('FromPort') != r.get('ToPort'):
+        check(False, f'ingress rule {r} is not one TCP port')
+        continue
+    source = r.get('CidrIp', r.get('CidrIpv6', r.get('SourceSecurityGroupId')))
+    ports.setdefault(int(r['FromPort']), []).append(source)
+check(set(ports) == {22, 80, 443}, f'ingress only on ports 22, 80, 443 (has {sorted(ports)})')
+for port in (80, 443):
+    check('0.0.0.0/0' in ports.get(port, []), f'port {port} open to everyone')
+check(ports.get(22) == [{'Ref': 'AdminCidr'}], 'port 22 only from AdminCidr')
+eips = of_type('AWS::EC2::EIP')
+assoc = [a['Properties'].get('InstanceId') for a in of_type('AWS::EC2::EIPAssociation').values()]
+check(any(e['Properties'].get('InstanceId') == {'Ref': iname} for e in eips.values())
+      or {'Ref': iname} in assoc, 'an Elastic IP on the instance')
+urls = [str(o.get('Value')) for o in outputs.values()]
+check(any('https://' in u for u in urls) and any('wss://' in u for u in urls),
+      'outputs give the https:// and wss:// URLs')
+EOF
+)
 
 # --- cloud-init -----------------------------------------------------------------------------
 if cloud-init schema --config-file "$user_data"; then
@@ -58,6 +121,33 @@ if cloud-init schema --config-file "$user_data"; then
 else
   fail "cloud-init schema $user_data"
 fi
+# cloud-init's schema lets unknown top-level keys through (a misspelt "packges:" would be
+# ignored on the instance), so every key must be one that the installed schema defines.
+if unknown=$("$yaml_python" - "$user_data" <<'EOF'
+import json, os, sys, yaml
+import cloudinit.config.schema as schema
+path = os.path.join(os.path.dirname(schema.__file__), 'schemas', 'schema-cloud-config-v1.json')
+s = json.load(open(path))
+known = set()
+for part in s['allOf']:
+    known |= set(s['$defs'][part['$ref'].split('/')[-1]].get('properties', {}))
+if len(known) < 50:
+    sys.exit(f'cannot read the top-level keys from {path}')
+print(' '.join(sorted(set(yaml.safe_load(open(sys.argv[1]))) - known)))
+EOF
+) && [ -z "$unknown" ]; then
+  pass "user-data uses only top-level keys that cloud-init's schema defines"
+else
+  fail "user-data has top-level keys cloud-init does not know: ${unknown:-?}"
+fi
+for package in openjdk-17-jre-headless nginx certbot; do
+  if "$yaml_python" -c 'import sys, yaml; sys.exit(sys.argv[2] not in yaml.safe_load(open(sys.argv[1]))["packages"])' \
+      "$user_data" "$package"; then
+    pass "user-data installs $package"
+  else
+    fail "user-data does not install $package"
+  fi
+done
 # Every ${...} is filled in by Fn::Sub, so it must name a stack parameter or AWS::Region.
 params=$("$yaml_python" - "$template" <<'EOF'
 import sys, yaml
@@ -183,6 +273,27 @@ else
   fail "nginx -t with Debian's nginx.conf and the site installed as install.sh does"
 fi
 
+# The directives docs/deploy.md promises (smoke.sh exercises the rest through nginx).
+https_server=$(awk '/listen 443 ssl/ { on = 1 } on' "$site")
+# shellcheck disable=SC2016  # grep patterns (basic regular expressions), not shell
+for directive in 'client_header_timeout [0-9]' 'client_body_timeout [0-9]' 'send_timeout [0-9]' \
+    'limit_conn chat_conn [0-9]' 'limit_req zone=chat_req ' 'limit_req zone=chat_ws ' \
+    'ssl_protocols TLSv1.2 TLSv1.3;' 'add_header Strict-Transport-Security ' \
+    'add_header Content-Security-Policy ' 'proxy_set_header Upgrade \$http_upgrade;' \
+    'proxy_set_header Connection \$chat_connection_upgrade;'; do
+  if grep -q -- "$directive" <<<"$https_server"; then
+    pass "nginx site (443): $directive"
+  else
+    fail "nginx site (443): no '$directive'"
+  fi
+done
+# shellcheck disable=SC2016  # nginx's variable, not the shell's
+if awk '/listen 80;/ { on = 1 } /listen 443/ { on = 0 } on' "$site" \
+    | grep -qF 'return 301 https://chat.example.org$request_uri;'; then
+  pass "nginx site (80): redirects to https://"
+else
+  fail "nginx site (80): no 'return 301 https://chat.example.org\$request_uri;'"
+fi
 # The site and chat.env must agree.
 env_value() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 ping=$(env_value CHAT_PING_INTERVAL_SECONDS)
@@ -229,6 +340,17 @@ else
   printf '%s\n' "$security_out" >&2
   fail "systemd-analyze security: '${exposure:-no rating}' is not below 5.0"
 fi
+# The directives docs/deploy.md promises (the security rating alone would let one go).
+for directive in '^Restart=on-failure$' '^EnvironmentFile=/etc/chat/chat.env$' \
+    '^StateDirectory=chat$' '^DynamicUser=yes$' '^NoNewPrivileges=yes$' \
+    '^ProtectSystem=strict$' '^ProtectHome=yes$' '^PrivateTmp=yes$' '^SystemCallFilter=@' \
+    '^SystemCallArchitectures=native$' '^CapabilityBoundingSet=$'; do
+  if grep -q "$directive" "$unit"; then
+    pass "unit: $directive"
+  else
+    fail "unit: no line matching $directive"
+  fi
+done
 if grep -q '^MemoryDenyWriteExecute' "$unit"; then
   fail "MemoryDenyWriteExecute breaks the JVM's JIT compiler"
 elif grep -q '^ExecStart=.*-XX:MaxRAMPercentage=.*-XX:+ExitOnOutOfMemoryError.*-jar /opt/chat/chat-server.jar' "$unit"; then
