@@ -1,0 +1,219 @@
+package chat.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The server under test: one given by {@code --url} (and optionally {@code --server-pid}), or one
+ * this process starts and stops itself: the packaged chat server jar ({@code --server-jar}), or
+ * the Node.js peer ({@link #startNodePeer}). Also reads the server's memory.
+ */
+final class Target implements AutoCloseable {
+  final String name;
+  final URI uri;
+  final long pid; // -1: unknown
+  final boolean jvm;
+  private final Process process;
+  private final Path dataDir;
+  private final Path log;
+
+  private Target(String name, URI uri, long pid, boolean jvm, Process process, Path dataDir,
+      Path log) {
+    this.name = name;
+    this.uri = uri;
+    this.pid = pid;
+    this.jvm = jvm;
+    this.process = process;
+    this.dataDir = dataDir;
+    this.log = log;
+  }
+
+  static Target external(URI uri, long pid) {
+    return new Target("server", uri, pid, true, null, null, null);
+  }
+
+  /**
+   * Starts the packaged server on 127.0.0.1 with free ports, a temporary data directory, cheap
+   * password hashing and the rate limits raised out of the way of a benchmark.
+   */
+  static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
+      List<String> extraArgs) throws Exception {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("no server jar at " + jar
+          + " (mvn -B -q -Dchat.build.dir=target-bench -DskipTests package)");
+    }
+    Path dataDir = Files.createTempDirectory("chat-bench-data-");
+    Path portsFile = dataDir.resolve("ports.json");
+    Path log = dataDir.resolve("server.log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    cmd.add("-Xms" + heap);
+    cmd.addAll(extraJvm);
+    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-jar", jar.toString(),
+        "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
+        "--store", store, "--data-dir", dataDir.resolve("db").toString(),
+        "--ports-file", portsFile.toString(),
+        "--password-iterations", "1000",
+        "--send-per-second", "1000000", "--send-burst", "1000000",
+        "--requests-per-second", "1000000", "--request-burst", "1000000",
+        "--auth-timeout-ms", "600000"));
+    cmd.addAll(extraArgs);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(portsFile) || Files.size(portsFile) == 0) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new IllegalStateException("server did not start:\n" + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(50); // the ports file may still be being written
+    JsonObject ports = JsonParser.parseString(Files.readString(portsFile)).getAsJsonObject();
+    URI uri = URI.create("ws://127.0.0.1:" + ports.get("ws").getAsInt() + "/ws");
+    return new Target("server(" + store + ")", uri, p.pid(), true, p, dataDir, log);
+  }
+
+  /**
+   * Starts the Node.js comparison peer ({@code node-peer/server.js}) in its naive or coalescing
+   * variant; runs {@code npm install} there first if {@code ws} is missing.
+   */
+  static Target startNodePeer(Path peerDir, String variant) throws Exception {
+    Path server = peerDir.resolve("server.js");
+    if (!Files.isRegularFile(server)) {
+      throw new IllegalArgumentException("no Node peer at " + server);
+    }
+    if (!Files.isDirectory(peerDir.resolve("node_modules").resolve("ws"))) {
+      Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund",
+          "--loglevel=error").directory(peerDir.toFile()).inheritIO().start();
+      if (!npm.waitFor(180, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+        npm.destroyForcibly();
+        throw new IllegalStateException("npm install failed in " + peerDir);
+      }
+    }
+    Path dir = Files.createTempDirectory("chat-bench-peer-");
+    Path portsFile = dir.resolve("ports.json");
+    Path log = dir.resolve("peer.log");
+    Process p = new ProcessBuilder("node", server.toString(), "--port", "0", "--mode", variant,
+        "--ports-file", portsFile.toString()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(portsFile) || Files.size(portsFile) == 0) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new IllegalStateException("node peer did not start:\n" + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(50);
+    JsonObject ports = JsonParser.parseString(Files.readString(portsFile)).getAsJsonObject();
+    URI uri = URI.create("ws://127.0.0.1:" + ports.get("ws").getAsInt() + "/ws");
+    return new Target("node-" + variant, uri, p.pid(), false, p, dir, log);
+  }
+
+  /** The server's resident set size in KiB, from /proc (-1 if unknown). */
+  long rssKib() {
+    if (pid <= 0) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+  /** Used heap in KiB after a full GC (jcmd GC.run, then GC.heap_info); -1 if not a JVM. */
+  long heapUsedAfterGcKib() {
+    if (pid <= 0 || !jvm) {
+      return -1;
+    }
+    try {
+      jcmd("GC.run");
+      String info = jcmd("GC.heap_info");
+      Matcher m = USED.matcher(info);
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private String jcmd(String command) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  /** CPU time (user + system) the server process has used so far, in ms; -1 if unknown. */
+  long cpuMillis() {
+    if (pid <= 0) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      return ticks * 10; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  String logTail() {
+    if (log == null) {
+      return "";
+    }
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroy();
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (dataDir != null) {
+      try (Stream<Path> s = Files.walk(dataDir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // a temp folder
+      }
+    }
+  }
+}

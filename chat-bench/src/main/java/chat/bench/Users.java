@@ -1,0 +1,166 @@
+package chat.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Connects and authenticates many clients with a bounded number in flight. A user is registered
+ * once; its token is reused ({@code login} by token) and, with {@code --users-file}, kept in a
+ * file between runs, keyed by the server's epoch: against a server with the default 600,000
+ * PBKDF2 iterations a registration costs ~0.3 s of server CPU, a token login next to nothing.
+ */
+final class Users {
+  static final String PASSWORD = "bench-password-1";
+
+  private final Net net;
+  private final URI uri;
+  private final int concurrency;
+  private final Path file;
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private volatile String epoch;
+
+  Users(Net net, URI uri, int concurrency, Path file) {
+    this.net = net;
+    this.uri = uri;
+    this.concurrency = concurrency;
+    this.file = file;
+  }
+
+  /**
+   * Opens {@code names.size()} sessions; each is authenticated, then {@code after} runs (e.g. a
+   * join). Fails if any of them fails (with the first error and the count).
+   */
+  List<BenchClient> open(List<String> names, Function<BenchClient, BenchClient.Sink> sinks,
+      Function<BenchClient, CompletableFuture<?>> after) throws Exception {
+    Semaphore inFlight = new Semaphore(concurrency);
+    List<BenchClient> clients = new ArrayList<>(names.size());
+    List<CompletableFuture<?>> all = new ArrayList<>(names.size());
+    AtomicInteger failures = new AtomicInteger();
+    AtomicReference<Throwable> first = new AtomicReference<>();
+    for (int i = 0; i < names.size(); i++) {
+      BenchClient c = new BenchClient(names.get(i), i);
+      c.sink = sinks.apply(c);
+      clients.add(c);
+      inFlight.acquire();
+      CompletableFuture<?> f = c.connect(net, uri).thenCompose(hello -> {
+        noteEpoch(hello);
+        return authenticate(c);
+      }).thenCompose(r -> after.apply(c)).whenComplete((v, e) -> {
+        inFlight.release();
+        if (e != null) {
+          failures.incrementAndGet();
+          first.compareAndSet(null, e);
+        }
+      });
+      all.add(f);
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+          .get(10 + names.size() / 20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // counted below
+    }
+    if (failures.get() > 0 || all.stream().anyMatch(f -> !f.isDone())) {
+      long notDone = all.stream().filter(f -> !f.isDone()).count();
+      throw new IllegalStateException(failures.get() + " of " + names.size()
+          + " sessions failed, " + notDone + " timed out; first: " + first.get());
+    }
+    return clients;
+  }
+
+  /** Re-authenticates an existing client object by token (reconnect). */
+  CompletableFuture<JsonObject> loginByToken(BenchClient c) {
+    return c.call(BenchClient.obj("type", "login", "token", c.token));
+  }
+
+  private void noteEpoch(JsonObject hello) {
+    if (epoch == null && hello.has("epoch")) {
+      synchronized (this) {
+        if (epoch == null) {
+          epoch = hello.get("epoch").getAsString();
+          load();
+        }
+      }
+    }
+  }
+
+  private CompletableFuture<JsonObject> authenticate(BenchClient c) {
+    String cached = tokens.get(c.user);
+    CompletableFuture<JsonObject> f;
+    if (cached != null) {
+      f = c.request(BenchClient.obj("type", "login", "token", cached)).thenCompose(r ->
+          isOk(r) ? CompletableFuture.completedFuture(r) : register(c));
+    } else {
+      f = register(c);
+    }
+    return f.thenApply(r -> {
+      c.token = r.get("token").getAsString();
+      tokens.put(c.user, c.token);
+      return r;
+    });
+  }
+
+  private CompletableFuture<JsonObject> register(BenchClient c) {
+    return c.request(BenchClient.obj("type", "register", "user", c.user, "password", PASSWORD))
+        .thenCompose(r -> {
+          if (isOk(r)) {
+            return CompletableFuture.completedFuture(r);
+          }
+          if ("conflict".equals(r.has("code") ? r.get("code").getAsString() : "")) {
+            return c.call(BenchClient.obj("type", "login", "user", c.user, "password", PASSWORD));
+          }
+          throw new IllegalStateException("register " + c.user + ": " + r);
+        });
+  }
+
+  static boolean isOk(JsonObject r) {
+    return "ok".equals(r.get("type").getAsString());
+  }
+
+  private void load() {
+    if (file == null || !Files.exists(file)) {
+      return;
+    }
+    try {
+      JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+      if (o.has(epoch)) {
+        o.getAsJsonObject(epoch).entrySet()
+            .forEach(e -> tokens.put(e.getKey(), e.getValue().getAsString()));
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("ignoring unreadable --users-file " + file + ": " + e);
+    }
+  }
+
+  /** Writes the tokens back to {@code --users-file} (if given). */
+  void save() {
+    if (file == null || epoch == null) {
+      return;
+    }
+    try {
+      JsonObject o = Files.exists(file)
+          ? JsonParser.parseString(Files.readString(file)).getAsJsonObject() : new JsonObject();
+      JsonObject mine = new JsonObject();
+      tokens.forEach(mine::addProperty);
+      o.add(epoch, mine);
+      Files.writeString(file, new Gson().toJson(o));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not write --users-file " + file + ": " + e);
+    }
+  }
+}

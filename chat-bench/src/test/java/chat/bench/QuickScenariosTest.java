@@ -1,0 +1,89 @@
+package chat.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quick mode of every scenario, against the packaged server jar on 127.0.0.1 with free ports
+ * and a temporary data directory (the harness starts and kills it). CI checks that each finishes
+ * and reports; it asserts no timing, since these machines are shared.
+ */
+class QuickScenariosTest {
+  private static final String JAR = System.getProperty("chat.server.jar",
+      "../chat-server-app/target/chat-server.jar");
+
+  @TempDir
+  Path dir;
+
+  private JsonObject run(String scenario, String... flags) throws Exception {
+    assumeTrue(Files.isRegularFile(Path.of(JAR)), "no packaged server jar at " + JAR);
+    Path json = dir.resolve(scenario + ".json");
+    List<String> args = new ArrayList<>(List.of(scenario, "--server-jar", JAR,
+        "--server-heap", "256m", "--json", json.toString(), "--io-threads", "1"));
+    args.addAll(List.of(flags));
+    Main.run(args.toArray(new String[0]));
+    JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(scenario, result.get("scenario").getAsString());
+    assertTrue(result.getAsJsonObject("machine").get("cores").getAsInt() > 0);
+    JsonObject target = result.getAsJsonArray("targets").get(0).getAsJsonObject();
+    assertTrue(target.get("summary").getAsString().startsWith(scenario), target.toString());
+    return target;
+  }
+
+  private static double median(JsonObject o, String field) {
+    return o.getAsJsonObject(field).get("median").getAsDouble();
+  }
+
+  @Test
+  @Timeout(60)
+  void fanout() throws Exception {
+    JsonObject t = run("fanout", "--members", "20", "--senders", "2", "--duration", "1s",
+        "--warmup", "500ms", "--rate", "20", "--latency-duration", "1s");
+    assertTrue(median(t, "deliveriesPerSecond") > 0, t.toString());
+    assertTrue(t.getAsJsonObject("latency").get("count").getAsLong() > 0, t.toString());
+    assertTrue(t.get("deliveries").getAsLong() > 0);
+    assertEquals(0, t.get("latencyDeliveriesMissing").getAsLong(), t.toString());
+    assertEquals(0, t.get("closedDuringRun").getAsInt(), t.toString());
+  }
+
+  @Test
+  @Timeout(60)
+  void directWithSqlite() throws Exception {
+    JsonObject t = run("direct", "--store", "sqlite", "--pairs", "5", "--duration", "1s",
+        "--warmup", "500ms", "--latency-duration", "1s");
+    assertTrue(median(t, "acksPerSecond") > 0, t.toString());
+    assertTrue(t.getAsJsonObject("ackLatency").get("count").getAsLong() > 0, t.toString());
+    assertEquals(0, t.get("errors").getAsLong(), t.toString());
+  }
+
+  @Test
+  @Timeout(60)
+  void connections() throws Exception {
+    JsonObject t = run("connections", "--connections", "100", "--users", "20");
+    assertEquals(100, t.get("openAtEnd").getAsInt(), t.toString());
+    assertTrue(median(t, "connectAllSeconds") > 0, t.toString());
+    assertTrue(t.get("rssKib").getAsLong() > 0, t.toString());
+    assertTrue(t.get("heapUsedAfterGcKib").getAsLong() > 0, t.toString());
+    assertEquals(0, t.get("dropped").getAsInt(), t.toString());
+  }
+
+  @Test
+  @Timeout(60)
+  void reconnect() throws Exception {
+    JsonObject t = run("reconnect", "--clients", "40", "--room-size", "10", "--missed", "3");
+    assertTrue(median(t, "allCaughtUpSeconds") > 0, t.toString());
+    assertEquals(40, t.getAsJsonObject("perClientCaughtUp").get("count").getAsLong());
+    assertEquals(40 * 3, t.get("messagesFetched").getAsLong(), t.toString());
+  }
+}
