@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Validates every deploy file without AWS (run by CI; see docs/deploy.md, "Checks in CI"):
-#   CloudFormation template  cfn-lint; its UserData is exactly deploy/cloud-init/user-data.yaml
-#   cloud-init user-data     cloud-init schema; only stack parameters in its placeholders;
-#                            the scripts it writes pass ShellCheck
+#   CloudFormation template  cfn-lint; its UserData is exactly deploy/cloud-init/user-data.yaml;
+#                            parameters, SSM AMI, IMDSv2, ingress rules, Elastic IP, outputs
+#   cloud-init user-data     cloud-init schema and no unknown top-level keys; its packages;
+#                            only stack parameters in its placeholders; the scripts it writes
+#                            pass ShellCheck
 #   shell scripts            shellcheck passes every *.sh under deploy/ and the steps of
 #                            the Pages workflow
-#   nginx sites              nginx -t (with a throw-away certificate, in a temp prefix);
+#   nginx sites              nginx -t (with a throw-away certificate, in a temp prefix, and as
+#                            installed under Debian's nginx.conf); the promised directives;
 #                            ports, timeouts and names agree with chat.env
-#   systemd unit             systemd-analyze verify; systemd-analyze security below 5.0
+#   systemd unit             systemd-analyze verify; systemd-analyze security below 5.0; the
+#                            promised directives; memory flags, no MemoryDenyWriteExecute
 # A missing tool fails the run.
 set -euo pipefail
 script_name=check

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Offline smoke test of the deployment, on loopback only, with no root paths and no systemd:
 #  1. builds the release archive from the jars already built (deploy/release.sh --no-build),
-#     checks its SHA256SUMS and installs it with deploy/install.sh --prefix into a temp root,
-#     for the domain chat.smoke.test;
+#     checks its SHA256SUMS and contents and installs it with deploy/install.sh --prefix into
+#     a temp root, for the domain chat.smoke.test;
 #     the user-data's first-boot script (chat-bootstrap) downloads the archive from nginx over
-#     https, checks its SHA-256 and installs it the same way (and refuses a wrong SHA-256);
+#     https, checks its SHA-256 and installs it the same way (and refuses a wrong SHA-256),
+#     and fetches it from S3 through an `aws` stand-in (bucket and key from deploy.env, then
+#     from its arguments);
 #  2. starts the server the way the systemd unit does: the unit's ExecStart command line (the
 #     same java flags) with the installed /etc/chat/chat.env loaded as the environment, only
 #     the ports (free loopback ports) and the data directory (temp) changed;
@@ -15,7 +17,9 @@
 #     register with the Java SDK's command-line client over wss://, one sends a direct
 #     message, both read it back from history; the client refuses the certificate without the
 #     trust store;
-#  5. stops the server with SIGTERM and expects exit code 0.
+#  5. stops the server with SIGTERM and expects exit code 0 (and nginx then answers 502);
+#     last, a burst of requests must get 429s from limit_req.
+# Loopback only, on ports the kernel picks; nginx and the server are stopped by the EXIT trap.
 #
 # Needs: the server and CLI jars (mvn package), nginx, java, openssl, curl, python3, keytool.
 # Environment: CHAT_BUILD_DIR, the Maven output folder (default target).
