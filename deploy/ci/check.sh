@@ -18,8 +18,9 @@ script_name=check
 # shellcheck source=deploy/ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# cfn-lint is a Python tool; pyenv installs keep it in their shims folder.
-PATH="$PATH:${PYENV_ROOT:-${HOME:-/root}/.pyenv}/shims"
+# cfn-lint is a Python tool; pyenv installs keep it in their shims folder (CI's machine image:
+# /root/.pyenv/shims, whatever HOME is).
+PATH="$PATH:${PYENV_ROOT:-${HOME:-/root}/.pyenv}/shims:/root/.pyenv/shims"
 need cfn-lint nginx shellcheck cloud-init systemd-analyze openssl python3 java
 [ -x /usr/bin/java ] || die "/usr/bin/java is missing (systemd-analyze verify needs the unit's ExecStart)"
 # cloud-init's own Python (Debian's python3 with python3-yaml) reads the YAML files below.
