@@ -21,7 +21,8 @@ script_name=check
 # cfn-lint is a Python tool; pyenv installs keep it in their shims folder (CI's machine image:
 # /root/.pyenv/shims, whatever HOME is).
 PATH="$PATH:${PYENV_ROOT:-${HOME:-/root}/.pyenv}/shims:/root/.pyenv/shims"
-need cfn-lint nginx shellcheck cloud-init systemd-analyze openssl python3 java
+need cfn-lint nginx shellcheck cloud-init systemd-analyze openssl python3 java diff awk unshare mount
+[ "$(id -u)" = 0 ] || die "run as root (CI does): the installed-layout nginx test mounts over /etc"
 [ -x /usr/bin/java ] || die "/usr/bin/java is missing (systemd-analyze verify needs the unit's ExecStart)"
 # cloud-init's own Python (Debian's python3 with python3-yaml) reads the YAML files below.
 yaml_python=/usr/bin/python3
@@ -260,8 +261,6 @@ done
 # And as installed: Debian's own /etc/nginx/nginx.conf including sites-enabled/chat.conf, with
 # certificate files where certbot puts them. In a private mount namespace, over a copy of /etc,
 # so nothing on this machine changes.
-need unshare
-[ "$(id -u)" = 0 ] || die "run as root (CI does): the installed-layout nginx test mounts over /etc"
 mkdir -p "$tmp/etc"
 cp -a /etc/. "$tmp/etc/"
 rm -f "$tmp/etc/nginx/sites-enabled/"*

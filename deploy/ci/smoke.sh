@@ -28,7 +28,7 @@ script_name=smoke
 # shellcheck source=deploy/ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need nginx java keytool openssl curl python3 sha256sum tar
+need nginx java keytool openssl curl python3 sha256sum tar gzip cmp awk
 /usr/bin/python3 -c 'import yaml' 2>/dev/null \
   || die "/usr/bin/python3 cannot import yaml (apt-get install python3-yaml)"
 build_dir=${CHAT_BUILD_DIR:-target}
