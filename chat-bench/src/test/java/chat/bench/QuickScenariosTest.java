@@ -86,4 +86,24 @@ class QuickScenariosTest {
     assertEquals(40, t.getAsJsonObject("perClientCaughtUp").get("count").getAsLong());
     assertEquals(40 * 3, t.get("messagesFetched").getAsLong(), t.toString());
   }
+
+  /** The ratio against the Node.js peers; skipped unless {@code npm install} was run there. */
+  @Test
+  @Timeout(60)
+  void fanoutAgainstNodePeers() throws Exception {
+    Path peer = Path.of(System.getProperty("chat.bench.node-peer", "node-peer"));
+    assumeTrue(Files.isDirectory(peer.resolve("node_modules").resolve("ws")),
+        "no node_modules in " + peer + " (npm install there)");
+    Path json = dir.resolve("peers.json");
+    Main.run(new String[] {"fanout", "--server-jar", JAR, "--server-heap", "256m",
+        "--io-threads", "1", "--members", "10", "--senders", "1", "--duration", "1s",
+        "--warmup", "300ms", "--rate", "20", "--latency-duration", "1s",
+        "--peer", "naive,coalescing", "--node-peer-dir", peer.toString(),
+        "--json", json.toString()});
+    JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(3, result.getAsJsonArray("targets").size());
+    JsonObject ratios = result.getAsJsonObject("ratios");
+    assertTrue(ratios.getAsJsonObject("node-naive").get("deliveriesRatio").getAsDouble() > 0);
+    assertTrue(ratios.getAsJsonObject("node-coalescing").get("deliveriesRatio").getAsDouble() > 0);
+  }
 }
