@@ -73,7 +73,7 @@ public final class ServerProcess implements AutoCloseable {
     return URI.create("ws://127.0.0.1:" + wsPort + "/ws");
   }
 
-  URI httpUri(String path) {
+  public URI httpUri(String path) {
     return URI.create("http://127.0.0.1:" + httpPort + path);
   }
 
@@ -122,6 +122,22 @@ public final class ServerProcess implements AutoCloseable {
   public ServerProcess restart(String... extraArgs) throws Exception {
     kill9();
     return startOnPort(dataDir, wsPort, extraArgs);
+  }
+
+  /**
+   * Kills this server (SIGKILL, if still running) and starts it again on the same data
+   * directory, WebSocket port and HTTP port, so a page it served reconnects from the same
+   * origin.
+   */
+  public ServerProcess restartOnSamePorts(String... extraArgs) throws Exception {
+    kill9();
+    List<String> args = new ArrayList<>(List.of(extraArgs));
+    args.addAll(List.of("--http-port", String.valueOf(httpPort)));
+    return startOnPort(dataDir, wsPort, args.toArray(new String[0]));
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   /** Like {@link #start}, with the WebSocket port fixed instead of any free one. */
