@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,8 +53,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * test fails if a label changes.
  */
 final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's packages chromium and chromium-driver; -Dchat.chromium=… elsewhere. */
+  static final Path CHROMIUM = Path.of(System.getProperty("chat.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("chat.chromedriver",
+      "/usr/bin/chromedriver"));
   static final Duration WAIT = Duration.ofSeconds(15);
 
   /** Runs before any script of every document: records what XSS would do. */
@@ -84,10 +89,16 @@ final class Browser implements AutoCloseable {
     Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
   }
 
-  final String name;
+  /** Browsers shared by the test classes of this JVM, by slot; quit when the JVM exits. */
+  private static final Map<Integer, CompletableFuture<Browser>> SHARED = new HashMap<>();
+  private static Path sharedDir;
+
+  /** What failure messages call it: the user it plays in the current test class. */
+  volatile String name;
   final ChromeDriver driver;
   final Path profile;
   final WebDriverWait wait;
+  private boolean shared;
 
   /**
    * Skips the calling test (a JUnit assumption) when Chromium or its driver is missing, unless
@@ -104,6 +115,61 @@ final class Browser implements AutoCloseable {
       fail(why + "; chat.browser.required=true");
     }
     Assumptions.abort(why);
+  }
+
+  /**
+   * The browser in {@code slot} (0, 1, …), started on first use and shared by the test classes
+   * of this JVM: starting Chromium costs seconds, and each class's server has its own port, so
+   * its own origin and so its own storage. {@link #close} gives it back (blank page, default
+   * viewport); it quits when the JVM exits.
+   */
+  static Browser shared(int slot, String label) throws Exception {
+    try {
+      Browser b = sharedAsync(slot).get(60, TimeUnit.SECONDS);
+      b.name = label;
+      return b;
+    } catch (ExecutionException e) {
+      synchronized (Browser.class) {
+        SHARED.remove(slot);
+      }
+      throw e.getCause() instanceof Exception x ? x : e;
+    }
+  }
+
+  static synchronized CompletableFuture<Browser> sharedAsync(int slot) {
+    assumeAvailable();
+    return SHARED.computeIfAbsent(slot, s -> {
+      if (sharedDir == null) {
+        try {
+          sharedDir = Files.createTempDirectory("chat-browsers-");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(Browser::quitShared, "quit-browsers"));
+      }
+      return startAsync("browser" + s, sharedDir, 1280, 800).thenApply(b -> {
+        b.shared = true;
+        return b;
+      });
+    });
+  }
+
+  private static void quitShared() {
+    List<CompletableFuture<Browser>> all;
+    synchronized (Browser.class) {
+      all = new ArrayList<>(SHARED.values());
+      SHARED.clear();
+    }
+    for (CompletableFuture<Browser> f : all) {
+      try {
+        f.get(30, TimeUnit.SECONDS).quit();
+      } catch (Exception | Error e) {
+        // did not start, or is gone already
+      }
+    }
+    if (sharedDir != null) {
+      deleteQuietly(sharedDir);
+    }
   }
 
   /** {@link #start} on another thread, so a test can start browsers and servers at once. */
@@ -378,8 +444,25 @@ final class Browser implements AutoCloseable {
         "width", width, "height", height, "deviceScaleFactor", scale, "mobile", mobile));
   }
 
+  /** A shared browser is reset for the next test class (or quit if that fails); others quit. */
   @Override
   public void close() {
+    if (!shared) {
+      quit();
+      return;
+    }
+    try {
+      driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      driver.get("about:blank");
+    } catch (RuntimeException e) {
+      synchronized (Browser.class) {
+        SHARED.values().removeIf(f -> f.getNow(null) == this);
+      }
+      quit();
+    }
+  }
+
+  void quit() {
     try {
       driver.quit();
     } finally {

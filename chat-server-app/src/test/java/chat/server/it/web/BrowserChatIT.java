@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.server.it.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,18 +27,16 @@ class BrowserChatIT {
   static ServerProcess server;
   static Browser alice;
   static Browser bob;
-  static List<CompletableFuture<Browser>> starting = List.of();
 
   @BeforeAll
   static void start() throws Exception {
     Browser.assumeAvailable();
-    // Two browsers start while the server does (each takes a second or two).
-    CompletableFuture<Browser> a = Browser.startAsync("alice", tmp, 1280, 800);
-    CompletableFuture<Browser> b = Browser.startAsync("bob", tmp, 1280, 800);
-    starting = List.of(a, b);
+    // Both browsers start (if not yet started for another class) while the server does.
+    Browser.sharedAsync(0);
+    Browser.sharedAsync(1);
     server = WebTests.startServer(tmp.resolve("data"));
-    alice = a.get(60, TimeUnit.SECONDS);
-    bob = b.get(60, TimeUnit.SECONDS);
+    alice = Browser.shared(0, "alice");
+    bob = Browser.shared(1, "bob");
     alice.open(server.httpUri("/"));
     bob.open(server.httpUri("/"));
     alice.signIn("alice", PASSWORD, true);
@@ -49,15 +45,10 @@ class BrowserChatIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (CompletableFuture<Browser> f : starting) {
-      try {
-        f.get(60, TimeUnit.SECONDS).close();
-      } catch (Exception e) {
-        // it did not start: nothing to close
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+      if (c != null) {
+        c.close();
       }
-    }
-    if (server != null) {
-      server.close();
     }
   }
 

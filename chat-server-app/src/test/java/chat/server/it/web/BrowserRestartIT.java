@@ -35,7 +35,7 @@ class BrowserRestartIT {
   void start() throws Exception {
     Browser.assumeAvailable();
     server = WebTests.startServer(tmp.resolve("data"));
-    dave = Browser.start("dave", tmp, 1280, 800);
+    dave = Browser.shared(0, "dave");
   }
 
   @AfterEach

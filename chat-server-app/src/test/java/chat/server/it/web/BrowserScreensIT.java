@@ -40,7 +40,7 @@ class BrowserScreensIT {
   static void start() throws Exception {
     Browser.assumeAvailable();
     server = WebTests.startServer(tmp.resolve("data"));
-    browser = Browser.start("alice", tmp, 1280, 800);
+    browser = Browser.shared(0, "alice");
     try (ChatClient alice = BrowserRestartIT.client(server.wsUri(), "alice");
          ChatClient dan = BrowserRestartIT.client(server.wsUri(), "dan")) {
       bob = BrowserRestartIT.client(server.wsUri(), "bob");
@@ -63,7 +63,7 @@ class BrowserScreensIT {
       await(carol.send("#release", "Checklist is in the wiki, two items left."));
       await(bob.send("@alice", "Hey, got a minute?"));
       await(alice.send("@bob", "Sure, what's up?"));
-      await(bob.send("@alice", "Coffee at three? I want to show you the new\nmembers dialog."));
+      await(bob.send("@alice", "Coffee at three? I want to show you the new members dialog."));
       await(dan.send("@alice", "Thanks for the review!"));
       await(carol.send("#design", "The new colour palette is in the shared folder."));
       // alice has read everything in #general and the chat with bob, not dan's or #design
@@ -162,7 +162,7 @@ class BrowserScreensIT {
   /** Opens the chat with bob, says {@code text}, and bob reads it and starts typing. */
   private static void openDirectWithBob(String text) throws Exception {
     browser.openFromList("@bob");
-    browser.awaitMessage("bob", "Coffee at three? I want to show you the new\nmembers dialog.");
+    browser.awaitMessage("bob", "Coffee at three? I want to show you the new members dialog.");
     browser.send(text, true);
     browser.awaitMessage("alice", text);
     long seq = Long.parseLong(String.valueOf(browser.js("return [...document.querySelectorAll("

@@ -29,7 +29,7 @@ class BrowserSignInIT {
   static void start() throws Exception {
     Browser.assumeAvailable();
     server = WebTests.startServer(tmp.resolve("data"));
-    browser = Browser.start("visitor", tmp, 1280, 800);
+    browser = Browser.shared(0, "visitor");
   }
 
   @AfterAll
