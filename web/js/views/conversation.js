@@ -289,8 +289,9 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     if (pending) classes.push(state);
     const date = new Date(m.ts);
     const content = h('div', { class: 'message-content' },
-      h('span', { class: item.own || item.continued ? 'message-sender visually-hidden'
-        : 'message-sender' }, m.from),
+      // In a direct conversation the header already names the other person.
+      h('span', { class: item.own || item.continued || conv.kind === 'direct'
+        ? 'message-sender visually-hidden' : 'message-sender' }, m.from),
       h('div', { class: 'message-bubble' },
         h('p', { class: 'message-text' }, messageTextNodes(m.text)),
         h('time', {
