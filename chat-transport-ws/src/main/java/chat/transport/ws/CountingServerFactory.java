@@ -75,7 +75,7 @@ final class CountingServerFactory implements WebSocketServerFactory {
 
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
-    return new CountingChannel(delegate.wrapChannel(channel, key));
+    return new CountingChannel(delegate.wrapChannel(channel, key), channel, key);
   }
 
   @Override
