@@ -37,7 +37,14 @@ final class Target implements AutoCloseable {
     this.process = process;
     this.dataDir = dataDir;
     this.log = log;
+    // A started server must not outlive the load generator, even on Ctrl-C or SIGTERM.
+    this.killer = process == null ? null : new Thread(process::destroyForcibly);
+    if (killer != null) {
+      Runtime.getRuntime().addShutdownHook(killer);
+    }
   }
+
+  private final Thread killer;
 
   static Target external(URI uri, long pid) {
     return new Target("server", uri, pid, true, null, null, null);
@@ -196,6 +203,13 @@ final class Target implements AutoCloseable {
 
   @Override
   public void close() {
+    if (killer != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killer);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook kills it
+      }
+    }
     if (process != null) {
       process.destroy();
       try {
