@@ -27,6 +27,7 @@ import java.security.KeyStore;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -38,13 +39,18 @@ public final class ChatServer {
   private final Injector injector;
   private final Lifecycle lifecycle;
   private final Path portsFile;
+  /** The default origins, for when they depend on the HTTP port bound at start; or null. */
+  private final Supplier<Set<String>> originsForBoundPort;
 
   ChatServer(ServerOptions options) throws OptionsException, IOException {
     SSLContext tls = options.tlsKeystore() == null ? null
         : loadTls(options.tlsKeystore(), options.tlsKeystorePassword());
     Set<String> origins = options.allowedOrigins();
-    if (origins == null) {
-      origins = defaultOrigins(options.host(), options.httpPort(), tls != null);
+    boolean defaultOrigins = origins == null;
+    if (defaultOrigins) {
+      // With --http-port 0 the page's port is known only once bound: see start().
+      origins = options.httpPort() == 0 ? Set.of()
+          : defaultOrigins(options.host(), options.httpPort(), tls != null);
     }
     WsConfig ws = new WsConfig(options.host(), options.wsPort(), origins,
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
@@ -69,11 +75,16 @@ public final class ChatServer {
         store, new ChatCoreModule(options.chatConfig()), new WebSocketTransportModule(ws), web));
     this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
     this.portsFile = options.portsFile();
+    this.originsForBoundPort = defaultOrigins && options.httpPort() == 0
+        ? () -> defaultOrigins(options.host(), httpPort(), tls != null) : null;
   }
 
   /** Opens the store, starts the core, binds the ports. */
   public void start() throws Exception {
     lifecycle.start();
+    if (originsForBoundPort != null) {
+      injector.getInstance(WebSocketTransport.class).allowOrigins(originsForBoundPort.get());
+    }
     if (portsFile != null) {
       Path tmp = portsFile.resolveSibling(portsFile.getFileName() + ".tmp");
       Files.writeString(tmp, "{\"http\":" + httpPort() + ",\"ws\":" + wsPort() + "}\n");

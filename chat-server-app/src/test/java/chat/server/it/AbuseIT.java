@@ -61,7 +61,12 @@ class AbuseIT {
 
   /** Upgrades to {@code path} with the given Origin (null: none); true on 101 and a hello. */
   private static boolean upgrades(String path, String origin) throws Exception {
-    RawWebSocket.Builder b = RawWebSocket.to(server.wsPort()).path(path);
+    return upgradesTo(server, path, origin);
+  }
+
+  private static boolean upgradesTo(ServerProcess to, String path, String origin)
+      throws Exception {
+    RawWebSocket.Builder b = RawWebSocket.to(to.wsPort()).path(path);
     if (origin != null) {
       b.header("Origin", origin);
     }
@@ -98,6 +103,23 @@ class AbuseIT {
   void theDefaultOriginsAreReplacedByTheList() throws Exception {
     assertFalse(upgrades("/ws", "http://localhost:" + server.httpPort));
     assertFalse(upgrades("/ws", "http://127.0.0.1:" + server.httpPort));
+  }
+
+  /**
+   * Without --allowed-origins the server's own pages may connect, also when their HTTP port was
+   * chosen by the system (--http-port 0, as every server of these tests is started).
+   */
+  @Test
+  void withoutAListTheServersOwnPagesAreAllowedOnTheBoundHttpPort() throws Exception {
+    try (ServerProcess defaults = startServer("--store", "memory")) {
+      for (String origin : new String[] {"http://127.0.0.1:" + defaults.httpPort,
+          "http://localhost:" + defaults.httpPort}) {
+        assertTrue(upgradesTo(defaults, "/ws", origin), origin);
+      }
+      assertFalse(upgradesTo(defaults, "/ws", "http://127.0.0.1:0"));
+      assertFalse(upgradesTo(defaults, "/ws", "http://localhost:" + (defaults.httpPort + 1)));
+      assertFalse(upgradesTo(defaults, "/ws", "https://chat.example.org"));
+    }
   }
 
   /** Bots and command-line clients send no Origin: accepted. */

@@ -39,13 +39,13 @@ final class ChatWebSocketServer extends WebSocketServer {
   private final ScheduledExecutorService timer;
   final CompletableFuture<Void> started = new CompletableFuture<>();
 
-  ChatWebSocketServer(ChatService chat, WsConfig config, int maxFrameBytes,
+  ChatWebSocketServer(ChatService chat, WsConfig config, Origins origins, int maxFrameBytes,
       CountingServerFactory factory, ScheduledExecutorService timer) {
     super(new InetSocketAddress(config.host(), config.port()), config.decoderThreads(),
         List.<Draft>of(new MessageSizeLimitDraft(maxFrameBytes)));
     this.chat = chat;
     this.config = config;
-    this.origins = new Origins(config.allowedOrigins());
+    this.origins = origins;
     this.factory = factory;
     this.timer = timer;
     setWebSocketFactory(factory);

@@ -2,10 +2,11 @@ package chat.transport.ws;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Origin allow-list: exact matches of scheme, host and port, after normalising case and
@@ -13,9 +14,17 @@ import java.util.Set;
  * {@code https://chat.example.org.evil.test} is not {@code https://chat.example.org}.
  */
 final class Origins {
-  private final Set<String> allowed = new HashSet<>();
+  /** Read by decoder threads, added to by {@link #allow} after start: a concurrent set. */
+  private final Set<String> allowed = ConcurrentHashMap.newKeySet();
+
+  Origins() {}
 
   Origins(Set<String> origins) {
+    allow(origins);
+  }
+
+  /** Adds origins to the allow-list; nothing is ever removed. */
+  void allow(Collection<String> origins) {
     for (String origin : origins) {
       allowed.add(normalise(origin).orElseThrow(
           () -> new IllegalArgumentException("not an origin (scheme://host[:port]): " + origin)));

@@ -8,6 +8,7 @@ import chat.core.Managed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +38,7 @@ public final class WebSocketTransport implements Managed {
   private final ChatService chat;
   private final ChatConfig chatConfig;
   private final WsConfig config;
+  private final Origins origins;
   private volatile ChatWebSocketServer server;
   private volatile ScheduledExecutorService timer;
 
@@ -45,6 +47,17 @@ public final class WebSocketTransport implements Managed {
     this.chat = requireNonNull(chat, "chat is null");
     this.chatConfig = requireNonNull(chatConfig, "chatConfig is null");
     this.config = requireNonNull(config, "config is null");
+    this.origins = new Origins();
+  }
+
+  /**
+   * Adds browser origins to the allow-list, before or after start: for origins known only once
+   * something else has bound its port (the server's own web pages on an ephemeral HTTP port).
+   *
+   * @throws IllegalArgumentException if one is not {@code scheme://host[:port]}
+   */
+  public void allowOrigins(Collection<String> more) {
+    origins.allow(more);
   }
 
   @Override
@@ -57,6 +70,7 @@ public final class WebSocketTransport implements Managed {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
+    origins.allow(config.allowedOrigins()); // a malformed one fails the start
     timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread t = new Thread(runnable, "chat-ws-timer");
       t.setDaemon(true);
@@ -65,8 +79,8 @@ public final class WebSocketTransport implements Managed {
     CountingServerFactory factory = new CountingServerFactory(config.tls() == null
         ? new DefaultWebSocketServerFactory()
         : new DefaultSSLWebSocketServerFactory(config.tls()));
-    server = new ChatWebSocketServer(chat, config, chatConfig.limits().maxFrameBytes(), factory,
-        timer);
+    server = new ChatWebSocketServer(chat, config, origins, chatConfig.limits().maxFrameBytes(),
+        factory, timer);
     long period = Math.max(100, config.handshakeTimeoutMs() / 4);
     long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
     timer.scheduleAtFixedRate(() -> factory.forEachExpired(timeoutNanos,

@@ -69,7 +69,7 @@ class StalledWriteTest {
     WsConfig config = WsConfig.loopback();
     ChatWebSocketServer server = new ChatWebSocketServer(new SilentChat(),
         new WsConfig(config.host(), 0, config.allowedOrigins(), 600, 10_000, 1 << 20, 1, null),
-        65_536, new CountingServerFactory(new DefaultWebSocketServerFactory()), timer);
+        new Origins(config.allowedOrigins()), 65_536, new CountingServerFactory(new DefaultWebSocketServerFactory()), timer);
     BlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocketClient client = null;
     try {
