@@ -295,12 +295,21 @@ public final class ChatClient implements AutoCloseable {
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
       events.awaitTermination(5, TimeUnit.SECONDS);
+      // An executor counts as terminated while its last thread is still on its way out.
+      join(loopThread);
+      join(eventThread);
       WsConnection s = closingSocket;
       if (s != null && !s.awaitClosed(2, TimeUnit.SECONDS)) {
         s.abort(); // the server did not answer the close frame
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void join(Thread t) throws InterruptedException {
+    if (t != null) {
+      t.join(TimeUnit.SECONDS.toMillis(1));
     }
   }
 
