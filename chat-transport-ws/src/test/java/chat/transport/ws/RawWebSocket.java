@@ -3,6 +3,8 @@ package chat.transport.ws;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,42 +34,42 @@ import javax.net.ssl.SSLSocket;
  * synchronous and bounded by the socket timeout; nothing happens in the background, so a test can
  * also stop reading altogether (a slow consumer).
  */
-final class RawWebSocket implements AutoCloseable {
-  static final int CONTINUATION = 0x0;
-  static final int TEXT = 0x1;
-  static final int BINARY = 0x2;
-  static final int CLOSE = 0x8;
-  static final int PING = 0x9;
-  static final int PONG = 0xA;
+public final class RawWebSocket implements AutoCloseable {
+  public static final int CONTINUATION = 0x0;
+  public static final int TEXT = 0x1;
+  public static final int BINARY = 0x2;
+  public static final int CLOSE = 0x8;
+  public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   /** Close code reported by {@link #readUntilClose} when the socket ended without a close frame. */
-  static final int NO_CLOSE_FRAME = 1006;
+  public static final int NO_CLOSE_FRAME = 1006;
 
   private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One frame as received from the server. */
-  record Frame(boolean fin, int rsv, int opcode, byte[] payload) {
-    String text() {
+  public record Frame(boolean fin, int rsv, int opcode, byte[] payload) {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
 
     /** The close code of a close frame, or 1005 (no status) if it carries none. */
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
     }
 
-    String closeReason() {
+    public String closeReason() {
       return payload.length > 2
           ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
     }
   }
 
   /** How the connection ended: a close frame's code and reason, or {@link #NO_CLOSE_FRAME}. */
-  record Closed(int code, String reason) {}
+  public record Closed(int code, String reason) {}
 
   /** Options of a connection; {@link #open()} connects and performs the upgrade. */
-  static final class Builder {
+  public static final class Builder {
     private final int port;
     private String path = WsConfig.PATH;
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -79,34 +81,34 @@ final class RawWebSocket implements AutoCloseable {
       this.port = port;
     }
 
-    Builder path(String p) {
+    public Builder path(String p) {
       path = p;
       return this;
     }
 
-    Builder header(String name, String value) {
+    public Builder header(String name, String value) {
       headers.put(name, value);
       return this;
     }
 
     /** A small SO_RCVBUF, set before connecting so that the TCP window stays small. */
-    Builder receiveBuffer(int bytes) {
+    public Builder receiveBuffer(int bytes) {
       receiveBuffer = bytes;
       return this;
     }
 
-    Builder tls(SSLContext context) {
+    public Builder tls(SSLContext context) {
       tls = context;
       return this;
     }
 
-    Builder timeoutMs(int ms) {
+    public Builder timeoutMs(int ms) {
       timeoutMs = ms;
       return this;
     }
 
     /** Connects and sends the upgrade; the result says whether the server answered 101. */
-    RawWebSocket open() throws IOException {
+    public RawWebSocket open() throws IOException {
       Socket socket;
       if (tls != null) {
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket();
@@ -134,12 +136,12 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  static Builder to(int port) {
+  public static Builder to(int port) {
     return new Builder(port);
   }
 
   /** Connects to {@code /ws} without an Origin and asserts the upgrade succeeded. */
-  static RawWebSocket connect(int port) throws IOException {
+  public static RawWebSocket connect(int port) throws IOException {
     RawWebSocket ws = to(port).open();
     if (!ws.upgraded()) {
       ws.close();
@@ -224,7 +226,7 @@ final class RawWebSocket implements AutoCloseable {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
-  static String acceptFor(String key) {
+  public static String acceptFor(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
       return Base64.getEncoder().encodeToString(
@@ -235,27 +237,27 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** The HTTP status of the upgrade response, or -1 if the server answered nothing. */
-  int status() {
+  public int status() {
     return status;
   }
 
-  boolean upgraded() {
+  public boolean upgraded() {
     return status == 101;
   }
 
-  String statusLine() {
+  public String statusLine() {
     return statusLine;
   }
 
   /** A response header by case-insensitive name, or null. */
-  String responseHeader(String name) {
+  public String responseHeader(String name) {
     return responseHeaders.get(name.toLowerCase(Locale.ROOT));
   }
 
   // ---- sending ----
 
   /** Sends one masked frame exactly as given: any opcode, FIN or not, any payload. */
-  synchronized void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+  public synchronized void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write((fin ? 0x80 : 0) | (opcode & 0x0F));
     int len = payload.length;
@@ -283,12 +285,12 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
-  void sendText(String text) throws IOException {
+  public void sendText(String text) throws IOException {
     sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends {@code payload} as one message split into frames of the given sizes (summing to it). */
-  void sendFragmented(int opcode, byte[] payload, int... sizes) throws IOException {
+  public void sendFragmented(int opcode, byte[] payload, int... sizes) throws IOException {
     int offset = 0;
     for (int i = 0; i < sizes.length; i++) {
       byte[] part = Arrays.copyOfRange(payload, offset, offset + sizes[i]);
@@ -300,14 +302,14 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  void sendClose(int code) throws IOException {
+  public void sendClose(int code) throws IOException {
     sendFrame(true, CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
   }
 
   // ---- receiving ----
 
   /** The next frame (waiting at most the socket timeout), or null if the socket ended. */
-  Frame readFrame() throws IOException {
+  public Frame readFrame() throws IOException {
     int b0;
     try {
       b0 = in.read();
@@ -349,7 +351,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** The next text frame, answering pings and skipping pongs; fails on anything else. */
-  String readText() throws IOException {
+  public String readText() throws IOException {
     for (;;) {
       Frame f = readFrame();
       if (f == null) {
@@ -375,7 +377,7 @@ final class RawWebSocket implements AutoCloseable {
    * the socket, giving every other frame to {@code onFrame}; bounded by {@code timeoutMs}, or
    * unbounded if it is 0 (for a reader thread, which closing the socket ends).
    */
-  Closed readUntilClose(long timeoutMs, Consumer<Frame> onFrame)
+  public Closed readUntilClose(long timeoutMs, Consumer<Frame> onFrame)
       throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     for (;;) {
@@ -410,12 +412,12 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** {@link #readUntilClose} ignoring other frames. */
-  Closed awaitClose(long timeoutMs) throws IOException {
+  public Closed awaitClose(long timeoutMs) throws IOException {
     return readUntilClose(timeoutMs, f -> {});
   }
 
   /** Whether the server ended the TCP connection (EOF or reset) within {@code timeoutMs}. */
-  boolean awaitEndOfStream(long timeoutMs) throws IOException {
+  public boolean awaitEndOfStream(long timeoutMs) throws IOException {
     socket.setSoTimeout((int) timeoutMs);
     try {
       while (in.read() >= 0) {
@@ -429,7 +431,7 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  Socket socket() {
+  public Socket socket() {
     return socket;
   }
 
@@ -440,5 +442,15 @@ final class RawWebSocket implements AutoCloseable {
     } catch (IOException e) {
       // closing a test socket: nothing to do
     }
+  }
+
+  /** The next text frame as a JSON object. */
+  public JsonObject readJson() throws IOException {
+    return JsonParser.parseString(readText()).getAsJsonObject();
+  }
+
+  /** Sends a JSON object as one text frame. */
+  public void sendJson(JsonObject frame) throws IOException {
+    sendText(frame.toString());
   }
 }
