@@ -35,8 +35,6 @@ final class CountingChannel implements WrappedByteChannel {
   private final GatheringByteChannel gathering; // null: TLS or unknown, write one by one
   private final SelectionKey key;
   private final AtomicLong written = new AtomicLong();
-  // The rest of a frame a sending thread wrote in part: written before anything queued.
-  private ByteBuffer head;
 
   CountingChannel(ByteChannel delegate) {
     this(delegate, null, null);
@@ -57,54 +55,8 @@ final class CountingChannel implements WrappedByteChannel {
     return written.get();
   }
 
-  /**
-   * Any thread: sends a whole frame. On a plain socket with nothing queued ahead of it, the frame
-   * is written at once by the calling thread (one syscall; no hand-off to the selector thread,
-   * which would cost a wake-up and two epoll interest changes per frame); what the socket does not
-   * take stays first in line for the selector. Otherwise the frame is queued behind the others.
-   *
-   * @return whether the selector thread must be asked to write (something is left)
-   */
-  boolean send(WebSocketImpl ws, ByteBuffer frame) throws IOException {
-    if (gathering == null) {
-      ws.outQueue.add(frame);
-      return true;
-    }
-    synchronized (this) {
-      if (head == null && ws.outQueue.isEmpty()) {
-        long n = gathering.write(frame);
-        if (n > 0) {
-          written.addAndGet(n);
-        }
-        if (!frame.hasRemaining()) {
-          return false;
-        }
-        head = frame;
-        return true;
-      }
-      ws.outQueue.add(frame);
-      return true;
-    }
-  }
-
-  /** Writes what is left of {@link #head}; whether it is all written. Holds the lock. */
-  private boolean drainHead() throws IOException {
-    long n = gathering.write(head);
-    if (n > 0) {
-      written.addAndGet(n);
-    }
-    if (head.hasRemaining()) {
-      return false;
-    }
-    head = null;
-    return true;
-  }
-
   @Override
-  public synchronized int write(ByteBuffer src) throws IOException {
-    if (head != null && !drainHead()) {
-      return 0; // the socket is full; src waits (the selector keeps write interest)
-    }
+  public int write(ByteBuffer src) throws IOException {
     if (!src.hasRemaining()) {
       return 0; // already written by an earlier gathering write: no syscall
     }
@@ -172,24 +124,11 @@ final class CountingChannel implements WrappedByteChannel {
 
   @Override
   public boolean isNeedWrite() {
-    if (gathering != null) {
-      synchronized (this) {
-        return head != null;
-      }
-    }
     return delegate instanceof WrappedByteChannel w && w.isNeedWrite();
   }
 
   @Override
   public void writeMore() throws IOException {
-    if (gathering != null) {
-      synchronized (this) {
-        if (head != null) {
-          drainHead();
-        }
-      }
-      return;
-    }
     if (delegate instanceof WrappedByteChannel w) {
       w.writeMore();
     }

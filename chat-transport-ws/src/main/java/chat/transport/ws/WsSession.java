@@ -5,7 +5,6 @@ import chat.core.Connection;
 import chat.core.Outbound;
 import chat.core.Session;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class WsSession implements Session {
   private static final Logger log = LoggerFactory.getLogger(WsSession.class);
   static final long CLOSE_GRACE_MS = 5_000;
-  static final long REARM_MS = 20;
 
   private final WebSocketImpl ws;
   private final CountingChannel channel;
@@ -74,39 +72,17 @@ final class WsSession implements Session {
     }
     queuedBytes.addAndGet(frameBytes);
     // The frame's bytes are built once per event and shared by every receiver (a duplicate has
-    // its own position). Sent through the channel rather than WebSocketImpl.sendFrame, which
+    // its own position). Queued directly rather than through WebSocketImpl.sendFrame, which
     // frames and copies the payload again per connection and, in 1.6.0, builds a String of
     // every outgoing frame for a trace log line even when tracing is off (a third of the
-    // server's CPU in a fan-out profile). The channel writes it at once if nothing is queued,
-    // else queues it (each buffer one whole frame, in order).
+    // server's CPU in a fan-out profile). Ordering is the queue's; each buffer is one frame.
+    ws.outQueue.add(frame.duplicate());
     try {
-      boolean queued = channel.send(ws, frame.duplicate());
-      if (queued) {
-        ws.getWebSocketListener().onWriteDemand(ws);
-        if (channel.isNeedWrite()) {
-          // The socket took only part of a frame written at once (a slow reader). The selector
-          // thread may be resetting this key to read-only right after a write of its own (the
-          // library race ChatWebSocketServer.flushStalled re-arms for queued frames): check again
-          // shortly, so the rest cannot wait for the next frame or ping.
-          timer.schedule(this::rearmWrite, REARM_MS, TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      return false; // closed meanwhile: the library drops the queue
+      ws.getWebSocketListener().onWriteDemand(ws);
+    } catch (RuntimeException e) {
+      return false; // closed meanwhile (its key cancelled): the library drops the queue
     }
     return true;
-  }
-
-  private void rearmWrite() {
-    try {
-      SelectionKey key = ws.getSelectionKey();
-      if (channel.isNeedWrite() && key != null && key.isValid()
-          && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
-        ws.getWebSocketListener().onWriteDemand(ws);
-      }
-    } catch (RuntimeException e) {
-      // closed meanwhile
-    }
   }
 
   /**
