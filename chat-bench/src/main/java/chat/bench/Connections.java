@@ -97,6 +97,7 @@ final class Connections {
     result.addProperty("holdSeconds", holdMillis / 1000);
     result.addProperty("openAtEnd", open);
     result.addProperty("dropped", drops.get());
+    result.addProperty("connectRetries", u.connectRetries.get());
     String line = String.format("connections %s C=%d users=%d: all authenticated in %s s; "
         + "server heap %s B/conn, RSS %s B/conn; held %d s, %d dropped", target.name,
         connections, users, Stats.spreadText(connectSeconds, "%.2f"),

@@ -36,7 +36,7 @@ public final class Main {
       load generator:
         --io-threads 2                 selector threads of the load generator
         --source-addrs 4|a,b,..        loopback source addresses (4: 127.0.0.1..127.0.0.4)
-        --connect-concurrency 100      connections being set up at once
+        --connect-concurrency 50       connections being set up at once
         --user-prefix NAME             user names NAME-0..; with --users-file, tokens are reused
         --users-file FILE              cache of tokens per server epoch (register once)
         --runs 3                       measured repetitions (spread: median [min..max])
@@ -84,7 +84,7 @@ public final class Main {
     try (Net net = new Net(a.integer("io-threads", 2), sources)) {
       List<String> peers = scenario.equals("fanout") ? a.list("peer", "") : List.of();
       List<String> stores = a.list("store", "memory");
-      int concurrency = a.integer("connect-concurrency", 100);
+      int concurrency = a.integer("connect-concurrency", 50);
       int n = a.has("url") ? 1 : stores.size();
       for (int i = 0; i < n + peers.size(); i++) {
         Target target;

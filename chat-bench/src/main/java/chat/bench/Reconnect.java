@@ -36,7 +36,10 @@ final class Reconnect {
     return ctx.prefix() + "-r" + (i / roomSize);
   }
 
+  private Target target;
+
   JsonObject run(Target target, int runs) throws Exception {
+    this.target = target;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       names.add(ctx.prefix() + "-" + i);
@@ -99,17 +102,13 @@ final class Reconnect {
       ConcurrentHistogram h = Stats.histogram();
       Semaphore inFlight = new Semaphore(concurrency);
       List<BenchClient> next = new ArrayList<>(clients);
-      List<CompletableFuture<Integer>> done = new ArrayList<>(clients);
       long t0 = System.nanoTime();
+      java.util.concurrent.atomic.AtomicLong fetchedNow = new java.util.concurrent.atomic.AtomicLong();
+      List<CompletableFuture<BenchClient>> done = new ArrayList<>(clients);
       for (BenchClient old : current) {
-        BenchClient c = old.fresh();
-        next.add(c);
         inFlight.acquire();
-        long want = targetSeq[c.index / roomSize];
-        CompletableFuture<Integer> f = c.connect(ctx.net(), target.uri)
-            .thenCompose(hello -> users.loginByToken(c))
-            .thenCompose(ok -> c.call(BenchClient.obj("type", "conversations")))
-            .thenCompose(convs -> catchUp(c, convs, want))
+        long want = targetSeq[old.index / roomSize];
+        CompletableFuture<BenchClient> f = stormOne(old, want, fetchedNow, 0)
             .whenComplete((n, e) -> {
               inFlight.release();
               Stats.record(h, System.nanoTime() - t0);
@@ -117,15 +116,16 @@ final class Reconnect {
         done.add(f);
       }
       int failed = 0;
-      for (CompletableFuture<Integer> f : done) {
+      for (CompletableFuture<BenchClient> f : done) {
         try {
-          fetched += f.get(120, TimeUnit.SECONDS);
+          next.add(f.get(120, TimeUnit.SECONDS));
         } catch (Exception e) {
           if (++failed <= 3) {
             System.err.println("reconnect failed: " + e);
           }
         }
       }
+      fetched += fetchedNow.get();
       double total = (System.nanoTime() - t0) / 1e9;
       if (failed > 0) {
         throw new IllegalStateException(failed + " of " + clients + " clients did not catch up");
@@ -140,6 +140,7 @@ final class Reconnect {
     result.add("allCaughtUpSeconds", Stats.spread(totals));
     result.add("perClientCaughtUp", Stats.latency(perClient));
     result.addProperty("messagesFetched", fetched);
+    result.addProperty("connectRetries", retries);
     String line = String.format("reconnect %s C=%d rooms=%d missed=%d: all caught up in %s s; "
         + "per client %s", target.name, clients, rooms, missed, Stats.spreadText(totals, "%.2f"),
         Stats.latencyText(perClient));
@@ -150,6 +151,31 @@ final class Reconnect {
     poster.get(0).conn.close(1000);
     Thread.sleep(200);
     return result;
+  }
+
+  private int retries;
+
+  /** One client of the storm: reconnect, log in by token, catch up; retried if refused. */
+  private CompletableFuture<BenchClient> stormOne(BenchClient old, long want,
+      java.util.concurrent.atomic.AtomicLong fetched, int attempt) {
+    BenchClient c = old.fresh();
+    return c.connect(ctx.net(), target.uri)
+        .thenCompose(hello -> c.call(BenchClient.obj("type", "login", "token", c.token)))
+        .thenCompose(ok -> c.call(BenchClient.obj("type", "conversations")))
+        .thenCompose(convs -> catchUp(c, convs, want))
+        .handle((n, e) -> {
+          if (e == null) {
+            fetched.addAndGet(n);
+            return CompletableFuture.completedFuture(c);
+          }
+          if (attempt < 3 && String.valueOf(e.getMessage()).contains("before open")) {
+            synchronized (this) {
+              retries++;
+            }
+            return stormOne(old, want, fetched, attempt + 1);
+          }
+          return CompletableFuture.<BenchClient>failedFuture(e);
+        }).thenCompose(x -> x);
   }
 
   /** Fetches history after the client's last seq until it has {@code want}; returns messages. */

@@ -48,25 +48,23 @@ final class Users {
   List<BenchClient> open(List<String> names, Function<BenchClient, BenchClient.Sink> sinks,
       Function<BenchClient, CompletableFuture<?>> after) throws Exception {
     Semaphore inFlight = new Semaphore(concurrency);
-    List<BenchClient> clients = new ArrayList<>(names.size());
+    BenchClient[] clients = new BenchClient[names.size()];
     List<CompletableFuture<?>> all = new ArrayList<>(names.size());
     AtomicInteger failures = new AtomicInteger();
     AtomicReference<Throwable> first = new AtomicReference<>();
     for (int i = 0; i < names.size(); i++) {
-      BenchClient c = new BenchClient(names.get(i), i);
-      c.sink = sinks.apply(c);
-      clients.add(c);
       inFlight.acquire();
-      CompletableFuture<?> f = c.connect(net, uri).thenCompose(hello -> {
-        noteEpoch(hello);
-        return authenticate(c);
-      }).thenCompose(r -> after.apply(c)).whenComplete((v, e) -> {
-        inFlight.release();
-        if (e != null) {
-          failures.incrementAndGet();
-          first.compareAndSet(null, e);
-        }
-      });
+      int index = i;
+      CompletableFuture<?> f = openOne(names.get(i), i, sinks, after, 0)
+          .whenComplete((c, e) -> {
+            inFlight.release();
+            if (e != null) {
+              failures.incrementAndGet();
+              first.compareAndSet(null, e);
+            } else {
+              clients[index] = c;
+            }
+          });
       all.add(f);
     }
     try {
@@ -80,7 +78,30 @@ final class Users {
       throw new IllegalStateException(failures.get() + " of " + names.size()
           + " sessions failed, " + notDone + " timed out; first: " + first.get());
     }
-    return clients;
+    return new ArrayList<>(List.of(clients));
+  }
+
+  /** Connections refused or reset before the WebSocket opened (retried up to 3 times). */
+  final AtomicInteger connectRetries = new AtomicInteger();
+
+  private CompletableFuture<BenchClient> openOne(String name, int index,
+      Function<BenchClient, BenchClient.Sink> sinks,
+      Function<BenchClient, CompletableFuture<?>> after, int attempt) {
+    BenchClient c = new BenchClient(name, index);
+    c.sink = sinks.apply(c);
+    CompletableFuture<JsonObject> hello = c.connect(net, uri);
+    return hello.handle((h, e) -> {
+      if (e == null) {
+        noteEpoch(h);
+        return authenticate(c).thenCompose(r -> after.apply(c)).thenApply(x -> c);
+      }
+      if (attempt < 3) {
+        // A full accept backlog makes loopback connects fail now and then: try again, counted.
+        connectRetries.incrementAndGet();
+        return openOne(name, index, sinks, after, attempt + 1);
+      }
+      return CompletableFuture.<BenchClient>failedFuture(e);
+    }).thenCompose(x -> x);
   }
 
   /** Re-authenticates an existing client object by token (reconnect). */
