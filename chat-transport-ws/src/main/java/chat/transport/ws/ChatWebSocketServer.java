@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 final class ChatWebSocketServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(ChatWebSocketServer.class);
 
+  /** Pending-connection queue of the listening socket. */
+  static final int ACCEPT_BACKLOG = 4096;
+
   private final ChatService chat;
   private final WsConfig config;
   private final Origins origins;
@@ -51,6 +54,10 @@ final class ChatWebSocketServer extends WebSocketServer {
     setWebSocketFactory(factory);
     setTcpNoDelay(true);
     setReuseAddr(true);
+    // Java-WebSocket binds with backlog -1, which the JDK turns into 50: a reconnect storm of a
+    // few hundred clients overflows it, and the overflowed connects wait for SYN retransmits
+    // (1 s, 3 s, 7 s...). The kernel still caps this at net.core.somaxconn.
+    setMaxPendingConnections(ACCEPT_BACKLOG);
     setConnectionLostTimeout(config.pingIntervalSeconds());
   }
 
