@@ -70,8 +70,11 @@ final class Stats {
 
   static String spreadText(List<Double> values, String fmt) {
     double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    if (v.length <= 1) {
-      return String.format(fmt, v.length == 0 ? 0 : v[0]);
+    if (v.length == 0) {
+      return "n/a";
+    }
+    if (v.length == 1) {
+      return String.format(fmt, v[0]);
     }
     return String.format(fmt + " [" + fmt + ".." + fmt + ", %d runs]", median(v), v[0],
         v[v.length - 1], v.length);
