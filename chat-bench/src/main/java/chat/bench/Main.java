@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Main {
   static final String USAGE = """
-      usage: java -jar chat-bench.jar <fanout|direct|connections|reconnect> [flags]
+      usage: java -jar chat-bench.jar <fanout|direct|connections|reconnect|mixed> [flags]
 
       target (default: start the packaged server jar on 127.0.0.1, free ports, temp data dir,
       --password-iterations 1000, rate limits raised; killed at the end):
@@ -47,6 +47,7 @@ public final class Main {
                    --rate 0 (0: half the saturated rate) --latency-duration 10s
       connections: --connections 1000 --users 500 --hold 0s
       reconnect:   --clients 1000 --room-size 20 --missed 5 --storm-concurrency 500
+      mixed:       --clients 10000 --room-size 20 --rate 500 --duration 30s (use --store sqlite)
       """;
 
   private Main() {}
@@ -65,7 +66,7 @@ public final class Main {
   /** Runs one scenario against its targets and returns the JSON result (also written). */
   static JsonObject run(String[] argv) throws Exception {
     String scenario = argv[0].toLowerCase(Locale.ROOT);
-    if (!List.of("fanout", "direct", "connections", "reconnect").contains(scenario)) {
+    if (!List.of("fanout", "direct", "connections", "reconnect", "mixed").contains(scenario)) {
       throw new IllegalArgumentException("unknown scenario " + scenario + "\n" + USAGE);
     }
     Args a = new Args(argv, 1);
@@ -106,6 +107,7 @@ public final class Main {
               case "fanout" -> new Fanout(ctx).run(target, runs);
               case "direct" -> new Direct(ctx).run(target, runs);
               case "connections" -> new Connections(ctx).run(target, runs);
+              case "mixed" -> new Mixed(ctx).run(target, runs);
               default -> new Reconnect(ctx).run(target, runs);
             };
           } catch (Exception e) {

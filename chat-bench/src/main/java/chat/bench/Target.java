@@ -68,6 +68,7 @@ final class Target implements AutoCloseable {
     cmd.add("-Xmx" + heap);
     cmd.add("-Xms" + heap);
     cmd.addAll(extraJvm);
+    cmd.add("-Xlog:gc:file=" + dataDir.resolve("gc.log"));
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-jar", jar.toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
@@ -185,6 +186,28 @@ final class Target implements AutoCloseable {
       long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
       return ticks * 10; // USER_HZ is 100 on Linux
     } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Bytes in the started server's GC log so far (0 if none). */
+  long gcLogLength() {
+    try {
+      return dataDir == null ? 0 : Files.size(dataDir.resolve("gc.log"));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** The longest GC pause logged since {@code from} (see {@link #gcLogLength}); -1 if unknown. */
+  double maxGcPauseMsSince(long from) {
+    Path gc = dataDir == null ? null : dataDir.resolve("gc.log");
+    if (gc == null || !Files.exists(gc)) {
+      return -1;
+    }
+    try {
+      return Mixed.maxPause(gc, from);
+    } catch (IOException e) {
       return -1;
     }
   }

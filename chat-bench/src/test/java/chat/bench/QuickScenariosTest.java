@@ -87,6 +87,17 @@ class QuickScenariosTest {
     assertEquals(40 * 3, t.get("messagesFetched").getAsLong(), t.toString());
   }
 
+  @Test
+  @Timeout(60)
+  void mixedWithSqlite() throws Exception {
+    JsonObject t = run("mixed", "--store", "sqlite", "--clients", "40", "--room-size", "10",
+        "--rate", "50", "--duration", "1s");
+    assertTrue(t.getAsJsonObject("latency").get("count").getAsLong() > 0, t.toString());
+    assertTrue(t.get("deliveries").getAsLong() > 0, t.toString());
+    assertTrue(t.getAsJsonObject("maxGcPauseMs").has("median"), t.toString());
+    assertEquals(0, t.get("errors").getAsLong(), t.toString());
+  }
+
   /** The ratio against the Node.js peers; skipped unless {@code npm install} was run there. */
   @Test
   @Timeout(60)
