@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -41,6 +42,10 @@ final class ChatWebSocketServer extends WebSocketServer {
   private final CountingServerFactory factory;
   private final ScheduledExecutorService timer;
   final CompletableFuture<Void> started = new CompletableFuture<>();
+  /** Set once shutdown begins: new handshakes are refused. */
+  private volatile boolean stopping;
+  /** Notified whenever a connection closes; {@link #closeAll} waits on it. */
+  private final Object closes = new Object();
 
   ChatWebSocketServer(ChatService chat, WsConfig config, Origins origins, int maxFrameBytes,
       CountingServerFactory factory, ScheduledExecutorService timer) {
@@ -64,6 +69,9 @@ final class ChatWebSocketServer extends WebSocketServer {
   @Override
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
+    if (stopping) {
+      throw new InvalidDataException(CloseFrame.GOING_AWAY, "server shutting down");
+    }
     String resource = request.getResourceDescriptor();
     int query = resource.indexOf('?');
     String path = query < 0 ? resource : resource.substring(0, query);
@@ -105,6 +113,9 @@ final class ChatWebSocketServer extends WebSocketServer {
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
     factory.handshakeDone((WebSocketImpl) conn);
+    synchronized (closes) {
+      closes.notifyAll();
+    }
     WsSession session = conn.getAttachment();
     if (session == null) {
       return;
@@ -132,6 +143,43 @@ final class ChatWebSocketServer extends WebSocketServer {
   @Override
   public void onStart() {
     started.complete(null);
+  }
+
+  /**
+   * The first step of shutdown: refuses new handshakes, closes every open connection with 1001
+   * and waits, at most {@code timeoutMs}, for their close handshakes to finish.
+   *
+   * <p>Done before {@link #stop(int, String)}, because Java-WebSocket 1.6.0's stop lets the
+   * selector run only until it has seen a few idle selects of 5 ms, then closes the selector but
+   * not the connections' sockets: a close frame queued after that (the stopping thread was slow
+   * to get through the list, as on a loaded machine) is never written, and its client never sees
+   * the connection end.
+   */
+  void closeAll(String reason, long timeoutMs) throws InterruptedException {
+    stopping = true;
+    for (WebSocket conn : List.copyOf(getConnections())) {
+      conn.close(CloseCodes.GOING_AWAY, reason); // outside our lock: it may call onClose
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    synchronized (closes) {
+      while (!getConnections().isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(closes, left);
+      }
+    }
+  }
+
+  /**
+   * The last step of shutdown, after {@link #stop(int, String)}: ends the sockets of connections
+   * whose close handshake did not finish in time, which the library's stop leaves open.
+   */
+  void cutRemaining(String reason) {
+    for (WebSocket conn : List.copyOf(getConnections())) {
+      ((WebSocketImpl) conn).closeConnection(CloseCodes.GOING_AWAY, reason);
+    }
   }
 
   /**

@@ -126,7 +126,9 @@ public final class WebSocketTransport implements Managed {
   public synchronized void stop() throws InterruptedException {
     ChatWebSocketServer s = server;
     if (s != null) {
-      s.stop(STOP_TIMEOUT_MS, "server shutting down"); // closes each connection with 1001
+      s.closeAll("server shutting down", STOP_TIMEOUT_MS); // 1001 to each, while serving
+      s.stop(STOP_TIMEOUT_MS, "server shutting down");
+      s.cutRemaining("server shutting down");
     }
     if (timer != null) {
       timer.shutdownNow();
