@@ -24,8 +24,8 @@ public final class Main {
       --password-iterations 1000, rate limits raised; killed at the end):
         --url ws://127.0.0.1:8081/ws   use a running server instead (raise its rate limits!)
         --server-pid PID               its pid, for RSS/heap/CPU figures
-        --server-jar PATH              default chat-server-app/target-bench/chat-server.jar,
-                                       else chat-server-app/target/chat-server.jar
+        --server-jar PATH              default chat-server-app/target/chat-server.jar (from
+                                       the repository or chat-bench/)
         --store memory|sqlite[,..]     store(s) of the started server, one run each (memory)
         --server-heap 1g               -Xms/-Xmx of the started server
         --server-jvm-arg ARG           extra JVM flag for it (repeatable), e.g. JFR
@@ -160,8 +160,7 @@ public final class Main {
     if (a.has("server-jar")) {
       return Path.of(a.str("server-jar", null));
     }
-    for (String candidate : List.of("chat-server-app/target-bench/chat-server.jar",
-        "chat-server-app/target/chat-server.jar", "../chat-server-app/target-bench/chat-server.jar",
+    for (String candidate : List.of("chat-server-app/target/chat-server.jar",
         "../chat-server-app/target/chat-server.jar")) {
       if (Files.isRegularFile(Path.of(candidate))) {
         return Path.of(candidate);

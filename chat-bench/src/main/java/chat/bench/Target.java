@@ -58,7 +58,7 @@ final class Target implements AutoCloseable {
       List<String> extraArgs) throws Exception {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no server jar at " + jar
-          + " (mvn -B -q -Dchat.build.dir=target-bench -DskipTests package)");
+          + " (build it: mvn -B -q -DskipTests package)");
     }
     Path dataDir = Files.createTempDirectory("chat-bench-data-");
     Path portsFile = dataDir.resolve("ports.json");
