@@ -7,13 +7,18 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
@@ -27,6 +32,11 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
   private final BlockingQueue<Conn> accepted = new LinkedBlockingQueue<>();
   private final Map<WebSocket, Conn> conns = new ConcurrentHashMap<>();
   private final CountDownLatch started = new CountDownLatch(1);
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-server-sweeper");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** A frame the client sent, and when it arrived ({@link System#nanoTime()}). */
   record Frame(JsonObject json, long nanos) {
@@ -143,6 +153,27 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
     if (!started.await(TIMEOUT_S, TimeUnit.SECONDS)) {
       throw new IllegalStateException("fake server did not start");
     }
+    sweeper.scheduleAtFixedRate(this::flushStalled, 20, 20, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Java-WebSocket 1.6.0's selector thread can drop the write interest of a frame queued by
+   * another thread while it finishes a write on the same connection (the server transport works
+   * around the same race); a frame the test sends just after the handshake then waits forever.
+   */
+  private void flushStalled() {
+    for (WebSocket conn : getConnections()) {
+      WebSocketImpl ws = (WebSocketImpl) conn;
+      SelectionKey key = ws.getSelectionKey();
+      try {
+        if (ws.hasBufferedData() && key != null && key.isValid()
+            && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+          onWriteDemand(ws);
+        }
+      } catch (CancelledKeyException e) {
+        // closed meanwhile
+      }
+    }
   }
 
   URI uri() {
@@ -181,6 +212,7 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
   @Override public void onError(WebSocket ws, Exception ex) {}
 
   @Override public void close() {
+    sweeper.shutdownNow();
     try {
       stop(2_000);
     } catch (InterruptedException e) {
