@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,11 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * burst of two, history pages of at most 5.
  */
 class ErrorsIT {
-  private static final AtomicInteger names = new AtomicInteger();
 
   @TempDir static Path tmp;
   private static ServerProcess server;
-  private final List<WireClient> clients = new ArrayList<>();
+  private final WireClients wire = new WireClients(server);
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -54,23 +52,19 @@ class ErrorsIT {
 
   @AfterEach
   void closeClients() throws Exception {
-    for (WireClient c : clients) {
-      c.close();
-    }
+    wire.close();
   }
 
   private WireClient connect() throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri());
-    clients.add(c);
-    return c;
+    return wire.connect();
   }
 
   private WireClient user(String base) throws InterruptedException {
-    return connect().register(unique(base));
+    return wire.user(base);
   }
 
   private static String unique(String base) {
-    return base + names.incrementAndGet();
+    return WireClients.unique(base);
   }
 
   /** The limits in hello are the ones this server was started with. */

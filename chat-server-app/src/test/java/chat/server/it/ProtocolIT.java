@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,11 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProtocolIT {
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
-  private static final AtomicInteger names = new AtomicInteger();
 
   @TempDir static Path tmp;
   private static ServerProcess server;
-  private final List<WireClient> clients = new ArrayList<>();
+  private final WireClients wire = new WireClients(server);
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -57,20 +55,16 @@ class ProtocolIT {
 
   @AfterEach
   void closeClients() throws Exception {
-    for (WireClient c : clients) {
-      c.close();
-    }
+    wire.close();
   }
 
   private WireClient connect() throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri());
-    clients.add(c);
-    return c;
+    return wire.connect();
   }
 
   /** A new account with a name no other test uses, signed in on a new connection. */
   private WireClient user(String base) throws InterruptedException {
-    return connect().register(unique(base));
+    return wire.user(base);
   }
 
   /** Another connection of the same user (token login). */
@@ -79,7 +73,7 @@ class ProtocolIT {
   }
 
   private static String unique(String base) {
-    return base + names.incrementAndGet();
+    return WireClients.unique(base);
   }
 
   // ---- session start ----

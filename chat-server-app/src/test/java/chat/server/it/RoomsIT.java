@@ -10,7 +10,6 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,11 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * twice is fine, and a user kicked from a public room may join again.
  */
 class RoomsIT {
-  private static final AtomicInteger names = new AtomicInteger();
 
   @TempDir static Path tmp;
   private static ServerProcess server;
-  private final List<WireClient> clients = new ArrayList<>();
+  private final WireClients wire = new WireClients(server);
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -45,19 +43,15 @@ class RoomsIT {
 
   @AfterEach
   void closeClients() throws Exception {
-    for (WireClient c : clients) {
-      c.close();
-    }
+    wire.close();
   }
 
   private WireClient user(String base) throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri());
-    clients.add(c);
-    return c.register(base + names.incrementAndGet());
+    return wire.user(base);
   }
 
   private static String room(String base) {
-    return base + names.incrementAndGet();
+    return WireClients.unique(base);
   }
 
   /** create: ok {room:"#name"}; the creator is the owner and a member; conflict if taken. */
@@ -199,8 +193,7 @@ class RoomsIT {
   void leaveAnnouncesTheDepartureAndCutsTheLeaverOff() throws Exception {
     WireClient alice = user("alice");
     WireClient bob = user("bob");
-    WireClient bob2 = WireClient.connect(server.wsUri()).loginWithToken(bob.token);
-    clients.add(bob2);
+    WireClient bob2 = wire.connect().loginWithToken(bob.token);
     String room = room("exit");
     alice.ok(Frames.of("type", "create", "room", room));
     bob.ok(Frames.of("type", "join", "room", room));
@@ -252,7 +245,7 @@ class RoomsIT {
     assertMember(bob.await("member"), room, bob.user, "invite");
 
     bob.error(Frames.of("type", "invite", "room", room, "user", carol.user), "forbidden");
-    alice.error(Frames.of("type", "invite", "room", room, "user", "nobody" + names.get()),
+    alice.error(Frames.of("type", "invite", "room", room, "user", WireClients.unique("nobody")),
         "not_found");
     alice.error(Frames.of("type", "invite", "room", room("nosuchroom"), "user", carol.user),
         "not_found");
