@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * Messages in SQLite. Appends go through the {@link GroupCommitWriter} (one transaction per
- * batch, listeners after the commit); reads use the database's read connections and so see
- * committed messages only. Started and stopped by {@link SqliteStoreLifecycle}.
+ * batch; listeners after the commit, in order, on its notifier thread); reads use the
+ * database's read connections and so see committed messages only. Started and stopped by
+ * {@link SqliteStoreLifecycle}.
  */
 final class SqliteMessageStore implements MessageStore {
   private final SqliteDatabase database;
@@ -29,8 +30,13 @@ final class SqliteMessageStore implements MessageStore {
   }
 
   SqliteMessageStore(SqliteDatabase database, int queueCapacity, int maxBatch, WriterHooks hooks) {
+    this(database, queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, hooks);
+  }
+
+  SqliteMessageStore(SqliteDatabase database, int queueCapacity, int maxBatch,
+      int handOffBatches, WriterHooks hooks) {
     this.database = database;
-    this.writer = new GroupCommitWriter(database, queueCapacity, maxBatch, hooks);
+    this.writer = new GroupCommitWriter(database, queueCapacity, maxBatch, handOffBatches, hooks);
   }
 
   /** Starts the writer; the database must be open. */
@@ -38,13 +44,22 @@ final class SqliteMessageStore implements MessageStore {
     writer.start();
   }
 
-  /** Commits what is queued and stops the writer; later appends fail. */
+  /** Commits what is queued, reports every outcome and stops the writer; later appends fail. */
   void stop() throws InterruptedException {
     writer.stop();
   }
 
   long commitCount() {
     return writer.commitCount();
+  }
+
+  /** Appends in committed batches; with {@link #commitCount} the mean batch size. */
+  long committedAppendCount() {
+    return writer.committedAppendCount();
+  }
+
+  int largestBatch() {
+    return writer.largestBatch();
   }
 
   @Override

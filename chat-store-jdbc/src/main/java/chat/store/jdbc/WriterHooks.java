@@ -5,7 +5,8 @@ import java.sql.SQLException;
 
 /**
  * Points in the group-commit writer where tests can pause it or inject a failure. Called on the
- * writer thread. Production uses {@link #NONE}.
+ * writer thread (never the notifier thread, which runs the append listeners). Production uses
+ * {@link #NONE}.
  */
 interface WriterHooks {
   WriterHooks NONE = new WriterHooks() {};
@@ -18,4 +19,10 @@ interface WriterHooks {
 
   /** The batch's transaction is about to commit. */
   default void committing(int batchSize) throws SQLException {}
+
+  /**
+   * The batch's transaction committed; its listeners have not been handed to the notifier yet
+   * (the writer may block on a full hand-off right after this). Not called for a failed batch.
+   */
+  default void committed(int batchSize) {}
 }

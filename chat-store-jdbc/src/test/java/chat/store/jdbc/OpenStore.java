@@ -31,9 +31,14 @@ final class OpenStore implements AutoCloseable {
 
   static OpenStore open(Path dir, int queueCapacity, int maxBatch, WriterHooks hooks)
       throws Exception {
+    return open(dir, queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, hooks);
+  }
+
+  static OpenStore open(Path dir, int queueCapacity, int maxBatch, int handOffBatches,
+      WriterHooks hooks) throws Exception {
     SqliteDatabase database = new SqliteDatabase(dir);
-    OpenStore store = new OpenStore(
-        dir, database, new SqliteMessageStore(database, queueCapacity, maxBatch, hooks));
+    OpenStore store = new OpenStore(dir, database,
+        new SqliteMessageStore(database, queueCapacity, maxBatch, handOffBatches, hooks));
     store.lifecycle.start();
     return store;
   }
