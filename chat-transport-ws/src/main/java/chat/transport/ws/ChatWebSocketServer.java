@@ -4,8 +4,6 @@ import chat.core.ChatService;
 import chat.core.CloseCodes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +15,6 @@ import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * handshake (path, Origin), turns frames into calls on the core's {@link
  * chat.core.Connection}, and reports opens and closes.
  *
- * <p>Threads: the selector thread accepts, reads and writes; {@code onOpen}, {@code onMessage}
+ * <p>Threads: the selector thread ({@link PatchedWebSocketServer}) accepts, reads and writes; {@code onOpen}, {@code onMessage}
  * and {@code onClose} run on decoder threads, each connection pinned to one, so a connection's
  * frames reach the core in order. Core never blocks those threads on password hashing or disk.
  */
-final class ChatWebSocketServer extends WebSocketServer {
+final class ChatWebSocketServer extends PatchedWebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(ChatWebSocketServer.class);
 
   /** Pending-connection queue of the listening socket. */
@@ -158,11 +155,15 @@ final class ChatWebSocketServer extends WebSocketServer {
   void closeAll(String reason, long timeoutMs) throws InterruptedException {
     stopping = true;
     for (WebSocket conn : List.copyOf(getConnections())) {
-      conn.close(CloseCodes.GOING_AWAY, reason); // outside our lock: it may call onClose
+      if (conn.getAttachment() instanceof WsSession session) {
+        session.close(CloseCodes.GOING_AWAY, reason); // after the frames it has queued
+      } else {
+        conn.close(CloseCodes.GOING_AWAY, reason); // outside our lock: it may call onClose
+      }
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     synchronized (closes) {
-      while (!getConnections().isEmpty()) {
+      while (connectionCount() != 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;
@@ -179,28 +180,6 @@ final class ChatWebSocketServer extends WebSocketServer {
   void cutRemaining(String reason) {
     for (WebSocket conn : List.copyOf(getConnections())) {
       ((WebSocketImpl) conn).closeConnection(CloseCodes.GOING_AWAY, reason);
-    }
-  }
-
-  /**
-   * Re-arms writing for connections whose queued frames lost their write interest. Java-WebSocket
-   * 1.6.0's selector thread drains a connection's queue, then sets its key back to OP_READ; a
-   * frame another thread queues in between (its write demand sets OP_WRITE first) is left unsent
-   * until the next write on that connection, up to a ping interval later. The transport calls
-   * this every {@link WebSocketTransport#STALL_SWEEP_MS}, which bounds that delay.
-   */
-  void flushStalled() {
-    for (WebSocket conn : getConnections()) {
-      WebSocketImpl ws = (WebSocketImpl) conn;
-      SelectionKey key = ws.getSelectionKey();
-      try {
-        if (ws.hasBufferedData() && key != null && key.isValid()
-            && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
-          onWriteDemand(ws);
-        }
-      } catch (CancelledKeyException e) {
-        // closed meanwhile: nothing to flush (and a periodic task must not die of it)
-      }
     }
   }
 }

@@ -55,6 +55,63 @@ final class CountingChannel implements WrappedByteChannel {
     return written.get();
   }
 
+  /** True if {@link #writeQueued} can be used: a plain socket, which takes gathering writes. */
+  boolean gathers() {
+    return gathering != null;
+  }
+
+  /** At most this many gathering writes per call, so one busy connection cannot hold the selector. */
+  static final int MAX_ROUNDS = 4;
+
+  /**
+   * Writes the frames in {@code queue} with gathering writes (each frame stays its own WebSocket
+   * frame; only the syscalls are shared), removing each once it is completely written. Selector
+   * thread only: the single consumer of {@code queue}, which other threads append to.
+   *
+   * @return true if the queue is empty, false if the socket took less than offered (or the
+   *     round limit was reached): the caller waits until the socket is writable again
+   */
+  boolean writeQueued(java.util.Queue<ByteBuffer> queue) throws IOException {
+    ByteBuffer[] batch = SCRATCH.get();
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      int count = 0;
+      long bytes = 0;
+      for (ByteBuffer b : queue) { // weakly consistent: safe while others append
+        if (count == MAX_GATHER_FRAMES
+            || (count > 0 && bytes + b.remaining() > MAX_GATHER_BYTES)) {
+          break;
+        }
+        batch[count++] = b;
+        bytes += b.remaining();
+      }
+      if (count == 0) {
+        return true;
+      }
+      long n;
+      int done = 0;
+      try {
+        n = count == 1 ? gathering.write(batch[0]) : gathering.write(batch, 0, count);
+        while (done < count && !batch[done].hasRemaining()) {
+          done++;
+        }
+      } finally {
+        for (int i = 0; i < count; i++) {
+          batch[i] = null;
+        }
+      }
+      if (n > 0) {
+        written.addAndGet(n);
+      }
+      for (int i = 0; i < done; i++) {
+        queue.poll();
+      }
+      if (done < count) {
+        return false; // the socket is full
+      }
+    }
+    return queue.isEmpty();
+  }
+
   @Override
   public int write(ByteBuffer src) throws IOException {
     if (!src.hasRemaining()) {

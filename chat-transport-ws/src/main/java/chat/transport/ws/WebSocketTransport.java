@@ -30,8 +30,6 @@ public final class WebSocketTransport implements Managed {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
   private static final long START_TIMEOUT_SECONDS = 10;
   private static final int STOP_TIMEOUT_MS = 5_000;
-  /** How often queued frames that lost their write interest are re-armed (a library race). */
-  static final long STALL_SWEEP_MS = 20;
   /** How soon a refused handshake's socket is closed after its HTTP error is written. */
   static final long REFUSED_SWEEP_MS = 20;
 
@@ -88,9 +86,6 @@ public final class WebSocketTransport implements Managed {
         period, period, TimeUnit.MILLISECONDS);
     timer.scheduleAtFixedRate(factory::closeRefused, REFUSED_SWEEP_MS, REFUSED_SWEEP_MS,
         TimeUnit.MILLISECONDS);
-    ChatWebSocketServer sweeping = server;
-    timer.scheduleAtFixedRate(sweeping::flushStalled, STALL_SWEEP_MS, STALL_SWEEP_MS,
-        TimeUnit.MILLISECONDS);
     server.start();
     try {
       server.started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -119,7 +114,7 @@ public final class WebSocketTransport implements Managed {
   /** Open WebSocket connections. */
   public int connectionCount() {
     ChatWebSocketServer s = server;
-    return s == null ? 0 : s.getConnections().size();
+    return s == null ? 0 : s.connectionCount();
   }
 
   @Override

@@ -4,11 +4,15 @@ import chat.core.CloseCodes;
 import chat.core.Connection;
 import chat.core.Outbound;
 import chat.core.Session;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
@@ -23,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * or dropping an event. A closing connection that still does not drain its backlog is cut after
  * a grace period, so its memory is released even if the client never reads again.
  */
-final class WsSession implements Session {
+final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   private static final Logger log = LoggerFactory.getLogger(WsSession.class);
   static final long CLOSE_GRACE_MS = 5_000;
 
@@ -33,7 +37,17 @@ final class WsSession implements Session {
   private final ScheduledExecutorService timer;
   private final String remote;
   private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicBoolean closing = new AtomicBoolean();
+  /** Set once by {@link #close}: the close to send once the queued frames are written. */
+  private final AtomicReference<CloseRequest> closing = new AtomicReference<>();
+  /**
+   * Frames queued for the selector, in order: a lock-free queue instead of the library's
+   * {@code outQueue}. Null when the channel cannot gather (TLS), which keeps using {@code
+   * outQueue}.
+   */
+  private final ConcurrentLinkedQueue<ByteBuffer> pending;
+  private boolean closeScheduled; // selector thread only
+  /** Waiting for the selector to write its frames (see {@link PatchedWebSocketServer}). */
+  private final AtomicBoolean writeRequested = new AtomicBoolean();
   private volatile Connection connection;
 
   WsSession(WebSocketImpl ws, CountingChannel channel, long maxOutboundBytes,
@@ -43,7 +57,10 @@ final class WsSession implements Session {
     this.maxOutboundBytes = maxOutboundBytes;
     this.timer = timer;
     this.remote = String.valueOf(ws.getRemoteSocketAddress());
+    this.pending = channel.gathers() ? new ConcurrentLinkedQueue<>() : null;
   }
+
+  private record CloseRequest(int code, String reason) {}
 
   void attach(Connection connection) {
     this.connection = connection;
@@ -60,7 +77,7 @@ final class WsSession implements Session {
 
   @Override
   public boolean send(Outbound out) {
-    if (closing.get() || !ws.isOpen()) {
+    if (closing.get() != null || !ws.isOpen()) {
       return false;
     }
     ByteBuffer frame = ServerFrames.textFrame(out);
@@ -76,7 +93,11 @@ final class WsSession implements Session {
     // frames and copies the payload again per connection and, in 1.6.0, builds a String of
     // every outgoing frame for a trace log line even when tracing is off (a third of the
     // server's CPU in a fan-out profile). Ordering is the queue's; each buffer is one frame.
-    ws.outQueue.add(frame.duplicate());
+    if (pending != null) {
+      pending.add(frame.duplicate());
+    } else {
+      ws.outQueue.add(frame.duplicate());
+    }
     try {
       ws.getWebSocketListener().onWriteDemand(ws);
     } catch (RuntimeException e) {
@@ -85,27 +106,83 @@ final class WsSession implements Session {
     return true;
   }
 
+  @Override
+  public boolean requestWrite() {
+    // A plain read first: during a fan-out burst the flag is usually already set.
+    return !writeRequested.get() && writeRequested.compareAndSet(false, true);
+  }
+
+  @Override
+  public void writeTaken() {
+    writeRequested.set(false);
+  }
+
   /**
-   * Stops sending at once; the library's close runs on the transport's timer thread, because
-   * Java-WebSocket calls {@code onClose} (and so core) under its connection lock, and the caller
-   * may hold a lock of core's (Java-WebSocket #798, #1101).
+   * Writes the queued frames (selector thread); once they are all written after a {@link
+   * #close}, starts the close handshake, so the close frame follows every frame queued before.
+   */
+  @Override
+  public boolean flush() throws IOException {
+    if (pending == null) {
+      return true;
+    }
+    if (!ws.isOpen()) {
+      // The library has queued a close frame (a client's close, a protocol error, shutdown):
+      // nothing may follow it.
+      pending.clear();
+      return true;
+    }
+    if (!channel.writeQueued(pending)) {
+      return false;
+    }
+    CloseRequest close = closing.get();
+    if (close != null && !closeScheduled) {
+      closeScheduled = true;
+      startClose(close);
+    }
+    return true;
+  }
+
+  /**
+   * Stops sending at once; the close frame follows the frames already queued. The library's
+   * close runs on the transport's timer thread, because Java-WebSocket calls {@code onClose}
+   * (and so core) under its connection lock, and the caller may hold a lock of core's
+   * (Java-WebSocket #798, #1101).
    */
   @Override
   public void close(int code, String reason) {
-    if (!closing.compareAndSet(false, true)) {
+    CloseRequest close = new CloseRequest(code, reason);
+    if (!closing.compareAndSet(null, close)) {
       return;
     }
-    try {
-      timer.execute(() -> ws.close(code, reason));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return; // the transport is stopping and closes every connection itself
+    if (pending == null) {
+      startClose(close);
+    } else {
+      // The selector writes what is queued, then flush() starts the close.
+      try {
+        ws.getWebSocketListener().onWriteDemand(ws);
+      } catch (RuntimeException e) {
+        return; // closed meanwhile
+      }
     }
     // The close frame waits behind the backlog; if the peer does not drain it, cut the socket.
-    timer.schedule(() -> {
-      if (!ws.isClosed()) {
-        ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, reason);
-      }
-    }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    try {
+      timer.schedule(() -> {
+        if (!ws.isClosed()) {
+          ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, reason);
+        }
+      }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the transport is stopping and closes every connection itself
+    }
+  }
+
+  private void startClose(CloseRequest close) {
+    try {
+      timer.execute(() -> ws.close(close.code(), close.reason()));
+    } catch (RejectedExecutionException e) {
+      // the transport is stopping and closes every connection itself
+    }
   }
 
   @Override

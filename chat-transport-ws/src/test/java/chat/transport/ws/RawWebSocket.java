@@ -236,6 +236,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** The client's local port: how the server side of this connection can be found. */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
   /** The HTTP status of the upgrade response, or -1 if the server answered nothing. */
   public int status() {
     return status;
