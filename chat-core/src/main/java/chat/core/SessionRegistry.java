@@ -2,17 +2,25 @@ package chat.core;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Who is connected: every open connection, and the authenticated ones by user. Thread-safe. */
+/**
+ * Who is connected: every open connection, and the authenticated ones by user. Thread-safe.
+ *
+ * <p>A user's sessions are an immutable array, replaced on login and close (rare) so that the
+ * fan-out (per member, per message: the hot path) reads it with one map lookup and no iterator.
+ */
 @Singleton
 final class SessionRegistry {
+  private static final ConnectionImpl[] NONE = new ConnectionImpl[0];
+
   private final Set<ConnectionImpl> all = ConcurrentHashMap.newKeySet();
-  private final Map<String, Set<ConnectionImpl>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionImpl[]> byUser = new ConcurrentHashMap<>();
 
   @Inject
   SessionRegistry() {}
@@ -24,13 +32,19 @@ final class SessionRegistry {
   /** Records that {@code c} logged in as {@code user}; true if it is the user's first session. */
   boolean authenticated(ConnectionImpl c, String user) {
     AtomicBoolean first = new AtomicBoolean();
-    byUser.compute(user, (u, set) -> {
-      if (set == null) {
-        set = ConcurrentHashMap.newKeySet();
+    byUser.compute(user, (u, sessions) -> {
+      if (sessions == null) {
+        first.set(true);
+        return new ConnectionImpl[] {c};
       }
-      first.set(set.isEmpty());
-      set.add(c);
-      return set;
+      for (ConnectionImpl s : sessions) {
+        if (s == c) {
+          return sessions;
+        }
+      }
+      ConnectionImpl[] more = Arrays.copyOf(sessions, sessions.length + 1);
+      more[sessions.length] = c;
+      return more;
     });
     return first.get();
   }
@@ -42,20 +56,32 @@ final class SessionRegistry {
       return false;
     }
     AtomicBoolean last = new AtomicBoolean();
-    byUser.computeIfPresent(user, (u, set) -> {
-      if (set.remove(c) && set.isEmpty()) {
+    byUser.computeIfPresent(user, (u, sessions) -> {
+      int at = -1;
+      for (int i = 0; i < sessions.length; i++) {
+        if (sessions[i] == c) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        return sessions;
+      }
+      if (sessions.length == 1) {
         last.set(true);
         return null;
       }
-      return set.isEmpty() ? null : set;
+      ConnectionImpl[] fewer = new ConnectionImpl[sessions.length - 1];
+      System.arraycopy(sessions, 0, fewer, 0, at);
+      System.arraycopy(sessions, at + 1, fewer, at, sessions.length - at - 1);
+      return fewer;
     });
     return last.get();
   }
 
-  /** The user's open, authenticated connections (a live view; may change while iterated). */
-  Set<ConnectionImpl> sessionsOf(String user) {
-    Set<ConnectionImpl> set = byUser.get(user);
-    return set == null ? Set.of() : set;
+  /** The user's open, authenticated connections at this moment; never modify the array. */
+  ConnectionImpl[] sessionsOf(String user) {
+    ConnectionImpl[] sessions = byUser.get(user);
+    return sessions == null ? NONE : sessions;
   }
 
   boolean isOnline(String user) {

@@ -23,6 +23,8 @@ final class InMemoryAccountStore implements AccountStore {
   private final Map<String, Room> rooms = new TreeMap<>();
   private final Map<String, LinkedHashMap<String, Role>> members = new HashMap<>();
   private final Map<String, Map<ConvId, Long>> readMarkers = new HashMap<>();
+  /** {@link #members} answers, built once per membership change: every room message asks. */
+  private final Map<String, List<Membership>> memberLists = new HashMap<>();
 
   @Inject
   InMemoryAccountStore() {}
@@ -90,13 +92,21 @@ final class InMemoryAccountStore implements AccountStore {
     if (roomMembers == null) {
       throw new IllegalArgumentException("no such room: " + room);
     }
-    return roomMembers.putIfAbsent(user, role) == null;
+    if (roomMembers.putIfAbsent(user, role) != null) {
+      return false;
+    }
+    memberLists.remove(room);
+    return true;
   }
 
   @Override
   public synchronized boolean removeMember(String room, String user) {
     Map<String, Role> roomMembers = members.get(room);
-    return roomMembers != null && roomMembers.remove(user) != null;
+    if (roomMembers == null || roomMembers.remove(user) == null) {
+      return false;
+    }
+    memberLists.remove(room);
+    return true;
   }
 
   @Override
@@ -111,9 +121,11 @@ final class InMemoryAccountStore implements AccountStore {
     if (roomMembers == null) {
       return List.of();
     }
-    List<Membership> list = new ArrayList<>(roomMembers.size());
-    roomMembers.forEach((user, role) -> list.add(new Membership(room, user, role)));
-    return list;
+    return memberLists.computeIfAbsent(room, r -> {
+      List<Membership> list = new ArrayList<>(roomMembers.size());
+      roomMembers.forEach((user, role) -> list.add(new Membership(r, user, role)));
+      return List.copyOf(list);
+    });
   }
 
   @Override

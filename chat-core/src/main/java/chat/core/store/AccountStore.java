@@ -48,7 +48,10 @@ public interface AccountStore {
   /** The user's role in the room, or empty if not a member. */
   Optional<Role> role(String room, String user);
 
-  /** The room's members, in the order they joined. */
+  /**
+   * The room's members, in the order they joined; the caller must not modify the list. Asked
+   * for every room message (the fan-out), so an implementation should answer from memory.
+   */
   List<Membership> members(String room);
 
   int memberCount(String room);

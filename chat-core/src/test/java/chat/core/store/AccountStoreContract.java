@@ -300,6 +300,53 @@ public abstract class AccountStoreContract {
     assertEquals(1 + 8 * 20, accounts.members("general").size());
   }
 
+  /**
+   * Members and roles read while they change (as the fan-out reads them for every message)
+   * always catch up: after each change, the next read shows it. A store that keeps rosters in
+   * memory must not keep one read before a change it has not seen.
+   */
+  @Test
+  void membersFollowChangesMadeWhileTheyAreRead() throws Exception {
+    accounts.createRoom(publicRoom("general"), "owner");
+    int changes = 200;
+    CountDownLatch done = new CountDownLatch(1);
+    ExecutorService readers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Integer>> reads = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        reads.add(readers.submit(() -> {
+          int n = 0;
+          while (done.getCount() > 0) {
+            accounts.members("general");
+            accounts.role("general", "u" + (n % changes));
+            n++;
+          }
+          return n;
+        }));
+      }
+      for (int i = 0; i < changes; i++) {
+        String user = "u" + i;
+        assertTrue(accounts.addMember("general", user, Role.MEMBER));
+        assertEquals(Optional.of(Role.MEMBER), accounts.role("general", user), user);
+        assertTrue(memberNames("general").contains(user), user);
+        if (i % 2 == 1) {
+          assertTrue(accounts.removeMember("general", user));
+          assertEquals(Optional.empty(), accounts.role("general", user), user);
+          assertFalse(memberNames("general").contains(user), user);
+        }
+      }
+      done.countDown();
+      for (Future<Integer> f : reads) {
+        assertTrue(f.get(10, TimeUnit.SECONDS) > 0);
+      }
+    } finally {
+      done.countDown();
+      readers.shutdownNow();
+    }
+    assertEquals(1 + changes / 2, accounts.members("general").size());
+    assertEquals(1 + changes / 2, accounts.memberCount("general"));
+  }
+
   /** roomsOf lists the user's rooms by name, whatever the join order. */
   @Test
   void roomsOfIsSorted() {
