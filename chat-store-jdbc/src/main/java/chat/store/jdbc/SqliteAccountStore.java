@@ -17,14 +17,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accounts, token hashes, rooms, memberships and read markers in SQLite. Each method is one
  * statement, or one transaction on the write connection, so each is atomic; reads use the read
  * connections. Names are compared exactly (binary collation), as in the in-memory store.
+ *
+ * <p>Rosters: a room's members and their roles are read for every message into the room (the
+ * fan-out, and the sender's membership check), so they are kept in memory once read, and a
+ * room's entry is dropped when this store changes its memberships. That is exact because this
+ * store is the only writer of its database file (SQLite, one process; the store is a
+ * singleton). A read that raced with a change is returned but not kept: every change bumps
+ * {@link #membershipVersion}, and a roster read under an older version is not cached.
  */
 final class SqliteAccountStore implements AccountStore {
   private final SqliteDatabase database;
+  private final Map<String, Roster> rosters = new ConcurrentHashMap<>();
+  private final AtomicLong membershipVersion = new AtomicLong(); // changed under rosters' lock
+
+  /** A room's members as stored at one moment: in join order, and by name. */
+  private record Roster(List<Membership> members, Map<String, Role> roles) {}
 
   @Inject
   SqliteAccountStore(SqliteDatabase database) {
@@ -83,6 +97,14 @@ final class SqliteAccountStore implements AccountStore {
 
   @Override
   public boolean createRoom(Room room, String owner) {
+    try {
+      return insertRoom(room, owner);
+    } finally {
+      membershipChanged(room.name());
+    }
+  }
+
+  private boolean insertRoom(Room room, String owner) {
     return database.transaction(c -> {
       int inserted = update(c, "INSERT INTO rooms (name, topic, private, created_at)"
               + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
@@ -131,31 +153,46 @@ final class SqliteAccountStore implements AccountStore {
 
   @Override
   public boolean addMember(String room, String user, Role role) {
-    return database.transaction(c -> {
-      if (queryString(c, "SELECT name FROM rooms WHERE name = ?", room).isEmpty()) {
-        throw new IllegalArgumentException("no such room: " + room);
-      }
-      return update(c, "INSERT INTO memberships (room, user_name, role) VALUES (?, ?, ?)"
-          + " ON CONFLICT (room, user_name) DO NOTHING", room, user, role.name()) == 1;
-    });
+    try {
+      return database.transaction(c -> {
+        if (queryString(c, "SELECT name FROM rooms WHERE name = ?", room).isEmpty()) {
+          throw new IllegalArgumentException("no such room: " + room);
+        }
+        return update(c, "INSERT INTO memberships (room, user_name, role) VALUES (?, ?, ?)"
+            + " ON CONFLICT (room, user_name) DO NOTHING", room, user, role.name()) == 1;
+      });
+    } finally {
+      membershipChanged(room); // also after a failure: whether it committed is not known
+    }
   }
 
   @Override
   public boolean removeMember(String room, String user) {
-    return database.write(c -> update(c,
-        "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user)) == 1;
+    try {
+      return database.write(c -> update(c,
+          "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user)) == 1;
+    } finally {
+      membershipChanged(room);
+    }
   }
 
   @Override
   public Optional<Role> role(String room, String user) {
-    return database.read(c -> queryString(c,
-        "SELECT role FROM memberships WHERE room = ? AND user_name = ?", room, user))
-        .map(Role::valueOf);
+    return Optional.ofNullable(roster(room).roles().get(user));
   }
 
   @Override
   public List<Membership> members(String room) {
-    return database.read(c -> {
+    return roster(room).members();
+  }
+
+  private Roster roster(String room) {
+    Roster roster = rosters.get(room);
+    if (roster != null) {
+      return roster;
+    }
+    long version = membershipVersion.get();
+    List<Membership> members = database.read(c -> {
       try (PreparedStatement ps = prepare(c, "SELECT user_name, role FROM memberships"
           + " WHERE room = ? ORDER BY join_order", room);
           ResultSet rs = ps.executeQuery()) {
@@ -166,6 +203,25 @@ final class SqliteAccountStore implements AccountStore {
         return list;
       }
     });
+    Map<String, Role> roles = new HashMap<>();
+    for (Membership m : members) {
+      roles.put(m.user(), m.role());
+    }
+    roster = new Roster(List.copyOf(members), Map.copyOf(roles));
+    synchronized (rosters) {
+      if (membershipVersion.get() == version) {
+        rosters.putIfAbsent(room, roster);
+      }
+    }
+    return roster;
+  }
+
+  /** After a membership write (committed or not): forget the room's roster. */
+  private void membershipChanged(String room) {
+    synchronized (rosters) {
+      membershipVersion.incrementAndGet();
+      rosters.remove(room);
+    }
   }
 
   @Override
