@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -270,6 +272,14 @@ final class GroupCommitWriter {
     hooks.committed(batch.size());
   }
 
+  /**
+   * Stores the batch inside the open transaction. Fast path: every message in one go, each
+   * conversation's last seq read once and written once per batch (two statements per message:
+   * the cid lookup and the insert). If any message fails, the whole batch is rolled back to
+   * where it began and stored again one savepoint per message, the failing one reported
+   * failed alone; the others still get gapless seqs. Failures are rare (the cid lookup rules
+   * out the constraint that could fail), so the fast path is the one that runs.
+   */
   private void appendAll(Connection c, List<Pending> batch) throws SQLException {
     try (PreparedStatement findCid = c.prepareStatement(
             "SELECT seq, text, ts FROM messages WHERE conv = ? AND sender = ? AND cid = ?");
@@ -281,29 +291,75 @@ final class GroupCommitWriter {
             "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq");
         Statement savepoints = c.createStatement()) {
-      for (Pending p : batch) {
+      Statements st = new Statements(findCid, lastSeq, insert, saveSeq);
+      savepoints.execute("SAVEPOINT append_batch");
+      Map<ConvId, Long> lastSeqs = new LinkedHashMap<>();
+      int failedAt = -1;
+      Exception failure = null;
+      for (int i = 0; i < batch.size() && failure == null; i++) {
+        try {
+          appendOne(batch.get(i), st, lastSeqs);
+        } catch (SQLException | RuntimeException e) {
+          failedAt = i;
+          failure = e;
+        }
+      }
+      if (failure == null) {
+        try {
+          for (Map.Entry<ConvId, Long> e : lastSeqs.entrySet()) {
+            saveSeq(st, e.getKey(), e.getValue());
+          }
+          savepoints.execute("RELEASE append_batch");
+          return;
+        } catch (SQLException | RuntimeException e) {
+          failure = e; // no message to blame: the slow path finds out
+        }
+      }
+      savepoints.execute("ROLLBACK TO append_batch");
+      savepoints.execute("RELEASE append_batch");
+      log.debug("a batch of {} failed at message {}; storing it one savepoint per message",
+          batch.size(), failedAt, failure);
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        if (i == failedAt) {
+          fail(p, failure);
+          continue;
+        }
         savepoints.execute("SAVEPOINT append_one");
         try {
-          appendOne(p, findCid, lastSeq, insert, saveSeq);
+          appendOne(p, st, null);
           savepoints.execute("RELEASE append_one");
         } catch (SQLException | RuntimeException e) {
           // Undo this message only; the rest of the batch carries on.
           savepoints.execute("ROLLBACK TO append_one");
           savepoints.execute("RELEASE append_one");
-          log.warn("storing one message in {} failed; it alone is reported failed",
-              p.message.conv(), e);
-          p.stored = null;
-          p.duplicate = false;
-          p.failure = new StoreException("storing the message failed", e);
+          fail(p, e);
         }
       }
     }
   }
 
-  private void appendOne(Pending p, PreparedStatement findCid, PreparedStatement lastSeq,
-      PreparedStatement insert, PreparedStatement saveSeq) throws SQLException {
+  private static void fail(Pending p, Exception e) {
+    log.warn("storing one message in {} failed; it alone is reported failed",
+        p.message.conv(), e);
+    p.stored = null;
+    p.duplicate = false;
+    p.failure = new StoreException("storing the message failed", e);
+  }
+
+  private record Statements(PreparedStatement findCid, PreparedStatement lastSeq,
+      PreparedStatement insert, PreparedStatement saveSeq) {}
+
+  /**
+   * Stores one message (or finds it stored under its cid). With {@code lastSeqs}, the
+   * conversation's seq is taken from it (read once) and left there for the caller to write;
+   * without, it is read and written for this message alone.
+   */
+  private void appendOne(Pending p, Statements st, Map<ConvId, Long> lastSeqs)
+      throws SQLException {
     NewMessage m = p.message;
     String conv = m.conv().key();
+    PreparedStatement findCid = st.findCid();
     findCid.setString(1, conv);
     findCid.setString(2, m.from());
     findCid.setString(3, m.cid());
@@ -312,14 +368,20 @@ final class GroupCommitWriter {
         p.stored = new StoredMessage(
             m.conv(), rs.getLong(1), m.from(), rs.getString(2), rs.getLong(3), m.cid());
         p.duplicate = true;
+        p.failure = null;
         return;
       }
     }
-    long seq;
-    lastSeq.setString(1, conv);
-    try (ResultSet rs = lastSeq.executeQuery()) {
-      seq = rs.next() ? rs.getLong(1) + 1 : 1;
+    Long last = lastSeqs == null ? null : lastSeqs.get(m.conv());
+    if (last == null) {
+      PreparedStatement lastSeq = st.lastSeq();
+      lastSeq.setString(1, conv);
+      try (ResultSet rs = lastSeq.executeQuery()) {
+        last = rs.next() ? rs.getLong(1) : 0L;
+      }
     }
+    long seq = last + 1;
+    PreparedStatement insert = st.insert();
     insert.setString(1, conv);
     insert.setLong(2, seq);
     insert.setString(3, m.from());
@@ -327,15 +389,24 @@ final class GroupCommitWriter {
     insert.setString(5, m.text());
     insert.setLong(6, m.ts());
     insert.executeUpdate();
-    ConvId id = m.conv();
-    saveSeq.setString(1, conv);
+    hooks.inserted(m);
+    if (lastSeqs != null) {
+      lastSeqs.put(m.conv(), seq);
+    } else {
+      saveSeq(st, m.conv(), seq);
+    }
+    p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid());
+    p.duplicate = false;
+    p.failure = null;
+  }
+
+  private static void saveSeq(Statements st, ConvId id, long seq) throws SQLException {
+    PreparedStatement saveSeq = st.saveSeq();
+    saveSeq.setString(1, id.key());
     saveSeq.setString(2, id.isRoom() ? null : id.userA());
     saveSeq.setString(3, id.isRoom() ? null : id.userB());
     saveSeq.setLong(4, seq);
     saveSeq.executeUpdate();
-    hooks.inserted(m);
-    p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid());
-    p.duplicate = false;
   }
 
   private static void notifyListener(

@@ -110,6 +110,11 @@ final class SqliteDatabase {
     }
   }
 
+  /** Page cache of the write connection, in KiB (SQLite's negative cache_size). */
+  static final int WRITER_CACHE_KIB = 64 * 1024;
+  /** Page cache of each read connection, in KiB. */
+  static final int READER_CACHE_KIB = 16 * 1024;
+
   private Connection connect(boolean forWriting) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     // WAL: readers run beside the one writer. FULL: a commit is on disk before we ack it.
@@ -117,6 +122,11 @@ final class SqliteDatabase {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
+    // SQLite's default page cache is 2 MiB per connection: a batch of appends across many
+    // conversations touches more index pages than that, and re-reading them through pread
+    // was most of the writer's time. Temporary journals (savepoints) stay in memory.
+    config.setCacheSize(-(forWriting ? WRITER_CACHE_KIB : READER_CACHE_KIB)); // negative: KiB
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     if (!forWriting) {
       try (Statement s = c.createStatement()) {

@@ -14,7 +14,11 @@ interface WriterHooks {
   /** A batch begins: its first append was taken; the rest are drained from the queue after this. */
   default void batchStarting() throws InterruptedException {}
 
-  /** {@code message} was inserted, inside its savepoint, before the savepoint is released. */
+  /**
+   * {@code message} was inserted, inside the batch's transaction (and, when a failed batch is
+   * stored again one message at a time, inside its savepoint). A failure here fails this
+   * message alone.
+   */
   default void inserted(NewMessage message) throws SQLException {}
 
   /** The batch's transaction is about to commit. */

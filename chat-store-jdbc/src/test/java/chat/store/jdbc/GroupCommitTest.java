@@ -401,4 +401,56 @@ class GroupCommitTest {
     assertEquals(2, next.awaitStored().seq());
     assertEquals(3, append("c2").awaitStored().seq());
   }
+  /**
+   * One batch interleaving three conversations, with a failing message and a repeated cid in
+   * it: each conversation gets gapless seqs, the repeat is the first's duplicate, and the seqs
+   * written for the batch (once per conversation) survive a reopen.
+   */
+  @Test
+  void aBatchOverSeveralConversationsKeepsEachOnesSeqs() throws Exception {
+    ConvId dm = ConvId.direct("alice", "bob");
+    ConvId other = ConvId.room("other");
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    Gate gate = new Gate() {
+      @Override
+      public void inserted(NewMessage m) throws SQLException {
+        if (m.cid().equals("bad") && failOnce.getAndSet(false)) {
+          throw new SQLException("injected fault after insert");
+        }
+      }
+    };
+    store = OpenStore.open(dir, 10_000, 1_000, gate);
+    RecordingAppendListener first = appendFirstAndHold(gate); // ROOM seq 1; the rest join it
+    List<ConvId> convs = List.of(ROOM, dm, other);
+    List<RecordingAppendListener> batch = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      RecordingAppendListener l = new RecordingAppendListener();
+      store.messages.append(new NewMessage(convs.get(i % 3), "alice", "t" + i, "m" + i, 1L), l);
+      batch.add(l);
+    }
+    RecordingAppendListener bad = new RecordingAppendListener();
+    store.messages.append(new NewMessage(dm, "alice", "bad", "bad", 1L), bad);
+    RecordingAppendListener again = new RecordingAppendListener();
+    store.messages.append(new NewMessage(other, "alice", "t2", "m2", 1L), again);
+    gate.release();
+
+    assertEquals(1, first.awaitStored().seq());
+    for (int i = 0; i < 30; i++) {
+      long expected = i % 3 == 0 ? 2 + i / 3 : 1 + i / 3;
+      assertEquals(expected, batch.get(i).awaitStored().seq(), "message " + i);
+    }
+    assertInstanceOf(StoreException.class, bad.awaitFailed());
+    assertEquals(1, again.awaitStored().seq(), "the repeated cid is the first message again");
+    assertTrue(again.await().duplicate());
+    assertEquals(1, store.messages.commitCount(), "all in one batch");
+
+    store.close();
+    store = OpenStore.open(dir);
+    assertEquals(11, store.messages.lastSeq(ROOM));
+    assertEquals(10, store.messages.lastSeq(dm));
+    assertEquals(10, store.messages.lastSeq(other));
+    RecordingAppendListener next = new RecordingAppendListener();
+    store.messages.append(new NewMessage(dm, "alice", "after", "after", 1L), next);
+    assertEquals(11, next.awaitStored().seq());
+  }
 }
