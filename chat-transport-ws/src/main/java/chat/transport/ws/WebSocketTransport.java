@@ -86,6 +86,14 @@ public final class WebSocketTransport implements Managed {
         period, period, TimeUnit.MILLISECONDS);
     timer.scheduleAtFixedRate(factory::closeRefused, REFUSED_SWEEP_MS, REFUSED_SWEEP_MS,
         TimeUnit.MILLISECONDS);
+    ChatWebSocketServer pinging = server;
+    timer.scheduleAtFixedRate(() -> {
+      try {
+        pinging.heartbeat();
+      } catch (RuntimeException e) {
+        log.warn("heartbeat failed; it runs again next period", e); // a periodic task must live
+      }
+    }, server.heartbeatPeriodMs(), server.heartbeatPeriodMs(), TimeUnit.MILLISECONDS);
     server.start();
     try {
       server.started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -109,6 +117,11 @@ public final class WebSocketTransport implements Managed {
       throw new IllegalStateException("not started");
     }
     return s.getPort();
+  }
+
+  /** The running server, for tests in this package; null before start. */
+  ChatWebSocketServer server() {
+    return server;
   }
 
   /** Open WebSocket connections. */

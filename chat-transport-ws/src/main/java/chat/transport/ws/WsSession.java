@@ -49,6 +49,8 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   /** Waiting for the selector to write its frames (see {@link PatchedWebSocketServer}). */
   private final AtomicBoolean writeRequested = new AtomicBoolean();
   private volatile Connection connection;
+  /** When the client last answered a ping (or opened): the heartbeat cuts a silent one. */
+  private volatile long lastPongNanos = System.nanoTime();
 
   WsSession(WebSocketImpl ws, CountingChannel channel, long maxOutboundBytes,
       ScheduledExecutorService timer) {
@@ -68,6 +70,14 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
 
   Connection connection() {
     return connection;
+  }
+
+  void ponged() {
+    lastPongNanos = System.nanoTime();
+  }
+
+  long lastPongNanos() {
+    return lastPongNanos;
   }
 
   /** Bytes queued for this connection and not yet written to its socket. */

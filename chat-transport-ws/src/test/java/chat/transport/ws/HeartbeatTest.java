@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.CloseCodes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,5 +48,52 @@ class HeartbeatTest {
       alive.ping();
       assertEquals(1, server.transport().connectionCount());
     }
+  }
+
+  /**
+   * Each heartbeat pings one slot of the connections, not all of them: the pings of many
+   * connections are spread over the interval. After one interval's worth of heartbeats every
+   * connection has had exactly one ping.
+   */
+  @Test
+  void pingsAreSpreadOverTheInterval() throws Exception {
+    // An hour's interval: the scheduled heartbeat never runs; the test calls it itself.
+    server = WsTestServer.start(WsTestServer.chatConfig(),
+        WsTestServer.withPingInterval(WsConfig.loopback(), 3_600));
+    int n = 60;
+    List<WsTestClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        clients.add(WsTestClient.connect(server.port()));
+      }
+      server.awaitConnectionCount(n);
+      ChatWebSocketServer ws = server.transport().server();
+      long inFirstSlot = ws.getConnections().stream()
+          .filter(c -> Math.floorMod(System.identityHashCode(c),
+              ChatWebSocketServer.HEARTBEAT_SLOTS) == 0)
+          .count();
+      assertTrue(inFirstSlot < n, "all connections in one slot");
+
+      ws.heartbeat(); // slot 0
+      WsTestServer.awaitCondition(() -> totalPings(clients) == inFirstSlot,
+          () -> "pings after one heartbeat: " + totalPings(clients) + ", slot 0 holds "
+              + inFirstSlot);
+      for (int i = 1; i < ChatWebSocketServer.HEARTBEAT_SLOTS; i++) {
+        ws.heartbeat();
+      }
+      WsTestServer.awaitCondition(() -> totalPings(clients) == n,
+          () -> "pings after an interval: " + totalPings(clients));
+      for (WsTestClient c : clients) {
+        assertEquals(1, c.pingsReceived(), "each connection pinged once per interval");
+      }
+    } finally {
+      for (WsTestClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  private static int totalPings(List<WsTestClient> clients) {
+    return clients.stream().mapToInt(WsTestClient::pingsReceived).sum();
   }
 }
