@@ -18,7 +18,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  * Mixed load: C connections in rooms of {@code --room-size}, {@code --rate} messages per second
  * in total from random members into their rooms, for {@code --duration}. Reports the end-to-end
  * latency (scheduled send to each receiver), the server's CPU and, for a server this harness
- * started (it adds {@code -Xlog:gc}), its GC pauses during the run.
+ * started (it adds {@code -Xlog:gc,gc+phases}), its GC pauses during the run.
  */
 final class Mixed {
   private final Scenario.Context ctx;
@@ -158,7 +158,7 @@ final class Mixed {
 
   static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9.]+)ms\\s*$");
 
-  /** The longest "Pause ... N.NNNms" line of a -Xlog:gc file from byte {@code from} on. */
+  /** The longest "Pause ... N.NNNms" line of a gc log (any collector) from byte {@code from} on. */
   static double maxPause(Path gcLog, long from) throws IOException {
     byte[] all = Files.readAllBytes(gcLog);
     String text = new String(all, (int) Math.min(from, all.length),

@@ -68,7 +68,9 @@ final class Target implements AutoCloseable {
     cmd.add("-Xmx" + heap);
     cmd.add("-Xms" + heap);
     cmd.addAll(extraJvm);
-    cmd.add("-Xlog:gc:file=" + dataDir.resolve("gc.log"));
+    // gc: G1's and Parallel's "Pause Young ... N.NNNms" lines; gc+phases: ZGC's and
+    // Shenandoah's pauses ("Pause Mark Start N.NNNms"), which -Xlog:gc alone does not show.
+    cmd.add("-Xlog:gc,gc+phases:file=" + dataDir.resolve("gc.log"));
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-jar", jar.toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
