@@ -274,19 +274,22 @@ final class GroupCommitWriter {
 
   /**
    * Stores the batch inside the open transaction. Fast path: every message in one go, each
-   * conversation's last seq read once and written once per batch (two statements per message:
-   * the cid lookup and the insert). If any message fails, the whole batch is rolled back to
-   * where it began and stored again one savepoint per message, the failing one reported
-   * failed alone; the others still get gapless seqs. Failures are rare (the cid lookup rules
-   * out the constraint that could fail), so the fast path is the one that runs.
+   * conversation's last seq read once and written once per batch, and one statement per new
+   * message: an insert that does nothing for a cid already stored, the lookup of the original
+   * running only then. If any message fails, the whole batch is rolled back to where it began
+   * and stored again one savepoint per message, the failing one reported failed alone; the
+   * others still get gapless seqs. Failures are rare (the insert skips the one constraint a
+   * client can break), so the fast path is the one that runs.
    */
   private void appendAll(Connection c, List<Pending> batch) throws SQLException {
     try (PreparedStatement findCid = c.prepareStatement(
             "SELECT seq, text, ts FROM messages WHERE conv = ? AND sender = ? AND cid = ?");
         PreparedStatement lastSeq = c.prepareStatement(
             "SELECT last_seq FROM conversations WHERE conv = ?");
+        // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
         PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES (?, ?, ?, ?, ?, ?)");
+            "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (conv, sender, cid) DO NOTHING");
         PreparedStatement saveSeq = c.prepareStatement(
             "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq");
@@ -353,25 +356,13 @@ final class GroupCommitWriter {
   /**
    * Stores one message (or finds it stored under its cid). With {@code lastSeqs}, the
    * conversation's seq is taken from it (read once) and left there for the caller to write;
-   * without, it is read and written for this message alone.
+   * without, it is read and written for this message alone. A duplicate takes no seq: the
+   * insert did nothing, and only then is the original looked up.
    */
   private void appendOne(Pending p, Statements st, Map<ConvId, Long> lastSeqs)
       throws SQLException {
     NewMessage m = p.message;
     String conv = m.conv().key();
-    PreparedStatement findCid = st.findCid();
-    findCid.setString(1, conv);
-    findCid.setString(2, m.from());
-    findCid.setString(3, m.cid());
-    try (ResultSet rs = findCid.executeQuery()) {
-      if (rs.next()) {
-        p.stored = new StoredMessage(
-            m.conv(), rs.getLong(1), m.from(), rs.getString(2), rs.getLong(3), m.cid());
-        p.duplicate = true;
-        p.failure = null;
-        return;
-      }
-    }
     Long last = lastSeqs == null ? null : lastSeqs.get(m.conv());
     if (last == null) {
       PreparedStatement lastSeq = st.lastSeq();
@@ -388,7 +379,12 @@ final class GroupCommitWriter {
     insert.setString(4, m.cid());
     insert.setString(5, m.text());
     insert.setLong(6, m.ts());
-    insert.executeUpdate();
+    if (insert.executeUpdate() == 0) {
+      p.stored = findOriginal(st.findCid(), m);
+      p.duplicate = true;
+      p.failure = null;
+      return;
+    }
     hooks.inserted(m);
     if (lastSeqs != null) {
       lastSeqs.put(m.conv(), seq);
@@ -398,6 +394,22 @@ final class GroupCommitWriter {
     p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid());
     p.duplicate = false;
     p.failure = null;
+  }
+
+  /** The message first stored under {@code m}'s conversation, sender and cid. */
+  private static StoredMessage findOriginal(PreparedStatement findCid, NewMessage m)
+      throws SQLException {
+    findCid.setString(1, m.conv().key());
+    findCid.setString(2, m.from());
+    findCid.setString(3, m.cid());
+    try (ResultSet rs = findCid.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("the insert of " + m.conv() + "/" + m.cid()
+            + " was skipped as a duplicate, but no message has that cid");
+      }
+      return new StoredMessage(
+          m.conv(), rs.getLong(1), m.from(), rs.getString(2), rs.getLong(3), m.cid());
+    }
   }
 
   private static void saveSeq(Statements st, ConvId id, long seq) throws SQLException {

@@ -453,4 +453,30 @@ class GroupCommitTest {
     store.messages.append(new NewMessage(dm, "alice", "after", "after", 1L), next);
     assertEquals(11, next.awaitStored().seq());
   }
+
+  /**
+   * Within one batch, a repeated cid inserts nothing: it gets the original's seq, text and ts,
+   * and the next message of the conversation takes the very next seq.
+   */
+  @Test
+  void aDuplicateInTheSameBatchTakesNoSeq() throws Exception {
+    Gate gate = new Gate();
+    store = OpenStore.open(dir, 10_000, 1_000, gate);
+    RecordingAppendListener first = appendFirstAndHold(gate); // seq 1, batch of its own
+    RecordingAppendListener original = new RecordingAppendListener();
+    store.messages.append(new NewMessage(ROOM, "alice", "original", "x", 5L), original);
+    RecordingAppendListener repeat = new RecordingAppendListener();
+    store.messages.append(new NewMessage(ROOM, "alice", "changed", "x", 9L), repeat);
+    RecordingAppendListener next = append("y");
+    gate.release();
+
+    assertEquals(1, first.awaitStored().seq());
+    StoredMessage stored = original.awaitStored();
+    assertEquals(2, stored.seq());
+    assertEquals(stored, repeat.awaitStored(), "the original: seq 2, its text and ts");
+    assertTrue(repeat.await().duplicate());
+    assertEquals(3, next.awaitStored().seq(), "the duplicate used no seq");
+    assertEquals(3, store.messages.lastSeq(ROOM));
+    assertEquals(3, countRows(dir));
+  }
 }
