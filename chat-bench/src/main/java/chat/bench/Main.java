@@ -30,6 +30,8 @@ public final class Main {
         --server-heap 1g               -Xms/-Xmx of the started server
         --server-jvm-arg ARG           extra JVM flag for it (repeatable), e.g. JFR
         --server-arg ARG               extra server flag (repeatable)
+        --server-log-level warn        its log level (info logs every open and close, and why)
+        --keep-server-dir              keep its temp dir (server.log, gc.log, db) and print it
         --peer naive,coalescing        fanout: also run against the Node.js ws peer(s) and
                                        report our figure as a ratio to theirs
         --node-peer-dir DIR            default chat-bench/node-peer
@@ -93,7 +95,8 @@ public final class Main {
           target = a.has("url")
               ? Target.external(URI.create(a.str("url", null)), a.integer("server-pid", -1))
               : Target.startJar(serverJar(a), stores.get(i), a.str("server-heap", "1g"),
-                  a.all("server-jvm-arg"), a.all("server-arg"));
+                  a.all("server-jvm-arg"), a.all("server-arg"),
+                  a.str("server-log-level", "warn"), a.has("keep-server-dir"));
         } else {
           target = Target.startNodePeer(Path.of(a.str("node-peer-dir", defaultPeerDir())),
               peers.get(i - n));

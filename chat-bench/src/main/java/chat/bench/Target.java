@@ -27,6 +27,7 @@ final class Target implements AutoCloseable {
   private final Process process;
   private final Path dataDir;
   private final Path log;
+  private boolean keepDir;
 
   private Target(String name, URI uri, long pid, boolean jvm, Process process, Path dataDir,
       Path log) {
@@ -55,7 +56,10 @@ final class Target implements AutoCloseable {
    * password hashing and the rate limits raised out of the way of a benchmark.
    */
   static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
-      List<String> extraArgs) throws Exception {
+      List<String> extraArgs, String logLevel, boolean keepDir) throws Exception {
+    if (!logLevel.matches("trace|debug|info|warn|error")) {
+      throw new IllegalArgumentException("--server-log-level: trace|debug|info|warn|error");
+    }
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no server jar at " + jar
           + " (build it: mvn -B -q -DskipTests package)");
@@ -71,7 +75,7 @@ final class Target implements AutoCloseable {
     // gc: G1's and Parallel's "Pause Young ... N.NNNms" lines; gc+phases: ZGC's and
     // Shenandoah's pauses ("Pause Mark Start N.NNNms"), which -Xlog:gc alone does not show.
     cmd.add("-Xlog:gc,gc+phases:file=" + dataDir.resolve("gc.log"));
-    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
         "-jar", jar.toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
         "--store", store, "--data-dir", dataDir.resolve("db").toString(),
@@ -94,7 +98,9 @@ final class Target implements AutoCloseable {
     Thread.sleep(50); // the ports file may still be being written
     JsonObject ports = JsonParser.parseString(Files.readString(portsFile)).getAsJsonObject();
     URI uri = URI.create("ws://127.0.0.1:" + ports.get("ws").getAsInt() + "/ws");
-    return new Target("server(" + store + ")", uri, p.pid(), true, p, dataDir, log);
+    Target t = new Target("server(" + store + ")", uri, p.pid(), true, p, dataDir, log);
+    t.keepDir = keepDir;
+    return t;
   }
 
   /**
@@ -247,7 +253,9 @@ final class Target implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (dataDir != null) {
+    if (dataDir != null && keepDir) {
+      System.out.println(name + ": server dir kept at " + dataDir);
+    } else if (dataDir != null) {
       try (Stream<Path> s = Files.walk(dataDir)) {
         s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       } catch (IOException ignored) {
