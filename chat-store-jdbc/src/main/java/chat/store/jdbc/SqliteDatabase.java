@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,14 @@ import org.sqlite.SQLiteConfig;
  * writer and account updates take turns) and a small pool of read connections, which WAL lets
  * run beside the writer and which only ever see committed data.
  *
+ * <p>Checkpoints: the write connection never checkpoints on its own ({@code wal_autocheckpoint=0});
+ * a {@link WalCheckpointer} does it on its own thread and connection, signalled after each write.
+ * Should the WAL file still pass {@link WalCheckpointer.Config#hardLimitBytes}, the next write
+ * checkpoints on the write connection before it returns, so the file stays bounded.
+ *
  * <p>Lifecycle: new (nothing touched) → {@link #open} (directory created, pragmas set, schema
- * migrated, epoch read) → {@link #close} (connections closed; a clean close checkpoints the WAL).
+ * migrated, epoch read, checkpointer started) → {@link #close} (checkpointer stopped, connections
+ * closed; a clean close checkpoints the WAL and removes it).
  * Work handed to {@link #read}, {@link #write} or {@link #transaction} outside the open state
  * throws {@link IllegalStateException}.
  */
@@ -48,8 +55,14 @@ final class SqliteDatabase {
   private final int readConnections;
   private final List<Migrations.Migration> migrations;
 
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final WalCheckpointer.Config walConfig;
+  private final Path walFile;
+  // Fair: the checkpointer waiting for it gets it between two batches of the group-commit writer.
+  private final ReentrantLock writeLock = new ReentrantLock(true);
   private Connection writer; // guarded by writeLock
+  private volatile Connection checkpointConnection;
+  private volatile WalCheckpointer checkpointer;
+  private long writerCheckpoints; // guarded by writeLock
   private final BlockingQueue<Connection> readers;
   private volatile State state = State.NEW;
   private volatile String epoch;
@@ -60,11 +73,18 @@ final class SqliteDatabase {
   }
 
   SqliteDatabase(Path dataDir, int readConnections, List<Migrations.Migration> migrations) {
+    this(dataDir, readConnections, migrations, WalCheckpointer.Config.DEFAULT);
+  }
+
+  SqliteDatabase(Path dataDir, int readConnections, List<Migrations.Migration> migrations,
+      WalCheckpointer.Config walConfig) {
     if (readConnections < 1) {
       throw new IllegalArgumentException("readConnections must be positive: " + readConnections);
     }
     this.dataDir = dataDir;
     this.file = dataDir.resolve(FILE_NAME);
+    this.walFile = dataDir.resolve(FILE_NAME + "-wal");
+    this.walConfig = Objects.requireNonNull(walConfig, "walConfig is null");
     this.readConnections = readConnections;
     this.migrations = List.copyOf(migrations);
     this.readers = new ArrayBlockingQueue<>(readConnections);
@@ -84,17 +104,22 @@ final class SqliteDatabase {
       Files.createDirectories(dataDir);
       List<Connection> opened = new ArrayList<>();
       try {
-        Connection w = connect(true);
+        Connection w = connect(Role.WRITER);
         opened.add(w);
         appliedMigrations = Migrations.migrate(w, migrations);
         epoch = readEpoch(w);
         for (int i = 0; i < readConnections; i++) {
-          Connection r = connect(false);
+          Connection r = connect(Role.READER);
           opened.add(r);
           readers.add(r);
         }
+        Connection cp = connect(Role.CHECKPOINTER);
+        opened.add(cp);
         writer = w;
+        checkpointConnection = cp;
+        checkpointer = new WalCheckpointer(cp, writeLock, this::isOpen, walConfig);
         state = State.OPEN;
+        checkpointer.start();
       } catch (SQLException | RuntimeException e) {
         readers.clear();
         for (Connection c : opened) {
@@ -115,7 +140,12 @@ final class SqliteDatabase {
   /** Page cache of each read connection, in KiB. */
   static final int READER_CACHE_KIB = 16 * 1024;
 
-  private Connection connect(boolean forWriting) throws SQLException {
+  private enum Role { WRITER, READER, CHECKPOINTER }
+
+  /** Page cache of the checkpoint connection, in KiB: a checkpoint reads frames, not pages. */
+  static final int CHECKPOINTER_CACHE_KIB = 1024;
+
+  private Connection connect(Role role) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     // WAL: readers run beside the one writer. FULL: a commit is on disk before we ack it.
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -125,16 +155,28 @@ final class SqliteDatabase {
     // SQLite's default page cache is 2 MiB per connection: a batch of appends across many
     // conversations touches more index pages than that, and re-reading them through pread
     // was most of the writer's time. Temporary journals (savepoints) stay in memory.
-    config.setCacheSize(-(forWriting ? WRITER_CACHE_KIB : READER_CACHE_KIB)); // negative: KiB
+    int cacheKib = switch (role) {
+      case WRITER -> WRITER_CACHE_KIB;
+      case READER -> READER_CACHE_KIB;
+      case CHECKPOINTER -> CHECKPOINTER_CACHE_KIB;
+    };
+    config.setCacheSize(-cacheKib); // negative: KiB
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-    if (!forWriting) {
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA query_only = ON");
-      } catch (SQLException e) {
-        closeQuietly(c);
-        throw e;
+    try (Statement s = c.createStatement()) {
+      switch (role) {
+        case READER -> s.execute("PRAGMA query_only = ON");
+        case WRITER -> {
+          // The checkpointer copies the WAL; the committing thread does not (hard limit aside).
+          s.execute("PRAGMA wal_autocheckpoint = 0");
+          // After a WAL restart, a file grown past half the hard limit is cut back to that.
+          s.execute("PRAGMA journal_size_limit = " + walConfig.hardLimitBytes() / 2);
+        }
+        case CHECKPOINTER -> s.execute("PRAGMA wal_autocheckpoint = 0");
       }
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
     }
     return c;
   }
@@ -209,12 +251,65 @@ final class SqliteDatabase {
     writeLock.lock();
     try {
       checkOpen();
-      return work.run(writer);
+      T result = work.run(writer);
+      afterWrite();
+      return result;
     } catch (SQLException e) {
       throw new StoreException("SQLite write failed", e);
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Signals the checkpointer; checkpoints on the writer if the WAL file passed the hard limit
+   * (the checkpointer failing or falling behind). The write has committed: a failure here is
+   * logged, never passed on. Holding the write lock.
+   */
+  private void afterWrite() {
+    WalCheckpointer cp = checkpointer;
+    if (cp != null) {
+      cp.walGrew();
+    }
+    long walBytes;
+    try {
+      walBytes = Files.size(walFile);
+    } catch (IOException e) {
+      return; // no WAL (yet): nothing to bound
+    }
+    if (walBytes <= walConfig.hardLimitBytes()) {
+      return;
+    }
+    try {
+      WalCheckpointer.Result r = WalCheckpointer.checkpoint(writer, "PASSIVE");
+      writerCheckpoints++;
+      if (writerCheckpoints == 1 || Long.bitCount(writerCheckpoints) == 1) {
+        log.warn("the WAL file is {} bytes, over its limit of {}: checkpointed on the writer"
+            + " ({} frames, {} copied; {} such checkpoints so far)", walBytes,
+            walConfig.hardLimitBytes(), r.logFrames(), r.checkpointedFrames(), writerCheckpoints);
+      }
+    } catch (SQLException e) {
+      log.warn("checkpointing the WAL on the writer failed", e);
+    }
+  }
+
+  /** How many times a write checkpointed on the writer because the WAL passed its hard limit. */
+  long writerCheckpoints() {
+    writeLock.lock();
+    try {
+      return writerCheckpoints;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** The background checkpointer (null before open). */
+  WalCheckpointer checkpointer() {
+    return checkpointer;
+  }
+
+  Path walFile() {
+    return walFile;
   }
 
   /**
@@ -256,6 +351,8 @@ final class SqliteDatabase {
 
   /** Closes every connection; waits for borrowed read connections to come back. Idempotent. */
   void close() {
+    // Before the write lock: a checkpoint round may be waiting for it.
+    boolean checkpointerEnded = stopCheckpointer();
     writeLock.lock();
     try {
       if (state == State.CLOSED) {
@@ -266,6 +363,10 @@ final class SqliteDatabase {
       if (!wasOpen) {
         return;
       }
+      if (checkpointerEnded) {
+        closeQuietly(checkpointConnection);
+      } // else it may still be in use; the writer is then not the last connection to close
+      checkpointConnection = null;
       for (int i = 0; i < readConnections; i++) {
         Connection c = readers.poll(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
         if (c == null) {
@@ -273,6 +374,11 @@ final class SqliteDatabase {
           break;
         }
         closeQuietly(c);
+      }
+      try {
+        WalCheckpointer.checkpoint(writer, "TRUNCATE"); // what the checkpointer has not copied
+      } catch (SQLException e) {
+        log.warn("the final WAL checkpoint failed; closing copies what it can", e);
       }
       closeQuietly(writer); // the last connection to close checkpoints and removes the WAL
       writer = null;
@@ -283,6 +389,20 @@ final class SqliteDatabase {
       writer = null;
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Stops the checkpointer, if started; whether it ended. */
+  private boolean stopCheckpointer() {
+    WalCheckpointer cp = checkpointer;
+    if (cp == null) {
+      return true;
+    }
+    try {
+      return cp.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -61,6 +61,8 @@ class SqliteDatabaseTest {
           db.read(check);
         }
       }
+      assertEquals("0", db.write(c -> pragma(c, "wal_autocheckpoint")),
+          "the writer leaves checkpoints to the checkpointer thread");
       assertEquals("0", db.write(c -> pragma(c, "query_only")));
       assertEquals("1", db.read(c -> pragma(c, "query_only")));
     } finally {
