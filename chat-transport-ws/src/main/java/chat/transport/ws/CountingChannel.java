@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SelectionKey;
-import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
 
@@ -34,7 +33,7 @@ final class CountingChannel implements WrappedByteChannel {
   private final ByteChannel delegate;
   private final GatheringByteChannel gathering; // null: TLS or unknown, write one by one
   private final SelectionKey key;
-  private final AtomicLong written = new AtomicLong();
+  private volatile long written; // only the selector thread adds; any thread reads
 
   CountingChannel(ByteChannel delegate) {
     this(delegate, null, null);
@@ -52,7 +51,7 @@ final class CountingChannel implements WrappedByteChannel {
   }
 
   long written() {
-    return written.get();
+    return written;
   }
 
   /** True if {@link #writeQueued} can be used: a plain socket, which takes gathering writes. */
@@ -100,7 +99,7 @@ final class CountingChannel implements WrappedByteChannel {
         }
       }
       if (n > 0) {
-        written.addAndGet(n);
+        written += n; // single writer: the selector thread
       }
       for (int i = 0; i < done; i++) {
         queue.poll();
@@ -122,7 +121,7 @@ final class CountingChannel implements WrappedByteChannel {
     }
     int n = delegate.write(src);
     if (n > 0) {
-      written.addAndGet(n);
+      written += n; // single writer: the selector thread
     }
     return n;
   }
@@ -159,7 +158,7 @@ final class CountingChannel implements WrappedByteChannel {
       }
     }
     if (n > 0) {
-      written.addAndGet(n);
+      written += n; // single writer: the selector thread
     }
     return (int) Math.min(n, Integer.MAX_VALUE);
   }

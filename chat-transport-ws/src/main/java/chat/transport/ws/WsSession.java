@@ -5,14 +5,13 @@ import chat.core.Connection;
 import chat.core.Outbound;
 import chat.core.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
@@ -36,9 +35,11 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   private final long maxOutboundBytes;
   private final ScheduledExecutorService timer;
   private final String remote;
-  private final AtomicLong queuedBytes = new AtomicLong();
+  // The atomics are fields of this object (through VarHandles), not objects of their own: the
+  // fan-out touches every member's session per message, and each object is a cache miss more.
+  private volatile long queuedBytes;
   /** Set once by {@link #close}: the close to send once the queued frames are written. */
-  private final AtomicReference<CloseRequest> closing = new AtomicReference<>();
+  private volatile CloseRequest closing;
   /**
    * Frames queued for the selector, in order: a lock-free queue instead of the library's
    * {@code outQueue}. Null when the channel cannot gather (TLS), which keeps using {@code
@@ -47,7 +48,7 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   private final ConcurrentLinkedQueue<ByteBuffer> pending;
   private boolean closeScheduled; // selector thread only
   /** Waiting for the selector to write its frames (see {@link PatchedWebSocketServer}). */
-  private final AtomicBoolean writeRequested = new AtomicBoolean();
+  private volatile boolean writeRequested;
   private volatile Connection connection;
   /** When the client last answered a ping (or opened): the heartbeat cuts a silent one. */
   private volatile long lastPongNanos = System.nanoTime();
@@ -63,6 +64,21 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   }
 
   private record CloseRequest(int code, String reason) {}
+
+  private static final VarHandle QUEUED_BYTES;
+  private static final VarHandle CLOSING;
+  private static final VarHandle WRITE_REQUESTED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED_BYTES = lookup.findVarHandle(WsSession.class, "queuedBytes", long.class);
+      CLOSING = lookup.findVarHandle(WsSession.class, "closing", CloseRequest.class);
+      WRITE_REQUESTED = lookup.findVarHandle(WsSession.class, "writeRequested", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   void attach(Connection connection) {
     this.connection = connection;
@@ -82,12 +98,12 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
 
   /** Bytes queued for this connection and not yet written to its socket. */
   long backlog() {
-    return queuedBytes.get() - channel.written();
+    return queuedBytes - channel.written();
   }
 
   @Override
   public boolean send(Outbound out) {
-    if (closing.get() != null || !ws.isOpen()) {
+    if (closing != null || !ws.isOpen()) {
       return false;
     }
     ByteBuffer frame = ServerFrames.textFrame(out);
@@ -97,7 +113,7 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
       close(CloseCodes.POLICY_VIOLATION, "slow consumer");
       return false;
     }
-    queuedBytes.addAndGet(frameBytes);
+    QUEUED_BYTES.getAndAdd(this, frameBytes);
     // The frame's bytes are built once per event and shared by every receiver (a duplicate has
     // its own position). Queued directly rather than through WebSocketImpl.sendFrame, which
     // frames and copies the payload again per connection and, in 1.6.0, builds a String of
@@ -119,12 +135,12 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   @Override
   public boolean requestWrite() {
     // A plain read first: during a fan-out burst the flag is usually already set.
-    return !writeRequested.get() && writeRequested.compareAndSet(false, true);
+    return !writeRequested && WRITE_REQUESTED.compareAndSet(this, false, true);
   }
 
   @Override
   public void writeTaken() {
-    writeRequested.set(false);
+    writeRequested = false;
   }
 
   /**
@@ -145,7 +161,7 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
     if (!channel.writeQueued(pending)) {
       return false;
     }
-    CloseRequest close = closing.get();
+    CloseRequest close = closing;
     if (close != null && !closeScheduled) {
       closeScheduled = true;
       startClose(close);
@@ -162,7 +178,7 @@ final class WsSession implements Session, PatchedWebSocketServer.Outgoing {
   @Override
   public void close(int code, String reason) {
     CloseRequest close = new CloseRequest(code, reason);
-    if (!closing.compareAndSet(null, close)) {
+    if (!CLOSING.compareAndSet(this, null, close)) {
       return;
     }
     if (pending == null) {
