@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@code (handOffBatches + 2) × maxBatch}: those waiting in the hand-off, the batch being
  * notified and the one the writer is blocked with.
  *
- * <p>Each append runs in its own savepoint: a message that fails (a constraint, an injected
- * fault) is rolled back and reported failed alone. If the transaction itself fails, every
- * listener of the batch is told {@link AppendListener#failed}.
+ * <p>A message that fails (a constraint, an injected fault) is reported failed alone: the
+ * batch's transaction is rolled back and the batch stored again in a new one, each append in its
+ * own savepoint. If the transaction itself fails, every listener of the batch is told
+ * {@link AppendListener#failed}.
  *
  * <p>Lifecycle: new → {@link #start} (both threads run) → {@link #stop} (no new appends; those
  * already queued are committed and reported; both threads end, the notifier last). Appends
@@ -250,11 +251,23 @@ final class GroupCommitWriter {
 
   private void commit(List<Pending> batch) {
     try {
-      database.write(c -> SqliteDatabase.inTransaction(c, conn -> {
-        appendAll(conn, batch);
-        hooks.committing(batch.size());
-        return null;
-      }));
+      database.write(c -> {
+        try {
+          return SqliteDatabase.inTransaction(c, conn -> {
+            appendFast(conn, batch);
+            hooks.committing(batch.size());
+            return null;
+          });
+        } catch (FastPathFailed f) { // rolled back whole: store it again, one message at a time
+          log.debug("a batch of {} failed at message {}; storing it one savepoint per message",
+              batch.size(), f.failedAt, f.getCause());
+          return SqliteDatabase.inTransaction(c, conn -> {
+            appendOneByOne(conn, batch, f.failedAt, f.getCause());
+            hooks.committing(batch.size());
+            return null;
+          });
+        }
+      });
       commits.incrementAndGet();
       committedAppends.addAndGet(batch.size());
       if (batch.size() > largestBatch) {
@@ -276,52 +289,42 @@ final class GroupCommitWriter {
    * Stores the batch inside the open transaction. Fast path: every message in one go, each
    * conversation's last seq read once and written once per batch, and one statement per new
    * message: an insert that does nothing for a cid already stored, the lookup of the original
-   * running only then. If any message fails, the whole batch is rolled back to where it began
-   * and stored again one savepoint per message, the failing one reported failed alone; the
-   * others still get gapless seqs. Failures are rare (the insert skips the one constraint a
-   * client can break), so the fast path is the one that runs.
+   * running only then. No savepoint: one would copy every page the batch touches into the
+   * statement journal, for a rollback that almost never happens. If any message fails, this
+   * throws {@link FastPathFailed}, the whole transaction is rolled back and the batch is
+   * stored again by {@link #appendOneByOne}. Failures are rare (the insert skips the one
+   * constraint a client can break), so the fast path is the one that runs.
    */
-  private void appendAll(Connection c, List<Pending> batch) throws SQLException {
-    try (PreparedStatement findCid = c.prepareStatement(
-            "SELECT seq, text, ts FROM messages WHERE conv = ? AND sender = ? AND cid = ?");
-        PreparedStatement lastSeq = c.prepareStatement(
-            "SELECT last_seq FROM conversations WHERE conv = ?");
-        // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
-        PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (conv, sender, cid) DO NOTHING");
-        PreparedStatement saveSeq = c.prepareStatement(
-            "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq");
-        Statement savepoints = c.createStatement()) {
-      Statements st = new Statements(findCid, lastSeq, insert, saveSeq);
-      savepoints.execute("SAVEPOINT append_batch");
+  private void appendFast(Connection c, List<Pending> batch) throws SQLException {
+    try (PreparedStatements st = new PreparedStatements(c)) {
       Map<ConvId, Long> lastSeqs = new LinkedHashMap<>();
-      int failedAt = -1;
-      Exception failure = null;
-      for (int i = 0; i < batch.size() && failure == null; i++) {
+      for (int i = 0; i < batch.size(); i++) {
         try {
-          appendOne(batch.get(i), st, lastSeqs);
+          appendOne(batch.get(i), st.statements, lastSeqs);
         } catch (SQLException | RuntimeException e) {
-          failedAt = i;
-          failure = e;
+          throw new FastPathFailed(i, e);
         }
       }
-      if (failure == null) {
-        try {
-          for (Map.Entry<ConvId, Long> e : lastSeqs.entrySet()) {
-            saveSeq(st, e.getKey(), e.getValue());
-          }
-          savepoints.execute("RELEASE append_batch");
-          return;
-        } catch (SQLException | RuntimeException e) {
-          failure = e; // no message to blame: the slow path finds out
+      try {
+        for (Map.Entry<ConvId, Long> e : lastSeqs.entrySet()) {
+          saveSeq(st.statements, e.getKey(), e.getValue());
         }
+      } catch (SQLException | RuntimeException e) {
+        throw new FastPathFailed(-1, e); // no message to blame: the slow path finds out
       }
-      savepoints.execute("ROLLBACK TO append_batch");
-      savepoints.execute("RELEASE append_batch");
-      log.debug("a batch of {} failed at message {}; storing it one savepoint per message",
-          batch.size(), failedAt, failure);
+    }
+  }
+
+  /**
+   * The slow path, in a fresh transaction: one savepoint per message, the message at
+   * {@code failedAt} (the one that failed the fast path, if any) reported failed alone with
+   * {@code failure}, any other that fails undone and reported failed alone; the others still
+   * get gapless seqs.
+   */
+  private void appendOneByOne(Connection c, List<Pending> batch, int failedAt,
+      Exception failure) throws SQLException {
+    try (PreparedStatements st = new PreparedStatements(c);
+        Statement savepoints = c.createStatement()) {
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);
         if (i == failedAt) {
@@ -330,7 +333,7 @@ final class GroupCommitWriter {
         }
         savepoints.execute("SAVEPOINT append_one");
         try {
-          appendOne(p, st, null);
+          appendOne(p, st.statements, null);
           savepoints.execute("RELEASE append_one");
         } catch (SQLException | RuntimeException e) {
           // Undo this message only; the rest of the batch carries on.
@@ -338,6 +341,76 @@ final class GroupCommitWriter {
           savepoints.execute("RELEASE append_one");
           fail(p, e);
         }
+      }
+    }
+  }
+
+  /** The fast path failed at message {@code failedAt} (-1: writing the seqs); rolls it back. */
+  private static final class FastPathFailed extends RuntimeException {
+    final int failedAt;
+
+    FastPathFailed(int failedAt, Exception cause) {
+      super("the batch failed at message " + failedAt, cause, false, false);
+      this.failedAt = failedAt;
+    }
+
+    @Override
+    public synchronized Exception getCause() {
+      return (Exception) super.getCause();
+    }
+  }
+
+  /** The writer's statements, prepared on one connection for one transaction. */
+  private static final class PreparedStatements implements AutoCloseable {
+    final Statements statements;
+
+    PreparedStatements(Connection c) throws SQLException {
+      List<PreparedStatement> made = new ArrayList<>(4);
+      try {
+        made.add(c.prepareStatement(
+            "SELECT seq, text, ts FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
+        made.add(c.prepareStatement("SELECT last_seq FROM conversations WHERE conv = ?"));
+        // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
+        made.add(c.prepareStatement(
+            "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (conv, sender, cid) DO NOTHING"));
+        made.add(c.prepareStatement(
+            "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
+      } catch (SQLException | RuntimeException e) {
+        closeAll(made, e);
+        throw e;
+      }
+      statements = new Statements(made.get(0), made.get(1), made.get(2), made.get(3));
+    }
+
+    private static void closeAll(List<PreparedStatement> made, Exception cause) {
+      for (PreparedStatement ps : made) {
+        try {
+          ps.close();
+        } catch (SQLException e) {
+          cause.addSuppressed(e);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      SQLException first = null;
+      for (PreparedStatement ps : List.of(statements.findCid(), statements.lastSeq(),
+          statements.insert(), statements.saveSeq())) {
+        try {
+          ps.close();
+        } catch (SQLException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     }
   }
