@@ -201,11 +201,15 @@ final class WsTestServer implements AutoCloseable {
 
     @Override
     public boolean send(Outbound event) {
+      // Recorded before it is queued: the selector may write it, and the client read it, before
+      // ws.send returns, and a test that saw the client receive it must find it recorded.
+      sent.add(event);
       boolean accepted = ws.send(event);
       maxBacklog.accumulateAndGet(ws.backlog(), Math::max);
-      if (accepted) {
-        sent.add(event);
-      } else {
+      if (!accepted) {
+        synchronized (sent) {
+          sent.remove(sent.lastIndexOf(event));
+        }
         refused.incrementAndGet();
       }
       return accepted;
