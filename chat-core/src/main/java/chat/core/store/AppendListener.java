@@ -5,7 +5,8 @@ package chat.core.store;
  *
  * <p>Ordering guarantee: for one conversation, {@link #stored} calls come in seq order and never
  * overlap, so a listener that fans messages out delivers them in order. Listeners must be quick
- * and must not block: they may run on the store's commit thread.
+ * and must not block: they run on a thread of the store's (the SQLite store's single notifier
+ * thread, which calls them in commit order), or on the appending thread.
  */
 public interface AppendListener {
 
