@@ -26,6 +26,8 @@
 package chat.transport.ws;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -141,6 +143,19 @@ abstract class PatchedWebSocketServer extends AbstractWebSocket implements Runna
 
   /** Connections with frames queued that the selector has not taken yet. */
   private final ConcurrentLinkedQueue<WebSocketImpl> writeDemand = new ConcurrentLinkedQueue<>();
+  /** A wake-up was requested since the selector last returned from select (changed). */
+  private volatile boolean wakeupPending;
+  private static final VarHandle WAKEUP_PENDING;
+
+  static {
+    try {
+      WAKEUP_PENDING = MethodHandles.lookup()
+          .findVarHandle(PatchedWebSocketServer.class, "wakeupPending", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The selector thread's scratch list for one drain of {@link #writeDemand}. */
   private final List<WebSocketImpl> draining = new ArrayList<>();
 
@@ -279,6 +294,10 @@ abstract class PatchedWebSocketServer extends AbstractWebSocket implements Runna
             selectTimeout = 5;
           }
           int keyCount = selector.select(selectTimeout);
+          // From here on a new write demand wakes the next select; one queued before this
+          // line is drained now, before anything here can throw, so none waits for a timeout.
+          wakeupPending = false;
+          doWriteDemand();
           if (keyCount == 0 && isclosed.get()) {
             shutdownCount--;
           }
@@ -307,7 +326,6 @@ abstract class PatchedWebSocketServer extends AbstractWebSocket implements Runna
             }
           }
           key = null;
-          doWriteDemand();
           doAdditionalRead();
         } catch (CancelledKeyException e) {
           // an other thread may cancel the key
@@ -680,10 +698,14 @@ abstract class PatchedWebSocketServer extends AbstractWebSocket implements Runna
     if (conn.getAttachment() instanceof Outgoing out && !out.requestWrite()) {
       return; // already waiting for the selector, which will write this frame too
     }
-    writeDemand.add(conn);
-    Selector s = selector;
-    if (s != null) {
-      s.wakeup(); // cheap when a wake-up is already pending
+    writeDemand.add(conn); // before the flag is read: see run()
+    // One wake-up per selector pass, not one per connection: Selector.wakeup takes a lock the
+    // selector thread also takes, and a fan-out asks for a thousand connections at once.
+    if (!wakeupPending && WAKEUP_PENDING.compareAndSet(this, false, true)) {
+      Selector s = selector;
+      if (s != null) {
+        s.wakeup();
+      }
     }
   }
 
