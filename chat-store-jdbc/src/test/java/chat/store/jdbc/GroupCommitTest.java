@@ -79,6 +79,19 @@ class GroupCommitTest {
     }
   }
 
+  /** A gate whose first insert of a message with {@code cid} fails (after the insert). */
+  private static Gate failingOnceAfterInserting(String cid) {
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    return new Gate() {
+      @Override
+      public void inserted(NewMessage m) throws SQLException {
+        if (m.cid().equals(cid) && failOnce.getAndSet(false)) {
+          throw new SQLException("injected fault after insert");
+        }
+      }
+    };
+  }
+
   private RecordingAppendListener append(String cid) {
     RecordingAppendListener l = new RecordingAppendListener();
     store.messages.append(new NewMessage(ROOM, "alice", "text " + cid, cid, 1L), l);
@@ -253,15 +266,7 @@ class GroupCommitTest {
   /** One message failing inside the batch is rolled back alone; the others get gapless seqs. */
   @Test
   void oneBadMessageDoesNotFailTheOthers() throws Exception {
-    AtomicBoolean failOnce = new AtomicBoolean(true);
-    Gate gate = new Gate() {
-      @Override
-      public void inserted(NewMessage m) throws SQLException {
-        if (m.cid().equals("bad") && failOnce.getAndSet(false)) {
-          throw new SQLException("injected fault after insert");
-        }
-      }
-    };
+    Gate gate = failingOnceAfterInserting("bad");
     store = OpenStore.open(dir, 10_000, 1_000, gate);
     RecordingAppendListener first = appendFirstAndHold(gate);
     RecordingAppendListener second = append("c1");
@@ -410,15 +415,7 @@ class GroupCommitTest {
   void aBatchOverSeveralConversationsKeepsEachOnesSeqs() throws Exception {
     ConvId dm = ConvId.direct("alice", "bob");
     ConvId other = ConvId.room("other");
-    AtomicBoolean failOnce = new AtomicBoolean(true);
-    Gate gate = new Gate() {
-      @Override
-      public void inserted(NewMessage m) throws SQLException {
-        if (m.cid().equals("bad") && failOnce.getAndSet(false)) {
-          throw new SQLException("injected fault after insert");
-        }
-      }
-    };
+    Gate gate = failingOnceAfterInserting("bad");
     store = OpenStore.open(dir, 10_000, 1_000, gate);
     RecordingAppendListener first = appendFirstAndHold(gate); // ROOM seq 1; the rest join it
     List<ConvId> convs = List.of(ROOM, dm, other);
