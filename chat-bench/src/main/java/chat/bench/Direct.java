@@ -127,19 +127,11 @@ final class Direct {
     result.add("ackLatency", Stats.latency(latency));
     result.addProperty("acks", acks.sum());
     result.addProperty("deliveries", deliveries.sum());
-    result.addProperty("errors", errors.sum());
-    result.addProperty("closedDuringRun", closes.get());
     String line = String.format("direct %s pairs=%d window=%d: %s acked sends/s saturated "
-        + "(server %.2f cores, ack %s); at %.0f/s ack %s%s", target.name, pairs, window,
+        + "(server %.2f cores, ack %s); at %.0f/s ack %s", target.name, pairs, window,
         Stats.spreadText(rates, "%.0f"), Stats.median(cores),
-        Stats.latencyText(saturated), rate, Stats.latencyText(latency),
-        closes.get() > 0 ? " CLOSED=" + closes.get() : "");
-    result.addProperty("summary", line);
-    for (BenchClient c : all) {
-      c.conn.close(1000);
-    }
-    Thread.sleep(200);
-    return result;
+        Stats.latencyText(saturated), rate, Stats.latencyText(latency));
+    return Scenario.finish(result, line, errors.sum(), closes.get(), all);
   }
 
   private BenchClient.Sink sink() {

@@ -127,18 +127,11 @@ final class Fanout {
     result.addProperty("messagesSent", sent.get());
     result.addProperty("deliveries", deliveries.sum());
     result.addProperty("acks", acks.sum());
-    result.addProperty("errors", errors.sum());
-    result.addProperty("closedDuringRun", closes.get());
     String line = String.format("fanout %s members=%d senders=%d: %s deliveries/s saturated "
-        + "(server %.2f cores); at %.0f msg/s %s%s", target.name, members, senders,
+        + "(server %.2f cores); at %.0f msg/s %s", target.name, members, senders,
         Stats.spreadText(rates, "%.0f"), Stats.median(serverCores), rate,
-        Stats.latencyText(latency), closes.get() > 0 ? " CLOSED=" + closes.get() : "");
-    result.addProperty("summary", line);
-    for (BenchClient c : all) {
-      c.conn.close(1000);
-    }
-    Thread.sleep(200);
-    return result;
+        Stats.latencyText(latency));
+    return Scenario.finish(result, line, errors.sum(), closes.get(), all);
   }
 
   /** Returns deliveries/s, server cores busy, load-generator cores busy. */

@@ -137,19 +137,11 @@ final class Mixed {
     result.add("maxGcPauseMs", Stats.spread(maxPauses));
     result.addProperty("messagesSent", sent);
     result.addProperty("deliveries", deliveries.sum());
-    result.addProperty("errors", errors.sum());
-    result.addProperty("closedDuringRun", closes.get());
     String line = String.format("mixed %s C=%d rooms of %d, %.0f msg/s: latency %s; p99 %s ms; "
-        + "server %s cores; max GC pause %s ms%s", target.name, clients, roomSize, rate,
+        + "server %s cores; max GC pause %s ms", target.name, clients, roomSize, rate,
         Stats.latencyText(last), Stats.spreadText(p99s, "%.2f"),
-        Stats.spreadText(cores, "%.2f"), Stats.spreadText(maxPauses, "%.2f"),
-        closes.get() > 0 ? " CLOSED=" + closes.get() : "");
-    result.addProperty("summary", line);
-    for (BenchClient c : all) {
-      c.conn.close(1000);
-    }
-    Thread.sleep(200);
-    return result;
+        Stats.spreadText(cores, "%.2f"), Stats.spreadText(maxPauses, "%.2f"));
+    return Scenario.finish(result, line, errors.sum(), closes.get(), all);
   }
 
   private String roomOf(String user) {
