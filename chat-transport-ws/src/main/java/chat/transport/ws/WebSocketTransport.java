@@ -124,6 +124,15 @@ public final class WebSocketTransport implements Managed {
     return server;
   }
 
+  /**
+   * Whether the WebSocket listener is bound and accepting connections: false before start, after
+   * stop, and while accepting fails (e.g. the process is out of file descriptors). For health
+   * checks.
+   */
+  public boolean isAccepting() {
+    return server != null;
+  }
+
   /** Open WebSocket connections. */
   public int connectionCount() {
     ChatWebSocketServer s = server;
