@@ -25,6 +25,13 @@ public interface Connection {
   /** Decodes a text frame and handles it as {@link #receive} or {@link #receiveInvalid}. */
   void receiveFrame(String frame);
 
+  /**
+   * The client sent a control frame (a ping or a pong): counts towards flood control like a
+   * request, so a client cannot make the server answer pings without bound. A transport whose
+   * protocol has no control frames never calls it.
+   */
+  default void receiveControlFrame() {}
+
   /** The connection is gone; releases everything held for it. Idempotent. */
   void closed();
 

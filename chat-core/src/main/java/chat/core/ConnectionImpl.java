@@ -75,6 +75,11 @@ final class ConnectionImpl implements Connection {
   }
 
   @Override
+  public void receiveControlFrame() {
+    admit();
+  }
+
+  @Override
   public void receive(Request request) {
     if (!admit()) {
       return;
