@@ -4,31 +4,24 @@ import chat.core.Outbound;
 import java.nio.ByteBuffer;
 
 /**
- * Server-to-client WebSocket text frames (RFC 6455: FIN, opcode 1, unmasked), built once per
- * event. Core hands the same {@link Outbound} to every receiver of a room event, one receiver
- * after another on one thread, so a one-entry cache per thread builds the frame once for all of
- * them; the buffer returned is shared and must only be read (through a duplicate).
+ * Server-to-client WebSocket text frames (RFC 6455: FIN, opcode 1, unmasked). The frame of an
+ * event is built once, by the first session that sends it, and kept with the event ({@link
+ * Outbound#encoded}), so every other receiver of a room event shares its bytes.
  */
 final class ServerFrames {
-  private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+  /** The key of this transport's encoding in {@link Outbound#encoded}. */
+  private static final Object TEXT_FRAME = new Object();
 
   private ServerFrames() {}
 
-  /** The whole frame (header and payload) for {@code out}; read-only, position 0. */
+  /** The whole frame (header and payload) for {@code out}; read-only, position 0, shared. */
   static ByteBuffer textFrame(Outbound out) {
-    Object[] last = LAST.get();
-    if (last[0] == out) {
-      return (ByteBuffer) last[1];
-    }
-    ByteBuffer frame = build(out.utf8());
-    last[0] = out;
-    last[1] = frame;
-    return frame;
+    return out.encoded(TEXT_FRAME, e -> build(e.utf8()));
   }
 
   static ByteBuffer build(byte[] payload) {
     int len = payload.length;
-    int header = WsSession.headerBytes(len);
+    int header = headerBytes(len);
     byte[] f = new byte[header + len];
     f[0] = (byte) 0x81; // FIN, text
     if (len <= 125) {
@@ -46,5 +39,10 @@ final class ServerFrames {
     }
     System.arraycopy(payload, 0, f, header, len);
     return ByteBuffer.wrap(f).asReadOnlyBuffer();
+  }
+
+  /** Size of an unmasked server frame header for a payload of this length. */
+  static int headerBytes(int payloadLength) {
+    return payloadLength <= 125 ? 2 : payloadLength <= 65_535 ? 4 : 10;
   }
 }

@@ -9,14 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.Collection;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
-import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +23,13 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class WebSocketTransport implements Managed {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
-  private static final long START_TIMEOUT_SECONDS = 10;
   private static final int STOP_TIMEOUT_MS = 5_000;
-  /** How soon a refused handshake's socket is closed after its HTTP error is written. */
-  static final long REFUSED_SWEEP_MS = 20;
 
   private final ChatService chat;
   private final ChatConfig chatConfig;
   private final WsConfig config;
   private final Origins origins;
-  private volatile ChatWebSocketServer server;
+  private volatile WsServer server;
   private volatile ScheduledExecutorService timer;
 
   @Inject
@@ -69,58 +61,51 @@ public final class WebSocketTransport implements Managed {
       throw new IllegalStateException("already started");
     }
     origins.allow(config.allowedOrigins()); // a malformed one fails the start
-    timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread t = new Thread(runnable, "chat-ws-timer");
-      t.setDaemon(true);
-      return t;
+    ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "chat-ws-timer");
+      thread.setDaemon(true);
+      return thread;
     });
-    CountingServerFactory factory = new CountingServerFactory(config.tls() == null
-        ? new DefaultWebSocketServerFactory()
-        : new DefaultSSLWebSocketServerFactory(config.tls()));
-    server = new ChatWebSocketServer(chat, config, origins, chatConfig.limits().maxFrameBytes(),
-        factory, timer);
-    long period = Math.max(100, config.handshakeTimeoutMs() / 4);
-    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
-    timer.scheduleAtFixedRate(() -> factory.forEachExpired(timeoutNanos,
-            ws -> ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, "handshake timeout")),
-        period, period, TimeUnit.MILLISECONDS);
-    timer.scheduleAtFixedRate(factory::closeRefused, REFUSED_SWEEP_MS, REFUSED_SWEEP_MS,
-        TimeUnit.MILLISECONDS);
-    ChatWebSocketServer pinging = server;
-    timer.scheduleAtFixedRate(() -> {
-      try {
-        pinging.heartbeat();
-      } catch (RuntimeException e) {
-        log.warn("heartbeat failed; it runs again next period", e); // a periodic task must live
-      }
-    }, server.heartbeatPeriodMs(), server.heartbeatPeriodMs(), TimeUnit.MILLISECONDS);
-    server.start();
+    WsServer s;
     try {
-      server.started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      stop();
+      s = new WsServer(chat, config, origins, chatConfig.limits().maxFrameBytes(), t);
+    } catch (IOException e) {
+      t.shutdownNow();
       throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      stop();
-      throw new IOException("WebSocket server did not start within "
-          + START_TIMEOUT_SECONDS + " s");
+          + e.getMessage(), e);
     }
+    timer = t;
+    server = s;
+    s.start();
+    long period = Math.max(100, config.handshakeTimeoutMs() / 4);
+    t.scheduleAtFixedRate(() -> periodic(s::sweepHandshakes), period, period,
+        TimeUnit.MILLISECONDS);
+    t.scheduleAtFixedRate(() -> periodic(s::heartbeat), s.heartbeatPeriodMs(),
+        s.heartbeatPeriodMs(), TimeUnit.MILLISECONDS);
     log.info("WebSocket listening on {}://{}:{}{}", config.tls() == null ? "ws" : "wss",
         config.host(), port(), WsConfig.PATH);
   }
 
+  /** A periodic task must live on: a failure is logged and the task runs again next period. */
+  private static void periodic(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("periodic WebSocket task failed; it runs again next period", e);
+    }
+  }
+
   /** The bound port: the configured one, or the one picked when configured with 0. */
   public int port() {
-    ChatWebSocketServer s = server;
+    WsServer s = server;
     if (s == null) {
       throw new IllegalStateException("not started");
     }
-    return s.getPort();
+    return s.port();
   }
 
   /** The running server, for tests in this package; null before start. */
-  ChatWebSocketServer server() {
+  WsServer server() {
     return server;
   }
 
@@ -130,22 +115,22 @@ public final class WebSocketTransport implements Managed {
    * checks.
    */
   public boolean isAccepting() {
-    return server != null;
+    WsServer s = server;
+    return s != null && s.isAccepting();
   }
 
   /** Open WebSocket connections. */
   public int connectionCount() {
-    ChatWebSocketServer s = server;
+    WsServer s = server;
     return s == null ? 0 : s.connectionCount();
   }
 
   @Override
   public synchronized void stop() throws InterruptedException {
-    ChatWebSocketServer s = server;
+    WsServer s = server;
     if (s != null) {
       s.closeAll("server shutting down", STOP_TIMEOUT_MS); // 1001 to each, while serving
-      s.stop(STOP_TIMEOUT_MS, "server shutting down");
-      s.cutRemaining("server shutting down");
+      s.stop("server shutting down", STOP_TIMEOUT_MS);
     }
     if (timer != null) {
       timer.shutdownNow();

@@ -21,6 +21,10 @@ import javax.net.ssl.SSLContext;
  *     consumer"
  * @param decoderThreads threads that decode frames and run the core's request handling
  * @param tls the TLS context for {@code wss}, or null for plain {@code ws}
+ * @param maxConnections sockets open at once, handshaking ones included; more are closed as soon
+ *     as they are accepted
+ * @param maxConnectionsPerIp sockets open at once from one remote address; more are closed as
+ *     soon as they are accepted
  */
 public record WsConfig(
     String host,
@@ -30,9 +34,20 @@ public record WsConfig(
     long handshakeTimeoutMs,
     long maxOutboundBytes,
     int decoderThreads,
-    SSLContext tls) {
+    SSLContext tls,
+    int maxConnections,
+    int maxConnectionsPerIp) {
 
   public static final String PATH = "/ws";
+  /** Default of {@link #maxConnections}: what a single node is sized for. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+  /** Default of {@link #maxConnectionsPerIp}: generous for a NAT, far below the total. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1_000;
+  /**
+   * The most bytes a client may send before its upgrade request's headers end. A browser's
+   * upgrade request is well under 2 KiB; a longer one is refused with 431.
+   */
+  public static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
 
   public WsConfig {
     requireNonNull(host, "host is null");
@@ -41,9 +56,16 @@ public record WsConfig(
       throw new IllegalArgumentException("port out of range: " + port);
     }
     if (pingIntervalSeconds < 1 || handshakeTimeoutMs < 1 || maxOutboundBytes < 1
-        || decoderThreads < 1) {
+        || decoderThreads < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
+  }
+
+  /** Without connection caps of its own: the defaults. */
+  public WsConfig(String host, int port, Set<String> allowedOrigins, int pingIntervalSeconds,
+      long handshakeTimeoutMs, long maxOutboundBytes, int decoderThreads, SSLContext tls) {
+    this(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs, maxOutboundBytes,
+        decoderThreads, tls, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP);
   }
 
   /** Loopback, a free port, no browser origins, defaults for the rest: for tests and tools. */
@@ -54,21 +76,26 @@ public record WsConfig(
 
   public WsConfig withAllowedOrigins(Set<String> origins) {
     return new WsConfig(host, port, origins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls);
+        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
   }
 
   public WsConfig withPort(int newPort) {
     return new WsConfig(host, newPort, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls);
+        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
   }
 
   public WsConfig withMaxOutboundBytes(long bytes) {
     return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        bytes, decoderThreads, tls);
+        bytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
   }
 
   public WsConfig withHandshakeTimeoutMs(long ms) {
     return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, ms, maxOutboundBytes,
-        decoderThreads, tls);
+        decoderThreads, tls, maxConnections, maxConnectionsPerIp);
+  }
+
+  public WsConfig withConnectionLimits(int total, int perIp) {
+    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
+        maxOutboundBytes, decoderThreads, tls, total, perIp);
   }
 }

@@ -67,18 +67,15 @@ class HeartbeatTest {
         clients.add(WsTestClient.connect(server.port()));
       }
       server.awaitConnectionCount(n);
-      ChatWebSocketServer ws = server.transport().server();
-      long inFirstSlot = ws.getConnections().stream()
-          .filter(c -> Math.floorMod(System.identityHashCode(c),
-              ChatWebSocketServer.HEARTBEAT_SLOTS) == 0)
-          .count();
+      WsServer ws = server.transport().server();
+      long inFirstSlot = ws.connections().stream().filter(c -> c.slot == 0).count();
       assertTrue(inFirstSlot < n, "all connections in one slot");
 
       ws.heartbeat(); // slot 0
       WsTestServer.awaitCondition(() -> totalPings(clients) == inFirstSlot,
           () -> "pings after one heartbeat: " + totalPings(clients) + ", slot 0 holds "
               + inFirstSlot);
-      for (int i = 1; i < ChatWebSocketServer.HEARTBEAT_SLOTS; i++) {
+      for (int i = 1; i < WsServer.HEARTBEAT_SLOTS; i++) {
         ws.heartbeat();
       }
       WsTestServer.awaitCondition(() -> totalPings(clients) == n,

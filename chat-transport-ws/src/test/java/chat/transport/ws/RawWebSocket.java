@@ -263,6 +263,17 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked frame exactly as given: any opcode, FIN or not, any payload. */
   public synchronized void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+    sendRaw(encodeFrame(fin, opcode, payload));
+  }
+
+  /** Writes bytes to the socket as they are: several frames at once, or part of one. */
+  public synchronized void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** One masked client frame: any opcode, FIN or not, any payload. */
+  public static byte[] encodeFrame(boolean fin, int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write((fin ? 0x80 : 0) | (opcode & 0x0F));
     int len = payload.length;
@@ -286,8 +297,7 @@ public final class RawWebSocket implements AutoCloseable {
       masked[i] = (byte) (payload[i] ^ mask[i & 3]);
     }
     frame.write(masked, 0, len);
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   public void sendText(String text) throws IOException {

@@ -1,0 +1,521 @@
+package chat.transport.ws;
+
+import chat.core.ChatService;
+import chat.core.CloseCodes;
+import chat.core.Connection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.Handshakedata;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket server: our {@link EventLoop} and {@link Decoders} around Java-WebSocket's
+ * per-connection protocol object ({@link WebSocketImpl}), whose callbacks land here and are
+ * adapted to chat-core. It decides nothing about chat: it admits sockets (connection caps), checks
+ * the upgrade (size, path, Origin), turns frames into calls on the core's {@link Connection},
+ * pings, and reports closes.
+ *
+ * <p>Threads: the loop accepts, reads and writes; the library's callbacks run on the decoder
+ * thread of their connection ({@code onOpen}, messages, pings), except closes, which run where
+ * the connection was closed (loop, decoder or timer thread); the timer thread pings and enforces
+ * deadlines.
+ */
+final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
+  private static final Logger log = LoggerFactory.getLogger(WsServer.class);
+  /** Heartbeat: each connection falls in one of these slots, pinged once per interval. */
+  static final int HEARTBEAT_SLOTS = 20;
+  /** How long a closing connection may take to drain its backlog before it is cut. */
+  static final long CLOSE_GRACE_MS = 5_000;
+  private static final byte[] HEAD_TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+      + "Connection: close\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+  private final ChatService chat;
+  private final WsConfig config;
+  private final Origins origins;
+  private final List<Draft> drafts;
+  private final ScheduledExecutorService timer;
+  private final DefaultSSLWebSocketServerFactory tls; // null for plain ws
+  private final Decoders decoders;
+  private final EventLoop loop;
+  /** A connection whose undecoded bytes pass this is not read until its decoder catches up. */
+  private final long maxUndecodedBytes;
+  private final long pongTimeoutNanos;
+
+  /** Every accepted socket not yet closed, handshaking or open. */
+  private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private int nextDecoder; // loop only
+  private int nextSlot; // loop only
+  private int heartbeatTick; // timer thread only
+  private long refusedSinceLog; // loop only
+  private long lastRefusalLogNanos; // loop only
+  private volatile boolean stopping;
+  private boolean stopped; // guarded by this
+  /** Notified whenever a connection closes; {@link #closeAll} waits on it. */
+  private final Object closes = new Object();
+
+  /** Binds the port (throws if it cannot); {@link #start} starts serving. */
+  WsServer(ChatService chat, WsConfig config, Origins origins, int maxFrameBytes,
+      ScheduledExecutorService timer) throws IOException {
+    this.chat = chat;
+    this.config = config;
+    this.origins = origins;
+    this.drafts = List.of(new MessageSizeLimitDraft(maxFrameBytes));
+    this.timer = timer;
+    this.tls = config.tls() == null ? null : new DefaultSSLWebSocketServerFactory(config.tls());
+    this.maxUndecodedBytes = Math.max(256 * 1024, 2L * maxFrameBytes);
+    this.pongTimeoutNanos = TimeUnit.SECONDS.toNanos(config.pingIntervalSeconds()) * 3 / 2;
+    this.decoders = new Decoders(config.decoderThreads(), this::drained);
+    this.loop = new EventLoop(new InetSocketAddress(config.host(), config.port()), this, timer);
+  }
+
+  void start() {
+    decoders.start();
+    loop.start();
+  }
+
+  int port() {
+    return loop.port();
+  }
+
+  boolean isAccepting() {
+    return !stopping && loop.isAccepting();
+  }
+
+  /** Open WebSocket connections (handshake done). */
+  int connectionCount() {
+    return open.get();
+  }
+
+  /** Every socket not yet closed, for tests. */
+  Set<WsConnection> connections() {
+    return connections;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  // ---- sockets (loop thread) ----
+
+  @Override
+  public WsConnection accepted(SocketChannel socket, Selector selector) throws IOException {
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteAddress();
+    if (remote == null) {
+      EventLoop.closeQuietly(socket);
+      return null;
+    }
+    InetAddress address = remote.getAddress();
+    if (connections.size() >= config.maxConnections()) {
+      refuse(socket, address, "the server has " + config.maxConnections() + " connections");
+      return null;
+    }
+    int fromAddress = perAddress.merge(address, 1, Integer::sum);
+    if (fromAddress > config.maxConnectionsPerIp()) {
+      release(address);
+      refuse(socket, address, "over " + config.maxConnectionsPerIp() + " from one address");
+      return null;
+    }
+    try {
+      socket.configureBlocking(false);
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+      SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
+      ByteChannel channel = tls == null ? socket : tls.wrapChannel(socket, key);
+      WebSocketImpl ws = new WebSocketImpl(this, drafts);
+      WsConnection conn = new WsConnection(socket, channel, key, ws, remote,
+          (InetSocketAddress) socket.getLocalAddress(), nextDecoder, nextSlot);
+      nextDecoder = (nextDecoder + 1) % decoders.size();
+      nextSlot = (nextSlot + 1) % HEARTBEAT_SLOTS;
+      ws.setAttachment(conn);
+      ws.setSelectionKey(key); // the library's close cancels it
+      ws.setChannel(channel); // and closes this
+      connections.add(conn);
+      return conn;
+    } catch (IOException | RuntimeException e) {
+      release(address);
+      throw e instanceof IOException io ? io : new IOException(e);
+    }
+  }
+
+  private void refuse(SocketChannel socket, InetAddress address, String why) {
+    EventLoop.closeQuietly(socket);
+    refusedSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastRefusalLogNanos > TimeUnit.SECONDS.toNanos(1)) {
+      log.info("refused {} connection(s), the last from {}: {}", refusedSinceLog,
+          address.getHostAddress(), why);
+      refusedSinceLog = 0;
+      lastRefusalLogNanos = now;
+    }
+  }
+
+  private void release(InetAddress address) {
+    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+  }
+
+  @Override
+  public void received(WsConnection conn, ByteBuffer data) {
+    HandshakeHead head = conn.head();
+    if (!head.isComplete()) {
+      switch (head.append(data)) {
+        case INCOMPLETE -> { }
+        case TOO_LARGE -> refuseHead(conn);
+        case COMPLETE -> decode(conn, head.take());
+      }
+      return;
+    }
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    copy.put(data).flip();
+    decode(conn, copy);
+  }
+
+  private void decode(WsConnection conn, ByteBuffer data) {
+    long undecoded = conn.addUndecoded(data.remaining());
+    decoders.decode(conn, data);
+    if (undecoded > maxUndecodedBytes && !conn.readPaused) {
+      conn.readPaused = true; // the client sends faster than its requests are handled
+      loop.stopReading(conn);
+    }
+  }
+
+  /** A decoder caught up with a paused connection (decoder thread). */
+  private void drained(WsConnection conn, long undecoded) {
+    if (undecoded <= maxUndecodedBytes / 2) {
+      loop.execute(() -> {
+        if (conn.readPaused && conn.undecoded() <= maxUndecodedBytes / 2) {
+          conn.readPaused = false;
+          loop.resumeReading(conn);
+        }
+      });
+    }
+  }
+
+  /** The upgrade request's head passed {@link WsConfig#MAX_HANDSHAKE_BYTES}: 431, then close. */
+  private void refuseHead(WsConnection conn) {
+    log.info("refused {}: upgrade request over {} bytes", conn.describe(),
+        WsConfig.MAX_HANDSHAKE_BYTES);
+    conn.endOfInput = true;
+    loop.stopReading(conn);
+    conn.enqueue(ByteBuffer.wrap(HEAD_TOO_LARGE).asReadOnlyBuffer());
+    conn.ws.flushAndClose(CloseFrame.NEVER_CONNECTED, "upgrade request too large", false);
+  }
+
+  @Override
+  public void endOfInput(WsConnection conn, IOException failure) {
+    conn.endOfInput = true;
+    if (failure != null) {
+      log.debug("reading from {} failed: {}", conn.describe(), failure.toString());
+    }
+    decoders.endOfInput(conn); // after the bytes read before it
+  }
+
+  @Override
+  public void writeFailed(WsConnection conn, IOException failure) {
+    log.debug("writing to {} failed: {}", conn.describe(), failure.toString());
+    EventLoop.cut(conn, "write failed");
+  }
+
+  // ---- writes and closes (any thread) ----
+
+  void requestWrite(WsConnection conn) {
+    if (conn.scheduleWrite()) {
+      loop.requestWrite(conn);
+    }
+  }
+
+  /** The library queued frames (or asks to flush before closing): move them and write. */
+  @Override
+  public void onWriteDemand(WebSocket w) {
+    WsConnection conn = ((WebSocketImpl) w).getAttachment();
+    long backlog = conn.takeLibraryFrames();
+    WsSession session = conn.session;
+    if (session != null && !session.isClosing() && backlog > config.maxOutboundBytes()) {
+      slowConsumer(session, backlog); // e.g. pongs to a client that pings and never reads
+    }
+    requestWrite(conn);
+  }
+
+  void slowConsumer(WsSession session, long backlog) {
+    if (!session.isClosing()) {
+      log.info("closing {}: slow consumer ({} bytes unsent)", session.describe(), backlog);
+      session.close(CloseCodes.POLICY_VIOLATION, "slow consumer");
+    }
+  }
+
+  /**
+   * Starts the close handshake on the loop thread, after the frames already queued; a client
+   * that does not read them within {@link #CLOSE_GRACE_MS} is cut, so its backlog is freed.
+   */
+  void close(WsConnection conn, int code, String reason) {
+    loop.execute(() -> {
+      if (conn.ws.isOpen()) {
+        conn.ws.close(code, reason);
+      }
+    });
+    try {
+      timer.schedule(() -> loop.execute(() -> {
+        if (!conn.ws.isClosed()) {
+          EventLoop.cut(conn, reason);
+        }
+      }), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the transport is stopping and cuts every connection itself
+    }
+  }
+
+  // ---- the library's callbacks ----
+
+  @Override
+  public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
+      ClientHandshake request) throws InvalidDataException {
+    if (stopping) {
+      throw new InvalidDataException(CloseFrame.GOING_AWAY, "server shutting down");
+    }
+    String resource = request.getResourceDescriptor();
+    int query = resource.indexOf('?');
+    String path = query < 0 ? resource : resource.substring(0, query);
+    if (!path.equals(WsConfig.PATH)) {
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket at " + path);
+    }
+    String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
+    if (!origins.permits(origin)) {
+      log.info("refused handshake from {}: origin not allowed", conn.getRemoteSocketAddress());
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
+    }
+    return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+  }
+
+  @Override
+  public void onWebsocketOpen(WebSocket w, Handshakedata handshake) {
+    WsConnection conn = ((WebSocketImpl) w).getAttachment();
+    WsSession session = new WsSession(conn, this, config.maxOutboundBytes());
+    conn.lastPongNanos = System.nanoTime();
+    conn.session = session;
+    open.incrementAndGet();
+    log.info("open {}", conn.describe());
+    Connection connection = chat.open(session);
+    session.attach(connection);
+    if (w.isClosed()) {
+      connection.closed(); // closed while the core was opening it: onWebsocketClose missed it
+    }
+  }
+
+  @Override
+  public void onWebsocketMessage(WebSocket w, String message) {
+    WsSession session = ((WsConnection) ((WebSocketImpl) w).getAttachment()).session;
+    if (session != null && session.connection() != null && !session.isClosing()) {
+      session.connection().receiveFrame(message);
+    }
+  }
+
+  @Override
+  public void onWebsocketMessage(WebSocket w, ByteBuffer message) {
+    WsSession session = ((WsConnection) ((WebSocketImpl) w).getAttachment()).session;
+    if (session != null) {
+      session.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported");
+    }
+  }
+
+  @Override
+  public void onWebsocketPing(WebSocket w, Framedata frame) {
+    WsSession session = ((WsConnection) ((WebSocketImpl) w).getAttachment()).session;
+    if (session == null || session.isClosing() || session.connection() == null) {
+      return;
+    }
+    session.connection().receiveControlFrame(); // a ping flood is a flood
+    if (!session.isClosing()) {
+      try {
+        super.onWebsocketPing(w, frame); // queues the pong
+      } catch (WebsocketNotConnectedException e) {
+        // closed meanwhile: no pong
+      }
+    }
+  }
+
+  @Override
+  public void onWebsocketPong(WebSocket w, Framedata frame) {
+    WsConnection conn = ((WebSocketImpl) w).getAttachment();
+    conn.lastPongNanos = System.nanoTime();
+    WsSession session = conn.session;
+    if (session != null && session.connection() != null) {
+      session.connection().receiveControlFrame();
+    }
+  }
+
+  @Override
+  public void onWebsocketClose(WebSocket w, int code, String reason, boolean remote) {
+    WsConnection conn = ((WebSocketImpl) w).getAttachment();
+    conn.discardOutput();
+    if (connections.remove(conn)) {
+      release(conn.address);
+    }
+    WsSession session = conn.session;
+    if (session != null) {
+      open.decrementAndGet();
+      Connection connection = session.connection();
+      String user = connection == null ? null : connection.user();
+      log.info("close {} user={} code={} by={}", conn.describe(), user == null ? "-" : user,
+          code, remote ? "client" : "server");
+      if (connection != null) {
+        connection.closed();
+      }
+    }
+    synchronized (closes) {
+      closes.notifyAll();
+    }
+  }
+
+  @Override
+  public void onWebsocketClosing(WebSocket w, int code, String reason, boolean remote) {}
+
+  @Override
+  public void onWebsocketCloseInitiated(WebSocket w, int code, String reason) {}
+
+  @Override
+  public void onWebsocketError(WebSocket w, Exception ex) {
+    // The library reports a client's protocol errors here (bad UTF-8, an oversized frame): the
+    // client's doing, and the connection is closed with the matching code.
+    log.debug("protocol error on {}: {}", w == null ? "-" : w.getRemoteSocketAddress(),
+        ex.toString());
+  }
+
+  @Override
+  public InetSocketAddress getLocalSocketAddress(WebSocket w) {
+    return ((WsConnection) ((WebSocketImpl) w).getAttachment()).local;
+  }
+
+  @Override
+  public InetSocketAddress getRemoteSocketAddress(WebSocket w) {
+    return ((WsConnection) ((WebSocketImpl) w).getAttachment()).remote;
+  }
+
+  // ---- timers (timer thread) ----
+
+  /** The period of {@link #heartbeat}: a ping interval divided into {@link #HEARTBEAT_SLOTS}. */
+  long heartbeatPeriodMs() {
+    return Math.max(1, TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds()) / HEARTBEAT_SLOTS);
+  }
+
+  /**
+   * Pings one slot of the open connections, and cuts those of the slot that have not answered a
+   * ping for 1.5 ping intervals. Called every {@link #heartbeatPeriodMs}, so each connection is
+   * pinged once per interval and the pings (and the pongs they bring back) are spread over it
+   * rather than all written at one moment.
+   */
+  void heartbeat() {
+    int slot = heartbeatTick++ % HEARTBEAT_SLOTS;
+    long now = System.nanoTime();
+    for (WsConnection conn : connections) {
+      if (conn.slot != slot || conn.session == null || !conn.ws.isOpen()) {
+        continue;
+      }
+      if (now - conn.lastPongNanos > pongTimeoutNanos) {
+        log.info("closing {}: no pong for {} s", conn.describe(),
+            TimeUnit.NANOSECONDS.toSeconds(now - conn.lastPongNanos));
+        loop.execute(() -> EventLoop.cut(conn, "no pong in time"));
+      } else {
+        try {
+          conn.ws.sendPing();
+        } catch (WebsocketNotConnectedException e) {
+          // closed meanwhile
+        }
+      }
+    }
+  }
+
+  /** Cuts sockets that have not finished the upgrade within the handshake timeout. */
+  void sweepHandshakes() {
+    long now = System.nanoTime();
+    long timeout = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
+    for (WsConnection conn : connections) {
+      if (conn.session == null && now - conn.acceptedNanos > timeout && !conn.ws.isClosed()) {
+        log.debug("closing {}: no upgrade within {} ms", conn.describe(),
+            config.handshakeTimeoutMs());
+        loop.execute(() -> EventLoop.cut(conn, "handshake timeout"));
+      }
+    }
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * The first step of shutdown: stops accepting, closes every open connection with 1001 after
+   * the frames queued for it, cuts those still in their handshake, and waits at most {@code
+   * timeoutMs} for the close handshakes to finish.
+   */
+  void closeAll(String reason, long timeoutMs) throws InterruptedException {
+    stopping = true;
+    loop.execute(loop::closeListener);
+    for (WsConnection conn : connections) {
+      WsSession session = conn.session;
+      if (session != null) {
+        session.close(CloseCodes.GOING_AWAY, reason);
+      } else {
+        loop.execute(() -> EventLoop.cut(conn, reason));
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    synchronized (closes) {
+      while (!connections.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(closes, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+    }
+  }
+
+  /** The last step: cuts what is left, ends the loop and the decoders. */
+  synchronized void stop(String reason, long timeoutMs) throws InterruptedException {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    stopping = true;
+    CountDownLatch cut = new CountDownLatch(1);
+    loop.execute(() -> {
+      for (WsConnection conn : connections) {
+        EventLoop.cut(conn, reason);
+      }
+      cut.countDown();
+    });
+    cut.await(timeoutMs, TimeUnit.MILLISECONDS);
+    loop.stop(timeoutMs);
+    decoders.stop();
+    if (tls != null) {
+      tls.close();
+    }
+  }
+}

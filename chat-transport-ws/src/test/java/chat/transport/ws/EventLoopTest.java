@@ -1,0 +1,320 @@
+package chat.transport.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.core.ChatService;
+import chat.core.CloseCodes;
+import chat.core.Connection;
+import chat.core.Outbound;
+import chat.core.Session;
+import chat.protocol.Event;
+import chat.protocol.FrameCodec;
+import chat.protocol.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.framing.TextFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The event loop and its write path, driven through real loopback sockets against a core that
+ * only records what it is given: reads that hold many frames or part of one, writes that fill
+ * the socket and resume, closes behind queued frames, clients that vanish mid-handshake.
+ */
+class EventLoopTest {
+
+  /** A core that records the text frames each connection receives. */
+  private static final class RecordingChat implements ChatService {
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+
+    @Override public void start() {}
+
+    @Override public Connection open(Session session) {
+      opened.add(session);
+      return new Connection() {
+        @Override public void receive(Request request) {}
+
+        @Override public void receiveInvalid(String re, String reason) {}
+
+        @Override public void receiveFrame(String frame) {
+          frames.add(frame);
+        }
+
+        @Override public void closed() {}
+
+        @Override public String user() {
+          return null;
+        }
+      };
+    }
+
+    @Override public void stop() {}
+
+    @Override public int connectionCount() {
+      return 0;
+    }
+  }
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final RecordingChat chat = new RecordingChat();
+  private ScheduledExecutorService timer;
+  private WsServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    timer = Executors.newSingleThreadScheduledExecutor();
+    WsConfig config = WsConfig.loopback();
+    server = new WsServer(chat,
+        new WsConfig(config.host(), 0, config.allowedOrigins(), 600, 10_000, 64 << 20, 1, null),
+        new Origins(config.allowedOrigins()), 65_536, timer);
+    server.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+    server.closeAll("test over", 1_000);
+    server.stop("test over", 1_000);
+    timer.shutdownNow();
+  }
+
+  private RawWebSocket connect(int receiveBuffer) throws Exception {
+    RawWebSocket.Builder b = RawWebSocket.to(server.port()).timeoutMs(10_000);
+    if (receiveBuffer > 0) {
+      b.receiveBuffer(receiveBuffer);
+    }
+    RawWebSocket ws = b.open();
+    open.add(ws);
+    assertTrue(ws.upgraded(), ws.statusLine());
+    return ws;
+  }
+
+  /** The server's side of {@code client}, once its handshake is done. */
+  private WsConnection serverSideOf(RawWebSocket client) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      for (WsConnection conn : server.connections()) {
+        if (conn.session != null && conn.remote.getPort() == client.localPort()) {
+          return conn;
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "no server-side connection");
+      Thread.sleep(5); // polling the server's state, bounded by the deadline
+    }
+  }
+
+  private String nextFrame() throws InterruptedException {
+    String frame = chat.frames.poll(10, TimeUnit.SECONDS);
+    assertTrue(frame != null, "no frame reached the core within 10 s");
+    return frame;
+  }
+
+  /** Sends {@code text} to the client as the {@code user} of a typing event, the way core does. */
+  private static void send(WsConnection conn, String text) {
+    assertTrue(conn.session.send(new Outbound(new Event.Typing("#r", text))));
+  }
+
+  /** Queues a text frame the way the library does (a ping, a close): outQueue, then demand. */
+  private void libraryFrame(WsConnection conn, String text) {
+    TextFrame frame = new TextFrame();
+    frame.setPayload(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    frame.setFin(true);
+    conn.ws.outQueue.add(conn.ws.getDraft().createBinaryFrame(frame));
+    server.onWriteDemand(conn.ws);
+  }
+
+  private static String received(RawWebSocket client, boolean viaSession) throws Exception {
+    String text = client.readText(); // fails after 10 s if a frame was left unsent
+    return viaSession ? ((Event.Typing) new FrameCodec().decodeEvent(text)).user() : text;
+  }
+
+  private void awaitNoSockets() throws InterruptedException {
+    WsTestServer.awaitCondition(() -> server.connections().isEmpty(),
+        () -> server.connections().size() + " sockets still open");
+  }
+
+  @Test
+  void manyFramesInOneReadAreDecodedInOrder() throws Exception {
+    RawWebSocket client = connect(0);
+    ByteArrayOutputStream many = new ByteArrayOutputStream();
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      many.writeBytes(RawWebSocket.encodeFrame(true, RawWebSocket.TEXT,
+          ("frame " + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    client.sendRaw(many.toByteArray()); // one write: the server reads them together
+    for (int i = 0; i < n; i++) {
+      assertEquals("frame " + i, nextFrame());
+    }
+  }
+
+  @Test
+  void aFrameSplitAcrossReadsIsDecodedOnceWhole() throws Exception {
+    RawWebSocket client = connect(0);
+    WsConnection conn = serverSideOf(client);
+    String text = "x".repeat(5_000);
+    byte[] frame = RawWebSocket.encodeFrame(true, RawWebSocket.TEXT,
+        text.getBytes(StandardCharsets.UTF_8));
+    int[] cuts = {1, 3, 700, 4_000, frame.length};
+    int from = 0;
+    for (int cut : cuts) {
+      long before = conn.bytesRead();
+      client.sendRaw(Arrays.copyOfRange(frame, from, cut));
+      int expected = cut - from;
+      WsTestServer.awaitCondition(
+          () -> conn.bytesRead() == before + expected && conn.undecoded() == 0,
+          () -> "the server read " + (conn.bytesRead() - before) + " of " + expected);
+      from = cut;
+      if (cut < frame.length) {
+        assertNull(chat.frames.peek(), "a frame reached the core before its last byte");
+      }
+    }
+    assertEquals(text, nextFrame());
+  }
+
+  @ParameterizedTest(name = "via session queue: {0}")
+  @ValueSource(booleans = {true, false})
+  void framesQueuedFromManyThreadsAllArriveInOrder(boolean viaSession) throws Exception {
+    // A small receive window makes the socket fill, so both paths run: the write at the loop's
+    // next turn, and OP_WRITE when the socket cannot take everything at once.
+    RawWebSocket client = connect(4_096);
+    WsConnection conn = serverSideOf(client);
+    int threads = 4;
+    int perThread = 5_000;
+    String pad = "p".repeat(200);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        senders.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < perThread; i++) {
+            String text = thread + ":" + i + ":" + pad;
+            if (viaSession) {
+              send(conn, text);
+            } else {
+              libraryFrame(conn, text);
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      int[] next = new int[threads];
+      for (int n = 0; n < threads * perThread; n++) {
+        String[] parts = received(client, viaSession).split(":", 3);
+        int thread = Integer.parseInt(parts[0]);
+        assertEquals(next[thread], Integer.parseInt(parts[1]), "order of thread " + thread);
+        next[thread]++;
+      }
+      for (Future<?> f : senders) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWriteThatFillsTheSocketResumesWhenItDrainsAndIsNotVisitedAfterwards() throws Exception {
+    RawWebSocket slow = connect(4_096);
+    WsConnection slowConn = serverSideOf(slow);
+    RawWebSocket other = connect(0);
+    WsConnection otherConn = serverSideOf(other);
+
+    // Fill the slow client's socket while it does not read ...
+    String big = "b".repeat(16_000);
+    int frames = 400; // 6.4 MB: more than the kernel buffers take
+    for (int i = 0; i < frames; i++) {
+      send(slowConn, "" + i + big);
+    }
+    WsTestServer.awaitCondition(() -> slowConn.waitingWritable || slowConn.backlog() == 0,
+        () -> "the slow socket never filled");
+    assertTrue(slowConn.backlog() > 0, "the kernel took 6.4 MB without reading");
+    // ... then read it all, in order: the loop resumed each time the socket drained.
+    for (int i = 0; i < frames; i++) {
+      assertTrue(received(slow, true).startsWith(i + "b"), "frame " + i);
+    }
+    assertTrue(server.loop().writableCount() > 0, "the slow socket was never write-ready");
+    WsTestServer.awaitCondition(() -> !slowConn.waitingWritable, () -> "still watching OP_WRITE");
+    long before = server.loop().writableCount();
+
+    // Many turns of the loop, driven by round trips on the other connection: a drained socket
+    // is no longer watched for writability, so it is not visited.
+    for (int i = 0; i < 300; i++) {
+      send(otherConn, "ping " + i);
+      assertEquals("ping " + i, received(other, true));
+    }
+    assertTrue(server.loop().writableCount() - before < 20,
+        "write-ready visits: " + (server.loop().writableCount() - before));
+  }
+
+  @Test
+  void aCloseWhileWritesAreQueuedFollowsEveryQueuedFrame() throws Exception {
+    RawWebSocket client = connect(4_096);
+    WsConnection conn = serverSideOf(client);
+    int frames = 300;
+    String pad = "q".repeat(8_000);
+    for (int i = 0; i < frames; i++) {
+      send(conn, i + pad);
+    }
+    conn.session.close(CloseCodes.GOING_AWAY, "bye");
+    assertFalse(conn.session.send(new Outbound(new Event.Typing("#r", "late"))),
+        "a closing session took a frame");
+    List<String> got = new ArrayList<>();
+    RawWebSocket.Closed closed = client.readUntilClose(10_000, f -> got.add(
+        ((Event.Typing) new FrameCodec().decodeEvent(f.text())).user()));
+    assertEquals(CloseCodes.GOING_AWAY, closed.code());
+    assertEquals(frames, got.size());
+    for (int i = 0; i < frames; i++) {
+      assertTrue(got.get(i).startsWith(i + "q"), "frame " + i);
+    }
+    awaitNoSockets();
+  }
+
+  @Test
+  void aClientThatVanishesMidHandshakeLeavesNothingBehind() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      try (Socket s = new Socket("127.0.0.1", server.port())) {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        if (i % 2 == 0) {
+          s.setSoLinger(true, 0); // half of them reset, half end with FIN
+        }
+      }
+    }
+    awaitNoSockets();
+    assertTrue(chat.opened.isEmpty(), "a half handshake reached the core");
+    // And the server still serves.
+    RawWebSocket client = connect(0);
+    client.sendText("still here");
+    assertEquals("still here", nextFrame());
+  }
+}
