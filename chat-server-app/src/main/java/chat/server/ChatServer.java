@@ -54,7 +54,8 @@ public final class ChatServer {
     }
     WsConfig ws = new WsConfig(options.host(), options.wsPort(), origins,
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
-        options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls);
+        options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
+        options.maxConnections(), options.maxConnectionsPerIp());
     Module store = options.store().equals("memory")
         ? new InMemoryStoreModule() : new SqliteStoreModule(options.dataDir());
     StaticFiles files = new StaticFiles(options.webDir());

@@ -45,6 +45,10 @@ final class ServerOptions {
           + "this closes the connection"),
       new Option("max-outbound-bytes", "4194304", "unsent bytes a connection may have queued "
           + "before it is closed as a slow consumer"),
+      new Option("max-connections", "50000", "WebSocket sockets open at once, handshaking ones "
+          + "included; more are closed as soon as they are accepted"),
+      new Option("max-connections-per-ip", "1000", "WebSocket sockets open at once from one "
+          + "remote address; more are closed as soon as they are accepted"),
       new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
       new Option("max-text-chars", "4000", "longest message text, in characters"),
       new Option("history-max", "200", "largest page a history request may ask for"),
@@ -119,6 +123,8 @@ final class ServerOptions {
     chatConfig();
     pingIntervalSeconds();
     maxOutboundBytes();
+    maxConnections();
+    maxConnectionsPerIp();
     allowedOrigins();
   }
 
@@ -197,6 +203,14 @@ final class ServerOptions {
 
   long maxOutboundBytes() throws OptionsException {
     return number("max-outbound-bytes", 1_024, 1L << 32);
+  }
+
+  int maxConnections() throws OptionsException {
+    return (int) number("max-connections", 1, 10_000_000);
+  }
+
+  int maxConnectionsPerIp() throws OptionsException {
+    return (int) number("max-connections-per-ip", 1, 10_000_000);
   }
 
   ChatConfig chatConfig() throws OptionsException {

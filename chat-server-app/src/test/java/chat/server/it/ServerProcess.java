@@ -38,6 +38,15 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the jar with cheap password hashing, loopback, port 0, plus {@code extraArgs}. */
   public static ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+    return start(dataDir, 0, extraArgs);
+  }
+
+  /**
+   * Starts the server with at most {@code maxOpenFiles} file descriptors (through the shell's
+   * {@code ulimit -n}), to see what it does when it runs out; 0 leaves the limit as it is.
+   */
+  public static ServerProcess start(Path dataDir, int maxOpenFiles, String... extraArgs)
+      throws Exception {
     assertTrue(Files.isRegularFile(JAR), "no packaged jar at " + JAR + " (run mvn verify)");
     Files.createDirectories(dataDir);
     Path portsFile = dataDir.resolve("ports.json");
@@ -50,6 +59,10 @@ public final class ServerProcess implements AutoCloseable {
         "--data-dir", dataDir.toString(), "--ports-file", portsFile.toString(),
         "--password-iterations", "1000"));
     command.addAll(List.of(extraArgs));
+    if (maxOpenFiles > 0) {
+      command.addAll(0, List.of("/bin/sh", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"",
+          "sh"));
+    }
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
