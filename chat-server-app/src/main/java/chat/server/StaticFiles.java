@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The web client's files, from the copy inside the jar ({@code /web/} on the classpath) or from a
  * folder. Only plain relative paths of known file types are served: no {@code ..}, no hidden
- * files, no directory listings.
+ * files, no directory listings, and nothing under {@code /test/} (the web client's unit tests,
+ * which {@code --web-dir web} would otherwise publish; the jar leaves them out).
  */
 final class StaticFiles {
   private static final Map<String, String> TYPES = Map.ofEntries(
@@ -26,6 +27,9 @@ final class StaticFiles {
       Map.entry("png", "image/png"),
       Map.entry("ico", "image/x-icon"),
       Map.entry("txt", "text/plain; charset=utf-8"));
+
+  /** The web client's own unit tests (web/test/): part of the folder, not of the site. */
+  private static final String TESTS = "/test/";
 
   private final Path dir; // null: the classpath copy
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
@@ -52,6 +56,9 @@ final class StaticFiles {
 
   static boolean isSafe(String path) {
     if (!path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
+      return false;
+    }
+    if (path.toLowerCase(Locale.ROOT).startsWith(TESTS)) { // also /Test/ on macOS
       return false;
     }
     for (String segment : path.substring(1).split("/", -1)) {

@@ -17,7 +17,7 @@ class WebServerUnitTest {
     assertTrue(StaticFiles.isSafe("/index.html"));
     assertTrue(StaticFiles.isSafe("/js/app.js"));
     for (String bad : new String[] {"/../etc/passwd", "/a/../../b", "/.git/config", "//etc",
-        "/a\\b", "/.env", "/a/./b", "relative.html", "/x\0.html"}) {
+        "/a\\b", "/.env", "/a/./b", "relative.html", "/x\0.html", "/test/logic.test.js"}) {
       assertFalse(StaticFiles.isSafe(bad), bad);
     }
   }
@@ -34,6 +34,31 @@ class WebServerUnitTest {
     assertTrue(files.get("/../secret.txt").isEmpty());
     assertTrue(files.get("/app.exe").isEmpty(), "unknown types are not served");
     assertTrue(files.get("/missing.html").isEmpty());
+  }
+
+  @Test
+  void theWebClientsUnitTestsAreNotServedFromAFolder(@TempDir Path web) throws Exception {
+    Files.createDirectory(web.resolve("test"));
+    Files.writeString(web.resolve("test/logic.test.js"), "test('x', () => {});");
+    Files.writeString(web.resolve("test/fixture.json"), "{}");
+    Files.writeString(web.resolve("testing.js"), "ok");
+    StaticFiles files = new StaticFiles(web);
+
+    assertTrue(files.get("/test/logic.test.js").isEmpty());
+    assertTrue(files.get("/test/fixture.json").isEmpty());
+    assertTrue(files.get("/TEST/logic.test.js").isEmpty(), "case-insensitive file systems");
+    assertFalse(files.get("/testing.js").isEmpty(), "only the folder named test");
+  }
+
+  @Test
+  void theWebClientsUnitTestsAreNotServedFromTheJar() throws Exception {
+    StaticFiles files = new StaticFiles(null);
+
+    assertFalse(files.get("/").isEmpty(), "the jar's copy of the web client is on the classpath");
+    assertTrue(files.get("/test/logic.test.js").isEmpty());
+    assertTrue(files.get("/test/fakes.js").isEmpty());
+    assertNull(StaticFiles.class.getResource("/web/test/logic.test.js"),
+        "web/test/ is left out of the jar");
   }
 
   @Test
