@@ -5,50 +5,111 @@ import chat.core.Managed;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
- * client finds the WebSocket) and {@code /healthz}. GET and HEAD only; security headers on every
- * response, and a Content-Security-Policy that lets pages run only their own scripts and connect
- * only to this server's WebSocket.
+ * client finds the WebSocket) and {@code /healthz} ({@code {"status":"ok","connections":n}} with
+ * 200; 503 with "unhealthy" while the WebSocket listener is not accepting, or "stopping"). GET
+ * and HEAD only; security headers on every response (Jetty's own error responses too), and a
+ * Content-Security-Policy that lets pages run only their own scripts and connect only to this
+ * server's WebSocket.
+ *
+ * <p>Embedded Jetty (core handlers, no servlets). Its connections are non-blocking: a client that
+ * sends half a request holds a socket, not a thread. The JDK's {@code HttpServer} read request
+ * heads on its four worker threads, so four sockets that each sent half a header stopped the port.
+ * The limits ({@link Limits#DEFAULT}), all answered without a thread waiting on the client:
+ * <ul>
+ *   <li><b>Request head: 8 KiB</b> (request line and headers); larger gets 431 (414 if the request
+ *       line alone is too long) and the connection is closed. Browsers send well under 2 KiB.
+ *   <li><b>First request head: 10 s</b> after connecting ({@link RequestHeadDeadline}), else the
+ *       connection is closed: a trickled or never-finished head cannot hold a socket for long.
+ *   <li><b>Idle: 30 s</b> without a byte in either direction closes the connection (keep-alive
+ *       between requests, or a later request's head that stalls).
+ *   <li><b>Request body: 1 KiB</b>: GET and HEAD need none; a larger declared body gets 413, and
+ *       a chunked one is not read: the connection is closed after the response.
+ *   <li><b>Threads: at most 16</b>, sized for a 2-core machine: one acceptor, one selector, the
+ *       rest for handlers, which answer from memory or read one small file.
+ * </ul>
+ *
+ * <p>Lifecycle: {@link #start} binds and serves; {@link #stop} makes {@code /healthz} answer 503
+ * "stopping" to any request still being handled, then closes the port and every connection at
+ * once (as the JDK server's {@code stop(0)} did) and ends Jetty's threads. Those threads are not
+ * daemons: after {@code Main} returns, they are what keeps the process running (as the JDK
+ * server's dispatcher thread did), until {@link #stop}.
  */
 final class WebServer implements Managed {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+
+  /** The HTTP limits; see the class comment for why each is what it is. */
+  record Limits(int maxHeadBytes, long headDeadlineMs, long idleTimeoutMs, long maxBodyBytes,
+      int maxThreads) {
+    static final Limits DEFAULT = new Limits(8 * 1024, 10_000, 30_000, 1024, 16);
+
+    Limits {
+      if (maxHeadBytes <= 0 || headDeadlineMs <= 0 || idleTimeoutMs <= 0 || maxBodyBytes < 0
+          || maxThreads < 4) {
+        throw new IllegalArgumentException("bad HTTP limits: " + this);
+      }
+    }
+  }
 
   private final String host;
   private final int port;
   private final StaticFiles files;
   private final String publicWsUrl;
   private final boolean tls;
-  private final WebSocketTransport ws;
-  private final ChatService chat;
-  private volatile HttpServer server;
-  private volatile ExecutorService executor;
+  private final BooleanSupplier wsAccepting;
+  private final IntSupplier wsPort;
+  private final IntSupplier connections;
+  private final Limits limits;
+  private volatile Server server;
+  private volatile ServerConnector connector;
   private volatile boolean stopping;
 
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
       WebSocketTransport ws, ChatService chat) {
+    this(host, port, files, publicWsUrl, tls, ws::isAccepting, ws::port, chat::connectionCount,
+        Limits.DEFAULT);
+  }
+
+  /** For tests: the WebSocket side as functions, and other limits. */
+  WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
+      BooleanSupplier wsAccepting, IntSupplier wsPort, IntSupplier connections, Limits limits) {
     this.host = host;
     this.port = port;
     this.files = files;
     this.publicWsUrl = publicWsUrl;
     this.tls = tls;
-    this.ws = ws;
-    this.chat = chat;
+    this.wsAccepting = wsAccepting;
+    this.wsPort = wsPort;
+    this.connections = connections;
+    this.limits = limits;
   }
 
   @Override
@@ -57,84 +118,111 @@ final class WebServer implements Managed {
   }
 
   @Override
-  public void start() throws IOException {
-    AtomicInteger count = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(4, runnable -> {
-      Thread t = new Thread(runnable, "chat-http-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
+  public void start() throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
+    threads.setName("chat-http");
+    threads.setDaemon(false); // they keep the JVM up once main() returns: see the class comment
+    Server jetty = new Server(threads);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(limits.maxHeadBytes());
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector c = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    c.setHost(host);
+    c.setPort(port);
+    c.setIdleTimeout(limits.idleTimeoutMs());
+    c.addBean(new RequestHeadDeadline(c.getScheduler(), limits.headDeadlineMs()));
+    jetty.addConnector(c);
+
+    SizeLimitHandler bodyLimit = new SizeLimitHandler(limits.maxBodyBytes(), -1);
+    bodyLimit.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        WebServer.this.handle(request, response, callback);
+        return true;
+      }
     });
-    server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    jetty.setHandler(bodyLimit);
+    jetty.setErrorHandler(new PlainErrors());
+    jetty.setStopTimeout(0); // stop closes every connection at once, as the JDK server's stop(0)
+    server = jetty;
+    connector = c;
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      jetty.stop(); // e.g. the port is taken: release the threads Jetty started
+      throw e;
+    }
     log.info("HTTP listening on http://{}:{}/", host, port());
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   @Override
-  public void stop() {
+  public void stop() throws Exception {
     stopping = true;
-    if (server != null) {
-      server.stop(0);
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+    Server s = server;
+    if (s != null) {
+      s.stop();
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      boolean head = method.equals("HEAD");
-      if (!head && !method.equals("GET")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respond(exchange, 405, "text/plain; charset=utf-8", bytes("method not allowed\n"), false);
-        return;
+  private void handle(Request request, Response response, Callback callback) {
+    String method = request.getMethod();
+    boolean head = method.equals("HEAD");
+    if (!head && !method.equals("GET")) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      respond(response, callback, 405, TEXT, bytes("method not allowed\n"), false);
+      return;
+    }
+    String path = Request.getPathInContext(request);
+    switch (path) {
+      case "/healthz" -> {
+        String status = stopping ? "stopping" : wsAccepting.getAsBoolean() ? "ok" : "unhealthy";
+        respond(response, callback, status.equals("ok") ? 200 : 503, JSON, health(status), head);
       }
-      String path = exchange.getRequestURI().getPath();
-      switch (path) {
-        case "/healthz" -> respond(exchange, stopping ? 503 : 200,
-            "application/json; charset=utf-8", health(), head);
-        case "/config.json" -> {
-          exchange.getResponseHeaders().set("Cache-Control", "no-store");
-          respond(exchange, 200, "application/json; charset=utf-8",
-              bytes(configJson(wsUrl(exchange))), head);
-        }
-        default -> serveFile(exchange, path, head);
+      case "/config.json" -> {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        respond(response, callback, 200, JSON, bytes(configJson(wsUrl(request))), head);
       }
-    } catch (IOException | RuntimeException e) {
-      log.debug("HTTP request failed: {}", e.toString());
+      default -> serveFile(request, response, callback, path, head);
     }
   }
 
-  private void serveFile(HttpExchange exchange, String path, boolean head) throws IOException {
-    Optional<StaticFiles.File> file = files.get(path);
+  private void serveFile(Request request, Response response, Callback callback, String path,
+      boolean head) {
+    Optional<StaticFiles.File> file;
+    try {
+      file = files.get(path);
+    } catch (IOException e) {
+      log.warn("cannot read web file {}: {}", path, e.toString());
+      respond(response, callback, 500, TEXT, bytes("cannot read file\n"), head);
+      return;
+    }
     if (file.isEmpty()) {
-      respond(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"), head);
+      respond(response, callback, 404, TEXT, bytes("not found\n"), head);
       return;
     }
     if (file.get().contentType().startsWith("text/html")) {
-      exchange.getResponseHeaders().set("Content-Security-Policy", csp(wsUrl(exchange)));
+      response.getHeaders().put("Content-Security-Policy", csp(wsUrl(request)));
     }
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-    respond(exchange, 200, file.get().contentType(), file.get().bytes(), head);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    respond(response, callback, 200, file.get().contentType(), file.get().bytes(), head);
   }
 
   /** Where the page's scripts should connect: --public-ws-url, or this host at the ws port. */
-  private String wsUrl(HttpExchange exchange) {
+  private String wsUrl(Request request) {
     if (publicWsUrl != null) {
       return publicWsUrl;
     }
-    String hostHeader = exchange.getRequestHeaders().getFirst("Host");
-    String hostname = hostOnly(hostHeader);
+    String hostname = hostOnly(request.getHeaders().get(HttpHeader.HOST));
     if (hostname == null) {
       hostname = "localhost";
     }
-    return (tls ? "wss://" : "ws://") + hostname + ":" + ws.port() + WsConfig.PATH;
+    return (tls ? "wss://" : "ws://") + hostname + ":" + wsPort.getAsInt() + WsConfig.PATH;
   }
 
   /** The host part of a Host header, or null if it is not a plain host name or address. */
@@ -157,42 +245,73 @@ final class WebServer implements Managed {
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   }
 
-  private byte[] health() throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonWriter w = new JsonWriter(out)) {
-      w.beginObject().name("status").value(stopping ? "stopping" : "ok")
-          .name("connections").value(chat.connectionCount()).endObject();
-    }
-    return bytes(out + "\n");
+  private byte[] health(String status) {
+    return bytes(json(w -> w.beginObject().name("status").value(status)
+        .name("connections").value(connections.getAsInt()).endObject()));
   }
 
-  static String configJson(String wsUrl) throws IOException {
+  static String configJson(String wsUrl) {
+    return json(w -> w.beginObject().name("wsUrl").value(wsUrl).endObject());
+  }
+
+  private interface JsonBody {
+    void write(JsonWriter w) throws IOException;
+  }
+
+  private static String json(JsonBody body) {
     StringWriter out = new StringWriter();
     try (JsonWriter w = new JsonWriter(out)) {
-      w.beginObject().name("wsUrl").value(wsUrl).endObject();
+      body.write(w);
+    } catch (IOException e) {
+      throw new IllegalStateException("a StringWriter does not fail", e);
     }
     return out + "\n";
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body,
-      boolean head) throws IOException {
-    var headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", contentType);
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("X-Frame-Options", "DENY");
-    if (head) {
-      headers.set("Content-Length", Integer.toString(body.length));
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+  /** The headers every response carries, Jetty's error responses included. */
+  private static void securityHeaders(HttpFields.Mutable headers) {
+    headers.put("X-Content-Type-Options", "nosniff");
+    headers.put("Referrer-Policy", "no-referrer");
+    headers.put("X-Frame-Options", "DENY");
+  }
+
+  private static void respond(Response response, Callback callback, int status,
+      String contentType, byte[] body, boolean head) {
+    response.setStatus(status);
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, contentType);
+    securityHeaders(headers);
+    headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, head ? null : ByteBuffer.wrap(body), callback);
   }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Jetty's error responses (400 for a malformed request, 413, 431, 500) as one line of plain
+   * text with the security headers, instead of its HTML page. The text is the status' standard
+   * reason only: nothing from the request is echoed.
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    PlainErrors() {
+      setShowStacks(false);
+      setShowCauses(false);
+      setShowOrigin(false);
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message,
+        Throwable cause, Callback callback) {
+      HttpFields.Mutable headers = response.getHeaders();
+      headers.put(HttpHeader.CONTENT_TYPE, TEXT);
+      securityHeaders(headers);
+      response.write(true, ByteBuffer.wrap(reason(code)), callback);
+    }
+
+    private static byte[] reason(int code) {
+      return bytes(code + " " + HttpStatus.getMessage(code) + "\n");
+    }
   }
 }

@@ -1,0 +1,152 @@
+package chat.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server's HTTP port against clients that do not play by the rules: heads sent by
+ * halves and held (slowloris), oversized heads, malformed requests. The page and the health
+ * check must keep answering, promptly, and nothing a client sends may log an error.
+ *
+ * <p>The JDK's HttpServer, which served HTTP before Jetty, read request heads on four worker
+ * threads: four sockets that each sent half a header stopped the port until they gave up.
+ */
+class HttpAbuseIT {
+  /** How long an answer may take before the port counts as stopped. */
+  private static final Duration PROMPT = Duration.ofSeconds(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(PROMPT).build();
+
+  @TempDir static Path tmp;
+  private static ServerProcess server;
+  private final List<Socket> sockets = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory");
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void closeSockets() throws IOException {
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(server.httpUri(path)).timeout(PROMPT).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A connection to the HTTP port that has sent {@code bytes}; closed after the test. */
+  private Socket rawSend(String bytes) throws IOException {
+    Socket s = new Socket();
+    sockets.add(s);
+    s.connect(new InetSocketAddress("127.0.0.1", server.httpPort), (int) PROMPT.toMillis());
+    s.setSoTimeout((int) PROMPT.toMillis());
+    s.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+    return s;
+  }
+
+  /** The status line of the server's answer, or "" if it closes or resets without one. */
+  private static String statusLine(Socket s) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    InputStream in = s.getInputStream();
+    try {
+      for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
+        out.write(b);
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no answer within " + PROMPT + "; got: " + out, e);
+    } catch (IOException e) {
+      // reset: the server closed with some of our bytes unread
+    }
+    return out.toString(StandardCharsets.ISO_8859_1).strip();
+  }
+
+  private static void assertServing() throws Exception {
+    assertEquals(200, get("/healthz").statusCode());
+    HttpResponse<String> index = get("/");
+    assertEquals(200, index.statusCode());
+    assertTrue(index.body().contains("<html"), index.body());
+  }
+
+  @Test
+  void fiftyHalfSentHeadsDoNotStopThePageOrTheHealthCheck() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      rawSend("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow");
+    }
+
+    assertServing();
+  }
+
+  @Test
+  void anOversizedHeadIsRefusedWith431AndThePortServesOn() throws Exception {
+    String status = statusLine(rawSend("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+        + "a".repeat(64 * 1024) + "\r\n\r\n"));
+
+    assertTrue(status.isEmpty() || status.startsWith("HTTP/1.1 431 "), status);
+    assertServing();
+  }
+
+  @Test
+  void theWebClientsUnitTestsAreNotServed() throws Exception {
+    assertEquals(404, get("/test/logic.test.js").statusCode());
+    assertEquals(404, get("/test/fakes.js").statusCode());
+  }
+
+  @Test
+  void malformedRequestsAreAnsweredAndNeverLoggedAsErrorsOrWarnings() throws Exception {
+    String[] requests = {
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: evil\"><script>\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a:99999999\r\n\r\n",
+        "GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /../pom.xml HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000000\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "BREW / HTTP/1.1\r\nHost: a\r\n\r\n",
+        "\u0016\u0003\u0001\u0000\u002a\u0001garbage\r\n\r\n",
+    };
+    for (String request : requests) {
+      String status = statusLine(rawSend(request));
+      assertTrue(status.isEmpty() || status.matches("HTTP/1\\.1 4\\d\\d .*"),
+          request.lines().findFirst().orElse("") + " -> " + status);
+    }
+
+    assertServing();
+    String log = server.output();
+    assertFalse(log.contains(" ERROR "), log);
+    assertFalse(log.contains(" WARN "), log);
+  }
+}
