@@ -76,6 +76,7 @@ final class Fanout {
     List<Double> rates = new ArrayList<>();
     List<Double> serverCores = new ArrayList<>();
     List<Double> ownCores = new ArrayList<>();
+    List<Double> nsPerDelivery = new ArrayList<>();
     ConcurrentHistogram saturatedLatency = null;
     for (int run = 0; run < runs; run++) {
       latency = Stats.histogram();
@@ -83,12 +84,15 @@ final class Fanout {
       rates.add(Stats.round(r[0], 0));
       serverCores.add(Stats.round(r[1], 2));
       ownCores.add(Stats.round(r[2], 2));
+      // CPU the server spent per delivery: cores busy divided by deliveries per second.
+      nsPerDelivery.add(r[1] < 0 || r[0] <= 0 ? -1 : Stats.round(r[1] * 1e9 / r[0], 0));
       saturatedLatency = latency;
       drain(10);
     }
     result.add("deliveriesPerSecond", Stats.spread(rates));
     result.add("serverCpuCores", Stats.spread(serverCores));
     result.add("loadGeneratorCpuCores", Stats.spread(ownCores));
+    result.add("serverCpuNsPerDelivery", Stats.spread(nsPerDelivery));
     result.add("saturatedLatency", Stats.latency(saturatedLatency));
 
     // Phase 2: fixed offered rate.
@@ -127,10 +131,11 @@ final class Fanout {
     result.addProperty("messagesSent", sent.get());
     result.addProperty("deliveries", deliveries.sum());
     result.addProperty("acks", acks.sum());
+    double ns = Stats.median(nsPerDelivery);
     String line = String.format("fanout %s members=%d senders=%d: %s deliveries/s saturated "
-        + "(server %.2f cores); at %.0f msg/s %s", target.name, members, senders,
-        Stats.spreadText(rates, "%.0f"), Stats.median(serverCores), rate,
-        Stats.latencyText(latency));
+        + "(server %.2f cores, %s CPU/delivery); at %.0f msg/s %s", target.name, members,
+        senders, Stats.spreadText(rates, "%.0f"), Stats.median(serverCores),
+        ns < 0 ? "n/a" : String.format("%.0f ns", ns), rate, Stats.latencyText(latency));
     return Scenario.finish(result, line, errors.sum(), closes.get(), all);
   }
 
