@@ -1,5 +1,6 @@
 package chat.server;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,13 @@ public final class Main {
     log.info("chat server ready: web client on http://localhost:{}/ , WebSocket on port {}",
         server.httpPort(), server.wsPort());
     installShutdown(server);
+    // The main thread holds the process up until a signal (or System.exit) ends it: the
+    // transport's and core's threads are daemons, and Jetty's need not keep it alive either.
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** SIGTERM and SIGINT: stop accepting, close sessions with 1001, close the store, exit 0. */

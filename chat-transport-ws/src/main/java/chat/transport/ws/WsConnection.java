@@ -109,16 +109,16 @@ final class WsConnection {
    * The buffer is only read, through its own position: share a {@code duplicate()} of a frame
    * other connections also send.
    *
-   * @return the unsent backlog including this frame, or -1 if a close frame has already been
-   *     written and nothing more will be
+   * @return false if a close frame has already been written and nothing more will be
    */
-  long enqueue(ByteBuffer frame) {
+  boolean enqueue(ByteBuffer frame) {
     if (closeWritten) {
-      return -1;
+      return false;
     }
     long size = frame.remaining();
     out.add(frame);
-    return (long) QUEUED_BYTES.getAndAdd(this, size) + size - writtenBytes;
+    QUEUED_BYTES.getAndAdd(this, size);
+    return true;
   }
 
   /**

@@ -71,7 +71,7 @@ final class WsSession implements Session {
       return false;
     }
     // A frame's bytes are shared by every receiver: each gets its own duplicate (own position).
-    if (conn.enqueue(frame.duplicate()) < 0) {
+    if (!conn.enqueue(frame.duplicate())) {
       return false; // the close frame is already written
     }
     server.requestWrite(conn);
