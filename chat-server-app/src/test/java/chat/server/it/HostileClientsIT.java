@@ -61,6 +61,18 @@ class HostileClientsIT {
     }
   }
 
+  /** Waits until an ordinary client is served again (closed sockets are released meanwhile). */
+  private static void awaitServes(ServerProcess s, String what) throws InterruptedException {
+    await(() -> {
+      try {
+        assertServes(s);
+        return true;
+      } catch (Exception | AssertionError e) {
+        return false;
+      }
+    }, what);
+  }
+
   private static void assertNoErrorLogged(ServerProcess s) throws IOException {
     List<String> errors = s.output().lines().filter(l -> l.contains(" ERROR ")).toList();
     assertTrue(errors.isEmpty(), "the server logged ERROR for a client's doing: " + errors);
@@ -134,14 +146,7 @@ class HostileClientsIT {
         excess.forEach(HostileClientsIT::closeQuietly);
         allowed.forEach(RawWebSocket::close);
       }
-      await(() -> {
-        try {
-          assertServes(s);
-          return true;
-        } catch (Exception | AssertionError e) {
-          return false; // the closed ones are still being released
-        }
-      }, "no connection accepted after the others closed");
+      awaitServes(s, "no connection accepted after the others closed");
       assertTrue(s.logged("from one address"), "the refusals were not logged");
       assertNoErrorLogged(s);
     }
@@ -163,14 +168,7 @@ class HostileClientsIT {
       } finally {
         allowed.forEach(RawWebSocket::close);
       }
-      await(() -> {
-        try {
-          assertServes(s);
-          return true;
-        } catch (Exception | AssertionError e) {
-          return false;
-        }
-      }, "no connection accepted after the others closed");
+      awaitServes(s, "no connection accepted after the others closed");
       assertNoErrorLogged(s);
     }
   }
