@@ -85,7 +85,8 @@ public final class Main {
     result.add("targets", targets);
 
     try (Net net = new Net(a.integer("io-threads", 2), sources)) {
-      List<String> peers = scenario.equals("fanout") ? a.list("peer", "") : List.of();
+      List<String> peers = scenario.equals("fanout") || scenario.equals("mixed")
+          ? a.list("peer", "") : List.of();
       List<String> stores = a.list("store", "memory");
       int concurrency = a.integer("connect-concurrency", 50);
       int n = a.has("url") ? 1 : stores.size();
