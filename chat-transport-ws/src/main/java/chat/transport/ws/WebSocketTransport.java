@@ -78,10 +78,11 @@ public final class WebSocketTransport implements Managed {
     server = s;
     s.start();
     long period = Math.max(100, config.handshakeTimeoutMs() / 4);
-    t.scheduleAtFixedRate(() -> periodic(s::sweepHandshakes), period, period,
+    Heartbeat heartbeat = s.heartbeat();
+    t.scheduleAtFixedRate(() -> periodic(heartbeat::sweepHandshakes), period, period,
         TimeUnit.MILLISECONDS);
-    t.scheduleAtFixedRate(() -> periodic(s::heartbeat), s.heartbeatPeriodMs(),
-        s.heartbeatPeriodMs(), TimeUnit.MILLISECONDS);
+    t.scheduleAtFixedRate(() -> periodic(heartbeat::beat), heartbeat.periodMs(),
+        heartbeat.periodMs(), TimeUnit.MILLISECONDS);
     log.info("WebSocket listening on {}://{}:{}{}", config.tls() == null ? "ws" : "wss",
         config.host(), port(), WsConfig.PATH);
   }

@@ -14,7 +14,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -46,13 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the loop accepts, reads and writes; the library's callbacks run on the decoder
  * thread of their connection ({@code onOpen}, messages, pings), except closes, which run where
- * the connection was closed (loop, decoder or timer thread); the timer thread pings and enforces
- * deadlines.
+ * the connection was closed (loop, decoder or timer thread); the timer thread runs the {@link
+ * Heartbeat}.
  */
 final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
-  /** Heartbeat: each connection falls in one of these slots, pinged once per interval. */
-  static final int HEARTBEAT_SLOTS = 20;
   /** How long a closing connection may take to drain its backlog before it is cut. */
   static final long CLOSE_GRACE_MS = 5_000;
   private static final byte[] HEAD_TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
@@ -68,17 +65,14 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private final EventLoop loop;
   /** A connection whose undecoded bytes pass this is not read until its decoder catches up. */
   private final long maxUndecodedBytes;
-  private final long pongTimeoutNanos;
+  private final Heartbeat heartbeat;
+  private final ConnectionCaps caps;
 
   /** Every accepted socket not yet closed, handshaking or open. */
   private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
-  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private int nextDecoder; // loop only
   private int nextSlot; // loop only
-  private int heartbeatTick; // timer thread only
-  private long refusedSinceLog; // loop only
-  private long lastRefusalLogNanos; // loop only
   private volatile boolean stopping;
   private boolean stopped; // guarded by this
   /** Notified whenever a connection closes; {@link #closeAll} waits on it. */
@@ -94,9 +88,11 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     this.timer = timer;
     this.tls = config.tls() == null ? null : new DefaultSSLWebSocketServerFactory(config.tls());
     this.maxUndecodedBytes = Math.max(256 * 1024, 2L * maxFrameBytes);
-    this.pongTimeoutNanos = TimeUnit.SECONDS.toNanos(config.pingIntervalSeconds()) * 3 / 2;
+    this.caps = new ConnectionCaps(config.maxConnections(), config.maxConnectionsPerIp());
     this.decoders = new Decoders(config.decoderThreads(), this::drained);
     this.loop = new EventLoop(new InetSocketAddress(config.host(), config.port()), this, timer);
+    this.heartbeat = new Heartbeat(connections, loop, config.pingIntervalSeconds(),
+        config.handshakeTimeoutMs());
   }
 
   void start() {
@@ -126,6 +122,11 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     return loop;
   }
 
+  /** Pings and handshake deadlines, for the transport's timer. */
+  Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
   // ---- sockets (loop thread) ----
 
   @Override
@@ -136,14 +137,9 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       return null;
     }
     InetAddress address = remote.getAddress();
-    if (connections.size() >= config.maxConnections()) {
-      refuse(socket, address, "the server has " + config.maxConnections() + " connections");
-      return null;
-    }
-    int fromAddress = perAddress.merge(address, 1, Integer::sum);
-    if (fromAddress > config.maxConnectionsPerIp()) {
-      release(address);
-      refuse(socket, address, "over " + config.maxConnectionsPerIp() + " from one address");
+    String refused = caps.admit(address, connections.size());
+    if (refused != null) {
+      caps.refuse(socket, address, refused);
       return null;
     }
     try {
@@ -156,32 +152,16 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       WsConnection conn = new WsConnection(socket, channel, key, ws, remote,
           (InetSocketAddress) socket.getLocalAddress(), nextDecoder, nextSlot);
       nextDecoder = (nextDecoder + 1) % decoders.size();
-      nextSlot = (nextSlot + 1) % HEARTBEAT_SLOTS;
+      nextSlot = (nextSlot + 1) % Heartbeat.SLOTS;
       ws.setAttachment(conn);
       ws.setSelectionKey(key); // the library's close cancels it
       ws.setChannel(channel); // and closes this
       connections.add(conn);
       return conn;
     } catch (IOException | RuntimeException e) {
-      release(address);
+      caps.release(address);
       throw e instanceof IOException io ? io : new IOException(e);
     }
-  }
-
-  private void refuse(SocketChannel socket, InetAddress address, String why) {
-    EventLoop.closeQuietly(socket);
-    refusedSinceLog++;
-    long now = System.nanoTime();
-    if (now - lastRefusalLogNanos > TimeUnit.SECONDS.toNanos(1)) {
-      log.info("refused {} connection(s), the last from {}: {}", refusedSinceLog,
-          address.getHostAddress(), why);
-      refusedSinceLog = 0;
-      lastRefusalLogNanos = now;
-    }
-  }
-
-  private void release(InetAddress address) {
-    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   @Override
@@ -378,7 +358,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     WsConnection conn = ((WebSocketImpl) w).getAttachment();
     conn.discardOutput();
     if (connections.remove(conn)) {
-      release(conn.address);
+      caps.release(conn.address);
     }
     WsSession session = conn.session;
     if (session != null) {
@@ -418,53 +398,6 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   @Override
   public InetSocketAddress getRemoteSocketAddress(WebSocket w) {
     return ((WsConnection) ((WebSocketImpl) w).getAttachment()).remote;
-  }
-
-  // ---- timers (timer thread) ----
-
-  /** The period of {@link #heartbeat}: a ping interval divided into {@link #HEARTBEAT_SLOTS}. */
-  long heartbeatPeriodMs() {
-    return Math.max(1, TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds()) / HEARTBEAT_SLOTS);
-  }
-
-  /**
-   * Pings one slot of the open connections, and cuts those of the slot that have not answered a
-   * ping for 1.5 ping intervals. Called every {@link #heartbeatPeriodMs}, so each connection is
-   * pinged once per interval and the pings (and the pongs they bring back) are spread over it
-   * rather than all written at one moment.
-   */
-  void heartbeat() {
-    int slot = heartbeatTick++ % HEARTBEAT_SLOTS;
-    long now = System.nanoTime();
-    for (WsConnection conn : connections) {
-      if (conn.slot != slot || conn.session == null || !conn.ws.isOpen()) {
-        continue;
-      }
-      if (now - conn.lastPongNanos > pongTimeoutNanos) {
-        log.info("closing {}: no pong for {} s", conn.describe(),
-            TimeUnit.NANOSECONDS.toSeconds(now - conn.lastPongNanos));
-        loop.execute(() -> EventLoop.cut(conn, "no pong in time"));
-      } else {
-        try {
-          conn.ws.sendPing();
-        } catch (WebsocketNotConnectedException e) {
-          // closed meanwhile
-        }
-      }
-    }
-  }
-
-  /** Cuts sockets that have not finished the upgrade within the handshake timeout. */
-  void sweepHandshakes() {
-    long now = System.nanoTime();
-    long timeout = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
-    for (WsConnection conn : connections) {
-      if (conn.session == null && now - conn.acceptedNanos > timeout && !conn.ws.isClosed()) {
-        log.debug("closing {}: no upgrade within {} ms", conn.describe(),
-            config.handshakeTimeoutMs());
-        loop.execute(() -> EventLoop.cut(conn, "handshake timeout"));
-      }
-    }
   }
 
   // ---- shutdown ----

@@ -71,12 +71,12 @@ class HeartbeatTest {
       long inFirstSlot = ws.connections().stream().filter(c -> c.slot == 0).count();
       assertTrue(inFirstSlot < n, "all connections in one slot");
 
-      ws.heartbeat(); // slot 0
+      ws.heartbeat().beat(); // slot 0
       WsTestServer.awaitCondition(() -> totalPings(clients) == inFirstSlot,
           () -> "pings after one heartbeat: " + totalPings(clients) + ", slot 0 holds "
               + inFirstSlot);
-      for (int i = 1; i < WsServer.HEARTBEAT_SLOTS; i++) {
-        ws.heartbeat();
+      for (int i = 1; i < Heartbeat.SLOTS; i++) {
+        ws.heartbeat().beat();
       }
       WsTestServer.awaitCondition(() -> totalPings(clients) == n,
           () -> "pings after an interval: " + totalPings(clients));

@@ -1,0 +1,69 @@
+package chat.transport.ws;
+
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caps on sockets held at once, in total and per remote address ({@code
+ * --max-connections}, {@code --max-connections-per-ip}). A socket over a cap is closed as soon
+ * as it is accepted, so one address opening thousands of sockets costs a file descriptor only
+ * for a moment. Refusals are logged at most once a second, at INFO: a client's doing.
+ *
+ * <p>{@link #admit} and {@link #refuse} run on the loop thread; {@link #release} on whichever
+ * thread closed the connection.
+ */
+final class ConnectionCaps {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionCaps.class);
+  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final int maxTotal;
+  private final int maxPerAddress;
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+  private long refusedSinceLog; // loop only
+  private long lastLogNanos; // loop only
+
+  ConnectionCaps(int maxTotal, int maxPerAddress) {
+    this.maxTotal = maxTotal;
+    this.maxPerAddress = maxPerAddress;
+  }
+
+  /**
+   * Counts a new socket from {@code address} if both caps allow it.
+   *
+   * @param held sockets held now, before this one
+   * @return null if admitted (then {@link #release} it when it closes), else why not
+   */
+  String admit(InetAddress address, int held) {
+    if (held >= maxTotal) {
+      return "the server holds " + maxTotal + " connections";
+    }
+    if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
+      release(address);
+      return "over " + maxPerAddress + " from one address";
+    }
+    return null;
+  }
+
+  /** A socket admitted from {@code address} has closed. */
+  void release(InetAddress address) {
+    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Closes a socket that was not admitted, with a reset, and says so now and then. */
+  void refuse(SocketChannel socket, InetAddress address, String why) {
+    EventLoop.closeQuietly(socket);
+    refusedSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastLogNanos > LOG_EVERY_NANOS) {
+      log.info("refused {} connection(s), the last from {}: {}", refusedSinceLog,
+          address.getHostAddress(), why);
+      refusedSinceLog = 0;
+      lastLogNanos = now;
+    }
+  }
+}
