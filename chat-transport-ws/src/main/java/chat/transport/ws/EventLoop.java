@@ -240,6 +240,12 @@ final class EventLoop implements Runnable {
         }
       } catch (CancelledKeyException e) {
         // closed by another thread meanwhile
+      } catch (RuntimeException e) {
+        // A fault of ours with one connection must not end the loop for all the others.
+        log.error("handling a socket event failed; closing that connection", e);
+        if (key.attachment() instanceof WsConnection conn) {
+          cut(conn, "internal error");
+        }
       }
     }
   }
