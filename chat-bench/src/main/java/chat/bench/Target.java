@@ -163,7 +163,11 @@ final class Target implements AutoCloseable {
     return -1;
   }
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  /**
+   * The heap's "used" figure, the first in GC.heap_info's output (Metaspace's comes after): G1
+   * and Parallel give it in K, ZGC in M.
+   */
+  private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
   /** Used heap in KiB after a full GC (jcmd GC.run, then GC.heap_info); -1 if not a JVM. */
   long heapUsedAfterGcKib() {
@@ -174,7 +178,15 @@ final class Target implements AutoCloseable {
       jcmd("GC.run");
       String info = jcmd("GC.heap_info");
       Matcher m = USED.matcher(info);
-      return m.find() ? Long.parseLong(m.group(1)) : -1;
+      if (!m.find()) {
+        return -1;
+      }
+      long value = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "G" -> value << 20;
+        case "M" -> value << 10;
+        default -> value;
+      };
     } catch (Exception e) {
       return -1;
     }
