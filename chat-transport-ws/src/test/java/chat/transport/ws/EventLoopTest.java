@@ -47,6 +47,8 @@ class EventLoopTest {
   private static final class RecordingChat implements ChatService {
     final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     final BlockingQueue<Session> opened = new LinkedBlockingQueue<>();
+    /** While closed, the core is "busy": each frame waits for it (a slow request). */
+    volatile CountDownLatch busy = new CountDownLatch(0);
 
     @Override public void start() {}
 
@@ -58,6 +60,11 @@ class EventLoopTest {
         @Override public void receiveInvalid(String re, String reason) {}
 
         @Override public void receiveFrame(String frame) {
+          try {
+            busy.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           frames.add(frame);
         }
 
@@ -169,6 +176,44 @@ class EventLoopTest {
     for (int i = 0; i < n; i++) {
       assertEquals("frame " + i, nextFrame());
     }
+  }
+
+  /**
+   * A client that sends faster than its requests are handled is not read without bound: once
+   * its undecoded bytes pass the limit the loop stops reading it (TCP then pushes back on the
+   * client), and reads again when the decoder has caught up.
+   */
+  @Test
+  void aClientThatSendsFasterThanItIsServedIsNotReadWithoutBound() throws Exception {
+    RawWebSocket client = connect(0);
+    WsConnection conn = serverSideOf(client);
+    chat.busy = new CountDownLatch(1);
+    byte[] frame = RawWebSocket.encodeFrame(true, RawWebSocket.TEXT,
+        "f".repeat(60_000).getBytes(StandardCharsets.UTF_8));
+    int frames = 400; // 24 MB: more than the kernel buffers on both sides hold
+    Thread sender = new Thread(() -> {
+      try {
+        for (int i = 0; i < frames; i++) {
+          client.sendRaw(frame);
+        }
+      } catch (Exception e) {
+        // the test fails below on the frames that did not arrive
+      }
+    });
+    sender.start();
+    long limit = 256 * 1024; // WsServer's bound for 64 KiB frames
+    WsTestServer.awaitCondition(() -> conn.readPaused, () -> "reading never paused");
+    long atPause = conn.bytesRead();
+    assertTrue(atPause <= limit + EventLoop.READ_BUFFER_BYTES + frame.length,
+        "read " + atPause + " bytes ahead of the decoder");
+    assertTrue(sender.isAlive(), "the client could push 24 MB although the server stopped reading");
+
+    chat.busy.countDown(); // the core catches up: reading resumes, everything arrives in order
+    for (int i = 0; i < frames; i++) {
+      assertEquals(60_000, nextFrame().length());
+    }
+    sender.join(10_000);
+    assertFalse(conn.readPaused);
   }
 
   @Test
