@@ -73,6 +73,17 @@ class HostileClientsIT {
     }, what);
   }
 
+  private static void awaitLogged(ServerProcess s, String text, String what)
+      throws InterruptedException {
+    await(() -> {
+      try {
+        return s.logged(text);
+      } catch (IOException e) {
+        return false;
+      }
+    }, what);
+  }
+
   private static void assertNoErrorLogged(ServerProcess s) throws IOException {
     List<String> errors = s.output().lines().filter(l -> l.contains(" ERROR ")).toList();
     assertTrue(errors.isEmpty(), "the server logged ERROR for a client's doing: " + errors);
@@ -189,13 +200,8 @@ class HostileClientsIT {
           socket.connect(new InetSocketAddress("127.0.0.1", s.wsPort()), 5_000);
           hog.add(socket);
         }
-        await(() -> {
-          try {
-            return s.logged("cannot accept WebSocket connections");
-          } catch (IOException e) {
-            return false;
-          }
-        }, "accept never failed (is ulimit -n honoured?)");
+        awaitLogged(s, "cannot accept WebSocket connections",
+            "accept never failed (is ulimit -n honoured?)");
         int health = healthStatus(s);
         assertTrue(health != 200, "/healthz said ok while the listener could not accept");
       } finally {
@@ -234,13 +240,7 @@ class HostileClientsIT {
         } catch (IOException e) {
           // the server closed it: expected
         }
-        await(() -> {
-          try {
-            return s.loggedLine("slow consumer");
-          } catch (IOException e) {
-            return false;
-          }
-        }, "the ping flood was not closed as a slow consumer");
+        awaitLogged(s, "slow consumer", "the ping flood was not closed as a slow consumer");
       }
       assertServes(s);
       assertNoErrorLogged(s);
