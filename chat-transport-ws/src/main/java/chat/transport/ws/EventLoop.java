@@ -327,9 +327,7 @@ final class EventLoop implements Runnable {
           }
           n += more;
         }
-        if (conn.tls.isNeedRead() && !moreToRead.contains(conn)) {
-          moreToRead.add(conn);
-        }
+        readAgainIfHeld(conn);
       }
     } catch (IOException e) {
       stopReading(conn);
@@ -356,9 +354,18 @@ final class EventLoop implements Runnable {
     List<WsConnection> now = new ArrayList<>(moreToRead);
     moreToRead.clear();
     for (WsConnection conn : now) {
+      conn.heldForReading = false;
       if (conn.key.isValid() && !conn.readPaused) {
-        read(conn);
+        read(conn); // a paused one is read again when resumeReading lets it
       }
+    }
+  }
+
+  /** Reads {@code conn} again next turn if its TLS channel holds decrypted bytes. Loop only. */
+  private void readAgainIfHeld(WsConnection conn) {
+    if (conn.tls != null && !conn.heldForReading && conn.tls.isNeedRead()) {
+      conn.heldForReading = true;
+      moreToRead.add(conn);
     }
   }
 
@@ -375,6 +382,7 @@ final class EventLoop implements Runnable {
     SelectionKey key = conn.key;
     if (key.isValid() && !conn.endOfInput) {
       key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+      readAgainIfHeld(conn); // bytes it holds will not make the socket readable
     }
   }
 

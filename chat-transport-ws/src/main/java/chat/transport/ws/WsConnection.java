@@ -3,7 +3,6 @@ package chat.transport.ws;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -43,7 +42,6 @@ final class WsConnection {
   final WebSocketImpl ws;
   final InetSocketAddress remote;
   final InetSocketAddress local;
-  final InetAddress address;
   /** Which decoder thread decodes this connection's bytes, so they are decoded in order. */
   final int decoder;
   /** Which heartbeat slot pings this connection. */
@@ -66,6 +64,7 @@ final class WsConnection {
   volatile boolean readPaused; // set by the loop, read by the decoder thread
   boolean waitingWritable; // loop only: OP_WRITE is set because the socket was full
   boolean endOfInput; // loop only: the client sent FIN or the read failed
+  boolean heldForReading; // loop only: on the loop's list of TLS connections to read again
 
   private final HandshakeHead head = new HandshakeHead(WsConfig.MAX_HANDSHAKE_BYTES);
 
@@ -97,7 +96,6 @@ final class WsConnection {
     this.ws = ws;
     this.remote = remote;
     this.local = local;
-    this.address = remote.getAddress();
     this.decoder = decoder;
     this.slot = slot;
   }

@@ -160,7 +160,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       return conn;
     } catch (IOException | RuntimeException e) {
       caps.release(address);
-      throw e instanceof IOException io ? io : new IOException(e);
+      EventLoop.closeQuietly(socket);
+      throw e;
     }
   }
 
@@ -358,7 +359,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     WsConnection conn = ((WebSocketImpl) w).getAttachment();
     conn.discardOutput();
     if (connections.remove(conn)) {
-      caps.release(conn.address);
+      caps.release(conn.remote.getAddress());
     }
     WsSession session = conn.session;
     if (session != null) {
