@@ -2,6 +2,8 @@ package chat.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+
 /** A frame sent by the server: a reply ({@link Ok}, {@link Error}) or a pushed event. */
 public sealed interface Event {
 
@@ -10,12 +12,18 @@ public sealed interface Event {
   /** The {@code type} of this event on the wire. */
   String type();
 
-  /** The first frame on every connection. */
-  record Hello(int protocol, String server, String epoch, Limits limits) implements Event {
+  /** The first frame on every connection; {@code features} names the additions it supports. */
+  record Hello(int protocol, String server, String epoch, Limits limits, List<String> features)
+      implements Event {
     public Hello {
       requireNonNull(server, "server is null");
       requireNonNull(epoch, "epoch is null");
       requireNonNull(limits, "limits is null");
+      features = List.copyOf(features);
+    }
+
+    public Hello(int protocol, String server, String epoch, Limits limits) {
+      this(protocol, server, epoch, limits, List.of());
     }
 
     @Override public String type() { return "hello"; }
@@ -58,15 +66,32 @@ public sealed interface Event {
     @Override public String type() { return "message"; }
   }
 
-  /** A membership change in a room; {@code action} is join, leave, invite or kick. */
-  record Member(String conv, String user, String action) implements Event {
+  /**
+   * A membership change in a room: {@code action} is join, leave, invite, kick, ban, unban,
+   * role (then {@code role} is the new role, else null) or deleted (the room is gone).
+   */
+  record Member(String conv, String user, String action, String role) implements Event {
     public Member {
       requireNonNull(conv, "conv is null");
       requireNonNull(user, "user is null");
       requireNonNull(action, "action is null");
     }
 
+    public Member(String conv, String user, String action) {
+      this(conv, user, action, null);
+    }
+
     @Override public String type() { return "member"; }
+  }
+
+  /** A room's topic changed ({@code type} "room"). */
+  record RoomChanged(String conv, String topic) implements Event {
+    public RoomChanged {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(topic, "topic is null");
+    }
+
+    @Override public String type() { return "room"; }
   }
 
   /** {@code user} has read {@code conv} up to {@code seq}. */

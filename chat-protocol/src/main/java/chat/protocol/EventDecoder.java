@@ -48,8 +48,19 @@ final class EventDecoder {
         Limits limits = new Limits(
             l.get("maxFrameBytes").getAsInt(), l.get("maxTextChars").getAsInt(),
             l.get("historyMax").getAsInt(), l.get("sendPerSecond").getAsInt(),
-            l.get("sendBurst").getAsInt(), l.get("authTimeoutMs").getAsLong());
-        return new Event.Hello(o.get("protocol").getAsInt(), str(o, "server"), str(o, "epoch"), limits);
+            l.get("sendBurst").getAsInt(), l.get("authTimeoutMs").getAsLong(),
+            l.has("requestsPerSecond") ? l.get("requestsPerSecond").getAsInt()
+                : Limits.DEFAULT_REQUESTS_PER_SECOND,
+            l.has("requestBurst") ? l.get("requestBurst").getAsInt()
+                : Limits.DEFAULT_REQUEST_BURST);
+        List<String> features = new ArrayList<>();
+        if (o.has("features")) {
+          for (JsonElement e : o.getAsJsonArray("features")) {
+            features.add(e.getAsString());
+          }
+        }
+        return new Event.Hello(o.get("protocol").getAsInt(), str(o, "server"), str(o, "epoch"),
+            limits, features);
       }
       case "ok":
         return new Event.Ok(optStr(o, "re"), toResult(o));
@@ -61,7 +72,10 @@ final class EventDecoder {
       case "message":
         return toMessage(o);
       case "member":
-        return new Event.Member(str(o, "conv"), str(o, "user"), str(o, "action"));
+        return new Event.Member(
+            str(o, "conv"), str(o, "user"), str(o, "action"), optStr(o, "role"));
+      case "room":
+        return new Event.RoomChanged(str(o, "conv"), str(o, "topic"));
       case "read":
         return new Event.Read(str(o, "conv"), str(o, "user"), o.get("seq").getAsLong());
       case "typing":
@@ -101,7 +115,15 @@ final class EventDecoder {
             r.get("private").getAsBoolean(), r.get("members").getAsInt(),
             r.get("joined").getAsBoolean()));
       }
-      return new Result.Rooms(list);
+      JsonElement more = o.get("more");
+      return new Result.Rooms(list, more != null && more.getAsBoolean());
+    }
+    if (o.has("users")) {
+      List<String> users = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("users")) {
+        users.add(e.getAsString());
+      }
+      return new Result.Users(users);
     }
     if (o.has("members")) {
       List<Result.MemberInfo> list = new ArrayList<>();

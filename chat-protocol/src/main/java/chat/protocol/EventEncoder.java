@@ -50,11 +50,24 @@ final class EventEncoder {
       w.name("sendPerSecond").value(l.sendPerSecond());
       w.name("sendBurst").value(l.sendBurst());
       w.name("authTimeoutMs").value(l.authTimeoutMs());
+      w.name("requestsPerSecond").value(l.requestsPerSecond());
+      w.name("requestBurst").value(l.requestBurst());
       w.endObject();
+      w.name("features").beginArray();
+      for (String feature : h.features()) {
+        w.value(feature);
+      }
+      w.endArray();
     } else if (event instanceof Event.Member m) {
       w.name("conv").value(m.conv());
       w.name("user").value(m.user());
       w.name("action").value(m.action());
+      if (m.role() != null) {
+        w.name("role").value(m.role());
+      }
+    } else if (event instanceof Event.RoomChanged r) {
+      w.name("conv").value(r.conv());
+      w.name("topic").value(r.topic());
     } else if (event instanceof Event.Read r) {
       w.name("conv").value(r.conv());
       w.name("user").value(r.user());
@@ -107,6 +120,13 @@ final class EventEncoder {
         w.name("members").value(room.members());
         w.name("joined").value(room.joined());
         w.endObject();
+      }
+      w.endArray();
+      w.name("more").value(r.more());
+    } else if (result instanceof Result.Users u) {
+      w.name("users").beginArray();
+      for (String user : u.users()) {
+        w.value(user);
       }
       w.endArray();
     } else if (result instanceof Result.Members m) {

@@ -9,6 +9,8 @@ package chat.protocol;
  * @param sendPerSecond sustained sends per second per user
  * @param sendBurst token bucket size for sends
  * @param authTimeoutMs how long a new connection may take to authenticate
+ * @param requestsPerSecond frames per second a connection may send before it is closed as a flood
+ * @param requestBurst token bucket size for {@code requestsPerSecond}
  */
 public record Limits(
     int maxFrameBytes,
@@ -16,9 +18,22 @@ public record Limits(
     int historyMax,
     int sendPerSecond,
     int sendBurst,
-    long authTimeoutMs) {
+    long authTimeoutMs,
+    int requestsPerSecond,
+    int requestBurst) {
 
-  public static final Limits DEFAULTS = new Limits(65_536, 4_000, 200, 10, 30, 10_000);
+  public static final int DEFAULT_REQUESTS_PER_SECOND = 50;
+  public static final int DEFAULT_REQUEST_BURST = 100;
+
+  public static final Limits DEFAULTS = new Limits(65_536, 4_000, 200, 10, 30, 10_000,
+      DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_BURST);
+
+  /** The limits of a first-round server, which did not advertise its flood limit. */
+  public Limits(int maxFrameBytes, int maxTextChars, int historyMax, int sendPerSecond,
+      int sendBurst, long authTimeoutMs) {
+    this(maxFrameBytes, maxTextChars, historyMax, sendPerSecond, sendBurst, authTimeoutMs,
+        DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_BURST);
+  }
 
   public Limits {
     requirePositive(maxFrameBytes, "maxFrameBytes");
@@ -27,6 +42,8 @@ public record Limits(
     requirePositive(sendPerSecond, "sendPerSecond");
     requirePositive(sendBurst, "sendBurst");
     requirePositive(authTimeoutMs, "authTimeoutMs");
+    requirePositive(requestsPerSecond, "requestsPerSecond");
+    requirePositive(requestBurst, "requestBurst");
   }
 
   private static void requirePositive(long value, String name) {

@@ -70,10 +70,69 @@ public sealed interface Request {
     }
   }
 
-  record Logout(String id) implements Request {
+  /** Logs out this connection's token, or with {@code all} every token of the user. */
+  record Logout(String id, boolean all) implements Request {
     public Logout { checkId(id); }
 
+    public Logout(String id) {
+      this(id, false);
+    }
+
     @Override public String type() { return "logout"; }
+  }
+
+  /** Changes the password; every other token of the user is revoked. */
+  record ChangePassword(String id, String oldPassword, String newPassword) implements Request {
+    public ChangePassword {
+      checkId(id);
+      requireNonNull(oldPassword, "oldPassword is null");
+      requireNonNull(newPassword, "newPassword is null");
+    }
+
+    @Override public String type() { return "password"; }
+
+    @Override public String toString() {
+      return "ChangePassword[id=" + id + ", old=<redacted>, new=<redacted>]";
+    }
+  }
+
+  /** Deletes the account for good; the name stays taken. */
+  record DeleteAccount(String id, String password) implements Request {
+    public DeleteAccount {
+      checkId(id);
+      requireNonNull(password, "password is null");
+    }
+
+    @Override public String type() { return "delete_account"; }
+
+    @Override public String toString() {
+      return "DeleteAccount[id=" + id + ", password=<redacted>]";
+    }
+  }
+
+  record Block(String id, String user) implements Request {
+    public Block {
+      checkId(id);
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "block"; }
+  }
+
+  record Unblock(String id, String user) implements Request {
+    public Unblock {
+      checkId(id);
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "unblock"; }
+  }
+
+  /** The users this user has blocked ({@code type} "blocked"). */
+  record ListBlocked(String id) implements Request {
+    public ListBlocked { checkId(id); }
+
+    @Override public String type() { return "blocked"; }
   }
 
   /** Sends {@code text} to {@code to} ({@code @peer} or {@code #room}); {@code cid} makes it idempotent. */
@@ -136,11 +195,80 @@ public sealed interface Request {
     @Override public String type() { return "kick"; }
   }
 
-  /** Lists public rooms and the private rooms the user belongs to ({@code type} "rooms"). */
-  record ListRooms(String id) implements Request {
+  /**
+   * A page of the room directory: public rooms and the private rooms the user belongs to
+   * ({@code type} "rooms"). {@code query} (a name prefix or topic words), {@code after} (a room
+   * name from the previous page) and {@code limit} are optional.
+   */
+  record ListRooms(String id, String query, String after, Integer limit) implements Request {
     public ListRooms { checkId(id); }
 
+    public ListRooms(String id) {
+      this(id, null, null, null);
+    }
+
     @Override public String type() { return "rooms"; }
+  }
+
+  record Ban(String id, String room, String user) implements Request {
+    public Ban {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "ban"; }
+  }
+
+  record Unban(String id, String room, String user) implements Request {
+    public Unban {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(user, "user is null");
+    }
+
+    @Override public String type() { return "unban"; }
+  }
+
+  /** The users banned from a room ({@code type} "bans"; owner and moderators). */
+  record ListBans(String id, String room) implements Request {
+    public ListBans {
+      checkId(id);
+      requireNonNull(room, "room is null");
+    }
+
+    @Override public String type() { return "bans"; }
+  }
+
+  /** Gives {@code user} a role in {@code room}; "owner" transfers ownership. */
+  record SetRole(String id, String room, String user, String role) implements Request {
+    public SetRole {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(user, "user is null");
+      requireNonNull(role, "role is null");
+    }
+
+    @Override public String type() { return "role"; }
+  }
+
+  record SetTopic(String id, String room, String topic) implements Request {
+    public SetTopic {
+      checkId(id);
+      requireNonNull(room, "room is null");
+      requireNonNull(topic, "topic is null");
+    }
+
+    @Override public String type() { return "topic"; }
+  }
+
+  record DeleteRoom(String id, String room) implements Request {
+    public DeleteRoom {
+      checkId(id);
+      requireNonNull(room, "room is null");
+    }
+
+    @Override public String type() { return "delete_room"; }
   }
 
   record Members(String id, String room) implements Request {

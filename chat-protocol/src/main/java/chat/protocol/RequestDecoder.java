@@ -16,7 +16,7 @@ final class RequestDecoder {
   /** Fields some request reads; every other field is skipped unread. */
   private static final Set<String> KNOWN_FIELDS = Set.of(
       "type", "id", "user", "password", "token", "to", "text", "cid", "room", "topic", "private",
-      "conv", "after", "before", "limit", "seq");
+      "conv", "after", "before", "limit", "seq", "all", "old", "new", "query", "role");
 
   /** Stands for a known field whose value was an object or array. */
   private static final Object STRUCTURE = new Object();
@@ -72,7 +72,30 @@ final class RequestDecoder {
         }
         return new Request.Login(id, f.requiredString("user"), f.requiredString("password"));
       case "logout":
-        return new Request.Logout(id);
+        return new Request.Logout(id, f.optionalBoolean("all"));
+      case "password":
+        return new Request.ChangePassword(id, f.requiredString("old"), f.requiredString("new"));
+      case "delete_account":
+        return new Request.DeleteAccount(id, f.requiredString("password"));
+      case "block":
+        return new Request.Block(id, f.requiredString("user"));
+      case "unblock":
+        return new Request.Unblock(id, f.requiredString("user"));
+      case "blocked":
+        return new Request.ListBlocked(id);
+      case "ban":
+        return new Request.Ban(id, f.requiredString("room"), f.requiredString("user"));
+      case "unban":
+        return new Request.Unban(id, f.requiredString("room"), f.requiredString("user"));
+      case "bans":
+        return new Request.ListBans(id, f.requiredString("room"));
+      case "role":
+        return new Request.SetRole(
+            id, f.requiredString("room"), f.requiredString("user"), f.requiredString("role"));
+      case "topic":
+        return new Request.SetTopic(id, f.requiredString("room"), f.requiredString("topic"));
+      case "delete_room":
+        return new Request.DeleteRoom(id, f.requiredString("room"));
       case "send":
         return new Request.Send(
             id, f.requiredString("to"), f.requiredString("text"), f.requiredString("cid"));
@@ -87,8 +110,14 @@ final class RequestDecoder {
         return new Request.Invite(id, f.requiredString("room"), f.requiredString("user"));
       case "kick":
         return new Request.Kick(id, f.requiredString("room"), f.requiredString("user"));
-      case "rooms":
-        return new Request.ListRooms(id);
+      case "rooms": {
+        Long limit = f.optionalLong("limit");
+        if (limit != null && (limit < 1 || limit > Integer.MAX_VALUE)) {
+          throw new InvalidFrame("limit: must be a positive integer");
+        }
+        return new Request.ListRooms(id, f.optionalString("query"), f.optionalString("after"),
+            limit == null ? null : limit.intValue());
+      }
       case "members":
         return new Request.Members(id, f.requiredString("room"));
       case "conversations":

@@ -72,8 +72,47 @@ final class RequestEncoder {
       w.name("seq").value(r.seq());
     } else if (request instanceof Request.Typing t) {
       w.name("conv").value(t.conv());
-    } else if (request instanceof Request.Logout
-        || request instanceof Request.ListRooms
+    } else if (request instanceof Request.Logout l) {
+      if (l.all()) {
+        w.name("all").value(true);
+      }
+    } else if (request instanceof Request.ListRooms r) {
+      if (r.query() != null) {
+        w.name("query").value(r.query());
+      }
+      if (r.after() != null) {
+        w.name("after").value(r.after());
+      }
+      if (r.limit() != null) {
+        w.name("limit").value(r.limit());
+      }
+    } else if (request instanceof Request.ChangePassword p) {
+      w.name("old").value(p.oldPassword());
+      w.name("new").value(p.newPassword());
+    } else if (request instanceof Request.DeleteAccount d) {
+      w.name("password").value(d.password());
+    } else if (request instanceof Request.Block b) {
+      w.name("user").value(b.user());
+    } else if (request instanceof Request.Unblock u) {
+      w.name("user").value(u.user());
+    } else if (request instanceof Request.Ban b) {
+      w.name("room").value(b.room());
+      w.name("user").value(b.user());
+    } else if (request instanceof Request.Unban u) {
+      w.name("room").value(u.room());
+      w.name("user").value(u.user());
+    } else if (request instanceof Request.ListBans b) {
+      w.name("room").value(b.room());
+    } else if (request instanceof Request.SetRole r) {
+      w.name("room").value(r.room());
+      w.name("user").value(r.user());
+      w.name("role").value(r.role());
+    } else if (request instanceof Request.SetTopic t) {
+      w.name("room").value(t.room());
+      w.name("topic").value(t.topic());
+    } else if (request instanceof Request.DeleteRoom d) {
+      w.name("room").value(d.room());
+    } else if (request instanceof Request.ListBlocked
         || request instanceof Request.ListConversations
         || request instanceof Request.Ping) {
       return;

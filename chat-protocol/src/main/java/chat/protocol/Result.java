@@ -52,8 +52,18 @@ public sealed interface Result {
     }
   }
 
-  record Rooms(List<RoomInfo> rooms) implements Result {
+  /** A page of the room directory; {@code more} says whether more rooms follow it. */
+  record Rooms(List<RoomInfo> rooms, boolean more) implements Result {
     public Rooms { rooms = List.copyOf(rooms); }
+
+    public Rooms(List<RoomInfo> rooms) {
+      this(rooms, false);
+    }
+  }
+
+  /** A list of user names: the reply to {@code blocked} and {@code bans}. */
+  record Users(List<String> users) implements Result {
+    public Users { users = List.copyOf(users); }
   }
 
   record MemberInfo(String user, String role, boolean online) {

@@ -98,6 +98,46 @@ class ProtocolDocExamplesTest {
         new Fixture("""
             {"type":"typing","conv":"@bob"}""",
             new Request.Typing(null, "@bob")),
+        // Additions of the second round: safety, account, room directory.
+        new Fixture("""
+            {"type":"block","id":"6","user":"mallory"}""",
+            new Request.Block("6", "mallory")),
+        new Fixture("""
+            {"type":"unblock","id":"6","user":"mallory"}""",
+            new Request.Unblock("6", "mallory")),
+        new Fixture("""
+            {"type":"blocked","id":"7"}""",
+            new Request.ListBlocked("7")),
+        new Fixture("""
+            {"type":"ban","id":"8","room":"general","user":"mallory"}""",
+            new Request.Ban("8", "general", "mallory")),
+        new Fixture("""
+            {"type":"unban","id":"8","room":"general","user":"mallory"}""",
+            new Request.Unban("8", "general", "mallory")),
+        new Fixture("""
+            {"type":"bans","id":"8","room":"general"}""",
+            new Request.ListBans("8", "general")),
+        new Fixture("""
+            {"type":"role","id":"9","room":"general","user":"bob","role":"moderator"}""",
+            new Request.SetRole("9", "general", "bob", "moderator")),
+        new Fixture("""
+            {"type":"topic","id":"10","room":"general","topic":"…"}""",
+            new Request.SetTopic("10", "general", "…")),
+        new Fixture("""
+            {"type":"delete_room","id":"11","room":"general"}""",
+            new Request.DeleteRoom("11", "general")),
+        new Fixture("""
+            {"type":"password","id":"12","old":"…","new":"…"}""",
+            new Request.ChangePassword("12", "…", "…")),
+        new Fixture("""
+            {"type":"logout","id":"13","all":true}""",
+            new Request.Logout("13", true)),
+        new Fixture("""
+            {"type":"delete_account","id":"14","password":"…"}""",
+            new Request.DeleteAccount("14", "…")),
+        new Fixture("""
+            {"type":"rooms","id":"8","query":"gen","after":"#games","limit":50}""",
+            new Request.ListRooms("8", "gen", "#games", 50)),
         new Fixture("""
             {"type":"ping","id":"12"}""",
             new Request.Ping("12")));
@@ -110,9 +150,12 @@ class ProtocolDocExamplesTest {
         new Fixture("""
             {"type":"hello","protocol":1,"server":"<name>/<version>","epoch":"<store id>",
              "limits":{"maxFrameBytes":65536,"maxTextChars":4000,"historyMax":200,
-                       "sendPerSecond":10,"sendBurst":30,"authTimeoutMs":10000}}""",
+                       "sendPerSecond":10,"sendBurst":30,"authTimeoutMs":10000,
+                       "requestsPerSecond":50,"requestBurst":100},
+             "features":["block","moderation","account"]}""",
             new Event.Hello(1, "<name>/<version>", "<store id>",
-                new Limits(65536, 4000, 200, 10, 30, 10000))),
+                new Limits(65536, 4000, 200, 10, 30, 10000),
+                List.of("block", "moderation", "account"))),
         new Fixture("""
             {"type":"error","re":"<id>","code":"bad_request","message":"<human text>"}""",
             new Event.Error("<id>", ErrorCode.BAD_REQUEST, "<human text>")),
@@ -139,9 +182,18 @@ class ProtocolDocExamplesTest {
             {"type":"ok","re":"3","conv":"#general","topic":"…","lastSeq":41}""",
             new Event.Ok("3", new Result.Joined("#general", "…", 41))),
         new Fixture("""
-            {"type":"ok","re":"8","rooms":[{"room":"#general","topic":"…","private":false,"members":3,"joined":true}]}""",
+            {"type":"ok","re":"8","rooms":[{"room":"#general","topic":"…","private":false,"members":3,"joined":true}],"more":false}""",
             new Event.Ok("8", new Result.Rooms(
                 List.of(new Result.RoomInfo("#general", "…", false, 3, true))))),
+        new Fixture("""
+            {"type":"ok","re":"7","users":["mallory"]}""",
+            new Event.Ok("7", new Result.Users(List.of("mallory")))),
+        new Fixture("""
+            {"type":"member","conv":"#general","user":"bob","action":"role","role":"moderator"}""",
+            new Event.Member("#general", "bob", "role", "moderator")),
+        new Fixture("""
+            {"type":"room","conv":"#general","topic":"…"}""",
+            new Event.RoomChanged("#general", "…")),
         new Fixture("""
             {"type":"ok","re":"9","members":[{"user":"alice","role":"owner","online":true}]}""",
             new Event.Ok("9", new Result.Members(
@@ -173,7 +225,7 @@ class ProtocolDocExamplesTest {
         new Fixture("""
             {"type":"presence","user":"bob","online":false}""",
             new Event.Presence("bob", false))));
-    for (String action : List.of("join", "leave", "invite", "kick")) {
+    for (String action : List.of("join", "leave", "invite", "kick", "ban", "unban", "deleted")) {
       fixtures.add(new Fixture(
           "{\"type\":\"member\",\"conv\":\"#general\",\"user\":\"carol\",\"action\":\"" + action
               + "\"}",

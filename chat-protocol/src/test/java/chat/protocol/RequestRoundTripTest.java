@@ -64,7 +64,12 @@ class RequestRoundTripTest {
   void wireTypeNamesAreThoseOfTheProtocol() {
     Set<String> protocolTypes = Set.of("register", "login", "logout", "send", "create", "join",
         "leave", "invite", "kick", "rooms", "members", "conversations", "history", "read",
-        "typing", "ping");
+        "typing", "ping",
+        // second round
+        "password", "delete_account", "block", "unblock", "blocked", "ban", "unban", "role",
+        "topic", "delete_room",
+        // our addition: the banned list
+        "bans");
     for (Request request : Samples.requests()) {
       assertTrue(protocolTypes.contains(request.type()), request + " has type " + request.type());
     }

@@ -44,6 +44,21 @@ final class Samples {
         new Request.Kick("6", "secret", "carol"),
         new Request.ListRooms("8"),
         new Request.ListRooms(null),
+        new Request.ListRooms("8", "gen words", "#games", 50),
+        new Request.ListRooms("8", TRICKY_TEXT, null, null),
+        new Request.Logout("13", true),
+        new Request.ChangePassword("12", "correct horse", TRICKY_TEXT),
+        new Request.DeleteAccount("14", "correct horse"),
+        new Request.Block("6", "mallory"),
+        new Request.Unblock(null, "Mallory"),
+        new Request.ListBlocked("7"),
+        new Request.Ban("8", "general", "mallory"),
+        new Request.Unban("8", "#general", "mallory"),
+        new Request.ListBans("8", "general"),
+        new Request.SetRole("9", "general", "bob", "owner"),
+        new Request.SetTopic("10", "general", TRICKY_TEXT),
+        new Request.SetTopic(null, "general", ""),
+        new Request.DeleteRoom("11", "general"),
         new Request.Members("9", "general"),
         new Request.ListConversations("10"),
         new Request.History("11", "#general", 39L, null, 50),
@@ -82,6 +97,9 @@ final class Samples {
         new Result.Rooms(List.of(
             new Result.RoomInfo("#general", "Anything", false, 3, true),
             new Result.RoomInfo("#secret", TRICKY_TEXT, true, Integer.MAX_VALUE, false))),
+        new Result.Rooms(List.of(new Result.RoomInfo("#a", "", false, 1, false)), true),
+        new Result.Users(List.of()),
+        new Result.Users(List.of("mallory", "zed")),
         new Result.Members(List.of()),
         new Result.Members(List.of(
             new Result.MemberInfo("alice", "owner", true),
@@ -100,6 +118,8 @@ final class Samples {
     List<Event> events = new ArrayList<>();
     events.add(new Event.Hello(1, "chat/0.1.0", "epoch-1", Limits.DEFAULTS));
     events.add(new Event.Hello(1, TRICKY_TEXT, "", new Limits(1, 2, 3, 4, 5, Long.MAX_VALUE)));
+    events.add(new Event.Hello(1, "s", "e", new Limits(1, 2, 3, 4, 5, 6, 7, 8),
+        List.of("block", "moderation", "account")));
     for (Result result : results()) {
       events.add(new Event.Ok("1", result));
     }
@@ -112,9 +132,12 @@ final class Samples {
     events.add(new Event.Error("7", ErrorCode.RATE_LIMITED, "slow down", 250L));
     events.add(new Event.Error("7", ErrorCode.RATE_LIMITED, TRICKY_TEXT, 0L));
     events.addAll(messages());
-    for (String action : List.of("join", "leave", "invite", "kick")) {
+    for (String action : List.of("join", "leave", "invite", "kick", "ban", "unban", "deleted")) {
       events.add(new Event.Member("#general", "carol", action));
     }
+    events.add(new Event.Member("#general", "bob", "role", "moderator"));
+    events.add(new Event.RoomChanged("#general", TRICKY_TEXT));
+    events.add(new Event.RoomChanged("#general", ""));
     events.add(new Event.Read("#general", "alice", 41));
     events.add(new Event.Read("@alice", "bob", 0));
     events.add(new Event.Typing("@alice", "alice"));

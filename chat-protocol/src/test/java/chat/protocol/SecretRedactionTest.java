@@ -40,6 +40,20 @@ class SecretRedactionTest {
     assertRedacted(new Request.TokenLogin("r3", SECRET), "r3");
   }
 
+  @Test
+  void passwordChangeHidesBothPasswords() {
+    Request.ChangePassword r = new Request.ChangePassword("r5", SECRET, SECRET + "-new");
+    assertRedacted(r, "r5");
+    assertRedacted(codec.decodeRequest(codec.encode(r)), "r5");
+  }
+
+  @Test
+  void deleteAccountHidesPassword() {
+    Request.DeleteAccount r = new Request.DeleteAccount("r6", SECRET);
+    assertRedacted(r, "r6");
+    assertRedacted(codec.decodeRequest(codec.encode(r)), "r6");
+  }
+
   /** The auth reply, alone and wrapped in an ok event, hides the token. */
   @Test
   void authResultHidesToken() {
