@@ -61,6 +61,10 @@ class StoreFaultTest {
     @Override public List<ConvId> directConversations(String user) {
       return real.directConversations(user);
     }
+
+    @Override public void deleteConversation(ConvId conv) {
+      real.deleteConversation(conv);
+    }
   }
 
   private final FaultyStore store = new FaultyStore();

@@ -57,6 +57,19 @@ final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public void deleteConversation(ConvId conv) {
+    logs.remove(conv);
+    if (!conv.isRoom()) {
+      for (String user : List.of(conv.userA(), conv.userB())) {
+        Set<ConvId> direct = directByUser.get(user);
+        if (direct != null) {
+          direct.remove(conv);
+        }
+      }
+    }
+  }
+
+  @Override
   public List<StoredMessage> after(ConvId conv, long afterSeq, int limit) {
     ConvLog log = logs.get(conv);
     if (log == null) {

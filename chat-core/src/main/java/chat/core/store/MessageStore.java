@@ -34,6 +34,12 @@ public interface MessageStore {
   /** The seq of the conversation's last message, or 0 if it has none. */
   long lastSeq(ConvId conv);
 
+  /**
+   * Erases a conversation: every message, and its counter, so that a room created again under
+   * the same name starts at seq 1.
+   */
+  void deleteConversation(ConvId conv);
+
   /** The direct conversations {@code user} is a party of that have at least one message. */
   List<ConvId> directConversations(String user);
 }
