@@ -127,27 +127,25 @@ export class Rooms {
     return id;
   }
 
-  /** Public rooms plus my private ones, joined first, then by size. */
-  async list() {
-    const reply = await this.conn.request('rooms');
-    const rooms = reply.rooms ?? [];
-    this.store.applyRooms(rooms);
-    this.store.changed('rooms');
-    return [...rooms].sort((a, b) => (b.joined - a.joined) || (b.members - a.members)
-      || (a.room < b.room ? -1 : 1));
-  }
-
-  async refresh() {
-    const reply = await this.conn.request('rooms');
-    this.store.applyRooms(reply.rooms ?? []);
-    this.store.changed('rooms');
+  /**
+   * Topic and privacy of my rooms that no directory page has shown yet (after a page load), one
+   * look-up per room, a few at a time; later changes arrive as `room` events.
+   */
+  async lookUpUnknownRooms() {
+    const unknown = [...this.store.convs.values()]
+      .filter((c) => c.kind === 'room' && c.onServer && !this.store.knowsRoom(c.id))
+      .map((c) => c.id);
+    await runLimited(unknown, 2, (id) => this.session.directory.lookup(id).catch(() => null));
   }
 
   async leave(id) {
     try {
       await this.conn.request('leave', { room: id.replace(/^#/, '') });
     } catch (e) {
-      if (e.code === 'forbidden') throw new ChatError(e.code, 'The owner cannot leave the room.');
+      if (e.code === 'forbidden') {
+        // The owner hands the room over first; the server says so in its own words.
+        throw new ChatError(e.code, e.message || 'The owner cannot leave the room.');
+      }
       throw new ChatError(e.code, errorText(e));
     }
     this.store.removeConv(id);
@@ -162,7 +160,7 @@ export class Rooms {
       await this.conn.request('invite', { room: id.replace(/^#/, ''), user });
     } catch (e) {
       if (e.code === 'not_found') throw new ChatError(e.code, `There is no user named ${user}.`);
-      if (e.code === 'forbidden') throw new ChatError(e.code, 'Only the owner can invite people.');
+      if (e.code === 'forbidden') throw new ChatError(e.code, 'Only the owner and moderators can invite people.');
       throw new ChatError(e.code, errorText(e));
     }
     await this.loadMembers(id).catch(() => {});
@@ -173,7 +171,7 @@ export class Rooms {
     try {
       await this.conn.request('kick', { room: id.replace(/^#/, ''), user });
     } catch (e) {
-      if (e.code === 'forbidden') throw new ChatError(e.code, 'Only the owner can remove people.');
+      if (e.code === 'forbidden') throw new ChatError(e.code, 'Only the owner and moderators can remove people.');
       throw new ChatError(e.code, errorText(e));
     }
     const conv = this.store.conv(id);

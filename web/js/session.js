@@ -1,10 +1,15 @@
 // The signed-in session: signing in, catching up after every (re)connect, applying live events
 // to the store, the outbox of sends (local echo, retries, queued while offline) and the user's
-// actions (go to, rooms, members, read markers, typing). No DOM here.
+// actions (go to, rooms, members, read markers, typing; the account, blocking and moderation
+// through the helpers below). No DOM here.
 
+import { Account } from './account.js';
+import { Directory } from './directory.js';
+import { Moderation } from './moderation.js';
 import { Outbox } from './outbox.js';
 import { ChatError } from './protocol.js';
 import { Rooms } from './rooms.js';
+import { applyMemberEvent, FEATURE, hasFeature, sessionEndText } from './rules.js';
 import {
   errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
 } from './logic.js';
@@ -52,6 +57,13 @@ export class ChatSession {
     this.outbox = new Outbox(this);
     /** Navigation and rooms: `session.rooms.open(id)`, `goTo(text)`, `join(name)`, … */
     this.rooms = new Rooms(this);
+    /** Password, sign out everywhere, delete account, block and unblock. */
+    this.account = new Account(this);
+    /** Topic, bans, roles, ownership and deleting rooms. */
+    this.moderation = new Moderation(this);
+    /** The room directory: search and pages. */
+    this.directory = new Directory(this);
+    this.loginToken = null; // the token the current socket signed in with
 
     conn.onHello = (hello) => this.handleHello(hello);
     conn.onEvent = (frame) => this.handleEvent(frame);
@@ -110,14 +122,25 @@ export class ChatSession {
     } catch (e) {
       throw new ChatError(e.code, signInErrorText(e, user, create));
     }
-    this.storage.setItem(KEYS.token, ok.token);
-    this.storage.setItem(KEYS.user, ok.user);
-    this.storage.setItem(KEYS.expiresAt, String(ok.expiresAt ?? 0));
+    this.saveToken(ok.token, ok.user, ok.expiresAt);
     this.store.me = ok.user;
     this.store.authError = null;
     this.store.changed('auth');
     const generation = this.generation;
     this.sync(generation).catch((error) => this.syncFailed(error, generation));
+  }
+
+  /** Keeps the token this socket is signed in with (also for other tabs and the next load). */
+  saveToken(token, user, expiresAt) {
+    this.storage.setItem(KEYS.token, token);
+    this.storage.setItem(KEYS.user, user);
+    this.storage.setItem(KEYS.expiresAt, String(expiresAt ?? 0));
+    this.loginToken = token;
+  }
+
+  /** True when the server advertised the feature (`block`, `moderation`, `account`). */
+  can(feature) {
+    return hasFeature(this.store.features, feature);
   }
 
   /** Sends logout (if connected), forgets the token and everything else. */
@@ -157,6 +180,7 @@ export class ChatSession {
     }
     store.epoch = hello.epoch ?? null;
     store.limits = hello.limits ?? null;
+    store.features = new Set(Array.isArray(hello.features) ? hello.features : []);
     const waiters = this.helloWaiters;
     this.helloWaiters = [];
     for (const w of waiters) w.resolve();
@@ -164,6 +188,7 @@ export class ChatSession {
     const token = this.token;
     if (!token || !store.me) return; // not signed in: the sign-in form drives
     const generation = this.generation;
+    this.loginToken = token;
     let ok;
     try {
       ok = await this.conn.request('login', { token }, { timeoutMs: LOGIN_TIMEOUT_MS });
@@ -195,8 +220,11 @@ export class ChatSession {
       this.conn.stop(); // not signed in: connect again only when the form is used
       return;
     }
-    if (info.code === 1008 && /logged out/i.test(info.reason ?? '')) {
-      this.endSession('You were signed out.');
+    const ended = sessionEndText(info);
+    // Another tab of this browser may have changed the password: its new token is ours too.
+    const newerToken = this.token !== this.loginToken;
+    if (ended && !newerToken) {
+      this.endSession(ended);
       return;
     }
     this.store.changed('connection');
@@ -211,12 +239,10 @@ export class ChatSession {
     };
     this.ready = false;
     this.buffer = [];
-    const [convReply, roomsReply] = await Promise.all([
-      conn.request('conversations'),
-      conn.request('rooms').catch(() => null),
-    ]);
+    // `conversations` lists every room I am in; the directory is read only for rooms whose
+    // topic and privacy are not known yet (after the catch-up, below).
+    const convReply = await conn.request('conversations');
     check();
-    if (roomsReply) store.applyRooms(roomsReply.rooms ?? []);
     store.applyConversations(convReply.conversations ?? []);
     store.changed('conversations');
     const ids = [...store.convs.values()].filter((c) => c.onServer).map((c) => c.id);
@@ -233,6 +259,8 @@ export class ChatSession {
     store.changed('online');
     this.outbox.pump();
     this.background(this.rooms.refreshPresence());
+    if (this.can(FEATURE.block)) this.background(this.account.loadBlocked());
+    this.background(this.rooms.lookUpUnknownRooms());
     if (store.activeConv && isRoom(store.activeConv)) {
       this.background(this.rooms.loadMembers(store.activeConv));
     }
@@ -341,6 +369,7 @@ export class ChatSession {
       case 'typing': return this.onTyping(frame);
       case 'presence': return this.onPresence(frame);
       case 'member': return this.onMember(frame);
+      case 'room': return this.onRoom(frame);
       default: return undefined; // unsolicited errors (typing, read) and future event types
     }
   }
@@ -391,34 +420,51 @@ export class ChatSession {
     this.store.changed('presence');
   }
 
-  onMember({ conv, user, action }) {
+  onMember({ conv, user, action, role }) {
     const store = this.store;
-    if (typeof conv !== 'string') return;
-    if (user === store.me) {
-      if (action === 'leave' || action === 'kick') {
-        if (!store.conv(conv)) return;
-        store.removeConv(conv);
-        if (action === 'kick') this.onNotice(`You were removed from ${conv}.`, 'info');
-      } else {
-        const c = store.ensureConv(conv, this.now());
-        c.onServer = true;
-        if (c.syncedSeq == null) this.background(this.loadLatest(conv));
-        this.background(this.rooms.refresh());
-        if (action === 'invite') this.onNotice(`You were added to ${conv}.`, 'info');
-      }
+    if (typeof conv !== 'string' || typeof user !== 'string') return;
+    if (user === store.me && ['leave', 'kick', 'ban', 'deleted'].includes(action)) {
+      this.droppedFromRoom(conv, action);
+    } else if (user === store.me && (action === 'join' || action === 'invite')) {
+      const c = store.ensureConv(conv, this.now());
+      c.onServer = true;
+      if (c.syncedSeq == null) this.background(this.loadLatest(conv));
+      if (!store.knowsRoom(conv)) this.background(this.directory.lookup(conv));
+      if (action === 'invite') this.onNotice(`You were added to ${conv}.`, 'info');
     } else {
       const c = store.conv(conv);
       if (action === 'join') store.presence.set(user, true); // joining takes a connection
-      if (c?.members) {
-        const at = c.members.findIndex((m) => m.user === user);
-        if ((action === 'join' || action === 'invite') && at < 0) {
-          c.members.push({ user, role: 'member', online: store.presence.get(user) ?? false });
-        } else if ((action === 'leave' || action === 'kick') && at >= 0) {
-          c.members.splice(at, 1);
-        }
+      if (c) {
+        c.members = applyMemberEvent(c.members, { user, action, role },
+          store.presence.get(user) ?? false);
+        if (action === 'ban' && c.bans && !c.bans.includes(user)) c.bans = [...c.bans, user].sort();
+        if (action === 'unban' && c.bans) c.bans = c.bans.filter((u) => u !== user);
+      }
+      if (user === store.me && action === 'role' && c) {
+        const what = role === 'owner' ? 'the owner' : role === 'moderator' ? 'a moderator' : 'a member';
+        this.onNotice(`You are now ${what} of ${conv}.`, 'info');
       }
     }
     store.changed('members');
+  }
+
+  /** I left, was kicked or banned, or the room was deleted: it goes from the list. */
+  droppedFromRoom(conv, action) {
+    const store = this.store;
+    if (action === 'deleted') store.roomInfo.delete(conv);
+    if (!store.conv(conv)) return;
+    const wasOpen = store.activeConv === conv;
+    store.removeConv(conv);
+    if (action === 'kick') this.onNotice(`You were removed from ${conv}.`, 'info');
+    else if (action === 'ban') this.onNotice(`You were banned from ${conv}.`, 'info');
+    else if (action === 'deleted' && wasOpen) this.onNotice(`${conv} was deleted.`, 'info');
+    store.changed('conversations');
+  }
+
+  onRoom({ conv, topic }) {
+    if (typeof conv !== 'string' || typeof topic !== 'string') return;
+    this.store.setTopic(conv, topic);
+    this.store.changed('room');
   }
 
   // --- reading and typing ----------------------------------------------------------------------

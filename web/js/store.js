@@ -20,8 +20,12 @@ export class Store {
     this.convs = new Map();
     /** user -> true/false; absent when unknown */
     this.presence = new Map();
-    /** room conv ('#general') -> {topic, isPrivate, members, joined} from the `rooms` request */
+    /** room conv ('#general') -> {topic, isPrivate, members, joined} from `rooms` replies */
     this.roomInfo = new Map();
+    /** What the server's hello advertised (`features`); null before the first hello. */
+    this.features = null;
+    /** Users I have blocked (from `blocked` after each catch-up, then my own block/unblock). */
+    this.blocked = new Set();
     /** Sends not yet confirmed by the server, oldest first. */
     this.outbox = [];
     this.activeConv = null;
@@ -95,9 +99,11 @@ export class Store {
     }
   }
 
-  /** Applies the `rooms` reply: topics and privacy of the rooms I can see. */
+  /**
+   * Applies rooms from a `rooms` reply (a directory page or a look-up): topics and privacy.
+   * Rooms not in the reply keep what was known, since a page lists only some rooms.
+   */
   applyRooms(rooms) {
-    this.roomInfo.clear();
     for (const room of rooms) {
       const info = {
         topic: room.topic ?? '', isPrivate: !!room.private, members: room.members ?? 0,
@@ -157,6 +163,20 @@ export class Store {
     if (!conv || conv.syncedSeq == null) return false;
     const last = conv.messages[conv.messages.length - 1];
     return (last && last.seq > conv.syncedSeq) || conv.lastSeq > conv.syncedSeq;
+  }
+
+  /** A room's topic changed (a `room` event, or my own change). */
+  setTopic(id, topic) {
+    const text = String(topic ?? '');
+    const info = this.roomInfo.get(id);
+    if (info) info.topic = text;
+    const conv = this.convs.get(id);
+    if (conv) conv.topic = text;
+  }
+
+  /** True when room info (topic, privacy) of `id` came from the server. */
+  knowsRoom(id) {
+    return this.roomInfo.has(id);
   }
 
   setReadSeq(id, seq) {
@@ -243,6 +263,7 @@ function newConversation(id, createdAt) {
     readers: new Map(), // rooms: user -> read seq, from read events
     typing: new Map(), // user -> expiry time in ms
     members: null, // from `members`, null until loaded
+    bans: null, // rooms I moderate: banned users from `bans`, null until loaded
     markerSeq: null, // the "new messages" marker goes after this seq
   };
 }

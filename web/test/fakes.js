@@ -54,8 +54,9 @@ export class MemoryStorage {
  * delivered asynchronously (setImmediate), like a real socket.
  */
 export class FakeServer {
-  constructor({ epoch = 'epoch-1', historyMax = 200 } = {}) {
+  constructor({ epoch = 'epoch-1', historyMax = 200, features = undefined } = {}) {
     this.epoch = epoch;
+    this.features = features; // hello's `features`; left out when undefined (a first-round server)
     this.historyMax = historyMax;
     this.users = new Map(); // name -> password
     this.tokens = new Map(); // token -> user
@@ -99,6 +100,7 @@ export class FakeServer {
         type: 'hello', protocol: 1, server: 'fake/1', epoch: this.epoch,
         limits: { maxFrameBytes: 65536, maxTextChars: 4000, historyMax: this.historyMax,
           sendPerSecond: 10, sendBurst: 30, authTimeoutMs: 10000 },
+        ...(this.features ? { features: this.features } : {}),
       });
     });
   }

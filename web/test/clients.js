@@ -1,0 +1,39 @@
+// Clients for the session tests: a Connection, Store and ChatSession on a manual clock, talking
+// to a FakeServer.
+
+import assert from 'node:assert/strict';
+import { Connection } from '../js/protocol.js';
+import { ChatSession } from '../js/session.js';
+import { Store } from '../js/store.js';
+import { MemoryStorage, ManualTimers, settle } from './fakes.js';
+
+export function client(server, storage = new MemoryStorage()) {
+  const timers = new ManualTimers();
+  const conn = new Connection({
+    url: 'ws://fake/ws', WebSocketImpl: server.WebSocket, setTimer: timers.set,
+    clearTimer: timers.clear, random: () => 0,
+  });
+  const store = new Store();
+  const session = new ChatSession({
+    conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
+  });
+  const notices = [];
+  session.onNotice = (text) => notices.push(text);
+  return { timers, conn, store, session, storage, notices };
+}
+
+/** A client signed in as `user` with a token of its own (or the given storage's), caught up. */
+export async function signedIn(server, user, storage = null) {
+  if (!server.users.has(user)) server.addUser(user);
+  let saved = storage;
+  if (!saved) {
+    const token = `tok-${user}-${server.tokens.size}`;
+    server.tokens.set(token, user);
+    saved = new MemoryStorage({ 'chat.token': token, 'chat.user': user });
+  }
+  const c = client(server, saved);
+  assert.ok(c.session.restore());
+  await settle();
+  assert.equal(c.conn.state, 'online', `${user} online`);
+  return c;
+}
