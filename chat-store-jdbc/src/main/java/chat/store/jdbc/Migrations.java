@@ -84,8 +84,54 @@ final class Migrations {
           + " seq INTEGER NOT NULL,"
           + " PRIMARY KEY (user_name, conv))"));
 
+  /**
+   * Issue 13: account status, the moderator role, blocks, bans and operator actions. SQLite
+   * cannot change a CHECK constraint, so memberships is rebuilt (the documented way: new table,
+   * copy, drop, rename) keeping each row's join_order, which orders members and picks a deleted
+   * owner's heir. Nothing references memberships, so dropping it cascades nowhere.
+   */
+  static final Migration V2 = new Migration(2,
+      "account status, moderators, blocks, bans, operator actions", List.of(
+      "ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'ACTIVE'"
+          + " CHECK (status IN ('ACTIVE', 'DISABLED', 'DELETED'))",
+
+      "CREATE TABLE memberships_v2 ("
+          + " join_order INTEGER PRIMARY KEY,"
+          + " room TEXT NOT NULL REFERENCES rooms (name) ON DELETE CASCADE,"
+          + " user_name TEXT NOT NULL,"
+          + " role TEXT NOT NULL CHECK (role IN ('OWNER', 'MODERATOR', 'MEMBER')),"
+          + " UNIQUE (room, user_name))",
+      "INSERT INTO memberships_v2 (join_order, room, user_name, role)"
+          + " SELECT join_order, room, user_name, role FROM memberships",
+      "DROP TABLE memberships", // drops memberships_by_user with it
+      "ALTER TABLE memberships_v2 RENAME TO memberships",
+      "CREATE INDEX memberships_by_user ON memberships (user_name, room)",
+
+      // Deleting a room drops its markers: find them without scanning every user's.
+      "CREATE INDEX read_markers_by_conv ON read_markers (conv)",
+
+      "CREATE TABLE blocks ("
+          + " user_name TEXT NOT NULL,"
+          + " blocked TEXT NOT NULL,"
+          + " PRIMARY KEY (user_name, blocked))",
+      "CREATE INDEX blocks_by_blocked ON blocks (blocked)",
+
+      "CREATE TABLE bans ("
+          + " room TEXT NOT NULL REFERENCES rooms (name) ON DELETE CASCADE,"
+          + " user_name TEXT NOT NULL,"
+          + " PRIMARY KEY (room, user_name))",
+
+      // AUTOINCREMENT: ids are never reused, even if old actions are pruned, because a running
+      // server reads only the ids above the last it saw. members: names joined by '\n'.
+      "CREATE TABLE operator_actions ("
+          + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          + " action TEXT NOT NULL,"
+          + " subject TEXT NOT NULL,"
+          + " members TEXT NOT NULL,"
+          + " at INTEGER NOT NULL)"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1);
+  static final List<Migration> ALL = List.of(V1, V2);
 
   private Migrations() {}
 

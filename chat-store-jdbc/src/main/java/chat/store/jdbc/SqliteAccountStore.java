@@ -1,10 +1,20 @@
 package chat.store.jdbc;
 
+import static chat.store.jdbc.Sql.prepare;
+import static chat.store.jdbc.Sql.queryLong;
+import static chat.store.jdbc.Sql.queryString;
+import static chat.store.jdbc.Sql.queryStrings;
+import static chat.store.jdbc.Sql.update;
+
+import chat.core.store.Account;
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.Membership;
+import chat.core.store.OperatorAction;
 import chat.core.store.Role;
 import chat.core.store.Room;
+import chat.core.store.RoomExit;
+import chat.core.store.RoomQuery;
 import chat.core.store.TokenRecord;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -12,25 +22,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Accounts, token hashes, rooms, memberships and read markers in SQLite. Each method is one
- * statement, or one transaction on the write connection, so each is atomic; reads use the read
- * connections. Names are compared exactly (binary collation), as in the in-memory store.
+ * Accounts, token hashes, blocks, rooms, memberships, bans, read markers and operator actions in
+ * SQLite. Each method is one statement, or one transaction on the write connection, so each is
+ * atomic; reads use the read connections. Names are compared exactly (binary collation), as in
+ * the in-memory store; lists the in-memory store gives in Java's order are sorted in Java.
  *
  * <p>Rosters: a room's members and their roles are read for every message into the room (the
  * fan-out, and the sender's membership check), so they are kept in memory once read, and a
- * room's entry is dropped when this store changes its memberships. That is exact because this
- * store is the only writer of its database file (SQLite, one process; the store is a
- * singleton). A read that raced with a change is returned but not kept: every change bumps
- * {@link #membershipVersion}, and a roster read under an older version is not cached.
+ * room's entry is dropped after every write of this store that may change its memberships or
+ * roles, committed or not. A read that raced with a change is returned but not kept: every
+ * change bumps {@link #membershipVersion}, and a roster read under an older version is not
+ * cached. Another process writing the file (an operator command) is not seen: the server calls
+ * {@link #forgetCaches} when it learns of one, from {@link #operatorActionsAfter}.
  */
 final class SqliteAccountStore implements AccountStore {
   private final SqliteDatabase database;
@@ -56,13 +71,115 @@ final class SqliteAccountStore implements AccountStore {
   @Override
   public Optional<String> passwordHash(String user) {
     return database.read(c -> queryString(c,
-        "SELECT password_hash FROM users WHERE name = ?", user));
+        "SELECT password_hash FROM users WHERE name = ? AND status <> 'DELETED'", user));
   }
 
   @Override
   public boolean userExists(String user) {
     return database.read(c -> queryString(c, "SELECT name FROM users WHERE name = ?", user))
         .isPresent();
+  }
+
+  @Override
+  public Optional<Account> account(String user) {
+    List<Account> found = database.read(c -> accounts(c, " WHERE name = ?", user));
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<Account> accounts() {
+    List<Account> all = database.read(c -> accounts(c, ""));
+    all.sort(Comparator.comparing(Account::name)); // Java's order, as the in-memory store's
+    return all;
+  }
+
+  private static List<Account> accounts(Connection c, String where, Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c,
+        "SELECT name, password_hash, created_at, status FROM users" + where, params);
+        ResultSet rs = ps.executeQuery()) {
+      List<Account> list = new ArrayList<>();
+      while (rs.next()) {
+        list.add(new Account(rs.getString(1), rs.getString(2), rs.getLong(3),
+            Account.Status.valueOf(rs.getString(4))));
+      }
+      return list;
+    }
+  }
+
+  @Override
+  public boolean setPasswordHash(String user, String passwordHash) {
+    return database.write(c -> update(c, "UPDATE users SET password_hash = ?"
+        + " WHERE name = ? AND status <> 'DELETED'", passwordHash, user)) == 1;
+  }
+
+  @Override
+  public boolean setStatus(String user, Account.Status status) {
+    if (status == Account.Status.DELETED) {
+      throw new IllegalArgumentException("use deleteAccount");
+    }
+    return database.write(c -> update(c, "UPDATE users SET status = ?"
+        + " WHERE name = ? AND status <> 'DELETED'", status.name(), user)) == 1;
+  }
+
+  @Override
+  public Optional<List<RoomExit>> deleteAccount(String user) {
+    Set<String> touched = new LinkedHashSet<>();
+    boolean done = false;
+    try {
+      Optional<List<RoomExit>> exits = database.transaction(c -> {
+        if (update(c, "UPDATE users SET status = 'DELETED', password_hash = ''"
+            + " WHERE name = ? AND status <> 'DELETED'", user) == 0) {
+          return Optional.<List<RoomExit>>empty();
+        }
+        update(c, "DELETE FROM tokens WHERE user_name = ?", user);
+        update(c, "DELETE FROM blocks WHERE user_name = ?", user);
+        return Optional.of(leaveEveryRoom(c, user, touched));
+      });
+      done = true;
+      return exits;
+    } finally {
+      if (done) {
+        touched.forEach(this::membershipChanged);
+      } else {
+        forgetCaches(); // which rooms it reached before failing is not known
+      }
+    }
+  }
+
+  /** The deleted user leaves each room; an owned one passes on or goes. Adds rooms to touched. */
+  private static List<RoomExit> leaveEveryRoom(Connection c, String user, Set<String> touched)
+      throws SQLException {
+    Map<String, Role> roles = new HashMap<>();
+    try (PreparedStatement ps = prepare(c,
+        "SELECT room, role FROM memberships WHERE user_name = ?", user);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        roles.put(rs.getString(1), Role.valueOf(rs.getString(2)));
+      }
+    }
+    List<String> rooms = new ArrayList<>(roles.keySet());
+    rooms.sort(null);
+    List<RoomExit> exits = new ArrayList<>();
+    for (String room : rooms) {
+      touched.add(room);
+      update(c, "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user);
+      if (roles.get(room) != Role.OWNER) {
+        exits.add(new RoomExit(room, null, false));
+        continue;
+      }
+      Optional<String> heir = queryString(c, "SELECT user_name FROM memberships WHERE room = ?"
+          + " ORDER BY join_order LIMIT 1", room);
+      if (heir.isPresent()) {
+        update(c, "UPDATE memberships SET role = 'OWNER' WHERE room = ? AND user_name = ?",
+            room, heir.get());
+        exits.add(new RoomExit(room, heir.get(), false));
+      } else {
+        deleteRoomRows(c, room);
+        exits.add(new RoomExit(room, null, true));
+      }
+    }
+    return exits;
   }
 
   // Tokens
@@ -93,7 +210,43 @@ final class SqliteAccountStore implements AccountStore {
     database.write(c -> update(c, "DELETE FROM tokens WHERE token_hash = ?", tokenHash));
   }
 
-  // Rooms and memberships
+  @Override
+  public int revokeTokens(String user, String keep) {
+    // IS NOT: with keep null, every token of the user goes.
+    return database.write(c -> update(c,
+        "DELETE FROM tokens WHERE user_name = ? AND token_hash IS NOT ?", user, keep));
+  }
+
+  // Blocks
+
+  @Override
+  public boolean block(String user, String target) {
+    return database.write(c -> update(c, "INSERT INTO blocks (user_name, blocked) VALUES (?, ?)"
+        + " ON CONFLICT (user_name, blocked) DO NOTHING", user, target)) == 1;
+  }
+
+  @Override
+  public boolean unblock(String user, String target) {
+    return database.write(c -> update(c,
+        "DELETE FROM blocks WHERE user_name = ? AND blocked = ?", user, target)) == 1;
+  }
+
+  @Override
+  public boolean hasBlocked(String user, String target) {
+    return database.read(c -> queryString(c,
+        "SELECT blocked FROM blocks WHERE user_name = ? AND blocked = ?", user, target))
+        .isPresent();
+  }
+
+  @Override
+  public List<String> blockedBy(String user) {
+    List<String> blocked = database.read(c -> queryStrings(c,
+        "SELECT blocked FROM blocks WHERE user_name = ?", user));
+    blocked.sort(null);
+    return blocked;
+  }
+
+  // Rooms
 
   @Override
   public boolean createRoom(Room room, String owner) {
@@ -120,44 +273,95 @@ final class SqliteAccountStore implements AccountStore {
 
   @Override
   public Optional<Room> room(String name) {
-    return database.read(c -> {
-      try (PreparedStatement ps = prepare(c,
-          "SELECT name, topic, private, created_at FROM rooms WHERE name = ?", name);
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(room(rs)) : Optional.<Room>empty();
-      }
-    });
+    List<Room> found = database.read(c -> rooms(c, "SELECT " + DirectorySql.ROOM_COLUMNS
+        + " FROM rooms r WHERE r.name = ?", List.of(name)));
+    return found.stream().findFirst();
   }
 
-  private static Room room(ResultSet rs) throws SQLException {
-    return new Room(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getLong(4));
+  private static List<Room> rooms(Connection c, String sql, List<Object> params)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params.toArray());
+        ResultSet rs = ps.executeQuery()) {
+      List<Room> list = new ArrayList<>();
+      while (rs.next()) {
+        list.add(new Room(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getLong(4)));
+      }
+      return list;
+    }
   }
 
   @Override
   public List<Room> visibleRooms(String user) {
-    List<Room> rooms = database.read(c -> {
-      try (PreparedStatement ps = prepare(c, "SELECT r.name, r.topic, r.private, r.created_at"
-              + " FROM rooms r WHERE r.private = 0 OR EXISTS (SELECT 1 FROM memberships m"
-              + " WHERE m.room = r.name AND m.user_name = ?)", user);
-          ResultSet rs = ps.executeQuery()) {
-        List<Room> list = new ArrayList<>();
-        while (rs.next()) {
-          list.add(room(rs));
-        }
-        return list;
-      }
-    });
+    List<Room> rooms = directory(user, null, null, Integer.MAX_VALUE);
     rooms.sort(Comparator.comparing(Room::name)); // Java's order, as the in-memory store's
     return rooms;
   }
 
   @Override
+  public List<Room> directory(String user, RoomQuery query, String after, int limit) {
+    if (limit <= 0) {
+      return new ArrayList<>(); // SQLite reads a negative LIMIT as none
+    }
+    DirectorySql.Statement page = DirectorySql.page(user, query, after, limit);
+    return database.read(c -> rooms(c, page.sql(), page.params()));
+  }
+
+  @Override
+  public List<Room> rooms() {
+    List<Room> all = database.read(c -> rooms(c,
+        "SELECT " + DirectorySql.ROOM_COLUMNS + " FROM rooms r", List.of()));
+    all.sort(Comparator.comparing(Room::name));
+    return all;
+  }
+
+  @Override
+  public boolean setTopic(String room, String topic) {
+    return database.write(c -> update(c, "UPDATE rooms SET topic = ? WHERE name = ?",
+        topic, room)) == 1;
+  }
+
+  @Override
+  public Optional<List<Membership>> deleteRoom(String room) {
+    try {
+      return database.transaction(c -> {
+        List<Membership> had = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT user_name, role FROM memberships"
+            + " WHERE room = ? ORDER BY join_order", room);
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            had.add(new Membership(room, rs.getString(1), Role.valueOf(rs.getString(2))));
+          }
+        }
+        return deleteRoomRows(c, room) ? Optional.of(List.copyOf(had)) : Optional.empty();
+      });
+    } finally {
+      membershipChanged(room);
+    }
+  }
+
+  /** Deletes the room, its memberships, bans and read markers; false if there was no room. */
+  private static boolean deleteRoomRows(Connection c, String room) throws SQLException {
+    // Explicit rather than by ON DELETE CASCADE, which holds only while foreign keys are on.
+    update(c, "DELETE FROM memberships WHERE room = ?", room);
+    update(c, "DELETE FROM bans WHERE room = ?", room);
+    update(c, "DELETE FROM read_markers WHERE conv = ?", ConvId.room(room).key());
+    return update(c, "DELETE FROM rooms WHERE name = ?", room) == 1;
+  }
+
+  @Override
+  public int roomsOwnedBy(String user) {
+    return (int) database.read(c -> queryLong(c,
+        "SELECT count(*) FROM memberships WHERE user_name = ? AND role = 'OWNER'", user))
+        .longValue();
+  }
+
+  // Memberships
+
+  @Override
   public boolean addMember(String room, String user, Role role) {
     try {
       return database.transaction(c -> {
-        if (queryString(c, "SELECT name FROM rooms WHERE name = ?", room).isEmpty()) {
-          throw new IllegalArgumentException("no such room: " + room);
-        }
+        requireRoom(c, room);
         return update(c, "INSERT INTO memberships (room, user_name, role) VALUES (?, ?, ?)"
             + " ON CONFLICT (room, user_name) DO NOTHING", room, user, role.name()) == 1;
       });
@@ -166,11 +370,54 @@ final class SqliteAccountStore implements AccountStore {
     }
   }
 
+  private static void requireRoom(Connection c, String room) throws SQLException {
+    if (queryString(c, "SELECT name FROM rooms WHERE name = ?", room).isEmpty()) {
+      throw new IllegalArgumentException("no such room: " + room);
+    }
+  }
+
   @Override
   public boolean removeMember(String room, String user) {
     try {
       return database.write(c -> update(c,
           "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user)) == 1;
+    } finally {
+      membershipChanged(room);
+    }
+  }
+
+  @Override
+  public boolean setRole(String room, String user, Role role) {
+    if (role == Role.OWNER) {
+      throw new IllegalArgumentException("use transferOwnership");
+    }
+    try {
+      return database.write(c -> update(c, "UPDATE memberships SET role = ?"
+          + " WHERE room = ? AND user_name = ? AND role <> 'OWNER'", role.name(), room, user))
+          == 1;
+    } finally {
+      membershipChanged(room);
+    }
+  }
+
+  @Override
+  public boolean transferOwnership(String room, String from, String to) {
+    if (from.equals(to)) {
+      return false;
+    }
+    try {
+      return database.transaction(c -> {
+        Optional<String> fromRole = queryString(c,
+            "SELECT role FROM memberships WHERE room = ? AND user_name = ?", room, from);
+        if (!fromRole.equals(Optional.of(Role.OWNER.name()))
+            || update(c, "UPDATE memberships SET role = 'OWNER'"
+                + " WHERE room = ? AND user_name = ?", room, to) == 0) {
+          return false; // nothing written yet, or only the failed update: the commit is empty
+        }
+        update(c, "UPDATE memberships SET role = 'MODERATOR' WHERE room = ? AND user_name = ?",
+            room, from);
+        return true;
+      });
     } finally {
       membershipChanged(room);
     }
@@ -225,32 +472,61 @@ final class SqliteAccountStore implements AccountStore {
   }
 
   @Override
+  public void forgetCaches() {
+    synchronized (rosters) {
+      membershipVersion.incrementAndGet();
+      rosters.clear();
+    }
+  }
+
+  @Override
   public int memberCount(String room) {
-    return database.read(c -> {
-      try (PreparedStatement ps = prepare(c,
-          "SELECT count(*) FROM memberships WHERE room = ?", room);
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    return (int) database.read(c -> queryLong(c,
+        "SELECT count(*) FROM memberships WHERE room = ?", room)).longValue();
   }
 
   @Override
   public List<String> roomsOf(String user) {
-    List<String> rooms = database.read(c -> {
-      try (PreparedStatement ps = prepare(c,
-          "SELECT room FROM memberships WHERE user_name = ?", user);
-          ResultSet rs = ps.executeQuery()) {
-        List<String> list = new ArrayList<>();
-        while (rs.next()) {
-          list.add(rs.getString(1));
-        }
-        return list;
-      }
-    });
+    List<String> rooms = database.read(c -> queryStrings(c,
+        "SELECT room FROM memberships WHERE user_name = ?", user));
     rooms.sort(null);
     return rooms;
+  }
+
+  // Bans
+
+  @Override
+  public boolean ban(String room, String user) {
+    try {
+      return database.transaction(c -> {
+        requireRoom(c, room);
+        update(c, "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user);
+        return update(c, "INSERT INTO bans (room, user_name) VALUES (?, ?)"
+            + " ON CONFLICT (room, user_name) DO NOTHING", room, user) == 1;
+      });
+    } finally {
+      membershipChanged(room);
+    }
+  }
+
+  @Override
+  public boolean unban(String room, String user) {
+    return database.write(c -> update(c,
+        "DELETE FROM bans WHERE room = ? AND user_name = ?", room, user)) == 1;
+  }
+
+  @Override
+  public boolean isBanned(String room, String user) {
+    return database.read(c -> queryString(c,
+        "SELECT user_name FROM bans WHERE room = ? AND user_name = ?", room, user)).isPresent();
+  }
+
+  @Override
+  public List<String> bans(String room) {
+    List<String> banned = database.read(c -> queryStrings(c,
+        "SELECT user_name FROM bans WHERE room = ?", room));
+    banned.sort(null);
+    return banned;
   }
 
   // Read markers
@@ -292,33 +568,39 @@ final class SqliteAccountStore implements AccountStore {
     });
   }
 
-  // Helpers
+  // Operator actions
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... params)
-      throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    try {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
+  @Override
+  public OperatorAction recordOperatorAction(String action, String subject,
+      List<String> members, long at) {
+    for (String m : members) {
+      if (m.isEmpty() || m.indexOf('\n') >= 0) { // stored joined by line breaks
+        throw new IllegalArgumentException("not a member name: \"" + m + '"');
       }
-    } catch (SQLException e) {
-      ps.close();
-      throw e;
     }
-    return ps;
+    long id = database.transaction(c -> {
+      update(c, "INSERT INTO operator_actions (action, subject, members, at) VALUES (?, ?, ?, ?)",
+          action, subject, String.join("\n", members), at);
+      return queryLong(c, "SELECT last_insert_rowid()");
+    });
+    return new OperatorAction(id, action, subject, members, at);
   }
 
-  private static int update(Connection c, String sql, Object... params) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, params)) {
-      return ps.executeUpdate();
-    }
-  }
-
-  private static Optional<String> queryString(Connection c, String sql, Object... params)
-      throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, params);
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-    }
+  @Override
+  public List<OperatorAction> operatorActionsAfter(long afterId) {
+    return database.read(c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT id, action, subject, members, at"
+          + " FROM operator_actions WHERE id > ? ORDER BY id", afterId);
+          ResultSet rs = ps.executeQuery()) {
+        List<OperatorAction> list = new ArrayList<>();
+        while (rs.next()) {
+          String members = rs.getString(4);
+          list.add(new OperatorAction(rs.getLong(1), rs.getString(2), rs.getString(3),
+              members.isEmpty() ? List.of() : Arrays.asList(members.split("\n", -1)),
+              rs.getLong(5)));
+        }
+        return list;
+      }
+    });
   }
 }

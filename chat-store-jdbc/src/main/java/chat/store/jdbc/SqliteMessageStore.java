@@ -131,6 +131,21 @@ final class SqliteMessageStore implements MessageStore {
     });
   }
 
+  /**
+   * Under the write lock, as one transaction, so it falls between two batches of the writer:
+   * an append queued before it is either deleted with the rest or, committed after it, starts
+   * again at seq 1 (the writer reads each conversation's last seq inside its own transaction
+   * and keeps none from one batch to the next).
+   */
+  @Override
+  public void deleteConversation(ConvId conv) {
+    database.transaction(c -> {
+      Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM conversations WHERE conv = ?", conv.key());
+      return null;
+    });
+  }
+
   @Override
   public List<ConvId> directConversations(String user) {
     return database.read(c -> {

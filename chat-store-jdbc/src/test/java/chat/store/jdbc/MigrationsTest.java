@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.core.store.Account;
+import chat.core.store.ConvId;
+import chat.core.store.Membership;
+import chat.core.store.Role;
+import chat.core.store.Room;
+import chat.core.store.TokenRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * behind; a database newer than the program is refused.
  */
 class MigrationsTest {
-  private static final Migrations.Migration V2 = new Migrations.Migration(2, "test: extra table",
+  /** A stand-in next migration, for the mechanism's tests. */
+  private static final Migrations.Migration NEXT = new Migrations.Migration(2, "test: extra table",
       List.of("CREATE TABLE extra (x INTEGER)", "INSERT INTO extra (x) VALUES (42)"));
 
   @TempDir
@@ -67,10 +75,9 @@ class MigrationsTest {
     } finally {
       db.close();
     }
-    assertEquals(1, versionRows().size());
-    assertEquals(1L, versionRows().get(0).get(0));
+    assertEquals(List.of(1L, 2L), versionRows().stream().map(r -> r.get(0)).toList());
     for (String table : List.of("meta", "users", "tokens", "rooms", "memberships",
-        "conversations", "messages", "read_markers")) {
+        "conversations", "messages", "read_markers", "blocks", "bans", "operator_actions")) {
       assertTrue(tableExists(table), table);
     }
   }
@@ -102,7 +109,7 @@ class MigrationsTest {
     new SqliteAccountStore(v1).createUser("alice", "h", 1L);
     v1.close();
 
-    SqliteDatabase v2 = open(List.of(Migrations.V1, V2));
+    SqliteDatabase v2 = open(List.of(Migrations.V1, NEXT));
     try {
       assertEquals(1, v2.appliedMigrations());
       assertEquals(42, v2.read(c -> {
@@ -117,6 +124,91 @@ class MigrationsTest {
       v2.close();
     }
     assertEquals(List.of(1L, 2L), versionRows().stream().map(r -> r.get(0)).toList());
+  }
+
+  /** (join_order, room, user_name, role) of every membership, read through a raw connection. */
+  private List<List<String>> membershipRows() throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = OpenStore.rawConnection(dir);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT join_order, room, user_name, role FROM memberships ORDER BY join_order")) {
+      while (rs.next()) {
+        rows.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * The real V2 on a database made and filled at V1: users become active accounts, memberships
+   * (rebuilt to allow moderators) keep their join order, roles and rooms, and everything else
+   * stays; the new tables work.
+   */
+  @Test
+  void v2KeepsTheDataOfAV1Database() throws Exception {
+    SqliteDatabase v1 = open(List.of(Migrations.V1));
+    SqliteAccountStore old = new SqliteAccountStore(v1);
+    old.createUser("alice", "hash-a", 11L);
+    old.createUser("bob", "hash-b", 12L);
+    old.saveToken(new TokenRecord("t1", "alice", 99L));
+    old.createRoom(new Room("general", "anything", false, 5L), "alice");
+    old.createRoom(new Room("secret", "hush", true, 6L), "bob");
+    old.addMember("general", "zed", Role.MEMBER);
+    old.addMember("general", "bob", Role.MEMBER);
+    old.addMember("secret", "alice", Role.MEMBER);
+    old.removeMember("general", "zed"); // a gap in join_order
+    old.addMember("general", "zed", Role.MEMBER);
+    old.advanceReadMarker("alice", ConvId.room("general"), 3);
+    v1.close();
+    List<List<String>> membershipsAtV1 = membershipRows();
+
+    SqliteDatabase v2 = open(Migrations.ALL);
+    try {
+      assertEquals(1, v2.appliedMigrations());
+      SqliteAccountStore accounts = new SqliteAccountStore(v2);
+      assertEquals(Optional.of(new Account("alice", "hash-a", 11L, Account.Status.ACTIVE)),
+          accounts.account("alice"));
+      assertEquals(Optional.of("hash-b"), accounts.passwordHash("bob"));
+      assertEquals(Optional.of(new TokenRecord("t1", "alice", 99L)), accounts.token("t1"));
+      assertEquals(Optional.of(new Room("secret", "hush", true, 6L)), accounts.room("secret"));
+      assertEquals(List.of(new Membership("general", "alice", Role.OWNER),
+          new Membership("general", "bob", Role.MEMBER),
+          new Membership("general", "zed", Role.MEMBER)), accounts.members("general"));
+      assertEquals(List.of("general", "secret"), accounts.roomsOf("alice"));
+      assertEquals(3, accounts.readMarker("alice", ConvId.room("general")));
+
+      // What V1 could not hold.
+      assertTrue(accounts.setRole("general", "bob", Role.MODERATOR));
+      assertEquals(Optional.of(Role.MODERATOR), accounts.role("general", "bob"));
+      assertTrue(accounts.ban("general", "zed"));
+      assertTrue(accounts.block("alice", "bob"));
+      assertTrue(accounts.addMember("general", "carol", Role.MEMBER));
+      assertEquals(List.of("alice", "bob", "carol"),
+          accounts.members("general").stream().map(Membership::user).toList());
+      assertThrows(StoreException.class, () -> v2.write(c -> {
+        try (Statement st = c.createStatement()) {
+          return st.executeUpdate("UPDATE memberships SET role = 'ADMIN'");
+        }
+      }), "the rebuilt table keeps its CHECK");
+    } finally {
+      v2.close();
+    }
+    List<List<String>> kept = new ArrayList<>(membershipsAtV1);
+    kept.removeIf(r -> r.get(2).equals("zed") && r.get(1).equals("general"));
+    List<List<String>> now = membershipRows();
+    assertEquals(kept.size() + 1, now.size(), "zed banned, carol joined");
+    for (List<String> row : kept) {
+      List<String> same = now.stream().filter(r -> r.get(0).equals(row.get(0))).findFirst()
+          .orElseThrow(() -> new AssertionError("join_order " + row.get(0) + " lost"));
+      assertEquals(row.subList(1, 3), same.subList(1, 3), "same row under its join_order");
+    }
+    try (Connection c = OpenStore.rawConnection(dir);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index'"
+            + " AND tbl_name = 'memberships' AND name = 'memberships_by_user'")) {
+      assertTrue(rs.next(), "the index dropped with the old table is made again");
+    }
   }
 
   /** A migration that fails part-way is rolled back whole; the database stays as it was. */
@@ -135,7 +227,7 @@ class MigrationsTest {
   /** A database migrated by a newer program is refused rather than misread. */
   @Test
   void newerDatabaseIsRefused() throws Exception {
-    open(List.of(Migrations.V1, V2)).close();
+    open(List.of(Migrations.V1, NEXT)).close();
     SqliteDatabase old = new SqliteDatabase(dir, 1, List.of(Migrations.V1));
     IllegalStateException e = assertThrows(IllegalStateException.class, old::open);
     assertTrue(e.getMessage().contains("version 2"), e.getMessage());

@@ -145,7 +145,8 @@ class SqliteDatabaseTest {
       SqliteAccountStore accounts = new SqliteAccountStore(db);
       assertThrows(IllegalStateException.class, () -> db.transaction(c -> {
         try (Statement s = c.createStatement()) {
-          s.executeUpdate("INSERT INTO users VALUES ('ghost', 'h', 1)");
+          s.executeUpdate(
+              "INSERT INTO users (name, password_hash, created_at) VALUES ('ghost', 'h', 1)");
         }
         throw new IllegalStateException("abort");
       }));
