@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import chat.client.ChatClientException.ClientClosedException;
 import chat.client.ChatClientException.NotConnectedException;
 import chat.client.ChatClientException.TooManyPendingException;
+import chat.protocol.Event;
 import chat.protocol.Limits;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * State#CONNECTING} (socket, login, catching up) → {@link State#CONNECTED} → {@link
  * State#DISCONNECTED} when the connection is lost, then after a jittered, exponentially growing
  * delay {@link State#CONNECTING} again → …; {@link State#CLOSED} for good after {@link #close()},
- * {@link #logout()} or a failure it cannot recover from (rejected credentials).
+ * {@link #logout()}, {@link #logoutEverywhere()}, {@link #deleteAccount} or a failure it cannot
+ * recover from (rejected credentials, or a {@link ChatClientException.SignedOutException} when
+ * the session was ended elsewhere).
  *
  * <p><b>Requests</b> return futures that complete with the typed result, or fail with a {@link
  * ChatClientException}: a {@link ChatErrorException} carries the protocol's error code; {@link
@@ -178,23 +182,37 @@ public final class ChatClient implements AutoCloseable {
         ok -> engine.left(room)));
   }
 
-  /** Adds {@code user} to a room this user owns. */
+  /** Adds {@code user} to a room this user owns or moderates. */
   public CompletableFuture<Void> invite(String room, String user) {
     requireNonNull(room, "room is null");
     requireNonNull(user, "user is null");
     return empty(request(id -> new Request.Invite(id, room, user), Result.Empty.class, null));
   }
 
-  /** Removes {@code user} from a room this user owns. */
+  /** Removes {@code user} from a room this user owns or moderates. */
   public CompletableFuture<Void> kick(String room, String user) {
     requireNonNull(room, "room is null");
     requireNonNull(user, "user is null");
     return empty(request(id -> new Request.Kick(id, room, user), Result.Empty.class, null));
   }
 
-  /** Public rooms and the private rooms this user is in. */
+  /**
+   * The first page of the room directory (public rooms and the private rooms this user is in),
+   * ordered by name; see {@link #rooms(String, String, Integer)} for the next pages.
+   */
   public CompletableFuture<Result.Rooms> rooms() {
     return request(Request.ListRooms::new, Result.Rooms.class, null);
+  }
+
+  /**
+   * A page of the room directory. {@code query} (a prefix of the name, or words of the topic)
+   * narrows it; {@code after} is the last room of the previous page ({@code #} optional), to
+   * get the next; {@code limit} is at most the server's {@code historyMax}, its default. Any of
+   * them may be null. {@link Result.Rooms#more()} says whether another page follows.
+   */
+  public CompletableFuture<Result.Rooms> rooms(String query, String after, Integer limit) {
+    return request(id -> new Request.ListRooms(id, query, after, limit), Result.Rooms.class,
+        null);
   }
 
   public CompletableFuture<Result.Members> members(String room) {
@@ -219,10 +237,126 @@ public final class ChatClient implements AutoCloseable {
     return request(Request.Ping::new, Result.Pong.class, null).thenApply(Result.Pong::ts);
   }
 
+  // ---- Safety: blocking, bans, roles ----
+
+  /**
+   * Blocks {@code user}: while either has blocked the other, neither can send to their direct
+   * conversation, and neither sees the other's typing or presence. The server still delivers
+   * the blocked user's room messages: hide them yourself (by {@link Event.Message#from()}).
+   */
+  public CompletableFuture<Void> block(String user) {
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Block(id, user), Result.Empty.class, null));
+  }
+
+  public CompletableFuture<Void> unblock(String user) {
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Unblock(id, user), Result.Empty.class, null));
+  }
+
+  /** The users this user has blocked. */
+  public CompletableFuture<List<String>> blocked() {
+    return request(Request.ListBlocked::new, Result.Users.class, null)
+        .thenApply(Result.Users::users);
+  }
+
+  /**
+   * Bans {@code user} from a room this user owns or moderates: removed, and unable to join or
+   * be invited until unbanned. Nobody can ban the owner ({@code forbidden}).
+   */
+  public CompletableFuture<Void> ban(String room, String user) {
+    requireNonNull(room, "room is null");
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Ban(id, room, user), Result.Empty.class, null));
+  }
+
+  public CompletableFuture<Void> unban(String room, String user) {
+    requireNonNull(room, "room is null");
+    requireNonNull(user, "user is null");
+    return empty(request(id -> new Request.Unban(id, room, user), Result.Empty.class, null));
+  }
+
+  /** The users banned from a room this user owns or moderates. */
+  public CompletableFuture<List<String>> bans(String room) {
+    requireNonNull(room, "room is null");
+    return request(id -> new Request.ListBans(id, room), Result.Users.class, null)
+        .thenApply(Result.Users::users);
+  }
+
+  /**
+   * Gives {@code user} a role in a room this user owns. {@link Role#OWNER} hands the room over:
+   * this user becomes a moderator.
+   */
+  public CompletableFuture<Void> setRole(String room, String user, Role role) {
+    requireNonNull(room, "room is null");
+    requireNonNull(user, "user is null");
+    requireNonNull(role, "role is null");
+    return empty(request(id -> new Request.SetRole(id, room, user, role.wireName()),
+        Result.Empty.class, null));
+  }
+
+  /** Sets the topic of a room this user owns or moderates; members get {@code onRoomChanged}. */
+  public CompletableFuture<Void> setTopic(String room, String topic) {
+    requireNonNull(room, "room is null");
+    requireNonNull(topic, "topic is null");
+    return empty(request(id -> new Request.SetTopic(id, room, topic), Result.Empty.class, null));
+  }
+
+  /**
+   * Deletes a room this user owns, with its history; every member gets an {@code onMember}
+   * with action {@code deleted}. The name may be created again.
+   */
+  public CompletableFuture<Void> deleteRoom(String room) {
+    requireNonNull(room, "room is null");
+    return empty(request(id -> new Request.DeleteRoom(id, room), Result.Empty.class,
+        ok -> engine.left(room)));
+  }
+
+  // ---- Account ----
+
+  /**
+   * Changes this user's password. Every other login of the user ends (their connections are
+   * closed, and clients there get a {@link ChatClientException.SignedOutException}); this client
+   * stays connected under the new token in the result, which {@link #token()} returns from then
+   * on and reconnects use. A client built with a password logs in with the new one later.
+   * Fails with {@code unauthorized} if {@code oldPassword} is wrong.
+   */
+  public CompletableFuture<Result.Auth> changePassword(String oldPassword, String newPassword) {
+    requireNonNull(oldPassword, "oldPassword is null");
+    requireNonNull(newPassword, "newPassword is null");
+    return request(id -> new Request.ChangePassword(id, oldPassword, newPassword),
+        Result.Auth.class, auth -> engine.passwordChanged(newPassword, auth));
+  }
+
   /** Revokes this client's token (closing every connection using it), then closes the client. */
   public CompletableFuture<Void> logout() {
-    return empty(request(Request.Logout::new, Result.Empty.class,
-        ok -> onLoop(engine::shutdown))); // after the future completes: queued behind it
+    return endSession(Request.Logout::new);
+  }
+
+  /**
+   * Revokes every token of this user, ending its logins on every device (clients there get a
+   * {@link ChatClientException.SignedOutException}), then closes the client.
+   */
+  public CompletableFuture<Void> logoutEverywhere() {
+    return endSession(id -> new Request.Logout(id, true));
+  }
+
+  /**
+   * Deletes this user's account for good, then closes the client. Its messages stay in others'
+   * histories; its name stays taken; it leaves every room (an owned room passes to its
+   * longest-standing member, or is deleted). Fails with {@code unauthorized} if {@code
+   * password} is wrong.
+   */
+  public CompletableFuture<Void> deleteAccount(String password) {
+    requireNonNull(password, "password is null");
+    return endSession(id -> new Request.DeleteAccount(id, password));
+  }
+
+  private CompletableFuture<Void> endSession(Function<String, Request> build) {
+    return empty(request(build, Result.Empty.class, ok -> {
+      engine.endSession();
+      onLoop(engine::shutdown); // after the future completes: queued behind it
+    }));
   }
 
   // ---- Inspection ----
@@ -249,6 +383,15 @@ public final class ChatClient implements AutoCloseable {
   /** The limits from the server's last {@code hello}, or null before the first. */
   public Limits limits() {
     return engine.limits;
+  }
+
+  /**
+   * What the server supports beyond the first round of the protocol, from its last {@code
+   * hello}: {@code "block"}, {@code "moderation"}, {@code "account"}, {@code "edit"}, … Empty
+   * before the first {@code hello}, and for a server that names none.
+   */
+  public List<String> features() {
+    return engine.features;
   }
 
   /**

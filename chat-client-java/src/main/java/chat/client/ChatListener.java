@@ -37,8 +37,17 @@ public abstract class ChatListener {
   /** A user who shares a conversation with this one came online or went offline. */
   public void onPresence(ChatClient client, Event.Presence presence) {}
 
-  /** Someone joined, left, was invited to or kicked from a room. */
+  /**
+   * A room's membership changed: {@link Event.Member#action()} is {@code join}, {@code leave},
+   * {@code invite}, {@code kick}, {@code ban}, {@code unban}, {@code role} (then {@link
+   * Event.Member#role()} is the user's new role, see {@link Role#fromWire}) or {@code deleted}
+   * (the room is gone; each member gets it about themself). When it is about this user and
+   * ends their membership (kick, leave, ban, deleted), the client stops following the room.
+   */
   public void onMember(ChatClient client, Event.Member member) {}
+
+  /** A room's topic changed. */
+  public void onRoomChanged(ChatClient client, Event.RoomChanged room) {}
 
   /**
    * The connection was lost or could not be opened; the client reconnects by itself after a
@@ -56,7 +65,9 @@ public abstract class ChatListener {
 
   /**
    * A failure the client cannot recover from by itself, such as rejected credentials (a {@link
-   * ChatErrorException}); the client closes right after.
+   * ChatErrorException}), or the session ended elsewhere (a {@link
+   * ChatClientException.SignedOutException}: logged out on every device, password changed,
+   * account deleted); the client closes right after, without reconnecting.
    */
   public void onFailure(ChatClient client, Throwable failure) {}
 

@@ -3,6 +3,7 @@ package chat.client;
 import chat.client.ChatClient.State;
 import chat.client.ChatClientException.ClientClosedException;
 import chat.client.ChatClientException.NotConnectedException;
+import chat.client.ChatClientException.SignedOutException;
 import chat.client.ChatClientException.TooManyPendingException;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -47,6 +49,9 @@ final class Engine {
   /** Wait before resending after the server's {@code internal} error. */
   private static final long INTERNAL_RETRY_MS = 1_000;
 
+  /** Member actions that, about this user, end its following of the room. */
+  private static final Set<String> STOPS_FOLLOWING = Set.of("kick", "leave", "ban", "deleted");
+
   private enum AuthStep { TOKEN, LOGIN, REGISTER }
 
   private final ChatClient client;
@@ -68,9 +73,12 @@ final class Engine {
   volatile String token;
   volatile String epoch;
   volatile Limits limits;
+  volatile List<String> features = List.of();
   volatile Map<String, Long> finalLastSeen; // set when closed
 
   private WsConnection socket; // the current connection, or null
+  private String password; // the configured one, replaced by a password change; or null
+  private boolean endingSession; // this client logged out or deleted the account: closing next
   private boolean authenticated;
   private ArrayDeque<AuthStep> authSteps;
   private Event.Error lastAuthError;
@@ -95,6 +103,7 @@ final class Engine {
     this.outbox = new Outbox(config.requestsPerSecond, config.requestBurst,
         (task, nanos) -> schedule(task, nanos, TimeUnit.NANOSECONDS));
     this.token = config.token;
+    this.password = config.password;
     this.epoch = config.resumeEpoch;
     if (config.resumeFrom != null) {
       config.resumeFrom.forEach(tracker::setBaseline);
@@ -186,15 +195,36 @@ final class Engine {
   }
 
   void joined(Result.Joined joined) {
-    if (tracker.lastSeen(joined.conv()) == null) {
-      tracker.setBaseline(joined.conv(), joined.lastSeq()); // followed from the join on
+    Long seen = tracker.lastSeen(joined.conv());
+    if (seen == null || seen > joined.lastSeq()) {
+      // Followed from the join on. Seen further than the room goes: a deleted room's name,
+      // created again, whose seqs started over.
+      tracker.forget(joined.conv());
+      tracker.setBaseline(joined.conv(), joined.lastSeq());
     }
   }
 
   void created(Result.Created created) {
-    if (tracker.lastSeen(created.room()) == null) {
-      tracker.setBaseline(created.room(), 0);
+    tracker.forget(created.room()); // a new room; seqs seen under its name were a deleted one's
+    tracker.setBaseline(created.room(), 0);
+  }
+
+  /** A password change succeeded: the old token is dead, reconnects use the new one. */
+  void passwordChanged(String newPassword, Result.Auth auth) {
+    token = auth.token();
+    if (password != null) {
+      password = newPassword; // a password login after the token expires needs the new one
     }
+  }
+
+  /**
+   * This client revoked its own session (logout, logout everywhere, deleted account); the
+   * caller queues {@link #shutdown}. The server closing the connection meanwhile is expected,
+   * not a reason to reconnect.
+   */
+  void endSession() {
+    endingSession = true;
+    token = null;
   }
 
   void left(String room) {
@@ -296,6 +326,15 @@ final class Engine {
     socket = null;
     authenticated = false;
     outbox.attach(null);
+    if (state != State.CLOSED && endingSession) {
+      return; // shutdown is queued: it fails what is pending
+    }
+    SignedOutException signedOut = SignedOutException.fromClose(code, reason);
+    if (state != State.CLOSED && signedOut != null) {
+      token = null; // revoked: never offered again
+      fatal(signedOut); // fails what is pending, closes; no reconnect
+      return;
+    }
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
     handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
@@ -348,11 +387,12 @@ final class Engine {
     } else if (event instanceof Event.Presence p) {
       dispatch.emit(l -> l.onPresence(client, p));
     } else if (event instanceof Event.Member m) {
-      boolean me = m.user().equals(user);
-      if (me && (m.action().equals("kick") || m.action().equals("leave"))) {
-        tracker.forget(m.conv());
+      if (m.user().equals(user) && STOPS_FOLLOWING.contains(m.action())) {
+        tracker.forget(m.conv()); // its seqs now mean nothing to this user (or start over)
       }
       dispatch.emit(l -> l.onMember(client, m));
+    } else if (event instanceof Event.RoomChanged r) {
+      dispatch.emit(l -> l.onRoomChanged(client, r));
     }
   }
 
@@ -376,6 +416,7 @@ final class Engine {
     epoch = hello.epoch();
     Limits previousLimits = limits;
     limits = hello.limits();
+    features = hello.features();
     if (sendBucket == null || !limits.equals(previousLimits)) {
       sendBucket = new TokenBucket(limits.sendPerSecond(), limits.sendBurst(), System::nanoTime);
     }
@@ -383,7 +424,7 @@ final class Engine {
     if (token != null) {
       authSteps.add(AuthStep.TOKEN);
     }
-    if (config.password != null) {
+    if (password != null) {
       if (config.register && user == null) {
         authSteps.add(AuthStep.REGISTER); // first time: create the account, or log in if taken
         authSteps.add(AuthStep.LOGIN);
@@ -408,8 +449,8 @@ final class Engine {
     String id = nextId();
     Request auth = switch (step) {
       case TOKEN -> new Request.TokenLogin(id, token);
-      case LOGIN -> new Request.Login(id, config.user, config.password);
-      case REGISTER -> new Request.Register(id, config.user, config.password);
+      case LOGIN -> new Request.Login(id, config.user, password);
+      case REGISTER -> new Request.Register(id, config.user, password);
     };
     inFlight.put(id, reply -> onAuthReply(step, reply));
     write(CODEC.encode(auth));
@@ -470,9 +511,12 @@ final class Engine {
         } else {
           tracker.setBaseline(c.conv(), 0);
         }
-      } else if (seen == null && (first || c.conv().startsWith("#"))) {
+      } else if ((seen == null && (first || c.conv().startsWith("#")))
+          || (seen != null && seen > c.lastSeq() && c.conv().startsWith("#"))) {
         // The first login follows every conversation from now on; a room joined elsewhere
-        // while disconnected is followed from now on too.
+        // while disconnected is followed from now on too, as is a room deleted and created
+        // again under the same name meanwhile (its seqs started over).
+        tracker.forget(c.conv());
         tracker.setBaseline(c.conv(), c.lastSeq());
       } else if ((seen == null ? 0 : seen) < c.lastSeq()) {
         startSync(c.conv(), seen == null ? 0 : seen);

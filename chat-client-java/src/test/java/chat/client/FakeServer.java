@@ -187,6 +187,11 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
     return c;
   }
 
+  /** A connection the client opened and no test took yet, or null; does not wait. */
+  Conn pollAccepted() {
+    return accepted.poll();
+  }
+
   @Override public void onStart() {
     started.countDown();
   }

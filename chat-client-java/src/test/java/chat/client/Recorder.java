@@ -47,6 +47,10 @@ class Recorder extends ChatListener {
     events.add(member);
   }
 
+  @Override public void onRoomChanged(ChatClient client, Event.RoomChanged room) {
+    events.add(room);
+  }
+
   @Override public void onDisconnected(ChatClient client, int code, String reason) {
     events.add(new Disconnected(code, reason));
   }
