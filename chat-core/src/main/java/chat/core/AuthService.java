@@ -1,6 +1,8 @@
 package chat.core;
 
+import chat.core.store.Account;
 import chat.core.store.AccountStore;
+import chat.core.store.RoomExit;
 import chat.core.store.TokenRecord;
 import chat.protocol.ErrorCode;
 import chat.protocol.Names;
@@ -9,15 +11,24 @@ import chat.protocol.Result;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registration, login by password or token, and logout. Password hashing runs on the auth pool;
- * the connection holds later requests until it is done. Unknown users and wrong passwords get the
- * same answer after the same work, so a login does not reveal which names exist.
+ * Accounts: registration, login by password or token, logout (here or everywhere), password
+ * change and account deletion.
+ *
+ * <p>Password hashing is slow on purpose and runs on the {@link PasswordChecks} pool; the
+ * connection holds later requests until it is done. Unknown users and wrong passwords get the same
+ * answer after the same work, so a login does not reveal which names exist.
+ *
+ * <p>Abuse: failed password logins are throttled per address and per name at an address (see
+ * {@link FailureThrottle}); a refused attempt costs no hashing, and attempts being checked count
+ * against the limit so a burst cannot slip past it. Registrations are limited per address. A
+ * token login is never refused for failed password attempts.
  */
 @Singleton
 final class AuthService {
@@ -28,19 +39,39 @@ final class AuthService {
   private final PasswordHasher hasher;
   private final ChatConfig config;
   private final Clock clock;
-  private final CoreExecutors executors;
-  private final ChatServiceImpl service;
+  private final Ticker ticker;
+  private final PasswordChecks checks;
+  private final SessionRegistry registry;
+  private final RoomService rooms;
+  private final FailureThrottle byAddress;
+  private final FailureThrottle byName;
+  private final WindowLimiter registrations;
   private volatile String dummyHash; // verified against when the user does not exist
 
   @Inject
   AuthService(AccountStore accounts, PasswordHasher hasher, ChatConfig config, Clock clock,
-      CoreExecutors executors, ChatServiceImpl service) {
+      Ticker ticker, PasswordChecks checks, SessionRegistry registry, RoomService rooms) {
     this.accounts = accounts;
     this.hasher = hasher;
     this.config = config;
     this.clock = clock;
-    this.executors = executors;
-    this.service = service;
+    this.ticker = ticker;
+    this.checks = checks;
+    this.registry = registry;
+    this.rooms = rooms;
+    ChatConfig.Safety safety = config.safety();
+    long window = safety.loginWindow().toNanos();
+    this.byAddress = new FailureThrottle(ticker, safety.loginFailuresPerAddress(), window);
+    this.byName = new FailureThrottle(ticker, safety.loginFailuresPerUser(), window);
+    this.registrations = new WindowLimiter(
+        ticker, safety.registrationsPerAddressPerHour(), TimeUnit.HOURS.toNanos(1));
+  }
+
+  /** Forgets throttling state that no longer limits anyone; called now and then by a timer. */
+  void sweep() {
+    byAddress.sweep();
+    byName.sweep();
+    registrations.sweep();
   }
 
   /** A hash to verify unknown users against, so they cost as much as known ones. Lazy: slow. */
@@ -60,32 +91,73 @@ final class AuthService {
       throw ChatException.badRequest(
           "user: 3 to 32 of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
     }
-    checkPassword(r.password());
+    checkPassword(r.password(), "password");
     if (accounts.userExists(user)) {
       throw new ChatException(ErrorCode.CONFLICT, "user " + user + " already exists");
     }
-    runAsync(c, r.id(), () -> {
+    String address = c.clientAddress();
+    long wait = registrations.tryAcquire(address);
+    if (wait > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED,
+          "too many registrations from your address", wait);
+    }
+    checks.submit(c, r.id(), true, () -> {
       String hash = hasher.hash(r.password());
       if (!accounts.createUser(user, hash, clock.millis())) {
         throw new ChatException(ErrorCode.CONFLICT, "user " + user + " already exists");
       }
       log.info("registered user {}", user);
       return issueToken(c, user);
+    }, outcome -> {
+      if (outcome == PasswordChecks.Outcome.NOT_RUN) {
+        registrations.release(address);
+      }
     });
   }
 
   void login(ConnectionImpl c, Request.Login r) throws ChatException {
     requireLoggedOut(c);
     String user = Names.foldUser(r.user());
-    runAsync(c, r.id(), () -> {
-      Optional<String> stored = Names.isValidUser(user) ? accounts.passwordHash(user)
+    String address = c.clientAddress();
+    String nameKey = user + '\n' + address;
+    long wait = byAddress.begin(address);
+    if (wait > 0) {
+      throw throttled(wait);
+    }
+    wait = byName.begin(nameKey);
+    if (wait > 0) {
+      byAddress.cancel(address);
+      throw throttled(wait);
+    }
+    checks.submit(c, r.id(), true, () -> {
+      Optional<Account> account = Names.isValidUser(user) ? accounts.account(user)
           : Optional.empty();
-      boolean matches = hasher.verify(r.password(), stored.orElseGet(this::dummyHash));
-      if (stored.isEmpty() || !matches) {
-        throw new ChatException(ErrorCode.UNAUTHORIZED, WRONG_CREDENTIALS);
+      String stored = account.filter(a -> !a.isDeleted()).map(Account::passwordHash)
+          .orElse(null);
+      boolean matches = hasher.verify(r.password(), stored != null ? stored : dummyHash());
+      if (stored == null || !matches) {
+        throw PasswordChecks.wrongPassword(WRONG_CREDENTIALS);
+      }
+      if (!account.get().isActive()) {
+        throw new ChatException(ErrorCode.UNAUTHORIZED, "this account is disabled");
       }
       return issueToken(c, user);
+    }, outcome -> {
+      if (outcome == PasswordChecks.Outcome.NOT_RUN) {
+        byAddress.cancel(address);
+        byName.cancel(nameKey);
+      } else {
+        // A disabled account's right password is no failure: it says nothing to guessers.
+        boolean ok = outcome != PasswordChecks.Outcome.WRONG_PASSWORD;
+        byAddress.end(address, ok);
+        byName.end(nameKey, ok);
+      }
     });
+  }
+
+  private static ChatException throttled(long waitMs) {
+    return new ChatException(ErrorCode.RATE_LIMITED,
+        "too many failed logins; try again later", waitMs);
   }
 
   void tokenLogin(ConnectionImpl c, Request.TokenLogin r) throws ChatException {
@@ -101,19 +173,82 @@ final class AuthService {
     c.reply(r.id(), new Result.Auth(token.get().user(), r.token(), token.get().expiresAt()));
   }
 
-  void logout(ConnectionImpl c, String id) {
-    String tokenHash = c.tokenHash();
-    accounts.revokeToken(tokenHash);
-    c.reply(id, Result.EMPTY);
-    service.closeToken(tokenHash);
+  void logout(ConnectionImpl c, Request.Logout r) {
+    String user = c.user();
+    if (r.all()) {
+      int revoked = accounts.revokeTokens(user, null);
+      log.info("{} logged out everywhere ({} tokens)", user, revoked);
+      c.reply(r.id(), Result.EMPTY);
+      registry.closeUser(user, null, "logged out");
+    } else {
+      String tokenHash = c.tokenHash();
+      accounts.revokeToken(tokenHash);
+      c.reply(r.id(), Result.EMPTY);
+      registry.closeToken(tokenHash, "logged out");
+    }
+  }
+
+  /**
+   * Changes the password after checking the old one; every other token is revoked and its
+   * connections closed, and this connection carries on under a new token.
+   */
+  void changePassword(ConnectionImpl c, Request.ChangePassword r) throws ChatException {
+    String user = c.user();
+    checkPassword(r.newPassword(), "new");
+    checks.submit(c, r.id(), false, () -> {
+      requirePassword(user, r.oldPassword());
+      if (!accounts.setPasswordHash(user, hasher.hash(r.newPassword()))) {
+        throw new ChatException(ErrorCode.UNAUTHORIZED, "this account no longer exists");
+      }
+      String oldToken = c.tokenHash();
+      Result.Auth fresh = newToken(user);
+      c.switchToken(Tokens.hash(fresh.token()));
+      accounts.revokeTokens(user, Tokens.hash(fresh.token()));
+      log.info("{} changed their password", user);
+      registry.closeUser(user, c, "password changed");
+      registry.closeToken(oldToken, "password changed"); // a session not yet registered
+      return fresh;
+    }, outcome -> { });
+  }
+
+  /** Deletes the account after checking the password; see {@link AccountStore#deleteAccount}. */
+  void deleteAccount(ConnectionImpl c, Request.DeleteAccount r) throws ChatException {
+    String user = c.user();
+    checks.submit(c, r.id(), false, () -> {
+      requirePassword(user, r.password());
+      Optional<List<RoomExit>> exits = accounts.deleteAccount(user);
+      if (exits.isEmpty()) {
+        throw new ChatException(ErrorCode.UNAUTHORIZED, "this account no longer exists");
+      }
+      rooms.announceExits(user, exits.get());
+      log.info("{} deleted their account", user);
+      return Result.EMPTY;
+    }, outcome -> {
+      if (outcome == PasswordChecks.Outcome.SUCCEEDED) {
+        registry.closeUser(user, null, "account deleted");
+      }
+    });
+  }
+
+  /** Throws unauthorized unless {@code password} is the user's. Runs on the hashing pool. */
+  private void requirePassword(String user, String password) throws ChatException {
+    String stored = accounts.passwordHash(user).orElse(null);
+    boolean matches = hasher.verify(password, stored != null ? stored : dummyHash());
+    if (stored == null || !matches) {
+      throw PasswordChecks.wrongPassword("wrong password");
+    }
   }
 
   private Result.Auth issueToken(ConnectionImpl c, String user) {
+    Result.Auth auth = newToken(user);
+    c.authenticate(user, Tokens.hash(auth.token()));
+    return auth;
+  }
+
+  private Result.Auth newToken(String user) {
     String token = Tokens.newToken();
     long expiresAt = clock.millis() + config.tokenTtl().toMillis();
-    String tokenHash = Tokens.hash(token);
-    accounts.saveToken(new TokenRecord(tokenHash, user, expiresAt));
-    c.authenticate(user, tokenHash);
+    accounts.saveToken(new TokenRecord(Tokens.hash(token), user, expiresAt));
     return new Result.Auth(user, token, expiresAt);
   }
 
@@ -123,37 +258,11 @@ final class AuthService {
     }
   }
 
-  private static void checkPassword(String password) throws ChatException {
+  private static void checkPassword(String password, String field) throws ChatException {
     int length = password.codePointCount(0, password.length());
     if (length < Names.MIN_PASSWORD_CHARS || length > Names.MAX_PASSWORD_CHARS) {
-      throw ChatException.badRequest("password: " + Names.MIN_PASSWORD_CHARS + " to "
+      throw ChatException.badRequest(field + ": " + Names.MIN_PASSWORD_CHARS + " to "
           + Names.MAX_PASSWORD_CHARS + " characters");
-    }
-  }
-
-  private interface AuthWork {
-    Result.Auth run() throws ChatException;
-  }
-
-  /** Runs slow auth work on the auth pool; the connection queues later requests meanwhile. */
-  private void runAsync(ConnectionImpl c, String id, AuthWork work) throws ChatException {
-    c.beginAsync();
-    try {
-      executors.auth().execute(() -> {
-        try {
-          c.reply(id, work.run());
-        } catch (ChatException e) {
-          c.fail(id, e);
-        } catch (RuntimeException e) {
-          log.error("login failed on {}", c, e);
-          c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault"));
-        } finally {
-          c.endAsync();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      c.endAsync();
-      throw new ChatException(ErrorCode.RATE_LIMITED, "server busy, try again", 1_000L);
     }
   }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param requestBurst token bucket size for {@link #requestsPerSecond}
  * @param maxTopicChars longest room topic
  * @param maxPendingRequests requests a connection may queue while its login is being checked
+ * @param safety the limits that keep one user or address from locking others out
  */
 public record ChatConfig(
     Limits limits,
@@ -28,7 +29,8 @@ public record ChatConfig(
     int requestsPerSecond,
     int requestBurst,
     int maxTopicChars,
-    int maxPendingRequests) {
+    int maxPendingRequests,
+    Safety safety) {
 
   public static final String DEFAULT_SERVER_NAME = "chat/0.1.0";
 
@@ -45,6 +47,47 @@ public record ChatConfig(
     if (requestsPerSecond <= 0 || requestBurst <= 0 || maxTopicChars <= 0
         || maxPendingRequests <= 0) {
       throw new IllegalArgumentException("limits must be positive");
+    }
+    requireNonNull(safety, "safety is null");
+  }
+
+  /**
+   * Limits against abuse (PROTOCOL.md "Account", "Details of the additions"; issue 13).
+   *
+   * @param loginFailuresPerUser failed password logins for one name from one address within
+   *     {@code loginWindow} before further attempts are refused
+   * @param loginFailuresPerAddress failed password logins from one address within {@code
+   *     loginWindow} before further attempts are refused
+   * @param loginWindow how long a failed login counts
+   * @param registrationsPerAddressPerHour accounts one address may register per hour
+   * @param maxRoomsPerUser rooms one user may own
+   * @param roomCreatesPerHour sustained room creations per user per hour
+   * @param roomCreateBurst room creations one user may make at once
+   * @param typingPerSecond sustained typing notices per user per second (more are refused)
+   * @param typingBurst typing notices a user may send at once
+   */
+  public record Safety(
+      int loginFailuresPerUser,
+      int loginFailuresPerAddress,
+      Duration loginWindow,
+      int registrationsPerAddressPerHour,
+      int maxRoomsPerUser,
+      int roomCreatesPerHour,
+      int roomCreateBurst,
+      int typingPerSecond,
+      int typingBurst) {
+
+    public static final Safety DEFAULTS =
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10);
+
+    public Safety {
+      requireNonNull(loginWindow, "loginWindow is null");
+      if (loginFailuresPerUser < 1 || loginFailuresPerAddress < 1 || loginWindow.isNegative()
+          || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
+          || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
+          || typingBurst < 1) {
+        throw new IllegalArgumentException("safety limits must be positive");
+      }
     }
   }
 
@@ -71,6 +114,7 @@ public record ChatConfig(
     b.requestBurst = requestBurst;
     b.maxTopicChars = maxTopicChars;
     b.maxPendingRequests = maxPendingRequests;
+    b.safety = safety;
     return b;
   }
 
@@ -89,6 +133,7 @@ public record ChatConfig(
     private int requestBurst = 100;
     private int maxTopicChars = 256;
     private int maxPendingRequests = 32;
+    private Safety safety = Safety.DEFAULTS;
 
     private Builder() {}
 
@@ -105,12 +150,13 @@ public record ChatConfig(
     public Builder requestBurst(int v) { requestBurst = v; return this; }
     public Builder maxTopicChars(int v) { maxTopicChars = v; return this; }
     public Builder maxPendingRequests(int v) { maxPendingRequests = v; return this; }
+    public Builder safety(Safety v) { safety = v; return this; }
 
     public ChatConfig build() {
-      Limits limits = new Limits(
-          maxFrameBytes, maxTextChars, historyMax, sendPerSecond, sendBurst, authTimeoutMs);
+      Limits limits = new Limits(maxFrameBytes, maxTextChars, historyMax, sendPerSecond,
+          sendBurst, authTimeoutMs, requestsPerSecond, requestBurst);
       return new ChatConfig(limits, serverName, tokenTtl, passwordIterations, requestsPerSecond,
-          requestBurst, maxTopicChars, maxPendingRequests);
+          requestBurst, maxTopicChars, maxPendingRequests, safety);
     }
   }
 }

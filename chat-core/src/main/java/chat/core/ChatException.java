@@ -3,7 +3,7 @@ package chat.core;
 import chat.protocol.ErrorCode;
 
 /** A request that fails with a protocol error; becomes an {@code error} reply. */
-final class ChatException extends Exception {
+class ChatException extends Exception {
   private final ErrorCode code;
   private final Long retryAfterMs;
 

@@ -18,6 +18,11 @@ final class ChatServiceImpl implements ChatService {
   private final Router router;
   private final CoreExecutors executors;
   private final jakarta.inject.Provider<RequestHandler> handler;
+  private final OperatorActions operatorActions;
+  private final AuthService auth;
+  /** The additions of the second round this server supports, named in {@code hello}. */
+  static final java.util.List<String> FEATURES = java.util.List.of("block", "moderation", "account");
+
   private volatile Outbound hello; // built at start: a durable store knows its epoch once open
 
   /** Serialises a user's first-session and last-session decisions with their announcements. */
@@ -29,7 +34,10 @@ final class ChatServiceImpl implements ChatService {
   @Inject
   ChatServiceImpl(ChatConfig config, Ticker ticker, MessageStore messages,
       SessionRegistry registry, Router router, CoreExecutors executors,
-      jakarta.inject.Provider<RequestHandler> handler) {
+      jakarta.inject.Provider<RequestHandler> handler, OperatorActions operatorActions,
+      AuthService auth) {
+    this.operatorActions = operatorActions;
+    this.auth = auth;
     this.config = config;
     this.ticker = ticker;
     this.messages = messages;
@@ -51,9 +59,14 @@ final class ChatServiceImpl implements ChatService {
     if (stopping) {
       throw new IllegalStateException("stopped");
     }
-    hello = new Outbound(new Event.Hello(
-        Event.PROTOCOL_VERSION, config.serverName(), messages.epoch(), config.limits()));
+    hello = new Outbound(new Event.Hello(Event.PROTOCOL_VERSION, config.serverName(),
+        messages.epoch(), config.limits(), FEATURES));
     executors.start();
+    operatorActions.start();
+    executors.timer().scheduleWithFixedDelay(
+        operatorActions::poll, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    executors.timer().scheduleWithFixedDelay(
+        auth::sweep, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
     started = true;
   }
 
@@ -113,15 +126,6 @@ final class ChatServiceImpl implements ChatService {
       }
     }
     log.debug("closed {}", c);
-  }
-
-  /** Closes every connection logged in with this token, as logout requires. */
-  void closeToken(String tokenHash) {
-    for (ConnectionImpl c : registry.all()) {
-      if (tokenHash.equals(c.tokenHash())) {
-        c.session().close(CloseCodes.POLICY_VIOLATION, "logged out");
-      }
-    }
   }
 
   RequestHandler handler() {

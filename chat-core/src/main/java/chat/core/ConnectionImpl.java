@@ -36,6 +36,7 @@ final class ConnectionImpl implements Connection {
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
   private boolean closed;
 
+  private final long openedNanos;
   private volatile String user;
   private volatile String tokenHash;
   private volatile ScheduledFuture<?> authDeadline;
@@ -45,6 +46,24 @@ final class ConnectionImpl implements Connection {
     this.session = session;
     this.flood = new TokenBucket(ticker, config.requestsPerSecond(), config.requestBurst());
     this.maxPending = config.maxPendingRequests();
+    this.openedNanos = ticker.nanos();
+  }
+
+  /** When the connection opened, on the core's {@link Ticker}. */
+  long openedNanos() {
+    return openedNanos;
+  }
+
+  /** The client's address for per-address limits; "local" when the transport has none. */
+  String clientAddress() {
+    String address = session.clientAddress();
+    return address == null ? "local" : address;
+  }
+
+  boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
   }
 
   void armAuthDeadline(long timeoutMs) {
@@ -155,6 +174,11 @@ final class ConnectionImpl implements Connection {
     }
     service.authenticated(this, user);
     return true;
+  }
+
+  /** After a password change: this connection now stands for its new token. */
+  void switchToken(String newTokenHash) {
+    this.tokenHash = newTokenHash;
   }
 
   @Override

@@ -43,6 +43,12 @@ final class CoreExecutors {
     return requireStarted(auth);
   }
 
+  /** Threads of the hashing pool. */
+  int authThreads() {
+    ThreadPoolExecutor pool = auth;
+    return pool == null ? 1 : pool.getMaximumPoolSize();
+  }
+
   ScheduledExecutorService timer() {
     return requireStarted(timer);
   }

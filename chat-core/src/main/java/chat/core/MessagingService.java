@@ -33,11 +33,14 @@ final class MessagingService {
   private final ChatConfig config;
   private final Clock clock;
   private final Ticker ticker;
+  private final Blocks blocks;
   private final Map<String, TokenBucket> sendBuckets = new ConcurrentHashMap<>();
+  private final Map<String, TokenBucket> typingBuckets = new ConcurrentHashMap<>();
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      ChatConfig config, Clock clock, Ticker ticker) {
+      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks) {
+    this.blocks = blocks;
     this.messages = messages;
     this.accounts = accounts;
     this.access = access;
@@ -64,6 +67,9 @@ final class MessagingService {
           "text: " + chars + " characters, at most " + config.limits().maxTextChars());
     }
     ConvId conv = access.conversation(user, r.to(), "to");
+    if (!conv.isRoom()) {
+      requireWritable(user, conv.peerOf(user));
+    }
     long waitMs = sendBucket(user).tryTake();
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
@@ -85,6 +91,17 @@ final class MessagingService {
             c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored"));
           }
         });
+  }
+
+  /** A direct conversation can be written to while the peer exists and neither blocked the other. */
+  private void requireWritable(String user, String peer) throws ChatException {
+    if (accounts.account(peer).map(a -> a.isDeleted()).orElse(true)) {
+      throw ChatException.notFound("no user " + peer + " (the account was deleted)");
+    }
+    if (blocks.between(user, peer)) {
+      throw ChatException.forbidden("you cannot message " + peer + ": one of you has blocked "
+          + "the other");
+    }
   }
 
   private TokenBucket sendBucket(String user) {
@@ -152,6 +169,11 @@ final class MessagingService {
 
   void typing(String user, Request.Typing r) throws ChatException {
     ConvId conv = access.conversation(user, r.conv(), "conv");
-    router.toOthers(conv, user, name -> new Event.Typing(name, user));
+    long waitMs = typingBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
+        config.safety().typingPerSecond(), config.safety().typingBurst())).tryTake();
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "typing notices too fast", waitMs);
+    }
+    router.toOthersUnblocked(conv, user, name -> new Event.Typing(name, user));
   }
 }

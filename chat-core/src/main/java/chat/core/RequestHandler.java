@@ -21,13 +21,16 @@ final class RequestHandler {
   private final AuthService auth;
   private final MessagingService messaging;
   private final RoomService rooms;
+  private final Blocks blocks;
   private final Clock clock;
 
   @Inject
-  RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Clock clock) {
+  RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Blocks blocks,
+      Clock clock) {
     this.auth = auth;
     this.messaging = messaging;
     this.rooms = rooms;
+    this.blocks = blocks;
     this.clock = clock;
   }
 
@@ -88,12 +91,41 @@ final class RequestHandler {
     } else if (r instanceof Request.Kick kick) {
       rooms.kick(user, kick);
       c.reply(r.id(), Result.EMPTY);
-    } else if (r instanceof Request.ListRooms) {
-      c.reply(r.id(), rooms.list(user));
+    } else if (r instanceof Request.ListRooms list) {
+      c.reply(r.id(), rooms.list(user, list));
     } else if (r instanceof Request.Members members) {
       c.reply(r.id(), rooms.members(user, members));
-    } else if (r instanceof Request.Logout) {
-      auth.logout(c, r.id());
+    } else if (r instanceof Request.Ban ban) {
+      rooms.ban(user, ban);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Unban unban) {
+      rooms.unban(user, unban);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.ListBans bans) {
+      c.reply(r.id(), rooms.bans(user, bans));
+    } else if (r instanceof Request.SetRole role) {
+      rooms.setRole(user, role);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.SetTopic topic) {
+      rooms.setTopic(user, topic);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.DeleteRoom delete) {
+      rooms.deleteRoom(user, delete);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Block block) {
+      blocks.block(user, block);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.Unblock unblock) {
+      blocks.unblock(user, unblock);
+      c.reply(r.id(), Result.EMPTY);
+    } else if (r instanceof Request.ListBlocked) {
+      c.reply(r.id(), blocks.list(user));
+    } else if (r instanceof Request.Logout logout) {
+      auth.logout(c, logout);
+    } else if (r instanceof Request.ChangePassword change) {
+      auth.changePassword(c, change);
+    } else if (r instanceof Request.DeleteAccount delete) {
+      auth.deleteAccount(c, delete);
     } else {
       throw ChatException.badRequest("type: unsupported request " + r.type());
     }

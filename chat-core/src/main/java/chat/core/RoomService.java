@@ -6,6 +6,8 @@ import chat.core.store.Membership;
 import chat.core.store.MessageStore;
 import chat.core.store.Role;
 import chat.core.store.Room;
+import chat.core.store.RoomExit;
+import chat.core.store.RoomQuery;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
@@ -15,15 +17,23 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rooms: create, join, leave, invite, kick, list, members.
+ * Rooms: create, join, leave, invite, kick, the directory, members, and moderation (bans, roles,
+ * topic, deletion).
  *
  * <p>Choices where PROTOCOL.md is silent: an invite makes the user a member at once (as in
  * most chat products), so the invited user may send without joining; inviting or joining twice,
- * and leaving or kicking a non-member, are ok and change nothing. The owner cannot leave or be
- * kicked (a room always has its owner). Kicking from a public room removes the member, who may
- * join again; from a private room, only a new invite lets them back.
+ * and leaving or kicking a non-member, are ok and change nothing. Kicking from a public room
+ * removes the member, who may join again; from a private room, only a new invite lets them back.
+ *
+ * <p>Ranks: owner above moderator above member. Kicking and banning need the owner or a
+ * moderator, and a moderator may act only on plain members (and on non-members, for bans):
+ * nobody can kick or ban the owner, and moderators cannot remove each other. A user may ban
+ * someone who is not (yet) a member. Only the owner changes roles.
  */
 @Singleton
 final class RoomService {
@@ -34,10 +44,12 @@ final class RoomService {
   private final SessionRegistry registry;
   private final ChatConfig config;
   private final Clock clock;
+  private final Ticker ticker;
+  private final Map<String, TokenBucket> createBuckets = new ConcurrentHashMap<>();
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
-      SessionRegistry registry, ChatConfig config, Clock clock) {
+      SessionRegistry registry, ChatConfig config, Clock clock, Ticker ticker) {
     this.accounts = accounts;
     this.messages = messages;
     this.access = access;
@@ -45,12 +57,21 @@ final class RoomService {
     this.registry = registry;
     this.config = config;
     this.clock = clock;
+    this.ticker = ticker;
   }
 
   Result.Created create(String user, Request.Create r) throws ChatException {
     String name = Access.roomName(r.room(), "room");
-    if (r.topic().codePointCount(0, r.topic().length()) > config.maxTopicChars()) {
-      throw ChatException.badRequest("topic: at most " + config.maxTopicChars() + " characters");
+    checkTopic(r.topic());
+    ChatConfig.Safety safety = config.safety();
+    if (accounts.roomsOwnedBy(user) >= safety.maxRoomsPerUser()) {
+      throw ChatException.forbidden("you own " + safety.maxRoomsPerUser()
+          + " rooms, the most one user may; delete one or give it away first");
+    }
+    long waitMs = createBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
+        safety.roomCreatesPerHour() / 3600.0, safety.roomCreateBurst())).tryTake();
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "creating rooms too fast", waitMs);
     }
     if (!accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user)) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
@@ -58,15 +79,38 @@ final class RoomService {
     return new Result.Created("#" + name);
   }
 
+  /** A topic: at most {@code maxTopicChars}, one line, no control or bidi-override characters. */
+  private void checkTopic(String topic) throws ChatException {
+    if (topic.codePointCount(0, topic.length()) > config.maxTopicChars()) {
+      throw ChatException.badRequest("topic: at most " + config.maxTopicChars() + " characters");
+    }
+    for (int i = 0; i < topic.length(); ) {
+      int cp = topic.codePointAt(i);
+      int type = Character.getType(cp);
+      if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
+          || type == Character.SURROGATE || (cp >= 0x202A && cp <= 0x202E)
+          || (cp >= 0x2066 && cp <= 0x2069)) {
+        throw ChatException.badRequest(String.format(
+            "topic: character U+%04X is not allowed (control, line break or text direction)",
+            cp));
+      }
+      i += Character.charCount(cp);
+    }
+  }
+
   Result.Joined join(String user, Request.Join r) throws ChatException {
     Room room = access.existingRoom(r.room(), "room");
     ConvId conv = ConvId.room(room.name());
     if (accounts.role(room.name(), user).isEmpty()) {
+      if (accounts.isBanned(room.name(), user)) {
+        throw ChatException.forbidden("you are banned from #" + room.name());
+      }
       if (room.isPrivate()) {
         throw ChatException.forbidden("#" + room.name() + " is private: you need an invite");
       }
       if (accounts.addMember(room.name(), user, Role.MEMBER)) {
-        announce(conv, user, "join");
+        announce(conv, user, "join", null);
       }
     }
     return new Result.Joined(conv.key(), room.topic(), messages.lastSeq(conv));
@@ -76,7 +120,8 @@ final class RoomService {
     Room room = access.existingRoom(r.room(), "room");
     Role role = accounts.role(room.name(), user).orElse(null);
     if (role == Role.OWNER) {
-      throw ChatException.forbidden("the owner cannot leave #" + room.name());
+      throw ChatException.forbidden("the owner cannot leave #" + room.name()
+          + "; give ownership to another member first (role), or delete the room");
     }
     if (role != null && accounts.removeMember(room.name(), user)) {
       announceDeparture(ConvId.room(room.name()), user, "leave");
@@ -85,33 +130,155 @@ final class RoomService {
 
   void invite(String user, Request.Invite r) throws ChatException {
     Room room = access.existingRoom(r.room(), "room");
-    access.requireOwner(user, room.name());
+    requireModerator(user, room.name());
     String invitee = access.existingUser(r.user(), "user");
+    if (accounts.isBanned(room.name(), invitee)) {
+      throw ChatException.forbidden(invitee + " is banned from #" + room.name()
+          + "; unban them first");
+    }
+    if (accounts.account(invitee).map(a -> a.isDeleted()).orElse(true)) {
+      throw ChatException.notFound("no user " + invitee);
+    }
     if (accounts.addMember(room.name(), invitee, Role.MEMBER)) {
-      announce(ConvId.room(room.name()), invitee, "invite");
+      announce(ConvId.room(room.name()), invitee, "invite", null);
     }
   }
 
   void kick(String user, Request.Kick r) throws ChatException {
     Room room = access.existingRoom(r.room(), "room");
-    access.requireOwner(user, room.name());
+    Role actor = requireModerator(user, room.name());
     String target = access.existingUser(r.user(), "user");
-    if (target.equals(user)) {
-      // Not allowed, like the owner leaving: forbidden (bad_request is for malformed fields).
-      throw ChatException.forbidden("the owner of #" + room.name() + " cannot be kicked");
-    }
+    requireOutranks(actor, accounts.role(room.name(), target).orElse(null), target, room, "kick");
     if (accounts.removeMember(room.name(), target)) {
       announceDeparture(ConvId.room(room.name()), target, "kick");
     }
   }
 
-  Result.Rooms list(String user) {
-    List<Result.RoomInfo> list = new ArrayList<>();
-    for (Room room : accounts.visibleRooms(user)) {
+  void ban(String user, Request.Ban r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    Role actor = requireModerator(user, room.name());
+    String target = access.existingUser(r.user(), "user");
+    requireOutranks(actor, accounts.role(room.name(), target).orElse(null), target, room, "ban");
+    if (accounts.ban(room.name(), target)) {
+      announceDeparture(ConvId.room(room.name()), target, "ban");
+    }
+  }
+
+  void unban(String user, Request.Unban r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    requireModerator(user, room.name());
+    String target = access.existingUser(r.user(), "user");
+    if (accounts.unban(room.name(), target)) {
+      ConvId conv = ConvId.room(room.name());
+      Outbound out = new Outbound(new Event.Member(conv.key(), target, "unban"));
+      for (Membership m : accounts.members(room.name())) {
+        router.toUser(m.user(), out, null);
+      }
+      router.toUser(target, out, null);
+    }
+  }
+
+  Result.Users bans(String user, Request.ListBans r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    requireModerator(user, room.name());
+    return new Result.Users(accounts.bans(room.name()));
+  }
+
+  void setRole(String user, Request.SetRole r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    Role wanted = Role.fromWire(r.role()).orElseThrow(
+        () -> ChatException.badRequest("role: owner, moderator or member"));
+    if (access.requireMember(user, room.name()) != Role.OWNER) {
+      throw ChatException.forbidden("only the owner of #" + room.name() + " can change roles");
+    }
+    String target = access.existingUser(r.user(), "user");
+    Role current = accounts.role(room.name(), target).orElseThrow(
+        () -> ChatException.notFound(target + " is not a member of #" + room.name()));
+    ConvId conv = ConvId.room(room.name());
+    if (target.equals(user)) {
+      if (wanted != Role.OWNER) {
+        throw ChatException.forbidden("give ownership to another member instead");
+      }
+      return; // the owner already
+    }
+    if (wanted == Role.OWNER) {
+      if (accounts.transferOwnership(room.name(), user, target)) {
+        announce(conv, target, "role", Role.OWNER);
+        announce(conv, user, "role", Role.MODERATOR);
+      }
+      return;
+    }
+    if (current != wanted && accounts.setRole(room.name(), target, wanted)) {
+      announce(conv, target, "role", wanted);
+    }
+  }
+
+  void setTopic(String user, Request.SetTopic r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    requireModerator(user, room.name());
+    checkTopic(r.topic());
+    if (accounts.setTopic(room.name(), r.topic())) {
+      ConvId conv = ConvId.room(room.name());
+      router.toParticipants(conv, name -> new Event.RoomChanged(name, r.topic()), null);
+    }
+  }
+
+  void deleteRoom(String user, Request.DeleteRoom r) throws ChatException {
+    Room room = access.existingRoom(r.room(), "room");
+    if (access.requireMember(user, room.name()) != Role.OWNER) {
+      throw ChatException.forbidden("only the owner of #" + room.name() + " can delete it");
+    }
+    deleted(room.name(), accounts.deleteRoom(room.name()).orElse(List.of()).stream()
+        .map(Membership::user).toList());
+  }
+
+  /** After a room's deletion: its history goes, and each member hears of it. */
+  void deleted(String room, List<String> members) {
+    messages.deleteConversation(ConvId.room(room));
+    announceDeleted(room, members);
+  }
+
+  /** Tells each of a deleted room's members that it is gone. */
+  void announceDeleted(String room, List<String> members) {
+    ConvId conv = ConvId.room(room);
+    for (String member : members) {
+      router.toUser(member, new Outbound(new Event.Member(conv.key(), member, "deleted")), null);
+    }
+  }
+
+  /** After an account's deletion: the rooms it left hear of it. */
+  void announceExits(String user, List<RoomExit> exits) {
+    for (RoomExit exit : exits) {
+      ConvId conv = ConvId.room(exit.room());
+      if (exit.roomDeleted()) {
+        deleted(exit.room(), List.of(user));
+        continue;
+      }
+      announceDeparture(conv, user, "leave");
+      if (exit.newOwner() != null) {
+        announce(conv, exit.newOwner(), "role", Role.OWNER);
+      }
+    }
+  }
+
+  Result.Rooms list(String user, Request.ListRooms r) throws ChatException {
+    int max = config.limits().historyMax();
+    int limit = r.limit() == null ? max : Math.min(r.limit(), max);
+    String after = null;
+    if (r.after() != null && !r.after().isEmpty()) {
+      after = Access.roomName(r.after(), "after");
+    }
+    if (r.query() != null && r.query().length() > 256) {
+      throw ChatException.badRequest("query: at most 256 characters");
+    }
+    List<Room> page = accounts.directory(user, RoomQuery.parse(r.query()), after, limit + 1);
+    boolean more = page.size() > limit;
+    List<Result.RoomInfo> list = new ArrayList<>(Math.min(page.size(), limit));
+    for (Room room : more ? page.subList(0, limit) : page) {
       list.add(new Result.RoomInfo("#" + room.name(), room.topic(), room.isPrivate(),
           accounts.memberCount(room.name()), accounts.role(room.name(), user).isPresent()));
     }
-    return new Result.Rooms(list);
+    return new Result.Rooms(list, more);
   }
 
   Result.Members members(String user, Request.Members r) throws ChatException {
@@ -127,9 +294,29 @@ final class RoomService {
     return new Result.Members(list);
   }
 
-  /** A member event to every member, the new member included. */
-  private void announce(ConvId conv, String subject, String action) {
-    router.toParticipants(conv, name -> new Event.Member(name, subject, action), null);
+  private Role requireModerator(String user, String room) throws ChatException {
+    Optional<Role> role = accounts.role(room, user);
+    if (role.isEmpty() || !role.get().moderates()) {
+      throw ChatException.forbidden("only the owner or a moderator of #" + room + " can do that");
+    }
+    return role.get();
+  }
+
+  /** The actor must rank above the target: the owner above all, moderators above members. */
+  private static void requireOutranks(Role actor, Role target, String targetName, Room room,
+      String what) throws ChatException {
+    if (target == Role.OWNER) {
+      throw ChatException.forbidden("nobody can " + what + " the owner of #" + room.name());
+    }
+    if (target == Role.MODERATOR && actor != Role.OWNER) {
+      throw ChatException.forbidden("only the owner can " + what + " moderator " + targetName);
+    }
+  }
+
+  /** A member event to every member, the subject included. */
+  private void announce(ConvId conv, String subject, String action, Role role) {
+    String wire = role == null ? null : role.wireName();
+    router.toParticipants(conv, name -> new Event.Member(name, subject, action, wire), null);
   }
 
   /** A member event to the remaining members and to the departed user, who hears no more. */

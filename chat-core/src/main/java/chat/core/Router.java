@@ -23,12 +23,14 @@ final class Router {
   private final AccountStore accounts;
   private final MessageStore messages;
   private final SessionRegistry registry;
+  private final Blocks blocks;
 
   @Inject
-  Router(AccountStore accounts, MessageStore messages, SessionRegistry registry) {
+  Router(AccountStore accounts, MessageStore messages, SessionRegistry registry, Blocks blocks) {
     this.accounts = accounts;
     this.messages = messages;
     this.registry = registry;
+    this.blocks = blocks;
   }
 
   /** A stored message, to every session of every participant, the sender's included. */
@@ -57,18 +59,27 @@ final class Router {
     }
   }
 
-  /** An event to every participant of {@code conv} other than {@code user}. */
-  void toOthers(ConvId conv, String user, Function<String, Event> eventNamed) {
+  /**
+   * An event to every participant of {@code conv} other than {@code user} and those who have a
+   * block between them and {@code user} (typing).
+   */
+  void toOthersUnblocked(ConvId conv, String user, Function<String, Event> eventNamed) {
     if (conv.isRoom()) {
-      Outbound out = new Outbound(eventNamed.apply(conv.key()));
+      Outbound out = null;
       for (Membership m : accounts.members(conv.roomName())) {
-        if (!m.user().equals(user)) {
+        if (!m.user().equals(user) && registry.isOnline(m.user())
+            && !blocks.between(user, m.user())) {
+          if (out == null) {
+            out = new Outbound(eventNamed.apply(conv.key()));
+          }
           toUser(m.user(), out, null);
         }
       }
     } else {
       String peer = conv.peerOf(user);
-      toUser(peer, new Outbound(eventNamed.apply(conv.nameFor(peer))), null);
+      if (!blocks.between(user, peer)) {
+        toUser(peer, new Outbound(eventNamed.apply(conv.nameFor(peer))), null);
+      }
     }
   }
 
@@ -82,7 +93,8 @@ final class Router {
 
   /**
    * Tells the online users who share a conversation with {@code user} (a room, or a direct
-   * conversation with messages) that it came online or went offline.
+   * conversation with messages) that it came online or went offline; not those with a block
+   * between them and {@code user}.
    */
   void presence(String user, boolean online) {
     Set<String> audience = new HashSet<>();
@@ -95,6 +107,7 @@ final class Router {
       audience.add(conv.peerOf(user));
     }
     audience.remove(user);
+    audience.removeIf(receiver -> !registry.isOnline(receiver) || blocks.between(user, receiver));
     Outbound out = new Outbound(new Event.Presence(user, online));
     for (String receiver : audience) {
       toUser(receiver, out, null);

@@ -25,6 +25,15 @@ public interface Session {
    */
   void close(int code, String reason);
 
+  /**
+   * The client's address, for per-address limits: the TCP peer, or, behind a trusted proxy,
+   * the address the proxy reported. Null when the transport has none (in-process clients), which
+   * per-address limits treat as one shared address.
+   */
+  default String clientAddress() {
+    return null;
+  }
+
   /** A short description for logs (e.g. the peer address). Never contains secrets. */
   default String describe() {
     return toString();

@@ -84,6 +84,24 @@ final class SessionRegistry {
     return sessions == null ? NONE : sessions;
   }
 
+  /** Closes every connection logged in with this token. */
+  void closeToken(String tokenHash, String reason) {
+    for (ConnectionImpl c : all) {
+      if (tokenHash.equals(c.tokenHash())) {
+        c.session().close(CloseCodes.POLICY_VIOLATION, reason);
+      }
+    }
+  }
+
+  /** Closes every connection of {@code user} but {@code except} (may be null). */
+  void closeUser(String user, ConnectionImpl except, String reason) {
+    for (ConnectionImpl c : sessionsOf(user)) {
+      if (c != except) {
+        c.session().close(CloseCodes.POLICY_VIOLATION, reason);
+      }
+    }
+  }
+
   boolean isOnline(String user) {
     return byUser.containsKey(user);
   }

@@ -13,7 +13,7 @@ final class TokenBucket {
   private double tokens;
   private long lastRefill;
 
-  TokenBucket(Ticker ticker, int perSecond, int capacity) {
+  TokenBucket(Ticker ticker, double perSecond, int capacity) {
     this.ticker = ticker;
     this.capacity = capacity;
     this.perNano = (double) perSecond / NANOS_PER_SECOND;
