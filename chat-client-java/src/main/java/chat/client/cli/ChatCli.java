@@ -4,7 +4,6 @@ import chat.client.ChatClient;
 import chat.client.ChatErrorException;
 import chat.client.ChatListener;
 import chat.protocol.Event;
-import chat.protocol.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,11 +42,29 @@ public final class ChatCli {
       "  history CONV [LIMIT]   print the latest messages of @user or #room, oldest first,",
       "                         one per line: CONV SEQ TIME FROM: TEXT",
       "  conversations          print your conversations: CONV LAST_SEQ READ_SEQ",
-      "  rooms                  print the rooms you can see: ROOM MEMBERS joined|- TOPIC",
+      "  rooms [QUERY...]       print the rooms you can see (those whose name starts with",
+      "                         QUERY or whose topic has its words): ROOM MEMBERS joined|- TOPIC",
       "  create ROOM [TOPIC]    create a public room",
       "  join ROOM              join a public room",
       "  leave ROOM             leave a room",
+      "  topic ROOM [TOPIC...]  set a room's topic (owner or moderator)",
+      "  ban ROOM USER          remove USER from a room and keep them out (owner or moderator)",
+      "  unban ROOM USER        let USER in again",
+      "  bans ROOM              print the users banned from a room, one per line",
+      "  role ROOM USER ROLE    give USER the role owner, moderator or member (owner only;",
+      "                         giving owner hands the room over)",
+      "  delete-room ROOM       delete a room you own, with its history",
+      "  block USER             stop direct messages, typing and presence between you and USER",
+      "  unblock USER           undo block",
+      "  blocked                print the users you blocked, one per line",
       "  token                  log in and print a token for --token / CHAT_TOKEN",
+      "  password               change your password to the first line of standard input",
+      "                         (needs the current one); ends your other logins; prints the",
+      "                         new token",
+      "  logout                 revoke the token in use (--token / CHAT_TOKEN)",
+      "  logout-all             revoke every token of yours: log out everywhere",
+      "  delete-account USER    delete your account for good (needs the password); USER is",
+      "                         your user name, as confirmation",
       "  listen                 print messages as they arrive; lines typed as",
       "                         '@user text' or '#room text' are sent; end of input quits",
       "",
@@ -60,7 +77,7 @@ public final class ChatCli {
       "",
       "Exit codes: 0 done, 1 refused by the server, 2 bad usage, 3 cannot connect or log in.",
       "");
-  private static final long TIMEOUT_SECONDS = 15;
+  private static final long TIMEOUT_SECONDS = Commands.TIMEOUT_SECONDS;
 
   private ChatCli() {}
 
@@ -110,7 +127,7 @@ public final class ChatCli {
     }
     String command = rest.get(0);
     List<String> params = rest.subList(1, rest.size());
-    String usage = checkParams(command, params);
+    String usage = Commands.checkParams(command, params);
     if (usage != null) {
       err.println("chat-client: " + usage);
       return USAGE_ERROR;
@@ -118,6 +135,20 @@ public final class ChatCli {
     if (token == null && (user == null || password == null)) {
       err.println("chat-client: give --user and --password (or CHAT_TOKEN)");
       return USAGE_ERROR;
+    }
+    if (password == null && Commands.NEED_PASSWORD.contains(command)) {
+      err.println("chat-client: " + command + " needs your current password: give --password "
+          + "(or CHAT_PASSWORD)");
+      return USAGE_ERROR;
+    }
+    String newPassword = null;
+    if (command.equals("password")) {
+      newPassword = firstLine(in);
+      if (newPassword == null || newPassword.isEmpty()) {
+        err.println("chat-client: password: give the new password on the first line of "
+            + "standard input");
+        return USAGE_ERROR;
+      }
     }
     ChatClient.Builder builder;
     try {
@@ -147,7 +178,10 @@ public final class ChatCli {
             + listener.firstDisconnect.join());
         return UNAVAILABLE;
       }
-      return execute(client, command, params, in, out, err, listener);
+      if (command.equals("listen")) {
+        return listen(client, in, err, listener);
+      }
+      return Commands.execute(client, command, params, password, newPassword, out, err);
     } catch (ExecutionException e) {
       err.println("chat-client: " + message(e));
       return e.getCause() instanceof ChatErrorException ? REFUSED : UNAVAILABLE;
@@ -160,61 +194,13 @@ public final class ChatCli {
     }
   }
 
-  /** A usage message if {@code params} do not fit {@code command}, else null. */
-  private static String checkParams(String command, List<String> params) {
-    int n = params.size();
-    return switch (command) {
-      case "send" -> n >= 2 ? null : "usage: send TO TEXT...";
-      case "history" -> n == 1 || (n == 2 && params.get(1).matches("[1-9][0-9]{0,8}")) ? null
-          : "usage: history CONV [LIMIT], LIMIT a positive number";
-      case "create" -> n >= 1 ? null : "usage: create ROOM [TOPIC]";
-      case "join", "leave" -> n == 1 ? null : "usage: " + command + " ROOM";
-      case "conversations", "rooms", "token", "listen" -> n == 0 ? null
-          : "usage: " + command + " takes no arguments";
-      default -> "unknown command " + command + " (see --help)";
-    };
-  }
-
-  private static int execute(ChatClient client, String command, List<String> params,
-      InputStream in, PrintStream out, PrintStream err, CliListener listener)
-      throws ExecutionException, TimeoutException, InterruptedException {
-    switch (command) {
-      case "send" -> {
-        String text = String.join(" ", params.subList(1, params.size()));
-        out.println(await(client.send(params.get(0), text)).seq());
-      }
-      case "history" -> {
-        Integer limit = params.size() > 1 ? Integer.valueOf(params.get(1)) : null;
-        for (Event.Message m : await(client.history(params.get(0), null, null, limit))
-            .messages()) {
-          out.println(format(m));
-        }
-      }
-      case "conversations" -> {
-        for (Result.ConversationInfo c : await(client.conversations()).conversations()) {
-          out.println(c.conv() + " " + c.lastSeq() + " " + c.readSeq());
-        }
-      }
-      case "rooms" -> {
-        for (Result.RoomInfo r : await(client.rooms()).rooms()) {
-          out.println(r.room() + " " + r.members() + " " + (r.joined() ? "joined" : "-") + " "
-              + r.topic());
-        }
-      }
-      case "create" -> {
-        String topic = String.join(" ", params.subList(1, params.size()));
-        out.println(await(client.createRoom(params.get(0), topic, false)).room());
-      }
-      case "join" -> out.println(await(client.join(params.get(0))).conv());
-      case "leave" -> await(client.leave(params.get(0)));
-      case "token" -> out.println(client.token());
-      case "listen" -> {
-        return listen(client, in, err, listener);
-      }
-      default -> throw new IllegalStateException("unchecked command " + command);
+  /** The first line of {@code in} (without its line end), or null at once end of input. */
+  private static String firstLine(InputStream in) {
+    try {
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      return null;
     }
-    out.flush();
-    return OK;
   }
 
   /** Prints messages (from the listener) and sends typed lines until input ends. */
@@ -269,7 +255,7 @@ public final class ChatCli {
 
   private static <T> T await(Future<T> f)
       throws ExecutionException, TimeoutException, InterruptedException {
-    return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return Commands.await(f);
   }
 
   private static String message(Exception e) {

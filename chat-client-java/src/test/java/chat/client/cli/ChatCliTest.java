@@ -61,6 +61,39 @@ class ChatCliTest {
   }
 
   @Test
+  void newCommandsCheckTheirArgumentsBeforeConnecting() {
+    Map<String, String> env = Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_USER", "alice",
+        "CHAT_PASSWORD", "password1");
+    assertEquals(2, run(env, "role", "general", "bob", "admin"));
+    assertTrue(err().contains("usage: role ROOM USER owner|moderator|member"), err());
+    assertEquals(2, run(env, "ban", "general"));
+    assertTrue(err().contains("usage: ban ROOM USER"), err());
+    assertEquals(2, run(env, "block"));
+    assertTrue(err().contains("usage: block USER"), err());
+    assertEquals(2, run(env, "blocked", "mallory"));
+    assertTrue(err().contains("usage: blocked takes no arguments"), err());
+    assertEquals(2, run(env, "delete-account"));
+    assertTrue(err().contains("usage: delete-account USER"), err());
+    assertEquals(2, run(env, "topic"));
+    assertTrue(err().contains("usage: topic ROOM"), err());
+  }
+
+  @Test
+  void passwordChangesNeedTheCurrentPasswordAndANewOneOnStandardInput() {
+    Map<String, String> tokenOnly = Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws",
+        "CHAT_TOKEN", "t");
+    assertEquals(2, run(tokenOnly, "password"));
+    assertTrue(err().contains("password needs your current password"), err());
+    assertEquals(2, run(tokenOnly, "delete-account", "alice"));
+    assertTrue(err().contains("delete-account needs your current password"), err());
+
+    Map<String, String> env = Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_USER", "alice",
+        "CHAT_PASSWORD", "password1");
+    assertEquals(2, run(env, "password")); // standard input is empty
+    assertTrue(err().contains("new password on the first line of standard input"), err());
+  }
+
+  @Test
   void aServerThatIsNotThereExitsThreeQuickly() {
     long start = System.nanoTime();
     int code = run(Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_TOKEN", "t"), "rooms");
