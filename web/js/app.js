@@ -8,8 +8,11 @@ import { Store } from './store.js';
 import { mountConversation } from './views/conversation.js';
 import { mountDialogs } from './views/dialogs.js';
 import { mountLogin } from './views/login.js';
+import { mountRoomSettings } from './views/roomSettings.js';
+import { mountSettings } from './views/settings.js';
 import { mountSidebar } from './views/sidebar.js';
 import { mountToasts } from './views/toasts.js';
+import { mountUserMenu } from './views/userMenu.js';
 
 const $ = (selector) => {
   const el = document.querySelector(selector);
@@ -95,8 +98,12 @@ async function main() {
   const dialogs = mountDialogs({ session, store, $, toast });
   const login = mountLogin({ session, store, $ });
   const sidebar = mountSidebar({ session, store, $, dialogs });
+  const userMenu = mountUserMenu({ session, store, $, toast });
+  const settings = mountSettings({ session, store, $, toast });
+  const roomSettings = mountRoomSettings({ session, store, $, toast });
   const conversation = mountConversation({
-    session, store, $, dialogs, toast, focusConversation: (id) => sidebar.focusConversation(id),
+    session, store, $, dialogs, toast, userMenu, roomSettings,
+    focusConversation: (id) => sidebar.focusConversation(id),
   });
 
   let view = null;
@@ -109,6 +116,9 @@ async function main() {
     loginView.hidden = next !== 'login';
     chatView.hidden = next !== 'chat';
     dialogs.render();
+    userMenu.render();
+    settings.render();
+    roomSettings.render();
     if (next === 'login') {
       login.render();
       if (switched) login.focus();

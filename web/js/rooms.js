@@ -78,7 +78,8 @@ export class Rooms {
       ok = await this.conn.request('join', { room: name });
     } catch (e) {
       if (e.code === 'forbidden') {
-        throw new ChatError(e.code, `${id} is private: ask its owner to invite you.`);
+        throw new ChatError(e.code, /\bbann/i.test(e.message ?? '') ? `You are banned from ${id}.`
+          : `${id} is private: ask its owner to invite you.`);
       }
       if (e.code === 'not_found') {
         throw new ChatError(e.code, `There is no room ${id}. Create it with “New room”.`);

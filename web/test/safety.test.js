@@ -69,3 +69,23 @@ test('the labels and landmarks the browser tests rely on are present', () => {
   assert.match(html, /role="log" aria-live="polite"/);
   assert.match(html, /id="connection-status"/);
 });
+
+test('the second round\'s panels carry the names the browser tests rely on', () => {
+  const labels = Object.fromEntries([...html.matchAll(/<label for="([^"]+)"[^>]*>([^<]+)</g)]
+    .map((m) => [m[2].trim(), m[1]]));
+  for (const text of ['Current password', 'New password', 'Password to confirm', 'Search rooms',
+    'Room topic']) {
+    assert.ok(labels[text], `a label "${text}"`);
+    assert.match(html, new RegExp(`<input id="${labels[text]}"`), `the input for "${text}"`);
+  }
+  for (const button of ['Settings', 'Change password', 'Log out everywhere', 'Delete account',
+    'Delete my account', 'Save topic', 'Delete room', 'More', 'Block', 'Unblock']) {
+    assert.match(html, new RegExp(`<button[^>]*>\\s*${button}\\s*</button>`), `a "${button}" button`);
+  }
+  assert.match(html, /<button id="user-actions-button"[^>]*aria-label="User actions"/);
+  assert.match(html, /<button id="room-settings-button"[^>]*aria-label="Room settings"/);
+  assert.match(html, /<dialog id="user-menu"[^>]*aria-label="User actions"/);
+  for (const id of ['settings-dialog', 'room-settings-dialog']) {
+    assert.match(html, new RegExp(`<dialog id="${id}" class="dialog" aria-labelledby="`));
+  }
+});

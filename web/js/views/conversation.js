@@ -4,18 +4,27 @@
 
 import { avatar, h, messageTextNodes, presenceDot, setChildren } from '../dom.js';
 import { buildTimeline, formatTime, typingText, unreadCount } from '../logic.js';
+import { directPeer, FEATURE, isHiddenMessage } from '../rules.js';
 
 const BOTTOM_SLACK_PX = 48;
 const LOAD_OLDER_PX = 150;
 const NARROW = '(max-width: 760px)';
 
-export function mountConversation({ session, store, $, dialogs, toast, focusConversation }) {
+export function mountConversation({
+  session, store, $, dialogs, toast, focusConversation, userMenu, roomSettings,
+}) {
   const emptyState = $('#empty-state');
   const pane = $('#conversation-pane');
   const title = $('#conversation-title');
   const subtitle = $('#conversation-subtitle');
   const membersButton = $('#members-button');
   const leaveButton = $('#leave-button');
+  const userActionsButton = $('#user-actions-button');
+  const roomSettingsButton = $('#room-settings-button');
+  const blockedNote = $('#composer-blocked');
+  const blockedText = $('#composer-blocked-text');
+  const unblockButton = $('#composer-unblock-button');
+  const sendButton = $('#send-button');
   const scroller = $('#message-scroller');
   const list = $('#messages');
   const loadOlderButton = $('#load-older-button');
@@ -31,6 +40,7 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
   const keyOf = new WeakMap(); // node -> item key
   let stick = true; // the view follows new messages only while it is at the bottom
   const drafts = new Map();
+  const revealed = new Set(); // 'conv seq' of blocked users' messages the reader chose to see
   const narrow = window.matchMedia(NARROW);
 
   // --- events ----------------------------------------------------------------------------------
@@ -64,6 +74,25 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     if (event.key === 'Escape' && narrow.matches && !event.defaultPrevented) goBack();
   });
   membersButton.addEventListener('click', () => shownConv && dialogs.openMembers(shownConv));
+  roomSettingsButton.addEventListener('click', () => shownConv && roomSettings.open(shownConv));
+  userActionsButton.addEventListener('click', () => {
+    const peer = directPeer(shownConv);
+    if (peer) userMenu.open(peer, userActionsButton);
+  });
+  unblockButton.addEventListener('click', async () => {
+    const peer = directPeer(shownConv);
+    if (!peer) return;
+    unblockButton.disabled = true;
+    try {
+      await session.account.unblock(peer);
+      toast(`You unblocked ${peer}.`);
+      input.focus();
+    } catch (e) {
+      toast(e.message, 'error');
+    } finally {
+      unblockButton.disabled = false;
+    }
+  });
   leaveButton.addEventListener('click', async () => {
     const id = shownConv;
     if (!id) return;
@@ -87,8 +116,15 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     const button = event.target.closest('button[data-action]');
     if (!button) return;
     const cid = button.dataset.cid;
-    if (button.dataset.action === 'retry') session.outbox.retry(cid);
-    else if (button.dataset.action === 'discard') session.outbox.discard(cid);
+    const action = button.dataset.action;
+    if (action === 'retry') session.outbox.retry(cid);
+    else if (action === 'discard') session.outbox.discard(cid);
+    else if (action === 'user') userMenu.open(button.dataset.user, button);
+    else if (action === 'reveal') {
+      revealed.add(`${button.dataset.conv} ${button.dataset.seq}`);
+      render();
+      scroller.focus({ preventScroll: true }); // the Show button is gone; stay in the messages
+    }
   });
   document.addEventListener('visibilitychange', () => updateSeen());
   window.addEventListener('focus', () => updateSeen());
@@ -105,7 +141,7 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
 
   function send() {
     const id = shownConv;
-    if (!id) return;
+    if (!id || input.disabled) return;
     const text = input.value;
     if (text.trim() === '') return;
     try {
@@ -156,6 +192,7 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     pane.hidden = false;
     emptyState.hidden = true;
     renderHeader(conv);
+    renderComposer(conv);
     renderTyping(conv);
     renderHistoryStatus(conv);
 
@@ -197,6 +234,8 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     const room = conv.kind === 'room';
     membersButton.hidden = !room;
     leaveButton.hidden = !room;
+    roomSettingsButton.hidden = !room || !session.can(FEATURE.moderation);
+    userActionsButton.hidden = room || !session.can(FEATURE.block);
     input.placeholder = `Message ${conv.id}`;
     const parts = [];
     if (room) {
@@ -212,9 +251,23 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     }
   }
 
+  /** A direct conversation with someone I blocked cannot be written in (the server refuses). */
+  function renderComposer(conv) {
+    const peer = directPeer(conv.id);
+    const blocked = peer != null && store.blocked.has(peer);
+    blockedNote.hidden = !blocked;
+    input.disabled = sendButton.disabled = blocked;
+    if (blocked) {
+      const text = `You blocked ${peer}. Neither of you can send messages here until you unblock them.`;
+      if (blockedText.textContent !== text) blockedText.textContent = text;
+      unblockButton.setAttribute('aria-label', `Unblock ${peer}`);
+    }
+  }
+
   function renderTyping(conv) {
     const now = Date.now();
-    const users = [...conv.typing].filter(([, expiry]) => expiry > now).map(([user]) => user);
+    const users = [...conv.typing].filter(([, expiry]) => expiry > now).map(([user]) => user)
+      .filter((user) => !store.blocked.has(user));
     const text = typingText(users);
     if (typingIndicator.textContent !== text) typingIndicator.textContent = text;
   }
@@ -267,8 +320,8 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     if (item.kind === 'marker') return 'marker';
     const m = item.message;
     const waiting = m.seq == null && m.state !== 'failed' && store.connection !== 'online';
-    return [m.seq, m.state, m.error, item.own, item.continued, item.seen, waiting, m.text]
-      .join('\u0001');
+    return [m.seq, m.state, m.error, item.own, item.continued, item.seen, waiting, m.text,
+      hiddenNow(m)].join('\u0001');
   }
 
   function build(item, conv) {
@@ -281,6 +334,7 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
         h('span', { class: 'marker-label' }, 'New messages'));
     }
     const m = item.message;
+    if (hiddenNow(m)) return blockedItem(m, conv);
     const pending = m.seq == null;
     const state = pending ? (m.state === 'failed' ? 'failed' : 'pending') : 'sent';
     const classes = ['message'];
@@ -290,8 +344,7 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     const date = new Date(m.ts);
     const content = h('div', { class: 'message-content' },
       // In a direct conversation the header already names the other person.
-      h('span', { class: item.own || item.continued || conv.kind === 'direct'
-        ? 'message-sender visually-hidden' : 'message-sender' }, m.from),
+      senderLabel(item, conv),
       h('div', { class: 'message-bubble' },
         h('p', { class: 'message-text' }, messageTextNodes(m.text)),
         h('time', {
@@ -308,6 +361,43 @@ export function mountConversation({ session, store, $, dialogs, toast, focusConv
     item.own ? null
       : (item.continued ? h('span', { class: 'avatar-spacer' }) : avatar(m.from, 'message-avatar')),
     content);
+  }
+
+  /** The author's name: a button opening their "User actions" where it shows. */
+  function senderLabel(item, conv) {
+    const m = item.message;
+    if (item.own || item.continued || conv.kind === 'direct') {
+      return h('span', { class: 'message-sender visually-hidden' }, m.from);
+    }
+    return h('button', {
+      type: 'button', class: 'message-sender sender-button', 'aria-haspopup': 'dialog',
+      title: `Actions for ${m.from}`, dataset: { action: 'user', user: m.from },
+    }, m.from);
+  }
+
+  /** A room message of someone I blocked, not revealed: it collapses to one line. */
+  function hiddenNow(m) {
+    return isRoomMessage(m) && isHiddenMessage(m, store.blocked, store.me)
+      && !revealed.has(`${m.conv} ${m.seq}`);
+  }
+
+  function isRoomMessage(m) {
+    return m.seq != null && typeof m.conv === 'string' && m.conv.startsWith('#');
+  }
+
+  function blockedItem(m, c) {
+    return h('li', {
+      class: 'message blocked-message',
+      dataset: { conv: c.id, seq: m.seq, cid: m.cid ?? undefined, from: m.from, state: 'hidden' },
+    },
+    h('span', { class: 'avatar-spacer' }),
+    h('p', { class: 'blocked-line' },
+      h('span', { class: 'blocked-text' }, 'Message from a blocked user'),
+      h('button', {
+        type: 'button', class: 'button tiny ghost',
+        dataset: { action: 'reveal', conv: c.id, seq: m.seq },
+        'aria-label': 'Show the message from a blocked user',
+      }, 'Show')));
   }
 
   function statusLine(m) {

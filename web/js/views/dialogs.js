@@ -1,12 +1,20 @@
-// Dialogs: browse and join rooms, create a room, and a room's members (invite and kick).
+// Dialogs: the room directory (search, pages, join), create a room, and a room's members
+// (invite and kick, for the owner and moderators).
 
 import { h, presenceDot, setChildren } from '../dom.js';
+import { memberActions, roleOf, roomPermissions } from '../rules.js';
+
+const SEARCH_DELAY_MS = 250;
 
 export function mountDialogs({ session, store, $, toast }) {
   const roomsDialog = $('#rooms-dialog');
   const roomsList = $('#rooms-list');
   const roomsStatus = $('#rooms-status');
   const roomsError = $('#rooms-error');
+  const roomsSearch = $('#rooms-search');
+  const roomsSearchForm = $('#rooms-search-form');
+  const roomsMore = $('#rooms-more-button');
+  let searchTimer = null;
 
   const newRoomDialog = $('#new-room-dialog');
   const newRoomForm = $('#new-room-form');
@@ -41,21 +49,73 @@ export function mountDialogs({ session, store, $, toast }) {
 
   async function openRooms() {
     roomsError.textContent = '';
-    roomsStatus.textContent = 'Loading rooms…';
-    roomsList.replaceChildren();
+    roomsSearch.value = '';
     if (!roomsDialog.open) roomsDialog.showModal();
+    roomsSearch.focus();
+    await search('');
+  }
+
+  /** A new search: the first page of rooms whose name or topic matches (all rooms if empty). */
+  async function search(query) {
+    clearTimeout(searchTimer);
+    searchTimer = null;
+    roomsError.textContent = '';
+    roomsStatus.textContent = 'Loading rooms…';
+    roomsMore.hidden = true;
+    roomsList.replaceChildren();
+    await load(() => session.directory.search(query));
+  }
+
+  async function load(step) {
     try {
-      const rooms = await session.rooms.list();
-      roomsStatus.textContent = rooms.length === 0
-        ? 'No rooms yet. Create one with “New room”.'
-        : (rooms.length === 1 ? '1 room' : `${rooms.length} rooms`);
-      setChildren(roomsList, rooms.map(roomItem));
-      roomsList.querySelector('button')?.focus();
+      const directory = await step();
+      // A newer search started meanwhile: its own load shows it.
+      if (!roomsDialog.open || directory !== session.directory.state || !directory.loaded) return;
+      showDirectory(directory);
     } catch (e) {
       roomsStatus.textContent = '';
       roomsError.textContent = e.message;
     }
   }
+
+  function showDirectory(directory) {
+    const count = directory.rooms.length;
+    const query = directory.query;
+    if (count === 0) {
+      roomsStatus.textContent = query ? `No rooms match “${query}”.`
+        : 'No rooms yet. Create one with “New room”.';
+    } else {
+      const noun = count === 1 ? '1 room' : `${count} rooms`;
+      roomsStatus.textContent = (directory.more ? `The first ${noun}` : noun)
+        + (query ? ` matching “${query}”` : '');
+    }
+    // Keep the rooms already shown (and focus on them); add the new page's below.
+    const shown = new Set([...roomsList.children].map((li) => li.dataset.room));
+    roomsList.append(...directory.rooms.filter((r) => !shown.has(r.room)).map(roomItem));
+    roomsMore.hidden = !directory.more;
+  }
+
+  roomsSearch.addEventListener('input', () => {
+    // Debounced: one search when typing pauses, not one per key.
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => search(roomsSearch.value), SEARCH_DELAY_MS);
+  });
+  roomsSearchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    search(roomsSearch.value);
+  });
+  roomsMore.addEventListener('click', async () => {
+    roomsMore.disabled = true;
+    const before = roomsList.children.length;
+    await load(() => session.directory.more());
+    roomsMore.disabled = false;
+    // Focus the first new room, so keyboard users continue where the list grew.
+    roomsList.children[before]?.querySelector('button')?.focus();
+  });
+  roomsDialog.addEventListener('close', () => {
+    clearTimeout(searchTimer);
+    searchTimer = null;
+  });
 
   function roomItem(room) {
     const joined = !!room.joined;
@@ -137,28 +197,29 @@ export function mountDialogs({ session, store, $, toast }) {
       return;
     }
     const members = conv.members;
-    const amOwner = !!members?.some((m) => m.user === store.me && m.role === 'owner');
-    const sig = JSON.stringify([members, amOwner]);
+    const myRole = roleOf(members, store.me);
+    const sig = JSON.stringify([members, myRole]);
     if (sig === membersSig) return;
     membersSig = sig;
     membersStatus.textContent = members == null ? 'Loading members…'
       : (members.length === 1 ? '1 member' : `${members.length} members`);
     const focusedUser = document.activeElement?.closest?.('#members-list li')?.dataset.user;
-    setChildren(membersList, (members ?? []).map((m) => memberItem(m, amOwner)));
+    setChildren(membersList, (members ?? []).map((m) => memberItem(m, myRole)));
     if (focusedUser) {
       membersList.querySelector(`li[data-user="${CSS.escape(focusedUser)}"] button`)?.focus();
     }
-    inviteForm.hidden = !amOwner;
+    inviteForm.hidden = !roomPermissions(myRole).invite;
   }
 
-  function memberItem(member, amOwner) {
+  function memberItem(member, myRole) {
     const me = member.user === store.me;
+    const canKick = memberActions(myRole, member, store.me).kick;
     return h('li', { class: 'member-item', dataset: { user: member.user, role: member.role } },
       presenceDot(member.online),
       h('span', { class: 'member-name' }, member.user),
       me ? h('span', { class: 'member-you' }, '(you)') : null,
-      member.role === 'owner' ? h('span', { class: 'badge' }, 'owner') : null,
-      amOwner && !me ? h('button', {
+      member.role !== 'member' ? h('span', { class: 'badge' }, member.role) : null,
+      canKick ? h('button', {
         type: 'button',
         class: 'button tiny danger-text',
         'aria-label': `Kick ${member.user}`,

@@ -2,6 +2,7 @@
 
 import { avatar, h, presenceDot, setChildren } from '../dom.js';
 import { formatListTime, previewText, sortConversations, unreadCount } from '../logic.js';
+import { isHiddenMessage } from '../rules.js';
 
 const CONNECTION_TEXT = {
   idle: 'Offline',
@@ -124,7 +125,8 @@ export function mountSidebar({ session, store, $, dialogs }) {
     const unread = unreadCount(conv);
     const online = conv.kind === 'direct' ? store.presence.get(conv.id.slice(1)) : undefined;
     const active = store.activeConv === conv.id;
-    let preview = previewText(last, store.me);
+    let preview = conv.kind === 'room' && isHiddenMessage(last, store.blocked, store.me)
+      ? 'Message from a blocked user' : previewText(last, store.me);
     if (!preview) preview = (conv.kind === 'room' && conv.topic) || 'No messages yet';
     const time = last ? formatListTime(last.ts, now) : '';
     const failed = pending.some((p) => p.state === 'failed');
