@@ -47,7 +47,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Every page gets a hook before its own scripts run that records calls to alert, confirm and
  * prompt, Content-Security-Policy violations, and any script, img, iframe, object or embed
  * element (or element with an on* attribute) that is ever added to the document; {@link
- * #assertNothingRan} checks that the only such elements are the page's own.
+ * #assertNothingRan} checks that the only such elements are the page's own. It also counts the
+ * WebSockets the page opens ({@link #socketsOpened}), to see that a page stopped reconnecting.
  *
  * <p>Elements the issue names by their label are found by their computed accessible name, so a
  * test fails if a label changes.
@@ -64,6 +65,12 @@ final class Browser implements AutoCloseable {
       "(() => {",
       "  const log = [];",
       "  Object.defineProperty(window, '__xss', { value: log });",
+      "  const sockets = [];", // every WebSocket the page opens, to see that it stops reconnecting
+      "  Object.defineProperty(window, '__sockets', { value: sockets });",
+      "  const NativeSocket = window.WebSocket;",
+      "  window.WebSocket = class extends NativeSocket {",
+      "    constructor(...args) { super(...args); sockets.push(String(args[0])); }",
+      "  };",
       "  for (const name of ['alert', 'confirm', 'prompt', 'print']) {",
       "    window[name] = (...args) => { log.push(name + '(' + args.join(',') + ')'); };",
       "  }",
@@ -405,6 +412,11 @@ final class Browser implements AutoCloseable {
   List<String> messageTexts() {
     return (List<String>) js("return [...document.querySelectorAll('[role=log] li.message"
         + " .message-text')].map((p) => p.textContent);");
+  }
+
+  /** How many WebSockets this page has opened since it loaded. */
+  long socketsOpened() {
+    return ((Number) js("return window.__sockets.length;")).longValue();
   }
 
   String connectionState() {
