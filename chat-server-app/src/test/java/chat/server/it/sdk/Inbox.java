@@ -62,6 +62,10 @@ class Inbox extends ChatListener {
     calls.add(member);
   }
 
+  @Override public void onRoomChanged(ChatClient client, Event.RoomChanged room) {
+    calls.add(room);
+  }
+
   @Override public void onDisconnected(ChatClient client, int code, String reason) {
     calls.add(new Disconnected(code, reason));
   }

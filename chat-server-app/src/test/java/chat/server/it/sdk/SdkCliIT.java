@@ -117,6 +117,82 @@ class SdkCliIT {
   }
 
   @Test
+  void moderationAndBlockingCommands() {
+    assertEquals(0, cli("lena", "--register", "token").code());
+    assertEquals(0, cli("mike", "--register", "token").code());
+    assertEquals("#cli-mod\n", cli("lena", "create", "cli-mod").out());
+    assertEquals(0, cli("mike", "join", "cli-mod").code());
+
+    Run topic = cli("lena", "topic", "cli-mod", "Weekly", "sync");
+    assertEquals(0, topic.code(), topic.err());
+    assertEquals("", topic.out());
+    assertEquals("#cli-mod 2 joined Weekly sync\n", cli("mike", "rooms", "cli-mod").out());
+
+    assertEquals(0, cli("lena", "role", "cli-mod", "mike", "moderator").code());
+    Run notOwner = cli("mike", "role", "cli-mod", "lena", "member");
+    assertEquals(1, notOwner.code());
+    assertTrue(notOwner.err().contains("forbidden"), notOwner.err());
+    Run banOwner = cli("mike", "ban", "cli-mod", "lena");
+    assertEquals(1, banOwner.code());
+    assertTrue(banOwner.err().contains("forbidden"), banOwner.err());
+
+    assertEquals(0, cli("lena", "ban", "cli-mod", "mike").code());
+    assertEquals("mike\n", cli("lena", "bans", "cli-mod").out());
+    assertEquals(1, cli("mike", "join", "cli-mod").code());
+    assertEquals(0, cli("lena", "unban", "cli-mod", "mike").code());
+    assertEquals("", cli("lena", "bans", "cli-mod").out());
+
+    assertEquals(0, cli("lena", "block", "mike").code());
+    assertEquals("mike\n", cli("lena", "blocked").out());
+    Run blocked = cli("mike", "send", "@lena", "hello?");
+    assertEquals(1, blocked.code());
+    assertTrue(blocked.err().contains("forbidden"), blocked.err());
+    assertEquals(0, cli("lena", "unblock", "mike").code());
+    assertEquals("", cli("lena", "blocked").out());
+    assertEquals(0, cli("mike", "send", "@lena", "hello?").code());
+
+    assertEquals(0, cli("lena", "delete-room", "cli-mod").code());
+    Run gone = cli("mike", "join", "cli-mod");
+    assertEquals(1, gone.code());
+    assertTrue(gone.err().contains("not_found"), gone.err());
+  }
+
+  @Test
+  void accountCommands() {
+    assertEquals(0, cli("nora", "--register", "token").code());
+    Map<String, String> env = Map.of("CHAT_SERVER", server.wsUri().toString(),
+        "CHAT_USER", "nora", "CHAT_PASSWORD", password("nora"));
+    Run changed = cli(env, new ByteArrayInputStream(
+        "nora's second password\nignored\n".getBytes(StandardCharsets.UTF_8)), "password");
+    assertEquals(0, changed.code(), changed.err());
+    String token = changed.out().strip();
+    assertTrue(token.length() >= 22, token);
+
+    Run oldPassword = cli("nora", "rooms");
+    assertEquals(3, oldPassword.code());
+    assertTrue(oldPassword.err().contains("unauthorized"), oldPassword.err());
+    Map<String, String> newPassword = Map.of("CHAT_SERVER", server.wsUri().toString(),
+        "CHAT_USER", "nora", "CHAT_PASSWORD", "nora's second password");
+    Map<String, String> byToken = Map.of("CHAT_SERVER", server.wsUri().toString(),
+        "CHAT_TOKEN", token);
+    assertEquals(0, cli(byToken, new ByteArrayInputStream(new byte[0]), "rooms").code());
+
+    Run everywhere = cli(newPassword, new ByteArrayInputStream(new byte[0]), "logout-all");
+    assertEquals(0, everywhere.code(), everywhere.err());
+    assertEquals(3, cli(byToken, new ByteArrayInputStream(new byte[0]), "rooms").code(),
+        "the token printed by password is revoked too");
+
+    Run wrongName = cli(newPassword, new ByteArrayInputStream(new byte[0]), "delete-account",
+        "lena");
+    assertEquals(2, wrongName.code());
+    assertTrue(wrongName.err().contains("give your own user name"), wrongName.err());
+    Run deleted = cli(newPassword, new ByteArrayInputStream(new byte[0]), "delete-account",
+        "nora");
+    assertEquals(0, deleted.code(), deleted.err());
+    assertEquals(3, cli(newPassword, new ByteArrayInputStream(new byte[0]), "rooms").code());
+  }
+
+  @Test
   void exitCodesTellScriptsWhatWentWrong() throws Exception {
     assertEquals(0, cli("gina", "--register", "token").code());
 
