@@ -130,10 +130,10 @@ final class PasswordChecks {
     }
   }
 
-  /** How long new work would wait for a hashing thread and run, by the recent average. */
+  /** How long new work would wait for a hashing thread, by the recent average: 0 if none. */
   long estimatedWaitMs() {
     int threads = executors.authThreads();
-    double rounds = Math.ceil((queued.get() + 1) / (double) threads);
+    double rounds = Math.ceil(queued.get() / (double) threads);
     return (long) (rounds * averageNanos / 1_000_000);
   }
 

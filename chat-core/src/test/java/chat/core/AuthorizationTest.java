@@ -64,7 +64,11 @@ class AuthorizationTest {
       Map.entry("isPrivate", false),
       Map.entry("seq", 1L),
       Map.entry("password", TestChat.PASSWORD),
-      Map.entry("token", "not-a-token"));
+      Map.entry("token", "not-a-token"),
+      Map.entry("all", true),
+      Map.entry("oldPassword", TestChat.PASSWORD),
+      Map.entry("newPassword", TestChat.PASSWORD + "2"),
+      Map.entry("role", "moderator"));
 
   /**
    * A request of {@code type} (a record implementing {@link Request}) built from its components,
@@ -82,8 +86,9 @@ class AuthorizationTest {
         args[i] = id;
       } else if (FIELD_VALUES.containsKey(name)) {
         args[i] = FIELD_VALUES.get(name);
-      } else if (componentType == Long.class || componentType == Integer.class) {
-        args[i] = null; // optional numbers (after, before, limit)
+      } else if (componentType == Long.class || componentType == Integer.class
+          || (componentType == String.class && (name.equals("query") || name.equals("after")))) {
+        args[i] = null; // optional numbers (after, before, limit) and directory fields
       } else {
         fail("no test value for " + type.getSimpleName() + "." + name + ": add one above");
       }

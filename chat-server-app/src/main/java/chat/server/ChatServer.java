@@ -55,7 +55,7 @@ public final class ChatServer {
     WsConfig ws = new WsConfig(options.host(), options.wsPort(), origins,
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
         options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
-        options.maxConnections(), options.maxConnectionsPerIp());
+        options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
     Module store = options.store().equals("memory")
         ? new InMemoryStoreModule() : new SqliteStoreModule(options.dataDir());
     StaticFiles files = new StaticFiles(options.webDir());

@@ -6,13 +6,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-/** {@code java -jar chat-server.jar [--option value]...}; see {@code --help}. */
+/**
+ * {@code java -jar chat-server.jar [--option value]...}, see {@code --help}; or {@code
+ * java -jar chat-server.jar admin COMMAND}, see {@code admin --help}.
+ */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("admin")) {
+      System.exit(Admin.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+          System.out, System.err));
+      return;
+    }
     if (ServerOptions.wantsHelp(args)) {
       System.out.print(ServerOptions.help());
       return;

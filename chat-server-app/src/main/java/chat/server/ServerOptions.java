@@ -49,6 +49,20 @@ final class ServerOptions {
           + "included; more are closed as soon as they are accepted"),
       new Option("max-connections-per-ip", "1000", "WebSocket sockets open at once from one "
           + "remote address; more are closed as soon as they are accepted"),
+      new Option("trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies "
+          + "(e.g. the local nginx: 127.0.0.1,::1) whose X-Forwarded-For names the client for "
+          + "per-address limits; their own sockets count only toward --max-connections"),
+      new Option("login-failures-per-user", "5", "failed password logins for one name from one "
+          + "address within --login-window-minutes before further attempts are refused"),
+      new Option("login-failures-per-ip", "20", "failed password logins from one address within "
+          + "--login-window-minutes before further attempts are refused"),
+      new Option("login-window-minutes", "15", "how long a failed login counts"),
+      new Option("registrations-per-ip-per-hour", "20", "accounts one address may register per "
+          + "hour"),
+      new Option("max-rooms-per-user", "100", "rooms one user may own"),
+      new Option("room-creates-per-hour", "60", "sustained room creations per user per hour "
+          + "(a burst of 10 at once)"),
+      new Option("typing-per-second", "3", "typing notices per user per second (a burst of 10)"),
       new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
       new Option("max-text-chars", "4000", "longest message text, in characters"),
       new Option("history-max", "200", "largest page a history request may ask for"),
@@ -126,6 +140,23 @@ final class ServerOptions {
     maxConnections();
     maxConnectionsPerIp();
     allowedOrigins();
+    trustedProxies();
+  }
+
+  /** The --trusted-proxies entries; checked by the transport's parser. */
+  List<String> trustedProxies() throws OptionsException {
+    List<String> list = new ArrayList<>();
+    for (String part : values.get("trusted-proxies").split(",")) {
+      if (!part.isBlank()) {
+        list.add(part.strip());
+      }
+    }
+    try {
+      chat.transport.ws.WsConfig.loopback().withTrustedProxies(list);
+    } catch (IllegalArgumentException e) {
+      throw new OptionsException("--trusted-proxies: " + e.getMessage());
+    }
+    return list;
   }
 
   String host() {
@@ -226,6 +257,16 @@ final class ServerOptions {
           .requestBurst((int) number("request-burst", 1, 1_000_000))
           .tokenTtl(Duration.ofDays(number("token-ttl-days", 1, 3_650)))
           .passwordIterations((int) number("password-iterations", 1_000, 10_000_000))
+          .safety(new ChatConfig.Safety(
+              (int) number("login-failures-per-user", 1, 1_000_000),
+              (int) number("login-failures-per-ip", 1, 1_000_000),
+              Duration.ofMinutes(number("login-window-minutes", 1, 10_080)),
+              (int) number("registrations-per-ip-per-hour", 1, 1_000_000),
+              (int) number("max-rooms-per-user", 1, 1_000_000),
+              (int) number("room-creates-per-hour", 1, 1_000_000),
+              ChatConfig.Safety.DEFAULTS.roomCreateBurst(),
+              (int) number("typing-per-second", 1, 1_000),
+              ChatConfig.Safety.DEFAULTS.typingBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());
@@ -267,6 +308,8 @@ final class ServerOptions {
     }
     lines.forEach(b::append);
     b.append("  --help\n      print this and exit\n\n")
+        .append("Operator commands (list users and rooms, reset a password, disable, delete): ")
+        .append("java -jar chat-server.jar admin --help\n\n")
         .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
         .append("cannot start, 2 for a bad option.\n");
     return b.toString();

@@ -42,6 +42,16 @@ final class ConnectionCaps {
     if (held >= maxTotal) {
       return "the server holds " + maxTotal + " connections";
     }
+    return admitAddress(address);
+  }
+
+  /**
+   * Counts a connection from {@code address} against the per-address cap only: for a client
+   * behind a trusted proxy, whose address is known at the upgrade.
+   *
+   * @return null if admitted (then {@link #release} it when it closes), else why not
+   */
+  String admitAddress(InetAddress address) {
     if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
       release(address);
       return "over " + maxPerAddress + " from one address";

@@ -2,6 +2,7 @@ package chat.transport.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 
@@ -23,8 +24,10 @@ import javax.net.ssl.SSLContext;
  * @param tls the TLS context for {@code wss}, or null for plain {@code ws}
  * @param maxConnections sockets open at once, handshaking ones included; more are closed as soon
  *     as they are accepted
- * @param maxConnectionsPerIp sockets open at once from one remote address; more are closed as
- *     soon as they are accepted
+ * @param maxConnectionsPerIp sockets open at once from one client address; more are closed as
+ *     soon as they are accepted (or, behind a trusted proxy, refused at the upgrade)
+ * @param trustedProxies addresses or CIDR ranges (e.g. {@code 127.0.0.1}, {@code 10.0.0.0/8}) of
+ *     proxies whose {@code X-Forwarded-For} names the client; see {@link TrustedProxies}
  */
 public record WsConfig(
     String host,
@@ -36,7 +39,8 @@ public record WsConfig(
     int decoderThreads,
     SSLContext tls,
     int maxConnections,
-    int maxConnectionsPerIp) {
+    int maxConnectionsPerIp,
+    List<String> trustedProxies) {
 
   public static final String PATH = "/ws";
   /** Default of {@link #maxConnections}: what a single node is sized for. */
@@ -52,6 +56,8 @@ public record WsConfig(
   public WsConfig {
     requireNonNull(host, "host is null");
     allowedOrigins = Set.copyOf(allowedOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
+    TrustedProxies.parse(trustedProxies); // throws IllegalArgumentException for a bad entry
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -59,6 +65,14 @@ public record WsConfig(
         || decoderThreads < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
+  }
+
+  /** Without trusted proxies. */
+  public WsConfig(String host, int port, Set<String> allowedOrigins, int pingIntervalSeconds,
+      long handshakeTimeoutMs, long maxOutboundBytes, int decoderThreads, SSLContext tls,
+      int maxConnections, int maxConnectionsPerIp) {
+    this(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs, maxOutboundBytes,
+        decoderThreads, tls, maxConnections, maxConnectionsPerIp, List.of());
   }
 
   /** Without connection caps of its own: the defaults. */
@@ -76,26 +90,35 @@ public record WsConfig(
 
   public WsConfig withAllowedOrigins(Set<String> origins) {
     return new WsConfig(host, port, origins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
+        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+        trustedProxies);
   }
 
   public WsConfig withPort(int newPort) {
     return new WsConfig(host, newPort, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
+        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+        trustedProxies);
   }
 
   public WsConfig withMaxOutboundBytes(long bytes) {
     return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        bytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp);
+        bytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+        trustedProxies);
   }
 
   public WsConfig withHandshakeTimeoutMs(long ms) {
     return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, ms, maxOutboundBytes,
-        decoderThreads, tls, maxConnections, maxConnectionsPerIp);
+        decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+        trustedProxies);
   }
 
   public WsConfig withConnectionLimits(int total, int perIp) {
     return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, total, perIp);
+        maxOutboundBytes, decoderThreads, tls, total, perIp, trustedProxies);
+  }
+
+  public WsConfig withTrustedProxies(List<String> proxies) {
+    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
+        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp, proxies);
   }
 }

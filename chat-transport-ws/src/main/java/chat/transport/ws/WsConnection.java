@@ -3,6 +3,7 @@ package chat.transport.ws;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -41,6 +42,12 @@ final class WsConnection {
   final SelectionKey key;
   final WebSocketImpl ws;
   final InetSocketAddress remote;
+  /** The client's address for per-address limits: the peer, or what a trusted proxy says. */
+  volatile String clientAddress;
+  /** The address counted against the per-address cap, or null; guarded by this. */
+  InetAddress counted;
+  /** Whether the caps were released (the connection closed); guarded by this. */
+  boolean capsReleased;
   final InetSocketAddress local;
   /** Which decoder thread decodes this connection's bytes, so they are decoded in order. */
   final int decoder;

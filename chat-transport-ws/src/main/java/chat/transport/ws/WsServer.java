@@ -67,6 +67,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private final long maxUndecodedBytes;
   private final Heartbeat heartbeat;
   private final ConnectionCaps caps;
+  private final TrustedProxies trustedProxies;
 
   /** Every accepted socket not yet closed, handshaking or open. */
   private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
@@ -89,6 +90,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     this.tls = config.tls() == null ? null : new DefaultSSLWebSocketServerFactory(config.tls());
     this.maxUndecodedBytes = Math.max(256 * 1024, 2L * maxFrameBytes);
     this.caps = new ConnectionCaps(config.maxConnections(), config.maxConnectionsPerIp());
+    this.trustedProxies = TrustedProxies.parse(config.trustedProxies());
     this.decoders = new Decoders(config.decoderThreads(), this::drained);
     this.loop = new EventLoop(new InetSocketAddress(config.host(), config.port()), this, timer);
     this.heartbeat = new Heartbeat(connections, loop, config.pingIntervalSeconds(),
@@ -137,7 +139,12 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       return null;
     }
     InetAddress address = remote.getAddress();
-    String refused = caps.admit(address, connections.size());
+    // A trusted proxy's sockets are counted per client at the upgrade, when its header names them.
+    boolean viaProxy = trustedProxies.trusts(address);
+    String refused = viaProxy
+        ? (connections.size() >= config.maxConnections()
+            ? "the server holds " + config.maxConnections() + " connections" : null)
+        : caps.admit(address, connections.size());
     if (refused != null) {
       caps.refuse(socket, address, refused);
       return null;
@@ -151,6 +158,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       WebSocketImpl ws = new WebSocketImpl(this, drafts);
       WsConnection conn = new WsConnection(socket, channel, key, ws, remote,
           (InetSocketAddress) socket.getLocalAddress(), nextDecoder, nextSlot);
+      conn.clientAddress = address.getHostAddress();
+      conn.counted = viaProxy ? null : address;
       nextDecoder = (nextDecoder + 1) % decoders.size();
       nextSlot = (nextSlot + 1) % Heartbeat.SLOTS;
       ws.setAttachment(conn);
@@ -159,7 +168,9 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       connections.add(conn);
       return conn;
     } catch (IOException | RuntimeException e) {
-      caps.release(address);
+      if (!viaProxy) {
+        caps.release(address);
+      }
       EventLoop.closeQuietly(socket);
       throw e;
     }
@@ -294,6 +305,26 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       log.info("refused handshake from {}: origin not allowed", conn.getRemoteSocketAddress());
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
     }
+    WsConnection c = ((WebSocketImpl) conn).getAttachment();
+    InetAddress peer = c.remote.getAddress();
+    if (trustedProxies.trusts(peer)) {
+      String forwarded = request.hasFieldValue("X-Forwarded-For")
+          ? request.getFieldValue("X-Forwarded-For") : null;
+      InetAddress client = trustedProxies.client(peer, forwarded);
+      c.clientAddress = client.getHostAddress();
+      synchronized (c) {
+        if (!c.capsReleased) {
+          String refused = caps.admitAddress(client);
+          if (refused != null) {
+            log.info("refused handshake from {} via {}: {}", c.clientAddress,
+                peer.getHostAddress(), refused);
+            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
+                "too many connections from your address");
+          }
+          c.counted = client;
+        }
+      }
+    }
     return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
   }
 
@@ -359,7 +390,13 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     WsConnection conn = ((WebSocketImpl) w).getAttachment();
     conn.discardOutput();
     if (connections.remove(conn)) {
-      caps.release(conn.remote.getAddress());
+      synchronized (conn) {
+        conn.capsReleased = true;
+        if (conn.counted != null) {
+          caps.release(conn.counted);
+          conn.counted = null;
+        }
+      }
     }
     WsSession session = conn.session;
     if (session != null) {

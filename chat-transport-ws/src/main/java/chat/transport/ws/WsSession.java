@@ -3,6 +3,7 @@ package chat.transport.ws;
 import chat.core.Connection;
 import chat.core.Outbound;
 import chat.core.Session;
+import chat.protocol.Event;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -66,7 +67,10 @@ final class WsSession implements Session {
     }
     ByteBuffer frame = ServerFrames.textFrame(out);
     long backlog = conn.backlog();
-    if (backlog + frame.remaining() > maxOutboundBytes) {
+    // A reply is refused only when the client is behind already, never for its own size: a
+    // client is not closed for the size of an answer it asked for (PROTOCOL.md, rooms).
+    long limit = out.event() instanceof Event.Ok ? backlog : backlog + frame.remaining();
+    if (limit > maxOutboundBytes) {
       server.slowConsumer(this, backlog);
       return false;
     }
@@ -92,6 +96,11 @@ final class WsSession implements Session {
 
   boolean isClosing() {
     return closing;
+  }
+
+  @Override
+  public String clientAddress() {
+    return conn.clientAddress;
   }
 
   @Override

@@ -27,7 +27,8 @@ class HelloTest {
   void helloIsTheFirstFrameAndCarriesTheConfiguredLimits() throws Exception {
     ChatConfig.Builder config = WsTestServer.chatConfig()
         .maxFrameBytes(12_345).maxTextChars(1_234).historyMax(77)
-        .sendPerSecond(3).sendBurst(9).authTimeoutMs(4_321).serverName("test-chat/9.9");
+        .sendPerSecond(3).sendBurst(9).authTimeoutMs(4_321).serverName("test-chat/9.9")
+        .requestsPerSecond(40).requestBurst(80);
     server = WsTestServer.start(config, WsConfig.loopback());
 
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
@@ -39,8 +40,9 @@ class HelloTest {
       assertEquals(1, hello.protocol());
       assertEquals("test-chat/9.9", hello.server());
       assertFalse(hello.epoch().isBlank(), "epoch");
-      assertEquals(new Limits(12_345, 1_234, 77, 3, 9, 4_321), hello.limits());
+      assertEquals(new Limits(12_345, 1_234, 77, 3, 9, 4_321, 40, 80), hello.limits());
       assertEquals(server.chatConfig.limits(), hello.limits());
+      assertEquals(java.util.List.of("block", "moderation", "account"), hello.features());
     }
   }
 
