@@ -366,7 +366,11 @@ public final class ChatClient implements AutoCloseable {
     return engine.user;
   }
 
-  /** The current login token, or null; keep it to log in later without the password. */
+  /**
+   * The current login token, or null; keep it to log in later without the password. A
+   * password change replaces it (the old one is dead); it is null again once the session ended
+   * (logout, or signed out elsewhere).
+   */
   public String token() {
     return engine.token;
   }
