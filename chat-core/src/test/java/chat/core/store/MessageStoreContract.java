@@ -334,6 +334,106 @@ public abstract class MessageStoreContract {
     assertEquals(List.of(ALICE_CAROL), store.directConversations("carol"));
   }
 
+  // deleteConversation
+
+  /**
+   * Deleting a conversation erases its messages and its counter: the next message is seq 1,
+   * and an old cid is new again. Other conversations keep theirs.
+   */
+  @Test
+  void deleteConversationThenAppendStartsAtSeqOne() {
+    sendMany(GENERAL, 3);
+    List<StoredMessage> random = sendMany(RANDOM, 2);
+
+    store.deleteConversation(GENERAL);
+
+    assertEquals(List.of(), store.after(GENERAL, 0, 10));
+    assertEquals(List.of(), store.before(GENERAL, Long.MAX_VALUE, 10));
+    assertEquals(0, store.lastSeq(GENERAL));
+    assertEquals(random, store.after(RANDOM, 0, 10));
+    StoredMessage again = send(GENERAL, "bob", "c1"); // c1 was bob's first message
+    assertEquals(1, again.seq());
+    assertEquals(List.of(again), store.after(GENERAL, 0, 10));
+    assertEquals(2, send(GENERAL, "alice", "c2").seq());
+    assertEquals(3, send(RANDOM, "alice", "next").seq());
+  }
+
+  /** A deleted direct conversation is no longer listed; deleting an empty one is harmless. */
+  @Test
+  void deleteDirectConversationUnlistsIt() {
+    send(ALICE_BOB, "alice", "1");
+    send(ALICE_CAROL, "carol", "2");
+    store.deleteConversation(ALICE_BOB);
+    store.deleteConversation(ALICE_BOB);
+    store.deleteConversation(ConvId.room("never-used"));
+    assertEquals(List.of(ALICE_CAROL), store.directConversations("alice"));
+    assertEquals(List.of(), store.directConversations("bob"));
+    assertEquals(1, send(ALICE_BOB, "bob", "3").seq());
+    assertEquals(Set.of(ALICE_BOB, ALICE_CAROL), new HashSet<>(store.directConversations("alice")));
+  }
+
+  /**
+   * Appends racing a deletion: whatever the interleaving, the conversation ends gapless from
+   * seq 1, and every message it holds is the one its sender was told about.
+   */
+  @Test
+  void appendsRacingADeletionLeaveAGaplessConversation() throws Exception {
+    int senders = 4;
+    int perSender = 50;
+    Map<String, StoredMessage> acked = new ConcurrentHashMap<>();
+    List<String> problems = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(senders * perSender);
+    ExecutorService pool = Executors.newFixedThreadPool(senders + 1);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      for (int t = 0; t < senders; t++) {
+        String from = "user" + t;
+        pool.execute(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = 0; i < perSender; i++) {
+            String cid = from + "-" + i;
+            store.append(new NewMessage(GENERAL, from, "m", cid, i), new AppendListener() {
+              @Override
+              public void stored(StoredMessage m, boolean duplicate) {
+                acked.put(cid, m);
+                done.countDown();
+              }
+
+              @Override
+              public void failed(Throwable cause) {
+                problems.add("failed: " + cause);
+                done.countDown();
+              }
+            });
+          }
+        });
+      }
+      Future<?> deleter = pool.submit(() -> {
+        go.await();
+        for (int i = 0; i < 5; i++) {
+          store.deleteConversation(GENERAL);
+        }
+        return null;
+      });
+      go.countDown();
+      deleter.get(20, TimeUnit.SECONDS);
+      assertTrue(done.await(20, TimeUnit.SECONDS), "all appends reported");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), problems);
+    List<StoredMessage> kept = store.after(GENERAL, 0, 10_000);
+    assertEquals(range(1, kept.size()), seqs(kept));
+    assertEquals(kept.size(), store.lastSeq(GENERAL));
+    for (StoredMessage m : kept) {
+      assertEquals(acked.get(m.cid()), m, "the stored message is the one acked");
+    }
+  }
+
   // Listener guarantees
 
   /**
@@ -453,6 +553,19 @@ public abstract class MessageStoreContract {
     assertEquals(List.of(direct), store.before(ALICE_BOB, Long.MAX_VALUE, 100));
     assertEquals(7, store.lastSeq(GENERAL));
     assertEquals(List.of(ALICE_BOB), store.directConversations("bob"));
+  }
+
+  /** A deletion survives a restart, and so does the counter started again after it. */
+  @Test
+  void deletionSurvivesReopen() throws Exception {
+    sendMany(GENERAL, 4);
+    store.deleteConversation(GENERAL);
+    StoredMessage fresh = send(GENERAL, "alice", "fresh");
+
+    store = reopen();
+
+    assertEquals(List.of(fresh), store.after(GENERAL, 0, 10));
+    assertEquals(2, send(GENERAL, "alice", "later").seq());
   }
 
   /** After a restart seqs continue where they were, and old cids are still duplicates. */
