@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accounts, token hashes, blocks, rooms, memberships, bans, read markers and operator actions in
@@ -39,21 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * atomic; reads use the read connections. Names are compared exactly (binary collation), as in
  * the in-memory store; lists the in-memory store gives in Java's order are sorted in Java.
  *
- * <p>Rosters: a room's members and their roles are read for every message into the room (the
- * fan-out, and the sender's membership check), so they are kept in memory once read, and a
- * room's entry is dropped after every write of this store that may change its memberships or
- * roles, committed or not. A read that raced with a change is returned but not kept: every
- * change bumps {@link #membershipVersion}, and a roster read under an older version is not
- * cached. Another process writing the file (an operator command) is not seen: the server calls
+ * <p>Rosters are kept in a {@link RosterCache}: every method here that may change a room's
+ * memberships or roles drops that room's roster once its write has ended, committed or not.
+ * Another process writing the file (an operator command) is not seen: the server calls
  * {@link #forgetCaches} when it learns of one, from {@link #operatorActionsAfter}.
  */
 final class SqliteAccountStore implements AccountStore {
   private final SqliteDatabase database;
-  private final Map<String, Roster> rosters = new ConcurrentHashMap<>();
-  private final AtomicLong membershipVersion = new AtomicLong(); // changed under rosters' lock
-
-  /** A room's members as stored at one moment: in join order, and by name. */
-  private record Roster(List<Membership> members, Map<String, Role> roles) {}
+  private final RosterCache rosters = new RosterCache(this::loadMembers);
 
   @Inject
   SqliteAccountStore(SqliteDatabase database) {
@@ -134,7 +125,7 @@ final class SqliteAccountStore implements AccountStore {
         }
         update(c, "DELETE FROM tokens WHERE user_name = ?", user);
         update(c, "DELETE FROM blocks WHERE user_name = ?", user);
-        return Optional.of(leaveEveryRoom(c, user, touched));
+        return Optional.of(RoomRemoval.leaveEveryRoom(c, user, touched));
       });
       done = true;
       return exits;
@@ -145,41 +136,6 @@ final class SqliteAccountStore implements AccountStore {
         forgetCaches(); // which rooms it reached before failing is not known
       }
     }
-  }
-
-  /** The deleted user leaves each room; an owned one passes on or goes. Adds rooms to touched. */
-  private static List<RoomExit> leaveEveryRoom(Connection c, String user, Set<String> touched)
-      throws SQLException {
-    Map<String, Role> roles = new HashMap<>();
-    try (PreparedStatement ps = prepare(c,
-        "SELECT room, role FROM memberships WHERE user_name = ?", user);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        roles.put(rs.getString(1), Role.valueOf(rs.getString(2)));
-      }
-    }
-    List<String> rooms = new ArrayList<>(roles.keySet());
-    rooms.sort(null);
-    List<RoomExit> exits = new ArrayList<>();
-    for (String room : rooms) {
-      touched.add(room);
-      update(c, "DELETE FROM memberships WHERE room = ? AND user_name = ?", room, user);
-      if (roles.get(room) != Role.OWNER) {
-        exits.add(new RoomExit(room, null, false));
-        continue;
-      }
-      Optional<String> heir = queryString(c, "SELECT user_name FROM memberships WHERE room = ?"
-          + " ORDER BY join_order LIMIT 1", room);
-      if (heir.isPresent()) {
-        update(c, "UPDATE memberships SET role = 'OWNER' WHERE room = ? AND user_name = ?",
-            room, heir.get());
-        exits.add(new RoomExit(room, heir.get(), false));
-      } else {
-        deleteRoomRows(c, room);
-        exits.add(new RoomExit(room, null, true));
-      }
-    }
-    return exits;
   }
 
   // Tokens
@@ -332,20 +288,11 @@ final class SqliteAccountStore implements AccountStore {
             had.add(new Membership(room, rs.getString(1), Role.valueOf(rs.getString(2))));
           }
         }
-        return deleteRoomRows(c, room) ? Optional.of(List.copyOf(had)) : Optional.empty();
+        return RoomRemoval.deleteRoom(c, room) ? Optional.of(List.copyOf(had)) : Optional.empty();
       });
     } finally {
       membershipChanged(room);
     }
-  }
-
-  /** Deletes the room, its memberships, bans and read markers; false if there was no room. */
-  private static boolean deleteRoomRows(Connection c, String room) throws SQLException {
-    // Explicit rather than by ON DELETE CASCADE, which holds only while foreign keys are on.
-    update(c, "DELETE FROM memberships WHERE room = ?", room);
-    update(c, "DELETE FROM bans WHERE room = ?", room);
-    update(c, "DELETE FROM read_markers WHERE conv = ?", ConvId.room(room).key());
-    return update(c, "DELETE FROM rooms WHERE name = ?", room) == 1;
   }
 
   @Override
@@ -425,21 +372,16 @@ final class SqliteAccountStore implements AccountStore {
 
   @Override
   public Optional<Role> role(String room, String user) {
-    return Optional.ofNullable(roster(room).roles().get(user));
+    return Optional.ofNullable(rosters.get(room).roles().get(user));
   }
 
   @Override
   public List<Membership> members(String room) {
-    return roster(room).members();
+    return rosters.get(room).members();
   }
 
-  private Roster roster(String room) {
-    Roster roster = rosters.get(room);
-    if (roster != null) {
-      return roster;
-    }
-    long version = membershipVersion.get();
-    List<Membership> members = database.read(c -> {
+  private List<Membership> loadMembers(String room) {
+    return database.read(c -> {
       try (PreparedStatement ps = prepare(c, "SELECT user_name, role FROM memberships"
           + " WHERE room = ? ORDER BY join_order", room);
           ResultSet rs = ps.executeQuery()) {
@@ -450,33 +392,16 @@ final class SqliteAccountStore implements AccountStore {
         return list;
       }
     });
-    Map<String, Role> roles = new HashMap<>();
-    for (Membership m : members) {
-      roles.put(m.user(), m.role());
-    }
-    roster = new Roster(List.copyOf(members), Map.copyOf(roles));
-    synchronized (rosters) {
-      if (membershipVersion.get() == version) {
-        rosters.putIfAbsent(room, roster);
-      }
-    }
-    return roster;
   }
 
   /** After a membership write (committed or not): forget the room's roster. */
   private void membershipChanged(String room) {
-    synchronized (rosters) {
-      membershipVersion.incrementAndGet();
-      rosters.remove(room);
-    }
+    rosters.changed(room);
   }
 
   @Override
   public void forgetCaches() {
-    synchronized (rosters) {
-      membershipVersion.incrementAndGet();
-      rosters.clear();
-    }
+    rosters.clear();
   }
 
   @Override
