@@ -145,7 +145,8 @@ export class Rooms {
     } catch (e) {
       if (e.code === 'forbidden') {
         // The owner hands the room over first; the server says so in its own words.
-        throw new ChatError(e.code, e.message || 'The owner cannot leave the room.');
+        const said = e.message ? e.message[0].toUpperCase() + e.message.slice(1) : '';
+        throw new ChatError(e.code, said || 'The owner cannot leave the room.');
       }
       throw new ChatError(e.code, errorText(e));
     }

@@ -5,11 +5,12 @@
 
 import { Account } from './account.js';
 import { Directory } from './directory.js';
+import { LiveEvents } from './events.js';
 import { Moderation } from './moderation.js';
 import { Outbox } from './outbox.js';
 import { ChatError } from './protocol.js';
 import { Rooms } from './rooms.js';
-import { applyMemberEvent, FEATURE, hasFeature, sessionEndText } from './rules.js';
+import { FEATURE, hasFeature, sessionEndText } from './rules.js';
 import {
   errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
 } from './logic.js';
@@ -23,7 +24,6 @@ const KEYS = {
 
 const PAGE = 50;
 const TYPING_EVERY_MS = 3000;
-const TYPING_SHOWN_MS = 5000;
 const LOGIN_TIMEOUT_MS = 30000;
 
 export class ChatSession {
@@ -64,6 +64,8 @@ export class ChatSession {
     /** The room directory: search and pages. */
     this.directory = new Directory(this);
     this.loginToken = null; // the token the current socket signed in with
+    /** Applies pushed events to the store. */
+    this.events = new LiveEvents(this);
 
     conn.onHello = (hello) => this.handleHello(hello);
     conn.onEvent = (frame) => this.handleEvent(frame);
@@ -363,108 +365,7 @@ export class ChatSession {
   }
 
   applyEvent(frame) {
-    switch (frame.type) {
-      case 'message': return this.onMessage(frame);
-      case 'read': return this.onRead(frame);
-      case 'typing': return this.onTyping(frame);
-      case 'presence': return this.onPresence(frame);
-      case 'member': return this.onMember(frame);
-      case 'room': return this.onRoom(frame);
-      default: return undefined; // unsolicited errors (typing, read) and future event types
-    }
-  }
-
-  onMessage(m) {
-    if (typeof m.conv !== 'string' || !Number.isInteger(m.seq)) return;
-    const store = this.store;
-    const conv = store.ensureConv(m.conv, this.now());
-    conv.onServer = true;
-    const added = store.addMessages(m.conv, [m]);
-    if (added.length > 0) conv.typing.delete(m.from);
-    // Whoever just sent a message is connected; we hear when they go offline from now on.
-    if (m.from !== store.me && !store.presence.has(m.from)) store.presence.set(m.from, true);
-    if (conv.syncedSeq == null) this.background(this.loadLatest(m.conv));
-    else if (store.hasGap(m.conv)) this.background(this.fillGap(m.conv));
-    store.changed('messages');
-  }
-
-  onRead({ conv, user, seq }) {
-    const c = this.store.conv(conv);
-    if (!c || !Number.isInteger(seq)) return;
-    if (user === this.store.me) this.store.setReadSeq(conv, seq);
-    else if (c.kind === 'direct') c.peerReadSeq = Math.max(c.peerReadSeq, seq);
-    else c.readers.set(user, Math.max(c.readers.get(user) ?? 0, seq));
-    this.store.changed('read');
-  }
-
-  onTyping({ conv, user }) {
-    const c = this.store.conv(conv);
-    if (!c || user === this.store.me) return;
-    c.typing.set(user, this.now() + TYPING_SHOWN_MS);
-    this.setTimer(() => {
-      const expiry = c.typing.get(user);
-      if (expiry != null && expiry <= this.now()) {
-        c.typing.delete(user);
-        this.store.changed('typing');
-      }
-    }, TYPING_SHOWN_MS + 50);
-    this.store.changed('typing');
-  }
-
-  onPresence({ user, online }) {
-    this.store.presence.set(user, !!online);
-    for (const conv of this.store.convs.values()) {
-      const member = conv.members?.find((m) => m.user === user);
-      if (member) member.online = !!online;
-    }
-    this.store.changed('presence');
-  }
-
-  onMember({ conv, user, action, role }) {
-    const store = this.store;
-    if (typeof conv !== 'string' || typeof user !== 'string') return;
-    if (user === store.me && ['leave', 'kick', 'ban', 'deleted'].includes(action)) {
-      this.droppedFromRoom(conv, action);
-    } else if (user === store.me && (action === 'join' || action === 'invite')) {
-      const c = store.ensureConv(conv, this.now());
-      c.onServer = true;
-      if (c.syncedSeq == null) this.background(this.loadLatest(conv));
-      if (!store.knowsRoom(conv)) this.background(this.directory.lookup(conv));
-      if (action === 'invite') this.onNotice(`You were added to ${conv}.`, 'info');
-    } else {
-      const c = store.conv(conv);
-      if (action === 'join') store.presence.set(user, true); // joining takes a connection
-      if (c) {
-        c.members = applyMemberEvent(c.members, { user, action, role },
-          store.presence.get(user) ?? false);
-        if (action === 'ban' && c.bans && !c.bans.includes(user)) c.bans = [...c.bans, user].sort();
-        if (action === 'unban' && c.bans) c.bans = c.bans.filter((u) => u !== user);
-      }
-      if (user === store.me && action === 'role' && c) {
-        const what = role === 'owner' ? 'the owner' : role === 'moderator' ? 'a moderator' : 'a member';
-        this.onNotice(`You are now ${what} of ${conv}.`, 'info');
-      }
-    }
-    store.changed('members');
-  }
-
-  /** I left, was kicked or banned, or the room was deleted: it goes from the list. */
-  droppedFromRoom(conv, action) {
-    const store = this.store;
-    if (action === 'deleted') store.roomInfo.delete(conv);
-    if (!store.conv(conv)) return;
-    const wasOpen = store.activeConv === conv;
-    store.removeConv(conv);
-    if (action === 'kick') this.onNotice(`You were removed from ${conv}.`, 'info');
-    else if (action === 'ban') this.onNotice(`You were banned from ${conv}.`, 'info');
-    else if (action === 'deleted' && wasOpen) this.onNotice(`${conv} was deleted.`, 'info');
-    store.changed('conversations');
-  }
-
-  onRoom({ conv, topic }) {
-    if (typeof conv !== 'string' || typeof topic !== 'string') return;
-    this.store.setTopic(conv, topic);
-    this.store.changed('room');
+    this.events.apply(frame);
   }
 
   // --- reading and typing ----------------------------------------------------------------------
