@@ -223,11 +223,7 @@ final class AuthService {
       rooms.announceExits(user, exits.get());
       log.info("{} deleted their account", user);
       return Result.EMPTY;
-    }, outcome -> {
-      if (outcome == PasswordChecks.Outcome.SUCCEEDED) {
-        registry.closeUser(user, null, "account deleted");
-      }
-    });
+    }, outcome -> { }, () -> registry.closeUser(user, null, "account deleted"));
   }
 
   /** Throws unauthorized unless {@code password} is the user's. Runs on the hashing pool. */

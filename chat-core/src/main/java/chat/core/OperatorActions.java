@@ -23,7 +23,7 @@ final class OperatorActions {
   private final SessionRegistry registry;
   private final RoomService rooms;
   private final Blocks blocks;
-  private long lastSeen = -1; // only the timer thread touches it after start
+  private long lastSeen = -1; // guarded by this
   private boolean failing;
 
   @Inject
@@ -36,13 +36,13 @@ final class OperatorActions {
   }
 
   /** Skips the actions recorded before this server started: they were acted on when made. */
-  void start() {
+  synchronized void start() {
     List<OperatorAction> past = accounts.operatorActionsAfter(0);
     lastSeen = past.isEmpty() ? 0 : past.get(past.size() - 1).id();
   }
 
   /** Reads and applies new actions; called by the core's timer, so it never throws. */
-  void poll() {
+  synchronized void poll() {
     try {
       pollOnce();
     } catch (RuntimeException e) {

@@ -66,8 +66,8 @@ final class PasswordChecks {
 
   /**
    * Queues {@code work} for {@code c}; its result or error is the reply to request {@code id},
-   * and {@code after} learns the outcome once the reply is queued (or at once, if the work is
-   * refused here, before this method throws).
+   * and {@code after} learns the outcome just before the reply is queued (or at once, if the work
+   * is refused here, before this method throws).
    *
    * @param signIn whether this is a sign-in of a connection with a deadline to meet
    * @throws ChatException rate_limited when the wait would outlast the sign-in deadline or the
@@ -75,6 +75,12 @@ final class PasswordChecks {
    */
   void submit(ConnectionImpl c, String id, boolean signIn, Work work, Consumer<Outcome> after)
       throws ChatException {
+    submit(c, id, signIn, work, after, null);
+  }
+
+  /** As above; {@code afterReply} (may be null) runs once a successful reply is queued. */
+  void submit(ConnectionImpl c, String id, boolean signIn, Work work, Consumer<Outcome> after,
+      Runnable afterReply) throws ChatException {
     long waitMs = estimatedWaitMs();
     if (signIn) {
       long elapsedMs = (ticker.nanos() - c.openedNanos()) / 1_000_000;
@@ -87,7 +93,7 @@ final class PasswordChecks {
     c.beginAsync();
     queued.incrementAndGet();
     try {
-      executors.auth().execute(() -> run(c, id, work, after));
+      executors.auth().execute(() -> run(c, id, work, after, afterReply));
     } catch (RejectedExecutionException e) {
       queued.decrementAndGet();
       c.endAsync();
@@ -96,34 +102,44 @@ final class PasswordChecks {
     }
   }
 
-  private void run(ConnectionImpl c, String id, Work work, Consumer<Outcome> after) {
+  private void run(ConnectionImpl c, String id, Work work, Consumer<Outcome> after,
+      Runnable afterReply) {
     Outcome outcome = Outcome.NOT_RUN;
+    Result result = null;
+    ChatException error = null;
     try {
       if (c.isClosed()) {
         return; // nobody is waiting for the answer: spend no hashing on it
       }
       long start = ticker.nanos();
       try {
-        Result result = work.run();
+        result = work.run();
         outcome = Outcome.SUCCEEDED;
-        c.reply(id, result);
       } catch (WrongPassword e) {
         outcome = Outcome.WRONG_PASSWORD;
-        c.fail(id, e);
+        error = e;
       } catch (ChatException e) {
         outcome = Outcome.SUCCEEDED;
-        c.fail(id, e);
+        error = e;
       } catch (RuntimeException e) {
         outcome = Outcome.SUCCEEDED;
         log.error("password work failed on {}", c, e);
-        c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault"));
+        error = new ChatException(ErrorCode.INTERNAL, "server fault");
       }
       long took = ticker.nanos() - start;
       averageNanos = averageNanos * 0.8 + took * 0.2;
     } finally {
       queued.decrementAndGet();
       try {
-        after.accept(outcome);
+        after.accept(outcome); // before the reply: a client's next attempt sees the count
+        if (error != null) {
+          c.fail(id, error);
+        } else if (result != null) {
+          c.reply(id, result);
+          if (afterReply != null) {
+            afterReply.run();
+          }
+        }
       } finally {
         c.endAsync();
       }

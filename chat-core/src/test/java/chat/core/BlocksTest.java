@@ -1,0 +1,109 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.Event;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PROTOCOL.md, "Safety: blocking": while either has blocked the other, neither can write to
+ * their direct conversation, and neither gets the other's typing or presence; room messages still
+ * reach everyone (clients hide them by {@code from}).
+ */
+class BlocksTest {
+  private final TestChat chat = new TestChat();
+
+  @AfterEach
+  void tearDown() {
+    chat.close();
+  }
+
+  private static List<String> blocked(TestClient c) {
+    return c.ok(new Request.ListBlocked(TestClient.nextId()), Result.Users.class).users();
+  }
+
+  @Test
+  void aBlockForbidsTheDirectConversationBothWaysUntilLifted() {
+    TestClient alice = chat.user("alice");
+    TestClient mallory = chat.user("mallory");
+    mallory.send("@alice", "hello");
+    alice.settle();
+
+    alice.ok(new Request.Block(TestClient.nextId(), "Mallory"));
+
+    alice.error(new Request.Send(TestClient.nextId(), "@mallory", "hi", "c1"),
+        ErrorCode.FORBIDDEN);
+    mallory.error(new Request.Send(TestClient.nextId(), "@alice", "hi again", "c2"),
+        ErrorCode.FORBIDDEN);
+    alice.assertQuiet();
+    assertEquals(List.of("mallory"), blocked(alice));
+    assertEquals(List.of(), blocked(mallory));
+
+    alice.ok(new Request.Unblock(TestClient.nextId(), "mallory"));
+    assertEquals(2, mallory.send("@alice", "sorry").seq());
+    assertEquals(List.of(), blocked(alice));
+  }
+
+  @Test
+  void blockedListIsSortedAndBlockingTwiceIsOk() {
+    TestClient alice = chat.user("alice");
+    chat.user("zed");
+    chat.user("bob");
+    alice.ok(new Request.Block(TestClient.nextId(), "zed"));
+    alice.ok(new Request.Block(TestClient.nextId(), "bob"));
+    alice.ok(new Request.Block(TestClient.nextId(), "zed"));
+    alice.ok(new Request.Unblock(TestClient.nextId(), "bob"));
+    alice.ok(new Request.Block(TestClient.nextId(), "bob"));
+
+    assertEquals(List.of("bob", "zed"), blocked(alice));
+  }
+
+  @Test
+  void blockingYourselfOrNobodyFails() {
+    TestClient alice = chat.user("alice");
+    alice.error(new Request.Block(TestClient.nextId(), "alice"), ErrorCode.BAD_REQUEST);
+    alice.error(new Request.Block(TestClient.nextId(), "nobody"), ErrorCode.NOT_FOUND);
+    alice.error(new Request.Block(TestClient.nextId(), "NO SUCH"), ErrorCode.BAD_REQUEST);
+  }
+
+  @Test
+  void typingAndPresenceDoNotCrossABlockButRoomMessagesDo() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("general", false);
+    TestClient mallory = chat.user("mallory");
+    mallory.join("general");
+    TestClient bob = chat.user("bob");
+    bob.join("general");
+    alice.ok(new Request.Block(TestClient.nextId(), "mallory"));
+    alice.settle();
+    bob.settle();
+    mallory.settle();
+
+    mallory.ok(new Request.Typing(TestClient.nextId(), "#general"));
+    mallory.ok(new Request.Typing(TestClient.nextId(), "@alice"));
+    assertEquals(new Event.Typing("#general", "mallory"), bob.events.next(Event.Typing.class));
+    alice.assertQuiet();
+
+    alice.ok(new Request.Typing(TestClient.nextId(), "#general"));
+    assertEquals(new Event.Typing("#general", "alice"), bob.events.next(Event.Typing.class));
+    mallory.assertQuiet();
+
+    // presence: mallory going and coming is shown to bob, not to alice
+    mallory.close();
+    assertEquals(new Event.Presence("mallory", false), bob.events.next(Event.Presence.class));
+    TestClient malloryAgain = chat.connect();
+    malloryAgain.loginWithToken(mallory.token);
+    assertEquals(new Event.Presence("mallory", true), bob.events.next(Event.Presence.class));
+    alice.assertQuiet();
+
+    Result.Sent sent = malloryAgain.send("#general", "still heard in the room");
+    Event.Message m = alice.events.next(Event.Message.class);
+    assertEquals(sent.seq(), m.seq());
+    assertEquals("mallory", m.from());
+  }
+}
