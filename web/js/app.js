@@ -108,6 +108,7 @@ async function main() {
 
   let view = null;
   let reopened = false; // until the first catch-up, keep what the last page load saved
+  let savedActive; // what sessionStorage holds for this tab (undefined: not written yet)
   function render() {
     const next = store.me ? 'chat' : 'login';
     const switched = next !== view;
@@ -126,7 +127,12 @@ async function main() {
       return;
     }
     chatView.dataset.pane = store.activeConv ? store.pane : 'list';
-    if (reopened) writeSession(ACTIVE_KEY, store.activeConv);
+    if (reopened && store.activeConv !== savedActive) {
+      // Written only when it changes: every render writing it would put it back after a
+      // sign-out elsewhere (or a test) cleared the storage.
+      savedActive = store.activeConv;
+      writeSession(ACTIVE_KEY, savedActive);
+    }
     sidebar.render();
     conversation.render();
     if (switched && !store.activeConv) sidebar.focusGoTo();
