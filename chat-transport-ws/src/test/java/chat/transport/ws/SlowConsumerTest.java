@@ -137,4 +137,20 @@ class SlowConsumerTest {
     server.awaitConnectionCount(2);
     bob.ping();
   }
+
+  /** A reply bigger than the whole outbound bound is sent: nobody is closed for what they asked. */
+  @Test
+  void aReplyLargerThanTheBoundIsDeliveredToAClientThatReads() throws Exception {
+    server = WsTestServer.start(WsTestServer.chatConfig(),
+        WsConfig.loopback().withMaxOutboundBytes(2_048));
+    WsTestClient alice = track(WsTestClient.connect(server.port())).register("alice");
+    for (int i = 0; i < 9; i++) { // within the create burst of 10
+      int n = i;
+      alice.call(id -> new Request.Create(id, "room" + n, "t".repeat(250), false),
+          Result.Created.class);
+    }
+    Result.Rooms rooms = alice.call(Request.ListRooms::new, Result.Rooms.class);
+    assertEquals(9, rooms.rooms().size()); // about 2.8 KB in one frame
+    alice.call(Request.Ping::new, Result.Pong.class); // and still open
+  }
 }
