@@ -119,7 +119,8 @@ final class AuthService {
     requireLoggedOut(c);
     String user = Names.foldUser(r.user());
     String address = c.clientAddress();
-    String nameKey = user + '\n' + address;
+    // An invalid name cannot sign in; one key for all of them keeps huge names out of memory.
+    String nameKey = (Names.isValidUser(user) ? user : "<invalid>") + '\n' + address;
     long wait = byAddress.begin(address);
     if (wait > 0) {
       throw throttled(wait);
