@@ -121,7 +121,7 @@ final class RoomService {
     Role role = accounts.role(room.name(), user).orElse(null);
     if (role == Role.OWNER) {
       throw ChatException.forbidden("the owner cannot leave #" + room.name()
-          + "; give ownership to another member first (role), or delete the room");
+          + ": make another member the owner first, or delete the room");
     }
     if (role != null && accounts.removeMember(room.name(), user)) {
       announceDeparture(ConvId.room(room.name()), user, "leave");
