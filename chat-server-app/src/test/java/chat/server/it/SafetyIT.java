@@ -61,8 +61,21 @@ class SafetyIT {
   @Test
   void blockingNeedsASignedInUserAnExistingTargetAndNotOneself() throws Exception {
     WireClient anonymous = wire.connect();
-    anonymous.error(Frames.of("type", "block", "user", "someone"), "unauthorized");
-    anonymous.error(Frames.of("type", "blocked"), "unauthorized");
+    // Every request of the second round's safety and account sections needs a signed-in user.
+    for (JsonObject r : List.of(Frames.of("type", "block", "user", "someone"),
+        Frames.of("type", "unblock", "user", "someone"), Frames.of("type", "blocked"),
+        Frames.of("type", "ban", "room", "general", "user", "someone"),
+        Frames.of("type", "unban", "room", "general", "user", "someone"),
+        Frames.of("type", "bans", "room", "general"),
+        Frames.of("type", "role", "room", "general", "user", "someone", "role", "member"),
+        Frames.of("type", "topic", "room", "general", "topic", "x"),
+        Frames.of("type", "delete_room", "room", "general"),
+        Frames.of("type", "password", "old", "correct horse", "new", "battery staple"),
+        Frames.of("type", "logout", "all", true),
+        Frames.of("type", "delete_account", "password", "correct horse"))) {
+      anonymous.error(r, "unauthorized");
+    }
+    assertTrue(anonymous.isOpen());
 
     WireClient alice = wire.user("alice");
     alice.error(Frames.of("type", "block", "user", WireClients.unique("nobody")), "not_found");
