@@ -62,6 +62,7 @@ final class ChatServiceImpl implements ChatService {
     hello = new Outbound(new Event.Hello(Event.PROTOCOL_VERSION, config.serverName(),
         messages.epoch(), config.limits(), FEATURES));
     executors.start();
+    auth.warmUp();
     operatorActions.start();
     executors.timer().scheduleWithFixedDelay(
         operatorActions::poll, 1, 1, java.util.concurrent.TimeUnit.SECONDS);

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hashing is slow on purpose (tens of milliseconds a hash), so a crowd of logins makes a
  * queue. Three rules keep that queue from locking real users out: work of a connection that has
- * closed is dropped unrun; a sign-in whose wait would outlast the connection's sign-in deadline
- * is answered {@code rate_limited} at once instead of being queued to fail; and the throttles of
- * {@link AuthService} bound how much one address may queue.
+ * closed is dropped unrun; a sign-in that would wait long (see {@link #MAX_SIGN_IN_WAIT_MS}) is
+ * answered {@code rate_limited} at once instead of being queued to time out; and the throttles
+ * of {@link AuthService} bound how much one address may queue.
  */
 @Singleton
 final class PasswordChecks {
@@ -53,6 +53,13 @@ final class PasswordChecks {
   private final CoreExecutors executors;
   private final ChatConfig config;
   private final Ticker ticker;
+  /**
+   * The longest a sign-in may wait for a hashing thread before it is refused instead (and never
+   * more than half the time its connection has left): a real user is answered within seconds
+   * even while a crowd of logins is being hashed.
+   */
+  static final long MAX_SIGN_IN_WAIT_MS = 2_000;
+
   private final AtomicInteger queued = new AtomicInteger(); // waiting or running
   /** Smoothed nanoseconds one piece of work takes; starts at a PBKDF2 guess. */
   private volatile double averageNanos = 100_000_000;
@@ -85,7 +92,7 @@ final class PasswordChecks {
     if (signIn) {
       long elapsedMs = (ticker.nanos() - c.openedNanos()) / 1_000_000;
       long leftMs = config.limits().authTimeoutMs() - elapsedMs;
-      if (waitMs > leftMs) {
+      if (waitMs > Math.min(MAX_SIGN_IN_WAIT_MS, leftMs / 2)) {
         after.accept(Outcome.NOT_RUN);
         throw busy(waitMs);
       }
@@ -144,6 +151,14 @@ final class PasswordChecks {
         c.endAsync();
       }
     }
+  }
+
+  /**
+   * Sets the expected time of one piece of work from a measurement (one hash at start), so that
+   * the first burst of logins is judged by what hashing costs on this machine, not by a guess.
+   */
+  void calibrate(long nanos) {
+    averageNanos = Math.max(averageNanos, nanos);
   }
 
   /** How long new work would wait for a hashing thread, by the recent average: 0 if none. */

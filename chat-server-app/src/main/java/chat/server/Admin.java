@@ -120,7 +120,10 @@ final class Admin {
     }
   }
 
-  private static int execute(Operations ops, String command, String name, PrintStream out) {
+  private static int execute(Operations ops, String command, String given, PrintStream out) {
+    // Named as stored (the store folds names as the protocol does).
+    String name = given == null ? null : command.equals("delete-room")
+        ? chat.protocol.Names.foldRoom(given) : chat.protocol.Names.foldUser(given);
     switch (command) {
       case "users" -> {
         for (Account a : ops.users()) {
@@ -157,7 +160,7 @@ final class Admin {
       }
       case "delete-room" -> {
         List<String> members = ops.deleteRoom(name);
-        out.println("deleted room #" + chat.protocol.Names.foldRoom(name) + " and its history ("
+        out.println("deleted room #" + name + " and its history ("
             + members.size() + " members told)");
       }
       default -> throw new IllegalArgumentException("unknown command " + command);
