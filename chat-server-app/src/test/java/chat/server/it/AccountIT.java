@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Account" against the packaged jar: password change, logout everywhere and
@@ -24,28 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AccountIT {
   private static final String NEW_PASSWORD = "battery staple";
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
         "--registrations-per-ip-per-hour", "100000");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  private final ServerProcess server = shared.process();
+  private final WireClients wire = shared.wire();
 
   private void assertTokenDead(String token) throws InterruptedException {
     wire.connect().error(Frames.of("type", "login", "token", token), "unauthorized");

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Safety: … bans, roles" against the packaged jar: ban and unban with their
@@ -23,28 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModerationIT {
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
         "--registrations-per-ip-per-hour", "100000");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  private final ServerProcess server = shared.process();
+  private final WireClients wire = shared.wire();
 
   /** A room of {@code owner}'s, joined by each of {@code members}, events drained. */
   private static String room(boolean isPrivate, WireClient owner, WireClient... members)

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Safety: blocking" against the packaged jar: what hello announces, block, unblock
@@ -21,29 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SafetyIT {
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
         "--registrations-per-ip-per-hour", "100000", "--requests-per-second", "77",
         "--request-burst", "133");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  private final ServerProcess server = shared.process();
+  private final WireClients wire = shared.wire();
 
   @Test
   void helloNamesTheSafetyFeaturesAndTheFloodLimit() throws Exception {

@@ -1,0 +1,71 @@
+package chat.server.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One server jar for a whole test class: started before the first test with the given flags,
+ * each test's clients closed after it, and at the end the log checked for ERROR lines (clients'
+ * misdeeds are never the server's fault) before the server stops. Register it as a static field:
+ * {@code @RegisterExtension static final SharedServer shared = new SharedServer("--flag", "v");}
+ */
+final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+  private final String[] args;
+  private Path dir;
+  private ServerProcess server;
+  private WireClients wire;
+
+  SharedServer(String... args) {
+    this.args = args.clone();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    dir = Files.createTempDirectory("chat-it-");
+    server = ServerProcess.start(dir.resolve("data"), args);
+    wire = new WireClients(server);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    wire.close();
+    wire = new WireClients(server);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (server == null) {
+      return;
+    }
+    try {
+      ServerLogs.assertNoErrors(server);
+    } finally {
+      server.close();
+      delete(dir);
+    }
+  }
+
+  ServerProcess process() {
+    return server;
+  }
+
+  /** This test's clients; closed after it. */
+  WireClients wire() {
+    return wire;
+  }
+
+  private static void delete(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
