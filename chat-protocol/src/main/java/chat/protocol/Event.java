@@ -3,6 +3,7 @@ package chat.protocol;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 
 /** A frame sent by the server: a reply ({@link Ok}, {@link Error}) or a pushed event. */
 public sealed interface Event {
@@ -54,16 +55,62 @@ public sealed interface Event {
   }
 
   /** A message, named from the receiver's side ({@code @sender} for a direct message). */
-  record Message(String conv, long seq, String from, String text, long ts, String cid)
-      implements Event {
+  /**
+   * A message. The optional fields of the second round: {@code replyTo} (the seq it answers, or
+   * null), {@code mentions} (participants named as {@code @name}), {@code edited} (ms of the last
+   * edit, or null), {@code deleted} (then {@code text} is ""), {@code reactions} (emoji to the
+   * users who chose it, in the order they did; in the order the emoji were first chosen).
+   */
+  record Message(String conv, long seq, String from, String text, long ts, String cid,
+      Long replyTo, List<String> mentions, Long edited, boolean deleted,
+      Map<String, List<String>> reactions) implements Event {
     public Message {
       requireNonNull(conv, "conv is null");
       requireNonNull(from, "from is null");
       requireNonNull(text, "text is null");
       requireNonNull(cid, "cid is null");
+      mentions = mentions == null ? List.of() : List.copyOf(mentions);
+      reactions = copyReactions(reactions);
+    }
+
+    /** A plain message: no reply, mention, edit, deletion or reaction. */
+    public Message(String conv, long seq, String from, String text, long ts, String cid) {
+      this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of());
+    }
+
+    /** The same message named {@code newConv} (the receiver's side of a direct conversation). */
+    public Message named(String newConv) {
+      return new Message(newConv, seq, from, text, ts, cid, replyTo, mentions, edited, deleted,
+          reactions);
+    }
+
+    private static Map<String, List<String>> copyReactions(Map<String, List<String>> reactions) {
+      if (reactions == null || reactions.isEmpty()) {
+        return Map.of();
+      }
+      java.util.LinkedHashMap<String, List<String>> copy = new java.util.LinkedHashMap<>();
+      reactions.forEach((emoji, users) -> copy.put(
+          requireNonNull(emoji, "emoji is null"), List.copyOf(users)));
+      return java.util.Collections.unmodifiableMap(copy);
     }
 
     @Override public String type() { return "message"; }
+  }
+
+  /**
+   * A change to an existing message: {@code action} is edit, delete or react; {@code message} is
+   * the message as it now is; {@code rev} numbers the change within the conversation.
+   */
+  record Update(String conv, long seq, long rev, String by, String action, Message message)
+      implements Event {
+    public Update {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(by, "by is null");
+      requireNonNull(action, "action is null");
+      requireNonNull(message, "message is null");
+    }
+
+    @Override public String type() { return "update"; }
   }
 
   /**

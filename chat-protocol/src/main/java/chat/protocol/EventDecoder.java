@@ -71,6 +71,8 @@ final class EventDecoder {
       }
       case "message":
         return toMessage(o);
+      case "update":
+        return toUpdate(o);
       case "member":
         return new Event.Member(
             str(o, "conv"), str(o, "user"), str(o, "action"), optStr(o, "role"));
@@ -87,7 +89,23 @@ final class EventDecoder {
     }
   }
 
+  private static Event.Update toUpdate(JsonObject o) {
+    return new Event.Update(str(o, "conv"), o.get("seq").getAsLong(), o.get("rev").getAsLong(),
+        str(o, "by"), str(o, "action"), toMessage(o.getAsJsonObject("message")));
+  }
+
   private static Result toResult(JsonObject o) {
+    if (o.has("updates")) {
+      List<Event.Update> updates = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("updates")) {
+        updates.add(toUpdate(e.getAsJsonObject()));
+      }
+      return new Result.Updates(str(o, "conv"), updates, o.get("more").getAsBoolean());
+    }
+    if (o.has("rev") && o.has("seq") && !o.has("cid")) {
+      return new Result.Changed(str(o, "conv"), o.get("seq").getAsLong(),
+          o.get("rev").getAsLong());
+    }
     if (o.has("token")) {
       return new Result.Auth(str(o, "user"), str(o, "token"), o.get("expiresAt").getAsLong());
     }
@@ -102,8 +120,9 @@ final class EventDecoder {
       List<Result.ConversationInfo> list = new ArrayList<>();
       for (JsonElement e : o.getAsJsonArray("conversations")) {
         JsonObject c = e.getAsJsonObject();
-        list.add(new Result.ConversationInfo(
-            str(c, "conv"), c.get("lastSeq").getAsLong(), c.get("readSeq").getAsLong()));
+        JsonElement lastRev = c.get("lastRev");
+        list.add(new Result.ConversationInfo(str(c, "conv"), c.get("lastSeq").getAsLong(),
+            c.get("readSeq").getAsLong(), lastRev == null ? 0 : lastRev.getAsLong()));
       }
       return new Result.Conversations(list);
     }
@@ -152,8 +171,30 @@ final class EventDecoder {
   }
 
   private static Event.Message toMessage(JsonObject o) {
+    JsonElement replyTo = o.get("replyTo");
+    JsonElement edited = o.get("edited");
+    JsonElement deleted = o.get("deleted");
+    List<String> mentions = new ArrayList<>();
+    if (o.has("mentions")) {
+      for (JsonElement e : o.getAsJsonArray("mentions")) {
+        mentions.add(e.getAsString());
+      }
+    }
+    java.util.Map<String, List<String>> reactions = new java.util.LinkedHashMap<>();
+    if (o.has("reactions")) {
+      for (var e : o.getAsJsonObject("reactions").entrySet()) {
+        List<String> users = new ArrayList<>();
+        for (JsonElement u : e.getValue().getAsJsonArray()) {
+          users.add(u.getAsString());
+        }
+        reactions.put(e.getKey(), users);
+      }
+    }
     return new Event.Message(str(o, "conv"), o.get("seq").getAsLong(), str(o, "from"),
-        str(o, "text"), o.get("ts").getAsLong(), str(o, "cid"));
+        str(o, "text"), o.get("ts").getAsLong(), str(o, "cid"),
+        replyTo == null || replyTo.isJsonNull() ? null : replyTo.getAsLong(), mentions,
+        edited == null || edited.isJsonNull() ? null : edited.getAsLong(),
+        deleted != null && !deleted.isJsonNull() && deleted.getAsBoolean(), reactions);
   }
 
   private static String str(JsonObject o, String name) {

@@ -65,6 +65,8 @@ final class EventEncoder {
       if (m.role() != null) {
         w.name("role").value(m.role());
       }
+    } else if (event instanceof Event.Update u) {
+      writeUpdateFields(w, u);
     } else if (event instanceof Event.RoomChanged r) {
       w.name("conv").value(r.conv());
       w.name("topic").value(r.topic());
@@ -90,6 +92,47 @@ final class EventEncoder {
     w.name("text").value(m.text());
     w.name("ts").value(m.ts());
     w.name("cid").value(m.cid());
+    // The second round's fields, only when set: a plain message encodes as in the first round.
+    if (m.replyTo() != null) {
+      w.name("replyTo").value(m.replyTo());
+    }
+    if (!m.mentions().isEmpty()) {
+      w.name("mentions").beginArray();
+      for (String user : m.mentions()) {
+        w.value(user);
+      }
+      w.endArray();
+    }
+    if (m.edited() != null) {
+      w.name("edited").value(m.edited());
+    }
+    if (m.deleted()) {
+      w.name("deleted").value(true);
+    }
+    if (!m.reactions().isEmpty()) {
+      w.name("reactions").beginObject();
+      for (var e : m.reactions().entrySet()) {
+        w.name(e.getKey()).beginArray();
+        for (String user : e.getValue()) {
+          w.value(user);
+        }
+        w.endArray();
+      }
+      w.endObject();
+    }
+  }
+
+  /** An update's fields (the event's, and each entry of an updates reply). */
+  static void writeUpdateFields(JsonWriter w, Event.Update u) throws IOException {
+    w.name("conv").value(u.conv());
+    w.name("seq").value(u.seq());
+    w.name("rev").value(u.rev());
+    w.name("by").value(u.by());
+    w.name("action").value(u.action());
+    w.name("message").beginObject();
+    w.name("type").value(u.message().type());
+    writeMessageFields(w, u.message());
+    w.endObject();
   }
 
   private static void writeResult(JsonWriter w, Result result) throws IOException {
@@ -146,6 +189,7 @@ final class EventEncoder {
         w.name("conv").value(conv.conv());
         w.name("lastSeq").value(conv.lastSeq());
         w.name("readSeq").value(conv.readSeq());
+        w.name("lastRev").value(conv.lastRev());
         w.endObject();
       }
       w.endArray();
@@ -160,6 +204,20 @@ final class EventEncoder {
       }
       w.endArray();
       w.name("more").value(h.more());
+    } else if (result instanceof Result.Changed c) {
+      w.name("conv").value(c.conv());
+      w.name("seq").value(c.seq());
+      w.name("rev").value(c.rev());
+    } else if (result instanceof Result.Updates u) {
+      w.name("conv").value(u.conv());
+      w.name("updates").beginArray();
+      for (Event.Update update : u.updates()) {
+        w.beginObject();
+        writeUpdateFields(w, update);
+        w.endObject();
+      }
+      w.endArray();
+      w.name("more").value(u.more());
     } else if (result instanceof Result.Pong p) {
       w.name("ts").value(p.ts());
     } else {

@@ -136,7 +136,8 @@ public sealed interface Request {
   }
 
   /** Sends {@code text} to {@code to} ({@code @peer} or {@code #room}); {@code cid} makes it idempotent. */
-  record Send(String id, String to, String text, String cid) implements Request {
+  /** {@code replyTo} (optional) is the seq of the message this one answers. */
+  record Send(String id, String to, String text, String cid, Long replyTo) implements Request {
     public Send {
       checkId(id);
       requireNonNull(to, "to is null");
@@ -144,7 +145,53 @@ public sealed interface Request {
       requireNonNull(cid, "cid is null");
     }
 
+    public Send(String id, String to, String text, String cid) {
+      this(id, to, text, cid, null);
+    }
+
     @Override public String type() { return "send"; }
+  }
+
+  /** Replaces the text of one's own message. */
+  record Edit(String id, String conv, long seq, String text) implements Request {
+    public Edit {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+      requireNonNull(text, "text is null");
+    }
+
+    @Override public String type() { return "edit"; }
+  }
+
+  /** Deletes a message: its text and reactions are erased ({@code type} "delete"). */
+  record DeleteMessage(String id, String conv, long seq) implements Request {
+    public DeleteMessage {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+    }
+
+    @Override public String type() { return "delete"; }
+  }
+
+  /** Sets ({@code on}) or clears one's reaction {@code emoji} on a message. */
+  record React(String id, String conv, long seq, String emoji, boolean on) implements Request {
+    public React {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+      requireNonNull(emoji, "emoji is null");
+    }
+
+    @Override public String type() { return "react"; }
+  }
+
+  /** The changes to a conversation's messages after rev {@code afterRev}, ascending. */
+  record Updates(String id, String conv, long afterRev, Integer limit) implements Request {
+    public Updates {
+      checkId(id);
+      requireNonNull(conv, "conv is null");
+    }
+
+    @Override public String type() { return "updates"; }
   }
 
   record Create(String id, String room, String topic, boolean isPrivate) implements Request {

@@ -16,7 +16,8 @@ final class RequestDecoder {
   /** Fields some request reads; every other field is skipped unread. */
   private static final Set<String> KNOWN_FIELDS = Set.of(
       "type", "id", "user", "password", "token", "to", "text", "cid", "room", "topic", "private",
-      "conv", "after", "before", "limit", "seq", "all", "old", "new", "query", "role");
+      "conv", "after", "before", "limit", "seq", "all", "old", "new", "query", "role", "replyTo",
+      "emoji", "on", "afterRev");
 
   /** Stands for a known field whose value was an object or array. */
   private static final Object STRUCTURE = new Object();
@@ -96,9 +97,38 @@ final class RequestDecoder {
         return new Request.SetTopic(id, f.requiredString("room"), f.requiredString("topic"));
       case "delete_room":
         return new Request.DeleteRoom(id, f.requiredString("room"));
-      case "send":
-        return new Request.Send(
-            id, f.requiredString("to"), f.requiredString("text"), f.requiredString("cid"));
+      case "send": {
+        Long replyTo = f.optionalLong("replyTo");
+        if (replyTo != null && replyTo < 1) {
+          throw new InvalidFrame("replyTo: must be a positive seq");
+        }
+        return new Request.Send(id, f.requiredString("to"), f.requiredString("text"),
+            f.requiredString("cid"), replyTo);
+      }
+      case "edit":
+        return new Request.Edit(id, f.requiredString("conv"), positiveSeq(f),
+            f.requiredString("text"));
+      case "delete":
+        return new Request.DeleteMessage(id, f.requiredString("conv"), positiveSeq(f));
+      case "react": {
+        if (!f.has("on")) {
+          throw new InvalidFrame("on: required (true or false)");
+        }
+        return new Request.React(id, f.requiredString("conv"), positiveSeq(f),
+            f.requiredString("emoji"), f.optionalBoolean("on"));
+      }
+      case "updates": {
+        long afterRev = f.requiredLong("afterRev");
+        if (afterRev < 0) {
+          throw new InvalidFrame("afterRev: must not be negative");
+        }
+        Long limit = f.optionalLong("limit");
+        if (limit != null && (limit < 1 || limit > Integer.MAX_VALUE)) {
+          throw new InvalidFrame("limit: must be a positive integer");
+        }
+        return new Request.Updates(id, f.requiredString("conv"), afterRev,
+            limit == null ? null : limit.intValue());
+      }
       case "create":
         return new Request.Create(
             id, f.requiredString("room"), f.optionalString("topic"), f.optionalBoolean("private"));
@@ -155,6 +185,14 @@ final class RequestDecoder {
       default:
         throw new InvalidFrame("type: unknown request type '" + clip(type) + "'");
     }
+  }
+
+  private static long positiveSeq(Fields f) throws InvalidFrame {
+    long seq = f.requiredLong("seq");
+    if (seq < 1) {
+      throw new InvalidFrame("seq: must be positive");
+    }
+    return seq;
   }
 
   private static Map<String, Object> readTopLevelObject(String frame)

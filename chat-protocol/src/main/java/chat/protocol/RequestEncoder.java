@@ -32,6 +32,27 @@ final class RequestEncoder {
       w.name("to").value(s.to());
       w.name("text").value(s.text());
       w.name("cid").value(s.cid());
+      if (s.replyTo() != null) {
+        w.name("replyTo").value(s.replyTo());
+      }
+    } else if (request instanceof Request.Edit e) {
+      w.name("conv").value(e.conv());
+      w.name("seq").value(e.seq());
+      w.name("text").value(e.text());
+    } else if (request instanceof Request.DeleteMessage d) {
+      w.name("conv").value(d.conv());
+      w.name("seq").value(d.seq());
+    } else if (request instanceof Request.React r) {
+      w.name("conv").value(r.conv());
+      w.name("seq").value(r.seq());
+      w.name("emoji").value(r.emoji());
+      w.name("on").value(r.on());
+    } else if (request instanceof Request.Updates u) {
+      w.name("conv").value(u.conv());
+      w.name("afterRev").value(u.afterRev());
+      if (u.limit() != null) {
+        w.name("limit").value(u.limit());
+      }
     } else if (request instanceof Request.Register r) {
       w.name("user").value(r.user());
       w.name("password").value(r.password());

@@ -77,8 +77,26 @@ public sealed interface Result {
     public Members { members = List.copyOf(members); }
   }
 
-  record ConversationInfo(String conv, long lastSeq, long readSeq) {
+  /** A conversation's last seq, the user's read marker, and its last change ({@code lastRev}). */
+  record ConversationInfo(String conv, long lastSeq, long readSeq, long lastRev) {
     public ConversationInfo { requireNonNull(conv, "conv is null"); }
+
+    public ConversationInfo(String conv, long lastSeq, long readSeq) {
+      this(conv, lastSeq, readSeq, 0);
+    }
+  }
+
+  /** Reply to edit, delete and react: the change's rev. */
+  record Changed(String conv, long seq, long rev) implements Result {
+    public Changed { requireNonNull(conv, "conv is null"); }
+  }
+
+  /** A page of changes, ascending rev; each update as its event, without "type" on the wire. */
+  record Updates(String conv, List<Event.Update> updates, boolean more) implements Result {
+    public Updates {
+      requireNonNull(conv, "conv is null");
+      updates = List.copyOf(updates);
+    }
   }
 
   record Conversations(List<ConversationInfo> conversations) implements Result {

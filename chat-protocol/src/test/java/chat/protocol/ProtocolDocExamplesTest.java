@@ -138,6 +138,22 @@ class ProtocolDocExamplesTest {
         new Fixture("""
             {"type":"rooms","id":"8","query":"gen","after":"#games","limit":50}""",
             new Request.ListRooms("8", "gen", "#games", 50)),
+        // Changing messages.
+        new Fixture("""
+            {"type":"edit","id":"1","conv":"@bob","seq":12,"text":"fixed typo"}""",
+            new Request.Edit("1", "@bob", 12, "fixed typo")),
+        new Fixture("""
+            {"type":"delete","id":"2","conv":"#general","seq":12}""",
+            new Request.DeleteMessage("2", "#general", 12)),
+        new Fixture("""
+            {"type":"react","id":"3","conv":"#general","seq":12,"emoji":"👍","on":true}""",
+            new Request.React("3", "#general", 12, "👍", true)),
+        new Fixture("""
+            {"type":"updates","id":"4","conv":"#general","afterRev":3,"limit":200}""",
+            new Request.Updates("4", "#general", 3, 200)),
+        new Fixture("""
+            {"type":"send","id":"7","to":"#general","text":"hi","cid":"<client id>","replyTo":12}""",
+            new Request.Send("7", "#general", "hi", "<client id>", 12L)),
         new Fixture("""
             {"type":"ping","id":"12"}""",
             new Request.Ping("12")));
@@ -195,12 +211,25 @@ class ProtocolDocExamplesTest {
             {"type":"room","conv":"#general","topic":"…"}""",
             new Event.RoomChanged("#general", "…")),
         new Fixture("""
+            {"type":"ok","re":"1","conv":"@bob","seq":12,"rev":3}""",
+            new Event.Ok("1", new Result.Changed("@bob", 12, 3))),
+        new Fixture("""
+            {"type":"update","conv":"#general","seq":12,"rev":5,"by":"carol","action":"react",
+             "message":{"type":"message","conv":"#general","seq":12,"from":"alice","text":"hi",
+                        "ts":1732400000123,"cid":"<client id>","reactions":{"👍":["alice","bob"]}}}""",
+            new Event.Update("#general", 12, 5, "carol", "react", new Event.Message("#general",
+                12, "alice", "hi", 1_732_400_000_123L, "<client id>", null, List.of(), null,
+                false, java.util.Map.of("👍", List.of("alice", "bob"))))),
+        new Fixture("""
+            {"type":"ok","re":"4","conv":"#general","updates":[],"more":false}""",
+            new Event.Ok("4", new Result.Updates("#general", List.of(), false))),
+        new Fixture("""
             {"type":"ok","re":"9","members":[{"user":"alice","role":"owner","online":true}]}""",
             new Event.Ok("9", new Result.Members(
                 List.of(new Result.MemberInfo("alice", "owner", true))))),
         new Fixture("""
-            {"type":"ok","re":"10","conversations":[{"conv":"#general","lastSeq":41,"readSeq":39},
-                                    {"conv":"@bob","lastSeq":3,"readSeq":3}]}""",
+            {"type":"ok","re":"10","conversations":[{"conv":"#general","lastSeq":41,"readSeq":39,"lastRev":0},
+                                    {"conv":"@bob","lastSeq":3,"readSeq":3,"lastRev":0}]}""",
             new Event.Ok("10", new Result.Conversations(List.of(
                 new Result.ConversationInfo("#general", 41, 39),
                 new Result.ConversationInfo("@bob", 3, 3))))),

@@ -69,7 +69,8 @@ class RequestRoundTripTest {
         "password", "delete_account", "block", "unblock", "blocked", "ban", "unban", "role",
         "topic", "delete_room",
         // our addition: the banned list
-        "bans");
+        "bans",
+        "edit", "delete", "react", "updates");
     for (Request request : Samples.requests()) {
       assertTrue(protocolTypes.contains(request.type()), request + " has type " + request.type());
     }

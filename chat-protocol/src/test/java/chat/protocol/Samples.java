@@ -59,6 +59,14 @@ final class Samples {
         new Request.SetTopic("10", "general", TRICKY_TEXT),
         new Request.SetTopic(null, "general", ""),
         new Request.DeleteRoom("11", "general"),
+        new Request.Send("7", "#general", "answering", "c-2", 12L),
+        new Request.Edit("1", "@bob", 12, "fixed typo"),
+        new Request.Edit(null, "#general", Long.MAX_VALUE, TRICKY_TEXT),
+        new Request.DeleteMessage("2", "#general", 12),
+        new Request.React("3", "#general", 12, "\uD83D\uDC4D", true),
+        new Request.React(null, "@bob", 1, "\u2764\uFE0F", false),
+        new Request.Updates("4", "#general", 3, 200),
+        new Request.Updates("4", "@bob", 0, null),
         new Request.Members("9", "general"),
         new Request.ListConversations("10"),
         new Request.History("11", "#general", 39L, null, 50),
@@ -80,6 +88,10 @@ final class Samples {
   static List<Event.Message> messages() {
     return List.of(
         new Event.Message("#general", 12, "alice", "hi", 1_732_400_000_123L, "c-1"),
+        new Event.Message("#general", 13, "bob", "@alice yes", 5, "c-9", 12L, List.of("alice"),
+            7L, false, java.util.Map.of("\uD83D\uDC4D", List.of("alice", "bob"))),
+        new Event.Message("#general", 14, "carol", "", 5, "c-8", null, List.of(), null, true,
+            java.util.Map.of()),
         new Event.Message("@bob", 1, "bob", TRICKY_TEXT, 0, "x".repeat(64)),
         new Event.Message("#r", Long.MAX_VALUE, "carol", "", Long.MAX_VALUE, ""));
   }
@@ -110,6 +122,11 @@ final class Samples {
             new Result.ConversationInfo("@bob", 3, 3))),
         new Result.History("#general", List.of(), false),
         new Result.History("#general", messages(), true),
+        new Result.Changed("#general", 12, 5),
+        new Result.Updates("#general", List.of(), false),
+        new Result.Updates("#general", List.of(new Event.Update("#general", 12, 5, "carol",
+            "react", messages().get(1))), true),
+        new Result.Conversations(List.of(new Result.ConversationInfo("#general", 41, 39, 7))),
         new Result.Pong(1_732_400_000_123L),
         new Result.Pong(0));
   }
@@ -138,6 +155,9 @@ final class Samples {
     events.add(new Event.Member("#general", "bob", "role", "moderator"));
     events.add(new Event.RoomChanged("#general", TRICKY_TEXT));
     events.add(new Event.RoomChanged("#general", ""));
+    for (String action : List.of("edit", "delete", "react")) {
+      events.add(new Event.Update("#general", 13, 5, "carol", action, messages().get(1)));
+    }
     events.add(new Event.Read("#general", "alice", 41));
     events.add(new Event.Read("@alice", "bob", 0));
     events.add(new Event.Typing("@alice", "alice"));
