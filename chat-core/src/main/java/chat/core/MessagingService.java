@@ -70,12 +70,16 @@ final class MessagingService {
     if (!conv.isRoom()) {
       requireWritable(user, conv.peerOf(user));
     }
-    long waitMs = sendBucket(user).tryTake();
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
+    if (r.replyTo() != null) {
+      StoredMessage answered = messages.message(conv, r.replyTo()).orElse(null);
+      if (answered == null || answered.deleted()) {
+        throw ChatException.notFound("replyTo: no message " + r.replyTo() + " in " + r.to());
+      }
     }
+    takeSend(user);
     String id = r.id();
-    messages.append(new NewMessage(conv, user, r.text(), r.cid(), clock.millis()),
+    messages.append(new NewMessage(conv, user, r.text(), r.cid(), clock.millis(), r.replyTo(),
+            mentions(conv, r.text())),
         new AppendListener() {
           @Override
           public void stored(StoredMessage m, boolean duplicate) {
@@ -101,6 +105,26 @@ final class MessagingService {
     if (blocks.between(user, peer)) {
       throw ChatException.forbidden("you cannot message " + peer + ": one of you has blocked "
           + "the other");
+    }
+  }
+
+  /** The users {@code text} mentions among {@code conv}'s participants. */
+  List<String> mentions(ConvId conv, String text) {
+    if (text.indexOf('@') < 0) {
+      return List.of(); // the common case: no scan, no roster lookups
+    }
+    if (conv.isRoom()) {
+      String room = conv.roomName();
+      return Mentions.in(text, name -> accounts.role(room, name).isPresent());
+    }
+    return Mentions.in(text, name -> name.equals(conv.userA()) || name.equals(conv.userB()));
+  }
+
+  /** Takes one send from the user's bucket (sends and edits share it), or fails rate_limited. */
+  void takeSend(String user) throws ChatException {
+    long waitMs = sendBucket(user).tryTake();
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
     }
   }
 
@@ -144,14 +168,14 @@ final class MessagingService {
     List<Result.ConversationInfo> list = new ArrayList<>();
     for (String room : accounts.roomsOf(user)) {
       ConvId conv = ConvId.room(room);
-      list.add(new Result.ConversationInfo(
-          conv.key(), messages.lastSeq(conv), read.getOrDefault(conv, 0L)));
+      list.add(new Result.ConversationInfo(conv.key(), messages.lastSeq(conv),
+          read.getOrDefault(conv, 0L), messages.lastRev(conv)));
     }
     List<ConvId> direct = new ArrayList<>(messages.directConversations(user));
     direct.sort(null);
     for (ConvId conv : direct) {
-      list.add(new Result.ConversationInfo(
-          conv.nameFor(user), messages.lastSeq(conv), read.getOrDefault(conv, 0L)));
+      list.add(new Result.ConversationInfo(conv.nameFor(user), messages.lastSeq(conv),
+          read.getOrDefault(conv, 0L), messages.lastRev(conv)));
     }
     return new Result.Conversations(list);
   }

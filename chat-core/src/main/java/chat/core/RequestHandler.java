@@ -22,11 +22,13 @@ final class RequestHandler {
   private final MessagingService messaging;
   private final RoomService rooms;
   private final Blocks blocks;
+  private final ChangeService changes;
   private final Clock clock;
 
   @Inject
   RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Blocks blocks,
-      Clock clock) {
+      ChangeService changes, Clock clock) {
+    this.changes = changes;
     this.auth = auth;
     this.messaging = messaging;
     this.rooms = rooms;
@@ -68,6 +70,14 @@ final class RequestHandler {
     }
     if (r instanceof Request.Send send) {
       messaging.send(c, user, send);
+    } else if (r instanceof Request.Edit edit) {
+      c.reply(r.id(), changes.edit(user, edit));
+    } else if (r instanceof Request.DeleteMessage delete) {
+      c.reply(r.id(), changes.delete(user, delete));
+    } else if (r instanceof Request.React react) {
+      c.reply(r.id(), changes.react(user, react));
+    } else if (r instanceof Request.Updates updates) {
+      c.reply(r.id(), changes.updates(user, updates));
     } else if (r instanceof Request.History history) {
       c.reply(r.id(), messaging.history(user, history));
     } else if (r instanceof Request.ListConversations) {

@@ -39,7 +39,14 @@ final class Router {
   }
 
   static Event.Message toEvent(StoredMessage m, String convName) {
-    return new Event.Message(convName, m.seq(), m.from(), m.text(), m.ts(), m.cid());
+    return new Event.Message(convName, m.seq(), m.from(), m.text(), m.ts(), m.cid(),
+        m.replyTo(), m.mentions(), m.edited(), m.deleted(), m.reactions());
+  }
+
+  /** A change to a message, to every session of every participant. */
+  void update(StoredMessage m, long rev, String by, String action) {
+    toParticipants(m.conv(),
+        name -> new Event.Update(name, m.seq(), rev, by, action, toEvent(m, name)), null);
   }
 
   /**

@@ -1,15 +1,20 @@
 package chat.core.memory;
 
 import chat.core.store.AppendListener;
+import chat.core.store.ChangeOutcome;
+import chat.core.store.MessageChange;
+import chat.core.store.MessageChanges;
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,15 +42,15 @@ final class InMemoryMessageStore implements MessageStore {
     ConvLog log = logs.computeIfAbsent(m.conv(), c -> new ConvLog());
     synchronized (log) {
       String key = m.from() + '\n' + m.cid();
-      StoredMessage earlier = log.byCid.get(key);
+      Long earlier = log.byCid.get(key);
       if (earlier != null) {
-        listener.stored(earlier, true);
+        listener.stored(log.messages.get((int) (earlier - 1)), true);
         return;
       }
-      StoredMessage stored = new StoredMessage(
-          m.conv(), log.messages.size() + 1L, m.from(), m.text(), m.ts(), m.cid());
+      StoredMessage stored = new StoredMessage(m.conv(), log.messages.size() + 1L, m.from(),
+          m.text(), m.ts(), m.cid(), m.replyTo(), m.mentions(), null, false, Map.of(), 0);
       log.messages.add(stored);
-      log.byCid.put(key, stored);
+      log.byCid.put(key, stored.seq());
       if (stored.seq() == 1 && !m.conv().isRoom()) {
         directByUser.computeIfAbsent(m.conv().userA(), u -> ConcurrentHashMap.newKeySet())
             .add(m.conv());
@@ -109,6 +114,65 @@ final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public Optional<StoredMessage> message(ConvId conv, long seq) {
+    ConvLog log = logs.get(conv);
+    if (log == null) {
+      return Optional.empty();
+    }
+    synchronized (log) {
+      return seq >= 1 && seq <= log.messages.size()
+          ? Optional.of(log.messages.get((int) (seq - 1))) : Optional.empty();
+    }
+  }
+
+  @Override
+  public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
+    ConvLog log = logs.get(conv);
+    if (log == null) {
+      return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
+    }
+    synchronized (log) {
+      if (seq < 1 || seq > log.messages.size()) {
+        return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
+      }
+      StoredMessage m = log.messages.get((int) (seq - 1));
+      StoredMessage changed = MessageChanges.apply(m, change, log.revs.size() + 1L);
+      if (changed == null) {
+        return MessageChanges.refusal(m, change);
+      }
+      log.messages.set((int) (seq - 1), changed);
+      log.revs.add(new StoredUpdate(changed.rev(), seq, change.by(), change.action(),
+          change.ts()));
+      return new ChangeOutcome(ChangeOutcome.Status.APPLIED, changed, changed.rev());
+    }
+  }
+
+  @Override
+  public long lastRev(ConvId conv) {
+    ConvLog log = logs.get(conv);
+    if (log == null) {
+      return 0;
+    }
+    synchronized (log) {
+      return log.revs.size();
+    }
+  }
+
+  @Override
+  public List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit) {
+    ConvLog log = logs.get(conv);
+    if (log == null) {
+      return List.of();
+    }
+    synchronized (log) {
+      int size = log.revs.size();
+      int from = (int) Math.min(Math.max(afterRev, 0), size);
+      int to = (int) Math.min((long) from + limit, size);
+      return new ArrayList<>(log.revs.subList(from, to));
+    }
+  }
+
+  @Override
   public List<ConvId> directConversations(String user) {
     Set<ConvId> convs = directByUser.get(user);
     return convs == null ? List.of() : List.copyOf(convs);
@@ -116,6 +180,7 @@ final class InMemoryMessageStore implements MessageStore {
 
   private static final class ConvLog {
     final List<StoredMessage> messages = new ArrayList<>();
-    final Map<String, StoredMessage> byCid = new HashMap<>();
+    final Map<String, Long> byCid = new HashMap<>();
+    final List<StoredUpdate> revs = new ArrayList<>(); // the change with rev r at index r - 1
   }
 }

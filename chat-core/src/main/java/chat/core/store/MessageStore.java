@@ -1,6 +1,7 @@
 package chat.core.store;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Messages, per conversation, each with a seq that starts at 1 and grows by exactly 1.
@@ -34,9 +35,26 @@ public interface MessageStore {
   /** The seq of the conversation's last message, or 0 if it has none. */
   long lastSeq(ConvId conv);
 
+  /** The message with this seq as it now is, or empty. */
+  Optional<StoredMessage> message(ConvId conv, long seq);
+
   /**
-   * Erases a conversation: every message, and its counter, so that a room created again under
-   * the same name starts at seq 1.
+   * Changes a message as one durable step: checks it (see {@link MessageChange}), applies it,
+   * assigns the conversation's next rev (revs start at 1 and grow by exactly 1 per change, like
+   * seqs per message) and records the change for {@link #updatesAfter}. Returns once durable.
+   * Who may make the change is the caller's business.
+   */
+  ChangeOutcome change(ConvId conv, long seq, MessageChange change);
+
+  /** The rev of the conversation's last change, or 0 if none. */
+  long lastRev(ConvId conv);
+
+  /** Up to {@code limit} recorded changes with rev greater than {@code afterRev}, ascending. */
+  List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit);
+
+  /**
+   * Erases a conversation: every message, reaction and recorded change, and its counters, so
+   * that a room created again under the same name starts at seq 1 and rev 1.
    */
   void deleteConversation(ConvId conv);
 

@@ -2,8 +2,21 @@ package chat.core.store;
 
 import static java.util.Objects.requireNonNull;
 
-/** A message as stored: its conversation, its seq there, sender, text, server time and cid. */
-public record StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid) {
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A message as stored: its conversation, its seq there, sender, text, server time and cid; and
+ * what the second round added: the seq it replies to (or null), the participants it mentions,
+ * when it was last edited (or null), whether it was deleted (then its text is "" and it has no
+ * mentions or reactions), its reactions (emoji to users, both in the order they came), and
+ * {@code rev}, the rev of the last change to it (0 if never changed).
+ */
+public record StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid,
+    Long replyTo, List<String> mentions, Long edited, boolean deleted,
+    Map<String, List<String>> reactions, long rev) {
   public StoredMessage {
     requireNonNull(conv, "conv is null");
     requireNonNull(from, "from is null");
@@ -12,5 +25,18 @@ public record StoredMessage(ConvId conv, long seq, String from, String text, lon
     if (seq < 1) {
       throw new IllegalArgumentException("seq must be positive: " + seq);
     }
+    mentions = mentions == null ? List.of() : List.copyOf(mentions);
+    if (reactions == null || reactions.isEmpty()) {
+      reactions = Map.of();
+    } else {
+      LinkedHashMap<String, List<String>> copy = new LinkedHashMap<>();
+      reactions.forEach((emoji, users) -> copy.put(emoji, List.copyOf(users)));
+      reactions = Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /** A message as first stored: no change yet. */
+  public StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid) {
+    this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of(), 0);
   }
 }
