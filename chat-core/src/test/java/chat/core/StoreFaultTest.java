@@ -65,6 +65,24 @@ class StoreFaultTest {
     @Override public void deleteConversation(ConvId conv) {
       real.deleteConversation(conv);
     }
+
+    @Override public java.util.Optional<StoredMessage> message(ConvId conv, long seq) {
+      return real.message(conv, seq);
+    }
+
+    @Override public chat.core.store.ChangeOutcome change(ConvId conv, long seq,
+        chat.core.store.MessageChange change) {
+      return real.change(conv, seq, change);
+    }
+
+    @Override public long lastRev(ConvId conv) {
+      return real.lastRev(conv);
+    }
+
+    @Override public List<chat.core.store.StoredUpdate> updatesAfter(ConvId conv, long afterRev,
+        int limit) {
+      return real.updatesAfter(conv, afterRev, limit);
+    }
   }
 
   private final FaultyStore store = new FaultyStore();
