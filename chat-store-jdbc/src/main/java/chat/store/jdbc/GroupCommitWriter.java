@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -367,13 +368,13 @@ final class GroupCommitWriter {
     PreparedStatements(Connection c) throws SQLException {
       List<PreparedStatement> made = new ArrayList<>(4);
       try {
-        made.add(c.prepareStatement(
-            "SELECT seq, text, ts FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
+        made.add(c.prepareStatement("SELECT " + MessageRows.COLUMNS
+            + " FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
         made.add(c.prepareStatement("SELECT last_seq FROM conversations WHERE conv = ?"));
         // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
         made.add(c.prepareStatement(
-            "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (conv, sender, cid) DO NOTHING"));
+            "INSERT INTO messages (conv, seq, sender, cid, text, ts, reply_to, mentions)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conv, sender, cid) DO NOTHING"));
         made.add(c.prepareStatement(
             "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
@@ -452,6 +453,12 @@ final class GroupCommitWriter {
     insert.setString(4, m.cid());
     insert.setString(5, m.text());
     insert.setLong(6, m.ts());
+    if (m.replyTo() == null) {
+      insert.setNull(7, Types.INTEGER);
+    } else {
+      insert.setLong(7, m.replyTo());
+    }
+    insert.setString(8, MessageRows.joinMentions(m.mentions()));
     if (insert.executeUpdate() == 0) {
       p.stored = findOriginal(st.findCid(), m);
       p.duplicate = true;
@@ -464,25 +471,32 @@ final class GroupCommitWriter {
     } else {
       saveSeq(st, m.conv(), seq);
     }
-    p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid());
+    p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid(),
+        m.replyTo(), m.mentions(), null, false, Map.of(), 0);
     p.duplicate = false;
     p.failure = null;
   }
 
-  /** The message first stored under {@code m}'s conversation, sender and cid. */
+  /**
+   * The message first stored under {@code m}'s conversation, sender and cid, as it now is
+   * (edited, deleted, with its reactions). Only duplicates pay for the reactions' query.
+   */
   private static StoredMessage findOriginal(PreparedStatement findCid, NewMessage m)
       throws SQLException {
     findCid.setString(1, m.conv().key());
     findCid.setString(2, m.from());
     findCid.setString(3, m.cid());
+    StoredMessage original;
     try (ResultSet rs = findCid.executeQuery()) {
       if (!rs.next()) {
         throw new SQLException("the insert of " + m.conv() + "/" + m.cid()
             + " was skipped as a duplicate, but no message has that cid");
       }
-      return new StoredMessage(
-          m.conv(), rs.getLong(1), m.from(), rs.getString(2), rs.getLong(3), m.cid());
+      original = MessageRows.read(m.conv(), rs);
     }
+    Map<String, List<String>> reactions = MessageRows.reactions(
+        findCid.getConnection(), m.conv(), original.seq(), original.seq()).get(original.seq());
+    return reactions == null ? original : MessageRows.withReactions(original, reactions);
   }
 
   private static void saveSeq(Statements st, ConvId id, long seq) throws SQLException {

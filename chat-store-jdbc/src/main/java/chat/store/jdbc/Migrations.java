@@ -130,8 +130,47 @@ final class Migrations {
           + " members TEXT NOT NULL,"
           + " at INTEGER NOT NULL)"));
 
+  /**
+   * Issue 14: edits, deletes, reactions, replies and mentions, and the per-conversation rev that
+   * numbers every change. Existing messages get no reply, no mentions and rev 0 (never changed);
+   * existing conversations last_rev 0.
+   *
+   * <p>mentions: user names joined by '\n' (NULL for none), like operator_actions.members.
+   * reactions: one row per (emoji, user); {@code position} numbers a message's rows in the order
+   * emoji first came and, under one emoji, in the order users reacted, so one ORDER BY gives
+   * both orders back. message_changes: one row per rev, for the updates catch-up.
+   */
+  static final Migration V3 = new Migration(3,
+      "edits, deletes, reactions, replies, mentions, revs", List.of(
+      "ALTER TABLE messages ADD COLUMN reply_to INTEGER",
+      "ALTER TABLE messages ADD COLUMN mentions TEXT",
+      "ALTER TABLE messages ADD COLUMN edited INTEGER",
+      "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0"
+          + " CHECK (deleted IN (0, 1))",
+      "ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE conversations ADD COLUMN last_rev INTEGER NOT NULL DEFAULT 0",
+
+      "CREATE TABLE reactions ("
+          + " conv TEXT NOT NULL,"
+          + " seq INTEGER NOT NULL,"
+          + " position INTEGER NOT NULL,"
+          + " emoji TEXT NOT NULL,"
+          + " user_name TEXT NOT NULL,"
+          + " PRIMARY KEY (conv, seq, position),"
+          + " UNIQUE (conv, seq, emoji, user_name)) WITHOUT ROWID",
+
+      // "by" is an SQL keyword: the column is by_user.
+      "CREATE TABLE message_changes ("
+          + " conv TEXT NOT NULL,"
+          + " rev INTEGER NOT NULL CHECK (rev > 0),"
+          + " seq INTEGER NOT NULL,"
+          + " by_user TEXT NOT NULL,"
+          + " action TEXT NOT NULL CHECK (action IN ('edit', 'delete', 'react')),"
+          + " ts INTEGER NOT NULL,"
+          + " PRIMARY KEY (conv, rev)) WITHOUT ROWID"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2);
+  static final List<Migration> ALL = List.of(V1, V2, V3);
 
   private Migrations() {}
 

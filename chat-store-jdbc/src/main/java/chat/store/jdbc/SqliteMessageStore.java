@@ -1,22 +1,32 @@
 package chat.store.jdbc;
 
+import static java.util.Objects.requireNonNull;
+
 import chat.core.store.AppendListener;
+import chat.core.store.ChangeOutcome;
 import chat.core.store.ConvId;
+import chat.core.store.MessageChange;
+import chat.core.store.MessageChanges;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Messages in SQLite. Appends go through the {@link GroupCommitWriter} (one transaction per
  * batch; listeners after the commit, in order, on its notifier thread); reads use the
- * database's read connections and so see committed messages only. Started and stopped by
+ * database's read connections and so see committed messages only. A change to a message is one
+ * transaction under the write lock, so it falls between two of the writer's batches; it applies
+ * {@link MessageChanges}, the rules every store shares. Started and stopped by
  * {@link SqliteStoreLifecycle}.
  */
 final class SqliteMessageStore implements MessageStore {
@@ -78,12 +88,12 @@ final class SqliteMessageStore implements MessageStore {
       return List.of();
     }
     return database.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, sender, text, ts, cid"
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
           + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
         ps.setString(1, conv.key());
         ps.setLong(2, afterSeq);
         ps.setInt(3, limit);
-        return messages(conv, ps);
+        return MessageRows.page(c, conv, ps);
       }
     });
   }
@@ -94,28 +104,102 @@ final class SqliteMessageStore implements MessageStore {
       return List.of();
     }
     List<StoredMessage> page = database.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, sender, text, ts, cid"
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
           + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
         ps.setString(1, conv.key());
         ps.setLong(2, beforeSeq);
         ps.setInt(3, limit);
-        return messages(conv, ps);
+        return MessageRows.page(c, conv, ps);
       }
     });
     Collections.reverse(page);
     return page;
   }
 
-  private static List<StoredMessage> messages(ConvId conv, PreparedStatement ps)
-      throws SQLException {
-    List<StoredMessage> list = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        list.add(new StoredMessage(conv, rs.getLong(1), rs.getString(2), rs.getString(3),
-            rs.getLong(4), rs.getString(5)));
+  @Override
+  public Optional<StoredMessage> message(ConvId conv, long seq) {
+    return database.read(c -> MessageRows.one(c, conv, seq));
+  }
+
+  /**
+   * One immediate transaction under the write lock (so it serialises with the writer's batches
+   * and with other changes): read the message with its reactions, apply the shared rules, and if
+   * something changed, take the next rev and write the message, its reactions and the change.
+   * A delete overwrites the text and mentions and deletes the reaction rows.
+   */
+  @Override
+  public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
+    requireNonNull(conv, "conv is null");
+    requireNonNull(change, "change is null");
+    return database.transaction(c -> {
+      Optional<StoredMessage> found = MessageRows.one(c, conv, seq);
+      if (found.isEmpty()) {
+        return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
+      }
+      StoredMessage before = found.get();
+      long rev = lastRev(c, conv) + 1;
+      StoredMessage after = MessageChanges.apply(before, change, rev);
+      if (after == null) {
+        return MessageChanges.refusal(before, change);
+      }
+      write(c, before, after, change);
+      return new ChangeOutcome(ChangeOutcome.Status.APPLIED, after, rev);
+    });
+  }
+
+  private static void write(Connection c, StoredMessage before, StoredMessage after,
+      MessageChange change) throws SQLException {
+    String conv = after.conv().key();
+    Sql.update(c, "UPDATE conversations SET last_rev = ? WHERE conv = ?", after.rev(), conv);
+    Sql.update(c, "UPDATE messages SET text = ?, mentions = ?, edited = ?, deleted = ?, rev = ?"
+        + " WHERE conv = ? AND seq = ?", after.text(), MessageRows.joinMentions(after.mentions()),
+        after.edited(), after.deleted() ? 1 : 0, after.rev(), conv, after.seq());
+    // Compared as ordered lists: the order of emoji and of users is part of the state.
+    if (!new ArrayList<>(after.reactions().entrySet())
+        .equals(new ArrayList<>(before.reactions().entrySet()))) {
+      MessageRows.writeReactions(c, after.conv(), after.seq(), after.reactions());
+    }
+    Sql.update(c, "INSERT INTO message_changes (conv, rev, seq, by_user, action, ts)"
+        + " VALUES (?, ?, ?, ?, ?, ?)", conv, after.rev(), after.seq(), change.by(),
+        change.action(), change.ts());
+  }
+
+  private static long lastRev(Connection c, ConvId conv) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT last_rev FROM conversations WHERE conv = ?")) {
+      ps.setString(1, conv.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
       }
     }
-    return list;
+  }
+
+  @Override
+  public long lastRev(ConvId conv) {
+    return database.read(c -> lastRev(c, conv));
+  }
+
+  @Override
+  public List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return database.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT rev, seq, by_user, action, ts"
+          + " FROM message_changes WHERE conv = ? AND rev > ? ORDER BY rev LIMIT ?")) {
+        ps.setString(1, conv.key());
+        ps.setLong(2, afterRev);
+        ps.setInt(3, limit);
+        List<StoredUpdate> updates = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            updates.add(new StoredUpdate(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                rs.getString(4), rs.getLong(5)));
+          }
+        }
+        return updates;
+      }
+    });
   }
 
   @Override
@@ -132,7 +216,10 @@ final class SqliteMessageStore implements MessageStore {
   }
 
   /**
-   * Under the write lock, as one transaction, so it falls between two batches of the writer:
+   * Erases messages, reactions, recorded changes and the counters (seq and rev live in the
+   * conversations row).
+   *
+   * <p>Under the write lock, as one transaction, so it falls between two batches of the writer:
    * an append queued before it is either deleted with the rest or, committed after it, starts
    * again at seq 1 (the writer reads each conversation's last seq inside its own transaction
    * and keeps none from one batch to the next).
@@ -141,6 +228,8 @@ final class SqliteMessageStore implements MessageStore {
   public void deleteConversation(ConvId conv) {
     database.transaction(c -> {
       Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM reactions WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM message_changes WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM conversations WHERE conv = ?", conv.key());
       return null;
     });

@@ -1,0 +1,144 @@
+package chat.store.jdbc;
+
+import chat.core.store.ConvId;
+import chat.core.store.StoredMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a message is kept in SQL (schema V3): a row of {@code messages} with its mentions as one
+ * text, and its reactions as rows of {@code reactions} numbered by {@code position} (emoji in the
+ * order they first came, users under an emoji in the order they reacted). Reading a page costs
+ * two queries, the page's rows and then all their reactions, whatever the page's size.
+ */
+final class MessageRows {
+  /** The columns {@link #read} expects, in its order; prefix with {@code SELECT}. */
+  static final String COLUMNS =
+      "seq, sender, text, ts, cid, reply_to, mentions, edited, deleted, rev";
+
+  /** Mentions are user names, which never hold a newline (like operator_actions.members). */
+  private static final String MENTION_SEPARATOR = "\n";
+
+  private MessageRows() {}
+
+  /** The mentions column for {@code mentions}: NULL for none, so plain messages store nothing. */
+  static String joinMentions(List<String> mentions) {
+    return mentions.isEmpty() ? null : String.join(MENTION_SEPARATOR, mentions);
+  }
+
+  static List<String> splitMentions(String column) {
+    return column == null || column.isEmpty()
+        ? List.of() : List.of(column.split(MENTION_SEPARATOR, -1));
+  }
+
+  /** The message in the current row (columns as {@link #COLUMNS}), without its reactions. */
+  static StoredMessage read(ConvId conv, ResultSet rs) throws SQLException {
+    long replyTo = rs.getLong(6);
+    Long reply = rs.wasNull() ? null : replyTo;
+    String mentions = rs.getString(7);
+    long editedAt = rs.getLong(8);
+    Long edited = rs.wasNull() ? null : editedAt;
+    return new StoredMessage(conv, rs.getLong(1), rs.getString(2), rs.getString(3),
+        rs.getLong(4), rs.getString(5), reply, splitMentions(mentions), edited,
+        rs.getInt(9) != 0, Map.of(), rs.getLong(10));
+  }
+
+  /**
+   * The messages {@code ps} selects (columns as {@link #COLUMNS}, ascending or descending by
+   * seq), with their reactions, read with one more query over the page's seq range.
+   */
+  static List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps)
+      throws SQLException {
+    List<StoredMessage> page = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        page.add(read(conv, rs));
+      }
+    }
+    if (page.isEmpty()) {
+      return page;
+    }
+    long first = page.get(0).seq();
+    long last = page.get(page.size() - 1).seq();
+    Map<Long, Map<String, List<String>>> reactions =
+        reactions(c, conv, Math.min(first, last), Math.max(first, last));
+    if (reactions.isEmpty()) {
+      return page;
+    }
+    for (int i = 0; i < page.size(); i++) {
+      Map<String, List<String>> r = reactions.get(page.get(i).seq());
+      if (r != null) {
+        page.set(i, withReactions(page.get(i), r));
+      }
+    }
+    return page;
+  }
+
+  /** The message with this seq as it now is, reactions included. */
+  static Optional<StoredMessage> one(Connection c, ConvId conv, long seq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM messages WHERE conv = ? AND seq = ?")) {
+      ps.setString(1, conv.key());
+      ps.setLong(2, seq);
+      List<StoredMessage> found = page(c, conv, ps);
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+  }
+
+  /** The reactions of the messages with seq from {@code from} to {@code to}, by seq. */
+  static Map<Long, Map<String, List<String>>> reactions(Connection c, ConvId conv, long from,
+      long to) throws SQLException {
+    Map<Long, Map<String, List<String>>> bySeq = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, emoji, user_name FROM reactions"
+        + " WHERE conv = ? AND seq BETWEEN ? AND ? ORDER BY seq, position")) {
+      ps.setString(1, conv.key());
+      ps.setLong(2, from);
+      ps.setLong(3, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          bySeq.computeIfAbsent(rs.getLong(1), s -> new LinkedHashMap<>())
+              .computeIfAbsent(rs.getString(2), e -> new ArrayList<>())
+              .add(rs.getString(3));
+        }
+      }
+    }
+    return bySeq;
+  }
+
+  /** Replaces the stored reactions of one message by {@code reactions}, in their order. */
+  static void writeReactions(Connection c, ConvId conv, long seq,
+      Map<String, List<String>> reactions) throws SQLException {
+    Sql.update(c, "DELETE FROM reactions WHERE conv = ? AND seq = ?", conv.key(), seq);
+    if (reactions.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO reactions"
+        + " (conv, seq, position, emoji, user_name) VALUES (?, ?, ?, ?, ?)")) {
+      int position = 0;
+      for (Map.Entry<String, List<String>> e : reactions.entrySet()) {
+        for (String user : e.getValue()) {
+          ps.setString(1, conv.key());
+          ps.setLong(2, seq);
+          ps.setInt(3, position++);
+          ps.setString(4, e.getKey());
+          ps.setString(5, user);
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+  }
+
+  static StoredMessage withReactions(StoredMessage m, Map<String, List<String>> reactions) {
+    return new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
+        m.replyTo(), m.mentions(), m.edited(), m.deleted(), reactions, m.rev());
+  }
+}
