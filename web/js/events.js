@@ -6,6 +6,15 @@ import { applyMemberEvent } from './rules.js';
 /** How long someone shows as typing after their last typing event. */
 const TYPING_SHOWN_MS = 5000;
 
+/**
+ * My own message is stored from the send's `ok`, before its `message` event: the event adds the
+ * mentions the server found, unless the message changed since (then an update carries them).
+ */
+function fillMentions(held, m) {
+  if (!held || held.mentions || held.edited || held.deleted || held.text !== m.text) return;
+  if (Array.isArray(m.mentions) && m.mentions.length > 0) held.mentions = [...m.mentions];
+}
+
 export class LiveEvents {
   constructor(session) {
     this.session = session;
@@ -19,6 +28,7 @@ export class LiveEvents {
       case 'presence': return this.onPresence(frame);
       case 'member': return this.onMember(frame);
       case 'room': return this.onRoom(frame);
+      case 'update': return this.session.messages.onUpdate(frame);
       default: return undefined; // unsolicited errors (typing, read) and future event types
     }
   }
@@ -30,6 +40,8 @@ export class LiveEvents {
     conv.onServer = true;
     const added = store.addMessages(m.conv, [m]);
     if (added.length > 0) conv.typing.delete(m.from);
+    else fillMentions(conv.bySeq.get(m.seq), m);
+    if (added.length > 0 && m.from !== store.me) this.session.onIncoming(added[0]);
     // Whoever just sent a message is connected; we hear when they go offline from now on.
     if (m.from !== store.me && !store.presence.has(m.from)) store.presence.set(m.from, true);
     if (conv.syncedSeq == null) this.session.background(this.session.loadLatest(m.conv));

@@ -16,8 +16,11 @@ export class Outbox {
     this.pumping = false;
   }
 
-  /** Queues a message (shown at once as pending) and sends it when connected. */
-  send(conv, text) {
+  /**
+   * Queues a message (shown at once as pending) and sends it when connected; `replyTo` is the
+   * seq of the message it answers.
+   */
+  send(conv, text, { replyTo = null } = {}) {
     if (String(text).trim() === '') return null;
     const max = this.store.limits?.maxTextChars ?? 4000;
     const length = [...String(text)].length;
@@ -26,7 +29,9 @@ export class Outbox {
         `Messages have at most ${max} characters; this one has ${length}.`);
     }
     const cid = newCid(this.session.randomBytes);
-    const item = this.store.enqueue({ conv, text: String(text), cid, ts: this.session.now() });
+    const item = this.store.enqueue({
+      conv, text: String(text), cid, ts: this.session.now(), replyTo,
+    });
     this.session.typingSentAt.delete(conv);
     this.save();
     this.store.changed('outbox');
@@ -66,12 +71,14 @@ export class Outbox {
         store.changed('outbox');
         const generation = this.session.generation;
         try {
-          const ok = await this.conn.request('send',
-            { to: item.conv, text: item.text, cid: item.cid });
+          const fields = { to: item.conv, text: item.text, cid: item.cid };
+          if (item.replyTo != null) fields.replyTo = item.replyTo;
+          const ok = await this.conn.request('send', fields);
           const conv = ok.conv ?? item.conv;
           store.removeFromOutbox(item.conv, item.cid);
           store.addMessages(conv, [{
             seq: ok.seq, ts: ok.ts, cid: ok.cid ?? item.cid, from: store.me, text: item.text,
+            replyTo: item.replyTo ?? undefined,
           }]);
           const c = store.conv(conv);
           if (c && c.syncedSeq == null) this.session.background(this.session.loadLatest(conv));
@@ -99,8 +106,8 @@ export class Outbox {
   }
 
   save() {
-    const items = this.store.outbox.map(({ conv, text, cid, ts, state, error }) => (
-      { conv, text, cid, ts, state: state === 'failed' ? 'failed' : 'queued', error }));
+    const items = this.store.outbox.map(({ conv, text, cid, ts, state, error, replyTo }) => (
+      { conv, text, cid, ts, state: state === 'failed' ? 'failed' : 'queued', error, replyTo }));
     if (items.length === 0) this.storage.removeItem(STORAGE_KEY);
     else this.storage.setItem(STORAGE_KEY, JSON.stringify({ user: this.store.me, items }));
   }

@@ -7,6 +7,10 @@ export const FEATURE = Object.freeze({
   block: 'block',
   moderation: 'moderation',
   account: 'account',
+  edit: 'edit',
+  delete: 'delete',
+  react: 'react',
+  reply: 'reply',
 });
 
 /** True when the server advertised `name` (a server that lists no features has none of them). */

@@ -6,6 +6,7 @@
 import { Account } from './account.js';
 import { Directory } from './directory.js';
 import { LiveEvents } from './events.js';
+import { MessageActions } from './messageActions.js';
 import { Moderation } from './moderation.js';
 import { Outbox } from './outbox.js';
 import { ChatError } from './protocol.js';
@@ -66,6 +67,10 @@ export class ChatSession {
     this.loginToken = null; // the token the current socket signed in with
     /** Applies pushed events to the store. */
     this.events = new LiveEvents(this);
+    /** Edit, delete, react, the rev-numbered updates and their catch-up. */
+    this.messages = new MessageActions(this);
+    /** Called with each new message from someone else that arrived live (not in catch-up). */
+    this.onIncoming = () => {};
 
     conn.onHello = (hello) => this.handleHello(hello);
     conn.onEvent = (frame) => this.handleEvent(frame);
@@ -140,7 +145,7 @@ export class ChatSession {
     this.loginToken = token;
   }
 
-  /** True when the server advertised the feature (`block`, `moderation`, `account`). */
+  /** True when the server advertised the feature (`block`, `moderation`, `edit`, `react`, …). */
   can(feature) {
     return hasFeature(this.store.features, feature);
   }
@@ -251,6 +256,8 @@ export class ChatSession {
     await runLimited(ids, 4, async (id) => {
       check();
       await this.syncConv(id);
+      check();
+      await this.messages.catchUp(id);
     });
     check();
     const buffered = this.buffer ?? [];

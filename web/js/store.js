@@ -91,6 +91,7 @@ export class Store {
       conv.onServer = true;
       conv.lastSeq = Math.max(conv.lastSeq, entry.lastSeq ?? 0);
       conv.readSeq = Math.min(entry.readSeq ?? 0, conv.lastSeq);
+      conv.serverRev = Number.isInteger(entry.lastRev) ? entry.lastRev : null;
     }
     for (const [id, conv] of [...this.convs]) {
       if (listed.has(id)) continue;
@@ -125,9 +126,7 @@ export class Store {
     const added = [];
     for (const m of messages) {
       if (!Number.isInteger(m.seq) || m.seq < 1 || conv.bySeq.has(m.seq)) continue;
-      const message = {
-        conv: id, seq: m.seq, from: m.from, text: m.text, ts: m.ts, cid: m.cid ?? null,
-      };
+      const message = messageOf(id, m);
       conv.bySeq.set(message.seq, message);
       insertSorted(conv.messages, message);
       added.push(message);
@@ -143,6 +142,22 @@ export class Store {
     conv.onServer = conv.onServer || added.length > 0;
     this.absorb(conv);
     return added;
+  }
+
+  /**
+   * Puts a message's new state (from an `update`) in place of the one held; a message not loaded
+   * is left alone (history brings it as it is now). Returns true when something showed changed.
+   */
+  applyMessageState(id, m) {
+    const conv = this.convs.get(id);
+    const old = conv?.bySeq.get(m?.seq);
+    if (!old) return false;
+    const fresh = messageOf(id, {
+      ...m, cid: m.cid ?? old.cid, ts: m.ts ?? old.ts, from: m.from ?? old.from,
+    });
+    for (const key of OPTIONAL_FIELDS) delete old[key];
+    Object.assign(old, fresh);
+    return true;
   }
 
   /** Marks the conversation as known up to `seq` (a page of history said so), then absorbs. */
@@ -195,8 +210,11 @@ export class Store {
   // --- outbox ----------------------------------------------------------------------------------
 
   /** Queues a local echo; it shows at the end of its conversation until confirmed. */
-  enqueue({ conv, text, cid, ts }) {
-    const item = { conv, text, cid, ts, from: this.me, state: 'queued', error: null };
+  enqueue({ conv, text, cid, ts, replyTo = null }) {
+    const item = {
+      conv, text, cid, ts, from: this.me, state: 'queued', error: null,
+      replyTo: Number.isInteger(replyTo) ? replyTo : null,
+    };
     this.outbox.push(item);
     const c = this.ensureConv(conv, ts);
     c.activity = Math.max(c.activity, ts);
@@ -224,6 +242,7 @@ export class Store {
       if (this.outboxItem(item.cid)) continue;
       this.enqueue({
         conv: item.conv, text: String(item.text ?? ''), cid: item.cid, ts: item.ts ?? 0,
+        replyTo: item.replyTo,
       });
       if (item.state === 'failed') {
         const restored = this.outboxItem(item.cid);
@@ -265,7 +284,29 @@ function newConversation(id, createdAt) {
     members: null, // from `members`, null until loaded
     bans: null, // rooms I moderate: banned users from `bans`, null until loaded
     markerSeq: null, // the "new messages" marker goes after this seq
+    rev: null, // the last change (rev) applied here; null until known
+    serverRev: null, // lastRev from the last `conversations` reply
+    heldUpdates: new Map(), // rev -> update that came before a missing rev
+    repairing: false, // an `updates` catch-up is running
   };
+}
+
+const OPTIONAL_FIELDS = ['replyTo', 'mentions', 'edited', 'deleted', 'reactions'];
+
+/** A server message object as the store keeps it, with the optional fields of the additions. */
+function messageOf(id, m) {
+  const message = {
+    conv: id, seq: m.seq, from: m.from, text: m.deleted ? '' : m.text, ts: m.ts,
+    cid: m.cid ?? null,
+  };
+  if (Number.isInteger(m.replyTo)) message.replyTo = m.replyTo;
+  if (Array.isArray(m.mentions) && m.mentions.length > 0) message.mentions = [...m.mentions];
+  if (m.edited != null && !m.deleted) message.edited = m.edited;
+  if (m.deleted) message.deleted = true;
+  if (m.reactions && typeof m.reactions === 'object' && !m.deleted) {
+    message.reactions = { ...m.reactions };
+  }
+  return message;
 }
 
 function applyRoomInfo(conv, info) {

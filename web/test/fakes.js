@@ -145,7 +145,7 @@ export class FakeServer {
   }
 
   /** Stores a message as if `from` sent it (with events to connected participants). */
-  store(from, to, text, cid = 'srv-' + Math.random().toString(36).slice(2)) {
+  store(from, to, text, cid = 'srv-' + Math.random().toString(36).slice(2), extra = {}) {
     const key = this.keyFor(from, to);
     let conv = this.convs.get(key);
     if (!conv) {
@@ -155,6 +155,9 @@ export class FakeServer {
     const idem = `${from}|${key}|${cid}`;
     if (this.sent.has(idem)) return { message: this.sent.get(idem), key, fresh: false };
     const message = { seq: conv.messages.length + 1, from, text, ts: this.now(), cid };
+    if (Number.isInteger(extra.replyTo)) message.replyTo = extra.replyTo;
+    const mentions = this.mentionsIn(key, text);
+    if (mentions.length > 0) message.mentions = mentions;
     conv.messages.push(message);
     this.sent.set(idem, message);
     for (const user of this.participants(key)) {
@@ -167,6 +170,73 @@ export class FakeServer {
 
   now() {
     return 1_700_000_000_000 + this.sent.size * 1000;
+  }
+
+  /** `@name` words naming a participant (the server's rule, simplified for the tests). */
+  mentionsIn(key, text) {
+    const people = new Set(this.participants(key));
+    const found = [];
+    for (const match of String(text).matchAll(/(^|[^A-Za-z0-9_.-])@([A-Za-z0-9][A-Za-z0-9_.-]*)/g)) {
+      const name = match[2].replace(/[._-]+$/, '').toLowerCase();
+      if (people.has(name) && !found.includes(name)) found.push(name);
+    }
+    return found;
+  }
+
+  /**
+   * Changes message `seq` of `conv` (as seen by `by`) and tells every participant: the next rev,
+   * an `update` event with the message as it now is. `silent` leaves the events out (missed).
+   */
+  change(by, conv, seq, action, apply, { silent = false } = {}) {
+    const key = this.keyFor(by, conv);
+    const c = this.convs.get(key);
+    const message = c?.messages[seq - 1];
+    if (!message) return null;
+    apply(message);
+    c.updates ??= [];
+    const update = { seq, rev: c.updates.length + 1, by, action, message: { ...message } };
+    c.updates.push(update);
+    if (!silent) {
+      for (const user of this.participants(key)) {
+        for (const s of this.sessionsOf(user)) {
+          const conv = this.nameFor(key, user);
+          this.push(s, { type: 'update', conv, ...update, message: { ...update.message, conv: undefined } });
+        }
+      }
+    }
+    return update;
+  }
+
+  edit(by, conv, seq, text, options) {
+    return this.change(by, conv, seq, 'edit', (m) => {
+      m.text = text;
+      m.edited = this.now();
+      const mentions = this.mentionsIn(this.keyFor(by, conv), text);
+      if (mentions.length > 0) m.mentions = mentions;
+      else delete m.mentions;
+    }, options);
+  }
+
+  remove(by, conv, seq, options) {
+    return this.change(by, conv, seq, 'delete', (m) => {
+      m.text = '';
+      m.deleted = true;
+      delete m.reactions;
+      delete m.edited;
+      delete m.mentions;
+    }, options);
+  }
+
+  react(by, conv, seq, emoji, on, options) {
+    return this.change(by, conv, seq, 'react', (m) => {
+      const reactions = { ...(m.reactions ?? {}) };
+      const users = (reactions[emoji] ?? []).filter((u) => u !== by);
+      if (on) users.push(by);
+      if (users.length > 0) reactions[emoji] = users;
+      else delete reactions[emoji];
+      if (Object.keys(reactions).length > 0) m.reactions = reactions;
+      else delete m.reactions;
+    }, options);
   }
 
   keyFor(user, conv) {
@@ -229,7 +299,8 @@ export class FakeServer {
         for (const [key, conv] of this.convs) {
           if (!this.participants(key).includes(user)) continue;
           if (!key.startsWith('#') && conv.messages.length === 0) continue;
-          list.push({ conv: this.nameFor(key, user), lastSeq: conv.messages.length, readSeq: conv.reads.get(user) ?? 0 });
+          list.push({ conv: this.nameFor(key, user), lastSeq: conv.messages.length, readSeq: conv.reads.get(user) ?? 0,
+            ...(this.features ? { lastRev: conv.updates?.length ?? 0 } : {}) });
         }
         return ok({ conversations: list });
       }
@@ -271,7 +342,10 @@ export class FakeServer {
         const key = this.keyFor(user, frame.to);
         if (key.startsWith('#') && !this.convs.get(key)?.members.has(user)) return error('forbidden', 'not a member');
         if (!key.startsWith('#') && !this.users.has(frame.to.slice(1))) return error('not_found', 'no such user');
-        const { message } = this.store(user, frame.to, frame.text, frame.cid);
+        if (frame.replyTo != null && !this.convs.get(key)?.messages[frame.replyTo - 1]) {
+          return error('not_found', 'no such message');
+        }
+        const { message } = this.store(user, frame.to, frame.text, frame.cid, { replyTo: frame.replyTo });
         return ok({ conv: frame.to, seq: message.seq, ts: message.ts, cid: message.cid });
       }
       case 'read': {
@@ -306,6 +380,27 @@ export class FakeServer {
         const conv = this.convs.get('#' + String(frame.room).replace(/^#/, ''));
         if (!conv) return error('not_found', 'no such room');
         return ok({ members: [...conv.members].map(([u, role]) => ({ user: u, role, online: this.sessionsOf(u).length > 0 })) });
+      }
+      case 'edit':
+      case 'delete':
+      case 'react': {
+        const c = this.convs.get(this.keyFor(user, frame.conv));
+        const message = c?.messages[frame.seq - 1];
+        if (!message) return error('not_found', 'no such message');
+        if (frame.type === 'edit' && message.from !== user) return error('forbidden', 'not yours');
+        if (frame.type !== 'delete' && message.deleted) return error('forbidden', 'deleted');
+        const update = frame.type === 'edit' ? this.edit(user, frame.conv, frame.seq, frame.text)
+          : frame.type === 'delete' ? this.remove(user, frame.conv, frame.seq)
+            : this.react(user, frame.conv, frame.seq, frame.emoji, frame.on);
+        return ok({ conv: frame.conv, seq: frame.seq, rev: update.rev });
+      }
+      case 'updates': {
+        const c = this.convs.get(this.keyFor(user, frame.conv));
+        if (!c) return error('not_found', 'no such conversation');
+        const rest = (c.updates ?? []).filter((u) => u.rev > frame.afterRev);
+        const limit = Math.min(frame.limit ?? 50, this.historyMax);
+        const page = rest.slice(0, limit).map((u) => ({ conv: frame.conv, ...u }));
+        return ok({ conv: frame.conv, updates: page, more: rest.length > limit });
       }
       default:
         return error('bad_request', 'unknown type');
