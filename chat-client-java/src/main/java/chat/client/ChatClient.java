@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +140,88 @@ public final class ChatClient implements AutoCloseable {
     requireNonNull(text, "text is null");
     requireNonNull(cid, "cid is null");
     CompletableFuture<Result.Sent> future = new CompletableFuture<>();
-    onLoop(() -> engine.send(to, text, cid, future), future);
+    onLoop(() -> engine.send(to, text, cid, null, future), future);
     return future;
+  }
+
+  /** Answers message {@code replyTo} of {@code conv}, with a fresh random cid. */
+  public CompletableFuture<Result.Sent> reply(String conv, long replyTo, String text) {
+    return reply(conv, replyTo, text, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Sends {@code text} to {@code conv} as an answer to its message {@code replyTo}: a send
+   * like {@link #send(String, String, String)} (kept and retransmitted until stored), whose
+   * message carries {@link Event.Message#replyTo()}. Fails with {@code not_found} if there is
+   * no such message, or it was deleted.
+   */
+  public CompletableFuture<Result.Sent> reply(String conv, long replyTo, String text,
+      String cid) {
+    requireNonNull(conv, "conv is null");
+    requireNonNull(text, "text is null");
+    requireNonNull(cid, "cid is null");
+    positive(replyTo, "replyTo");
+    CompletableFuture<Result.Sent> future = new CompletableFuture<>();
+    onLoop(() -> engine.send(conv, text, cid, replyTo, future), future);
+    return future;
+  }
+
+  // ---- Changing messages ----
+
+  /**
+   * Replaces the text of this user's own message {@code seq} in {@code conv}. Every participant
+   * gets an {@link ChatListener#onUpdate} with action {@code edit}. Fails with {@code
+   * forbidden} for someone else's message or a deleted one; {@code too_large} as a send.
+   */
+  public CompletableFuture<Result.Changed> edit(String conv, long seq, String text) {
+    requireNonNull(conv, "conv is null");
+    requireNonNull(text, "text is null");
+    positive(seq, "seq");
+    return request(id -> new Request.Edit(id, conv, seq, text), Result.Changed.class, null);
+  }
+
+  /**
+   * Deletes message {@code seq} of {@code conv}: its text and reactions are erased on the
+   * server. The sender may, and a room's owner or moderators. Deleting twice is fine (the same
+   * rev comes back). Every participant gets an {@link ChatListener#onUpdate} with action {@code
+   * delete}.
+   */
+  public CompletableFuture<Result.Changed> delete(String conv, long seq) {
+    requireNonNull(conv, "conv is null");
+    positive(seq, "seq");
+    return request(id -> new Request.DeleteMessage(id, conv, seq), Result.Changed.class, null);
+  }
+
+  /**
+   * Sets ({@code on}) or takes back this user's reaction {@code emoji} (one emoji, up to 32
+   * bytes) on message {@code seq} of {@code conv}. Setting what is already set, or clearing
+   * what is not, is fine and changes nothing (the result then carries the conversation's
+   * current rev). Every participant gets an {@link ChatListener#onUpdate} with action {@code
+   * react}. A 21st distinct emoji on one message fails with {@code bad_request}; a deleted
+   * message with {@code forbidden}.
+   */
+  public CompletableFuture<Result.Changed> react(String conv, long seq, String emoji,
+      boolean on) {
+    requireNonNull(conv, "conv is null");
+    requireNonNull(emoji, "emoji is null");
+    positive(seq, "seq");
+    return request(id -> new Request.React(id, conv, seq, emoji, on), Result.Changed.class,
+        null);
+  }
+
+  /**
+   * A page of {@code conv}'s changes after rev {@code afterRev}, ascending by rev; {@code
+   * limit} null for the server's default. {@link Result.Updates#more()} says whether more
+   * follow: ask again after the last rev of this page. The client catches up on changes by
+   * itself ({@link ChatListener#onUpdate}); this is for reading them on demand.
+   */
+  public CompletableFuture<Result.Updates> updates(String conv, long afterRev, Integer limit) {
+    requireNonNull(conv, "conv is null");
+    if (afterRev < 0) {
+      throw new IllegalArgumentException("afterRev must not be negative, not " + afterRev);
+    }
+    return request(id -> new Request.Updates(id, conv, afterRev, limit), Result.Updates.class,
+        null);
   }
 
   /**
@@ -404,26 +485,17 @@ public final class ChatClient implements AutoCloseable {
    * both to {@link Builder#resumeFrom}. After {@link #close()} it is the state at closing.
    */
   public Map<String, Long> lastSeen() {
-    Map<String, Long> closed = engine.finalLastSeen;
-    if (closed != null) {
-      return closed;
-    }
-    CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
-    onLoop(() -> f.complete(engine.lastSeen()), f);
-    try {
-      return f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      Map<String, Long> last = engine.finalLastSeen;
-      if (last != null) {
-        return last;
-      }
-      throw new ClientClosedException();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ChatClientException("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new ChatClientException("client state thread did not answer", e);
-    }
+    return fromState(engine::lastSeen, () -> engine.finalLastSeen);
+  }
+
+  /**
+   * The last rev (change to a message) delivered to {@link ChatListener#onUpdate}, per
+   * conversation; persist it with {@link #lastSeen()} and pass both to {@link
+   * Builder#resumeFrom(String, Map, Map)} to resume changes too. After {@link #close()} it is
+   * the state at closing.
+   */
+  public Map<String, Long> lastRevs() {
+    return fromState(engine::lastRevs, () -> engine.finalLastRevs);
   }
 
   /**
@@ -472,6 +544,37 @@ public final class ChatClient implements AutoCloseable {
     CompletableFuture<R> future = new CompletableFuture<>();
     onLoop(() -> engine.request(build, type, onOk, future), future);
     return future;
+  }
+
+  /** {@code live} from the state thread; once the client is closed, {@code closed}. */
+  private Map<String, Long> fromState(Supplier<Map<String, Long>> live,
+      Supplier<Map<String, Long>> closed) {
+    Map<String, Long> atClose = closed.get();
+    if (atClose != null) {
+      return atClose;
+    }
+    CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+    onLoop(() -> f.complete(live.get()), f);
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Map<String, Long> last = closed.get();
+      if (last != null) {
+        return last;
+      }
+      throw new ClientClosedException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ChatClientException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new ChatClientException("client state thread did not answer", e);
+    }
+  }
+
+  private static void positive(long seq, String name) {
+    if (seq < 1) {
+      throw new IllegalArgumentException(name + " must be a positive seq, not " + seq);
+    }
   }
 
   private static CompletableFuture<Void> empty(CompletableFuture<?> f) {
@@ -543,6 +646,7 @@ public final class ChatClient implements AutoCloseable {
     javax.net.SocketFactory socketFactory;
     String resumeEpoch;
     Map<String, Long> resumeFrom;
+    Map<String, Long> resumeRevs;
 
     private Builder(URI uri) {
       this.uri = requireNonNull(uri, "uri is null");
@@ -672,6 +776,18 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * As {@link #resumeFrom(String, Map)}, and resumes changes too: {@code lastRevs} from the
+     * earlier client's {@link ChatClient#lastRevs()}. The changes made since are delivered to
+     * {@link ChatListener#onUpdate}; without it, changes are followed from now on.
+     */
+    public Builder resumeFrom(String epoch, Map<String, Long> lastSeen,
+        Map<String, Long> lastRevs) {
+      resumeFrom(epoch, lastSeen);
+      this.resumeRevs = Map.copyOf(lastRevs);
+      return this;
+    }
+
     public ChatClient build() {
       if (token == null && password == null) {
         throw new IllegalStateException("give login(), register() or token()");
@@ -699,6 +815,7 @@ public final class ChatClient implements AutoCloseable {
       b.socketFactory = socketFactory;
       b.resumeEpoch = resumeEpoch;
       b.resumeFrom = resumeFrom;
+      b.resumeRevs = resumeRevs;
       return b;
     }
 

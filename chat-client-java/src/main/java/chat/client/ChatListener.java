@@ -19,6 +19,8 @@ import chat.protocol.Event;
  * on newer messages. It follows every conversation from its first login on (and each room from
  * when it joined it); the client's own messages come too. Which conversation: {@link
  * Event.Message#conv()}, named from this user's side ({@code @peer} or {@code #room}).
+ * Changes to messages (edits, deletions, reactions) come to {@link #onUpdate} the same way:
+ * each once, in rev order per conversation.
  */
 public abstract class ChatListener {
 
@@ -27,6 +29,16 @@ public abstract class ChatListener {
 
   /** A message: live, or fetched while catching up after a reconnect. */
   public void onMessage(ChatClient client, Event.Message message) {}
+
+  /**
+   * A message was changed: {@link Event.Update#action()} is {@code edit}, {@code delete} or
+   * {@code react}, {@link Event.Update#by()} who did it, and {@link Event.Update#message()} the
+   * message as it is after the change. Changes are numbered per conversation by {@link
+   * Event.Update#rev()}; each comes once, in rev order, live or fetched while catching up after
+   * a reconnect (the server may leave out a change that a later one of the same message
+   * supersedes, so revs may skip). A change comes after the message it changes.
+   */
+  public void onUpdate(ChatClient client, Event.Update update) {}
 
   /** Someone (possibly this user elsewhere) read a conversation up to a seq. */
   public void onRead(ChatClient client, Event.Read read) {}

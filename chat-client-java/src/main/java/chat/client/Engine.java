@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * more} is false → {@link State#CONNECTED}. Live messages that arrive while the list or a
  * conversation's history is being fetched are held (see {@link ConversationTracker}), so the
  * listener sees each message once, in seq order per conversation.
+ *
+ * <p>Changes to messages (edits, deletions, reactions) are numbered by a second counter per
+ * conversation, {@code rev}. After a conversation's history, the catch-up pages through {@code
+ * updates afterRev} the last rev delivered; live {@code update}s that arrive meanwhile are held
+ * (see {@link UpdateTracker}), so the listener sees each change once, in rev order.
  */
 final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -60,6 +67,9 @@ final class Engine {
   private final Dispatcher dispatch;
   private final Backoff backoff;
   private final ConversationTracker tracker = new ConversationTracker();
+  private final UpdateTracker updates = new UpdateTracker();
+  /** Rooms followed since a moment whose rev is being asked for (see learnRevBaseline). */
+  private final Set<String> learningRevs = new HashSet<>();
   private final SendQueue sends;
   private final Map<String, Consumer<Event>> inFlight = new HashMap<>(); // by request id
   private final Outbox outbox;
@@ -75,6 +85,7 @@ final class Engine {
   volatile Limits limits;
   volatile List<String> features = List.of();
   volatile Map<String, Long> finalLastSeen; // set when closed
+  volatile Map<String, Long> finalLastRevs; // set when closed
 
   private WsConnection socket; // the current connection, or null
   private String password; // the configured one, replaced by a password change; or null
@@ -109,6 +120,9 @@ final class Engine {
       config.resumeFrom.forEach(tracker::setBaseline);
       baselineSet = true;
     }
+    if (config.resumeRevs != null) {
+      config.resumeRevs.forEach(updates::setBaseline);
+    }
   }
 
   // ---- Called by ChatClient (on the loop) ----
@@ -119,14 +133,16 @@ final class Engine {
     }
   }
 
-  void send(String to, String text, String cid, CompletableFuture<Result.Sent> future) {
+  void send(String to, String text, String cid, Long replyTo,
+      CompletableFuture<Result.Sent> future) {
     if (state == State.CLOSED) {
       dispatch.fail(future, new ClientClosedException());
       return;
     }
     SendQueue.Pending existing = sends.find(cid);
     if (existing != null) {
-      if (!existing.to.equals(to) || !existing.text.equals(text)) {
+      if (!existing.to.equals(to) || !existing.text.equals(text)
+          || !Objects.equals(existing.replyTo, replyTo)) {
         dispatch.fail(future, new IllegalArgumentException(
             "cid " + cid + " is already used by a pending send with other content"));
       } else {
@@ -144,7 +160,7 @@ final class Engine {
       dispatch.fail(future, new TooManyPendingException(sends.capacity(), "sends"));
       return;
     }
-    sends.add(new SendQueue.Pending(to, text, cid, future));
+    sends.add(new SendQueue.Pending(to, text, cid, replyTo, future));
     pumpSends();
   }
 
@@ -201,12 +217,15 @@ final class Engine {
       // created again, whose seqs started over.
       tracker.forget(joined.conv());
       tracker.setBaseline(joined.conv(), joined.lastSeq());
+      updates.forget(joined.conv());
+      learnRevBaseline(joined.conv()); // the join's reply does not say where its revs stand
     }
   }
 
   void created(Result.Created created) {
     tracker.forget(created.room()); // a new room; seqs seen under its name were a deleted one's
     tracker.setBaseline(created.room(), 0);
+    updates.reset(created.room(), 0);
   }
 
   /** A password change succeeded: the old token is dead, reconnects use the new one. */
@@ -228,11 +247,17 @@ final class Engine {
   }
 
   void left(String room) {
-    tracker.forget(room.startsWith("#") ? room : "#" + room);
+    String conv = room.startsWith("#") ? room : "#" + room;
+    tracker.forget(conv);
+    updates.forget(conv);
   }
 
   Map<String, Long> lastSeen() {
     return tracker.snapshot();
+  }
+
+  Map<String, Long> lastRevs() {
+    return updates.snapshot();
   }
 
   /** Received frames still waiting to be handled or seen by the listener (for tests). */
@@ -247,6 +272,7 @@ final class Engine {
     }
     setState(State.CLOSED);
     finalLastSeen = tracker.snapshot();
+    finalLastRevs = updates.snapshot();
     WsConnection s = socket;
     socket = null;
     if (s != null) {
@@ -340,6 +366,8 @@ final class Engine {
     handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
     sends.connectionLost();
     tracker.connectionLost();
+    updates.connectionLost();
+    learningRevs.clear();
     pendingSyncs = 0;
     if (state == State.CLOSED) {
       return;
@@ -380,6 +408,8 @@ final class Engine {
       onHello(hello);
     } else if (event instanceof Event.Message m) {
       onLiveMessage(m);
+    } else if (event instanceof Event.Update u) {
+      onLiveUpdate(u);
     } else if (event instanceof Event.Read r) {
       dispatch.emit(l -> l.onRead(client, r));
     } else if (event instanceof Event.Typing t) {
@@ -389,6 +419,7 @@ final class Engine {
     } else if (event instanceof Event.Member m) {
       if (m.user().equals(user) && STOPS_FOLLOWING.contains(m.action())) {
         tracker.forget(m.conv()); // its seqs now mean nothing to this user (or start over)
+        updates.forget(m.conv());
       }
       dispatch.emit(l -> l.onMember(client, m));
     } else if (event instanceof Event.RoomChanged r) {
@@ -409,6 +440,7 @@ final class Engine {
     if (epoch != null && !epoch.equals(hello.epoch())) {
       String previous = epoch;
       tracker.clear();
+      updates.clear();
       freshEpoch = true;
       baselineSet = true;
       dispatch.emit(l -> l.onEpochChanged(client, previous, hello.epoch()));
@@ -490,6 +522,7 @@ final class Engine {
   /** After login: list the conversations, fetch what was missed, then report CONNECTED. */
   private void catchUp() {
     tracker.beginListing();
+    updates.beginListing();
     String id = nextId();
     inFlight.put(id, reply -> {
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list) {
@@ -504,22 +537,40 @@ final class Engine {
   private void onConversations(Result.Conversations list) {
     boolean first = !baselineSet;
     for (Result.ConversationInfo c : list.conversations()) {
-      Long seen = tracker.lastSeen(c.conv());
+      String conv = c.conv();
+      Long seen = tracker.lastSeen(conv);
+      Long historyAfter = null; // fetch history after this seq; null: nothing to fetch
+      long revFrom; // deliver the changes after this rev
       if (freshEpoch) {
         if (c.lastSeq() > 0) {
-          startSync(c.conv(), 0); // a new store: all of it is new to this client
+          historyAfter = 0L; // a new store: all of it is new to this client
         } else {
-          tracker.setBaseline(c.conv(), 0);
+          tracker.setBaseline(conv, 0);
         }
-      } else if ((seen == null && (first || c.conv().startsWith("#")))
-          || (seen != null && seen > c.lastSeq() && c.conv().startsWith("#"))) {
+        revFrom = 0;
+      } else if ((seen == null && (first || conv.startsWith("#")))
+          || (seen != null && seen > c.lastSeq() && conv.startsWith("#"))) {
         // The first login follows every conversation from now on; a room joined elsewhere
         // while disconnected is followed from now on too, as is a room deleted and created
         // again under the same name meanwhile (its seqs started over).
-        tracker.forget(c.conv());
-        tracker.setBaseline(c.conv(), c.lastSeq());
-      } else if ((seen == null ? 0 : seen) < c.lastSeq()) {
-        startSync(c.conv(), seen == null ? 0 : seen);
+        tracker.forget(conv);
+        tracker.setBaseline(conv, c.lastSeq());
+        revFrom = c.lastRev();
+      } else {
+        long after = seen == null ? 0 : seen;
+        if (after < c.lastSeq()) {
+          historyAfter = after;
+        }
+        Long revSeen = updates.lastRev(conv);
+        // Not known: a direct conversation new to this client is followed from its start;
+        // one resumed without revs from now on.
+        revFrom = revSeen != null ? revSeen : seen == null ? 0 : c.lastRev();
+      }
+      revFrom = Math.min(revFrom, c.lastRev());
+      updates.reset(conv, revFrom);
+      boolean fetchUpdates = revFrom < c.lastRev();
+      if (historyAfter != null || fetchUpdates) {
+        startSync(conv, historyAfter, fetchUpdates);
       }
     }
     baselineSet = true;
@@ -531,7 +582,18 @@ final class Engine {
     if (held.overflowed) {
       for (Map.Entry<String, Long> e : tracker.snapshot().entrySet()) {
         if (!tracker.isSyncing(e.getKey())) {
-          startSync(e.getKey(), e.getValue()); // refetch what did not fit
+          startSync(e.getKey(), e.getValue(), false); // refetch what did not fit
+        }
+      }
+    }
+    UpdateTracker.Held heldUpdates = updates.endListing();
+    for (Event.Update u : heldUpdates.updates) {
+      onLiveUpdate(u);
+    }
+    if (heldUpdates.overflowed) {
+      for (Map.Entry<String, Long> e : updates.snapshot().entrySet()) {
+        if (!updates.isHolding(e.getKey())) {
+          repairUpdates(e.getKey(), e.getValue()); // refetch what did not fit
         }
       }
     }
@@ -540,10 +602,32 @@ final class Engine {
     }
   }
 
-  private void startSync(String conv, long after) {
+  /**
+   * Catches one conversation up: its history after {@code historyAfter} (unless null), then
+   * its changes after the rev it stands at (if {@code fetchUpdates}). Its live updates are held
+   * until both are done, so that a change never comes before the message it changes.
+   */
+  private void startSync(String conv, Long historyAfter, boolean fetchUpdates) {
     pendingSyncs++;
-    tracker.startSync(conv);
-    fetch(conv, after, this::syncDone);
+    updates.hold(conv);
+    Runnable finish = () -> {
+      releaseUpdates(conv);
+      syncDone();
+    };
+    Runnable afterHistory = () -> {
+      Long revSeen = updates.lastRev(conv);
+      if (fetchUpdates && tracker.lastSeen(conv) != null && revSeen != null) {
+        fetchUpdates(conv, revSeen, finish);
+      } else {
+        finish.run();
+      }
+    };
+    if (historyAfter == null) {
+      afterHistory.run();
+    } else {
+      tracker.startSync(conv);
+      fetch(conv, historyAfter, afterHistory);
+    }
   }
 
   private void syncDone() {
@@ -592,6 +676,7 @@ final class Engine {
       } else if (reply instanceof Event.Error error) {
         if (error.code() == ErrorCode.FORBIDDEN || error.code() == ErrorCode.NOT_FOUND) {
           tracker.forget(conv); // no longer allowed to read it (kicked, left, gone)
+          updates.forget(conv);
           done.run();
         } else {
           tracker.endSync(conv);
@@ -604,6 +689,10 @@ final class Engine {
   }
 
   private void onLiveMessage(Event.Message m) {
+    if (updates.lastRev(m.conv()) == null && tracker.lastSeen(m.conv()) == null
+        && !tracker.isListing()) {
+      followChanges(m.conv());
+    }
     switch (tracker.onLive(m)) {
       case DELIVER -> dispatch.emit(l -> l.onMessage(client, m));
       case FETCH_GAP -> {
@@ -614,6 +703,106 @@ final class Engine {
       }
       case DUPLICATE, HOLD -> { }
     }
+  }
+
+  /**
+   * Starts following the changes of a conversation that this client starts following with a
+   * live message: a direct conversation from its start, a room (joined elsewhere) from now.
+   */
+  private void followChanges(String conv) {
+    if (conv.startsWith("#")) {
+      learnRevBaseline(conv);
+    } else {
+      updates.setBaseline(conv, 0);
+    }
+  }
+
+  /**
+   * Asks where a room's revs stand now (its {@code lastRev}), to follow its changes from there.
+   * Changes that arrive live before the answer are delivered as they come (the first one sets
+   * the baseline); the answer only matters if none does before the connection is lost, so
+   * that the next catch-up fetches the changes made meanwhile.
+   */
+  private void learnRevBaseline(String conv) {
+    if (!authenticated || !learningRevs.add(conv)) {
+      return;
+    }
+    String id = nextId();
+    inFlight.put(id, reply -> {
+      learningRevs.remove(conv);
+      if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list
+          && tracker.lastSeen(conv) != null && !updates.isHolding(conv)) {
+        for (Result.ConversationInfo c : list.conversations()) {
+          if (c.conv().equals(conv)) {
+            updates.setBaseline(conv, c.lastRev());
+          }
+        }
+      }
+    });
+    write(CODEC.encode(new Request.ListConversations(id)));
+  }
+
+  private void onLiveUpdate(Event.Update u) {
+    switch (updates.onLive(u)) {
+      case DELIVER -> dispatch.emit(l -> l.onUpdate(client, u));
+      case FETCH_GAP -> {
+        repairUpdates(u.conv(), updates.lastRev(u.conv()));
+        updates.onLive(u); // held until the skipped revs are fetched
+      }
+      case DUPLICATE, HOLD -> { }
+    }
+  }
+
+  /** Fetches the changes of {@code conv} after {@code after}, holding live ones meanwhile. */
+  private void repairUpdates(String conv, long after) {
+    updates.hold(conv);
+    fetchUpdates(conv, after, () -> releaseUpdates(conv));
+  }
+
+  /** Ends holding {@code conv}'s live updates: passes on the new ones, refetches what overflowed. */
+  private void releaseUpdates(String conv) {
+    UpdateTracker.Held held = updates.release(conv);
+    for (Event.Update u : held.updates) {
+      onLiveUpdate(u);
+    }
+    if (held.overflowed && !updates.isHolding(conv)) {
+      Long seen = updates.lastRev(conv);
+      repairUpdates(conv, seen == null ? 0 : seen);
+    }
+  }
+
+  /**
+   * Fetches {@code conv}'s changes after rev {@code after}, page by page, delivering each new
+   * one as it goes, then runs {@code done}.
+   */
+  private void fetchUpdates(String conv, long after, Runnable done) {
+    String id = nextId();
+    int page = Math.min(config.historyPage, limits.historyMax());
+    inFlight.put(id, reply -> {
+      if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Updates result) {
+        long last = after;
+        for (Event.Update u : result.updates()) {
+          if (updates.acceptFetched(u)) {
+            dispatch.emit(l -> l.onUpdate(client, u));
+          }
+          last = Math.max(last, u.rev());
+        }
+        if (result.more() && last > after) {
+          fetchUpdates(conv, last, done);
+          return;
+        }
+        done.run();
+      } else if (reply instanceof Event.Error error) {
+        if (error.code() == ErrorCode.FORBIDDEN || error.code() == ErrorCode.NOT_FOUND) {
+          updates.forget(conv); // no longer allowed to read it (kicked, left, gone)
+          done.run();
+        } else {
+          abandon(socket, 1006, "updates: " + error.code().wireName()); // retry after reconnect
+        }
+      }
+      // reply == null: disconnected; the next catch-up resumes from the last rev delivered
+    });
+    write(CODEC.encode(new Request.Updates(id, conv, after, page)));
   }
 
   // ---- Sends ----
@@ -649,7 +838,8 @@ final class Engine {
 
   private void transmit(SendQueue.Pending send) {
     String id = nextId();
-    String frame = CODEC.encode(new Request.Send(id, send.to, send.text, send.cid));
+    String frame = CODEC.encode(new Request.Send(id, send.to, send.text, send.cid,
+        send.replyTo));
     ChatErrorException tooLarge = checkSize(frame);
     if (tooLarge != null) {
       sends.remove(send);

@@ -19,13 +19,20 @@ final class SendQueue {
     final String to;
     final String text;
     final String cid;
+    final Long replyTo; // the seq this message answers, or null
     final CompletableFuture<Result.Sent> future;
     boolean inFlight;
 
     Pending(String to, String text, String cid, CompletableFuture<Result.Sent> future) {
+      this(to, text, cid, null, future);
+    }
+
+    Pending(String to, String text, String cid, Long replyTo,
+        CompletableFuture<Result.Sent> future) {
       this.to = to;
       this.text = text;
       this.cid = cid;
+      this.replyTo = replyTo;
       this.future = future;
     }
   }

@@ -118,6 +118,47 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
       ok(request, "\"conversations\":[" + list + "]");
     }
 
+    /** Answers {@code conversations} with triples of conv, lastSeq and lastRev. */
+    void conversationsWithRevs(Frame request, Object... convLastSeqAndLastRev) {
+      StringBuilder list = new StringBuilder();
+      for (int i = 0; i < convLastSeqAndLastRev.length; i += 3) {
+        list.append(i == 0 ? "" : ",").append("{\"conv\":\"").append(convLastSeqAndLastRev[i])
+            .append("\",\"lastSeq\":").append(convLastSeqAndLastRev[i + 1])
+            .append(",\"readSeq\":0,\"lastRev\":").append(convLastSeqAndLastRev[i + 2])
+            .append("}");
+      }
+      ok(request, "\"conversations\":[" + list + "]");
+    }
+
+    /** Logs the client in and answers its conversation list with triples (see above). */
+    void acceptLoginWithRevs(String epoch, Object... convLastSeqAndLastRev)
+        throws InterruptedException {
+      hello(epoch);
+      authOk(expect("login"), "alice", "tok");
+      conversationsWithRevs(expect("conversations"), convLastSeqAndLastRev);
+    }
+
+    /** Answers {@code updates} with the changes {@code revs} of {@code conv} (reactions to seq 1). */
+    void updates(Frame request, String conv, boolean more, long... revs) {
+      StringBuilder list = new StringBuilder();
+      for (long rev : revs) {
+        list.append(list.length() == 0 ? "" : ",").append(updateFields(conv, rev));
+      }
+      ok(request, "\"conv\":\"" + conv + "\",\"updates\":[" + list + "],\"more\":" + more);
+    }
+
+    /** A live {@code update} event: rev {@code rev} of {@code conv}, a reaction to seq 1. */
+    void liveUpdate(String conv, long rev) {
+      send("{\"type\":\"update\"," + updateFields(conv, rev).substring(1));
+    }
+
+    static String updateFields(String conv, long rev) {
+      return "{\"conv\":\"" + conv + "\",\"seq\":1,\"rev\":" + rev
+          + ",\"by\":\"bob\",\"action\":\"react\",\"message\":{\"conv\":\"" + conv
+          + "\",\"seq\":1,\"from\":\"alice\",\"text\":\"m1\",\"ts\":1001,\"cid\":\"c1\","
+          + "\"reactions\":{\"r" + rev + "\":[\"bob\"]}}}";
+    }
+
     /** Answers {@code history} with messages {@code from..to} (inclusive) of {@code conv}. */
     void history(Frame request, String conv, long from, long to, boolean more) {
       StringBuilder list = new StringBuilder();

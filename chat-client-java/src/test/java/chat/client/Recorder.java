@@ -31,6 +31,10 @@ class Recorder extends ChatListener {
     events.add(message);
   }
 
+  @Override public void onUpdate(ChatClient client, Event.Update update) {
+    events.add(update);
+  }
+
   @Override public void onRead(ChatClient client, Event.Read read) {
     events.add(read);
   }
@@ -83,6 +87,12 @@ class Recorder extends ChatListener {
   void assertMessage(String conv, long seq) throws InterruptedException {
     Event.Message m = next(Event.Message.class);
     assertEquals(conv + " " + seq, m.conv() + " " + m.seq());
+  }
+
+  /** Takes the next update, which must be {@code conv}/{@code rev}; other calls are skipped. */
+  void assertUpdate(String conv, long rev) throws InterruptedException {
+    Event.Update u = next(Event.Update.class);
+    assertEquals(conv + " " + rev, u.conv() + " " + u.rev());
   }
 
   /** No message is waiting (other calls are dropped). */
