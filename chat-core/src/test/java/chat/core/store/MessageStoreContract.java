@@ -19,61 +19,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link MessageStore} must do, whatever keeps the messages. A subclass supplies a
- * fresh, empty, started store per test, and says how to reopen it on the same data; a store
- * that keeps nothing skips the durability tests with an assumption.
+ * What every {@link MessageStore} must do, whatever keeps the messages: appends, paging,
+ * counters, deletion and durability here, and the changes to messages (edit, delete, react,
+ * revs) in the {@link MessageChangeContract} it extends, so a store held to this contract is
+ * held to both. See {@link MessageStoreFixture} for what a subclass supplies.
  */
-public abstract class MessageStoreContract {
-  protected static final ConvId GENERAL = ConvId.room("general");
-  protected static final ConvId RANDOM = ConvId.room("random");
-  protected static final ConvId ALICE_BOB = ConvId.direct("alice", "bob");
-  protected static final ConvId ALICE_CAROL = ConvId.direct("carol", "alice");
-
-  /** The store under test; {@link #reopen} replaces it. */
-  protected MessageStore store;
-  private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-
-  /** A new, empty, ready store; each call gives a different store. */
-  protected abstract MessageStore newStore() throws Exception;
-
-  /**
-   * Closes {@link #store} cleanly and opens the same data again, as after a restart. A store
-   * that keeps nothing across restarts aborts the calling test with an assumption.
-   */
-  protected abstract MessageStore reopen() throws Exception;
-
-  @BeforeEach
-  void createStore() throws Exception {
-    store = newStore();
-  }
+public abstract class MessageStoreContract extends MessageChangeContract {
 
   // Helpers
-
-  protected RecordingAppendListener.Outcome append(NewMessage message) {
-    RecordingAppendListener listener = new RecordingAppendListener();
-    store.append(message, listener);
-    RecordingAppendListener.Outcome outcome = listener.await();
-    listener.assertCalledOnce();
-    return outcome;
-  }
-
-  /** Appends a new message and returns it as stored, asserting it was not a duplicate. */
-  protected StoredMessage send(ConvId conv, String from, String cid) {
-    RecordingAppendListener.Outcome o = append(
-        new NewMessage(conv, from, "text of " + cid, cid, clock.incrementAndGet()));
-    if (o.failure() != null) {
-      throw new AssertionError("append failed", o.failure());
-    }
-    assertFalse(o.duplicate(), "unexpected duplicate for cid " + cid);
-    return o.message();
-  }
 
   private List<StoredMessage> sendMany(ConvId conv, int count) {
     List<StoredMessage> sent = new ArrayList<>();
@@ -85,10 +42,6 @@ public abstract class MessageStoreContract {
 
   private static List<Long> seqs(List<StoredMessage> messages) {
     return messages.stream().map(StoredMessage::seq).collect(Collectors.toList());
-  }
-
-  private static List<Long> range(long from, long to) {
-    return LongStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
   }
 
   // Seq allocation
