@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.store.Account;
+import chat.core.store.ChangeOutcome;
 import chat.core.store.ConvId;
 import chat.core.store.Membership;
+import chat.core.store.MessageChange;
+import chat.core.store.NewMessage;
+import chat.core.store.RecordingAppendListener;
 import chat.core.store.Role;
 import chat.core.store.Room;
+import chat.core.store.StoredMessage;
 import chat.core.store.TokenRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -210,6 +216,67 @@ class MigrationsTest {
             + " AND tbl_name = 'memberships' AND name = 'memberships_by_user'")) {
       assertTrue(rs.next(), "the index dropped with the old table is made again");
     }
+  }
+
+  /**
+   * The real V3 on a database made and filled at V2 (messages written as V2 wrote them): old
+   * messages read back unchanged, with no reply, mentions or reactions and rev 0; seqs and cids
+   * carry on; the first change to an old conversation is rev 1; and what V3 added is stored.
+   */
+  @Test
+  void v3KeepsTheMessagesOfAV2Database() throws Exception {
+    ConvId general = ConvId.room("general");
+    ConvId direct = ConvId.direct("alice", "bob");
+    SqliteDatabase v2 = open(List.of(Migrations.V1, Migrations.V2));
+    new SqliteAccountStore(v2).createUser("alice", "hash-a", 11L);
+    v2.transaction(c -> {
+      Sql.update(c, "INSERT INTO conversations (conv, user_a, user_b, last_seq)"
+          + " VALUES ('#general', NULL, NULL, 2), ('@alice@bob', 'alice', 'bob', 1)");
+      Sql.update(c, "INSERT INTO messages (conv, seq, sender, cid, text, ts) VALUES"
+          + " ('#general', 1, 'alice', 'c1', 'hello', 100),"
+          + " ('#general', 2, 'bob', 'c2', 'hi @alice', 101),"
+          + " ('@alice@bob', 1, 'alice', 'd1', 'psst', 102)");
+      return null;
+    });
+    v2.close();
+
+    SqliteDatabase v3 = open(Migrations.ALL);
+    SqliteMessageStore messages = new SqliteMessageStore(v3);
+    messages.start();
+    try {
+      assertEquals(1, v3.appliedMigrations());
+      assertTrue(new SqliteAccountStore(v3).userExists("alice"));
+      assertEquals(List.of(new StoredMessage(general, 1, "alice", "hello", 100, "c1"),
+          new StoredMessage(general, 2, "bob", "hi @alice", 101, "c2")),
+          messages.after(general, 0, 10));
+      assertEquals(List.of(new StoredMessage(direct, 1, "alice", "psst", 102, "d1")),
+          messages.before(direct, Long.MAX_VALUE, 10));
+      assertEquals(0, messages.lastRev(general));
+      assertEquals(List.of(direct), messages.directConversations("bob"));
+
+      ChangeOutcome reacted = messages.change(general, 1,
+          new MessageChange.React("bob", "\uD83D\uDC4D", true, 20, 200));
+      assertEquals(ChangeOutcome.Status.APPLIED, reacted.status());
+      assertEquals(1, reacted.rev());
+      assertEquals(1, messages.change(direct, 1, new MessageChange.Delete("alice", 201)).rev());
+      assertEquals("", messages.message(direct, 1).orElseThrow().text());
+
+      RecordingAppendListener again = new RecordingAppendListener();
+      messages.append(new NewMessage(general, "bob", "resent", "c2", 300), again);
+      assertTrue(again.await().duplicate(), "a cid stored by V2 is still a duplicate");
+      RecordingAppendListener reply = new RecordingAppendListener();
+      messages.append(new NewMessage(general, "alice", "@bob yes", "c3", 301, 2L,
+          List.of("bob")), reply);
+      assertEquals(new StoredMessage(general, 3, "alice", "@bob yes", 301, "c3", 2L,
+          List.of("bob"), null, false, Map.of(), 0), reply.await().message());
+      assertEquals(reply.await().message(), messages.message(general, 3).orElseThrow());
+      assertThrows(StoreException.class, () -> v3.write(c ->
+          Sql.update(c, "UPDATE messages SET deleted = 2")), "deleted is 0 or 1");
+    } finally {
+      messages.stop();
+      v3.close();
+    }
+    assertEquals(List.of(1L, 2L, 3L), versionRows().stream().map(r -> r.get(0)).toList());
   }
 
   /** A migration that fails part-way is rolled back whole; the database stays as it was. */
