@@ -39,8 +39,19 @@ public final class ChatCli {
       "",
       "Commands:",
       "  send TO TEXT...        send TEXT to @user or #room; prints the message's seq",
+      "  reply CONV SEQ TEXT... send TEXT to CONV as an answer to its message SEQ; prints",
+      "                         the new message's seq",
+      "  edit CONV SEQ TEXT...  replace the text of your message SEQ; prints the change's rev",
+      "  delete CONV SEQ        delete message SEQ (yours, or as a room's owner or",
+      "                         moderator); prints the change's rev",
+      "  react CONV SEQ EMOJI   react to message SEQ with EMOJI; prints the rev",
+      "  unreact CONV SEQ EMOJI take your reaction EMOJI back; prints the rev",
       "  history CONV [LIMIT]   print the latest messages of @user or #room, oldest first,",
-      "                         one per line: CONV SEQ TIME FROM: TEXT",
+      "                         one per line: CONV SEQ TIME FROM: TEXT, with [reply to N],",
+      "                         [edited], [deleted] and [EMOJI USER,USER] where they apply",
+      "  updates CONV [AFTER_REV]",
+      "                         print the changes to CONV's messages after AFTER_REV (default",
+      "                         0), one per line: CONV REV ACTION SEQ BY[: TEXT or reactions]",
       "  conversations          print your conversations: CONV LAST_SEQ READ_SEQ",
       "  rooms [QUERY...]       print the rooms you can see (those whose name starts with",
       "                         QUERY or whose topic has its words): ROOM MEMBERS joined|- TOPIC",
@@ -65,7 +76,8 @@ public final class ChatCli {
       "  logout-all             revoke every token of yours: log out everywhere",
       "  delete-account USER    delete your account for good (needs the password); USER is",
       "                         your user name, as confirmation",
-      "  listen                 print messages as they arrive; lines typed as",
+      "  listen                 print messages and changes (as in history and updates) as",
+      "                         they arrive; lines typed as",
       "                         '@user text' or '#room text' are sent; end of input quits",
       "",
       "Options (or environment variables):",
@@ -247,10 +259,49 @@ public final class ChatCli {
     }
   }
 
-  /** {@code #general 12 2026-11-24T10:00:00Z alice: hi}; continuation lines are indented. */
+  /**
+   * {@code #general 12 2026-11-24T10:00:00Z alice: hi}; continuation lines are indented. A
+   * reply starts with {@code [reply to N]}; an edited message ends with {@code [edited]}, a
+   * deleted one reads {@code [deleted]}; reactions follow as {@code [👍 alice,bob]}.
+   */
   static String format(Event.Message m) {
-    return m.conv() + " " + m.seq() + " " + Instant.ofEpochMilli(m.ts()) + " " + m.from() + ": "
-        + m.text().replace("\n", "\n  ");
+    StringBuilder line = new StringBuilder().append(m.conv()).append(' ').append(m.seq())
+        .append(' ').append(Instant.ofEpochMilli(m.ts())).append(' ').append(m.from())
+        .append(':');
+    if (m.replyTo() != null) {
+      line.append(" [reply to ").append(m.replyTo()).append(']');
+    }
+    if (m.deleted()) {
+      line.append(" [deleted]");
+    } else {
+      line.append(' ').append(m.text().replace("\n", "\n  "));
+    }
+    if (m.edited() != null && !m.deleted()) {
+      line.append(" [edited]");
+    }
+    line.append(reactions(m));
+    return line.toString();
+  }
+
+  /**
+   * {@code #general 5 react 12 carol: [👍 alice,carol]}: the conversation, rev, action, the
+   * message's seq and who changed it; then the new text of an edit, the reactions after a
+   * reaction, nothing after a deletion.
+   */
+  static String format(Event.Update u) {
+    String head = u.conv() + " " + u.rev() + " " + u.action() + " " + u.seq() + " " + u.by();
+    return switch (u.action()) {
+      case "edit" -> head + ": " + u.message().text().replace("\n", "\n  ");
+      case "react" -> head + ":" + reactions(u.message());
+      default -> head;
+    };
+  }
+
+  private static String reactions(Event.Message m) {
+    StringBuilder s = new StringBuilder();
+    m.reactions().forEach((emoji, users) ->
+        s.append(" [").append(emoji).append(' ').append(String.join(",", users)).append(']'));
+    return s.toString();
   }
 
   private static <T> T await(Future<T> f)
@@ -304,6 +355,14 @@ public final class ChatCli {
     public void onMessage(ChatClient client, Event.Message m) {
       if (live) {
         out.println(format(m));
+        out.flush();
+      }
+    }
+
+    @Override
+    public void onUpdate(ChatClient client, Event.Update u) {
+      if (live) {
+        out.println(format(u));
         out.flush();
       }
     }

@@ -36,6 +36,14 @@ final class Commands {
     }
     return switch (command) {
       case "send" -> n >= 2 ? null : "usage: send TO TEXT...";
+      case "reply", "edit" -> n >= 3 && isSeq(params.get(1)) ? null
+          : "usage: " + command + " CONV SEQ TEXT..., SEQ a positive number";
+      case "delete" -> n == 2 && isSeq(params.get(1)) ? null
+          : "usage: delete CONV SEQ, SEQ a positive number";
+      case "react", "unreact" -> n == 3 && isSeq(params.get(1)) ? null
+          : "usage: " + command + " CONV SEQ EMOJI, SEQ a positive number";
+      case "updates" -> n == 1 || (n == 2 && params.get(1).matches("0|[1-9][0-9]{0,17}")) ? null
+          : "usage: updates CONV [AFTER_REV], AFTER_REV a number";
       case "history" -> n == 1 || (n == 2 && params.get(1).matches("[1-9][0-9]{0,8}")) ? null
           : "usage: history CONV [LIMIT], LIMIT a positive number";
       case "rooms" -> null; // any words: the query
@@ -66,6 +74,16 @@ final class Commands {
         String text = String.join(" ", params.subList(1, params.size()));
         out.println(await(client.send(params.get(0), text)).seq());
       }
+      case "reply" -> out.println(await(client.reply(params.get(0),
+          Long.parseLong(params.get(1)), rest(params, 2))).seq());
+      case "edit" -> out.println(await(client.edit(params.get(0),
+          Long.parseLong(params.get(1)), rest(params, 2))).rev());
+      case "delete" -> out.println(await(client.delete(params.get(0),
+          Long.parseLong(params.get(1)))).rev());
+      case "react", "unreact" -> out.println(await(client.react(params.get(0),
+          Long.parseLong(params.get(1)), params.get(2), command.equals("react"))).rev());
+      case "updates" -> updates(client, params.get(0),
+          params.size() > 1 ? Long.parseLong(params.get(1)) : 0, out);
       case "history" -> {
         Integer limit = params.size() > 1 ? Integer.valueOf(params.get(1)) : null;
         for (Event.Message m : await(client.history(params.get(0), null, null, limit))
@@ -112,6 +130,35 @@ final class Commands {
     }
     out.flush();
     return ChatCli.OK;
+  }
+
+  /** Every change of {@code conv} after {@code afterRev}, every page, one per line. */
+  private static void updates(ChatClient client, String conv, long afterRev, PrintStream out)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long after = afterRev;
+    while (true) {
+      Result.Updates page = await(client.updates(conv, after, null));
+      for (Event.Update u : page.updates()) {
+        out.println(ChatCli.format(u));
+      }
+      if (!page.more() || page.updates().isEmpty()) {
+        return;
+      }
+      long last = page.updates().get(page.updates().size() - 1).rev();
+      if (last <= after) {
+        return; // a server that does not move on: stop rather than loop
+      }
+      after = last;
+    }
+  }
+
+  private static boolean isSeq(String param) {
+    return param.matches("[1-9][0-9]{0,17}");
+  }
+
+  /** The parameters from {@code from} on, joined by spaces: the text of a message. */
+  private static String rest(List<String> params, int from) {
+    return String.join(" ", params.subList(from, params.size()));
   }
 
   /** Every page of the directory: {@code ROOM MEMBERS joined|- TOPIC} per room. */

@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +110,44 @@ class ChatCliTest {
   void formatsMessagesOnOneLineWithContinuationsIndented() {
     Event.Message m = new Event.Message("#general", 12, "alice", "hi\nthere", 0, "c");
     assertEquals("#general 12 1970-01-01T00:00:00Z alice: hi\n  there", ChatCli.format(m));
+  }
+
+  @Test
+  void changeCommandsCheckTheirArgumentsBeforeConnecting() {
+    Map<String, String> env = Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_USER", "alice",
+        "CHAT_PASSWORD", "password1");
+    assertEquals(2, run(env, "edit", "#general", "x", "new text"));
+    assertTrue(err().contains("usage: edit CONV SEQ TEXT..."), err());
+    assertEquals(2, run(env, "reply", "#general", "3"));
+    assertTrue(err().contains("usage: reply CONV SEQ TEXT..."), err());
+    assertEquals(2, run(env, "delete", "#general", "0"));
+    assertTrue(err().contains("usage: delete CONV SEQ"), err());
+    assertEquals(2, run(env, "react", "#general", "3"));
+    assertTrue(err().contains("usage: react CONV SEQ EMOJI"), err());
+    assertEquals(2, run(env, "unreact", "#general", "3", "👍", "🎉"));
+    assertTrue(err().contains("usage: unreact CONV SEQ EMOJI"), err());
+    assertEquals(2, run(env, "updates", "#general", "-1"));
+    assertTrue(err().contains("usage: updates CONV [AFTER_REV]"), err());
+  }
+
+  @Test
+  void formatsRepliesEditsDeletionsAndReactions() {
+    Map<String, List<String>> reactions = new LinkedHashMap<>();
+    reactions.put("👍", List.of("bob", "carol"));
+    reactions.put("🎉", List.of("dave"));
+    Event.Message edited = new Event.Message("#general", 12, "alice", "yes", 0, "c", 7L,
+        List.of(), 5L, false, reactions);
+    assertEquals("#general 12 1970-01-01T00:00:00Z alice: [reply to 7] yes [edited] "
+        + "[👍 bob,carol] [🎉 dave]", ChatCli.format(edited));
+    Event.Message deleted = new Event.Message("#general", 13, "alice", "", 0, "c", null,
+        List.of(), 5L, true, Map.of());
+    assertEquals("#general 13 1970-01-01T00:00:00Z alice: [deleted]", ChatCli.format(deleted));
+
+    assertEquals("#general 4 react 12 dave: [👍 bob,carol] [🎉 dave]",
+        ChatCli.format(new Event.Update("#general", 12, 4, "dave", "react", edited)));
+    assertEquals("#general 5 edit 12 alice: yes",
+        ChatCli.format(new Event.Update("#general", 12, 5, "alice", "edit", edited)));
+    assertEquals("#general 6 delete 13 carol",
+        ChatCli.format(new Event.Update("#general", 13, 6, "carol", "delete", deleted)));
   }
 }
