@@ -5,6 +5,7 @@ import { chooseServerUrl } from './logic.js';
 import { Connection } from './protocol.js';
 import { ChatSession } from './session.js';
 import { Store } from './store.js';
+import { mountAlerts } from './views/alerts.js';
 import { mountConversation } from './views/conversation.js';
 import { mountDialogs } from './views/dialogs.js';
 import { mountLogin } from './views/login.js';
@@ -99,7 +100,8 @@ async function main() {
   const login = mountLogin({ session, store, $ });
   const sidebar = mountSidebar({ session, store, $, dialogs });
   const userMenu = mountUserMenu({ session, store, $, toast });
-  const settings = mountSettings({ session, store, $, toast });
+  const alerts = mountAlerts({ session, store, storage });
+  const settings = mountSettings({ session, store, $, toast, alerts });
   const roomSettings = mountRoomSettings({ session, store, $, toast });
   const conversation = mountConversation({
     session, store, $, dialogs, toast, userMenu, roomSettings,
@@ -123,7 +125,7 @@ async function main() {
     if (next === 'login') {
       login.render();
       if (switched) login.focus();
-      document.title = 'chat';
+      alerts.render();
       return;
     }
     chatView.dataset.pane = store.activeConv ? store.pane : 'list';
@@ -136,8 +138,7 @@ async function main() {
     sidebar.render();
     conversation.render();
     if (switched && !store.activeConv) sidebar.focusGoTo();
-    const unread = store.totalUnread();
-    document.title = unread > 0 ? `(${unread}) chat` : 'chat';
+    alerts.render();
   }
 
   // Many changes arrive together (a page of history, a burst of events): render once per frame.

@@ -2,6 +2,7 @@
 // This file is the only place elements are made from data; nothing in the client parses HTML.
 
 import { linkify } from './logic.js';
+import { splitMentions } from './messageRules.js';
 
 const PROPERTIES = new Set([
   'value', 'checked', 'disabled', 'hidden', 'type', 'htmlFor', 'tabIndex',
@@ -51,6 +52,30 @@ export function messageTextNodes(text) {
   return linkify(text).map((part) => (part.url
     ? h('a', { href: part.url, rel: 'noopener noreferrer', target: '_blank' }, part.text)
     : document.createTextNode(part.text)));
+}
+
+/**
+ * Message text with links (as above) and the names it mentions as `span.mention[data-user]`
+ * (`mention-me` when it is me): text split into text nodes and spans, never parsed.
+ */
+export function messageBodyNodes(text, mentions, me) {
+  if (!Array.isArray(mentions) || mentions.length === 0) return messageTextNodes(text);
+  const nodes = [];
+  for (const part of linkify(text)) {
+    if (part.url) {
+      nodes.push(h('a', { href: part.url, rel: 'noopener noreferrer', target: '_blank' }, part.text));
+      continue;
+    }
+    for (const piece of splitMentions(part.text, mentions)) {
+      nodes.push(piece.mention
+        ? h('span', {
+          class: piece.mention === me ? 'mention mention-me' : 'mention',
+          dataset: { user: piece.mention },
+        }, piece.text)
+        : document.createTextNode(piece.text));
+    }
+  }
+  return nodes;
 }
 
 /** A round avatar with an initial; the colour class comes from the name. */

@@ -1,20 +1,34 @@
 // One entry of the message list: a message (sent, pending or failed, with its author's name as
 // a button that opens User actions), a blocked user's message collapsed behind Show, a day
-// separator or the "New messages" marker. Each is rebuilt only when its signature changes.
+// separator or the "New messages" marker. A message may carry the quote of what it answers,
+// "edited", its reaction chips, highlighted mentions and a "Message actions" button; a deleted
+// one says "Message deleted". Each is rebuilt only when its signature changes.
 
-import { avatar, h, messageTextNodes } from '../dom.js';
+import { avatar, h, messageBodyNodes } from '../dom.js';
 import { formatTime } from '../logic.js';
+import { quoteText, reactionChips } from '../messageRules.js';
 import { isHiddenMessage } from '../rules.js';
 
-/** `revealed` holds 'conv seq' of blocked users' messages the reader chose to see. */
-export function messageItems({ store, revealed }) {
+/**
+ * `revealed` holds 'conv seq' of blocked users' messages the reader chose to see; `allowed(m)`
+ * says which message actions show ({reply, react, edit, delete}); `ui.editing` is 'conv seq' of
+ * the message being edited in place, `ui.editDraft` its text.
+ */
+export function messageItems({ store, revealed, allowed, ui }) {
   function signature(item) {
     if (item.kind === 'day') return 'day\u0001' + item.label;
     if (item.kind === 'marker') return 'marker';
     const m = item.message;
     const waiting = m.seq == null && m.state !== 'failed' && store.connection !== 'online';
+    const quoted = m.replyTo != null ? store.conv(m.conv)?.bySeq.get(m.replyTo) : null;
     return [m.seq, m.state, m.error, item.own, item.continued, item.seen, waiting, m.text,
-      hiddenNow(m)].join('\u0001');
+      hiddenNow(m), m.edited ?? '', m.deleted ?? '', m.replyTo ?? '',
+      quoted ? `${quoted.from}:${quoteText(quoted)}` : '', JSON.stringify(m.reactions ?? null),
+      (m.mentions ?? []).join(','), JSON.stringify(allowed(m)), isEditing(m)].join('\u0001');
+  }
+
+  function isEditing(m) {
+    return m.seq != null && !m.deleted && ui.editing === `${m.conv} ${m.seq}`;
   }
 
   function build(item, conv) {
@@ -34,26 +48,88 @@ export function messageItems({ store, revealed }) {
     if (item.own) classes.push('own');
     if (item.continued) classes.push('continued');
     if (pending) classes.push(state);
+    if (m.deleted) classes.push('deleted');
+    if (m.mentions?.includes(store.me) && !item.own) classes.push('mentions-me');
     const date = new Date(m.ts);
+    const time = h('time', {
+      class: 'message-time', datetime: date.toISOString(), title: date.toLocaleString(),
+    }, formatTime(m.ts));
+    const editing = isEditing(m);
+    const bubble = editing ? editForm(m)
+      : h('div', { class: 'message-bubble' },
+        m.deleted ? h('p', { class: 'message-text deleted-text' }, 'Message deleted')
+          : h('p', { class: 'message-text' }, messageBodyNodes(m.text, m.mentions, store.me)),
+        m.edited != null && !m.deleted
+          ? h('span', { class: 'edited-label', title: `Edited ${new Date(m.edited).toLocaleString()}` }, 'edited')
+          : null,
+        time);
     const content = h('div', { class: 'message-content' },
       // In a direct conversation the header already names the other person.
       senderLabel(item, conv),
-      h('div', { class: 'message-bubble' },
-        h('p', { class: 'message-text' }, messageTextNodes(m.text)),
-        h('time', {
-          class: 'message-time', datetime: date.toISOString(), title: date.toLocaleString(),
-        }, formatTime(m.ts))));
+      m.replyTo != null && !m.deleted ? replyQuote(m, conv) : null,
+      bubble);
+    const chips = m.deleted ? [] : reactionChips(m.reactions, store.me);
+    if (chips.length > 0) content.append(reactionRow(m, chips));
     if (pending) content.append(statusLine(m));
     if (item.seen) content.append(h('p', { class: 'seen-receipt' }, 'Seen'));
+    const actions = allowed(m);
+    const anyAction = !editing && Object.values(actions).some(Boolean);
     return h('li', {
       class: classes.join(' '),
+      tabIndex: -1, // a quote jumps here and focuses it
       dataset: {
         conv: conv.id, seq: m.seq ?? undefined, cid: m.cid ?? undefined, from: m.from, state,
       },
     },
     item.own ? null
       : (item.continued ? h('span', { class: 'avatar-spacer' }) : avatar(m.from, 'message-avatar')),
-    content);
+    content,
+    anyAction ? h('button', {
+      type: 'button', class: 'message-actions-button', 'aria-label': 'Message actions',
+      'aria-haspopup': 'menu', 'aria-expanded': 'false', title: 'Message actions',
+      dataset: { action: 'actions', seq: m.seq },
+    }, h('span', { 'aria-hidden': 'true' }, '⋯')) : null);
+  }
+
+  /** What a reply answers: its author and first line, or "Original message" if not loaded. */
+  function replyQuote(m, conv) {
+    const quoted = conv.bySeq.get(m.replyTo);
+    const text = quoteText(quoted) ?? 'Original message';
+    return h('button', {
+      type: 'button', class: 'reply-quote',
+      'aria-label': `Go to the message this replies to${quoted ? ` from ${quoted.from}: ${text}` : ''}`,
+      dataset: { action: 'jump', replyTo: m.replyTo },
+    },
+    quoted ? h('span', { class: 'reply-quote-author' }, quoted.from) : null,
+    h('span', { class: 'reply-quote-text' }, text));
+  }
+
+  function reactionRow(m, chips) {
+    return h('div', { class: 'reactions', role: 'group', 'aria-label': 'Reactions' },
+      chips.map((chip) => h('button', {
+        type: 'button',
+        class: chip.mine ? 'reaction-chip mine' : 'reaction-chip',
+        'aria-pressed': chip.mine ? 'true' : 'false',
+        'aria-label': `${chip.emoji} ${chip.count}${chip.mine ? ', including you' : ''}`,
+        title: chip.users.join(', '),
+        dataset: { action: 'react', seq: m.seq, emoji: chip.emoji },
+      }, h('span', { class: 'reaction-emoji', 'aria-hidden': 'true' }, chip.emoji),
+      h('span', { class: 'reaction-count', 'aria-hidden': 'true' }, String(chip.count)))));
+  }
+
+  /** Editing in place: the text in a field, Save and Cancel (Enter saves, Escape cancels). */
+  function editForm(m) {
+    const field = h('textarea', {
+      class: 'edit-input', 'aria-label': 'Edit message', rows: 2,
+      value: ui.editDraft ?? m.text,
+    });
+    return h('form', { class: 'edit-form', dataset: { seq: m.seq }, novalidate: true },
+      field,
+      h('div', { class: 'edit-actions' },
+        h('span', { class: 'hint edit-hint' }, 'Enter to save, Esc to cancel'),
+        h('button', { type: 'button', class: 'button tiny ghost', dataset: { action: 'edit-cancel' } }, 'Cancel'),
+        h('button', { type: 'submit', class: 'button tiny primary' }, 'Save')),
+      h('p', { class: 'form-error edit-error', role: 'alert' }));
   }
 
   /** The author's name: a button opening their "User actions" where it shows. */

@@ -1,11 +1,15 @@
-// The Settings panel: change the password, the users I blocked (with Unblock), log out
-// everywhere, and delete the account. Sections the server does not support stay hidden.
+// The Settings panel: the Notifications switch, change the password, the users I blocked (with
+// Unblock), log out everywhere, and delete the account. Sections the server does not support
+// stay hidden.
 
 import { avatar, h, setChildren } from '../dom.js';
 import { FEATURE } from '../rules.js';
 
-export function mountSettings({ session, store, $, toast }) {
+export function mountSettings({ session, store, $, toast, alerts }) {
   const dialog = $('#settings-dialog');
+  const notificationsSection = $('#notifications-section');
+  const notificationsSwitch = $('#notifications-switch');
+  const notificationsError = $('#notifications-error');
   const openButton = $('#settings-button');
   const passwordSection = $('#password-section');
   const passwordForm = $('#password-form');
@@ -58,6 +62,20 @@ export function mountSettings({ session, store, $, toast }) {
     }
   });
 
+  notificationsSwitch.addEventListener('change', async () => {
+    notificationsError.textContent = '';
+    const wanted = notificationsSwitch.checked;
+    notificationsSwitch.disabled = true;
+    try {
+      notificationsSwitch.checked = await alerts.setEnabled(wanted);
+    } catch (e) {
+      notificationsSwitch.checked = false;
+      notificationsError.textContent = e.message;
+    } finally {
+      notificationsSwitch.disabled = false;
+    }
+  });
+
   logoutAllButton.addEventListener('click', async () => {
     logoutAllError.textContent = '';
     logoutAllButton.disabled = true;
@@ -100,7 +118,10 @@ export function mountSettings({ session, store, $, toast }) {
   }
 
   function open() {
-    for (const el of [passwordError, blockedError, logoutAllError]) el.textContent = '';
+    for (const el of [passwordError, blockedError, logoutAllError, notificationsError]) {
+      el.textContent = '';
+    }
+    notificationsSwitch.checked = alerts.enabled();
     showDeleteForm(false);
     passwordUser.value = store.me ?? '';
     blockedSig = null;
@@ -117,7 +138,8 @@ export function mountSettings({ session, store, $, toast }) {
   function render() {
     const account = session.can(FEATURE.account);
     const blocking = session.can(FEATURE.block);
-    openButton.hidden = !account && !blocking;
+    notificationsSection.hidden = !alerts.supported();
+    openButton.hidden = !account && !blocking && notificationsSection.hidden;
     if (!store.me) {
       if (dialog.open) dialog.close();
       return;
