@@ -278,6 +278,7 @@ export function typingText(users) {
 /** A one-line preview of a message for the conversation list. */
 export function previewText(message, me) {
   if (!message) return '';
+  if (message.deleted) return 'Message deleted';
   const text = String(message.text ?? '').replace(/\s+/g, ' ').trim();
   const short = [...text].length > 80 ? [...text].slice(0, 79).join('') + '…' : text;
   return message.from === me ? `You: ${short}` : short;

@@ -200,6 +200,7 @@ describe('conversations', () => {
     assert.equal(previewText({ from: 'alice', text: 'yo' }, 'alice'), 'You: yo');
     assert.equal([...previewText({ from: 'bob', text: 'x'.repeat(200) }, 'a')].length, 80);
     assert.equal(previewText(null, 'a'), '');
+    assert.equal(previewText({ from: 'alice', text: '', deleted: true }, 'alice'), 'Message deleted');
   });
 });
 

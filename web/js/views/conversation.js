@@ -264,8 +264,7 @@ export function mountConversation({
 
   async function remove(m) {
     try {
-      await session.messages.remove(m.conv, m.seq);
-      toast('Message deleted.');
+      await session.messages.remove(m.conv, m.seq); // the update shows "Message deleted"
     } catch (e) {
       toast(e.message, 'error');
     }
