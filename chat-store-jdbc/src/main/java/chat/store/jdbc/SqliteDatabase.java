@@ -171,6 +171,9 @@ final class SqliteDatabase {
           s.execute("PRAGMA wal_autocheckpoint = 0");
           // After a WAL restart, a file grown past half the hard limit is cut back to that.
           s.execute("PRAGMA journal_size_limit = " + walConfig.hardLimitBytes() / 2);
+          // A deleted message is erased, not hidden: freed space and pages are zeroed, or the
+          // old text would stay in the file. Appends free nothing, so sends pay nothing for it.
+          s.execute("PRAGMA secure_delete = ON");
         }
         case CHECKPOINTER -> s.execute("PRAGMA wal_autocheckpoint = 0");
       }
