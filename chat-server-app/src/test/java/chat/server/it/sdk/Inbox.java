@@ -22,6 +22,7 @@ class Inbox extends ChatListener {
   static final long WAIT_S = 15;
 
   private final List<Event.Message> messages = new ArrayList<>(); // guarded by this
+  private final List<Event.Update> updates = new ArrayList<>(); // guarded by this
   final BlockingQueue<Object> calls = new LinkedBlockingQueue<>();
 
   record State(ChatClient.State state) {}
@@ -44,6 +45,14 @@ class Inbox extends ChatListener {
       notifyAll();
     }
     calls.add(message);
+  }
+
+  @Override public void onUpdate(ChatClient client, Event.Update update) {
+    synchronized (this) {
+      updates.add(update);
+      notifyAll();
+    }
+    calls.add(update);
   }
 
   @Override public void onRead(ChatClient client, Event.Read read) {
@@ -111,6 +120,28 @@ class Inbox extends ChatListener {
   /** The seqs delivered for {@code conv}, in delivery order. */
   synchronized List<Long> seqs(String conv) {
     return messages.stream().filter(m -> m.conv().equals(conv)).map(Event.Message::seq).toList();
+  }
+
+  /** The next update (skipping other calls) of {@code conv}. */
+  Event.Update nextUpdate(String conv) throws InterruptedException {
+    return next(Event.Update.class, u -> u.conv().equals(conv));
+  }
+
+  /** The revs delivered to onUpdate for {@code conv}, in delivery order. */
+  synchronized List<Long> revs(String conv) {
+    return updates.stream().filter(u -> u.conv().equals(conv)).map(Event.Update::rev).toList();
+  }
+
+  /** Waits until the update {@code rev} of {@code conv} was delivered. */
+  synchronized void awaitRev(String conv, long rev) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (updates.stream().noneMatch(u -> u.conv().equals(conv) && u.rev() == rev)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        fail("no rev " + rev + " in " + conv + " within " + WAIT_S + " s; got " + revs(conv));
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
   }
 
   /** Waits until a message of {@code conv} with text {@code text} was delivered. */
