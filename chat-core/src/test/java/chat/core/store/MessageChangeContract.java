@@ -476,6 +476,59 @@ public abstract class MessageChangeContract extends MessageStoreFixture {
     }
   }
 
+  /**
+   * A message read while it changes is one state of it: its reactions are those it had at the
+   * rev it carries, never a mix of two changes (history reads the rows and the reactions with
+   * two queries: they must see one snapshot).
+   */
+  @Test
+  void readsWhileReactingSeeOneStateOfTheMessage() throws Exception {
+    send(GENERAL, "alice", "c1");
+    int changes = 400;
+    // One writer, so each rev's reactions are known in advance: toggles of three users.
+    List<List<String>> usersAtRev = new ArrayList<>();
+    usersAtRev.add(List.of());
+    List<String> users = new ArrayList<>();
+    List<MessageChange> plan = new ArrayList<>();
+    for (int i = 0; i < changes; i++) {
+      String user = "user" + i % 3;
+      boolean on = !users.contains(user);
+      if (on) {
+        users.add(user);
+      } else {
+        users.remove(user);
+      }
+      usersAtRev.add(List.copyOf(users));
+      plan.add(new MessageChange.React(user, THUMBS, on, MAX_EMOJI, i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      Future<Long> reader = pool.submit(() -> {
+        go.await();
+        long reads = 0;
+        long rev = 0;
+        while (rev < changes) {
+          for (StoredMessage m : List.of(store.after(GENERAL, 0, 10).get(0),
+              store.before(GENERAL, 2, 1).get(0), current(GENERAL, 1))) {
+            rev = Math.max(rev, m.rev());
+            assertEquals(usersAtRev.get((int) m.rev()),
+                m.reactions().getOrDefault(THUMBS, List.of()), "reactions at rev " + m.rev());
+            reads++;
+          }
+        }
+        return reads;
+      });
+      go.countDown();
+      for (MessageChange change : plan) {
+        assertEquals(Status.APPLIED, store.change(GENERAL, 1, change).status());
+      }
+      assertTrue(reader.get(20, TimeUnit.SECONDS) > 0);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // Durability (skipped by stores that keep nothing)
 
   /** Changes, their revs and records, replies and mentions survive a restart; revs go on. */

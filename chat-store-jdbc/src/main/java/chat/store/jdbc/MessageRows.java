@@ -82,6 +82,28 @@ final class MessageRows {
     return page;
   }
 
+  /**
+   * Runs {@code work} in one read transaction on a read connection, so the page's rows and its
+   * reactions come from one snapshot: a change committed between the two queries would
+   * otherwise show a message with the reactions of a later rev.
+   */
+  static <T> T snapshot(Connection c, SqliteDatabase.SqlWork<T> work) throws SQLException {
+    SqliteDatabase.execute(c, "BEGIN");
+    T result;
+    try {
+      result = work.run(c);
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        SqliteDatabase.execute(c, "ROLLBACK"); // the connection goes back to the pool clean
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
+    SqliteDatabase.execute(c, "COMMIT"); // read only: ends the snapshot
+    return result;
+  }
+
   /** The message with this seq as it now is, reactions included. */
   static Optional<StoredMessage> one(Connection c, ConvId conv, long seq) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(

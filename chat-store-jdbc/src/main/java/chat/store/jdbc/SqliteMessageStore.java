@@ -87,7 +87,7 @@ final class SqliteMessageStore implements MessageStore {
     if (limit <= 0) {
       return List.of();
     }
-    return database.read(c -> {
+    return database.read(snapshot -> MessageRows.snapshot(snapshot, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
           + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
         ps.setString(1, conv.key());
@@ -95,7 +95,7 @@ final class SqliteMessageStore implements MessageStore {
         ps.setInt(3, limit);
         return MessageRows.page(c, conv, ps);
       }
-    });
+    }));
   }
 
   @Override
@@ -103,7 +103,7 @@ final class SqliteMessageStore implements MessageStore {
     if (limit <= 0) {
       return List.of();
     }
-    List<StoredMessage> page = database.read(c -> {
+    List<StoredMessage> page = database.read(snapshot -> MessageRows.snapshot(snapshot, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
           + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
         ps.setString(1, conv.key());
@@ -111,14 +111,14 @@ final class SqliteMessageStore implements MessageStore {
         ps.setInt(3, limit);
         return MessageRows.page(c, conv, ps);
       }
-    });
+    }));
     Collections.reverse(page);
     return page;
   }
 
   @Override
   public Optional<StoredMessage> message(ConvId conv, long seq) {
-    return database.read(c -> MessageRows.one(c, conv, seq));
+    return database.read(c -> MessageRows.snapshot(c, s -> MessageRows.one(s, conv, seq)));
   }
 
   /**
