@@ -2,6 +2,7 @@ package chat.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -135,5 +136,16 @@ final class Changes {
     assertEquals(conv, m.get("conv").getAsString(), "the message named from this side: " + u);
     assertEquals(seq, m.get("seq").getAsLong(), u.toString());
     return m;
+  }
+
+  /** A deleted message as every reader sees it: its sender and seq, and nothing of its content. */
+  static void assertDeleted(JsonObject m, String from) {
+    assertTrue(m.has("deleted") && m.get("deleted").getAsBoolean(), m.toString());
+    assertEquals("", m.get("text").getAsString(), m.toString());
+    assertEquals(from, m.get("from").getAsString(), m.toString());
+    assertFalse(m.has("reactions") && !m.getAsJsonObject("reactions").isEmpty(),
+        "reactions left: " + m);
+    assertFalse(m.has("mentions") && !m.getAsJsonArray("mentions").isEmpty(),
+        "mentions left: " + m);
   }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Changing messages" against the packaged jar, the part every change shares: hello's
@@ -31,15 +30,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * side), revs (gap-free per conversation, apart from seqs), {@code conversations}' lastRev, the
  * {@code updates} catch-up (paging, superseded updates), and that a client that was offline
  * catches up to exactly the state of one that stayed connected. Who may make which change is in
- * {@link EditDeleteIT} and {@link ReactionsIT}.
+ * {@link EditDeleteContract} and {@link ReactionsContract}.
  */
-class ChangesIT {
+abstract class ChangesContract {
 
-  @RegisterExtension
-  static final SharedServer shared = new SharedServer("--store", "memory",
-      "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
-      "--send-burst", "1000", "--requests-per-second", "10000", "--request-burst", "10000");
-  private final WireClients wire = shared.wire();
+  private final WireClients wire = server().wire();
+
+  /** The server these tests run against: the subclass's, started by its extension. */
+  abstract SharedServer server();
 
   @Test
   void helloNamesEditDeleteReactAndReply() throws Exception {
@@ -95,7 +93,7 @@ class ChangesIT {
       assertEquals(List.of(bob), Changes.mentions(m));
       assertEquals(List.of(bob), Changes.reactors(m, "👋"));
       m = assertUpdate(told.get(2), conv, seq, r3, alice, "delete");
-      EditDeleteIT.assertDeleted(m, alice);
+      Changes.assertDeleted(m, alice);
     }
     assertEquals(List.of(), carol.syncTypes("update"), "an outsider was told");
   }
@@ -154,12 +152,12 @@ class ChangesIT {
     WireClient watcher = wire.user("watch");
     String room = Changes.room(alice, bob, carol, watcher);
     List<Long> seqs = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       seqs.add(send(alice, room, "m" + i));
     }
     watcher.sync();
     Map<WireClient, List<String>> ids = new LinkedHashMap<>();
-    int perUser = 20;
+    int perUser = 50;
     for (WireClient c : List.of(alice, bob, carol)) {
       ids.put(c, new ArrayList<>());
     }
@@ -193,6 +191,53 @@ class ChangesIT {
     }
     List<Long> expected = new ArrayList<>(revs);
     assertEquals(expected, received, "updates in rev order, none missing");
+  }
+
+  /**
+   * Three users toggle reactions on one message at once. A member that replaces its copy with
+   * each live update as it arrives (each carries "the message as it now is") ends with the
+   * message history shows.
+   */
+  @Test
+  void aMemberApplyingLiveUpdatesAsTheyArriveEndsWithTheCurrentMessage() throws Exception {
+    WireClient alice = wire.user("alice");
+    WireClient bob = wire.user("bob");
+    WireClient carol = wire.user("carol");
+    WireClient watcher = wire.user("watch");
+    String room = Changes.room(alice, bob, carol, watcher);
+    long seq = send(alice, room, "toggle me");
+    watcher.sync();
+    Map<WireClient, List<String>> ids = new LinkedHashMap<>();
+    for (WireClient c : List.of(alice, bob, carol)) {
+      ids.put(c, new ArrayList<>());
+    }
+    for (int i = 0; i < 30; i++) {
+      for (WireClient c : ids.keySet()) {
+        String id = WireClient.nextId();
+        JsonObject r = react(room, seq, List.of("👍", "🎉", "👀").get(i % 3), i % 6 < 3);
+        r.addProperty("id", id);
+        c.sendRaw(r.toString());
+        ids.get(c).add(id);
+      }
+    }
+    TreeSet<Long> revs = new TreeSet<>();
+    for (Map.Entry<WireClient, List<String>> e : ids.entrySet()) {
+      for (String id : e.getValue()) {
+        JsonObject ok = e.getKey().awaitReply(id);
+        assertEquals("ok", ok.get("type").getAsString(), ok.toString());
+        revs.add(ok.get("rev").getAsLong());
+      }
+    }
+    JsonObject copy = null;
+    List<Long> arrival = new ArrayList<>();
+    while (arrival.size() < revs.size()) {
+      JsonObject u = watcher.await("update");
+      arrival.add(u.get("rev").getAsLong());
+      copy = normal(u.getAsJsonObject("message"));
+    }
+    assertEquals(revs.last(), conversations(watcher).get(room).get("lastRev").getAsLong());
+    assertEquals(normal(message(watcher, room, seq)), copy,
+        "the copy after the last update to arrive; revs arrived in the order " + arrival);
   }
 
   /** updates pages in rev order with more, and ends with an empty page after the last rev. */

@@ -1,5 +1,6 @@
 package chat.server.it;
 
+import static chat.server.it.Changes.assertDeleted;
 import static chat.server.it.Changes.assertUpdate;
 import static chat.server.it.Changes.delete;
 import static chat.server.it.Changes.edit;
@@ -14,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Changing messages" against the packaged jar, edit and delete: who may do them, on
@@ -22,13 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Their share of send's rate limit is in {@link EditRateLimitIT}; erasure on disk in
  * {@link ErasureIT}.
  */
-class EditDeleteIT {
+abstract class EditDeleteContract {
 
-  @RegisterExtension
-  static final SharedServer shared = new SharedServer("--store", "memory",
-      "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
-      "--send-burst", "1000");
-  private final WireClients wire = shared.wire();
+  private final WireClients wire = server().wire();
+
+  /** The server these tests run against: the subclass's, started by its extension. */
+  abstract SharedServer server();
 
   @Test
   void onlyTheSenderEditsAndEveryMemberGetsTheMessageAsItNowIs() throws Exception {
@@ -261,16 +260,5 @@ class EditDeleteIT {
     for (var e : page.getAsJsonArray("updates")) {
       assertDeleted(e.getAsJsonObject().getAsJsonObject("message"), alice.user);
     }
-  }
-
-  /** A deleted message as every reader sees it: its sender and seq, and nothing of its content. */
-  static void assertDeleted(JsonObject m, String from) {
-    assertTrue(m.has("deleted") && m.get("deleted").getAsBoolean(), m.toString());
-    assertEquals("", m.get("text").getAsString(), m.toString());
-    assertEquals(from, m.get("from").getAsString(), m.toString());
-    assertFalse(m.has("reactions") && !m.getAsJsonObject("reactions").isEmpty(),
-        "reactions left: " + m);
-    assertFalse(m.has("mentions") && !m.getAsJsonArray("mentions").isEmpty(),
-        "mentions left: " + m);
   }
 }

@@ -77,7 +77,7 @@ class ErasureIT {
       long dmRev = rev(alice.ok(delete("@" + bob, dmSeq)), "@" + bob, dmSeq);
       assertEquals(4, roomRev, "edit and two reactions came first");
       assertEquals(1, dmRev);
-      EditDeleteIT.assertDeleted(assertUpdate(bobClient.await("update"), room, roomSeq, roomRev,
+      Changes.assertDeleted(assertUpdate(bobClient.await("update"), room, roomSeq, roomRev,
           alice.user, "delete"), alice.user);
       alice.close();
       bobClient.close();
@@ -87,15 +87,15 @@ class ErasureIT {
 
       server = ServerProcess.start(data);
       bobClient = WireClient.connect(server.wsUri()).loginWithToken(bobToken);
-      EditDeleteIT.assertDeleted(message(bobClient, room, roomSeq), alice.user);
-      EditDeleteIT.assertDeleted(message(bobClient, "@alice", dmSeq), alice.user);
+      Changes.assertDeleted(message(bobClient, room, roomSeq), alice.user);
+      Changes.assertDeleted(message(bobClient, "@alice", dmSeq), alice.user);
       assertEquals("this stays: " + kept,
           message(bobClient, room, keptSeq).get("text").getAsString());
       JsonObject page = bobClient.ok(Changes.updates(room, 0, 200));
       List<Long> revs = new ArrayList<>();
       for (JsonElement e : page.getAsJsonArray("updates")) {
         revs.add(e.getAsJsonObject().get("rev").getAsLong());
-        EditDeleteIT.assertDeleted(e.getAsJsonObject().getAsJsonObject("message"), alice.user);
+        Changes.assertDeleted(e.getAsJsonObject().getAsJsonObject("message"), alice.user);
       }
       assertEquals(List.of(roomRev), revs, "the delete supersedes the rest: " + page);
       bobClient.error(react(room, roomSeq, "👍", true), "forbidden");
@@ -105,6 +105,51 @@ class ErasureIT {
     } finally {
       server.close();
     }
+  }
+
+  /**
+   * An acknowledged delete survives kill -9 (the WAL still holding the frames written before
+   * it), and once the restarted store has recovered and stopped cleanly, the text is gone.
+   */
+  @Test
+  void aDeleteSurvivesKillDashNineAndTheTextIsGoneAfterRecovery() throws Exception {
+    Path data = tmp.resolve("data");
+    String secret = marker("killed");
+    String kept = marker("kept");
+    ServerProcess server = ServerProcess.start(data);
+    try {
+      WireClient alice = WireClient.connect(server.wsUri()).register("alice");
+      WireClient.connect(server.wsUri()).register("bob").close();
+      long seq = send(alice, "@bob", "the code is " + secret);
+      send(alice, "@bob", "still here: " + kept);
+      alice.ok(react("@bob", seq, "🔒", true));
+      long rev = rev(alice.ok(delete("@bob", seq)), "@bob", seq);
+      String token = alice.token;
+      ServerLogs.assertNoErrors(server);
+      server.kill9();
+
+      server = server.restart();
+      alice = WireClient.connect(server.wsUri()).loginWithToken(token);
+      Changes.assertDeleted(message(alice, "@bob", seq), alice.user);
+      assertEquals(rev, conversationsLastRev(alice, "@bob"));
+      assertEquals(rev, rev(alice.ok(delete("@bob", seq)), "@bob", seq), "deleted already");
+      alice.close();
+      stop(server);
+      assertDataDirLacks(data, secret);
+      assertTrue(stored(data, kept), "control: the grep finds a stored text");
+    } finally {
+      server.close();
+    }
+  }
+
+  private static long conversationsLastRev(WireClient c, String conv) throws Exception {
+    for (JsonElement e : c.ok(Frames.of("type", "conversations"))
+        .getAsJsonArray("conversations")) {
+      if (e.getAsJsonObject().get("conv").getAsString().equals(conv)) {
+        return e.getAsJsonObject().get("lastRev").getAsLong();
+      }
+    }
+    throw new AssertionError("no " + conv + " in conversations");
   }
 
   /** SIGTERM (the store closes cleanly, checkpointing its WAL); the log has no ERROR. */

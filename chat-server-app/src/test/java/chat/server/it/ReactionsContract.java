@@ -13,20 +13,18 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Changing messages", react, against the packaged jar: any participant, users in the
  * order they reacted, toggling, no new rev for what is already so, at most 20 distinct emoji,
  * and what counts as one emoji.
  */
-class ReactionsIT {
+abstract class ReactionsContract {
 
-  @RegisterExtension
-  static final SharedServer shared = new SharedServer("--store", "memory",
-      "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
-      "--send-burst", "1000");
-  private final WireClients wire = shared.wire();
+  private final WireClients wire = server().wire();
+
+  /** The server these tests run against: the subclass's, started by its extension. */
+  abstract SharedServer server();
 
   @Test
   void anyMemberReactsAndUsersAreKeptInTheOrderTheyReacted() throws Exception {

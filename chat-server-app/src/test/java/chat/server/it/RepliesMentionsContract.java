@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Changing messages" against the packaged jar: {@code send}'s {@code replyTo} (an
@@ -23,13 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * works out ("Details of the additions": {@code @name} not preceded by a letter, digit or
  * {@code _.-}, case-folded, without trailing {@code .-_}, naming a participant).
  */
-class RepliesMentionsIT {
+abstract class RepliesMentionsContract {
 
-  @RegisterExtension
-  static final SharedServer shared = new SharedServer("--store", "memory",
-      "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
-      "--send-burst", "1000");
-  private final WireClients wire = shared.wire();
+  private final WireClients wire = server().wire();
+
+  /** The server these tests run against: the subclass's, started by its extension. */
+  abstract SharedServer server();
 
   @Test
   void aReplyCarriesTheSeqItAnswersToEveryone() throws Exception {
