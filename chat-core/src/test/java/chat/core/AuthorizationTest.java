@@ -68,7 +68,10 @@ class AuthorizationTest {
       Map.entry("all", true),
       Map.entry("oldPassword", TestChat.PASSWORD),
       Map.entry("newPassword", TestChat.PASSWORD + "2"),
-      Map.entry("role", "moderator"));
+      Map.entry("role", "moderator"),
+      Map.entry("emoji", "\uD83D\uDC4D"),
+      Map.entry("on", true),
+      Map.entry("afterRev", 0L));
 
   /**
    * A request of {@code type} (a record implementing {@link Request}) built from its components,
