@@ -36,7 +36,11 @@ public final class ServerProcess implements AutoCloseable {
     this.httpPort = httpPort;
   }
 
-  /** Starts the jar with cheap password hashing, loopback, port 0, plus {@code extraArgs}. */
+  /**
+   * Starts the jar with cheap password hashing, loopback, port 0, registrations unlimited (every
+   * test client comes from 127.0.0.1; ThrottlingIT sets the limit it tests), plus {@code
+   * extraArgs}, which win over these.
+   */
   public static ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
     return start(dataDir, 0, extraArgs);
   }
@@ -57,7 +61,7 @@ public final class ServerProcess implements AutoCloseable {
         "-jar", JAR.toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
         "--data-dir", dataDir.toString(), "--ports-file", portsFile.toString(),
-        "--password-iterations", "1000"));
+        "--password-iterations", "1000", "--registrations-per-ip-per-hour", "1000000"));
     command.addAll(List.of(extraArgs));
     if (maxOpenFiles > 0) {
       command.addAll(0, List.of("/bin/sh", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"",
