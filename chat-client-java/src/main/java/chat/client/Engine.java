@@ -699,7 +699,12 @@ final class Engine {
         long seen = tracker.lastSeen(m.conv());
         tracker.startSync(m.conv());
         tracker.onLive(m); // held until the gap is filled
-        fetch(m.conv(), seen, () -> { });
+        // Changes to the missing messages must not come before them: hold live updates too.
+        boolean holdUpdates = !updates.isHolding(m.conv());
+        if (holdUpdates) {
+          updates.hold(m.conv());
+        }
+        fetch(m.conv(), seen, holdUpdates ? () -> releaseUpdates(m.conv()) : () -> { });
       }
       case DUPLICATE, HOLD -> { }
     }

@@ -154,4 +154,45 @@ class UpdateCatchUpTest {
     recorder.assertUpdate("#general", 5);
     assertFalse(conn.frames.stream().anyMatch(f -> f.type().equals("updates")));
   }
+
+  @Test
+  void aRoomJoinedIsFollowedFromTheRevOfTheJoinSoChangesMadeWhileAwayAreFetched()
+      throws Exception {
+    client = builder().build();
+    client.connect();
+    FakeServer.Conn first = server.accept();
+    first.acceptLoginWithRevs("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+    var joined = client.join("lobby");
+    first.ok(first.expect("join"), "\"conv\":\"#lobby\",\"topic\":\"\",\"lastSeq\":3");
+    joined.get(10, TimeUnit.SECONDS);
+    first.conversationsWithRevs(first.expect("conversations"), "#lobby", 3, 7);
+    first.ws.close(1001, "server shutting down");
+
+    FakeServer.Conn second = server.accept();
+    second.acceptLoginWithRevs("e1", "#lobby", 3, 9);
+    FakeServer.Frame changes = second.expect("updates");
+    assertEquals(7, changes.json().get("afterRev").getAsLong());
+    second.updates(changes, "#lobby", false, 8, 9);
+    recorder.assertUpdate("#lobby", 8);
+    recorder.assertUpdate("#lobby", 9);
+  }
+
+  @Test
+  void whileAGapInMessagesIsFilledChangesWaitForTheMessagesTheyChange() throws Exception {
+    client = builder().build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLoginWithRevs("e1", "#general", 5, 2);
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    conn.live("#general", 7); // 6 went missing
+    FakeServer.Frame gap = conn.expect("history");
+    conn.liveUpdate("#general", 3); // a change that may concern message 6 or 7
+    conn.history(gap, "#general", 6, 7, false);
+
+    recorder.assertMessage("#general", 6);
+    recorder.assertMessage("#general", 7); // an update before it would be skipped here, and
+    recorder.assertUpdate("#general", 3); // then missing here
+  }
 }
