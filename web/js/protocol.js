@@ -8,6 +8,11 @@
 
 import { backoffDelay } from './logic.js';
 
+/** WebSocket.CLOSED: the socket is gone (the constant is not there in every test double). */
+const SOCKET_CLOSED = 3;
+/** How long after an error without a close the socket counts as closed anyway. */
+const ERROR_GRACE_MS = 1000;
+
 /** A failed request: a protocol error code, or 'timeout' / 'disconnected' for local failures. */
 export class ChatError extends Error {
   constructor(code, message, extra = {}) {
@@ -162,7 +167,14 @@ export class Connection {
       this.afterClose({ code: event.code, reason: event.reason || '' });
     };
     socket.onerror = () => {
-      // Always followed by close; nothing to do here.
+      // Normally followed by close. A socket refused before it opened (Chromium, for a URL the
+      // page's CSP does not allow) may end with error alone: then it counts as closed, or the
+      // page would wait for a close that never comes.
+      this.setTimer(() => {
+        if (this.socket === socket && socket.readyState === SOCKET_CLOSED) {
+          socket.onclose({ code: 1006, reason: 'connection failed' });
+        }
+      }, ERROR_GRACE_MS);
     };
   }
 

@@ -199,3 +199,33 @@ test('a constructor that throws (bad URL, CSP) counts as a failed attempt', asyn
   assert.equal(made, 2);
   conn.stop();
 });
+
+test('a socket that fails with an error and no close still counts as closed, and is retried', async () => {
+  const { conn, timers, sockets, states } = connection();
+  conn.start();
+  sockets[0].hello();
+  sockets[0].lose();
+  await timers.advance(1000);
+  assert.equal(sockets.length, 2, 'a second attempt');
+  // Chromium refuses a URL outside the page's CSP with an error event alone.
+  sockets[1].readyState = 3;
+  sockets[1].onerror?.();
+  await timers.advance(999);
+  assert.equal(sockets.length, 2, 'not before the grace time');
+  await timers.advance(60000);
+  assert.ok(sockets.length >= 3, 'tried again');
+  assert.equal(states.at(-1), 'reconnecting');
+  sockets.at(-1).hello();
+  assert.equal(conn.isOpen, true);
+});
+
+test('an error while the socket is still open waits for its close', async () => {
+  const { conn, timers, sockets } = connection();
+  conn.start();
+  sockets[0].hello();
+  sockets[0].readyState = 1;
+  sockets[0].onerror?.();
+  await timers.advance(5000);
+  assert.equal(conn.isOpen, true);
+  assert.equal(sockets.length, 1);
+});
