@@ -1,0 +1,184 @@
+package chat.server.it.web;
+
+import static chat.server.it.web.Panels.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.client.ChatClient;
+import chat.server.it.ServerProcess;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Unread messages in the document title and on the favicon, and system notifications: the
+ * Notifications switch in Settings asks for permission only when it is turned on (never on page
+ * load); then a direct message or a mention arriving while the tab is hidden makes a
+ * notification, and nothing else does.
+ *
+ * <p>Headless Chromium is granted the permission through CDP ({@code Browser.grantPermissions});
+ * a page hook records {@code requestPermission} calls and every notification the page constructs
+ * (the real constructor still runs), and lets the test say when the tab counts as hidden.
+ */
+@TestMethodOrder(MethodOrderer.MethodName.class)
+class BrowserNotificationsIT {
+  /** Records notifications and permission requests; `window.__hidden` hides the tab. */
+  static final String NOTIFICATION_HOOK = String.join("\n",
+      "(() => {",
+      "  const made = [];",
+      "  const asked = [];",
+      "  Object.defineProperty(window, '__notifications', { value: made });",
+      "  Object.defineProperty(window, '__permissionRequests', { value: asked });",
+      "  window.__hidden = false;",
+      "  Object.defineProperty(document, 'visibilityState', {",
+      "    get: () => (window.__hidden ? 'hidden' : 'visible') });",
+      "  Object.defineProperty(document, 'hidden', { get: () => window.__hidden });",
+      "  const Native = window.Notification;",
+      "  if (!Native) return;",
+      "  window.Notification = class extends Native {",
+      "    constructor(title, options = {}) {",
+      "      made.push({ title, body: options.body ?? '' });",
+      "      super(title, options);",
+      "    }",
+      "    static requestPermission(...args) {",
+      "      asked.push(Date.now());",
+      "      return Native.requestPermission(...args);",
+      "    }",
+      "  };",
+      "})();");
+
+  @TempDir static Path tmp;
+  static ServerProcess server;
+  static Browser alice;
+  static ChatClient bob;
+  static String hook;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeAvailable();
+    Browser.sharedAsync(0);
+    server = WebTests.startServer(tmp.resolve("data"));
+    alice = Browser.shared(0, "alice");
+    hook = MessageSteps.addScript(alice, NOTIFICATION_HOOK);
+    String origin = server.httpUri("/").toString().replaceAll("/$", "");
+    alice.driver.executeCdpCommand("Browser.grantPermissions", Map.of(
+        "origin", origin, "permissions", List.of("notifications")));
+    Panels.signedOut(alice, server);
+    alice.signIn("alice", WebTests.PASSWORD, true);
+    bob = Panels.client(server, "bob");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (alice != null) {
+      MessageSteps.removeScript(alice, hook);
+      alice.driver.executeCdpCommand("Browser.resetPermissions", Map.of());
+    }
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void a_unreadMessagesShowInTheTitleAndOnTheFavicon() throws Exception {
+    assertEquals("chat", alice.driver.getTitle());
+    assertEquals("favicon.svg", icon());
+    for (String text : List.of("one", "two", "three")) {
+      await(bob.send("@alice", text));
+    }
+    alice.awaitTrue("(3) chat in the title", "return document.title === '(3) chat';");
+    alice.awaitTrue("a badge drawn on the favicon", "const link = document.querySelector("
+        + "'link[rel~=icon]'); return link.getAttribute('href').startsWith('data:image/png;base64,')"
+        + " && link.getAttribute('type') === 'image/png';");
+
+    alice.openFromList("@bob");
+    alice.awaitMessage("bob", "three");
+    alice.awaitTrue("the title without a count", "return document.title === 'chat';");
+    alice.awaitTrue("the plain favicon again", "return document.querySelector("
+        + "'link[rel~=icon]').getAttribute('href') === 'favicon.svg';");
+  }
+
+  @Test
+  void b_theSwitchAsksOnlyWhenTurnedOnThenHiddenTabsGetNotifications() throws Exception {
+    alice.driver.navigate().refresh();
+    alice.awaitSignedIn("alice");
+    assertEquals(0L, alice.js("return window.__permissionRequests.length;"),
+        "no permission asked on page load");
+    assertEquals("granted", alice.js("return Notification.permission;"));
+
+    WebElement settings = Panels.openSettings(alice);
+    WebElement toggle = alice.field("Notifications");
+    assertEquals("switch", toggle.getAriaRole());
+    assertFalse(toggle.isSelected());
+    assertEquals(0L, alice.js("return window.__permissionRequests.length;"),
+        "opening Settings asks nothing either");
+    toggle.click();
+    alice.awaitTrue("the switch on", "return document.querySelector('#notifications-switch')"
+        + ".checked && !document.querySelector('#notifications-switch').disabled;");
+    assertTrue(((Number) alice.js("return window.__permissionRequests.length;")).longValue() <= 1);
+    assertEquals("", Panels.text(alice, "#notifications-error"));
+    settings.findElement(By.cssSelector("[data-close]")).click();
+    Panels.awaitDialogClosed(alice, "settings-dialog");
+
+    // Visible tab: no notification.
+    await(bob.send("@alice", "are you looking?"));
+    awaitPreview("are you looking?");
+    assertEquals(0L, alice.js("return window.__notifications.length;"));
+
+    // Hidden tab: a direct message notifies; a room message notifies only if it mentions alice.
+    alice.js("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'));");
+    await(bob.createRoom("team", "", false));
+    await(bob.invite("team", "alice"));
+    Panels.awaitInList(alice, "#team");
+    await(bob.send("#team", "lunch plans, anyone?"));
+    await(bob.send("@alice", "ping from bob"));
+    alice.awaitTrue("a notification for the direct message",
+        "return window.__notifications.some((n) => n.title === 'bob'"
+            + " && n.body === 'ping from bob');");
+    await(bob.send("#team", "@alice please review"));
+    alice.awaitTrue("a notification for the mention",
+        "return window.__notifications.some((n) => n.title === 'bob in #team'"
+            + " && n.body === '@alice please review');");
+    assertEquals(List.of("bob: ping from bob", "bob in #team: @alice please review"),
+        alice.js("return window.__notifications.map((n) => n.title + ': ' + n.body);"),
+        "nothing for the room message without a mention");
+
+    // Switched off: nothing more, even while hidden.
+    alice.js("window.__hidden = false; document.dispatchEvent(new Event('visibilitychange'));");
+    Panels.openSettings(alice);
+    alice.field("Notifications").click();
+    alice.awaitTrue("the switch off", "return !document.querySelector('#notifications-switch')"
+        + ".checked && localStorage.getItem('chat.notifications') === null;");
+    alice.driver.findElement(By.cssSelector("#settings-dialog [data-close]")).click();
+    Panels.awaitDialogClosed(alice, "settings-dialog");
+    alice.js("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'));");
+    await(bob.send("@alice", "still there?"));
+    awaitPreview("still there?");
+    assertEquals(2L, alice.js("return window.__notifications.length;"));
+    alice.js("window.__hidden = false;");
+    alice.assertNothingRan();
+  }
+
+  /** Waits until the conversation list previews {@code text} (the message has arrived). */
+  private static void awaitPreview(String text) {
+    alice.awaitTrue("a message \"" + text + "\" arrived", "return [...document.querySelectorAll("
+        + "'#conversation-list .conv-preview')].some((p) => p.textContent === arguments[0]);",
+        text);
+  }
+
+  private static String icon() {
+    return String.valueOf(alice.js("return document.querySelector('link[rel~=icon]')"
+        + ".getAttribute('href');"));
+  }
+}
