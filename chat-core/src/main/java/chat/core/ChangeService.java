@@ -40,6 +40,11 @@ final class ChangeService {
   private final MessagingService messaging;
   private final ChatConfig config;
   private final Clock clock;
+  /**
+   * A change and its fan-out happen under its conversation's stripe, so every session gets a
+   * conversation's updates in rev order even when several are made at once.
+   */
+  private final Object[] stripes = new Object[64];
 
   @Inject
   ChangeService(MessageStore messages, AccountStore accounts, Access access, Router router,
@@ -51,6 +56,9 @@ final class ChangeService {
     this.messaging = messaging;
     this.config = config;
     this.clock = clock;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
   }
 
   Result.Changed edit(String user, Request.Edit r) throws ChatException {
@@ -130,10 +138,15 @@ final class ChangeService {
 
   private Result.Changed apply(String user, ConvId conv, String given, long seq,
       MessageChange change) throws ChatException {
-    ChangeOutcome outcome = messages.change(conv, seq, change);
+    ChangeOutcome outcome;
+    synchronized (stripes[Math.floorMod(conv.hashCode(), stripes.length)]) {
+      outcome = messages.change(conv, seq, change);
+      if (outcome.status() == ChangeOutcome.Status.APPLIED) {
+        router.update(outcome.message(), outcome.rev(), user, change.action());
+      }
+    }
     switch (outcome.status()) {
-      case APPLIED -> router.update(outcome.message(), outcome.rev(), user, change.action());
-      case UNCHANGED -> { }
+      case APPLIED, UNCHANGED -> { }
       case NOT_FOUND -> throw ChatException.notFound("no message " + seq + " in " + given);
       case DELETED -> throw ChatException.forbidden("message " + seq + " was deleted");
       case TOO_MANY_EMOJI -> throw ChatException.badRequest(
@@ -154,30 +167,16 @@ final class ChangeService {
   }
 
   /**
-   * One emoji: 1 to 32 bytes of UTF-8, with no letters, spaces or control characters (a flag,
-   * a skin tone, a keycap or a joined family is several code points and still one emoji).
+   * One emoji: 1 to 32 bytes of UTF-8 forming exactly one emoji sequence: a keycap ({@code 1️⃣}),
+   * a flag (two regional indicators), a tag sequence (subdivision flags), or emoji joined by
+   * zero-width joiners, each with an optional variation selector and skin tone (a family, a
+   * thumbs-up with a skin tone). Two emoji, text, ASCII symbols and controls are refused.
    */
   static void checkEmoji(String emoji) throws ChatException {
     int bytes = emoji.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes < 1 || bytes > MAX_EMOJI_BYTES) {
-      throw ChatException.badRequest("emoji: 1 to " + MAX_EMOJI_BYTES + " bytes of one emoji");
-    }
-    boolean symbol = false;
-    for (int i = 0; i < emoji.length(); ) {
-      int cp = emoji.codePointAt(i);
-      i += Character.charCount(cp);
-      int type = Character.getType(cp);
-      if (Character.isLetter(cp) || Character.isWhitespace(cp) || Character.isISOControl(cp)
-          || type == Character.UNASSIGNED || type == Character.SURROGATE) {
-        throw ChatException.badRequest("emoji: must be one emoji, not text");
-      }
-      if (type == Character.OTHER_SYMBOL || type == Character.MATH_SYMBOL
-          || cp == 0x20E3 /* keycap */ || (cp >= 0x1F1E6 && cp <= 0x1F1FF) /* flags */) {
-        symbol = true;
-      }
-    }
-    if (!symbol) {
-      throw ChatException.badRequest("emoji: must be one emoji, not text");
+    if (bytes < 1 || bytes > MAX_EMOJI_BYTES || !EmojiSequence.isOne(emoji)) {
+      throw ChatException.badRequest("emoji: must be one emoji of 1 to " + MAX_EMOJI_BYTES
+          + " bytes");
     }
   }
 }
