@@ -89,6 +89,8 @@ final class Target implements AutoCloseable {
         "--send-per-second", "1000000", "--send-burst", "1000000",
         "--requests-per-second", "1000000", "--request-burst", "1000000",
         "--max-connections", "1000000", "--max-connections-per-ip", "1000000",
+        // every generated user registers from loopback
+        "--registrations-per-ip-per-hour", "1000000",
         "--auth-timeout-ms", "600000"));
     cmd.addAll(extraArgs);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())

@@ -158,7 +158,7 @@ final class PasswordChecks {
    * the first burst of logins is judged by what hashing costs on this machine, not by a guess.
    */
   void calibrate(long nanos) {
-    averageNanos = Math.max(averageNanos, nanos);
+    averageNanos = nanos;
   }
 
   /** How long new work would wait for a hashing thread, by the recent average: 0 if none. */
