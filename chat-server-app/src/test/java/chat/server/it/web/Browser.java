@@ -398,12 +398,15 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  /** Waits until the open conversation shows a stored (seq'd) message from {@code from}. */
+  /**
+   * Waits until the open conversation shows a stored (seq'd) message from {@code from}; one
+   * being edited in place has no text to match until it is saved.
+   */
   void awaitMessage(String from, String text) {
     awaitTrue("a message from " + from + ": " + text,
         "return [...document.querySelectorAll('[role=log] li.message')].some((li) =>"
             + " li.dataset.state === 'sent' && li.dataset.seq && li.dataset.from === arguments[0]"
-            + " && li.querySelector('.message-text').textContent === arguments[1]);",
+            + " && li.querySelector('.message-text')?.textContent === arguments[1]);",
         from, text);
   }
 

@@ -58,22 +58,31 @@ final class MessageSteps {
 
   /** The open conversation's stored message whose text (or "Message deleted") is {@code text}. */
   static WebElement message(Browser b, String text) {
-    return b.await("a message \"" + text + "\"", d -> {
-      Object found = b.js("return [...document.querySelectorAll('[role=log] li.message[data-seq]')]"
-          + ".reverse().find((li) => li.querySelector('.message-text')?.textContent"
-          + " === arguments[0]) ?? null;", text);
-      return found instanceof WebElement el ? el : null;
-    });
+    return b.await("a message \"" + text + "\"", d -> find(b, text));
   }
 
-  /** Hovers the message and opens its "Message actions" menu; returns the menu. */
+  private static WebElement find(Browser b, String text) {
+    Object found = b.js("return [...document.querySelectorAll('[role=log] li.message[data-seq]')]"
+        + ".reverse().find((li) => li.querySelector('.message-text')?.textContent"
+        + " === arguments[0]) ?? null;", text);
+    return found instanceof WebElement el ? el : null;
+  }
+
+  /**
+   * Hovers the message and opens its "Message actions" menu; returns the menu. The item is
+   * looked up afresh on each try: an update may have rebuilt it meanwhile.
+   */
   static WebElement openActions(Browser b, String text) {
-    WebElement item = message(b, text);
-    new Actions(b.driver).moveToElement(item).perform();
-    WebElement button = b.await("the Message actions button of \"" + text + "\"", d ->
-        item.findElements(By.cssSelector("button.message-actions-button")).stream()
-            .filter(e -> "Message actions".equals(e.getAccessibleName())).findFirst()
-            .orElse(null));
+    WebElement button = b.await("the Message actions button of \"" + text + "\"", d -> {
+      WebElement item = find(b, text);
+      if (item == null) {
+        return null;
+      }
+      new Actions(b.driver).moveToElement(item).perform();
+      return item.findElements(By.cssSelector("button.message-actions-button")).stream()
+          .filter(e -> "Message actions".equals(e.getAccessibleName())).findFirst()
+          .orElse(null);
+    });
     button.click();
     return menu(b);
   }
