@@ -112,8 +112,8 @@ export function mountAlerts({ session, store, storage }) {
       return false;
     }
     if (!supported()) throw new Error('This browser cannot show notifications.');
-    let permission = window.Notification.permission;
-    if (permission !== 'granted') permission = await window.Notification.requestPermission();
+    // Asked every time it is switched on (an answer given before comes back without a prompt).
+    const permission = await window.Notification.requestPermission();
     if (permission !== 'granted') {
       storage.removeItem(SETTING_KEY);
       throw new Error(permission === 'denied'

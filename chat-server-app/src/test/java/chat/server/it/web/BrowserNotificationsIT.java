@@ -3,7 +3,6 @@ package chat.server.it.web;
 import static chat.server.it.web.Panels.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
@@ -126,7 +125,8 @@ class BrowserNotificationsIT {
     toggle.click();
     alice.awaitTrue("the switch on", "return document.querySelector('#notifications-switch')"
         + ".checked && !document.querySelector('#notifications-switch').disabled;");
-    assertTrue(((Number) alice.js("return window.__permissionRequests.length;")).longValue() <= 1);
+    assertEquals(1L, alice.js("return window.__permissionRequests.length;"),
+        "switching on asked once");
     assertEquals("", Panels.text(alice, "#notifications-error"));
     settings.findElement(By.cssSelector("[data-close]")).click();
     Panels.awaitDialogClosed(alice, "settings-dialog");
