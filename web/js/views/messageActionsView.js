@@ -56,6 +56,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
   });
   // A long press on a message (touch screens, where nothing hovers) opens its actions.
   let press = null;
+  let pressOpened = false; // the finger that opened the menu is still down
   list.addEventListener('pointerdown', (event) => {
     if (event.pointerType !== 'touch') return;
     const li = event.target.closest('li.message[data-seq]');
@@ -63,7 +64,9 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
     const timer = setTimeout(() => {
       press = null;
       const button = li.querySelector('.message-actions-button');
-      if (button) openMenu(Number(li.dataset.seq), button);
+      if (!button) return;
+      pressOpened = true;
+      openMenu(Number(li.dataset.seq), button);
     }, LONG_PRESS_MS);
     press = { timer, x: event.clientX, y: event.clientY };
   });
@@ -75,6 +78,15 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
   list.addEventListener('pointercancel', cancelPress);
   list.addEventListener('pointermove', (event) => {
     if (press && Math.hypot(event.clientX - press.x, event.clientY - press.y) > 10) cancelPress();
+  });
+  // Lifting that finger is no tap: no click, and the focus stays in the menu.
+  list.addEventListener('touchend', (event) => {
+    if (!pressOpened) return;
+    pressOpened = false;
+    event.preventDefault();
+  }, { passive: false });
+  list.addEventListener('touchcancel', () => {
+    pressOpened = false;
   });
   list.addEventListener('contextmenu', (event) => {
     // The long press is ours: no text-selection menu over the message actions.

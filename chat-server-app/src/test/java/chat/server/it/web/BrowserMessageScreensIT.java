@@ -26,7 +26,8 @@ import org.openqa.selenium.WebElement;
 /**
  * Message changes at desktop (1280x800) and phone (390x844) size: the "Message actions" menu,
  * reactions with a reply (and the composer answering one, with @-suggestions), and an edited and
- * a deleted message. The menu stays inside the screen and nothing gets wider than it; with
+ * a deleted message. On a phone a long press opens the menu. The menu stays inside the
+ * messages and nothing gets wider than the screen; with
  * {@code -Dchat.screenshots.dir=docs/screenshots} each view is saved as a PNG.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -118,6 +119,8 @@ class BrowserMessageScreensIT {
     try {
       shoot("phone");
     } finally {
+      alice.driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of(
+          "enabled", false));
       alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
   }
@@ -136,8 +139,13 @@ class BrowserMessageScreensIT {
     assertFits();
     alice.screenshot(SHOTS, "edited-deleted-" + size + ".png");
 
-    // The menu of someone else's message, as the room's owner: Reply, React, Delete.
-    openActions(alice, ANSWER);
+    // The menu of someone else's message, as the room's owner: Reply, React, Delete. On a
+    // phone a long press opens it.
+    if (size.equals("phone")) {
+      MessageSteps.longPress(alice, ANSWER);
+    } else {
+      openActions(alice, ANSWER);
+    }
     assertEquals(List.of("Reply", "React", "Delete"), MessageSteps.menuLabels(alice));
     assertMenuInside();
     assertFits();

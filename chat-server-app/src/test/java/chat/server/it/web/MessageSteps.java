@@ -87,6 +87,28 @@ final class MessageSteps {
     return menu(b);
   }
 
+  /**
+   * Holds a finger on the message's text (touch events through CDP, as on a phone) until its
+   * menu opens, then lifts it; returns the menu.
+   */
+  @SuppressWarnings("unchecked")
+  static WebElement longPress(Browser b, String text) {
+    WebElement item = message(b, text);
+    Map<String, Object> point = (Map<String, Object>) b.js("const r = arguments[0]"
+        + ".querySelector('.message-text').getBoundingClientRect();"
+        + "return {x: Math.round(r.left + 10), y: Math.round(r.top + r.height / 2)};", item);
+    Map<String, Object> touch = Map.of("x", point.get("x"), "y", point.get("y"));
+    b.driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true));
+    b.driver.executeCdpCommand("Input.dispatchTouchEvent", Map.of(
+        "type", "touchStart", "touchPoints", List.of(touch)));
+    try {
+      return menu(b);
+    } finally {
+      b.driver.executeCdpCommand("Input.dispatchTouchEvent", Map.of(
+          "type", "touchEnd", "touchPoints", List.of()));
+    }
+  }
+
   static WebElement menu(Browser b) {
     return b.await("the message menu", d -> b.visible("#message-menu[role=menu]").stream()
         .findFirst().orElse(null));
