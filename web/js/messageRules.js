@@ -36,6 +36,20 @@ export function canReact(message) {
 
 export const canReply = canReact;
 
+/**
+ * The items "Message actions" offers on `message`: each only when the server lists its feature
+ * (`features`: the Set from hello) and the rules above allow it.
+ */
+export function messageActionsFor(message, { me, myRole = null, features = null }) {
+  const has = (name) => !!features && typeof features.has === 'function' && features.has(name);
+  return {
+    reply: has('reply') && canReply(message),
+    react: has('react') && canReact(message),
+    edit: has('edit') && canEdit(message, me),
+    delete: has('delete') && canDelete(message, me, myRole),
+  };
+}
+
 function isRoomConv(conv) {
   return typeof conv === 'string' && conv.startsWith('#');
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   badgeText, canDelete, canEdit, canReact, completeMention, drainHeld, mentionQuery,
+  messageActionsFor,
   mentionSuggestions, notificationText, quoteText, reactionChips, revStep, shouldNotify,
   splitMentions, toggleReaction, unreadTitle,
 } from '../js/messageRules.js';
@@ -137,4 +138,17 @@ test('notifications: direct messages and mentions of me, only while hidden and s
   assert.deepEqual(notificationText({ ...room, mentions: ['alice'] }),
     { title: 'bob in #general', body: 'hey @alice' });
   assert.deepEqual(notificationText(dm), { title: 'bob', body: 'psst' });
+});
+
+test('the menu offers only what the server lists and the rules allow', () => {
+  const all = new Set(['reply', 'react', 'edit', 'delete']);
+  const mine = roomMessage('alice');
+  assert.deepEqual(messageActionsFor(mine, { me: 'alice', features: all }),
+    { reply: true, react: true, edit: true, delete: true });
+  assert.deepEqual(messageActionsFor(roomMessage('bob'), { me: 'alice', myRole: 'member', features: all }),
+    { reply: true, react: true, edit: false, delete: false });
+  assert.deepEqual(messageActionsFor(mine, { me: 'alice', features: new Set(['react']) }),
+    { reply: false, react: true, edit: false, delete: false });
+  assert.deepEqual(messageActionsFor(mine, { me: 'alice', features: null }),
+    { reply: false, react: false, edit: false, delete: false }, 'a first-round server');
 });

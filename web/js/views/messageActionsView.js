@@ -3,8 +3,8 @@
 // in place, and jumping to the message a reply answers. The pane keeps rendering and scrolling;
 // `view` gives this module what it needs of them.
 
-import { canDelete, canEdit, canReact, canReply } from '../messageRules.js';
-import { FEATURE, roleOf } from '../rules.js';
+import { messageActionsFor } from '../messageRules.js';
+import { roleOf } from '../rules.js';
 import { mountMessageMenu } from './messageMenu.js';
 
 const LONG_PRESS_MS = 500;
@@ -26,12 +26,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
   function allowed(m) {
     const conv = store.conv(m.conv);
     const myRole = conv?.kind === 'room' ? roleOf(conv.members, store.me) : null;
-    return {
-      reply: session.can(FEATURE.reply) && canReply(m),
-      react: session.can(FEATURE.react) && canReact(m),
-      edit: session.can(FEATURE.edit) && canEdit(m, store.me),
-      delete: session.can(FEATURE.delete) && canDelete(m, store.me, myRole),
-    };
+    return messageActionsFor(m, { me: store.me, myRole, features: store.features });
   }
 
   list.addEventListener('submit', (event) => {
