@@ -107,7 +107,9 @@ final class EventDecoder {
           o.get("rev").getAsLong());
     }
     if (o.has("token")) {
-      return new Result.Auth(str(o, "user"), str(o, "token"), o.get("expiresAt").getAsLong());
+      // PROTOCOL.md's password reply names only token and expiresAt; the client knows its user.
+      String user = o.has("user") ? str(o, "user") : "";
+      return new Result.Auth(user, str(o, "token"), o.get("expiresAt").getAsLong());
     }
     if (o.has("messages")) {
       List<Event.Message> messages = new ArrayList<>();

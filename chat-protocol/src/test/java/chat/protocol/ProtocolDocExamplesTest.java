@@ -298,6 +298,17 @@ class ProtocolDocExamplesTest {
     assertEquals(JsonParser.parseString(fixture.json()), JsonParser.parseString(encoded), encoded);
   }
 
+  /**
+   * The password reply as the document writes it, without {@code user}: decoded as an auth
+   * result whose user is left empty (the client knows who it is).
+   */
+  @Test
+  void passwordReplyWithoutUserDecodes() {
+    assertEquals(new Event.Ok("12", new Result.Auth("", "<new token>", 1_735_000_000_000L)),
+        codec.decodeEvent("""
+            {"type":"ok","re":"12","token":"<new token>","expiresAt":1735000000000}"""));
+  }
+
   /** The document has an example of every request, event and result type. */
   @Test
   void examplesCoverEveryType() {
