@@ -27,6 +27,19 @@ final class Access {
    * it: a member of the room, or a party of the direct conversation with an existing peer.
    */
   ConvId conversation(String user, String name, String field) throws ChatException {
+    return resolve(user, name, field, false);
+  }
+
+  /**
+   * As {@link #conversation}, for writing: a direct conversation's peer must also not be a
+   * deleted account (its history stays readable). One account read either way.
+   */
+  ConvId writableConversation(String user, String name, String field) throws ChatException {
+    return resolve(user, name, field, true);
+  }
+
+  private ConvId resolve(String user, String name, String field, boolean toWrite)
+      throws ChatException {
     if (name.startsWith("@")) {
       String peer = Names.foldUser(name.substring(1));
       if (!Names.isValidUser(peer)) {
@@ -35,7 +48,13 @@ final class Access {
       if (peer.equals(user)) {
         throw ChatException.badRequest(field + ": you cannot message yourself");
       }
-      if (!accounts.userExists(peer)) {
+      if (toWrite) {
+        boolean deleted = accounts.account(peer)
+            .orElseThrow(() -> ChatException.notFound("no user " + peer)).isDeleted();
+        if (deleted) {
+          throw ChatException.notFound("no user " + peer + " (the account was deleted)");
+        }
+      } else if (!accounts.userExists(peer)) {
         throw ChatException.notFound("no user " + peer);
       }
       return ConvId.direct(user, peer);

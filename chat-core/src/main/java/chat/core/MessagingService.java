@@ -66,9 +66,10 @@ final class MessagingService {
       throw new ChatException(ErrorCode.TOO_LARGE,
           "text: " + chars + " characters, at most " + config.limits().maxTextChars());
     }
-    ConvId conv = access.conversation(user, r.to(), "to");
-    if (!conv.isRoom()) {
-      requireWritable(user, conv.peerOf(user));
+    ConvId conv = access.writableConversation(user, r.to(), "to");
+    if (!conv.isRoom() && blocks.between(user, conv.peerOf(user))) {
+      throw ChatException.forbidden("you cannot message " + conv.peerOf(user)
+          + ": one of you has blocked the other");
     }
     if (r.replyTo() != null) {
       StoredMessage answered = messages.message(conv, r.replyTo()).orElse(null);
@@ -95,17 +96,6 @@ final class MessagingService {
             c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored"));
           }
         });
-  }
-
-  /** A direct conversation can be written to while the peer exists and neither blocked the other. */
-  private void requireWritable(String user, String peer) throws ChatException {
-    if (accounts.account(peer).map(a -> a.isDeleted()).orElse(true)) {
-      throw ChatException.notFound("no user " + peer + " (the account was deleted)");
-    }
-    if (blocks.between(user, peer)) {
-      throw ChatException.forbidden("you cannot message " + peer + ": one of you has blocked "
-          + "the other");
-    }
   }
 
   /** The users {@code text} mentions among {@code conv}'s participants. */
