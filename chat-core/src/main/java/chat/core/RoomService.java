@@ -169,12 +169,8 @@ final class RoomService {
     requireModerator(user, room.name());
     String target = access.existingUser(r.user(), "user");
     if (accounts.unban(room.name(), target)) {
-      ConvId conv = ConvId.room(room.name());
-      Outbound out = new Outbound(new Event.Member(conv.key(), target, "unban"));
-      for (Membership m : accounts.members(room.name())) {
-        router.toUser(m.user(), out, null);
-      }
-      router.toUser(target, out, null);
+      // to the members and to the unbanned user, who is not one: as a departure is told
+      announceDeparture(ConvId.room(room.name()), target, "unban");
     }
   }
 
@@ -319,7 +315,10 @@ final class RoomService {
     router.toParticipants(conv, name -> new Event.Member(name, subject, action, wire), null);
   }
 
-  /** A member event to the remaining members and to the departed user, who hears no more. */
+  /**
+   * A member event to the members and to {@code subject}, who is not (or no longer) one: a
+   * departure (then the subject hears no more) or an unban.
+   */
   private void announceDeparture(ConvId conv, String subject, String action) {
     Outbound out = new Outbound(new Event.Member(conv.key(), subject, action));
     for (Membership m : accounts.members(conv.roomName())) {

@@ -39,10 +39,13 @@ final class ConnectionCaps {
    * @return null if admitted (then {@link #release} it when it closes), else why not
    */
   String admit(InetAddress address, int held) {
-    if (held >= maxTotal) {
-      return "the server holds " + maxTotal + " connections";
-    }
-    return admitAddress(address);
+    String full = admitTotal(held);
+    return full != null ? full : admitAddress(address);
+  }
+
+  /** Checks the total cap only (a trusted proxy's socket, counted per client later). */
+  String admitTotal(int held) {
+    return held >= maxTotal ? "the server holds " + maxTotal + " connections" : null;
   }
 
   /**

@@ -141,9 +141,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     InetAddress address = remote.getAddress();
     // A trusted proxy's sockets are counted per client at the upgrade, when its header names them.
     boolean viaProxy = trustedProxies.trusts(address);
-    String refused = viaProxy
-        ? (connections.size() >= config.maxConnections()
-            ? "the server holds " + config.maxConnections() + " connections" : null)
+    String refused = viaProxy ? caps.admitTotal(connections.size())
         : caps.admit(address, connections.size());
     if (refused != null) {
       caps.refuse(socket, address, refused);
