@@ -250,20 +250,25 @@ public abstract class AccountStoreContract extends AccountAdminContract {
     accounts.createRoom(publicRoom("general"), "owner");
     int changes = 200;
     CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch reading = new CountDownLatch(2);
     ExecutorService readers = Executors.newFixedThreadPool(2);
     try {
       List<Future<Integer>> reads = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
         reads.add(readers.submit(() -> {
           int n = 0;
-          while (done.getCount() > 0) {
+          reading.countDown();
+          do {
             accounts.members("general");
             accounts.role("general", "u" + (n % changes));
             n++;
-          }
+          } while (done.getCount() > 0);
           return n;
         }));
       }
+      // The changes start once both readers run, so they really overlap (a fast store could
+      // otherwise finish all changes before a reader's first read).
+      assertTrue(reading.await(10, TimeUnit.SECONDS));
       for (int i = 0; i < changes; i++) {
         String user = "u" + i;
         assertTrue(accounts.addMember("general", user, Role.MEMBER));
