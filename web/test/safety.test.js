@@ -74,7 +74,7 @@ test('the second round\'s panels carry the names the browser tests rely on', () 
   const labels = Object.fromEntries([...html.matchAll(/<label for="([^"]+)"[^>]*>([^<]+)</g)]
     .map((m) => [m[2].trim(), m[1]]));
   for (const text of ['Current password', 'New password', 'Password to confirm', 'Search rooms',
-    'Room topic']) {
+    'Room topic', 'Search messages']) {
     assert.ok(labels[text], `a label "${text}"`);
     assert.match(html, new RegExp(`<input id="${labels[text]}"`), `the input for "${text}"`);
   }
