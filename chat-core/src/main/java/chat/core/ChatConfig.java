@@ -65,6 +65,8 @@ public record ChatConfig(
    * @param roomCreateBurst room creations one user may make at once
    * @param typingPerSecond sustained typing notices per user per second (more are refused)
    * @param typingBurst typing notices a user may send at once
+   * @param searchesPerMinute sustained searches per user per minute (more are refused)
+   * @param searchBurst searches a user may run at once
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -75,17 +77,19 @@ public record ChatConfig(
       int roomCreatesPerHour,
       int roomCreateBurst,
       int typingPerSecond,
-      int typingBurst) {
+      int typingBurst,
+      int searchesPerMinute,
+      int searchBurst) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
       if (loginFailuresPerUser < 1 || loginFailuresPerAddress < 1 || loginWindow.isNegative()
           || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
-          || typingBurst < 1) {
+          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
     }

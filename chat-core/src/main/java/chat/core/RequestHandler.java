@@ -23,12 +23,14 @@ final class RequestHandler {
   private final RoomService rooms;
   private final Blocks blocks;
   private final ChangeService changes;
+  private final SearchService search;
   private final Clock clock;
 
   @Inject
   RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Blocks blocks,
-      ChangeService changes, Clock clock) {
+      ChangeService changes, SearchService search, Clock clock) {
     this.changes = changes;
+    this.search = search;
     this.auth = auth;
     this.messaging = messaging;
     this.rooms = rooms;
@@ -78,6 +80,8 @@ final class RequestHandler {
       c.reply(r.id(), changes.react(user, react));
     } else if (r instanceof Request.Updates updates) {
       c.reply(r.id(), changes.updates(user, updates));
+    } else if (r instanceof Request.Search query) {
+      c.reply(r.id(), search.search(user, query));
     } else if (r instanceof Request.History history) {
       c.reply(r.id(), messaging.history(user, history));
     } else if (r instanceof Request.ListConversations) {

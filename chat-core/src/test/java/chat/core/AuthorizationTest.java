@@ -71,7 +71,8 @@ class AuthorizationTest {
       Map.entry("role", "moderator"),
       Map.entry("emoji", "\uD83D\uDC4D"),
       Map.entry("on", true),
-      Map.entry("afterRev", 0L));
+      Map.entry("afterRev", 0L),
+      Map.entry("query", "release notes"));
 
   /**
    * A request of {@code type} (a record implementing {@link Request}) built from its components,
@@ -90,8 +91,8 @@ class AuthorizationTest {
       } else if (FIELD_VALUES.containsKey(name)) {
         args[i] = FIELD_VALUES.get(name);
       } else if (componentType == Long.class || componentType == Integer.class
-          || (componentType == String.class && (name.equals("query") || name.equals("after")))) {
-        args[i] = null; // optional numbers (after, before, limit) and directory fields
+          || (componentType == String.class && (name.equals("after") || name.equals("before")))) {
+        args[i] = null; // optional numbers (after, before, limit) and cursors
       } else {
         fail("no test value for " + type.getSimpleName() + "." + name + ": add one above");
       }
@@ -284,6 +285,10 @@ class AuthorizationTest {
     TestClient bob = chat.user("bob");
     alice.send("@bob", "just between us");
     bob.send("@alice", "indeed");
+    // bob's ok may come before alice's copy of his message is queued: wait for that copy.
+    while (!alice.events.skipTo(Event.Message.class).text().equals("indeed")) {
+      // an earlier message event (alice's own): skip it
+    }
     TestClient eve = chat.user("eve");
     settleAll(alice, bob, eve);
 

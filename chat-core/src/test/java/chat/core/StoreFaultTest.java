@@ -83,6 +83,10 @@ class StoreFaultTest {
         int limit) {
       return real.updatesAfter(conv, afterRev, limit);
     }
+
+    @Override public List<StoredMessage> search(chat.core.store.SearchQuery query) {
+      return real.search(query);
+    }
   }
 
   private final FaultyStore store = new FaultyStore();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ThrottlingTest {
   private static final ChatConfig.Safety SMALL =
-      new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2, 3, 5);
+      new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2, 3, 5, 60, 10);
   private final TestChat chat = new TestChat(ChatConfig.builder().safety(SMALL));
 
   @AfterEach

@@ -111,6 +111,14 @@ final class EventDecoder {
       String user = o.has("user") ? str(o, "user") : "";
       return new Result.Auth(user, str(o, "token"), o.get("expiresAt").getAsLong());
     }
+    if (o.has("results")) {
+      List<Result.SearchHit> hits = new ArrayList<>();
+      for (JsonElement e : o.getAsJsonArray("results")) {
+        JsonObject hit = e.getAsJsonObject();
+        hits.add(new Result.SearchHit(str(hit, "conv"), toMessage(hit.getAsJsonObject("message"))));
+      }
+      return new Result.Search(hits, o.get("more").getAsBoolean(), optStr(o, "next"));
+    }
     if (o.has("messages")) {
       List<Event.Message> messages = new ArrayList<>();
       for (JsonElement e : o.getAsJsonArray("messages")) {

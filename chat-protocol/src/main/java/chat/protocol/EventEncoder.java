@@ -218,6 +218,22 @@ final class EventEncoder {
       }
       w.endArray();
       w.name("more").value(u.more());
+    } else if (result instanceof Result.Search s) {
+      w.name("results").beginArray();
+      for (Result.SearchHit hit : s.results()) {
+        w.beginObject();
+        w.name("conv").value(hit.conv());
+        w.name("message").beginObject();
+        w.name("type").value(hit.message().type());
+        writeMessageFields(w, hit.message());
+        w.endObject();
+        w.endObject();
+      }
+      w.endArray();
+      w.name("more").value(s.more());
+      if (s.next() != null) {
+        w.name("next").value(s.next());
+      }
     } else if (result instanceof Result.Pong p) {
       w.name("ts").value(p.ts());
     } else {

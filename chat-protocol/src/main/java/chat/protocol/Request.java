@@ -194,6 +194,21 @@ public sealed interface Request {
     @Override public String type() { return "updates"; }
   }
 
+  /**
+   * Full-text search: messages matching every word of {@code query}, newest first, in {@code conv}
+   * or (null) every conversation the user can read; {@code before} is the opaque cursor of a
+   * previous reply's {@code next}. {@code limit} null means the server's default.
+   */
+  record Search(String id, String query, String conv, Integer limit, String before)
+      implements Request {
+    public Search {
+      checkId(id);
+      requireNonNull(query, "query is null");
+    }
+
+    @Override public String type() { return "search"; }
+  }
+
   record Create(String id, String room, String topic, boolean isPrivate) implements Request {
     public Create {
       checkId(id);

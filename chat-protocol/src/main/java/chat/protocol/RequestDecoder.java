@@ -129,6 +129,14 @@ final class RequestDecoder {
         return new Request.Updates(id, f.requiredString("conv"), afterRev,
             limit == null ? null : limit.intValue());
       }
+      case "search": {
+        Long limit = f.optionalLong("limit");
+        if (limit != null && (limit < 1 || limit > Integer.MAX_VALUE)) {
+          throw new InvalidFrame("limit: must be a positive integer");
+        }
+        return new Request.Search(id, f.requiredString("query"), f.optionalString("conv"),
+            limit == null ? null : limit.intValue(), f.optionalString("before"));
+      }
       case "create":
         return new Request.Create(
             id, f.requiredString("room"), f.optionalString("topic"), f.optionalBoolean("private"));

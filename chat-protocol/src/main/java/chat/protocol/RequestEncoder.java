@@ -53,6 +53,17 @@ final class RequestEncoder {
       if (u.limit() != null) {
         w.name("limit").value(u.limit());
       }
+    } else if (request instanceof Request.Search q) {
+      w.name("query").value(q.query());
+      if (q.conv() != null) {
+        w.name("conv").value(q.conv());
+      }
+      if (q.limit() != null) {
+        w.name("limit").value(q.limit());
+      }
+      if (q.before() != null) {
+        w.name("before").value(q.before());
+      }
     } else if (request instanceof Request.Register r) {
       w.name("user").value(r.user());
       w.name("password").value(r.password());

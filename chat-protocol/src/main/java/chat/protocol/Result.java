@@ -111,6 +111,22 @@ public sealed interface Result {
     }
   }
 
+  /** One search hit: a message as it now is, and its conversation as the searcher names it. */
+  record SearchHit(String conv, Event.Message message) {
+    public SearchHit {
+      requireNonNull(conv, "conv is null");
+      requireNonNull(message, "message is null");
+    }
+  }
+
+  /**
+   * A page of search hits, newest first; {@code next} (null when there are no more) is the
+   * cursor for the next, older page.
+   */
+  record Search(List<SearchHit> results, boolean more, String next) implements Result {
+    public Search { results = List.copyOf(results); }
+  }
+
   /** Reply to ping: the server's clock in ms since the epoch. */
   record Pong(long ts) implements Result {}
 }

@@ -152,6 +152,9 @@ class ProtocolDocExamplesTest {
             {"type":"updates","id":"4","conv":"#general","afterRev":3,"limit":200}""",
             new Request.Updates("4", "#general", 3, 200)),
         new Fixture("""
+            {"type":"search","id":"5","query":"release notes","conv":"#general","limit":20,"before":"<cursor>"}""",
+            new Request.Search("5", "release notes", "#general", 20, "<cursor>")),
+        new Fixture("""
             {"type":"send","id":"7","to":"#general","text":"hi","cid":"<client id>","replyTo":12}""",
             new Request.Send("7", "#general", "hi", "<client id>", 12L)),
         new Fixture("""
@@ -223,6 +226,13 @@ class ProtocolDocExamplesTest {
         new Fixture("""
             {"type":"ok","re":"4","conv":"#general","updates":[],"more":false}""",
             new Event.Ok("4", new Result.Updates("#general", List.of(), false))),
+        new Fixture("""
+            {"type":"ok","re":"5","results":[{"conv":"#general","message":{"type":"message",
+             "conv":"#general","seq":12,"from":"alice","text":"release notes","ts":1732400000123,
+             "cid":"<client id>"}}],"more":true,"next":"<cursor>"}""",
+            new Event.Ok("5", new Result.Search(List.of(new Result.SearchHit("#general",
+                new Event.Message("#general", 12, "alice", "release notes", 1_732_400_000_123L,
+                    "<client id>"))), true, "<cursor>"))),
         new Fixture("""
             {"type":"ok","re":"9","members":[{"user":"alice","role":"owner","online":true}]}""",
             new Event.Ok("9", new Result.Members(

@@ -70,7 +70,7 @@ class RequestRoundTripTest {
         "topic", "delete_room",
         // our addition: the banned list
         "bans",
-        "edit", "delete", "react", "updates");
+        "edit", "delete", "react", "updates", "search");
     for (Request request : Samples.requests()) {
       assertTrue(protocolTypes.contains(request.type()), request + " has type " + request.type());
     }

@@ -69,6 +69,8 @@ final class Samples {
         new Request.Updates("4", "@bob", 0, null),
         new Request.Members("9", "general"),
         new Request.ListConversations("10"),
+        new Request.Search("5", "release notes", "#general", 20, "c2VxOjEy"),
+        new Request.Search("5", TRICKY_TEXT, null, null, null),
         new Request.History("11", "#general", 39L, null, 50),
         new Request.History("11", "#general", null, 20L, 50),
         new Request.History("11", "#general", null, null, null),
@@ -127,6 +129,9 @@ final class Samples {
         new Result.Updates("#general", List.of(new Event.Update("#general", 12, 5, "carol",
             "react", messages().get(1))), true),
         new Result.Conversations(List.of(new Result.ConversationInfo("#general", 41, 39, 7))),
+        new Result.Search(List.of(), false, null),
+        new Result.Search(List.of(new Result.SearchHit("#general", messages().get(0)),
+            new Result.SearchHit("@bob", messages().get(1))), true, "c2VxOjEy"),
         new Result.Pong(1_732_400_000_123L),
         new Result.Pong(0));
   }

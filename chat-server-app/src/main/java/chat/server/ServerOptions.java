@@ -63,6 +63,7 @@ final class ServerOptions {
       new Option("room-creates-per-hour", "60", "sustained room creations per user per hour "
           + "(a burst of 10 at once)"),
       new Option("typing-per-second", "3", "typing notices per user per second (a burst of 10)"),
+      new Option("searches-per-minute", "60", "searches per user per minute (a burst of 10)"),
       new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
       new Option("max-text-chars", "4000", "longest message text, in characters"),
       new Option("history-max", "200", "largest page a history request may ask for"),
@@ -266,7 +267,9 @@ final class ServerOptions {
               (int) number("room-creates-per-hour", 1, 1_000_000),
               ChatConfig.Safety.DEFAULTS.roomCreateBurst(),
               (int) number("typing-per-second", 1, 1_000),
-              ChatConfig.Safety.DEFAULTS.typingBurst()))
+              ChatConfig.Safety.DEFAULTS.typingBurst(),
+              (int) number("searches-per-minute", 1, 1_000_000),
+              ChatConfig.Safety.DEFAULTS.searchBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -7,11 +7,15 @@ import chat.core.store.MessageChanges;
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
+import chat.core.store.SearchQuery;
+import chat.core.store.SearchText;
 import chat.core.store.StoredMessage;
 import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * which gives the in-order guarantee of {@link AppendListener}.
  */
 final class InMemoryMessageStore implements MessageStore {
+  /** The order of search results: {@link SearchQuery}'s. */
+  private static final Comparator<StoredMessage> NEWEST_FIRST = Comparator
+      .comparingLong(StoredMessage::ts)
+      .thenComparing((StoredMessage m) -> m.conv().key())
+      .thenComparingLong(StoredMessage::seq)
+      .reversed();
+
   private final String epoch = UUID.randomUUID().toString();
   private final Map<ConvId, ConvLog> logs = new ConcurrentHashMap<>();
   private final Map<String, Set<ConvId>> directByUser = new ConcurrentHashMap<>();
@@ -170,6 +181,33 @@ final class InMemoryMessageStore implements MessageStore {
       int to = (int) Math.min((long) from + limit, size);
       return new ArrayList<>(log.revs.subList(from, to));
     }
+  }
+
+  /**
+   * Scans every message of the conversations searched: the memory store
+   * holds what one process chats in a test or a small embedding, not an archive to index.
+   */
+  @Override
+  public List<StoredMessage> search(SearchQuery query) {
+    List<StoredMessage> found = new ArrayList<>();
+    for (ConvId conv : new LinkedHashSet<>(query.convs())) {
+      ConvLog log = logs.get(conv);
+      if (log == null) {
+        continue;
+      }
+      List<StoredMessage> messages;
+      synchronized (log) {
+        messages = new ArrayList<>(log.messages);
+      }
+      for (StoredMessage m : messages) {
+        if (!m.deleted() && (query.after() == null || query.after().isBeyond(m))
+            && SearchText.matches(SearchText.words(m.text()), query.terms())) {
+          found.add(m);
+        }
+      }
+    }
+    found.sort(NEWEST_FIRST);
+    return found.size() <= query.limit() ? found : new ArrayList<>(found.subList(0, query.limit()));
   }
 
   @Override

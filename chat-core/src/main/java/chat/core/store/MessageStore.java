@@ -58,6 +58,13 @@ public interface MessageStore {
    */
   void deleteConversation(ConvId conv);
 
+  /**
+   * Up to {@code query.limit()} messages that match the query, newest first (see
+   * {@link SearchQuery} for the order, the paging and what matches). Sees the current text of
+   * edited messages and never a deleted one.
+   */
+  List<StoredMessage> search(SearchQuery query);
+
   /** The direct conversations {@code user} is a party of that have at least one message. */
   List<ConvId> directConversations(String user);
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * (1, 2, … without gaps, one per change made and none for a change that changes nothing), the
  * recorded updates, and all of it surviving a restart. Run through {@link MessageStoreContract}.
  */
-public abstract class MessageChangeContract extends MessageStoreFixture {
+public abstract class MessageChangeContract extends MessageSearchContract {
   private static final int MAX_EMOJI = 20;
   private static final String THUMBS = "\uD83D\uDC4D";
   private static final String PARTY = "\uD83C\uDF89";

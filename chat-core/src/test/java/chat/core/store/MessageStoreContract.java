@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link MessageStore} must do, whatever keeps the messages: appends, paging,
- * counters, deletion and durability here, and the changes to messages (edit, delete, react,
- * revs) in the {@link MessageChangeContract} it extends, so a store held to this contract is
- * held to both. See {@link MessageStoreFixture} for what a subclass supplies.
+ * counters, deletion and durability here; the changes to messages (edit, delete, react,
+ * revs) in the {@link MessageChangeContract} it extends; and full-text search in the
+ * {@link MessageSearchContract} that one extends. A store held to this contract is held to all. See {@link MessageStoreFixture} for what a subclass supplies.
  */
 public abstract class MessageStoreContract extends MessageChangeContract {
 

@@ -169,8 +169,38 @@ final class Migrations {
           + " ts INTEGER NOT NULL,"
           + " PRIMARY KEY (conv, rev)) WITHOUT ROWID"));
 
+  /**
+   * Issue 14: full-text search. message_search is an FTS5 index of the text of messages, an
+   * "external content" table: it keeps the words and their positions, keyed by the message's
+   * rowid, and no copy of the text (hits are read from messages). A deleted message's text is
+   * "", so it has no words in the index. FTS5's secure-delete makes removing a text take its
+   * words out of the index at once, not leave them in older index segments until a merge: a
+   * deleted message must be erased from the file. (A contentless table with contentless_delete
+   * was tried first: it records deletions as tombstones and keeps the words.) The triggers keep
+   * the index in step in every transaction that writes messages: group-commit appends, edits,
+   * deletes, deleted rooms; FTS5 needs the old text to remove it, which a trigger has.
+   * Existing messages are indexed by the migration's 'rebuild', which reads messages; the same
+   * command repairs the index should rowids ever be renumbered (VACUUM keeps them).
+   */
+  static final Migration V4 = new Migration(4, "message search", List.of(
+      "CREATE VIRTUAL TABLE message_search USING fts5(text, content='messages',"
+          + " content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+      "INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1)",
+      "INSERT INTO message_search (message_search) VALUES ('rebuild')",
+      "CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN"
+          + " INSERT INTO message_search (rowid, text) VALUES (new.rowid, new.text); END",
+      // A reaction rewrites the row with the same text: no need to index it again.
+      "CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages"
+          + " WHEN old.text IS NOT new.text BEGIN"
+          + " INSERT INTO message_search (message_search, rowid, text)"
+          + " VALUES ('delete', old.rowid, old.text);"
+          + " INSERT INTO message_search (rowid, text) VALUES (new.rowid, new.text); END",
+      "CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN"
+          + " INSERT INTO message_search (message_search, rowid, text)"
+          + " VALUES ('delete', old.rowid, old.text); END"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2, V3);
+  static final List<Migration> ALL = List.of(V1, V2, V3, V4);
 
   private Migrations() {}
 

@@ -9,6 +9,7 @@ import chat.core.store.MessageChange;
 import chat.core.store.MessageChanges;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
+import chat.core.store.SearchQuery;
 import chat.core.store.StoredMessage;
 import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
@@ -114,6 +115,15 @@ final class SqliteMessageStore implements MessageStore {
     }));
     Collections.reverse(page);
     return page;
+  }
+
+  @Override
+  public List<StoredMessage> search(SearchQuery query) {
+    if (query.convs().isEmpty()) {
+      return List.of();
+    }
+    return database.read(snapshot -> MessageRows.snapshot(snapshot,
+        c -> SearchRows.search(c, query)));
   }
 
   @Override

@@ -13,6 +13,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -74,5 +78,46 @@ class MessageErasureTest {
     assertTrue(filesHold(kept), "the search finds text that is there");
     assertFalse(filesHold(shortText), "the short text is gone");
     assertFalse(filesHold("long-secret-8b2e71"), "the long text is gone");
+  }
+
+  /** The words of the search index that some message holds. */
+  private List<String> indexedWords() throws Exception {
+    try (Connection c = OpenStore.rawConnection(dir); Statement s = c.createStatement()) {
+      s.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, message_search, row)");
+      List<String> words = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT term FROM temp.words")) {
+        while (rs.next()) {
+          words.add(rs.getString(1));
+        }
+      }
+      return words;
+    }
+  }
+
+  /**
+   * The search index keeps the words of each message: deleting or editing a message takes its
+   * old words out of the index at once (FTS5 secure-delete), not at some later merge, and no
+   * copy of them is left in the files.
+   */
+  @Test
+  void deletedAndEditedWordsLeaveTheSearchIndex() throws Exception {
+    try (OpenStore store = OpenStore.open(dir)) {
+      send(store, "keepword alpha", "c1");
+      send(store, "zanzibarquux plans", "c2");
+      send(store, "xylophonicity draft", "c3");
+      assertEquals(ChangeOutcome.Status.APPLIED, store.messages.change(GENERAL, 2,
+          new MessageChange.Delete("alice", 2L)).status());
+      assertEquals(ChangeOutcome.Status.APPLIED, store.messages.change(GENERAL, 3,
+          new MessageChange.Edit("alice", "final version", List.of(), 3L)).status());
+    }
+    List<String> words = indexedWords();
+    assertTrue(words.containsAll(List.of("keepword", "alpha", "final", "version")),
+        words.toString());
+    for (String gone : List.of("zanzibarquux", "plans", "xylophonicity", "draft")) {
+      assertFalse(words.contains(gone), gone + " is still indexed: " + words);
+    }
+    assertTrue(filesHold("keepword"), "the search finds words that are there");
+    assertFalse(filesHold("zanzibarquux"), "the deleted word is gone");
+    assertFalse(filesHold("xylophonicity"), "the edited-away word is gone");
   }
 }

@@ -14,6 +14,7 @@ import chat.core.store.NewMessage;
 import chat.core.store.RecordingAppendListener;
 import chat.core.store.Role;
 import chat.core.store.Room;
+import chat.core.store.SearchQuery;
 import chat.core.store.StoredMessage;
 import chat.core.store.TokenRecord;
 import java.nio.file.Path;
@@ -81,10 +82,10 @@ class MigrationsTest {
     } finally {
       db.close();
     }
-    assertEquals(List.of(1L, 2L, 3L), versionRows().stream().map(r -> r.get(0)).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L), versionRows().stream().map(r -> r.get(0)).toList());
     for (String table : List.of("meta", "users", "tokens", "rooms", "memberships",
         "conversations", "messages", "read_markers", "blocks", "bans", "operator_actions",
-        "reactions", "message_changes")) {
+        "reactions", "message_changes", "message_search")) {
       assertTrue(tableExists(table), table);
     }
   }
@@ -240,7 +241,7 @@ class MigrationsTest {
     });
     v2.close();
 
-    SqliteDatabase v3 = open(Migrations.ALL);
+    SqliteDatabase v3 = open(List.of(Migrations.V1, Migrations.V2, Migrations.V3));
     SqliteMessageStore messages = new SqliteMessageStore(v3);
     messages.start();
     try {
@@ -277,6 +278,43 @@ class MigrationsTest {
       v3.close();
     }
     assertEquals(List.of(1L, 2L, 3L), versionRows().stream().map(r -> r.get(0)).toList());
+  }
+
+  /**
+   * The real V4 on a database filled at V3: the messages already there are indexed (a deleted
+   * one is not), and what is written after the migration is indexed by its triggers.
+   */
+  @Test
+  void v4IndexesTheMessagesOfAV3Database() throws Exception {
+    ConvId general = ConvId.room("general");
+    SqliteDatabase v3 = open(List.of(Migrations.V1, Migrations.V2, Migrations.V3));
+    v3.transaction(c -> {
+      Sql.update(c, "INSERT INTO conversations (conv, user_a, user_b, last_seq)"
+          + " VALUES ('#general', NULL, NULL, 3)");
+      Sql.update(c, "INSERT INTO messages (conv, seq, sender, cid, text, ts, deleted) VALUES"
+          + " ('#general', 1, 'alice', 'c1', 'Quarterly report draft', 100, 0),"
+          + " ('#general', 2, 'bob', 'c2', '', 101, 1),"
+          + " ('#general', 3, 'bob', 'c3', 'the report is late', 102, 0)");
+      return null;
+    });
+    v3.close();
+
+    SqliteDatabase v4 = open(Migrations.ALL);
+    SqliteMessageStore messages = new SqliteMessageStore(v4);
+    messages.start();
+    try {
+      assertEquals(1, v4.appliedMigrations());
+      assertEquals(List.of(3L, 1L), messages.search(new SearchQuery(List.of(general),
+          List.of("report"), null, 10)).stream().map(StoredMessage::seq).toList());
+      RecordingAppendListener later = new RecordingAppendListener();
+      messages.append(new NewMessage(general, "carol", "report filed", "c4", 103), later);
+      assertEquals(4, later.await().message().seq());
+      assertEquals(List.of(4L, 3L, 1L), messages.search(new SearchQuery(List.of(general),
+          List.of("report"), null, 10)).stream().map(StoredMessage::seq).toList());
+    } finally {
+      messages.stop();
+      v4.close();
+    }
   }
 
   /** A migration that fails part-way is rolled back whole; the database stays as it was. */
