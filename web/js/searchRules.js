@@ -57,21 +57,26 @@ export function addSearchPage(search, reply) {
   };
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu; // marks go with their letter
 
-/** The words of a query, lower-cased, each once, in order ("Release notes!" → release, notes). */
+/** A word as the server compares it: lower case, accents taken off (Café → cafe). */
+export function foldWord(word) {
+  return String(word).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The words of a query, folded, each once, in order ("Release notes!" → release, notes). */
 export function searchTerms(query) {
   const terms = [];
   for (const match of String(query ?? '').matchAll(WORD)) {
-    const term = match[0].toLowerCase();
-    if (!terms.includes(term)) terms.push(term);
+    const term = foldWord(match[0]);
+    if (term && !terms.includes(term)) terms.push(term);
   }
   return terms;
 }
 
 /**
  * A result's text as parts {text, match}: the words starting with a term have that start marked
- * (`rel` marks "Rel" of "Release"). A text longer than `max` characters is cut to an excerpt
+ * (`rel` marks "Rel" of "Release", `cafe` marks "Café"): compared folded, as the server does. A text longer than `max` characters is cut to an excerpt
  * around its first match, with "…" where something was left out. Joining the parts' text gives
  * the excerpt.
  */
@@ -80,10 +85,10 @@ export function highlightParts(input, terms, max = EXCERPT_CHARS) {
   const marks = []; // [start, end) in `text`
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
-    const lower = word.toLowerCase();
+    const folded = foldWord(word);
     let best = 0;
     for (const term of terms) {
-      if (term.length > best && lower.startsWith(term)) best = term.length;
+      if (term.length > best && folded.startsWith(term)) best = term.length;
     }
     if (best > 0) marks.push([match.index, match.index + prefixLength(word, best)]);
   }
@@ -104,15 +109,17 @@ export function highlightParts(input, terms, max = EXCERPT_CHARS) {
   return parts;
 }
 
-/** How many characters of `word` lower-case to `length` characters (they may differ: İ → i̇). */
+/** How many characters of `word` fold to its first `length` folded ones (é → e, İ → i). */
 function prefixLength(word, length) {
   let taken = 0;
   let chars = 0;
   for (const ch of word) {
     if (taken >= length) break;
-    taken += ch.toLowerCase().length;
+    taken += foldWord(ch).length;
     chars += ch.length;
   }
+  // Marks written apart from their letter (e + ◌́) belong to the letter before them.
+  while (chars < word.length && /\p{M}/u.test(word[chars])) chars++;
   return chars;
 }
 
@@ -172,6 +179,9 @@ export function searchErrorText(error, search = null) {
       return `Searching too often. Try again in ${seconds === 1 ? 'a second' : `${seconds} seconds`}.`;
     }
     case 'bad_request':
+      if (/at most \d+ words/i.test(error.message ?? '')) {
+        return 'That search has too many words. Leave some out and search again.';
+      }
       return 'That search cannot be run. Type one or more words to look for.';
     case 'forbidden':
     case 'not_found':

@@ -16,7 +16,7 @@ const marked = (parts) => parts.map((p) => (p.match ? `[${p.text}]` : p.text)).j
 test('a query is its words, lower-cased, each once', () => {
   assert.deepEqual(searchTerms('Release  notes, release!'), ['release', 'notes']);
   assert.deepEqual(searchTerms('  @alice #general'), ['alice', 'general']);
-  assert.deepEqual(searchTerms('Ünïcode 2024'), ['ünïcode', '2024']);
+  assert.deepEqual(searchTerms('Ünïcode 2024 CAFÉ'), ['unicode', '2024', 'cafe']);
   assert.deepEqual(searchTerms('!!! ...'), []);
 });
 
@@ -29,6 +29,10 @@ test('the matched start of each word is marked; the rest is plain text', () => {
     '[release]s unreleased');
   assert.equal(marked(highlightParts('nothing here', terms)), 'nothing here');
   assert.equal(marked(highlightParts('<b>rel</b>', terms)), '<b>[rel]</b>', 'markup is only text');
+  // Accents and case are folded as the server folds them, and the original letters marked.
+  assert.equal(marked(highlightParts('Un Café crème, cafés', searchTerms('cafe CREM'))),
+    'Un [Café] [crèm]e, [café]s');
+  assert.equal(marked(highlightParts('Cafe\u0301 ok', searchTerms('cafe'))), '[Cafe\u0301] ok');
   assert.deepEqual(highlightParts('', terms), []);
 });
 
@@ -78,6 +82,7 @@ test('what the status line and errors say', () => {
   assert.equal(searchErrorText({ code: 'rate_limited', retryAfterMs: 300 }),
     'Searching too often. Try again in a second.');
   assert.match(searchErrorText({ code: 'bad_request', message: 'query: empty' }), /Type one or more words/);
+  assert.match(searchErrorText({ code: 'bad_request', message: 'query: at most 16 words' }), /too many words/);
   assert.equal(searchErrorText({ code: 'forbidden' }, newSearch('x', '#secret')), 'You can no longer read #secret.');
   assert.match(searchErrorText({ code: 'internal' }), /failed/);
 });

@@ -84,6 +84,10 @@ export function mountSearch({ session, store, $, toast }) {
     clearTimeout(timer);
     timer = null;
     const conv = scope.checked ? scopeConv() : null;
+    const now = session.search.state;
+    // Enter after the pause already searched for the same: nothing new to ask.
+    if (now.query === input.value.trim() && now.conv === conv && !now.error
+        && (now.loading || now.loaded)) return;
     session.search.run(input.value, { conv });
   }
 
