@@ -178,9 +178,10 @@ export function mountConversation({
     } catch (e) {
       toast(errorText(e), 'error');
     }
-    if (shownConv !== id) return;
-    render();
-    heldAnchor = null;
+    const still = shownConv === id;
+    if (still) render();
+    heldAnchor = null; // also when another conversation opened meanwhile: it is not its anchor
+    if (!still) return;
     const first = list.querySelector(`li.message[data-seq="${newer ? edge + 1 : edge - 1}"]`);
     first?.focus({ preventScroll: true });
   }
