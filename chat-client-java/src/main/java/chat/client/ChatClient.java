@@ -238,6 +238,24 @@ public final class ChatClient implements AutoCloseable {
         Result.History.class, null);
   }
 
+  /**
+   * Messages whose words start with every word of {@code query} (case and Latin accents aside),
+   * newest first, in {@code conv} or, when it is null, every conversation this user can read
+   * now; {@code limit} null for the server's default (20). For older hits pass the reply's
+   * {@link Result.Search#next()} as {@code before}; null for the first page.
+   */
+  public CompletableFuture<Result.Search> search(String query, String conv, Integer limit,
+      String before) {
+    requireNonNull(query, "query is null");
+    return request(id -> new Request.Search(id, query, conv, limit, before), Result.Search.class,
+        null);
+  }
+
+  /** The newest messages matching {@code query} in every conversation: the first page. */
+  public CompletableFuture<Result.Search> search(String query) {
+    return search(query, null, null, null);
+  }
+
   /** Every room this user is in and every direct conversation with a message. */
   public CompletableFuture<Result.Conversations> conversations() {
     return request(Request.ListConversations::new, Result.Conversations.class, null);

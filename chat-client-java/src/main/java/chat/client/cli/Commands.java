@@ -46,6 +46,8 @@ final class Commands {
           : "usage: updates CONV [AFTER_REV], AFTER_REV a number";
       case "history" -> n == 1 || (n == 2 && params.get(1).matches("[1-9][0-9]{0,8}")) ? null
           : "usage: history CONV [LIMIT], LIMIT a positive number";
+      case "search" -> n >= 1 ? null : "usage: search WORDS...";
+      case "search-in" -> n >= 2 ? null : "usage: search-in CONV WORDS...";
       case "rooms" -> null; // any words: the query
       case "create" -> n >= 1 ? null : "usage: create ROOM [TOPIC]";
       case "topic" -> n >= 1 ? null : "usage: topic ROOM [TOPIC...]";
@@ -91,6 +93,8 @@ final class Commands {
           out.println(ChatCli.format(m));
         }
       }
+      case "search" -> search(client, null, rest(params, 0), out);
+      case "search-in" -> search(client, params.get(0), rest(params, 1), out);
       case "conversations" -> {
         for (Result.ConversationInfo c : await(client.conversations()).conversations()) {
           out.println(c.conv() + " " + c.lastSeq() + " " + c.readSeq());
@@ -159,6 +163,14 @@ final class Commands {
   /** The parameters from {@code from} on, joined by spaces: the text of a message. */
   private static String rest(List<String> params, int from) {
     return String.join(" ", params.subList(from, params.size()));
+  }
+
+  /** The newest hits of a search (one page of 100), one per line as history prints them. */
+  private static void search(ChatClient client, String conv, String query, PrintStream out)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    for (Result.SearchHit hit : await(client.search(query, conv, 100, null)).results()) {
+      out.println(ChatCli.format(hit.message()));
+    }
   }
 
   /** Every page of the directory: {@code ROOM MEMBERS joined|- TOPIC} per room. */
