@@ -279,6 +279,7 @@ class BrowserMessageActionsIT {
   private static String quote(Browser b, String text) {
     WebElement item = message(b, text);
     return String.valueOf(b.js("const q = arguments[0].querySelector('.reply-quote');"
-        + "return q ? [...q.children].map((c) => c.textContent).join(' ') : null;", item));
+        + "return q ? [...q.querySelectorAll('.reply-quote-author, .reply-quote-text')]"
+        + ".map((c) => c.textContent).join(' ') : null;", item));
   }
 }
