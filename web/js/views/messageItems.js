@@ -114,12 +114,14 @@ export function messageItems({ store, revealed, allowed, ui }) {
   function replyQuote(m, conv) {
     const quoted = conv.bySeq.get(m.replyTo);
     const text = quoteText(quoted) ?? 'Original message';
+    // Named by its content, so the name holds the visible text (WCAG 2.5.3): "In reply to
+    // bob: the quote", the hidden words for screen readers only.
     return h('button', {
-      type: 'button', class: 'reply-quote',
-      'aria-label': `Go to the message this replies to${quoted ? ` from ${quoted.from}: ${text}` : ''}`,
-      dataset: { action: 'jump', replyTo: m.replyTo },
+      type: 'button', class: 'reply-quote', dataset: { action: 'jump', replyTo: m.replyTo },
     },
+    h('span', { class: 'visually-hidden' }, quoted ? 'In reply to ' : 'In reply to: '),
     quoted ? h('span', { class: 'reply-quote-author' }, quoted.from) : null,
+    quoted ? h('span', { class: 'visually-hidden' }, ': ') : null,
     h('span', { class: 'reply-quote-text' }, text));
   }
 
