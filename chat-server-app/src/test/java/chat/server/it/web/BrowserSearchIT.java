@@ -200,6 +200,7 @@ class BrowserSearchIT {
     Browser.type(alice.field("Search messages"), "release");
     awaitStatus("4 messages matching “release”");
     assertFits();
+    alice.assertAccessible("search results " + size);
     WebElement checklist = alice.await("the checklist result", d -> alice.visible(
         "#search-results button.search-result").stream()
         .filter(b -> b.getAccessibleName().contains(CHECKLIST)).findFirst().orElse(null));
@@ -211,6 +212,7 @@ class BrowserSearchIT {
     alice.awaitTrue("the message focused", "return document.activeElement.matches("
         + "'li.message[data-seq=\"1\"]');");
     assertFits();
+    alice.assertAccessible("search result opened " + size);
     if (size.equals("desktop")) {
       alice.screenshot(SHOTS, "search-" + size + ".png");
     }
