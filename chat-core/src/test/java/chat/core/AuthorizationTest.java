@@ -71,7 +71,8 @@ class AuthorizationTest {
       Map.entry("role", "moderator"),
       Map.entry("emoji", "\uD83D\uDC4D"),
       Map.entry("on", true),
-      Map.entry("afterRev", 0L));
+      Map.entry("afterRev", 0L),
+      Map.entry("files", List.of()));
 
   /**
    * A request of {@code type} (a record implementing {@link Request}) built from its components,
