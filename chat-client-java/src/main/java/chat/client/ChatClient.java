@@ -77,8 +77,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> The client has two daemon threads: one holds its state, one (the event
  * thread) makes every listener call and completes every future, in order. The WebSocket library
- * adds two daemon threads per connection, and uploads run on the JDK's HTTP client (daemon
- * threads too). None of them keeps a JVM alive, and {@link #close()} ends the client's own. All
+ * adds two daemon threads per connection. None of them keeps a JVM alive, and {@link #close()}
+ * ends them. Uploads run on one JDK HTTP client shared by all clients of the JVM, made at the
+ * first upload (its one daemon thread stays: Java 17's HTTP client cannot be closed). All
  * methods are thread-safe.
  *
  * <p><b>Files.</b> {@link #upload} sends a file over HTTP to {@link Builder#httpOrigin}; {@link
@@ -109,9 +110,8 @@ public final class ChatClient implements AutoCloseable {
     loop.setRemoveOnCancelPolicy(true);
     this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, name + "-events"));
     this.engine = new Engine(this, config, loop, new Dispatcher(events, config.listener));
-    this.uploader = new Uploader(config.httpClient != null ? config.httpClient
-        : HttpClient.newBuilder().connectTimeout(config.connectTimeout).build(),
-        new FileUrls(config.httpOrigin), config.uploadTimeout);
+    this.uploader = new Uploader(config.httpClient, new FileUrls(config.httpOrigin),
+        config.uploadTimeout);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -768,7 +768,7 @@ public final class ChatClient implements AutoCloseable {
 
     /**
      * The HTTP client for uploads (e.g. one with your own {@code SSLContext} for {@code
-     * https://}); default: a new one of the JDK's.
+     * https://}); default: one JDK client shared by every {@link ChatClient} of the JVM.
      */
     public Builder httpClient(HttpClient client) {
       this.httpClient = requireNonNull(client, "client is null");

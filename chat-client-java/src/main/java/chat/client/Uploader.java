@@ -21,9 +21,14 @@ import java.util.concurrent.CompletableFuture;
  * once sent), a refusal a {@link ChatErrorException} with the server's code ({@code too_large}
  * for 413, {@code unauthorized} for 401, {@code rate_limited} with its wait for 429, …). The
  * body streams from its publisher: a file is never read into memory whole.
+ *
+ * <p>Unless given one, uploads use one JDK {@link HttpClient} shared by every {@link ChatClient}
+ * of the JVM, made at the first upload: Java 17's client cannot be closed, and its selector
+ * thread (a daemon) lives as long as the client, so one per {@link ChatClient} would outlive
+ * {@link ChatClient#close()}.
  */
 final class Uploader {
-  private final HttpClient http;
+  private final HttpClient http; // null: the shared one
   private final FileUrls urls;
   private final Duration timeout;
 
@@ -31,6 +36,12 @@ final class Uploader {
     this.http = http;
     this.urls = urls;
     this.timeout = timeout;
+  }
+
+  /** The shared client, made on first use (the holder idiom). */
+  private static final class Shared {
+    static final HttpClient HTTP = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   CompletableFuture<FileInfo> upload(String token, HttpRequest.BodyPublisher body, String name,
@@ -46,7 +57,8 @@ final class Uploader {
             .replace("+", "%20"))
         .POST(body)
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return (http != null ? http : Shared.HTTP)
+        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(this::answer);
   }
 

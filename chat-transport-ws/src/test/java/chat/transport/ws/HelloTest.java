@@ -42,8 +42,8 @@ class HelloTest {
       assertFalse(hello.epoch().isBlank(), "epoch");
       assertEquals(new Limits(12_345, 1_234, 77, 3, 9, 4_321, 40, 80), hello.limits());
       assertEquals(server.chatConfig.limits(), hello.limits());
-      assertEquals(java.util.List.of("edit", "delete", "react", "reply", "block", "moderation",
-          "account"), hello.features());
+      assertEquals(java.util.List.of("edit", "delete", "react", "reply", "files", "block",
+          "moderation", "account"), hello.features());
     }
   }
 
