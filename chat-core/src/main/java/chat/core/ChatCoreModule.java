@@ -7,8 +7,8 @@ import java.time.Clock;
 
 /**
  * The whole core: {@link ConfigModule}, {@link AccountsModule}, {@link RoomsModule}, {@link
- * MessagingModule} and {@link SessionsModule}. Add one store module (e.g. {@code
- * InMemoryStoreModule}) to get a working {@link ChatService}.
+ * MessagingModule}, {@link FilesModule} and {@link SessionsModule}. Add one store module (e.g.
+ * {@code InMemoryStoreModule}) to get a working {@link ChatService}.
  */
 public final class ChatCoreModule extends AbstractModule {
   private final ConfigModule config;
@@ -27,6 +27,7 @@ public final class ChatCoreModule extends AbstractModule {
     install(new AccountsModule());
     install(new RoomsModule());
     install(new MessagingModule());
+    install(new FilesModule());
     install(new SessionsModule());
   }
 }

@@ -2,13 +2,17 @@ package chat.core;
 
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
+import chat.core.store.FileRef;
 import chat.core.store.Membership;
 import chat.core.store.MessageStore;
 import chat.core.store.StoredMessage;
 import chat.protocol.Event;
+import chat.protocol.FileInfo;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -39,8 +43,12 @@ final class Router {
   }
 
   static Event.Message toEvent(StoredMessage m, String convName) {
+    List<FileInfo> files = new ArrayList<>(m.files().size());
+    for (FileRef f : m.files()) {
+      files.add(new FileInfo(f.id(), f.name(), f.size(), f.type(), FileInfo.path(f.id())));
+    }
     return new Event.Message(convName, m.seq(), m.from(), m.text(), m.ts(), m.cid(),
-        m.replyTo(), m.mentions(), m.edited(), m.deleted(), m.reactions());
+        m.replyTo(), m.mentions(), m.edited(), m.deleted(), m.reactions(), files);
   }
 
   /** A change to a message, to every session of every participant. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import chat.core.store.AppendListener;
 import chat.core.store.ConvId;
+import chat.core.store.FilesUnavailableException;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
 import java.sql.Connection;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * Committed but not yet notified appends are therefore bounded by
  * {@code (handOffBatches + 2) × maxBatch}: those waiting in the hand-off, the batch being
  * notified and the one the writer is blocked with.
+ *
+ * <p>Files: a message's files are attached in its own step (see {@link MessageRows#attachFiles});
+ * a file that cannot be, fails that message alone with {@link FilesUnavailableException}.
  *
  * <p>A message that fails (a constraint, an injected fault) is reported failed alone: the
  * batch's transaction is rolled back and the batch stored again in a new one, each append in its
@@ -417,10 +421,14 @@ final class GroupCommitWriter {
   }
 
   private static void fail(Pending p, Exception e) {
-    log.warn("storing one message in {} failed; it alone is reported failed",
-        p.message.conv(), e);
     p.stored = null;
     p.duplicate = false;
+    if (e instanceof FilesUnavailableException refused) {
+      p.failure = refused; // the sender's mistake, or a race for a file lost: no store fault
+      return;
+    }
+    log.warn("storing one message in {} failed; it alone is reported failed",
+        p.message.conv(), e);
     p.failure = new StoreException("storing the message failed", e);
   }
 
@@ -465,6 +473,9 @@ final class GroupCommitWriter {
       p.failure = null;
       return;
     }
+    if (!m.files().isEmpty()) {
+      MessageRows.attachFiles(insert.getConnection(), m.conv(), seq, m.from(), m.files());
+    }
     hooks.inserted(m);
     if (lastSeqs != null) {
       lastSeqs.put(m.conv(), seq);
@@ -472,14 +483,14 @@ final class GroupCommitWriter {
       saveSeq(st, m.conv(), seq);
     }
     p.stored = new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid(),
-        m.replyTo(), m.mentions(), null, false, Map.of(), 0);
+        m.replyTo(), m.mentions(), null, false, Map.of(), 0, m.files());
     p.duplicate = false;
     p.failure = null;
   }
 
   /**
    * The message first stored under {@code m}'s conversation, sender and cid, as it now is
-   * (edited, deleted, with its reactions). Only duplicates pay for the reactions' query.
+   * (edited, deleted, with its reactions and files). Only duplicates pay for those queries.
    */
   private static StoredMessage findOriginal(PreparedStatement findCid, NewMessage m)
       throws SQLException {
@@ -494,9 +505,7 @@ final class GroupCommitWriter {
       }
       original = MessageRows.read(m.conv(), rs);
     }
-    Map<String, List<String>> reactions = MessageRows.reactions(
-        findCid.getConnection(), m.conv(), original.seq(), original.seq()).get(original.seq());
-    return reactions == null ? original : MessageRows.withReactions(original, reactions);
+    return MessageRows.complete(findCid.getConnection(), original);
   }
 
   private static void saveSeq(Statements st, ConvId id, long seq) throws SQLException {
