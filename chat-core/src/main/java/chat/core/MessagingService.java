@@ -59,8 +59,9 @@ final class MessagingService {
   }
 
   /**
-   * Validates, rate-limits and appends; the ok reply and the fan-out follow once the store says
-   * the message is durable, in seq order per conversation.
+   * Validates, rate-limits and appends; the fan-out and the ok reply follow once the store says
+   * the message is durable, in seq order per conversation (see {@link Router#message(
+   * StoredMessage, ConnectionImpl, Runnable)} for their order).
    */
   void send(ConnectionImpl c, String user, Request.Send r) throws ChatException {
     if (r.cid().isEmpty() || r.cid().length() > Names.MAX_CID_CHARS) {
@@ -93,9 +94,11 @@ final class MessagingService {
         new AppendListener() {
           @Override
           public void stored(StoredMessage m, boolean duplicate) {
-            c.reply(id, new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid()));
-            if (!duplicate) {
-              router.message(m);
+            Result.Sent ok = new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid());
+            if (duplicate) {
+              c.reply(id, ok);
+            } else {
+              router.message(m, c, () -> c.reply(id, ok));
             }
           }
 
