@@ -45,6 +45,12 @@ final class EventLoop implements Runnable {
   static final int READ_BUFFER_BYTES = 64 * 1024;
   private static final long ACCEPT_RETRY_FIRST_MS = 50;
   private static final long ACCEPT_RETRY_MAX_MS = 1_000;
+  /**
+   * After an ERROR about failing accepts, another episode within this time is a WARN: at the
+   * edge of the descriptor limit accepting flaps (one freed descriptor, one accept, out again),
+   * and the operator needs to hear it once, not once per flap.
+   */
+  private static final long ACCEPT_ERROR_QUIET_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** What the loop hands on: the transport's side of each socket event. Loop thread only. */
   interface Handler {
@@ -92,6 +98,8 @@ final class EventLoop implements Runnable {
   private volatile boolean running = true;
   private volatile boolean acceptFailing;
   private long acceptRetryMs = ACCEPT_RETRY_FIRST_MS; // loop only
+  private long acceptErrorAtNanos; // loop only; when accepting failures were last said at ERROR
+  private boolean acceptErrorSaid; // loop only
   private volatile long writableCount; // only the loop adds: for tests
 
   /** Binds the listening socket (throws if it cannot); {@link #start} runs the loop. */
@@ -414,13 +422,22 @@ final class EventLoop implements Runnable {
   /**
    * Accepting failed, most likely for want of file descriptors: the pending connection stays in
    * the backlog, so watching the listening socket now would spin. Stop watching it, try again
-   * after a back-off, and say so once per episode at ERROR: the server cannot take clients.
+   * after a back-off, and say so at ERROR (the server cannot take clients), once per episode and
+   * at most once in {@link #ACCEPT_ERROR_QUIET_NANOS}.
    */
   private void acceptFailed(IOException e) {
     if (!acceptFailing) {
       acceptFailing = true;
-      log.error("cannot accept WebSocket connections: {}; open connections are still served, "
-          + "retrying with back-off", e.toString());
+      long now = System.nanoTime();
+      String say = "cannot accept WebSocket connections: {}; open connections are still served, "
+          + "retrying with back-off";
+      if (!acceptErrorSaid || now - acceptErrorAtNanos > ACCEPT_ERROR_QUIET_NANOS) {
+        acceptErrorSaid = true;
+        acceptErrorAtNanos = now;
+        log.error(say, e.toString());
+      } else {
+        log.warn(say, e.toString());
+      }
     } else {
       log.debug("accept failed again: {}", e.toString());
     }
