@@ -14,7 +14,7 @@ export function mountAttachments({ session, $, input, composerError }) {
   const status = $('#attachments-status');
   let shownConv = null;
   let enabled = false;
-  let chips = new Map(); // attachment key -> {li, sig}
+  const chips = new Map(); // attachment key -> {li, sig}
 
   button.addEventListener('click', () => fileInput.click());
   fileInput.addEventListener('change', () => {
@@ -96,7 +96,7 @@ export function mountAttachments({ session, $, input, composerError }) {
     const attachments = conv ? session.uploads.list(conv) : [];
     list.hidden = attachments.length === 0;
     const keep = new Set();
-    let cursor = list.firstChild;
+    const wanted = [];
     for (const a of attachments) {
       keep.add(a.key);
       const sig = `${a.state}\u0001${a.error ?? ''}`;
@@ -108,15 +108,18 @@ export function mountAttachments({ session, $, input, composerError }) {
         chips.set(a.key, entry);
       }
       update(entry.li, a);
-      if (entry.li === cursor) cursor = cursor.nextSibling;
-      else list.insertBefore(entry.li, cursor);
+      wanted.push(entry.li);
     }
     for (const [key, entry] of chips) {
       if (keep.has(key)) continue;
       entry.li.remove();
       chips.delete(key);
     }
-    if (chips.size === 0) chips = new Map();
+    let cursor = list.firstChild;
+    for (const li of wanted) {
+      if (li === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(li, cursor);
+    }
     const text = attachmentsStatus(attachments, waiting);
     if (status.textContent !== text) status.textContent = text;
   }
