@@ -1,6 +1,8 @@
 // Entry point: find the server, build the connection, session and store, mount the views, and
 // render whenever the state changes.
 
+import { h } from './dom.js';
+import { httpOrigin, narrowedPolicy } from './files.js';
 import { chooseServerUrl } from './logic.js';
 import { Connection } from './protocol.js';
 import { ChatSession } from './session.js';
@@ -22,16 +24,24 @@ const $ = (selector) => {
   return el;
 };
 
-/** The WebSocket URL: ?server=…, else config.json beside the page, else a guess from the page. */
+/**
+ * The WebSocket URL: ?server=…, else config.json beside the page, else a guess from the page.
+ * Also `httpUrl` from config.json (where uploads go), when it names one.
+ */
 async function resolveServer() {
   const queryServer = new URLSearchParams(location.search).get('server');
   let configUrl = null;
+  let configHttpUrl = null;
   if (!queryServer) {
     try {
       const response = await fetch('config.json', {
         cache: 'no-store', credentials: 'same-origin',
       });
-      if (response.ok) configUrl = (await response.json())?.wsUrl ?? null;
+      if (response.ok) {
+        const config = await response.json();
+        configUrl = config?.wsUrl ?? null;
+        configHttpUrl = config?.httpUrl ?? null;
+      }
     } catch {
       // no config.json (static hosting without one): fall back to the default
     }
@@ -40,7 +50,17 @@ async function resolveServer() {
   if (chosen.error) {
     return { ...chooseServerUrl({ pageUrl: location.href, configUrl }), warning: chosen.error };
   }
-  return chosen;
+  return { ...chosen, configHttpUrl };
+}
+
+/**
+ * Narrows the page's Content-Security-Policy to its server: the meta tag allows any host (a
+ * static page cannot know it in advance), and a second policy only restricts further.
+ */
+function narrowPolicy(wsUrl, origin) {
+  document.head.append(h('meta', {
+    'http-equiv': 'Content-Security-Policy', content: narrowedPolicy(wsUrl, origin),
+  }));
 }
 
 /** localStorage, or a memory stand-in where storage is unavailable (some private modes). */
@@ -81,10 +101,14 @@ function writeSession(key, value) {
 
 async function main() {
   const server = await resolveServer();
+  const origin = httpOrigin({
+    pageUrl: location.href, wsUrl: server.url, configHttpUrl: server.configHttpUrl,
+  });
+  narrowPolicy(server.url, origin);
   const storage = safeStorage();
   const store = new Store();
   const conn = new Connection({ url: server.url });
-  const session = new ChatSession({ conn, store, storage });
+  const session = new ChatSession({ conn, store, storage, httpOrigin: origin });
   const toast = mountToasts($('#toasts'));
   session.onNotice = toast;
 

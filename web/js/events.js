@@ -1,6 +1,7 @@
 // Live events: what the server pushes (messages, reads, typing, presence, membership, room
 // changes) applied to the store once the session is caught up. No DOM here.
 
+import { cleanFiles } from './files.js';
 import { applyMemberEvent } from './rules.js';
 
 /** How long someone shows as typing after their last typing event. */
@@ -8,10 +9,14 @@ const TYPING_SHOWN_MS = 5000;
 
 /**
  * My own message is stored from the send's `ok`, before its `message` event: the event adds the
- * mentions the server found, unless the message changed since (then an update carries them).
+ * mentions the server found, unless the message changed since (then an update carries them),
+ * and its files as the server names them (their URLs).
  */
-function fillMentions(held, m) {
-  if (!held || held.mentions || held.edited || held.deleted || held.text !== m.text) return;
+function fillFromEvent(held, m) {
+  if (!held || held.deleted) return;
+  const files = cleanFiles(m.files);
+  if (held.files && files.length === held.files.length) held.files = files;
+  if (held.mentions || held.edited || held.text !== m.text) return;
   if (Array.isArray(m.mentions) && m.mentions.length > 0) held.mentions = [...m.mentions];
 }
 
@@ -40,7 +45,7 @@ export class LiveEvents {
     conv.onServer = true;
     const added = store.addMessages(m.conv, [m]);
     if (added.length > 0) conv.typing.delete(m.from);
-    else fillMentions(conv.bySeq.get(m.seq), m);
+    else fillFromEvent(conv.bySeq.get(m.seq), m);
     if (added.length > 0 && m.from !== store.me) this.session.onIncoming(added[0]);
     // Whoever just sent a message is connected; we hear when they go offline from now on.
     if (m.from !== store.me && !store.presence.has(m.from)) store.presence.set(m.from, true);

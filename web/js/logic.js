@@ -1,6 +1,8 @@
 // Pure functions of the web client: no DOM, no network, no clock unless passed in.
 // Everything here is unit-tested with `node --test web/test/`.
 
+import { filesLine } from './files.js';
+
 /** User names: 3 to 32 of a-z 0-9 _ . -, starting with a letter or digit (after lower-casing). */
 export const USER_PATTERN = /^[a-z0-9][a-z0-9_.-]{2,31}$/;
 /** Room names: 1 to 64 of a-z 0-9 _ -, starting with a letter or digit. */
@@ -313,7 +315,7 @@ export function typingText(users) {
 export function previewText(message, me) {
   if (!message) return '';
   if (message.deleted) return 'Message deleted';
-  const text = String(message.text ?? '').replace(/\s+/g, ' ').trim();
+  const text = String(message.text ?? '').replace(/\s+/g, ' ').trim() || filesLine(message.files);
   const short = [...text].length > 80 ? [...text].slice(0, 79).join('') + '…' : text;
   return message.from === me ? `You: ${short}` : short;
 }

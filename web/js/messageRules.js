@@ -2,6 +2,7 @@
 // @-completion, the order of revisions, and what the title, the favicon badge and notifications
 // say. No DOM, no network; unit-tested in test/messageRules.test.js.
 
+import { filesLine } from './files.js';
 import { canModerate } from './rules.js';
 
 /** The emoji the reaction picker offers. */
@@ -186,11 +187,14 @@ export function drainHeld(held, lastRev) {
 // ---------------------------------------------------------------------------------------------
 // Replies
 
-/** The one-line quote of the message a reply answers (or null when it is not loaded). */
+/**
+ * The one-line quote of the message a reply answers (or null when it is not loaded); a message
+ * of files only is quoted as "📎 name".
+ */
 export function quoteText(message, max = 90) {
   if (!message) return null;
   if (message.deleted) return 'Message deleted';
-  const flat = String(message.text ?? '').replace(/\s+/g, ' ').trim();
+  const flat = String(message.text ?? '').replace(/\s+/g, ' ').trim() || filesLine(message.files);
   const chars = [...flat];
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : flat;
 }

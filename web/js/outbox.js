@@ -2,6 +2,7 @@
 // as a local echo, is sent with its own cid, one at a time and in order while connected, and is
 // kept (also in storage, across reloads) until the server's copy replaces it. No DOM here.
 
+import { cleanFiles, filePath, MAX_FILES } from './files.js';
 import { errorText, newCid } from './logic.js';
 import { ChatError } from './protocol.js';
 
@@ -18,10 +19,14 @@ export class Outbox {
 
   /**
    * Queues a message (shown at once as pending) and sends it when connected; `replyTo` is the
-   * seq of the message it answers.
+   * seq of the message it answers, `files` the uploaded files it carries ({id, name, size,
+   * type}; with files the text may be empty).
    */
-  send(conv, text, { replyTo = null } = {}) {
-    if (String(text).trim() === '') return null;
+  send(conv, text, { replyTo = null, files = [] } = {}) {
+    if (String(text).trim() === '' && files.length === 0) return null;
+    if (files.length > MAX_FILES) {
+      throw new ChatError('too_large', `A message has at most ${MAX_FILES} files.`);
+    }
     const max = this.store.limits?.maxTextChars ?? 4000;
     const length = [...String(text)].length;
     if (length > max) {
@@ -30,7 +35,7 @@ export class Outbox {
     }
     const cid = newCid(this.session.randomBytes);
     const item = this.store.enqueue({
-      conv, text: String(text), cid, ts: this.session.now(), replyTo,
+      conv, text: String(text), cid, ts: this.session.now(), replyTo, files,
     });
     this.session.typingSentAt.delete(conv);
     this.save();
@@ -73,12 +78,16 @@ export class Outbox {
         try {
           const fields = { to: item.conv, text: item.text, cid: item.cid };
           if (item.replyTo != null) fields.replyTo = item.replyTo;
+          if (item.files.length > 0) fields.files = item.files.map((f) => f.id);
           const ok = await this.conn.request('send', fields);
           const conv = ok.conv ?? item.conv;
           store.removeFromOutbox(item.conv, item.cid);
           store.addMessages(conv, [{
             seq: ok.seq, ts: ok.ts, cid: ok.cid ?? item.cid, from: store.me, text: item.text,
             replyTo: item.replyTo ?? undefined,
+            // The server's URL of a file is documented (docs/protocol.md): the echo of this
+            // message in `message` events carries the same.
+            files: item.files.map((f) => ({ ...f, url: filePath(f.id) })),
           }]);
           const c = store.conv(conv);
           if (c && c.syncedSeq == null) this.session.background(this.session.loadLatest(conv));
@@ -106,8 +115,10 @@ export class Outbox {
   }
 
   save() {
-    const items = this.store.outbox.map(({ conv, text, cid, ts, state, error, replyTo }) => (
-      { conv, text, cid, ts, state: state === 'failed' ? 'failed' : 'queued', error, replyTo }));
+    const items = this.store.outbox.map(({ conv, text, cid, ts, state, error, replyTo, files }) => ({
+      conv, text, cid, ts, state: state === 'failed' ? 'failed' : 'queued', error, replyTo,
+      files: cleanFiles(files).map(({ id, name, size, type }) => ({ id, name, size, type })),
+    }));
     if (items.length === 0) this.storage.removeItem(STORAGE_KEY);
     else this.storage.setItem(STORAGE_KEY, JSON.stringify({ user: this.store.me, items }));
   }

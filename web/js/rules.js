@@ -12,6 +12,7 @@ export const FEATURE = Object.freeze({
   react: 'react',
   reply: 'reply',
   search: 'search',
+  files: 'files',
 });
 
 /** True when the server advertised `name` (a server that lists no features has none of them). */

@@ -14,6 +14,7 @@ import { ChatError } from './protocol.js';
 import { Rooms } from './rooms.js';
 import { FEATURE, hasFeature, sessionEndText } from './rules.js';
 import { MessageSearch } from './search.js';
+import { Uploads } from './uploads.js';
 import {
   errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
 } from './logic.js';
@@ -38,6 +39,8 @@ export class ChatSession {
     setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
     clearTimer = (handle) => globalThis.clearTimeout(handle),
     randomBytes = undefined,
+    httpOrigin = null,
+    createRequest = undefined,
   }) {
     this.conn = conn;
     this.store = store;
@@ -75,6 +78,10 @@ export class ChatSession {
     this.history = new HistoryWindows(this);
     /** Message search: `session.search.run(query, {conv})`, `more()`, `clear()`. */
     this.search = new MessageSearch(this);
+    /** The server's HTTP origin (uploads, and what files' relative URLs are resolved against). */
+    this.httpOrigin = httpOrigin;
+    /** Files attached in each composer, uploading at once: `session.uploads.add(conv, files)`. */
+    this.uploads = new Uploads(this, { origin: httpOrigin, createRequest });
     /** Called with each new message from someone else that arrived live (not in catch-up). */
     this.onIncoming = () => {};
     /** Called with a message as it now is when a live edit of it newly mentions me. */
@@ -464,6 +471,7 @@ export class ChatSession {
     this.caughtUpOnce = false;
     this.arrivals = null;
     this.search.clear();
+    this.uploads.clear();
     this.conn.stop();
     this.clearStorage();
     this.store.reset();

@@ -2,6 +2,7 @@
 // unconfirmed sends, and what is on screen. Mutations go through methods that keep the message
 // lists sorted and free of duplicates; subscribers hear about every change. No DOM here.
 
+import { cleanFiles } from './files.js';
 import { isRoom, unreadCount } from './logic.js';
 
 export class Store {
@@ -212,10 +213,11 @@ export class Store {
   // --- outbox ----------------------------------------------------------------------------------
 
   /** Queues a local echo; it shows at the end of its conversation until confirmed. */
-  enqueue({ conv, text, cid, ts, replyTo = null }) {
+  enqueue({ conv, text, cid, ts, replyTo = null, files = [] }) {
     const item = {
       conv, text, cid, ts, from: this.me, state: 'queued', error: null,
       replyTo: Number.isInteger(replyTo) ? replyTo : null,
+      files: cleanFiles(files).map(({ id, name, size, type }) => ({ id, name, size, type })),
     };
     this.outbox.push(item);
     const c = this.ensureConv(conv, ts);
@@ -244,7 +246,7 @@ export class Store {
       if (this.outboxItem(item.cid)) continue;
       this.enqueue({
         conv: item.conv, text: String(item.text ?? ''), cid: item.cid, ts: item.ts ?? 0,
-        replyTo: item.replyTo,
+        replyTo: item.replyTo, files: item.files,
       });
       if (item.state === 'failed') {
         const restored = this.outboxItem(item.cid);
@@ -295,12 +297,12 @@ function newConversation(id, createdAt) {
   };
 }
 
-const OPTIONAL_FIELDS = ['replyTo', 'mentions', 'edited', 'deleted', 'reactions'];
+const OPTIONAL_FIELDS = ['replyTo', 'mentions', 'edited', 'deleted', 'reactions', 'files'];
 
 /** A server message object as the store keeps it, with the optional fields of the additions. */
 function messageOf(id, m) {
   const message = {
-    conv: id, seq: m.seq, from: m.from, text: m.deleted ? '' : m.text, ts: m.ts,
+    conv: id, seq: m.seq, from: m.from, text: m.deleted ? '' : (m.text ?? ''), ts: m.ts,
     cid: m.cid ?? null,
   };
   if (Number.isInteger(m.replyTo)) message.replyTo = m.replyTo;
@@ -310,6 +312,8 @@ function messageOf(id, m) {
   if (m.reactions && typeof m.reactions === 'object' && !m.deleted) {
     message.reactions = { ...m.reactions };
   }
+  const files = m.deleted ? [] : cleanFiles(m.files);
+  if (files.length > 0) message.files = files;
   return message;
 }
 

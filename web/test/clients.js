@@ -7,7 +7,7 @@ import { ChatSession } from '../js/session.js';
 import { Store } from '../js/store.js';
 import { MemoryStorage, ManualTimers, settle } from './fakes.js';
 
-export function client(server, storage = new MemoryStorage()) {
+export function client(server, storage = new MemoryStorage(), { httpOrigin = null, createRequest } = {}) {
   const timers = new ManualTimers();
   const conn = new Connection({
     url: 'ws://fake/ws', WebSocketImpl: server.WebSocket, setTimer: timers.set,
@@ -16,6 +16,7 @@ export function client(server, storage = new MemoryStorage()) {
   const store = new Store();
   const session = new ChatSession({
     conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
+    httpOrigin, createRequest,
   });
   const notices = [];
   session.onNotice = (text) => notices.push(text);
@@ -23,7 +24,7 @@ export function client(server, storage = new MemoryStorage()) {
 }
 
 /** A client signed in as `user` with a token of its own (or the given storage's), caught up. */
-export async function signedIn(server, user, storage = null) {
+export async function signedIn(server, user, storage = null, options = {}) {
   if (!server.users.has(user)) server.addUser(user);
   let saved = storage;
   if (!saved) {
@@ -31,7 +32,7 @@ export async function signedIn(server, user, storage = null) {
     server.tokens.set(token, user);
     saved = new MemoryStorage({ 'chat.token': token, 'chat.user': user });
   }
-  const c = client(server, saved);
+  const c = client(server, saved, options);
   assert.ok(c.session.restore());
   await settle();
   assert.equal(c.conn.state, 'online', `${user} online`);

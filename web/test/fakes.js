@@ -54,8 +54,10 @@ export class MemoryStorage {
  * delivered asynchronously (setImmediate), like a real socket.
  */
 export class FakeServer {
-  constructor({ epoch = 'epoch-1', historyMax = 200, features = undefined } = {}) {
+  constructor({ epoch = 'epoch-1', historyMax = 200, features = undefined, maxUploadBytes = undefined } = {}) {
     this.epoch = epoch;
+    this.maxUploadBytes = maxUploadBytes; // hello's limits.maxUploadBytes; left out when undefined
+    this.files = new Map(); // id -> {owner, name, size, type, sent}
     this.features = features; // hello's `features`; left out when undefined (a first-round server)
     this.historyMax = historyMax;
     this.users = new Map(); // name -> password
@@ -99,7 +101,8 @@ export class FakeServer {
       this.push(socket, {
         type: 'hello', protocol: 1, server: 'fake/1', epoch: this.epoch,
         limits: { maxFrameBytes: 65536, maxTextChars: 4000, historyMax: this.historyMax,
-          sendPerSecond: 10, sendBurst: 30, authTimeoutMs: 10000 },
+          sendPerSecond: 10, sendBurst: 30, authTimeoutMs: 10000,
+          ...(this.maxUploadBytes != null ? { maxUploadBytes: this.maxUploadBytes } : {}) },
         ...(this.features ? { features: this.features } : {}),
       });
     });
@@ -137,6 +140,13 @@ export class FakeServer {
     return token;
   }
 
+  /** A file `owner` uploaded (as POST /files would store it); returns its id. */
+  upload(owner, name, size = 10, type = 'application/octet-stream') {
+    const id = `file${this.files.size + 1}`.padEnd(24, 'x');
+    this.files.set(id, { owner, name, size, type, sent: false });
+    return id;
+  }
+
   createRoom(name, owner, { topic = '', isPrivate = false, members = [] } = {}) {
     const room = { messages: [], members: new Map([[owner, 'owner']]), topic, isPrivate, reads: new Map() };
     for (const m of members) room.members.set(m, 'member');
@@ -156,6 +166,7 @@ export class FakeServer {
     if (this.sent.has(idem)) return { message: this.sent.get(idem), key, fresh: false };
     const message = { seq: conv.messages.length + 1, from, text, ts: this.now(), cid };
     if (Number.isInteger(extra.replyTo)) message.replyTo = extra.replyTo;
+    if (extra.files?.length > 0) message.files = extra.files;
     const mentions = this.mentionsIn(key, text);
     if (mentions.length > 0) message.mentions = mentions;
     conv.messages.push(message);
@@ -221,6 +232,7 @@ export class FakeServer {
     return this.change(by, conv, seq, 'delete', (m) => {
       m.text = '';
       m.deleted = true;
+      delete m.files;
       delete m.reactions;
       delete m.edited;
       delete m.mentions;
@@ -345,7 +357,20 @@ export class FakeServer {
         if (frame.replyTo != null && !this.convs.get(key)?.messages[frame.replyTo - 1]) {
           return error('not_found', 'no such message');
         }
-        const { message } = this.store(user, frame.to, frame.text, frame.cid, { replyTo: frame.replyTo });
+        const ids = frame.files ?? [];
+        const idem = this.sent.get(`${user}|${key}|${frame.cid}`);
+        if (!idem && (ids.length > 10 || new Set(ids).size !== ids.length || ids.some((id) => {
+          const f = this.files.get(id);
+          return !f || f.owner !== user || f.sent;
+        }))) return error('bad_request', 'not a file of yours to send');
+        if (ids.length === 0 && String(frame.text ?? '').trim() === '') return error('bad_request', 'empty');
+        const files = idem ? [] : ids.map((id) => {
+          const f = this.files.get(id);
+          f.sent = true;
+          return { id, name: f.name, size: f.size, type: f.type, url: `/files/${id}` };
+        });
+        const { message } = this.store(user, frame.to, frame.text ?? '', frame.cid,
+          { replyTo: frame.replyTo, files });
         return ok({ conv: frame.to, seq: message.seq, ts: message.ts, cid: message.cid });
       }
       case 'read': {
@@ -445,4 +470,45 @@ export class FakeServer {
   requests(type) {
     return this.received.filter((f) => f.type === type);
   }
+}
+
+/**
+ * Uploads as XMLHttpRequest makes them, held until the test answers: `uploads.create` is the
+ * `createRequest` to hand to the session; `uploads.requests` lists what was sent.
+ */
+export class FakeUploads {
+  constructor() {
+    this.requests = [];
+    this.create = () => new FakeRequest(this);
+  }
+
+  /** The last request whose X-File-Name decodes to `name`. */
+  named(name) {
+    return this.requests.filter((r) => decodeURIComponent(r.headers['X-File-Name']) === name).pop();
+  }
+}
+
+class FakeRequest {
+  constructor(uploads) {
+    this.uploads = uploads;
+    this.headers = {};
+    this.upload = {};
+    this.aborted = false;
+    this.status = 0;
+    this.responseText = '';
+  }
+  open(method, url) { this.method = method; this.url = url; }
+  setRequestHeader(name, value) { this.headers[name] = value; }
+  send(body) { this.body = body; this.uploads.requests.push(this); }
+  abort() { this.aborted = true; }
+  /** The browser reports `loaded` bytes sent. */
+  progress(loaded) { this.upload.onprogress?.({ loaded, lengthComputable: true }); }
+  /** The server answers. */
+  respond(status, body) {
+    this.status = status;
+    this.responseText = typeof body === 'string' ? body : JSON.stringify(body);
+    this.onload?.();
+  }
+  /** The request fails without an answer (network, or an unreadable cross-origin refusal). */
+  fail() { this.onerror?.(); }
 }

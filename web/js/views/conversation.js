@@ -4,11 +4,14 @@
 // (hover, keyboard, or a long press on a touch screen): reply, react, edit in place, delete.
 // A message the store asks for (`jumpTarget`: a search result, what a reply answers) is
 // scrolled to, highlighted briefly and focused; holes in the history it leaves are loaded from
-// either side on request, the messages beside the hole staying where they are.
+// either side on request, the messages beside the hole staying where they are. Files attached
+// in the composer upload at once; Send waits for them and sends them with the text (if any).
 
 import { presenceDot, setChildren } from '../dom.js';
+import { sendCheck } from '../files.js';
 import { buildTimeline, errorText, typingText, unreadCount } from '../logic.js';
 import { directPeer, FEATURE } from '../rules.js';
+import { mountAttachments } from './attachments.js';
 import { mountComposerExtras } from './composerExtras.js';
 import { mountMessageActions } from './messageActionsView.js';
 import { messageItems } from './messageItems.js';
@@ -48,10 +51,12 @@ export function mountConversation({
   let stick = true; // the view follows new messages only while it is at the bottom
   let heldAnchor = null; // {key, offset}: a message kept still while a hole beside it loads
   const drafts = new Map();
+  const waitingSend = new Set(); // conversations whose Send waits for uploads to finish
   const revealed = new Set(); // 'conv seq' of blocked users' messages the reader chose to see
   const ui = { editing: null, editDraft: null, editFocused: false }; // editing: 'conv seq'
   const narrow = window.matchMedia(NARROW);
   const extras = mountComposerExtras({ store, $, input });
+  const attachments = mountAttachments({ session, $, input, composerError });
   const actions = mountMessageActions({
     session, store, list, toast, extras, ui,
     view: {
@@ -62,7 +67,9 @@ export function mountConversation({
       },
     },
   });
-  const { signature, build } = messageItems({ store, revealed, allowed: actions.allowed, ui });
+  const { signature, build } = messageItems({
+    store, revealed, allowed: actions.allowed, ui, origin: session.httpOrigin,
+  });
   // --- events ----------------------------------------------------------------------------------
 
   scroller.addEventListener('scroll', () => {
@@ -152,6 +159,10 @@ export function mountConversation({
       scroller.focus({ preventScroll: true }); // the Show button is gone; stay in the messages
     }
   });
+  // An image that loads makes its message taller: a view that follows the newest stays down.
+  list.addEventListener('load', () => {
+    if (stick) scrollToBottom();
+  }, true);
   document.addEventListener('visibilitychange', () => updateSeen());
   window.addEventListener('focus', () => updateSeen());
   window.addEventListener('resize', () => {
@@ -192,20 +203,52 @@ export function mountConversation({
     if (id) setTimeout(() => focusConversation(id), 0);
   }
 
-  function send() {
+  /**
+   * Sends the text and the uploaded files. While uploads run the message waits (the field is
+   * read-only meanwhile) and goes when they finish; a failed upload must be removed first.
+   */
+  async function send() {
     const id = shownConv;
-    if (!id || input.disabled) return;
-    const text = input.value;
-    if (text.trim() === '') return;
-    try {
-      session.outbox.send(id, text, { replyTo: extras.replyTo(id) });
-    } catch (e) {
-      composerError.textContent = e.message;
+    if (!id || input.disabled || waitingSend.has(id)) return;
+    const check = sendCheck(input.value, session.uploads.list(id));
+    if (check.action === 'nothing') return;
+    if (check.action === 'refuse') {
+      composerError.textContent = check.error;
       return;
     }
+    if (check.action === 'wait') {
+      waitingSend.add(id);
+      render();
+      await session.uploads.whenSettled(id);
+      waitingSend.delete(id);
+      if (!store.me || !store.conv(id)) return; // signed out, or the conversation is gone
+    }
+    sendNow(id);
+    render();
+  }
+
+  function sendNow(id) {
+    const shown = id === shownConv;
+    const text = shown ? input.value : drafts.get(id) ?? '';
+    const fail = (message) => {
+      if (shown) composerError.textContent = message;
+    };
+    const check = sendCheck(text, session.uploads.list(id));
+    if (check.action === 'refuse') fail(check.error);
+    if (check.action !== 'send') return;
+    try {
+      session.outbox.send(id, text, {
+        replyTo: extras.replyTo(id), files: session.uploads.uploaded(id),
+      });
+    } catch (e) {
+      fail(e.message);
+      return;
+    }
+    session.uploads.sent(id);
     extras.sent(id);
-    input.value = '';
     drafts.delete(id);
+    if (!shown) return;
+    input.value = '';
     composerError.textContent = '';
     autosize();
     stick = true;
@@ -316,6 +359,9 @@ export function mountConversation({
     const blocked = peer != null && store.blocked.has(peer);
     blockedNote.hidden = !blocked;
     input.disabled = sendButton.disabled = blocked;
+    const waiting = waitingSend.has(conv.id);
+    input.readOnly = waiting;
+    attachments.render(conv.id, { enabled: !blocked, waiting });
     if (blocked) {
       const text = `You blocked ${peer}. Neither of you can send messages here until you unblock them.`;
       if (blockedText.textContent !== text) blockedText.textContent = text;

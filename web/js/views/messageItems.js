@@ -2,10 +2,12 @@
 // a button that opens User actions), a blocked user's message collapsed behind Show, a day
 // separator, the "New messages" marker, or a hole of history not loaded (after a jump far back)
 // with buttons that load it from either side. A message may carry the quote of what it answers,
-// "edited", its reaction chips, highlighted mentions and a "Message actions" button; a deleted
-// one says "Message deleted". Each is rebuilt only when its signature changes.
+// "edited", its reaction chips, highlighted mentions, its files (images shown inline, other
+// files as download links) and a "Message actions" button; a deleted one says "Message deleted"
+// (and has no files). Each is rebuilt only when its signature changes.
 
 import { avatar, h, messageBodyNodes } from '../dom.js';
+import { fileUrl, formatSize, isInlineImage } from '../files.js';
 import { formatTime } from '../logic.js';
 import { quoteText, reactionChips } from '../messageRules.js';
 import { isHiddenMessage } from '../rules.js';
@@ -13,9 +15,10 @@ import { isHiddenMessage } from '../rules.js';
 /**
  * `revealed` holds 'conv seq' of blocked users' messages the reader chose to see; `allowed(m)`
  * says which message actions show ({reply, react, edit, delete}); `ui.editing` is 'conv seq' of
- * the message being edited in place, `ui.editDraft` its text.
+ * the message being edited in place, `ui.editDraft` its text; `origin` is the server's HTTP
+ * origin, which files' URLs are relative to.
  */
-export function messageItems({ store, revealed, allowed, ui }) {
+export function messageItems({ store, revealed, allowed, ui, origin }) {
   function signature(item) {
     if (item.kind === 'day') return 'day\u0001' + item.label;
     if (item.kind === 'marker') return 'marker';
@@ -26,7 +29,8 @@ export function messageItems({ store, revealed, allowed, ui }) {
     return [m.seq, m.state, m.error, item.own, item.continued, item.seen, waiting, m.text,
       hiddenNow(m), m.edited ?? '', m.deleted ?? '', m.replyTo ?? '',
       quoted ? `${quoted.from}:${quoteText(quoted)}` : '', JSON.stringify(m.reactions ?? null),
-      (m.mentions ?? []).join(','), JSON.stringify(allowed(m)), isEditing(m)].join('\u0001');
+      (m.mentions ?? []).join(','), JSON.stringify(allowed(m)), isEditing(m),
+      JSON.stringify(m.files ?? null)].join('\u0001');
   }
 
   function isEditing(m) {
@@ -58,10 +62,14 @@ export function messageItems({ store, revealed, allowed, ui }) {
       class: 'message-time', datetime: date.toISOString(), title: date.toLocaleString(),
     }, formatTime(m.ts));
     const editing = isEditing(m);
+    const files = m.deleted ? [] : (m.files ?? []);
     const bubble = editing ? editForm(m)
-      : h('div', { class: 'message-bubble' },
+      : h('div', { class: files.length > 0 ? 'message-bubble has-files' : 'message-bubble' },
         m.deleted ? h('p', { class: 'message-text deleted-text' }, 'Message deleted')
-          : h('p', { class: 'message-text' }, messageBodyNodes(m.text, m.mentions, store.me)),
+          : (m.text !== '' || files.length === 0
+            ? h('p', { class: 'message-text' }, messageBodyNodes(m.text, m.mentions, store.me))
+            : null),
+        files.length > 0 ? fileList(files) : null,
         m.edited != null && !m.deleted
           ? h('span', { class: 'edited-label', title: `Edited ${new Date(m.edited).toLocaleString()}` }, 'edited')
           : null,
@@ -92,6 +100,42 @@ export function messageItems({ store, revealed, allowed, ui }) {
       'aria-haspopup': 'menu', 'aria-expanded': 'false', title: 'Message actions',
       dataset: { action: 'actions', seq: m.seq },
     }, h('span', { 'aria-hidden': 'true' }, '⋯')) : null);
+  }
+
+  /**
+   * A message's files: PNG, JPEG, GIF and WebP as an inline preview (loaded lazily, size-capped
+   * by the stylesheet) that opens the full image in a new tab, others as a download link with
+   * name and size. Before the server has the message (no URL yet) only name and size show.
+   */
+  function fileList(files) {
+    return h('ul', { class: 'message-files', 'aria-label': files.length === 1 ? 'File' : 'Files' },
+      files.map((f) => {
+        const url = fileUrl(origin, f.url);
+        const size = formatSize(f.size);
+        if (!url) {
+          return h('li', { class: 'message-file' },
+            h('span', { class: 'file-link file-pending' },
+              h('span', { class: 'file-name' }, f.name), ' ', h('span', { class: 'file-size' }, size)));
+        }
+        if (isInlineImage(f.type)) {
+          return h('li', { class: 'message-file message-image' },
+            h('a', {
+              class: 'file-image-link', href: url, target: '_blank', rel: 'noopener noreferrer',
+              title: `${f.name}, ${size}: opens in a new tab`, dataset: { file: f.id },
+            }, h('img', {
+              class: 'file-image', src: url, alt: f.name, loading: 'lazy', decoding: 'async',
+            })));
+        }
+        // The server sends these as attachments: following the link downloads the file.
+        return h('li', { class: 'message-file' },
+          h('a', {
+            class: 'file-link', href: url, download: f.name, rel: 'noopener noreferrer',
+            dataset: { file: f.id },
+          },
+          h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'),
+          h('span', { class: 'file-name' }, f.name), ' ',
+          h('span', { class: 'file-size' }, size)));
+      }));
   }
 
   /**

@@ -5,6 +5,7 @@
 // result opens its conversation at that message. Only shown when the server lists `search`.
 
 import { avatar, h } from '../dom.js';
+import { filesLine } from '../files.js';
 import { errorText } from '../logic.js';
 import { FEATURE, isHiddenMessage } from '../rules.js';
 import { highlightParts, resultTime, searchStatusText, searchTerms } from '../searchRules.js';
@@ -202,7 +203,10 @@ export function mountSearch({ session, store, $, toast }) {
           }, resultTime(message.ts, now))),
         h('span', { class: 'search-result-text' },
           highlightParts(message.text, terms).map((part) => (part.match
-            ? h('mark', {}, part.text) : part.text))))));
+            ? h('mark', {}, part.text) : part.text))),
+        // Its files, named in a line ("📎 cat.png and 1 more"), as in a reply's quote.
+        message.files?.length ? h('span', { class: 'search-result-files' }, filesLine(message.files))
+          : null)));
   }
 
   return {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
- * client finds the WebSocket), {@code /healthz} ({@code {"status":"ok","connections":n}} with
+ * client finds the WebSocket and this origin), {@code /healthz} ({@code {"status":"ok","connections":n}} with
  * 200; 503 with "unhealthy" while the WebSocket listener is not accepting, or "stopping"), and
  * uploaded files under {@code /files} ({@link FileEndpoint}, which has its own methods, body
  * limit and CORS). GET and HEAD only elsewhere; security headers on every response (Jetty's own
@@ -272,8 +272,14 @@ final class WebServer implements Managed {
         .name("connections").value(connections.getAsInt()).endObject()));
   }
 
+  /**
+   * What the web client reads at start: where the WebSocket is, and where uploads go and files
+   * come from, {@code "httpUrl":"/"}: relative to the page, so this origin, whatever scheme and
+   * host a proxy in front presents it under.
+   */
   static String configJson(String wsUrl) {
-    return json(w -> w.beginObject().name("wsUrl").value(wsUrl).endObject());
+    return json(w -> w.beginObject().name("wsUrl").value(wsUrl).name("httpUrl").value("/")
+        .endObject());
   }
 
   private interface JsonBody {

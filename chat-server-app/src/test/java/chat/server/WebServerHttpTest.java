@@ -147,7 +147,8 @@ class WebServerHttpTest {
     assertSecurityHeaders(js);
 
     HttpResponse<String> config = get("/config.json");
-    assertEquals("{\"wsUrl\":\"ws://127.0.0.1:" + WS_PORT + "/ws\"}\n", config.body());
+    assertEquals("{\"wsUrl\":\"ws://127.0.0.1:" + WS_PORT + "/ws\",\"httpUrl\":\"/\"}\n",
+        config.body());
     assertEquals("no-store", config.headers().firstValue("Cache-Control").orElse(""));
     assertSecurityHeaders(config);
 
@@ -202,7 +203,8 @@ class WebServerHttpTest {
     Socket s = rawSend("GET /config.json HTTP/1.1\r\nHost: chat.example.org:8080\r\n"
         + "Connection: close\r\n\r\n");
 
-    assertTrue(readToEnd(s).endsWith("{\"wsUrl\":\"ws://chat.example.org:" + WS_PORT + "/ws\"}\n"));
+    assertTrue(readToEnd(s).endsWith("{\"wsUrl\":\"ws://chat.example.org:" + WS_PORT
+        + "/ws\",\"httpUrl\":\"/\"}\n"));
   }
 
   // ---- health ----

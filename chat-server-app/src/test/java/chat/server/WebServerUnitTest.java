@@ -84,7 +84,7 @@ class WebServerUnitTest {
 
   @Test
   void configJsonEscapesTheUrl() throws Exception {
-    assertEquals("{\"wsUrl\":\"wss://chat.example.org/ws\"}\n",
+    assertEquals("{\"wsUrl\":\"wss://chat.example.org/ws\",\"httpUrl\":\"/\"}\n",
         WebServer.configJson("wss://chat.example.org/ws"));
   }
 }

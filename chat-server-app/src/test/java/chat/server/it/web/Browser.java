@@ -47,7 +47,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Every page gets a hook before its own scripts run that records calls to alert, confirm and
  * prompt, Content-Security-Policy violations, and any script, img, iframe, object or embed
  * element (or element with an on* attribute) that is ever added to the document; {@link
- * #assertNothingRan} checks that the only such elements are the page's own. It also counts the
+ * #assertNothingRan} checks that the only such elements are the page's own (its script, its
+ * logo, and previews of sent images from the server's {@code /files}). It also counts the
  * WebSockets the page opens ({@link #socketsOpened}), to see that a page stopped reconnecting.
  *
  * <p>Elements the issue names by their label are found by their computed accessible name, so a
@@ -78,7 +79,10 @@ final class Browser implements AutoCloseable {
       "    log.push('csp ' + e.effectiveDirective + ' ' + e.blockedURI + ' ' + e.sample);",
       "  });",
       "  const own = (el) => (el.tagName === 'IMG' && el.getAttribute('src') === 'favicon.svg')",
-      "    || (el.tagName === 'SCRIPT' && el.getAttribute('src') === 'js/app.js');",
+      "    || (el.tagName === 'SCRIPT' && el.getAttribute('src') === 'js/app.js')",
+      // A sent image's preview: an img of the page's own making, showing a file of the server.
+      "    || (el.tagName === 'IMG' && el.className === 'file-image'",
+      "      && /^https?:\\/\\/[^/]+\\/files\\/[A-Za-z0-9_-]+$/.test(el.getAttribute('src')));",
       "  const check = (el) => {",
       "    if (!(el instanceof Element)) return;",
       "    const bad = /^(SCRIPT|IMG|IFRAME|OBJECT|EMBED)$/.test(el.tagName) && !own(el);",
