@@ -471,6 +471,33 @@ final class Browser implements AutoCloseable {
         "width", width, "height", height, "deviceScaleFactor", scale, "mobile", mobile));
   }
 
+  /** Back to the window's own size, after {@link #viewport}. */
+  void resetViewport() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+  }
+
+  /** A piece of a test that may throw, for {@link #inViewport}. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code step} at a desktop (1280 x 800) or phone (390 x 844, twice the pixels, mobile)
+   * size, and resets the size after it whatever happens.
+   */
+  void inViewport(String size, Step step) throws Exception {
+    if (size.equals("phone")) {
+      viewport(390, 844, 2, true);
+    } else {
+      viewport(1280, 800, 1, false);
+    }
+    try {
+      step.run();
+    } finally {
+      resetViewport();
+    }
+  }
+
   /** A shared browser is reset for the next test class (or quit if that fails); others quit. */
   @Override
   public void close() {
@@ -479,7 +506,7 @@ final class Browser implements AutoCloseable {
       return;
     }
     try {
-      driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      resetViewport();
       driver.get("about:blank");
     } catch (RuntimeException e) {
       synchronized (Browser.class) {

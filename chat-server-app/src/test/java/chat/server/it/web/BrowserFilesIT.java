@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -249,22 +248,12 @@ class BrowserFilesIT {
 
   @Test
   void f_desktop() throws Exception {
-    alice.viewport(1280, 800, 1, false);
-    try {
-      shoot("desktop");
-    } finally {
-      alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-    }
+    alice.inViewport("desktop", () -> shoot("desktop"));
   }
 
   @Test
   void g_phone() throws Exception {
-    alice.viewport(390, 844, 2, true);
-    try {
-      shoot("phone");
-    } finally {
-      alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-    }
+    alice.inViewport("phone", () -> shoot("phone"));
   }
 
   /** #photos with its pictures, and a file attached to the next message. */

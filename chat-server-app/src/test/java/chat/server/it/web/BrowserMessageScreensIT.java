@@ -133,7 +133,7 @@ class BrowserMessageScreensIT {
     } finally {
       alice.driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of(
           "enabled", false));
-      alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      alice.resetViewport();
     }
   }
 

@@ -80,7 +80,7 @@ class BrowserPanelsIT {
 
   @AfterEach
   void reset() {
-    browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    browser.resetViewport();
     browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
   }
 

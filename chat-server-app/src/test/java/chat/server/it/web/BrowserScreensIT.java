@@ -8,7 +8,6 @@ import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,7 +148,7 @@ class BrowserScreensIT {
       browser.screenshot(SHOTS, "direct-phone.png");
       browser.assertNothingRan();
     } finally {
-      browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      browser.resetViewport();
     }
   }
 

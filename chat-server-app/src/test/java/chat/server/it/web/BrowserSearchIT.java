@@ -8,7 +8,6 @@ import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -165,12 +164,7 @@ class BrowserSearchIT {
 
   @Test
   void c_desktop() throws Exception {
-    alice.viewport(1280, 800, 1, false);
-    try {
-      shoot("desktop");
-    } finally {
-      alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-    }
+    alice.inViewport("desktop", () -> shoot("desktop"));
   }
 
   @Test
@@ -184,7 +178,7 @@ class BrowserSearchIT {
           + "'#search-panel').hidden && document.activeElement.matches("
           + "'button.search-result[aria-current=true]');");
     } finally {
-      alice.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      alice.resetViewport();
     }
   }
 
