@@ -81,6 +81,8 @@ final class Users {
     return new ArrayList<>(List.of(clients));
   }
 
+  private static final int MAX_REGISTER_RETRIES = 5;
+
   /** Connections refused or reset before the WebSocket opened (retried up to 3 times). */
   final AtomicInteger connectRetries = new AtomicInteger();
 
@@ -137,13 +139,29 @@ final class Users {
   }
 
   private CompletableFuture<JsonObject> register(BenchClient c) {
+    return register(c, 0);
+  }
+
+  /**
+   * Registers {@code c}'s user (or logs in if it exists). A {@code rate_limited} answer (the
+   * server's password hashing is busy while many users register at once on a loaded machine)
+   * is tried again after the wait it names, a few times: setting up is not what is measured.
+   */
+  private CompletableFuture<JsonObject> register(BenchClient c, int attempt) {
     return c.request(BenchClient.obj("type", "register", "user", c.user, "password", PASSWORD))
         .thenCompose(r -> {
           if (isOk(r)) {
             return CompletableFuture.completedFuture(r);
           }
-          if ("conflict".equals(r.has("code") ? r.get("code").getAsString() : "")) {
+          String code = r.has("code") ? r.get("code").getAsString() : "";
+          if (code.equals("conflict")) {
             return c.call(BenchClient.obj("type", "login", "user", c.user, "password", PASSWORD));
+          }
+          if (code.equals("rate_limited") && attempt < MAX_REGISTER_RETRIES) {
+            long waitMs = r.has("retryAfterMs") ? r.get("retryAfterMs").getAsLong() : 500;
+            return CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+                .thenCompose(x -> register(c, attempt + 1));
           }
           throw new IllegalStateException("register " + c.user + ": " + r);
         });
