@@ -87,7 +87,7 @@ final class MessageRows {
    * reactions come from one snapshot: a change committed between the two queries would
    * otherwise show a message with the reactions of a later rev.
    */
-  static <T> T snapshot(Connection c, SqliteDatabase.SqlWork<T> work) throws SQLException {
+  static <T> T snapshot(Connection c, SqlWork<T> work) throws SQLException {
     SqliteDatabase.execute(c, "BEGIN");
     T result;
     try {

@@ -42,12 +42,6 @@ final class SqliteDatabase {
   static final int DEFAULT_READ_CONNECTIONS = 4;
   private static final long CLOSE_WAIT_MS = 10_000;
 
-  /** Work on a connection. */
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
   private enum State { NEW, OPEN, CLOSED }
 
   private final Path dataDir;
