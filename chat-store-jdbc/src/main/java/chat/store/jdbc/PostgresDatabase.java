@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * → {@link #close}. The password is handed to the driver only, never logged; the URL is logged
  * with any password parameter masked.
  */
-final class PostgresDatabase {
+final class PostgresDatabase implements JdbcDatabase {
   private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
 
   static final int DEFAULT_POOL_SIZE = 8;
@@ -136,12 +136,23 @@ final class PostgresDatabase {
   }
 
   /** Runs {@code work} on a connection in auto-commit mode: each statement commits alone. */
-  <T> T read(SqlWork<T> work) {
+  @Override
+  public <T> T read(SqlWork<T> work) {
+    return withConnection(work, "PostgreSQL read failed");
+  }
+
+  /** As {@link #read}: in auto-commit mode each statement is its own transaction. */
+  @Override
+  public <T> T write(SqlWork<T> work) {
+    return withConnection(work, "PostgreSQL write failed");
+  }
+
+  private <T> T withConnection(SqlWork<T> work, String failure) {
     checkOpen();
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw new StoreException("PostgreSQL read failed", e);
+      throw new StoreException(failure, e);
     }
   }
 
@@ -167,13 +178,9 @@ final class PostgresDatabase {
   }
 
   /** Runs {@code work} in one READ COMMITTED transaction: committed if it returns. */
-  <T> T transaction(SqlWork<T> work) {
-    checkOpen();
-    try (Connection c = pool.getConnection()) {
-      return inTransaction(c, work);
-    } catch (SQLException e) {
-      throw new StoreException("PostgreSQL write failed", e);
-    }
+  @Override
+  public <T> T transaction(SqlWork<T> work) {
+    return withConnection(c -> inTransaction(c, work), "PostgreSQL write failed");
   }
 
   /**

@@ -48,6 +48,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallback {
   /** The superuser initdb creates; tests connect as it, without a password (trust, loopback). */
   public static final String USER = "postgres";
+  /**
+   * Options for {@link #newDatabase(String)}: ICU's English collation by default, where "a-b"
+   * sorts before "ab" and "B" after both, so a test sees whatever compares by the database's
+   * collation instead of by code point. (The server itself is initdb'd with C.UTF-8.)
+   */
+  public static final String ENGLISH_COLLATION =
+      "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
   private static final long COMMAND_TIMEOUT_S = 60;
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Path template; // guarded by PrivatePostgres.class
@@ -123,10 +130,18 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
 
   /** Creates an empty database; returns its JDBC URL (user {@link #USER}, no password). */
   public String newDatabase() throws SQLException {
+    return newDatabase("");
+  }
+
+  /**
+   * Creates an empty database with {@code options} for {@code CREATE DATABASE} (e.g.
+   * {@link #ENGLISH_COLLATION}); returns its JDBC URL.
+   */
+  public String newDatabase(String options) throws SQLException {
     String name = "t" + DATABASES.incrementAndGet();
     try (Connection c = DriverManager.getConnection(url("postgres"));
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+      s.execute("CREATE DATABASE " + name + " " + options);
     }
     return url(name);
   }
