@@ -1,0 +1,279 @@
+package chat.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.core.store.ConvId;
+import chat.core.store.NewMessage;
+import chat.core.store.StoredMessage;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the {@link GroupCommitWriter} stores a batch in PostgreSQL, where other processes append
+ * to the same conversations at the same time. One READ COMMITTED transaction per batch:
+ * <ol>
+ *   <li>Lock the counter row of every conversation in the batch, in one statement and one order
+ *       (an upsert, which also creates the rows of new conversations), so two writers never
+ *       wait for each other in a cycle. Each row's {@code last_seq} is now this transaction's
+ *       until it ends: no one else can take a seq in these conversations meanwhile.
+ *   <li>Find which (conversation, sender, cid) of the batch are stored already, in one query:
+ *       those are duplicates and get the first message back; a cid repeated inside the batch is
+ *       a duplicate of its first occurrence. No duplicate takes a seq.
+ *   <li>Give every new message the next seq of its conversation, insert them (one pipelined
+ *       JDBC batch) and write the counters back.
+ * </ol>
+ * The writer's notifier tells the listeners once the commit returned, so nothing is acknowledged
+ * before it is durable. Should anything fail in that fast path, the transaction is rolled back
+ * and the batch stored again with one savepoint per message, so that a failing message fails
+ * alone and the others still get gapless seqs. If the database is unreachable, the whole batch
+ * fails (after the pool's connection timeout) and nothing of it is stored.
+ */
+final class PostgresAppender implements BatchAppender {
+  private static final Logger log = LoggerFactory.getLogger(PostgresAppender.class);
+
+  private static final String LOCK_COUNTERS = "INSERT INTO conversations (conv, user_a, user_b)"
+      + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) ORDER BY 1"
+      + " ON CONFLICT (conv) DO UPDATE SET last_seq = conversations.last_seq"
+      + " RETURNING conv, last_seq";
+  private static final String FIND_STORED = "SELECT " + PostgresRows.COLUMNS_AND_CONV
+      + " FROM messages m JOIN unnest(?::text[], ?::text[], ?::bytea[]) AS k (conv, sender, cid)"
+      + " ON m.conv = k.conv AND m.sender = k.sender AND m.cid = k.cid";
+  private static final String INSERT = "INSERT INTO messages"
+      + " (conv, seq, sender, cid, text, ts, reply_to, mentions, search)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, array_to_tsvector(?::text[]))";
+  private static final String SAVE_COUNTER =
+      "UPDATE conversations SET last_seq = ? WHERE conv = ?";
+
+  private final PostgresDatabase database;
+
+  PostgresAppender(PostgresDatabase database) {
+    this.database = requireNonNull(database, "database is null");
+  }
+
+  /** A message's identity for deduplication. */
+  private record Key(String conv, String sender, String cid) {
+    static Key of(NewMessage m) {
+      return new Key(m.conv().key(), m.from(), m.cid());
+    }
+
+    static Key of(StoredMessage m) {
+      return new Key(m.conv().key(), m.from(), m.cid());
+    }
+  }
+
+  @Override
+  public void append(List<QueuedAppend> batch) {
+    database.write(c -> {
+      try {
+        return PostgresDatabase.inTransaction(c, conn -> {
+          appendFast(conn, batch);
+          return null;
+        });
+      } catch (FastPathFailed f) { // rolled back whole: store it again, one message at a time
+        log.debug("a batch of {} failed; storing it one savepoint per message", batch.size(),
+            f.getCause());
+        return PostgresDatabase.inTransaction(c, conn -> {
+          appendOneByOne(conn, batch);
+          return null;
+        });
+      }
+    });
+  }
+
+  private static void appendFast(Connection c, List<QueuedAppend> batch) throws SQLException {
+    Map<String, Long> lastSeqs = lockCounters(c, batch);
+    try {
+      List<NewMessage> messages = new ArrayList<>(batch.size());
+      batch.forEach(p -> messages.add(p.message));
+      Map<Key, StoredMessage> known = findStored(c, messages);
+      List<StoredMessage> fresh = new ArrayList<>();
+      for (QueuedAppend p : batch) {
+        Key key = Key.of(p.message);
+        StoredMessage first = known.get(key);
+        if (first != null) {
+          p.stored(first, true);
+          continue;
+        }
+        StoredMessage stored = storedAs(p.message, lastSeqs.merge(key.conv(), 1L, Long::sum));
+        known.put(key, stored);
+        fresh.add(stored);
+        p.stored(stored, false);
+      }
+      insert(c, fresh);
+      saveCounters(c, lastSeqs);
+    } catch (SQLException | RuntimeException e) {
+      throw new FastPathFailed(e);
+    }
+  }
+
+  /**
+   * The slow path, in a fresh transaction: counters locked as in the fast path, then each
+   * message in its own savepoint; one that fails is undone and reported failed alone.
+   */
+  private static void appendOneByOne(Connection c, List<QueuedAppend> batch)
+      throws SQLException {
+    Map<String, Long> lastSeqs = lockCounters(c, batch);
+    Map<Key, StoredMessage> known = new HashMap<>();
+    try (Statement savepoints = c.createStatement()) {
+      for (QueuedAppend p : batch) {
+        Key key = Key.of(p.message);
+        savepoints.execute("SAVEPOINT append_one");
+        try {
+          StoredMessage first = known.containsKey(key) ? known.get(key)
+              : findStored(c, List.of(p.message)).get(key);
+          StoredMessage stored = first != null ? first
+              : storedAs(p.message, lastSeqs.get(key.conv()) + 1);
+          if (first == null) {
+            insert(c, List.of(stored));
+          }
+          savepoints.execute("RELEASE append_one");
+          if (first == null) {
+            lastSeqs.put(key.conv(), stored.seq());
+            known.put(key, stored);
+          }
+          p.stored(stored, first != null);
+        } catch (SQLException | RuntimeException e) {
+          savepoints.execute("ROLLBACK TO append_one"); // this message only
+          savepoints.execute("RELEASE append_one");
+          log.warn("storing one message in {} failed; it alone is reported failed",
+              p.message.conv(), e);
+          p.failed(new StoreException("storing the message failed", e));
+        }
+      }
+    }
+    saveCounters(c, lastSeqs);
+  }
+
+  /**
+   * Locks (creating if new) the counter row of each conversation of the batch; returns their
+   * last seqs by conversation key.
+   */
+  private static Map<String, Long> lockCounters(Connection c, List<QueuedAppend> batch)
+      throws SQLException {
+    Map<String, ConvId> convs = new LinkedHashMap<>();
+    batch.forEach(p -> convs.putIfAbsent(p.message.conv().key(), p.message.conv()));
+    List<String> keys = new ArrayList<>();
+    List<String> userA = new ArrayList<>();
+    List<String> userB = new ArrayList<>();
+    for (ConvId conv : convs.values()) {
+      keys.add(conv.key());
+      userA.add(conv.isRoom() ? null : conv.userA());
+      userB.add(conv.isRoom() ? null : conv.userB());
+    }
+    Map<String, Long> lastSeqs = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(LOCK_COUNTERS)) {
+      ps.setArray(1, textArray(c, keys));
+      ps.setArray(2, textArray(c, userA));
+      ps.setArray(3, textArray(c, userB));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lastSeqs.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    if (lastSeqs.size() != convs.size()) {
+      throw new SQLException("locked " + lastSeqs.size() + " of " + convs.size()
+          + " conversation counters");
+    }
+    return lastSeqs;
+  }
+
+  /** The messages stored under the (conversation, sender, cid) of {@code messages}, by key. */
+  private static Map<Key, StoredMessage> findStored(Connection c, List<NewMessage> messages)
+      throws SQLException {
+    List<String> convs = new ArrayList<>(messages.size());
+    List<String> senders = new ArrayList<>(messages.size());
+    byte[][] cids = new byte[messages.size()][];
+    for (int i = 0; i < messages.size(); i++) {
+      NewMessage m = messages.get(i);
+      convs.add(m.conv().key());
+      senders.add(m.from());
+      cids[i] = PostgresRows.bytes(m.cid());
+    }
+    Map<Key, StoredMessage> found = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(FIND_STORED)) {
+      ps.setArray(1, textArray(c, convs));
+      ps.setArray(2, textArray(c, senders));
+      ps.setArray(3, c.createArrayOf("bytea", cids));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          StoredMessage m = PostgresRows.read(
+              ConvId.parseKey(rs.getString(PostgresRows.CONV_COLUMN)), rs);
+          found.put(Key.of(m), m);
+        }
+      }
+    }
+    // Duplicates are rare: each pays one more query for its reactions.
+    for (Map.Entry<Key, StoredMessage> e : found.entrySet()) {
+      StoredMessage m = e.getValue();
+      e.setValue(PostgresRows.withReactions(c, m.conv(), new ArrayList<>(List.of(m))).get(0));
+    }
+    return found;
+  }
+
+  private static StoredMessage storedAs(NewMessage m, long seq) {
+    return new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid(), m.replyTo(),
+        m.mentions(), null, false, Map.of(), 0);
+  }
+
+  /** Inserts the new messages in one pipelined JDBC batch. */
+  private static void insert(Connection c, List<StoredMessage> messages) throws SQLException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (StoredMessage m : messages) {
+        ps.setString(1, m.conv().key());
+        ps.setLong(2, m.seq());
+        ps.setString(3, m.from());
+        ps.setBytes(4, PostgresRows.bytes(m.cid()));
+        ps.setBytes(5, PostgresRows.bytes(m.text()));
+        ps.setLong(6, m.ts());
+        if (m.replyTo() == null) {
+          ps.setNull(7, Types.BIGINT);
+        } else {
+          ps.setLong(7, m.replyTo());
+        }
+        ps.setString(8, MessageRows.joinMentions(m.mentions()));
+        ps.setArray(9, c.createArrayOf("text", PostgresRows.lexemes(m.text())));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void saveCounters(Connection c, Map<String, Long> lastSeqs)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SAVE_COUNTER)) {
+      for (Map.Entry<String, Long> e : lastSeqs.entrySet()) {
+        ps.setLong(1, e.getValue());
+        ps.setString(2, e.getKey());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static Array textArray(Connection c, List<String> values) throws SQLException {
+    return c.createArrayOf("text", values.toArray(new String[0]));
+  }
+
+  /** The fast path failed; the transaction is rolled back and the batch stored one by one. */
+  private static final class FastPathFailed extends RuntimeException {
+    FastPathFailed(Exception cause) {
+      super("the batch failed", cause, false, false);
+    }
+  }
+}
