@@ -5,6 +5,8 @@ import chat.core.ChatService;
 import chat.core.Lifecycle;
 import chat.core.Managed;
 import chat.core.memory.InMemoryStoreModule;
+import chat.core.store.StoreHealth;
+import chat.store.jdbc.PostgresStoreModule;
 import chat.store.jdbc.SqliteStoreModule;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WebSocketTransportModule;
@@ -56,8 +58,12 @@ public final class ChatServer {
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
         options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
         options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
-    Module store = options.store().equals("memory")
-        ? new InMemoryStoreModule() : new SqliteStoreModule(options.dataDir());
+    Module store = switch (options.store()) {
+      case "memory" -> new InMemoryStoreModule();
+      case "postgres" -> new PostgresStoreModule(options.postgresUrl(),
+          options.postgresPassword(), options.postgresPoolSize());
+      default -> new SqliteStoreModule(options.dataDir());
+    };
     StaticFiles files = new StaticFiles(options.webDir());
     Module web = new AbstractModule() {
       @Override
@@ -67,9 +73,10 @@ public final class ChatServer {
 
       @Provides
       @Singleton
-      WebServer webServer(WebSocketTransport transport, ChatService chat) throws OptionsException {
+      WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store)
+          throws OptionsException {
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
-            tls != null, transport, chat);
+            tls != null, transport, chat, store);
       }
     };
     this.injector = Guice.createInjector(List.of(

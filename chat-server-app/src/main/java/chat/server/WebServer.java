@@ -2,6 +2,7 @@ package chat.server;
 
 import chat.core.ChatService;
 import chat.core.Managed;
+import chat.core.store.StoreHealth;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
  * client finds the WebSocket) and {@code /healthz} ({@code {"status":"ok","connections":n}} with
- * 200; 503 with "unhealthy" while the WebSocket listener is not accepting, or "stopping"). GET
+ * 200; 503 with "unhealthy" while the WebSocket listener is not accepting or the store does not
+ * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"). GET
  * and HEAD only; security headers on every response (Jetty's own error responses too), and a
  * Content-Security-Policy that lets pages run only their own scripts and connect only to this
  * server's WebSocket.
@@ -84,7 +86,7 @@ final class WebServer implements Managed {
   private final StaticFiles files;
   private final String publicWsUrl;
   private final boolean tls;
-  private final BooleanSupplier wsAccepting;
+  private final BooleanSupplier healthy;
   private final IntSupplier wsPort;
   private final IntSupplier connections;
   private final Limits limits;
@@ -93,20 +95,20 @@ final class WebServer implements Managed {
   private volatile boolean stopping;
 
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      WebSocketTransport ws, ChatService chat) {
-    this(host, port, files, publicWsUrl, tls, ws::isAccepting, ws::port, chat::connectionCount,
-        Limits.DEFAULT);
+      WebSocketTransport ws, ChatService chat, StoreHealth store) {
+    this(host, port, files, publicWsUrl, tls, () -> ws.isAccepting() && store.isAvailable(),
+        ws::port, chat::connectionCount, Limits.DEFAULT);
   }
 
   /** For tests: the WebSocket side as functions, and other limits. */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      BooleanSupplier wsAccepting, IntSupplier wsPort, IntSupplier connections, Limits limits) {
+      BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits) {
     this.host = host;
     this.port = port;
     this.files = files;
     this.publicWsUrl = publicWsUrl;
     this.tls = tls;
-    this.wsAccepting = wsAccepting;
+    this.healthy = healthy;
     this.wsPort = wsPort;
     this.connections = connections;
     this.limits = limits;
@@ -181,7 +183,7 @@ final class WebServer implements Managed {
     String path = Request.getPathInContext(request);
     switch (path) {
       case "/healthz" -> {
-        String status = stopping ? "stopping" : wsAccepting.getAsBoolean() ? "ok" : "unhealthy";
+        String status = stopping ? "stopping" : healthy.getAsBoolean() ? "ok" : "unhealthy";
         respond(response, callback, status.equals("ok") ? 200 : 503, JSON, health(status), head);
       }
       case "/config.json" -> {
