@@ -10,6 +10,7 @@ import { mountConversation } from './views/conversation.js';
 import { mountDialogs } from './views/dialogs.js';
 import { mountLogin } from './views/login.js';
 import { mountRoomSettings } from './views/roomSettings.js';
+import { mountSearch } from './views/search.js';
 import { mountSettings } from './views/settings.js';
 import { mountSidebar } from './views/sidebar.js';
 import { mountToasts } from './views/toasts.js';
@@ -99,13 +100,15 @@ async function main() {
   const dialogs = mountDialogs({ session, store, $, toast });
   const login = mountLogin({ session, store, $ });
   const sidebar = mountSidebar({ session, store, $, dialogs });
+  const search = mountSearch({ session, store, $, toast });
   const userMenu = mountUserMenu({ session, store, $, toast });
   const alerts = mountAlerts({ session, store, storage });
   const settings = mountSettings({ session, store, $, toast, alerts });
   const roomSettings = mountRoomSettings({ session, store, $, toast });
   const conversation = mountConversation({
     session, store, $, dialogs, toast, userMenu, roomSettings,
-    focusConversation: (id) => sidebar.focusConversation(id),
+    // Back on a phone: to the result opened while search results show, else the conversation.
+    focusConversation: (id) => (search.isOpen() ? search.focusChosen() : sidebar.focusConversation(id)),
   });
 
   let view = null;
@@ -136,6 +139,7 @@ async function main() {
       writeSession(ACTIVE_KEY, savedActive);
     }
     sidebar.render();
+    search.render();
     conversation.render();
     if (switched && !store.activeConv) sidebar.focusGoTo();
     alerts.render();

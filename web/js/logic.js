@@ -171,13 +171,33 @@ export function dayLabel(ts, now, locale = undefined) {
 export const GROUP_GAP_MS = 5 * 60 * 1000;
 
 /**
+ * The runs of seqs missing between the held messages of a conversation (ascending seq; pending
+ * ones without a seq are skipped), as [{after, before, count}]. Seqs have no gaps, so a run is
+ * history not loaded (after a jump far back), never messages that do not exist.
+ */
+export function holesIn(messages) {
+  const holes = [];
+  let previous = null;
+  for (const m of messages) {
+    if (m.seq == null) continue;
+    if (previous != null && m.seq > previous + 1) {
+      holes.push({ after: previous, before: m.seq, count: m.seq - previous - 1 });
+    }
+    previous = m.seq;
+  }
+  return holes;
+}
+
+/**
  * Turns the messages of one conversation (ascending seq, then local pending ones) into the
  * items the message view shows, in order:
  *   {kind:'day', key, label, dayKey}
+ *   {kind:'gap', key, after, before, count}       where seqs after..before are not loaded
  *   {kind:'marker', key:'new-marker'}             before the first message after markerSeq
  *   {kind:'message', key, message, own, continued, seen}
  * `message` is a server message ({seq, from, text, ts, cid}) or a pending one
  * ({cid, from, text, ts, state}). `seen` marks the newest own message with seq <= peerReadSeq.
+ * After a gap the day is named again.
  */
 export function buildTimeline(messages, options = {}) {
   const {
@@ -200,11 +220,25 @@ export function buildTimeline(messages, options = {}) {
   let day = null;
   let previous = null;
   let markerPlaced = false;
+  let lastSeq = null;
+  let afterGap = ''; // suffix of day keys after a gap: the same day may be named twice
   for (const m of messages) {
+    if (m.seq != null) {
+      if (lastSeq != null && m.seq > lastSeq + 1) {
+        items.push({
+          kind: 'gap', key: `gap-${lastSeq}`, after: lastSeq, before: m.seq,
+          count: m.seq - lastSeq - 1,
+        });
+        day = null;
+        previous = null;
+        afterGap = `-after-${lastSeq}`;
+      }
+      lastSeq = m.seq;
+    }
     const key = dayKeyOf(m.ts);
     let newDay = false;
     if (key !== day) {
-      items.push({ kind: 'day', key: 'day-' + key, dayKey: key, label: labelOf(m.ts) });
+      items.push({ kind: 'day', key: 'day-' + key + afterGap, dayKey: key, label: labelOf(m.ts) });
       day = key;
       newDay = true;
     }

@@ -1,13 +1,12 @@
 // Changing messages: edit, delete and react, the `update` events that carry every change, and
 // the `updates` catch-up that numbers them by rev. Updates are applied once each and in rev
 // order; one that skips a rev is held back while `updates … afterRev` fills the gap (the same
-// request runs after every connect). Also loads older history until a message is there, for
-// jumping to what a reply answers. No DOM here.
+// request runs after every connect). An edit that newly mentions me is reported to the session
+// (for a notification). No DOM here.
 
 import { ChatError } from './protocol.js';
-import { drainHeld, revStep, toggleReaction } from './messageRules.js';
+import { drainHeld, mentionedAnew, revStep, toggleReaction } from './messageRules.js';
 
-const PAGE = 50;
 /** How often one repair asks again when revs are still missing after an answer. */
 const REPAIR_ROUNDS = 3;
 
@@ -139,32 +138,19 @@ export class MessageActions {
   apply(conv, update) {
     const message = update.message ?? { seq: update.seq };
     if (!Number.isInteger(message.seq)) message.seq = update.seq;
+    const held = conv.bySeq.get(message.seq);
+    const mentionedBefore = held?.mentions?.includes(this.store.me) ?? false;
     this.store.applyMessageState(conv.id, message);
     conv.rev = update.rev;
+    // Mentions change only by edits; a catch-up may bring the edit folded into a later update.
+    if (held && mentionedAnew(mentionedBefore, held, this.store.me)) {
+      this.session.mentionedInEdit(held);
+    }
   }
 
   drain(conv) {
     const { apply, held } = drainHeld(conv.heldUpdates, conv.rev);
     for (const update of apply) this.apply(conv, update);
     conv.heldUpdates = held;
-  }
-
-  // --- finding a message -----------------------------------------------------------------------
-
-  /** Loads older pages until message `seq` is held (or nothing older exists). True if it is. */
-  async loadUntil(id, seq) {
-    const conv = this.store.conv(id);
-    if (!conv) return false;
-    const max = this.store.limits?.historyMax ?? 200;
-    while (!conv.bySeq.has(seq) && conv.hasOlder && conv.oldestSeq != null && conv.oldestSeq > seq) {
-      const before = conv.oldestSeq;
-      const limit = Math.min(max, Math.max(PAGE, before - seq + 10));
-      const page = await this.session.conn.request('history', { conv: id, before, limit });
-      this.store.addMessages(id, page.messages ?? []);
-      conv.hasOlder = !!page.more && conv.oldestSeq > 1;
-      this.store.changed('messages');
-      if (conv.oldestSeq >= before) break; // no progress: never loop on a confused reply
-    }
-    return conv.bySeq.has(seq);
   }
 }

@@ -215,11 +215,27 @@ export function badgeText(count) {
  * hidden, someone else's message (not blocked), in a direct conversation or mentioning me.
  */
 export function shouldNotify({ message, me, enabled, hidden, blocked = new Set() }) {
-  if (!enabled || !hidden || !message || message.from === me) return false;
-  if (blocked.has(message.from) || message.deleted) return false;
+  return !!enabled && !!hidden && worthNotifying(message, me, blocked);
+}
+
+/** Someone else's message (not blocked, not deleted) in a direct conversation or mentioning me. */
+export function worthNotifying(message, me, blocked = new Set()) {
+  if (!message || message.from === me || blocked.has(message.from) || message.deleted) return false;
   const direct = typeof message.conv === 'string' && message.conv.startsWith('@');
-  const mentioned = Array.isArray(message.mentions) && message.mentions.includes(me);
-  return direct || mentioned;
+  return direct || mentions(message, me);
+}
+
+function mentions(message, me) {
+  return Array.isArray(message?.mentions) && message.mentions.includes(me);
+}
+
+/**
+ * True when `message` (as it now is, after a change) mentions me and did not before
+ * (`mentionedBefore`), and is someone else's and not deleted: an edit that added my name.
+ */
+export function mentionedAnew(mentionedBefore, message, me) {
+  return !mentionedBefore && !!message && !message.deleted && message.from !== me
+    && mentions(message, me);
 }
 
 /** Title and body of a notification for `message`. */
@@ -227,4 +243,41 @@ export function notificationText(message) {
   const direct = String(message.conv ?? '').startsWith('@');
   const body = quoteText(message, 140) ?? '';
   return { title: direct ? message.from : `${message.from} in ${message.conv}`, body };
+}
+
+/** Notifications for one batch shown one each up to this many; more make one summary. */
+export const NOTIFY_EACH_MAX = 3;
+
+/**
+ * The notifications for a batch of messages (one live message, an edit that mentions me, or
+ * everything a catch-up brought): those worth notifying that `notified` ('conv seq' keys) does
+ * not hold yet, once each. Up to `max` make one notification each; more make a single summary.
+ * Returns [{title, body, tag, conv, keys}] (`conv`: what clicking opens; null for several).
+ */
+export function notificationsFor(messages, { me, blocked = new Set(), notified = new Set(),
+  max = NOTIFY_EACH_MAX } = {}) {
+  const wanted = [];
+  const keys = new Set();
+  for (const m of messages ?? []) {
+    const key = `${m?.conv} ${m?.seq}`;
+    if (notified.has(key) || keys.has(key) || !worthNotifying(m, me, blocked)) continue;
+    keys.add(key);
+    wanted.push(m);
+  }
+  if (wanted.length <= max) {
+    return wanted.map((m) => ({
+      ...notificationText(m), tag: `${m.conv} ${m.seq}`, conv: m.conv, keys: [`${m.conv} ${m.seq}`],
+    }));
+  }
+  const convs = [...new Set(wanted.map((m) => m.conv))];
+  const named = convs.length > 3 ? `${convs.slice(0, 2).join(', ')} and ${convs.length - 2} more`
+    : convs.length > 1 ? `${convs.slice(0, -1).join(', ')} and ${convs[convs.length - 1]}`
+      : convs[0];
+  return [{
+    title: `${wanted.length} new messages`,
+    body: `In ${named}`,
+    tag: 'catch-up',
+    conv: convs.length === 1 ? convs[0] : null,
+    keys: [...keys],
+  }];
 }

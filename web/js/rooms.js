@@ -23,6 +23,7 @@ export class Rooms {
     if (!conv) return;
     store.activeConv = id;
     store.pane = 'conversation';
+    if (store.jumpTarget?.conv !== id) store.jumpTarget = null; // meant for another one
     conv.markerSeq = !fresh && unreadCount(conv) > 0 ? conv.readSeq : null;
     store.changed('open');
     if (conv.onServer && conv.syncedSeq == null && this.session.ready) {

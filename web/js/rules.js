@@ -11,6 +11,7 @@ export const FEATURE = Object.freeze({
   delete: 'delete',
   react: 'react',
   reply: 'reply',
+  search: 'search',
 });
 
 /** True when the server advertised `name` (a server that lists no features has none of them). */

@@ -6,12 +6,14 @@
 import { Account } from './account.js';
 import { Directory } from './directory.js';
 import { LiveEvents } from './events.js';
+import { HistoryWindows } from './history.js';
 import { MessageActions } from './messageActions.js';
 import { Moderation } from './moderation.js';
 import { Outbox } from './outbox.js';
 import { ChatError } from './protocol.js';
 import { Rooms } from './rooms.js';
 import { FEATURE, hasFeature, sessionEndText } from './rules.js';
+import { MessageSearch } from './search.js';
 import {
   errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
 } from './logic.js';
@@ -69,8 +71,21 @@ export class ChatSession {
     this.events = new LiveEvents(this);
     /** Edit, delete, react, the rev-numbered updates and their catch-up. */
     this.messages = new MessageActions(this);
+    /** Showing a message anywhere in the history: the page around it, and filling holes. */
+    this.history = new HistoryWindows(this);
+    /** Message search: `session.search.run(query, {conv})`, `more()`, `clear()`. */
+    this.search = new MessageSearch(this);
     /** Called with each new message from someone else that arrived live (not in catch-up). */
     this.onIncoming = () => {};
+    /** Called with a message as it now is when a live edit of it newly mentions me. */
+    this.onMentionedInEdit = () => {};
+    /**
+     * Called once a catch-up after a reconnect has ended, with what arrived through it: new
+     * messages from others not read yet, and messages whose edits newly mention me.
+     */
+    this.onCaughtUp = () => {};
+    this.caughtUpOnce = false; // a catch-up has ended since sign-in: later ones bring news
+    this.arrivals = null; // {messages, mentions} collected by the catch-up that runs
 
     conn.onHello = (hello) => this.handleHello(hello);
     conn.onEvent = (frame) => this.handleEvent(frame);
@@ -246,6 +261,8 @@ export class ChatSession {
     };
     this.ready = false;
     this.buffer = [];
+    // After a reconnect, what catch-up brings is news (kept if this catch-up fails, for the next).
+    if (this.caughtUpOnce) this.arrivals ??= { messages: [], mentions: [] };
     // `conversations` lists every room I am in; the directory is read only for rooms whose
     // topic and privacy are not known yet (after the catch-up, below).
     const convReply = await conn.request('conversations');
@@ -263,6 +280,7 @@ export class ChatSession {
     const buffered = this.buffer ?? [];
     this.buffer = null;
     this.ready = true;
+    this.reportArrivals();
     for (const frame of buffered) this.applyEvent(frame);
     conn.markOnline();
     store.changed('online');
@@ -273,6 +291,25 @@ export class ChatSession {
     if (store.activeConv && isRoom(store.activeConv)) {
       this.background(this.rooms.loadMembers(store.activeConv));
     }
+  }
+
+  /** Hands what the catch-up that just ended brought to `onCaughtUp` (after a reconnect). */
+  reportArrivals() {
+    const arrivals = this.arrivals;
+    this.arrivals = null;
+    this.caughtUpOnce = true;
+    if (!arrivals) return;
+    const me = this.store.me;
+    const unread = arrivals.messages.filter((m) => m.from !== me
+      && m.seq > (this.store.conv(m.conv)?.readSeq ?? 0)).sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+    const news = [...unread, ...arrivals.mentions];
+    if (news.length > 0) this.onCaughtUp(news);
+  }
+
+  /** A message whose edit newly mentions me: reported now, or with the catch-up that runs. */
+  mentionedInEdit(message) {
+    if (this.arrivals) this.arrivals.mentions.push(message);
+    else if (this.ready) this.onMentionedInEdit(message);
   }
 
   syncFailed(error, generation) {
@@ -286,7 +323,7 @@ export class ChatSession {
     if (!conv) return;
     try {
       if (conv.syncedSeq == null) {
-        await this.loadLatest(id);
+        this.arrived(await this.loadLatest(id));
         return;
       }
       const limit = this.store.limits?.historyMax ?? 200;
@@ -294,7 +331,7 @@ export class ChatSession {
         const after = conv.syncedSeq;
         const page = await this.conn.request('history', { conv: id, after, limit });
         const messages = page.messages ?? [];
-        this.store.addMessages(id, messages);
+        this.arrived(this.store.addMessages(id, messages));
         if (messages.length > 0) this.store.markSynced(id, messages[messages.length - 1].seq);
         this.store.changed('messages');
         if (!page.more || messages.length === 0) {
@@ -314,18 +351,22 @@ export class ChatSession {
     }
   }
 
-  /** The latest page of a conversation; what we know from then on is complete. */
+  /**
+   * The latest page of a conversation; what we know from then on is complete. Returns the
+   * messages that were new here.
+   */
   async loadLatest(id) {
     const conv = this.store.conv(id);
-    if (!conv || conv.loadingLatest) return;
+    if (!conv || conv.loadingLatest) return [];
     conv.loadingLatest = true;
     try {
       const page = await this.conn.request('history', { conv: id, limit: PAGE });
       const messages = page.messages ?? [];
-      this.store.addMessages(id, messages);
+      const added = this.store.addMessages(id, messages);
       this.store.markSynced(id, messages.length ? messages[messages.length - 1].seq : 0);
       conv.hasOlder = !!page.more && (conv.oldestSeq ?? 1) > 1;
       if (this.store.hasGap(id)) this.background(this.fillGap(id));
+      return added;
     } finally {
       conv.loadingLatest = false;
       this.store.changed('messages');
@@ -362,6 +403,11 @@ export class ChatSession {
       conv.loadingOlder = false;
       this.store.changed('messages');
     }
+  }
+
+  /** Messages a catch-up added: kept for `onCaughtUp` while one after a reconnect runs. */
+  arrived(messages) {
+    if (this.arrivals && messages.length > 0) this.arrivals.messages.push(...messages);
   }
 
   // --- live events -----------------------------------------------------------------------------
@@ -415,6 +461,9 @@ export class ChatSession {
     this.generation++;
     this.ready = false;
     this.buffer = null;
+    this.caughtUpOnce = false;
+    this.arrivals = null;
+    this.search.clear();
     this.conn.stop();
     this.clearStorage();
     this.store.reset();

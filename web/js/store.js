@@ -30,6 +30,8 @@ export class Store {
     this.outbox = [];
     this.activeConv = null;
     this.pane = 'list'; // on narrow screens: which pane shows ('list' or 'conversation')
+    /** {conv, seq}: a message the view is to bring into sight and point out (a search result). */
+    this.jumpTarget = null;
     this.authError = null;
   }
 
@@ -257,8 +259,9 @@ export class Store {
  * @typedef {object} Conversation
  * @property {string} id '#room' or '@peer'
  * @property {Array} messages server messages, ascending seq, no duplicates
- * @property {number|null} syncedSeq every message up to this seq (from oldestSeq on) is known;
- *   null until a first page of history arrived
+ * @property {number|null} syncedSeq the newest run of held messages reaches this seq without a
+ *   gap; null until a first page of history arrived. Older runs may be apart: a jump far back
+ *   leaves a hole (`holesIn`) between the history around its message and the newest run.
  */
 function newConversation(id, createdAt) {
   return {
@@ -274,6 +277,7 @@ function newConversation(id, createdAt) {
     hasOlder: false,
     loadingOlder: false,
     loadingLatest: false,
+    fillingHole: false, // a page is being loaded into a hole of the history held
     activity: 0, // newest message or pending send
     topic: '',
     isPrivate: false,

@@ -1,6 +1,7 @@
 // Changing messages against the in-memory server: live `update` events applied once each and in
 // rev order, a skipped rev repaired with `updates`, the catch-up after a reconnect paged until
-// `more` is false, edit/delete/react requests, replies and loading back to a replied message.
+// `more` is false, edit/delete/react requests and replies (showing the message a reply answers
+// is in history.test.js).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -154,18 +155,6 @@ test('a reply written offline keeps its replyTo in the saved outbox, across a re
   assert.deepEqual(server.requests('send').map((f) => [f.text, f.replyTo]),
     [['offline answer', 1]]);
   assert.equal(again.store.conv('#general').bySeq.get(2).replyTo, 1);
-});
-
-test('jumping to a replied message loads older pages until it is there', async () => {
-  const server = world();
-  for (let i = 1; i <= 130; i++) server.store('bob', '#general', `m${i}`);
-  const alice = await signedIn(server, 'alice');
-  assert.equal(alice.store.conv('#general').oldestSeq, 81);
-  assert.equal(await alice.session.messages.loadUntil('#general', 7), true);
-  const seqs = alice.store.conv('#general').messages.map((m) => m.seq);
-  assert.ok(seqs[0] <= 7);
-  assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0] + i), 'no gap');
-  assert.equal(await alice.session.messages.loadUntil('#general', 500), false);
 });
 
 test('new live messages from others reach onIncoming; catch-up and my own do not', async () => {

@@ -402,9 +402,43 @@ export class FakeServer {
         const page = rest.slice(0, limit).map((u) => ({ conv: frame.conv, ...u }));
         return ok({ conv: frame.conv, updates: page, more: rest.length > limit });
       }
+      case 'search': return this.search(user, frame, ok, error);
       default:
         return error('bad_request', 'unknown type');
     }
+  }
+
+  /**
+   * `search`: every word of the query is a prefix of a word of the text, case-insensitive, over
+   * the conversations `user` is in (or `conv`), deleted messages never; newest first, paged with
+   * an opaque cursor (here an offset).
+   */
+  search(user, frame, ok, error) {
+    const words = (text) => [...String(text ?? '').toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]);
+    const terms = words(frame.query);
+    if (terms.length === 0) return error('bad_request', 'empty query');
+    let keys;
+    if (frame.conv != null) {
+      const key = this.keyFor(user, frame.conv);
+      if (key.startsWith('#') && !this.convs.has(key)) return error('not_found', 'no such room');
+      if (!this.participants(key).includes(user)) return error('forbidden', 'not a member');
+      keys = [key];
+    } else {
+      keys = [...this.convs.keys()].filter((key) => this.participants(key).includes(user));
+    }
+    const found = [];
+    for (const key of keys) {
+      for (const m of this.convs.get(key)?.messages ?? []) {
+        const have = words(m.text);
+        if (m.deleted || !terms.every((t) => have.some((w) => w.startsWith(t)))) continue;
+        found.push({ conv: this.nameFor(key, user), message: { ...m } });
+      }
+    }
+    found.sort((a, b) => b.message.ts - a.message.ts || b.message.seq - a.message.seq);
+    const offset = frame.before != null ? Number(String(frame.before).slice(2)) : 0;
+    const limit = Math.min(frame.limit ?? 20, this.historyMax);
+    const page = found.slice(offset, offset + limit);
+    return ok({ results: page, more: found.length > offset + limit, next: `o:${offset + page.length}` });
   }
 
   /** The frames clients sent of one type. */

@@ -70,11 +70,23 @@ test('the labels and landmarks the browser tests rely on are present', () => {
   assert.match(html, /id="connection-status"/);
 });
 
+test('each view is a main landmark with one h1, and the message list stays a list', () => {
+  // Sign-in and chat are the two <main>s; one is hidden whenever the other shows.
+  const mains = [...html.matchAll(/<main id="([^"]+)"[^>]*\shidden>([\s\S]*?)<\/main>/g)];
+  assert.deepEqual(mains.map((m) => m[1]), ['login-view', 'chat-view']);
+  for (const [, id, body] of mains) {
+    assert.equal(body.match(/<h1[\s>]/g)?.length, 1, `one h1 in #${id}`);
+  }
+  assert.equal(html.match(/<h1[\s>]/g).length, 2, 'no h1 outside the two views');
+  // The log wraps the list: a role on the <ol> itself would take its list semantics away.
+  assert.match(html, /<div id="message-log" role="log"[^>]*>\s*<ol id="messages" class="messages"><\/ol>/);
+});
+
 test('the second round\'s panels carry the names the browser tests rely on', () => {
   const labels = Object.fromEntries([...html.matchAll(/<label for="([^"]+)"[^>]*>([^<]+)</g)]
     .map((m) => [m[2].trim(), m[1]]));
   for (const text of ['Current password', 'New password', 'Password to confirm', 'Search rooms',
-    'Room topic']) {
+    'Room topic', 'Search messages']) {
     assert.ok(labels[text], `a label "${text}"`);
     assert.match(html, new RegExp(`<input id="${labels[text]}"`), `the input for "${text}"`);
   }

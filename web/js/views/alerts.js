@@ -1,21 +1,28 @@
 // Telling the user about new messages while they look elsewhere: the unread count in the
 // document title, a badge drawn on the favicon, and (when switched on in Settings) a system
-// notification for a direct message or a mention that arrives while the tab is hidden.
-// Permission is asked for only when the switch is turned on, never on page load.
+// notification for a direct message or a mention that arrives while the tab is hidden: live,
+// through the catch-up after a reconnect (one summary when many came), or by an edit that adds
+// my name. Each message notifies once. Permission is asked for only when the switch is turned
+// on, never on page load.
 
-import { badgeText, notificationText, shouldNotify, unreadTitle } from '../messageRules.js';
+import { badgeText, notificationsFor, unreadTitle } from '../messageRules.js';
 
 const SETTING_KEY = 'chat.notifications';
 const ICON_URL = 'favicon.svg';
 const ICON_PX = 64;
+/** How many notified messages are remembered (so none notifies twice). */
+const NOTIFIED_MAX = 500;
 
 export function mountAlerts({ session, store, storage }) {
   const link = document.querySelector('link[rel~="icon"]');
   let icon = null; // the loaded favicon.svg, to draw the badge on
   let iconFailed = false;
   let shownBadge = null;
+  const notified = new Set(); // 'conv seq' of messages a notification was shown for
 
-  session.onIncoming = (message) => notify(message);
+  session.onIncoming = (message) => notify([message]);
+  session.onMentionedInEdit = (message) => notify([message]);
+  session.onCaughtUp = (messages) => notify(messages);
 
   /** The title and favicon for the current unread count (signed out: neither). */
   function render() {
@@ -124,25 +131,27 @@ export function mountAlerts({ session, store, storage }) {
     return true;
   }
 
-  function notify(message) {
-    const wanted = shouldNotify({
-      message, me: store.me, enabled: enabled(), hidden: document.visibilityState === 'hidden',
-      blocked: store.blocked,
-    });
-    if (!wanted) return;
-    const { title, body } = notificationText(message);
-    try {
-      const notification = new window.Notification(title, {
-        body, tag: `${message.conv} ${message.seq}`, icon: ICON_URL,
-      });
-      notification.onclick = () => {
-        window.focus();
-        session.rooms.open(message.conv);
-        notification.close();
-      };
-    } catch {
-      // some browsers allow notifications only from a service worker: nothing to show then
+  function notify(messages) {
+    if (!enabled() || document.visibilityState !== 'hidden') return;
+    const shown = notificationsFor(messages, { me: store.me, blocked: store.blocked, notified });
+    for (const { title, body, tag, conv, keys } of shown) {
+      for (const key of keys) remember(key);
+      try {
+        const notification = new window.Notification(title, { body, tag, icon: ICON_URL });
+        notification.onclick = () => {
+          window.focus();
+          if (conv) session.rooms.open(conv);
+          notification.close();
+        };
+      } catch {
+        // some browsers allow notifications only from a service worker: nothing to show then
+      }
     }
+  }
+
+  function remember(key) {
+    notified.add(key);
+    if (notified.size > NOTIFIED_MAX) notified.delete(notified.values().next().value);
   }
 
   return { render, enabled, setEnabled, supported };

@@ -2,9 +2,12 @@
 // Messages are rendered by key and only rebuilt when they change, so scrolling, focus and
 // screen readers are not disturbed by updates elsewhere. Each message has "Message actions"
 // (hover, keyboard, or a long press on a touch screen): reply, react, edit in place, delete.
+// A message the store asks for (`jumpTarget`: a search result, what a reply answers) is
+// scrolled to, highlighted briefly and focused; holes in the history it leaves are loaded from
+// either side on request, the messages beside the hole staying where they are.
 
 import { presenceDot, setChildren } from '../dom.js';
-import { buildTimeline, typingText, unreadCount } from '../logic.js';
+import { buildTimeline, errorText, typingText, unreadCount } from '../logic.js';
 import { directPeer, FEATURE } from '../rules.js';
 import { mountComposerExtras } from './composerExtras.js';
 import { mountMessageActions } from './messageActionsView.js';
@@ -43,6 +46,7 @@ export function mountConversation({
   let nodes = new Map(); // item key -> {node, sig}
   const keyOf = new WeakMap(); // node -> item key
   let stick = true; // the view follows new messages only while it is at the bottom
+  let heldAnchor = null; // {key, offset}: a message kept still while a hole beside it loads
   const drafts = new Map();
   const revealed = new Set(); // 'conv seq' of blocked users' messages the reader chose to see
   const ui = { editing: null, editDraft: null, editFocused: false }; // editing: 'conv seq'
@@ -55,11 +59,6 @@ export function mountConversation({
       render: () => render(),
       holdPosition: () => {
         stick = false;
-      },
-      scrollTo: (node) => {
-        node.scrollIntoView({ block: 'center' });
-        stick = atBottom();
-        jumpButton.hidden = stick;
       },
     },
   });
@@ -146,6 +145,7 @@ export function mountConversation({
     if (action === 'retry') session.outbox.retry(cid);
     else if (action === 'discard') session.outbox.discard(cid);
     else if (action === 'user') userMenu.open(button.dataset.user, button);
+    else if (action === 'gap-after' || action === 'gap-before') fillHole(button);
     else if (action === 'reveal') {
       revealed.add(`${button.dataset.conv} ${button.dataset.seq}`);
       render();
@@ -158,6 +158,33 @@ export function mountConversation({
     if (stick) scrollToBottom();
     updateSeen();
   });
+
+  /**
+   * Loads one page into a hole: "Load newer" keeps the message above it still (the new ones
+   * appear under it), "Load older" the one below it. Then the first message loaded is focused.
+   */
+  async function fillHole(button) {
+    const id = shownConv;
+    const after = Number(button.dataset.after);
+    const hole = button.closest('li.history-gap');
+    if (!id || !hole) return;
+    const newer = button.dataset.action === 'gap-after';
+    const edge = newer ? after : Number(hole.dataset.before);
+    const node = list.querySelector(`li.message[data-seq="${edge}"]`);
+    stick = false;
+    heldAnchor = node ? anchorOf(node) : null;
+    try {
+      await session.history.fillHole(id, after, newer ? 'after' : 'before');
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+    const still = shownConv === id;
+    if (still) render();
+    heldAnchor = null; // also when another conversation opened meanwhile: it is not its anchor
+    if (!still) return;
+    const first = list.querySelector(`li.message[data-seq="${newer ? edge + 1 : edge - 1}"]`);
+    first?.focus({ preventScroll: true });
+  }
 
   function goBack() {
     const id = shownConv;
@@ -229,13 +256,14 @@ export function mountConversation({
         && (!stick || document.visibilityState !== 'visible')) {
       conv.markerSeq = conv.readSeq; // new messages arrive while the reader is elsewhere
     }
-    const anchor = !opened && !stick ? findAnchor() : null;
+    const anchor = heldAnchor ?? (!opened && !stick ? findAnchor() : null);
     const messages = conv.messages.concat(store.pendingFor(id));
     const items = buildTimeline(messages, {
       me: store.me,
       markerSeq: conv.markerSeq,
       peerReadSeq: conv.kind === 'direct' ? conv.peerReadSeq : 0,
     });
+    for (const item of items) if (item.kind === 'gap') item.filling = conv.fillingHole;
     reconcile(items, conv);
     actions.afterRender();
 
@@ -249,11 +277,12 @@ export function mountConversation({
       }
       if (!narrow.matches) input.focus({ preventScroll: true });
       else title.focus({ preventScroll: true });
+    } else if (anchor) {
+      restoreAnchor(anchor); // set only while not at the bottom, or while a hole loads
     } else if (stick) {
       scrollToBottom();
-    } else if (anchor) {
-      restoreAnchor(anchor);
     }
+    showJumpTarget(id);
     jumpButton.hidden = stick;
     maybeLoadOlder();
     updateSeen();
@@ -360,10 +389,30 @@ export function mountConversation({
     const top = scroller.getBoundingClientRect().top;
     for (const node of list.children) {
       if (!node.classList.contains('message')) continue;
-      const rect = node.getBoundingClientRect();
-      if (rect.bottom > top) return { key: keyOf.get(node), offset: rect.top - top };
+      if (node.getBoundingClientRect().bottom > top) return anchorOf(node);
     }
     return null;
+  }
+
+  function anchorOf(node) {
+    const top = scroller.getBoundingClientRect().top;
+    return { key: keyOf.get(node), offset: node.getBoundingClientRect().top - top };
+  }
+
+  /** Brings the message the store asks for into sight, highlights it briefly and focuses it. */
+  function showJumpTarget(id) {
+    const target = store.jumpTarget;
+    if (target?.conv !== id) return;
+    const node = list.querySelector(`li.message[data-seq="${target.seq}"]`);
+    if (!node) return; // not rendered yet: the next render shows it
+    store.jumpTarget = null;
+    node.scrollIntoView({ block: 'center' });
+    stick = atBottom();
+    node.classList.remove('flash');
+    void node.offsetWidth; // restart the highlight if it is still running
+    node.classList.add('flash');
+    node.addEventListener('animationend', () => node.classList.remove('flash'), { once: true });
+    node.focus({ preventScroll: true });
   }
 
   function restoreAnchor(anchor) {

@@ -3,6 +3,7 @@
 // in place, and jumping to the message a reply answers. The pane keeps rendering and scrolling;
 // `view` gives this module what it needs of them.
 
+import { errorText } from '../logic.js';
 import { messageActionsFor } from '../messageRules.js';
 import { roleOf } from '../rules.js';
 import { mountMessageMenu } from './messageMenu.js';
@@ -11,7 +12,7 @@ const LONG_PRESS_MS = 500;
 
 /**
  * `ui` is shared with the message items ({editing: 'conv seq' | null, editDraft, editFocused});
- * `view` is {shownConv(), render(), holdPosition(), scrollTo(node)}.
+ * `view` is {shownConv(), render(), holdPosition()}.
  */
 export function mountMessageActions({ session, store, list, toast, extras, ui, view }) {
   const { shownConv } = view;
@@ -154,31 +155,20 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
     }
   }
 
-  /** Shows the message `seq` (loading older history until it is there) and points it out. */
+  /**
+   * Shows the message `seq` a reply answers (loading the history around it when it is not
+   * held); the pane scrolls to it, highlights and focuses it.
+   */
   async function jumpTo(seq) {
     const id = shownConv();
     if (!id || !Number.isInteger(seq)) return;
-    if (!messageAt(seq)) {
-      try {
-        await session.messages.loadUntil(id, seq);
-      } catch (e) {
-        if (e.code !== 'disconnected') toast(e.message, 'error');
-        return;
+    try {
+      if (!(await session.history.show(id, seq)) && shownConv() === id) {
+        toast('That message is not there any more.', 'error');
       }
-      if (shownConv() !== id) return;
-      view.render();
+    } catch (e) {
+      toast(errorText(e), 'error');
     }
-    const node = list.querySelector(`li.message[data-seq="${seq}"]`);
-    if (!node) {
-      toast('That message is not there any more.', 'error');
-      return;
-    }
-    view.scrollTo(node);
-    node.classList.remove('flash');
-    void node.offsetWidth; // restart the highlight if it is still running
-    node.classList.add('flash');
-    node.addEventListener('animationend', () => node.classList.remove('flash'), { once: true });
-    node.focus({ preventScroll: true });
   }
 
   /** The in-place editor takes the focus once, when it appears (or was rebuilt while focused). */

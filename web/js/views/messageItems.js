@@ -1,6 +1,7 @@
 // One entry of the message list: a message (sent, pending or failed, with its author's name as
 // a button that opens User actions), a blocked user's message collapsed behind Show, a day
-// separator or the "New messages" marker. A message may carry the quote of what it answers,
+// separator, the "New messages" marker, or a hole of history not loaded (after a jump far back)
+// with buttons that load it from either side. A message may carry the quote of what it answers,
 // "edited", its reaction chips, highlighted mentions and a "Message actions" button; a deleted
 // one says "Message deleted". Each is rebuilt only when its signature changes.
 
@@ -18,6 +19,7 @@ export function messageItems({ store, revealed, allowed, ui }) {
   function signature(item) {
     if (item.kind === 'day') return 'day\u0001' + item.label;
     if (item.kind === 'marker') return 'marker';
+    if (item.kind === 'gap') return `gap\u0001${item.after}\u0001${item.before}\u0001${item.filling}`;
     const m = item.message;
     const waiting = m.seq == null && m.state !== 'failed' && store.connection !== 'online';
     const quoted = m.replyTo != null ? store.conv(m.conv)?.bySeq.get(m.replyTo) : null;
@@ -40,6 +42,7 @@ export function messageItems({ store, revealed, allowed, ui }) {
       return h('li', { class: 'new-messages-marker', id: 'new-messages-marker' },
         h('span', { class: 'marker-label' }, 'New messages'));
     }
+    if (item.kind === 'gap') return gapItem(item);
     const m = item.message;
     if (hiddenNow(m)) return blockedItem(m, conv);
     const pending = m.seq == null;
@@ -91,16 +94,34 @@ export function messageItems({ store, revealed, allowed, ui }) {
     }, h('span', { 'aria-hidden': 'true' }, '⋯')) : null);
   }
 
+  /**
+   * Messages after..before are not loaded: "Load newer" reads on from the older messages above,
+   * "Load older" back from the newer ones below.
+   */
+  function gapItem(item) {
+    const button = (action, text) => h('button', {
+      type: 'button', class: 'button tiny', disabled: !!item.filling,
+      dataset: { action, after: item.after },
+    }, text);
+    return h('li', { class: 'history-gap', dataset: { after: item.after, before: item.before } },
+      h('span', { class: 'gap-label' },
+        item.count === 1 ? '1 message not loaded' : `${item.count} messages not loaded`),
+      button('gap-after', 'Load newer'),
+      button('gap-before', 'Load older'));
+  }
+
   /** What a reply answers: its author and first line, or "Original message" if not loaded. */
   function replyQuote(m, conv) {
     const quoted = conv.bySeq.get(m.replyTo);
     const text = quoteText(quoted) ?? 'Original message';
+    // Named by its content, so the name holds the visible text (WCAG 2.5.3): "In reply to
+    // bob: the quote", the hidden words for screen readers only.
     return h('button', {
-      type: 'button', class: 'reply-quote',
-      'aria-label': `Go to the message this replies to${quoted ? ` from ${quoted.from}: ${text}` : ''}`,
-      dataset: { action: 'jump', replyTo: m.replyTo },
+      type: 'button', class: 'reply-quote', dataset: { action: 'jump', replyTo: m.replyTo },
     },
+    h('span', { class: 'visually-hidden' }, quoted ? 'In reply to ' : 'In reply to: '),
     quoted ? h('span', { class: 'reply-quote-author' }, quoted.from) : null,
+    quoted ? h('span', { class: 'visually-hidden' }, ': ') : null,
     h('span', { class: 'reply-quote-text' }, text));
   }
 

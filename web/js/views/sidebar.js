@@ -136,36 +136,45 @@ export function mountSidebar({ session, store, $, dialogs }) {
     };
   }
 
+  /**
+   * The item's name is its content (WCAG 2.5.3: the name contains the visible text), read as
+   * "#general, private, 10:42, Sounds good, 3 unread": hidden commas pause between the parts, and
+   * what only shows as colour (online, unread) is said in hidden words.
+   */
   function fill(button, conv, view) {
     button.dataset.unread = String(view.unread);
     if (view.active) button.setAttribute('aria-current', 'true');
     else button.removeAttribute('aria-current');
     button.classList.toggle('has-unread', view.unread > 0);
-    const label = [conv.id];
-    if (conv.kind === 'direct' && view.online != null) {
-      label.push(view.online ? 'online' : 'offline');
-    }
-    if (conv.isPrivate) label.push('private room');
-    if (view.unread > 0) label.push(`${view.unread} unread`);
-    if (view.failed) label.push('a message was not sent');
-    label.push(view.preview);
-    button.setAttribute('aria-label', label.join(', '));
+    const presence = conv.kind === 'direct' && view.online != null
+      ? (view.online ? 'online' : 'offline') : null;
     setChildren(button,
-      h('span', { class: 'conv-avatar' },
+      h('span', { class: 'conv-avatar', 'aria-hidden': 'true' }, // presence is said after the name
         avatar(conv.id, conv.kind === 'room' ? 'avatar-room' : ''),
         conv.kind === 'direct' ? presenceDot(view.online) : null),
       h('span', { class: 'conv-main' },
         h('span', { class: 'conv-top' },
           h('span', { class: 'conv-name' }, conv.id),
+          presence ? spoken(`, ${presence}`) : null,
+          conv.isPrivate ? spoken(', ') : null,
           conv.isPrivate
             ? h('span', { class: 'conv-private', title: 'Private room' }, 'private') : null,
+          view.time ? spoken(', ') : null,
           h('span', { class: 'conv-time' }, view.time)),
         h('span', { class: 'conv-bottom' },
+          spoken(', '),
           h('span', { class: 'conv-preview' + (view.failed ? ' conv-failed' : '') },
             view.failed ? 'Not sent — ' + view.preview : view.preview),
+          view.unread > 0 ? spoken(', ') : null,
           view.unread > 0
-            ? h('span', { class: 'unread-badge' }, view.unread > 99 ? '99+' : String(view.unread))
+            ? h('span', { class: 'unread-badge' }, view.unread > 99 ? '99+' : String(view.unread),
+              spoken(' unread'))
             : null)));
+  }
+
+  /** Words for screen readers only. */
+  function spoken(text) {
+    return h('span', { class: 'visually-hidden' }, text);
   }
 
   return {

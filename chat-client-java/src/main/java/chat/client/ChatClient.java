@@ -6,10 +6,17 @@ import chat.client.ChatClientException.ClientClosedException;
 import chat.client.ChatClientException.NotConnectedException;
 import chat.client.ChatClientException.TooManyPendingException;
 import chat.protocol.Event;
+import chat.protocol.FileInfo;
 import chat.protocol.Limits;
 import chat.protocol.Request;
 import chat.protocol.Result;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +78,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> The client has two daemon threads: one holds its state, one (the event
  * thread) makes every listener call and completes every future, in order. The WebSocket library
  * adds two daemon threads per connection. None of them keeps a JVM alive, and {@link #close()}
- * ends them. All methods are thread-safe.
+ * ends them. Uploads run on one JDK HTTP client shared by all clients of the JVM, made at the
+ * first upload (its one daemon thread stays: Java 17's HTTP client cannot be closed). All
+ * methods are thread-safe.
+ *
+ * <p><b>Files.</b> {@link #upload} sends a file over HTTP to {@link Builder#httpOrigin}; {@link
+ * #send(String, String, List)} attaches uploaded files to a message. Every message this client
+ * hands out (events, history, updates) carries its {@link Event.Message#files()} with absolute
+ * URLs, resolved against that origin.
  */
 public final class ChatClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
@@ -83,6 +97,7 @@ public final class ChatClient implements AutoCloseable {
   private final ScheduledThreadPoolExecutor loop;
   private final ExecutorService events;
   private final Engine engine;
+  private final Uploader uploader;
   private volatile Thread loopThread;
   private volatile Thread eventThread;
   private volatile WsConnection closingSocket;
@@ -95,6 +110,8 @@ public final class ChatClient implements AutoCloseable {
     loop.setRemoveOnCancelPolicy(true);
     this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, name + "-events"));
     this.engine = new Engine(this, config, loop, new Dispatcher(events, config.listener));
+    this.uploader = new Uploader(config.httpClient, new FileUrls(config.httpOrigin),
+        config.uploadTimeout);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -140,7 +157,71 @@ public final class ChatClient implements AutoCloseable {
     requireNonNull(text, "text is null");
     requireNonNull(cid, "cid is null");
     CompletableFuture<Result.Sent> future = new CompletableFuture<>();
-    onLoop(() -> engine.send(to, text, cid, null, future), future);
+    onLoop(() -> engine.send(to, text, cid, null, List.of(), future), future);
+    return future;
+  }
+
+  /**
+   * Sends {@code files} (each from {@link #upload}, not sent before) to {@code @user} or
+   * {@code #room}, with {@code text} (may be empty), and a fresh random cid; otherwise as {@link
+   * #send(String, String, String)}. At most 10 files. Fails with {@code bad_request} if a file
+   * is not this user's upload or was sent already.
+   */
+  public CompletableFuture<Result.Sent> send(String to, String text, List<FileInfo> files) {
+    return send(to, text, UUID.randomUUID().toString(), files);
+  }
+
+  /** As {@link #send(String, String, List)} with the given cid. */
+  public CompletableFuture<Result.Sent> send(String to, String text, String cid,
+      List<FileInfo> files) {
+    requireNonNull(to, "to is null");
+    requireNonNull(text, "text is null");
+    requireNonNull(cid, "cid is null");
+    List<String> ids = files.stream().map(FileInfo::id).toList();
+    CompletableFuture<Result.Sent> future = new CompletableFuture<>();
+    onLoop(() -> engine.send(to, text, cid, null, ids, future), future);
+    return future;
+  }
+
+  // ---- Files ----
+
+  /**
+   * Uploads a file (read as it is sent, never whole into memory) under its own name, with the
+   * media type the platform guesses from it ({@code application/octet-stream} if none), over
+   * HTTP to {@link Builder#httpOrigin} with this client's token. Completes with the file, whose
+   * URL is absolute: send it with {@link #send(String, String, List)}; its bytes are served
+   * there from then on. Fails with a {@link ChatErrorException}: {@code too_large} over the
+   * server's {@link Limits#maxUploadBytes()}, {@code rate_limited} (with {@link
+   * ChatErrorException#retryAfterMs()}) for too many uploads, {@code forbidden} for too many
+   * files uploaded and not sent; with {@link NotConnectedException} before the first login.
+   */
+  public CompletableFuture<FileInfo> upload(Path file) {
+    requireNonNull(file, "file is null");
+    String type;
+    HttpRequest.BodyPublisher body;
+    try {
+      type = Files.probeContentType(file);
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new UncheckedIOException(e));
+    }
+    return upload(body, file.getFileName().toString(),
+        type == null ? "application/octet-stream" : type);
+  }
+
+  /** Uploads {@code bytes} as a file named {@code name} of media type {@code type}; see {@link #upload(Path)}. */
+  public CompletableFuture<FileInfo> upload(byte[] bytes, String name, String type) {
+    requireNonNull(bytes, "bytes is null");
+    return upload(HttpRequest.BodyPublishers.ofByteArray(bytes), name, type);
+  }
+
+  private CompletableFuture<FileInfo> upload(HttpRequest.BodyPublisher body, String name,
+      String type) {
+    requireNonNull(name, "name is null");
+    requireNonNull(type, "type is null");
+    CompletableFuture<FileInfo> future = new CompletableFuture<>();
+    uploader.upload(engine.token, body, name, type)
+        .whenComplete((file, e) -> engine.settle(future, file, e));
     return future;
   }
 
@@ -162,7 +243,7 @@ public final class ChatClient implements AutoCloseable {
     requireNonNull(cid, "cid is null");
     positive(replyTo, "replyTo");
     CompletableFuture<Result.Sent> future = new CompletableFuture<>();
-    onLoop(() -> engine.send(conv, text, cid, replyTo, future), future);
+    onLoop(() -> engine.send(conv, text, cid, replyTo, List.of(), future), future);
     return future;
   }
 
@@ -665,6 +746,9 @@ public final class ChatClient implements AutoCloseable {
     String resumeEpoch;
     Map<String, Long> resumeFrom;
     Map<String, Long> resumeRevs;
+    URI httpOrigin;
+    HttpClient httpClient;
+    Duration uploadTimeout = Duration.ofMinutes(10);
 
     private Builder(URI uri) {
       this.uri = requireNonNull(uri, "uri is null");
@@ -675,6 +759,48 @@ public final class ChatClient implements AutoCloseable {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("uri has no host: " + uri);
       }
+      this.httpOrigin = FileUrls.defaultOrigin(uri);
+    }
+
+    /**
+     * The server's HTTP origin ({@code http(s)://host[:port]}), where files are uploaded and
+     * served. Default: the WebSocket URL's host and port, {@code ws} as {@code http} and {@code
+     * wss} as {@code https}: right behind a proxy that serves both on one origin (as {@code
+     * wss://chat.example.org/ws} and {@code https://chat.example.org}). The bare server jar
+     * serves HTTP on its own port ({@code --http-port}, 8080 beside the WebSocket's 8081): name
+     * it here, e.g. {@code http://localhost:8080}.
+     */
+    public Builder httpOrigin(URI origin) {
+      requireNonNull(origin, "origin is null");
+      String scheme = origin.getScheme();
+      if (!("http".equals(scheme) || "https".equals(scheme)) || origin.getHost() == null
+          || !(origin.getRawPath() == null || origin.getRawPath().isEmpty()
+              || origin.getRawPath().equals("/"))
+          || origin.getRawQuery() != null || origin.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "origin must be http(s)://host[:port], without a path: " + origin);
+      }
+      this.httpOrigin = URI.create(scheme + "://" + origin.getRawAuthority());
+      return this;
+    }
+
+    /**
+     * The HTTP client for uploads (e.g. one with your own {@code SSLContext} for {@code
+     * https://}); default: one JDK client shared by every {@link ChatClient} of the JVM.
+     */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = requireNonNull(client, "client is null");
+      return this;
+    }
+
+    /** How long one upload may take, from request to answer. Default 10 minutes. */
+    public Builder uploadTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout is null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive");
+      }
+      this.uploadTimeout = timeout;
+      return this;
     }
 
     /** Logs in with a user name and password (also when a token stops working). */
@@ -834,6 +960,9 @@ public final class ChatClient implements AutoCloseable {
       b.resumeEpoch = resumeEpoch;
       b.resumeFrom = resumeFrom;
       b.resumeRevs = resumeRevs;
+      b.httpOrigin = httpOrigin;
+      b.httpClient = httpClient;
+      b.uploadTimeout = uploadTimeout;
       return b;
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,7 @@ final class Engine {
   private final ChatClient.Builder config;
   private final ScheduledExecutorService loop;
   private final Dispatcher dispatch;
+  private final FileUrls fileUrls;
   private final Backoff backoff;
   private final ConversationTracker tracker = new ConversationTracker();
   private final UpdateTracker updates = new UpdateTracker();
@@ -109,6 +111,7 @@ final class Engine {
     this.config = config;
     this.loop = loop;
     this.dispatch = dispatch;
+    this.fileUrls = new FileUrls(config.httpOrigin);
     this.backoff = new Backoff(config.minBackoff.toMillis(), config.maxBackoff.toMillis());
     this.sends = new SendQueue(config.maxPendingSends);
     this.outbox = new Outbox(config.requestsPerSecond, config.requestBurst,
@@ -133,7 +136,7 @@ final class Engine {
     }
   }
 
-  void send(String to, String text, String cid, Long replyTo,
+  void send(String to, String text, String cid, Long replyTo, List<String> files,
       CompletableFuture<Result.Sent> future) {
     if (state == State.CLOSED) {
       dispatch.fail(future, new ClientClosedException());
@@ -142,7 +145,7 @@ final class Engine {
     SendQueue.Pending existing = sends.find(cid);
     if (existing != null) {
       if (!existing.to.equals(to) || !existing.text.equals(text)
-          || !Objects.equals(existing.replyTo, replyTo)) {
+          || !Objects.equals(existing.replyTo, replyTo) || !existing.files.equals(files)) {
         dispatch.fail(future, new IllegalArgumentException(
             "cid " + cid + " is already used by a pending send with other content"));
       } else {
@@ -160,8 +163,18 @@ final class Engine {
       dispatch.fail(future, new TooManyPendingException(sends.capacity(), "sends"));
       return;
     }
-    sends.add(new SendQueue.Pending(to, text, cid, replyTo, future));
+    sends.add(new SendQueue.Pending(to, text, cid, replyTo, files, future));
     pumpSends();
+  }
+
+  /** Completes {@code future} on the event thread, in order with everything else it does. */
+  <T> void settle(CompletableFuture<T> future, T value, Throwable failure) {
+    if (failure != null) {
+      dispatch.fail(future, failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure);
+    } else {
+      dispatch.complete(future, value);
+    }
   }
 
   /**
@@ -391,7 +404,7 @@ final class Engine {
     }
     Event event;
     try {
-      event = CODEC.decodeEvent(text);
+      event = fileUrls.resolve(CODEC.decodeEvent(text));
     } catch (MalformedFrameException e) {
       log.debug("ignoring a frame this client does not understand: {}", e.getMessage());
       return;
@@ -844,7 +857,7 @@ final class Engine {
   private void transmit(SendQueue.Pending send) {
     String id = nextId();
     String frame = CODEC.encode(new Request.Send(id, send.to, send.text, send.cid,
-        send.replyTo));
+        send.replyTo, send.files));
     ChatErrorException tooLarge = checkSize(frame);
     if (tooLarge != null) {
       sends.remove(send);

@@ -20,19 +20,21 @@ final class SendQueue {
     final String text;
     final String cid;
     final Long replyTo; // the seq this message answers, or null
+    final List<String> files; // ids of uploaded files to attach
     final CompletableFuture<Result.Sent> future;
     boolean inFlight;
 
     Pending(String to, String text, String cid, CompletableFuture<Result.Sent> future) {
-      this(to, text, cid, null, future);
+      this(to, text, cid, null, List.of(), future);
     }
 
-    Pending(String to, String text, String cid, Long replyTo,
+    Pending(String to, String text, String cid, Long replyTo, List<String> files,
         CompletableFuture<Result.Sent> future) {
       this.to = to;
       this.text = text;
       this.cid = cid;
       this.replyTo = replyTo;
+      this.files = List.copyOf(files);
       this.future = future;
     }
   }

@@ -112,7 +112,7 @@ final class Access {
     return user;
   }
 
-  private static String clip(String s) {
+  static String clip(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }

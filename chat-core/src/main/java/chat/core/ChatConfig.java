@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param maxTopicChars longest room topic
  * @param maxPendingRequests requests a connection may queue while its login is being checked
  * @param safety the limits that keep one user or address from locking others out
+ * @param files the limits on uploads (the largest file is {@link Limits#maxUploadBytes()})
  */
 public record ChatConfig(
     Limits limits,
@@ -30,7 +31,8 @@ public record ChatConfig(
     int requestBurst,
     int maxTopicChars,
     int maxPendingRequests,
-    Safety safety) {
+    Safety safety,
+    Files files) {
 
   public static final String DEFAULT_SERVER_NAME = "chat/0.1.0";
 
@@ -49,6 +51,42 @@ public record ChatConfig(
       throw new IllegalArgumentException("limits must be positive");
     }
     requireNonNull(safety, "safety is null");
+    requireNonNull(files, "files is null");
+  }
+
+  /**
+   * Limits on uploads (PROTOCOL.md "Files and images"), so that nobody can fill the disk or hold
+   * the HTTP threads.
+   *
+   * @param maxUploadsPerUser uploads one user may have in progress at once
+   * @param maxUploads uploads in progress at once, all users together
+   * @param uploadsPerMinute sustained uploads per user per minute
+   * @param uploadBurst uploads one user may start at once
+   * @param maxPendingPerUser files one user may have uploaded and not yet sent
+   * @param pendingTtl how long an uploaded file that was never sent is kept
+   * @param uploadTimeout how long one upload may take from its first byte to its last
+   */
+  public record Files(
+      int maxUploadsPerUser,
+      int maxUploads,
+      int uploadsPerMinute,
+      int uploadBurst,
+      int maxPendingPerUser,
+      Duration pendingTtl,
+      Duration uploadTimeout) {
+
+    public static final Files DEFAULTS = new Files(4, 32, 30, 10, 20, Duration.ofHours(24),
+        Duration.ofMinutes(10));
+
+    public Files {
+      requireNonNull(pendingTtl, "pendingTtl is null");
+      requireNonNull(uploadTimeout, "uploadTimeout is null");
+      if (maxUploadsPerUser < 1 || maxUploads < 1 || uploadsPerMinute < 1 || uploadBurst < 1
+          || maxPendingPerUser < 1 || pendingTtl.isNegative() || pendingTtl.isZero()
+          || uploadTimeout.isNegative() || uploadTimeout.isZero()) {
+        throw new IllegalArgumentException("file limits must be positive");
+      }
+    }
   }
 
   /**
@@ -119,6 +157,8 @@ public record ChatConfig(
     b.maxTopicChars = maxTopicChars;
     b.maxPendingRequests = maxPendingRequests;
     b.safety = safety;
+    b.maxUploadBytes = limits.maxUploadBytes();
+    b.files = files;
     return b;
   }
 
@@ -138,6 +178,8 @@ public record ChatConfig(
     private int maxTopicChars = 256;
     private int maxPendingRequests = 32;
     private Safety safety = Safety.DEFAULTS;
+    private long maxUploadBytes = Limits.DEFAULTS.maxUploadBytes();
+    private Files files = Files.DEFAULTS;
 
     private Builder() {}
 
@@ -155,12 +197,14 @@ public record ChatConfig(
     public Builder maxTopicChars(int v) { maxTopicChars = v; return this; }
     public Builder maxPendingRequests(int v) { maxPendingRequests = v; return this; }
     public Builder safety(Safety v) { safety = v; return this; }
+    public Builder maxUploadBytes(long v) { maxUploadBytes = v; return this; }
+    public Builder files(Files v) { files = v; return this; }
 
     public ChatConfig build() {
       Limits limits = new Limits(maxFrameBytes, maxTextChars, historyMax, sendPerSecond,
-          sendBurst, authTimeoutMs, requestsPerSecond, requestBurst);
+          sendBurst, authTimeoutMs, requestsPerSecond, requestBurst, maxUploadBytes);
       return new ChatConfig(limits, serverName, tokenTtl, passwordIterations, requestsPerSecond,
-          requestBurst, maxTopicChars, maxPendingRequests, safety);
+          requestBurst, maxTopicChars, maxPendingRequests, safety, files);
     }
   }
 }

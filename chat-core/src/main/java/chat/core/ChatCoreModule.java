@@ -9,9 +9,9 @@ import java.time.Clock;
 
 /**
  * The whole core: {@link ConfigModule}, {@link AccountsModule}, {@link RoomsModule}, {@link
- * MessagingModule} and {@link SessionsModule}, and {@link StoreHealth} by default always
- * available. Add one store module (e.g. {@code InMemoryStoreModule}) to get a working
- * {@link ChatService}.
+ * MessagingModule}, {@link FilesModule} and {@link SessionsModule}, and {@link StoreHealth} by
+ * default always available. Add one store module (e.g. {@code InMemoryStoreModule}) to get a
+ * working {@link ChatService}.
  */
 public final class ChatCoreModule extends AbstractModule {
   private final ConfigModule config;
@@ -30,6 +30,7 @@ public final class ChatCoreModule extends AbstractModule {
     install(new AccountsModule());
     install(new RoomsModule());
     install(new MessagingModule());
+    install(new FilesModule());
     install(new SessionsModule());
     // A store module with a server to lose (PostgreSQL) sets its own.
     OptionalBinder.newOptionalBinder(binder(), StoreHealth.class).setDefault()

@@ -2,8 +2,11 @@ package chat.core;
 
 import chat.protocol.ErrorCode;
 
-/** A request that fails with a protocol error; becomes an {@code error} reply. */
-class ChatException extends Exception {
+/**
+ * A request that fails with a protocol error; becomes an {@code error} reply (or, for the HTTP
+ * side of files, an HTTP status).
+ */
+public class ChatException extends Exception {
   private final ErrorCode code;
   private final Long retryAfterMs;
 
@@ -17,11 +20,12 @@ class ChatException extends Exception {
     this.retryAfterMs = retryAfterMs;
   }
 
-  ErrorCode code() {
+  public ErrorCode code() {
     return code;
   }
 
-  Long retryAfterMs() {
+  /** For {@link ErrorCode#RATE_LIMITED}: how long to wait; else null. */
+  public Long retryAfterMs() {
     return retryAfterMs;
   }
 

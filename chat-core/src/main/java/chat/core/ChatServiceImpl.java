@@ -22,7 +22,7 @@ final class ChatServiceImpl implements ChatService {
   private final AuthService auth;
   /** The additions of the second round this server supports, named in {@code hello}. */
   static final java.util.List<String> FEATURES = java.util.List.of(
-      "edit", "delete", "react", "reply", "search", "block", "moderation", "account");
+      "edit", "delete", "react", "reply", "search", "files", "block", "moderation", "account");
 
   private volatile Outbound hello; // built at start: a durable store knows its epoch once open
 

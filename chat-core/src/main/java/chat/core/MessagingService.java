@@ -3,8 +3,12 @@ package chat.core;
 import chat.core.store.AccountStore;
 import chat.core.store.AppendListener;
 import chat.core.store.ConvId;
+import chat.core.store.FileRef;
+import chat.core.store.FileStore;
+import chat.core.store.FilesUnavailableException;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
+import chat.core.store.StoredFile;
 import chat.core.store.StoredMessage;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -15,8 +19,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +40,15 @@ final class MessagingService {
   private final Clock clock;
   private final Ticker ticker;
   private final Blocks blocks;
+  private final FileStore fileStore;
   private final Map<String, TokenBucket> sendBuckets = new ConcurrentHashMap<>();
   private final Map<String, TokenBucket> typingBuckets = new ConcurrentHashMap<>();
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks) {
+      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks, FileStore fileStore) {
     this.blocks = blocks;
+    this.fileStore = fileStore;
     this.messages = messages;
     this.accounts = accounts;
     this.access = access;
@@ -51,14 +59,15 @@ final class MessagingService {
   }
 
   /**
-   * Validates, rate-limits and appends; the ok reply and the fan-out follow once the store says
-   * the message is durable, in seq order per conversation.
+   * Validates, rate-limits and appends; the fan-out and the ok reply follow once the store says
+   * the message is durable, in seq order per conversation (see {@link Router#message(
+   * StoredMessage, ConnectionImpl, Runnable)} for their order).
    */
   void send(ConnectionImpl c, String user, Request.Send r) throws ChatException {
     if (r.cid().isEmpty() || r.cid().length() > Names.MAX_CID_CHARS) {
       throw ChatException.badRequest("cid: 1 to " + Names.MAX_CID_CHARS + " chars");
     }
-    if (r.text().isBlank()) {
+    if (r.text().isBlank() && r.files().isEmpty()) {
       throw ChatException.badRequest("text: must not be empty");
     }
     int chars = r.text().codePointCount(0, r.text().length());
@@ -77,25 +86,60 @@ final class MessagingService {
         throw ChatException.notFound("replyTo: no message " + r.replyTo() + " in " + r.to());
       }
     }
+    List<FileRef> attached = files(user, conv, r.files());
     takeSend(user);
     String id = r.id();
     messages.append(new NewMessage(conv, user, r.text(), r.cid(), clock.millis(), r.replyTo(),
-            mentions(conv, r.text())),
+            mentions(conv, r.text()), attached),
         new AppendListener() {
           @Override
           public void stored(StoredMessage m, boolean duplicate) {
-            c.reply(id, new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid()));
-            if (!duplicate) {
-              router.message(m);
+            Result.Sent ok = new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid());
+            if (duplicate) {
+              c.reply(id, ok);
+            } else {
+              router.message(m, c, () -> c.reply(id, ok));
             }
           }
 
           @Override
           public void failed(Throwable cause) {
+            if (cause instanceof FilesUnavailableException e) { // lost a race for the file
+              c.fail(id, ChatException.badRequest(notYours(e.fileId())));
+              return;
+            }
             log.error("append to {} failed", conv, cause);
             c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored"));
           }
         });
+  }
+
+  /**
+   * The files a send names, each an upload of {@code user} not yet sent. A file attached already
+   * to a message of {@code user} in {@code conv} passes: it may be this very send, repeated (same
+   * cid), which the store answers with the first message; otherwise the store refuses it.
+   */
+  private List<FileRef> files(String user, ConvId conv, List<String> ids) throws ChatException {
+    if (ids.size() > Request.Send.MAX_FILES) {
+      throw ChatException.badRequest("files: at most " + Request.Send.MAX_FILES);
+    }
+    List<FileRef> refs = new ArrayList<>(ids.size());
+    Set<String> seen = new HashSet<>();
+    for (String fileId : ids) {
+      if (!seen.add(fileId)) {
+        throw ChatException.badRequest("files: " + Access.clip(fileId) + " is named twice");
+      }
+      StoredFile f = fileStore.file(fileId).orElse(null);
+      if (f == null || !f.owner().equals(user) || (f.attached() && !conv.equals(f.conv()))) {
+        throw ChatException.badRequest(notYours(fileId));
+      }
+      refs.add(f.ref());
+    }
+    return refs;
+  }
+
+  private static String notYours(String fileId) {
+    return "files: " + Access.clip(fileId) + " is not a file you uploaded and have not sent";
   }
 
   /** The users {@code text} mentions among {@code conv}'s participants. */

@@ -2,13 +2,17 @@ package chat.core;
 
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
+import chat.core.store.FileRef;
 import chat.core.store.Membership;
 import chat.core.store.MessageStore;
 import chat.core.store.StoredMessage;
 import chat.protocol.Event;
+import chat.protocol.FileInfo;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -33,14 +37,46 @@ final class Router {
     this.blocks = blocks;
   }
 
-  /** A stored message, to every session of every participant, the sender's included. */
-  void message(StoredMessage m) {
-    toParticipants(m.conv(), name -> toEvent(m, name), null);
+  /**
+   * A new message, to every session of every participant, acknowledged to the connection that
+   * sent it: every other session has its copy queued before {@code ack} runs, and the sending
+   * connection gets its copy after the ack. So once a client holds the ack of its send, every
+   * participant online at that moment has the message queued ahead of anything sent to them
+   * later, and the sender sees its ok before its own copy, as it always has.
+   */
+  void message(StoredMessage m, ConnectionImpl sender, Runnable ack) {
+    ConvId conv = m.conv();
+    Outbound forSender = null;
+    if (conv.isRoom()) {
+      Outbound out = new Outbound(toEvent(m, conv.key()));
+      for (Membership member : accounts.members(conv.roomName())) {
+        toUser(member.user(), out, sender);
+        if (member.user().equals(m.from())) {
+          forSender = out; // still a member: the sender gets its copy too
+        }
+      }
+    } else {
+      for (String party : List.of(conv.userA(), conv.userB())) {
+        Outbound out = new Outbound(toEvent(m, conv.nameFor(party)));
+        toUser(party, out, sender);
+        if (party.equals(m.from())) {
+          forSender = out;
+        }
+      }
+    }
+    ack.run();
+    if (forSender != null) {
+      sender.send(forSender);
+    }
   }
 
   static Event.Message toEvent(StoredMessage m, String convName) {
+    List<FileInfo> files = new ArrayList<>(m.files().size());
+    for (FileRef f : m.files()) {
+      files.add(new FileInfo(f.id(), f.name(), f.size(), f.type(), FileInfo.path(f.id())));
+    }
     return new Event.Message(convName, m.seq(), m.from(), m.text(), m.ts(), m.cid(),
-        m.replyTo(), m.mentions(), m.edited(), m.deleted(), m.reactions());
+        m.replyTo(), m.mentions(), m.edited(), m.deleted(), m.reactions(), files);
   }
 
   /** A change to a message, to every session of every participant. */

@@ -72,7 +72,8 @@ class AuthorizationTest {
       Map.entry("emoji", "\uD83D\uDC4D"),
       Map.entry("on", true),
       Map.entry("afterRev", 0L),
-      Map.entry("query", "release notes"));
+      Map.entry("query", "release notes"),
+      Map.entry("files", List.of()));
 
   /**
    * A request of {@code type} (a record implementing {@link Request}) built from its components,

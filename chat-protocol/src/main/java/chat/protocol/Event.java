@@ -54,16 +54,17 @@ public sealed interface Event {
     @Override public String type() { return "error"; }
   }
 
-  /** A message, named from the receiver's side ({@code @sender} for a direct message). */
   /**
-   * A message. The optional fields of the second round: {@code replyTo} (the seq it answers, or
-   * null), {@code mentions} (participants named as {@code @name}), {@code edited} (ms of the last
-   * edit, or null), {@code deleted} (then {@code text} is ""), {@code reactions} (emoji to the
-   * users who chose it, in the order they did; in the order the emoji were first chosen).
+   * A message, named from the receiver's side ({@code @sender} for a direct message). The
+   * optional fields of the second round: {@code replyTo} (the seq it answers, or null), {@code
+   * mentions} (participants named as {@code @name}), {@code edited} (ms of the last edit, or
+   * null), {@code deleted} (then {@code text} is ""), {@code reactions} (emoji to the users who
+   * chose it, in the order they did; in the order the emoji were first chosen), {@code files}
+   * (the attached files, in the order they were sent; none once deleted).
    */
   record Message(String conv, long seq, String from, String text, long ts, String cid,
       Long replyTo, List<String> mentions, Long edited, boolean deleted,
-      Map<String, List<String>> reactions) implements Event {
+      Map<String, List<String>> reactions, List<FileInfo> files) implements Event {
     public Message {
       requireNonNull(conv, "conv is null");
       requireNonNull(from, "from is null");
@@ -71,17 +72,32 @@ public sealed interface Event {
       requireNonNull(cid, "cid is null");
       mentions = mentions == null ? List.of() : List.copyOf(mentions);
       reactions = copyReactions(reactions);
+      files = files == null ? List.of() : List.copyOf(files);
     }
 
-    /** A plain message: no reply, mention, edit, deletion or reaction. */
+    /** A message without files. */
+    public Message(String conv, long seq, String from, String text, long ts, String cid,
+        Long replyTo, List<String> mentions, Long edited, boolean deleted,
+        Map<String, List<String>> reactions) {
+      this(conv, seq, from, text, ts, cid, replyTo, mentions, edited, deleted, reactions,
+          List.of());
+    }
+
+    /** A plain message: no reply, mention, edit, deletion, reaction or file. */
     public Message(String conv, long seq, String from, String text, long ts, String cid) {
-      this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of());
+      this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of(), List.of());
     }
 
     /** The same message named {@code newConv} (the receiver's side of a direct conversation). */
     public Message named(String newConv) {
       return new Message(newConv, seq, from, text, ts, cid, replyTo, mentions, edited, deleted,
-          reactions);
+          reactions, files);
+    }
+
+    /** The same message with {@code newFiles} (e.g. their URLs resolved). */
+    public Message withFiles(List<FileInfo> newFiles) {
+      return new Message(conv, seq, from, text, ts, cid, replyTo, mentions, edited, deleted,
+          reactions, newFiles);
     }
 
     private static Map<String, List<String>> copyReactions(Map<String, List<String>> reactions) {

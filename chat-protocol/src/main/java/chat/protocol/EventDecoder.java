@@ -52,7 +52,9 @@ final class EventDecoder {
             l.has("requestsPerSecond") ? l.get("requestsPerSecond").getAsInt()
                 : Limits.DEFAULT_REQUESTS_PER_SECOND,
             l.has("requestBurst") ? l.get("requestBurst").getAsInt()
-                : Limits.DEFAULT_REQUEST_BURST);
+                : Limits.DEFAULT_REQUEST_BURST,
+            l.has("maxUploadBytes") ? l.get("maxUploadBytes").getAsLong()
+                : Limits.DEFAULT_MAX_UPLOAD_BYTES);
         List<String> features = new ArrayList<>();
         if (o.has("features")) {
           for (JsonElement e : o.getAsJsonArray("features")) {
@@ -200,11 +202,19 @@ final class EventDecoder {
         reactions.put(e.getKey(), users);
       }
     }
+    List<FileInfo> files = new ArrayList<>();
+    if (o.has("files")) {
+      for (JsonElement e : o.getAsJsonArray("files")) {
+        JsonObject f = e.getAsJsonObject();
+        files.add(new FileInfo(str(f, "id"), str(f, "name"), f.get("size").getAsLong(),
+            str(f, "type"), str(f, "url")));
+      }
+    }
     return new Event.Message(str(o, "conv"), o.get("seq").getAsLong(), str(o, "from"),
         str(o, "text"), o.get("ts").getAsLong(), str(o, "cid"),
         replyTo == null || replyTo.isJsonNull() ? null : replyTo.getAsLong(), mentions,
         edited == null || edited.isJsonNull() ? null : edited.getAsLong(),
-        deleted != null && !deleted.isJsonNull() && deleted.getAsBoolean(), reactions);
+        deleted != null && !deleted.isJsonNull() && deleted.getAsBoolean(), reactions, files);
   }
 
   private static String str(JsonObject o, String name) {

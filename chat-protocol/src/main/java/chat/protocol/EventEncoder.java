@@ -52,6 +52,7 @@ final class EventEncoder {
       w.name("authTimeoutMs").value(l.authTimeoutMs());
       w.name("requestsPerSecond").value(l.requestsPerSecond());
       w.name("requestBurst").value(l.requestBurst());
+      w.name("maxUploadBytes").value(l.maxUploadBytes());
       w.endObject();
       w.name("features").beginArray();
       for (String feature : h.features()) {
@@ -119,6 +120,19 @@ final class EventEncoder {
         w.endArray();
       }
       w.endObject();
+    }
+    if (!m.files().isEmpty()) {
+      w.name("files").beginArray();
+      for (FileInfo f : m.files()) {
+        w.beginObject();
+        w.name("id").value(f.id());
+        w.name("name").value(f.name());
+        w.name("size").value(f.size());
+        w.name("type").value(f.type());
+        w.name("url").value(f.url());
+        w.endObject();
+      }
+      w.endArray();
     }
   }
 

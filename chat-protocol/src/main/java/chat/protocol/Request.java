@@ -2,6 +2,8 @@ package chat.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+
 /**
  * A frame sent by a client. Every request may carry an {@code id} (at most {@link #MAX_ID_CHARS}
  * chars) that the server echoes back as {@code re}; a request with an id always gets exactly one
@@ -135,18 +137,30 @@ public sealed interface Request {
     @Override public String type() { return "blocked"; }
   }
 
-  /** Sends {@code text} to {@code to} ({@code @peer} or {@code #room}); {@code cid} makes it idempotent. */
-  /** {@code replyTo} (optional) is the seq of the message this one answers. */
-  record Send(String id, String to, String text, String cid, Long replyTo) implements Request {
+  /**
+   * Sends {@code text} to {@code to} ({@code @peer} or {@code #room}); {@code cid} makes it
+   * idempotent. {@code replyTo} (optional) is the seq of the message this one answers; {@code
+   * files} the ids of files the sender uploaded, at most {@link #MAX_FILES} (then {@code text}
+   * may be empty).
+   */
+  record Send(String id, String to, String text, String cid, Long replyTo, List<String> files)
+      implements Request {
+    public static final int MAX_FILES = 10;
+
     public Send {
       checkId(id);
       requireNonNull(to, "to is null");
       requireNonNull(text, "text is null");
       requireNonNull(cid, "cid is null");
+      files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    public Send(String id, String to, String text, String cid, Long replyTo) {
+      this(id, to, text, cid, replyTo, List.of());
     }
 
     public Send(String id, String to, String text, String cid) {
-      this(id, to, text, cid, null);
+      this(id, to, text, cid, null, List.of());
     }
 
     @Override public String type() { return "send"; }

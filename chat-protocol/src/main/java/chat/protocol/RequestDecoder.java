@@ -6,7 +6,9 @@ import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +19,10 @@ final class RequestDecoder {
   private static final Set<String> KNOWN_FIELDS = Set.of(
       "type", "id", "user", "password", "token", "to", "text", "cid", "room", "topic", "private",
       "conv", "after", "before", "limit", "seq", "all", "old", "new", "query", "role", "replyTo",
-      "emoji", "on", "afterRev");
+      "emoji", "on", "afterRev", "files");
+
+  /** Known fields whose value is an array of strings; every other known field is a scalar. */
+  private static final Set<String> STRING_LIST_FIELDS = Set.of("files");
 
   /** Stands for a known field whose value was an object or array. */
   private static final Object STRUCTURE = new Object();
@@ -102,8 +107,14 @@ final class RequestDecoder {
         if (replyTo != null && replyTo < 1) {
           throw new InvalidFrame("replyTo: must be a positive seq");
         }
-        return new Request.Send(id, f.requiredString("to"), f.requiredString("text"),
-            f.requiredString("cid"), replyTo);
+        List<String> files = f.optionalStrings("files");
+        if (files.size() > Request.Send.MAX_FILES) {
+          throw new InvalidFrame("files: at most " + Request.Send.MAX_FILES);
+        }
+        // With files, the text may be left out: it is then empty.
+        String text = files.isEmpty() || f.has("text") ? f.requiredString("text") : "";
+        return new Request.Send(id, f.requiredString("to"), text, f.requiredString("cid"),
+            replyTo, files);
       }
       case "edit":
         return new Request.Edit(id, f.requiredString("conv"), positiveSeq(f),
@@ -225,7 +236,8 @@ final class RequestDecoder {
       if (fields.containsKey(name)) {
         throw new InvalidFrame(clip(name) + ": duplicate field");
       }
-      fields.put(name, readScalar(reader));
+      fields.put(name, STRING_LIST_FIELDS.contains(name) && reader.peek() == JsonToken.BEGIN_ARRAY
+          ? readStrings(reader) : readScalar(reader));
     }
     reader.endObject();
     JsonToken next;
@@ -258,11 +270,30 @@ final class RequestDecoder {
     }
   }
 
+  /** Reads an array: a {@link StringList}, marked invalid if an element is not a string. */
+  private static StringList readStrings(JsonReader reader) throws IOException {
+    List<String> values = new ArrayList<>();
+    boolean valid = true;
+    reader.beginArray();
+    while (reader.hasNext()) {
+      if (reader.peek() == JsonToken.STRING) {
+        values.add(reader.nextString());
+      } else {
+        reader.skipValue();
+        valid = false;
+      }
+    }
+    reader.endArray();
+    return new StringList(values, valid);
+  }
+
   static String clip(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 
   private record NumberLiteral(String text) {}
+
+  private record StringList(List<String> values, boolean valid) {}
 
   /** A frame that is JSON but not a valid request; the message is the reason given to the client. */
   private static final class InvalidFrame extends Exception {
@@ -308,6 +339,18 @@ final class RequestDecoder {
         return (Boolean) value;
       }
       throw new InvalidFrame(name + ": must be true or false");
+    }
+
+    /** An array of strings; empty if absent. */
+    List<String> optionalStrings(String name) throws InvalidFrame {
+      Object value = values.get(name);
+      if (value == null) {
+        return List.of();
+      }
+      if (value instanceof StringList list && list.valid()) {
+        return list.values();
+      }
+      throw new InvalidFrame(name + ": must be an array of strings");
     }
 
     long requiredLong(String name) throws InvalidFrame {

@@ -35,6 +35,13 @@ final class RequestEncoder {
       if (s.replyTo() != null) {
         w.name("replyTo").value(s.replyTo());
       }
+      if (!s.files().isEmpty()) {
+        w.name("files").beginArray();
+        for (String file : s.files()) {
+          w.value(file);
+        }
+        w.endArray();
+      }
     } else if (request instanceof Request.Edit e) {
       w.name("conv").value(e.conv());
       w.name("seq").value(e.seq());

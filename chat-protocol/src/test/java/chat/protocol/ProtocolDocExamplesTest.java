@@ -158,6 +158,11 @@ class ProtocolDocExamplesTest {
             {"type":"send","id":"7","to":"#general","text":"hi","cid":"<client id>","replyTo":12}""",
             new Request.Send("7", "#general", "hi", "<client id>", 12L)),
         new Fixture("""
+            {"type":"send","id":"7","to":"#general","text":"","cid":"<client id>",
+             "files":["<id>","<id 2>"]}""",
+            new Request.Send("7", "#general", "", "<client id>", null,
+                List.of("<id>", "<id 2>"))),
+        new Fixture("""
             {"type":"ping","id":"12"}""",
             new Request.Ping("12")));
   }
@@ -170,7 +175,7 @@ class ProtocolDocExamplesTest {
             {"type":"hello","protocol":1,"server":"<name>/<version>","epoch":"<store id>",
              "limits":{"maxFrameBytes":65536,"maxTextChars":4000,"historyMax":200,
                        "sendPerSecond":10,"sendBurst":30,"authTimeoutMs":10000,
-                       "requestsPerSecond":50,"requestBurst":100},
+                       "requestsPerSecond":50,"requestBurst":100,"maxUploadBytes":10485760},
              "features":["block","moderation","account"]}""",
             new Event.Hello(1, "<name>/<version>", "<store id>",
                 new Limits(65536, 4000, 200, 10, 30, 10000),
@@ -223,6 +228,14 @@ class ProtocolDocExamplesTest {
             new Event.Update("#general", 12, 5, "carol", "react", new Event.Message("#general",
                 12, "alice", "hi", 1_732_400_000_123L, "<client id>", null, List.of(), null,
                 false, java.util.Map.of("👍", List.of("alice", "bob"))))),
+        new Fixture("""
+            {"type":"message","conv":"#general","seq":12,"from":"alice","text":"",
+             "ts":1732400000123,"cid":"<client id>",
+             "files":[{"id":"<id>","name":"cat.png","size":48213,"type":"image/png",
+                       "url":"/files/<id>"}]}""",
+            new Event.Message("#general", 12, "alice", "", 1_732_400_000_123L, "<client id>",
+                null, List.of(), null, false, java.util.Map.of(), List.of(new FileInfo("<id>",
+                    "cat.png", 48213, "image/png", "/files/<id>")))),
         new Fixture("""
             {"type":"ok","re":"4","conv":"#general","updates":[],"more":false}""",
             new Event.Ok("4", new Result.Updates("#general", List.of(), false))),

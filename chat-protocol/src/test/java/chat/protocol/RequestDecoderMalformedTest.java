@@ -71,6 +71,35 @@ class RequestDecoderMalformedTest {
     assertInvalid(frame, null, "not a JSON object");
   }
 
+  // --- files ----------------------------------------------------------------------------------
+
+  /** {@code files} is an array of at most 10 strings; the id is still echoed. */
+  @Test
+  void filesMustBeAShortArrayOfStrings() {
+    String send = "{\"type\":\"send\",\"id\":\"5\",\"to\":\"#a\",\"cid\":\"c\",";
+    assertInvalid(send + "\"text\":\"\",\"files\":\"f1\"}", "5",
+        "files: must be an array of strings");
+    assertInvalid(send + "\"text\":\"\",\"files\":[\"f1\",2]}", "5",
+        "files: must be an array of strings");
+    assertInvalid(send + "\"text\":\"\",\"files\":[[\"f1\"]]}", "5",
+        "files: must be an array of strings");
+    assertInvalid(send + "\"text\":\"\",\"files\":{\"a\":\"f1\"}}", "5",
+        "files: must be an array of strings");
+    assertInvalid(send + "\"files\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\","
+        + "\"10\",\"11\"]}", "5", "files: at most 10");
+    assertInvalid(send + "\"files\":[]}", "5", "text: required");
+  }
+
+  /** With files, the text may be left out (it is then empty); without, it stays required. */
+  @Test
+  void filesMakeTextOptional() {
+    assertEquals(new Request.Send("5", "#a", "", "c", null, List.of("f1", "f2")), assertValid(
+        "{\"type\":\"send\",\"id\":\"5\",\"to\":\"#a\",\"cid\":\"c\",\"files\":[\"f1\",\"f2\"]}"));
+    assertEquals(new Request.Send("5", "#a", "hi", "c"), assertValid(
+        "{\"type\":\"send\",\"id\":\"5\",\"to\":\"#a\",\"cid\":\"c\",\"text\":\"hi\","
+            + "\"files\":null}"));
+  }
+
   // --- type -----------------------------------------------------------------------------------
 
   /** No {@code type}, or {@code type} null: the id is still echoed. */

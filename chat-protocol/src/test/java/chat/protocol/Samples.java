@@ -60,6 +60,7 @@ final class Samples {
         new Request.SetTopic(null, "general", ""),
         new Request.DeleteRoom("11", "general"),
         new Request.Send("7", "#general", "answering", "c-2", 12L),
+        new Request.Send("7", "#general", "", "c-3", null, List.of("f1", TRICKY_TEXT)),
         new Request.Edit("1", "@bob", 12, "fixed typo"),
         new Request.Edit(null, "#general", Long.MAX_VALUE, TRICKY_TEXT),
         new Request.DeleteMessage("2", "#general", 12),
@@ -95,7 +96,11 @@ final class Samples {
         new Event.Message("#general", 14, "carol", "", 5, "c-8", null, List.of(), null, true,
             java.util.Map.of()),
         new Event.Message("@bob", 1, "bob", TRICKY_TEXT, 0, "x".repeat(64)),
-        new Event.Message("#r", Long.MAX_VALUE, "carol", "", Long.MAX_VALUE, ""));
+        new Event.Message("#r", Long.MAX_VALUE, "carol", "", Long.MAX_VALUE, ""),
+        new Event.Message("@alice", 2, "bob", "", 9, "c-f", null, List.of(), null, false,
+            java.util.Map.of(), List.of(new FileInfo("f1", TRICKY_TEXT, 0, "image/png",
+                "/files/f1"), new FileInfo("f2", "a.txt", Long.MAX_VALUE, "text/plain",
+                "https://chat.example.org/files/f2"))));
   }
 
   static List<Result> results() {

@@ -2,6 +2,7 @@ package chat.server;
 
 import chat.core.ChatCoreModule;
 import chat.core.ChatService;
+import chat.core.FileService;
 import chat.core.Lifecycle;
 import chat.core.Managed;
 import chat.core.memory.InMemoryStoreModule;
@@ -73,10 +74,12 @@ public final class ChatServer {
 
       @Provides
       @Singleton
-      WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store)
-          throws OptionsException {
+      WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store,
+          FileService uploads) throws OptionsException {
+        FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
+            options.chatConfig().files().uploadTimeout().toMillis());
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
-            tls != null, transport, chat, store);
+            tls != null, transport, chat, store, endpoint);
       }
     };
     this.injector = Guice.createInjector(List.of(

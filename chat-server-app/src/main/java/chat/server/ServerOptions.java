@@ -73,6 +73,17 @@ final class ServerOptions {
           + "(a burst of 10 at once)"),
       new Option("typing-per-second", "3", "typing notices per user per second (a burst of 10)"),
       new Option("searches-per-minute", "60", "searches per user per minute (a burst of 10)"),
+      new Option("max-upload-bytes", "10485760", "largest file a user may upload (POST /files)"),
+      new Option("max-uploads-per-user", "4", "uploads one user may have in progress at once"),
+      new Option("max-uploads", "32", "uploads in progress at once, all users together"),
+      new Option("uploads-per-minute", "30", "sustained uploads per user per minute (a burst "
+          + "of 10)"),
+      new Option("max-pending-files-per-user", "20", "files one user may have uploaded and not "
+          + "yet sent"),
+      new Option("pending-file-hours", "24", "hours an uploaded file that was never sent is "
+          + "kept"),
+      new Option("upload-timeout-seconds", "600", "time one upload may take from its first "
+          + "byte to its last"),
       new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
       new Option("max-text-chars", "4000", "longest message text, in characters"),
       new Option("history-max", "200", "largest page a history request may ask for"),
@@ -292,6 +303,15 @@ final class ServerOptions {
           .requestBurst((int) number("request-burst", 1, 1_000_000))
           .tokenTtl(Duration.ofDays(number("token-ttl-days", 1, 3_650)))
           .passwordIterations((int) number("password-iterations", 1_000, 10_000_000))
+          .maxUploadBytes(number("max-upload-bytes", 1, 1L << 40))
+          .files(new ChatConfig.Files(
+              (int) number("max-uploads-per-user", 1, 10_000),
+              (int) number("max-uploads", 1, 100_000),
+              (int) number("uploads-per-minute", 1, 1_000_000),
+              ChatConfig.Files.DEFAULTS.uploadBurst(),
+              (int) number("max-pending-files-per-user", 1, 1_000_000),
+              Duration.ofHours(number("pending-file-hours", 1, 8_760)),
+              Duration.ofSeconds(number("upload-timeout-seconds", 1, 86_400))))
           .safety(new ChatConfig.Safety(
               (int) number("login-failures-per-user", 1, 1_000_000),
               (int) number("login-failures-per-ip", 1, 1_000_000),

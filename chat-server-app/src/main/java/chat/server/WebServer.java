@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
- * client finds the WebSocket) and {@code /healthz} ({@code {"status":"ok","connections":n}} with
+ * client finds the WebSocket), {@code /healthz} ({@code {"status":"ok","connections":n}} with
  * 200; 503 with "unhealthy" while the WebSocket listener is not accepting or the store does not
- * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"). GET
- * and HEAD only; security headers on every response (Jetty's own error responses too), and a
- * Content-Security-Policy that lets pages run only their own scripts and connect only to this
- * server's WebSocket.
+ * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"), and uploaded files
+ * under {@code /files} ({@link FileEndpoint}, which has its own methods, body limit and CORS). GET
+ * and HEAD only elsewhere; security headers on every response (Jetty's own error responses too),
+ * and a Content-Security-Policy that lets pages run only their own scripts, connect only to this
+ * server (its WebSocket, and {@code /files} for uploads) and show images from it (sent files).
  *
  * <p>Embedded Jetty (core handlers, no servlets). Its connections are non-blocking: a client that
  * sends half a request holds a socket, not a thread. The JDK's {@code HttpServer} read request
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Idle: 30 s</b> without a byte in either direction closes the connection (keep-alive
  *       between requests, or a later request's head that stalls).
  *   <li><b>Request body: 1 KiB</b>: GET and HEAD need none; a larger declared body gets 413, and
- *       a chunked one is not read: the connection is closed after the response.
+ *       a chunked one is not read: the connection is closed after the response. Uploads to
+ *       {@code /files} have their own limit ({@code --max-upload-bytes}), read as they arrive.
  *   <li><b>Threads: at most 16</b>, sized for a 2-core machine: one acceptor, one selector, the
  *       rest for handlers, which answer from memory or read one small file.
  * </ul>
@@ -83,29 +85,37 @@ final class WebServer implements Managed {
 
   private final String host;
   private final int port;
-  private final StaticFiles files;
+  private final StaticFiles webFiles;
   private final String publicWsUrl;
   private final boolean tls;
   private final BooleanSupplier healthy;
   private final IntSupplier wsPort;
   private final IntSupplier connections;
   private final Limits limits;
+  private final FileEndpoint files; // null: no /files (tests of the rest)
   private volatile Server server;
   private volatile ServerConnector connector;
   private volatile boolean stopping;
 
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      WebSocketTransport ws, ChatService chat, StoreHealth store) {
+      WebSocketTransport ws, ChatService chat, StoreHealth store, FileEndpoint uploads) {
     this(host, port, files, publicWsUrl, tls, () -> ws.isAccepting() && store.isAvailable(),
-        ws::port, chat::connectionCount, Limits.DEFAULT);
+        ws::port, chat::connectionCount, Limits.DEFAULT, uploads);
   }
 
-  /** For tests: the WebSocket side as functions, and other limits. */
+  /** For tests: the WebSocket side as functions, and other limits; no {@code /files}. */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
       BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits) {
+    this(host, port, files, publicWsUrl, tls, healthy, wsPort, connections, limits, null);
+  }
+
+  private WebServer(String host, int port, StaticFiles webFiles, String publicWsUrl, boolean tls,
+      BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits,
+      FileEndpoint uploads) {
     this.host = host;
     this.port = port;
-    this.files = files;
+    this.webFiles = webFiles;
+    this.files = uploads;
     this.publicWsUrl = publicWsUrl;
     this.tls = tls;
     this.healthy = healthy;
@@ -145,7 +155,18 @@ final class WebServer implements Managed {
         return true;
       }
     });
-    jetty.setHandler(bodyLimit);
+    // /files reads its own bodies (uploads of many MiB); everything else is under the 1 KiB limit.
+    jetty.setHandler(new Handler.Wrapper(bodyLimit) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        if (files != null && FileEndpoint.handles(Request.getPathInContext(request))) {
+          files.handle(request, response, callback);
+          return true;
+        }
+        return super.handle(request, response, callback);
+      }
+    });
     jetty.setErrorHandler(new PlainErrors());
     jetty.setStopTimeout(0); // stop closes every connection at once, as the JDK server's stop(0)
     server = jetty;
@@ -198,7 +219,7 @@ final class WebServer implements Managed {
       boolean head) {
     Optional<StaticFiles.File> file;
     try {
-      file = files.get(path);
+      file = webFiles.get(path);
     } catch (IOException e) {
       log.warn("cannot read web file {}: {}", path, e.toString());
       respond(response, callback, 500, TEXT, bytes("cannot read file\n"), head);
@@ -271,7 +292,7 @@ final class WebServer implements Managed {
   }
 
   /** The headers every response carries, Jetty's error responses included. */
-  private static void securityHeaders(HttpFields.Mutable headers) {
+  static void securityHeaders(HttpFields.Mutable headers) {
     headers.put("X-Content-Type-Options", "nosniff");
     headers.put("Referrer-Policy", "no-referrer");
     headers.put("X-Frame-Options", "DENY");

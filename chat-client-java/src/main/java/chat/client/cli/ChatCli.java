@@ -4,6 +4,7 @@ import chat.client.ChatClient;
 import chat.client.ChatErrorException;
 import chat.client.ChatListener;
 import chat.protocol.Event;
+import chat.protocol.FileInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,9 @@ public final class ChatCli {
       "",
       "Commands:",
       "  send TO TEXT...        send TEXT to @user or #room; prints the message's seq",
+      "  upload PATH TO [TEXT...]",
+      "                         upload the file PATH and send it to @user or #room, with",
+      "                         TEXT; prints the message's seq, then the file's URL",
       "  reply CONV SEQ TEXT... send TEXT to CONV as an answer to its message SEQ; prints",
       "                         the new message's seq",
       "  edit CONV SEQ TEXT...  replace the text of your message SEQ; prints the change's rev",
@@ -48,7 +52,8 @@ public final class ChatCli {
       "  unreact CONV SEQ EMOJI take your reaction EMOJI back; prints the rev",
       "  history CONV [LIMIT]   print the latest messages of @user or #room, oldest first,",
       "                         one per line: CONV SEQ TIME FROM: TEXT, with [reply to N],",
-      "                         [edited], [deleted] and [EMOJI USER,USER] where they apply",
+      "                         [edited], [deleted], [EMOJI USER,USER] and [file NAME SIZE",
+      "                         URL] where they apply",
       "  updates CONV [AFTER_REV]",
       "                         print the changes to CONV's messages after AFTER_REV (default",
       "                         0), one per line: CONV REV ACTION SEQ BY[: TEXT or reactions]",
@@ -90,6 +95,8 @@ public final class ChatCli {
       "  --user NAME            [CHAT_USER]",
       "  --password PASSWORD    [CHAT_PASSWORD] (prefer the variable: arguments show in ps)",
       "  --token TOKEN          [CHAT_TOKEN] instead of user and password",
+      "  --http URL             the server's HTTP origin, for files [CHAT_HTTP] (default:",
+      "                         the --server host and port, as http or https)",
       "  --register             create the account if it does not exist",
       "",
       "Exit codes: 0 done, 1 refused by the server, 2 bad usage, 3 cannot connect or log in.",
@@ -110,11 +117,13 @@ public final class ChatCli {
     String user = env.get("CHAT_USER");
     String password = env.get("CHAT_PASSWORD");
     String token = env.get("CHAT_TOKEN");
+    String http = env.get("CHAT_HTTP");
     boolean register = false;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      boolean takesValue = List.of("--server", "--user", "--password", "--token").contains(arg);
+      boolean takesValue = List.of("--server", "--user", "--password", "--token", "--http")
+          .contains(arg);
       if (takesValue && i + 1 >= args.length) {
         err.println("chat-client: " + arg + " needs a value");
         return USAGE_ERROR;
@@ -124,6 +133,7 @@ public final class ChatCli {
         case "--user" -> user = args[++i];
         case "--password" -> password = args[++i];
         case "--token" -> token = args[++i];
+        case "--http" -> http = args[++i];
         case "--register" -> register = true;
         case "--help", "-h" -> {
           out.print(USAGE);
@@ -173,6 +183,14 @@ public final class ChatCli {
     } catch (IllegalArgumentException e) {
       err.println("chat-client: bad --server: " + e.getMessage());
       return USAGE_ERROR;
+    }
+    if (http != null) {
+      try {
+        builder = builder.httpOrigin(URI.create(http));
+      } catch (IllegalArgumentException e) {
+        err.println("chat-client: bad --http: " + e.getMessage());
+        return USAGE_ERROR;
+      }
     }
     if (user != null && password != null) {
       builder = register ? builder.register(user, password) : builder.login(user, password);
@@ -267,7 +285,8 @@ public final class ChatCli {
   /**
    * {@code #general 12 2026-11-24T10:00:00Z alice: hi}; continuation lines are indented. A
    * reply starts with {@code [reply to N]}; an edited message ends with {@code [edited]}, a
-   * deleted one reads {@code [deleted]}; reactions follow as {@code [👍 alice,bob]}.
+   * deleted one reads {@code [deleted]}; reactions follow as {@code [👍 alice,bob]}, then each
+   * file as {@code [file cat.png 48213 http://…/files/ID]}.
    */
   static String format(Event.Message m) {
     StringBuilder line = new StringBuilder().append(m.conv()).append(' ').append(m.seq())
@@ -285,6 +304,10 @@ public final class ChatCli {
       line.append(" [edited]");
     }
     line.append(reactions(m));
+    for (FileInfo f : m.files()) {
+      line.append(" [file ").append(f.name()).append(' ').append(f.size()).append(' ')
+          .append(f.url()).append(']');
+    }
     return line.toString();
   }
 

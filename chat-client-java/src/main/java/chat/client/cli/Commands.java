@@ -3,8 +3,10 @@ package chat.client.cli;
 import chat.client.ChatClient;
 import chat.client.Role;
 import chat.protocol.Event;
+import chat.protocol.FileInfo;
 import chat.protocol.Result;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,6 +38,7 @@ final class Commands {
     }
     return switch (command) {
       case "send" -> n >= 2 ? null : "usage: send TO TEXT...";
+      case "upload" -> n >= 2 ? null : "usage: upload PATH TO [TEXT...]";
       case "reply", "edit" -> n >= 3 && isSeq(params.get(1)) ? null
           : "usage: " + command + " CONV SEQ TEXT..., SEQ a positive number";
       case "delete" -> n == 2 && isSeq(params.get(1)) ? null
@@ -75,6 +78,11 @@ final class Commands {
       case "send" -> {
         String text = String.join(" ", params.subList(1, params.size()));
         out.println(await(client.send(params.get(0), text)).seq());
+      }
+      case "upload" -> {
+        FileInfo file = await(client.upload(Path.of(params.get(0))));
+        out.println(await(client.send(params.get(1), rest(params, 2), List.of(file))).seq());
+        out.println(file.url());
       }
       case "reply" -> out.println(await(client.reply(params.get(0),
           Long.parseLong(params.get(1)), rest(params, 2))).seq());

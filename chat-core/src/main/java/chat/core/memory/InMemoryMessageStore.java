@@ -39,9 +39,12 @@ final class InMemoryMessageStore implements MessageStore {
   private final String epoch = UUID.randomUUID().toString();
   private final Map<ConvId, ConvLog> logs = new ConcurrentHashMap<>();
   private final Map<String, Set<ConvId>> directByUser = new ConcurrentHashMap<>();
+  private final InMemoryFileStore files;
 
   @Inject
-  InMemoryMessageStore() {}
+  InMemoryMessageStore(InMemoryFileStore files) {
+    this.files = files;
+  }
 
   @Override
   public String epoch() {
@@ -59,7 +62,16 @@ final class InMemoryMessageStore implements MessageStore {
         return;
       }
       StoredMessage stored = new StoredMessage(m.conv(), log.messages.size() + 1L, m.from(),
-          m.text(), m.ts(), m.cid(), m.replyTo(), m.mentions(), null, false, Map.of(), 0);
+          m.text(), m.ts(), m.cid(), m.replyTo(), m.mentions(), null, false, Map.of(), 0,
+          m.files());
+      if (!m.files().isEmpty()) {
+        try {
+          files.attach(m.files(), m.from(), m.conv(), stored.seq());
+        } catch (RuntimeException e) {
+          listener.failed(e);
+          return;
+        }
+      }
       log.messages.add(stored);
       log.byCid.put(key, stored.seq());
       if (stored.seq() == 1 && !m.conv().isRoom()) {
@@ -74,7 +86,12 @@ final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public void deleteConversation(ConvId conv) {
-    logs.remove(conv);
+    ConvLog removed = logs.remove(conv);
+    if (removed != null) {
+      synchronized (removed) { // after an append under way, so its files go too
+        files.eraseConversation(conv);
+      }
+    }
     if (!conv.isRoom()) {
       for (String user : List.of(conv.userA(), conv.userB())) {
         Set<ConvId> direct = directByUser.get(user);
@@ -152,6 +169,9 @@ final class InMemoryMessageStore implements MessageStore {
         return MessageChanges.refusal(m, change);
       }
       log.messages.set((int) (seq - 1), changed);
+      if (changed.deleted()) {
+        files.erase(m.files());
+      }
       log.revs.add(new StoredUpdate(changed.rev(), seq, change.by(), change.action(),
           change.ts()));
       return new ChangeOutcome(ChangeOutcome.Status.APPLIED, changed, changed.rev());

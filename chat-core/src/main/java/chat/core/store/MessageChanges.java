@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The rules of {@link MessageChange}, as pure functions every store applies the same way: an
- * edit replaces text and mentions and sets {@code edited}; a delete erases text, mentions and
- * reactions; a reaction adds or removes one user under one emoji (new emoji go last, a user goes
+ * edit replaces text and mentions and sets {@code edited}; a delete erases text, mentions,
+ * reactions and files (the store erases the files themselves too); a reaction adds or removes one user under one emoji (new emoji go last, a user goes
  * last under an emoji, an emoji nobody has is dropped). Edits and reactions are refused on a
  * deleted message, a reaction that would make more than the allowed distinct emoji is refused,
  * and a delete of a deleted message or a reaction that is already so changes nothing.
@@ -23,14 +23,14 @@ public final class MessageChanges {
         return null;
       }
       return new StoredMessage(m.conv(), m.seq(), m.from(), e.text(), m.ts(), m.cid(),
-          m.replyTo(), e.mentions(), e.ts(), false, m.reactions(), rev);
+          m.replyTo(), e.mentions(), e.ts(), false, m.reactions(), rev, m.files());
     }
     if (change instanceof MessageChange.Delete) {
       if (m.deleted()) {
         return null;
       }
       return new StoredMessage(m.conv(), m.seq(), m.from(), "", m.ts(), m.cid(), m.replyTo(),
-          List.of(), m.edited(), true, Map.of(), rev);
+          List.of(), m.edited(), true, Map.of(), rev, List.of());
     }
     MessageChange.React r = (MessageChange.React) change;
     if (m.deleted()) {
@@ -41,7 +41,7 @@ public final class MessageChanges {
       return null;
     }
     return new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(), m.replyTo(),
-        m.mentions(), m.edited(), false, reactions, rev);
+        m.mentions(), m.edited(), false, reactions, rev, m.files());
   }
 
   /** Why {@link #apply} gave null: the outcome to report. */

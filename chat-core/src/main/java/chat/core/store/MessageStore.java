@@ -16,10 +16,16 @@ public interface MessageStore {
   String epoch();
 
   /**
-   * Appends a message, as one atomic step: allocate the conversation's next seq, insert, and
-   * enforce uniqueness of (conversation, sender, cid). The listener learns the outcome only once
-   * the message is durable. May complete on another thread; see {@link AppendListener} for the
-   * ordering guarantee.
+   * Appends a message, as one atomic step: allocate the conversation's next seq, insert, enforce
+   * uniqueness of (conversation, sender, cid), and attach the message's files. The listener
+   * learns the outcome only once the message is durable. May complete on another thread; see
+   * {@link AppendListener} for the ordering guarantee.
+   *
+   * <p>Files: a repeated cid is answered with the first message whatever its files. Otherwise
+   * each file must, at that moment, be a pending file of the sender ({@link FileStore}); if one
+   * is not (unknown, someone else's, or attached already, e.g. by a concurrent append), nothing
+   * is stored and the listener is told {@link AppendListener#failed} with a {@link
+   * FilesUnavailableException}.
    */
   void append(NewMessage message, AppendListener listener);
 
@@ -39,7 +45,8 @@ public interface MessageStore {
   Optional<StoredMessage> message(ConvId conv, long seq);
 
   /**
-   * Changes a message as one durable step: checks it (see {@link MessageChange}), applies it,
+   * Changes a message as one durable step: checks it (see {@link MessageChange}), applies it
+   * (a delete erases the message's files, row and bytes),
    * assigns the conversation's next rev (revs start at 1 and grow by exactly 1 per change, like
    * seqs per message) and records the change for {@link #updatesAfter}. Returns once durable.
    * Who may make the change is the caller's business.
@@ -53,8 +60,8 @@ public interface MessageStore {
   List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit);
 
   /**
-   * Erases a conversation: every message, reaction and recorded change, and its counters, so
-   * that a room created again under the same name starts at seq 1 and rev 1.
+   * Erases a conversation: every message, reaction, file and recorded change, and its counters,
+   * so that a room created again under the same name starts at seq 1 and rev 1.
    */
   void deleteConversation(ConvId conv);
 

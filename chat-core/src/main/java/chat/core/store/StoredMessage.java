@@ -11,12 +11,13 @@ import java.util.Map;
  * A message as stored: its conversation, its seq there, sender, text, server time and cid; and
  * what the second round added: the seq it replies to (or null), the participants it mentions,
  * when it was last edited (or null), whether it was deleted (then its text is "" and it has no
- * mentions or reactions), its reactions (emoji to users, both in the order they came), and
- * {@code rev}, the rev of the last change to it (0 if never changed).
+ * mentions, reactions or files), its reactions (emoji to users, both in the order they came),
+ * {@code rev}, the rev of the last change to it (0 if never changed), and the files attached to
+ * it, in the order they were sent.
  */
 public record StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid,
     Long replyTo, List<String> mentions, Long edited, boolean deleted,
-    Map<String, List<String>> reactions, long rev) {
+    Map<String, List<String>> reactions, long rev, List<FileRef> files) {
   public StoredMessage {
     requireNonNull(conv, "conv is null");
     requireNonNull(from, "from is null");
@@ -33,10 +34,19 @@ public record StoredMessage(ConvId conv, long seq, String from, String text, lon
       reactions.forEach((emoji, users) -> copy.put(emoji, List.copyOf(users)));
       reactions = Collections.unmodifiableMap(copy);
     }
+    files = files == null ? List.of() : List.copyOf(files);
+  }
+
+  /** A message without files. */
+  public StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid,
+      Long replyTo, List<String> mentions, Long edited, boolean deleted,
+      Map<String, List<String>> reactions, long rev) {
+    this(conv, seq, from, text, ts, cid, replyTo, mentions, edited, deleted, reactions, rev,
+        List.of());
   }
 
   /** A message as first stored: no change yet. */
   public StoredMessage(ConvId conv, long seq, String from, String text, long ts, String cid) {
-    this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of(), 0);
+    this(conv, seq, from, text, ts, cid, null, List.of(), null, false, Map.of(), 0, List.of());
   }
 }

@@ -1,6 +1,8 @@
 package chat.store.jdbc;
 
 import chat.core.store.ConvId;
+import chat.core.store.FileRef;
+import chat.core.store.FilesUnavailableException;
 import chat.core.store.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How a message is kept in SQL (schema V3): a row of {@code messages} with its mentions as one
- * text, and its reactions as rows of {@code reactions} numbered by {@code position} (emoji in the
- * order they first came, users under an emoji in the order they reacted). Reading a page costs
- * two queries, the page's rows and then all their reactions, whatever the page's size.
+ * How a message is kept in SQL (schema V3, V5): a row of {@code messages} with its mentions as
+ * one text, its reactions as rows of {@code reactions} numbered by {@code position} (emoji in the
+ * order they first came, users under an emoji in the order they reacted), and its files as rows
+ * of {@code files} numbered by {@code position}. Reading a page costs three queries, the page's
+ * rows and then all their reactions and all their files, whatever the page's size.
  */
 final class MessageRows {
   /** The columns {@link #read} expects, in its order; prefix with {@code SELECT}. */
@@ -53,7 +56,8 @@ final class MessageRows {
 
   /**
    * The messages {@code ps} selects (columns as {@link #COLUMNS}, ascending or descending by
-   * seq), with their reactions, read with one more query over the page's seq range.
+   * seq), with their reactions and files, read with one more query each over the page's seq
+   * range.
    */
   static List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps)
       throws SQLException {
@@ -68,18 +72,69 @@ final class MessageRows {
     }
     long first = page.get(0).seq();
     long last = page.get(page.size() - 1).seq();
-    Map<Long, Map<String, List<String>>> reactions =
-        reactions(c, conv, Math.min(first, last), Math.max(first, last));
-    if (reactions.isEmpty()) {
+    long from = Math.min(first, last);
+    long to = Math.max(first, last);
+    Map<Long, Map<String, List<String>>> reactions = reactions(c, conv, from, to);
+    Map<Long, List<FileRef>> files = files(c, conv, from, to);
+    if (reactions.isEmpty() && files.isEmpty()) {
       return page;
     }
     for (int i = 0; i < page.size(); i++) {
-      Map<String, List<String>> r = reactions.get(page.get(i).seq());
-      if (r != null) {
-        page.set(i, withReactions(page.get(i), r));
+      StoredMessage m = page.get(i);
+      Map<String, List<String>> r = reactions.get(m.seq());
+      List<FileRef> f = files.get(m.seq());
+      if (r != null || f != null) {
+        page.set(i, new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
+            m.replyTo(), m.mentions(), m.edited(), m.deleted(), r == null ? m.reactions() : r,
+            m.rev(), f == null ? m.files() : f));
       }
     }
     return page;
+  }
+
+  /** {@code m}, read by {@link #read}, with its reactions and files. */
+  static StoredMessage complete(Connection c, StoredMessage m) throws SQLException {
+    Map<String, List<String>> reactions =
+        reactions(c, m.conv(), m.seq(), m.seq()).getOrDefault(m.seq(), Map.of());
+    List<FileRef> files = files(c, m.conv(), m.seq(), m.seq()).getOrDefault(m.seq(), List.of());
+    return new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
+        m.replyTo(), m.mentions(), m.edited(), m.deleted(), reactions, m.rev(), files);
+  }
+
+  /** The files attached to the messages with seq from {@code from} to {@code to}, by seq. */
+  static Map<Long, List<FileRef>> files(Connection c, ConvId conv, long from, long to)
+      throws SQLException {
+    Map<Long, List<FileRef>> bySeq = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, name, size, type FROM files"
+        + " WHERE conv = ? AND seq BETWEEN ? AND ? ORDER BY seq, position")) {
+      ps.setString(1, conv.key());
+      ps.setLong(2, from);
+      ps.setLong(3, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          bySeq.computeIfAbsent(rs.getLong(1), s -> new ArrayList<>()).add(
+              new FileRef(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+        }
+      }
+    }
+    return bySeq;
+  }
+
+  /**
+   * Attaches {@code files}, in order, to message {@code seq} of {@code conv}: each must be a
+   * pending file of {@code owner} at this moment, else {@link FilesUnavailableException} (the
+   * caller rolls back).
+   */
+  static void attachFiles(Connection c, ConvId conv, long seq, String owner, List<FileRef> files)
+      throws SQLException {
+    int position = 0;
+    for (FileRef f : files) {
+      if (Sql.update(c, "UPDATE files SET conv = ?, seq = ?, position = ?"
+          + " WHERE id = ? AND owner = ? AND conv IS NULL", conv.key(), seq, position++, f.id(),
+          owner) != 1) {
+        throw new FilesUnavailableException(f.id());
+      }
+    }
   }
 
   /**
@@ -159,8 +214,4 @@ final class MessageRows {
     }
   }
 
-  static StoredMessage withReactions(StoredMessage m, Map<String, List<String>> reactions) {
-    return new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
-        m.replyTo(), m.mentions(), m.edited(), m.deleted(), reactions, m.rev());
-  }
 }

@@ -199,8 +199,31 @@ final class Migrations {
           + " INSERT INTO message_search (message_search, rowid, text)"
           + " VALUES ('delete', old.rowid, old.text); END"));
 
+  /**
+   * Files and images: one row per uploaded file, its bytes in {@code <data dir>/files/<id>}.
+   * conv, seq and position name the message it is attached to and its place among that
+   * message's files; all three are NULL while the file is pending (uploaded, not sent). A
+   * message's files are read by (conv, seq), a user's pending files counted by owner, and
+   * expired ones found by age.
+   */
+  static final Migration V5 = new Migration(5, "files", List.of(
+      "CREATE TABLE files ("
+          + " id TEXT PRIMARY KEY,"
+          + " owner TEXT NOT NULL,"
+          + " name TEXT NOT NULL,"
+          + " size INTEGER NOT NULL CHECK (size >= 0),"
+          + " type TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " conv TEXT,"
+          + " seq INTEGER,"
+          + " position INTEGER,"
+          + " CHECK ((conv IS NULL) = (seq IS NULL) AND (conv IS NULL) = (position IS NULL)))",
+      "CREATE INDEX files_by_message ON files (conv, seq, position)",
+      "CREATE INDEX files_pending_by_owner ON files (owner) WHERE conv IS NULL",
+      "CREATE INDEX files_pending_by_age ON files (created_at) WHERE conv IS NULL"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2, V3, V4);
+  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5);
 
   private Migrations() {}
 

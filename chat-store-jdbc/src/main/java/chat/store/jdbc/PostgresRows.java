@@ -84,7 +84,9 @@ final class PostgresRows {
     for (int i = 0; i < page.size() && !reactions.isEmpty(); i++) {
       Map<String, List<String>> r = reactions.get(page.get(i).seq());
       if (r != null) {
-        page.set(i, MessageRows.withReactions(page.get(i), r));
+        StoredMessage m = page.get(i);
+        page.set(i, new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
+            m.replyTo(), m.mentions(), m.edited(), m.deleted(), r, m.rev(), m.files()));
       }
     }
     return page;

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,7 +25,7 @@ final class SearchRows {
 
   private SearchRows() {}
 
-  /** The messages {@code query} asks for, with their reactions, in one read snapshot. */
+  /** The messages {@code query} asks for, with their reactions and files. */
   static List<StoredMessage> search(Connection c, SearchQuery query) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS)
         .append(" FROM message_search s JOIN messages m ON m.rowid = s.rowid")
@@ -54,12 +53,7 @@ final class SearchRows {
       }
     }
     for (int h = 0; h < hits.size(); h++) {
-      StoredMessage m = hits.get(h);
-      Map<String, List<String>> reactions =
-          MessageRows.reactions(c, m.conv(), m.seq(), m.seq()).get(m.seq());
-      if (reactions != null) {
-        hits.set(h, MessageRows.withReactions(m, reactions));
-      }
+      hits.set(h, MessageRows.complete(c, hits.get(h)));
     }
     return hits;
   }

@@ -3,6 +3,7 @@ package chat.store.jdbc;
 import static java.util.Objects.requireNonNull;
 
 import chat.core.store.ConvId;
+import chat.core.store.FilesUnavailableException;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
 import java.sql.Connection;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * How the {@link GroupCommitWriter} stores a batch in SQLite: one {@code BEGIN IMMEDIATE}
  * transaction on the write connection, under the write lock; a fast path without savepoints,
  * and, should a message fail, the batch again one savepoint per message, so it alone fails.
+ *
+ * <p>Files: a message's files are attached in its own step (see {@link MessageRows#attachFiles});
+ * a file that cannot be (another send took it first, or it expired) fails that message alone
+ * with {@link FilesUnavailableException}, through the savepoint path.
  */
 final class SqliteBatchAppender implements BatchAppender {
   private static final Logger log = LoggerFactory.getLogger(SqliteBatchAppender.class);
@@ -186,6 +191,10 @@ final class SqliteBatchAppender implements BatchAppender {
   }
 
   private static void fail(QueuedAppend p, Exception e) {
+    if (e instanceof FilesUnavailableException refused) {
+      p.failed(refused); // the sender's mistake, or a race for a file lost: no store fault
+      return;
+    }
     log.warn("storing one message in {} failed; it alone is reported failed",
         p.message.conv(), e);
     p.failed(new StoreException("storing the message failed", e));
@@ -230,6 +239,9 @@ final class SqliteBatchAppender implements BatchAppender {
       p.stored(findOriginal(st.findCid(), m), true);
       return;
     }
+    if (!m.files().isEmpty()) {
+      MessageRows.attachFiles(insert.getConnection(), m.conv(), seq, m.from(), m.files());
+    }
     hooks.inserted(m);
     if (lastSeqs != null) {
       lastSeqs.put(m.conv(), seq);
@@ -237,12 +249,12 @@ final class SqliteBatchAppender implements BatchAppender {
       saveSeq(st, m.conv(), seq);
     }
     p.stored(new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid(),
-        m.replyTo(), m.mentions(), null, false, Map.of(), 0), false);
+        m.replyTo(), m.mentions(), null, false, Map.of(), 0, m.files()), false);
   }
 
   /**
    * The message first stored under {@code m}'s conversation, sender and cid, as it now is
-   * (edited, deleted, with its reactions). Only duplicates pay for the reactions' query.
+   * (edited, deleted, with its reactions and files). Only duplicates pay for those queries.
    */
   private static StoredMessage findOriginal(PreparedStatement findCid, NewMessage m)
       throws SQLException {
@@ -257,9 +269,7 @@ final class SqliteBatchAppender implements BatchAppender {
       }
       original = MessageRows.read(m.conv(), rs);
     }
-    Map<String, List<String>> reactions = MessageRows.reactions(
-        findCid.getConnection(), m.conv(), original.seq(), original.seq()).get(original.seq());
-    return reactions == null ? original : MessageRows.withReactions(original, reactions);
+    return MessageRows.complete(findCid.getConnection(), original);
   }
 
   private static void saveSeq(Statements st, ConvId id, long seq) throws SQLException {

@@ -33,6 +33,7 @@ import java.util.Optional;
 final class SqliteMessageStore implements MessageStore {
   private final SqliteDatabase database;
   private final GroupCommitWriter writer;
+  private final FileDir files;
 
   @Inject
   SqliteMessageStore(SqliteDatabase database) {
@@ -49,6 +50,7 @@ final class SqliteMessageStore implements MessageStore {
     this.database = database;
     this.writer = new GroupCommitWriter(new SqliteBatchAppender(database, hooks), "sqlite",
         queueCapacity, maxBatch, handOffBatches, hooks);
+    this.files = new FileDir(database.file().getParent());
   }
 
   /** Starts the writer; the database must be open. */
@@ -136,13 +138,15 @@ final class SqliteMessageStore implements MessageStore {
    * One immediate transaction under the write lock (so it serialises with the writer's batches
    * and with other changes): read the message with its reactions, apply the shared rules, and if
    * something changed, take the next rev and write the message, its reactions and the change.
-   * A delete overwrites the text and mentions and deletes the reaction rows.
+   * A delete overwrites the text and mentions and deletes the reaction and file rows; once
+   * committed, the files' bytes are unlinked.
    */
   @Override
   public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
     requireNonNull(conv, "conv is null");
     requireNonNull(change, "change is null");
-    return database.transaction(c -> {
+    List<String> erasedFiles = new ArrayList<>();
+    ChangeOutcome outcome = database.transaction(c -> {
       Optional<StoredMessage> found = MessageRows.one(c, conv, seq);
       if (found.isEmpty()) {
         return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
@@ -154,8 +158,14 @@ final class SqliteMessageStore implements MessageStore {
         return MessageChanges.refusal(before, change);
       }
       write(c, before, after, change);
+      if (after.deleted() && !before.files().isEmpty()) {
+        Sql.update(c, "DELETE FROM files WHERE conv = ? AND seq = ?", conv.key(), seq);
+        before.files().forEach(f -> erasedFiles.add(f.id()));
+      }
       return new ChangeOutcome(ChangeOutcome.Status.APPLIED, after, rev);
     });
+    files.delete(erasedFiles);
+    return outcome;
   }
 
   private static void write(Connection c, StoredMessage before, StoredMessage after,
@@ -227,8 +237,8 @@ final class SqliteMessageStore implements MessageStore {
   }
 
   /**
-   * Erases messages, reactions, recorded changes and the counters (seq and rev live in the
-   * conversations row).
+   * Erases messages, reactions, files (rows, then once committed their bytes), recorded changes
+   * and the counters (seq and rev live in the conversations row).
    *
    * <p>Under the write lock, as one transaction, so it falls between two batches of the writer:
    * an append queued before it is either deleted with the rest or, committed after it, starts
@@ -237,13 +247,16 @@ final class SqliteMessageStore implements MessageStore {
    */
   @Override
   public void deleteConversation(ConvId conv) {
-    database.transaction(c -> {
+    List<String> erasedFiles = database.transaction(c -> {
+      List<String> ids = Sql.queryStrings(c, "SELECT id FROM files WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM files WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM reactions WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM message_changes WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM conversations WHERE conv = ?", conv.key());
-      return null;
+      return ids;
     });
+    files.delete(erasedFiles);
   }
 
   @Override

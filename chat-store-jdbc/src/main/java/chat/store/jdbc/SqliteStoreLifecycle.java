@@ -2,20 +2,25 @@ package chat.store.jdbc;
 
 import chat.core.Managed;
 import jakarta.inject.Inject;
+import java.io.IOException;
 
 /**
  * Opens the SQLite store when the application starts (phase {@link Managed#PHASE_STORE}, so
- * before the core) and closes it when it stops: queued appends are committed and acknowledged
- * first, then the connections are closed, which checkpoints the WAL into the database file.
+ * before the core), removing the bytes of files whose row is gone, and closes it when it stops:
+ * queued appends are committed and acknowledged first, then the connections are closed, which
+ * checkpoints the WAL into the database file.
  */
 final class SqliteStoreLifecycle implements Managed {
   private final SqliteDatabase database;
   private final SqliteMessageStore messages;
+  private final SqliteFileStore files;
 
   @Inject
-  SqliteStoreLifecycle(SqliteDatabase database, SqliteMessageStore messages) {
+  SqliteStoreLifecycle(SqliteDatabase database, SqliteMessageStore messages,
+      SqliteFileStore files) {
     this.database = database;
     this.messages = messages;
+    this.files = files;
   }
 
   @Override
@@ -27,8 +32,9 @@ final class SqliteStoreLifecycle implements Managed {
   public void start() throws Exception {
     database.open();
     try {
+      files.sweepOrphans();
       messages.start();
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       database.close();
       throw e;
     }

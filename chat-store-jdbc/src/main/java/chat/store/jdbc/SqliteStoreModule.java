@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import chat.core.Managed;
 import chat.core.store.AccountStore;
+import chat.core.store.FileStore;
 import chat.core.store.MessageStore;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -12,8 +13,9 @@ import com.google.inject.multibindings.Multibinder;
 import java.nio.file.Path;
 
 /**
- * The durable store: binds {@link MessageStore} and {@link AccountStore} to one SQLite database
- * file, {@code dataDir/chat.db}, and adds a {@link Managed} (phase
+ * The durable store: binds {@link MessageStore}, {@link FileStore} and {@link AccountStore} to
+ * one SQLite database file, {@code dataDir/chat.db} (with uploaded files' bytes in {@code
+ * dataDir/files/}), and adds a {@link Managed} (phase
  * {@link Managed#PHASE_STORE}) that creates the directory and opens the database on start, and
  * commits queued messages and closes it on stop. Building the injector touches no disk.
  */
@@ -29,6 +31,8 @@ public final class SqliteStoreModule extends AbstractModule {
     bind(SqliteMessageStore.class).in(Singleton.class);
     bind(MessageStore.class).to(SqliteMessageStore.class);
     bind(AccountStore.class).to(SqliteAccountStore.class).in(Singleton.class);
+    bind(SqliteFileStore.class).in(Singleton.class);
+    bind(FileStore.class).to(SqliteFileStore.class);
     bind(SqliteStoreLifecycle.class).in(Singleton.class);
     Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(SqliteStoreLifecycle.class);
   }

@@ -37,7 +37,7 @@ public final class CrashingAppender {
     PrintStream out = System.out;
     SqliteDatabase database = new SqliteDatabase(dir);
     SqliteMessageStore messages = new SqliteMessageStore(database);
-    new SqliteStoreLifecycle(database, messages).start();
+    new SqliteStoreLifecycle(database, messages, new SqliteFileStore(database)).start();
     out.println("epoch " + messages.epoch());
 
     CountDownLatch all = new CountDownLatch(acked);

@@ -7,13 +7,14 @@ import java.sql.SQLException;
 
 /**
  * A started SQLite store in a directory, built with {@code new} as the module would wire it:
- * database, message store, account store and their lifecycle. {@link #close} stops it cleanly.
+ * database, message store, account store, file store and their lifecycle. {@link #close} stops it cleanly.
  */
 final class OpenStore implements AutoCloseable {
   final Path dir;
   final SqliteDatabase database;
   final SqliteMessageStore messages;
   final SqliteAccountStore accounts;
+  final SqliteFileStore files;
   final SqliteStoreLifecycle lifecycle;
 
   private OpenStore(Path dir, SqliteDatabase database, SqliteMessageStore messages) {
@@ -21,7 +22,8 @@ final class OpenStore implements AutoCloseable {
     this.database = database;
     this.messages = messages;
     this.accounts = new SqliteAccountStore(database);
-    this.lifecycle = new SqliteStoreLifecycle(database, messages);
+    this.files = new SqliteFileStore(database);
+    this.lifecycle = new SqliteStoreLifecycle(database, messages, files);
   }
 
   static OpenStore open(Path dir) throws Exception {

@@ -50,6 +50,15 @@ public final class WebSocketTransport implements Managed {
     origins.allow(more);
   }
 
+  /**
+   * Whether pages from {@code origin} (an {@code Origin} header) may use this server: exactly on
+   * the allow-list, as for the WebSocket handshake. Null (no header) is no browser origin: false.
+   * For the HTTP side's CORS, so both sides allow the same pages.
+   */
+  public boolean isAllowedOrigin(String origin) {
+    return origin != null && origins.permits(origin);
+  }
+
   @Override
   public int phase() {
     return PHASE_TRANSPORT;

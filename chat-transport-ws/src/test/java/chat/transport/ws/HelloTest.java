@@ -42,7 +42,7 @@ class HelloTest {
       assertFalse(hello.epoch().isBlank(), "epoch");
       assertEquals(new Limits(12_345, 1_234, 77, 3, 9, 4_321, 40, 80), hello.limits());
       assertEquals(server.chatConfig.limits(), hello.limits());
-      assertEquals(java.util.List.of("edit", "delete", "react", "reply", "search", "block",
+      assertEquals(java.util.List.of("edit", "delete", "react", "reply", "search", "files", "block",
           "moderation", "account"), hello.features());
     }
   }

@@ -443,6 +443,14 @@ final class Browser implements AutoCloseable {
         name + ": the page recorded " + log);
   }
 
+  /**
+   * Runs axe-core on the page as it is now and fails, naming {@code view}, on any serious or
+   * critical violation (see {@link Axe}).
+   */
+  void assertAccessible(String view) {
+    Axe.assertAccessible(this, view);
+  }
+
   /** Writes a PNG of the viewport to {@code dir/fileName} (if screenshots were asked for). */
   void screenshot(Path dir, String fileName) throws IOException {
     if (dir == null) {

@@ -130,6 +130,7 @@ class BrowserAccountIT {
     laptop.button("Delete my account").click();
     laptop.awaitTrue("the error in the panel", "return document.querySelector("
         + "'#delete-account-error').textContent === 'Wrong password.';");
+    laptop.assertAccessible("Settings, deleting the account, with an error");
     assertEquals("online", phone.connectionState(), "nothing happened");
 
     Browser.type(laptop.field("Password to confirm"), PASSWORD);

@@ -73,6 +73,7 @@ class BrowserBlockIT {
     // New messages collapse too; Show reveals one message, not the others.
     await(mallory.send("#market", "last chance"));
     awaitHidden(2);
+    alice.assertAccessible("a room with a blocked user's messages collapsed");
     alice.driver.findElements(By.cssSelector("li.blocked-message button")).get(0).click();
     alice.awaitMessage("mallory", "cheap watches, DM me");
     awaitHidden(1);
@@ -85,6 +86,7 @@ class BrowserBlockIT {
         + "'#composer-blocked').hidden && document.querySelector('#composer-blocked-text')"
         + ".textContent.startsWith('You blocked mallory.');");
     assertFalse(alice.field("Message").isEnabled());
+    alice.assertAccessible("a direct conversation with a blocked user");
     ExecutionException refused = assertThrows(ExecutionException.class,
         () -> await(mallory.send("@alice", "why did you block me")));
     assertInstanceOf(ChatErrorException.class, refused.getCause());

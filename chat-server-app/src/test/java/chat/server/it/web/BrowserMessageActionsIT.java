@@ -93,6 +93,7 @@ class BrowserMessageActionsIT {
     choose(alice, "Edit");
     WebElement field = alice.field("Edit message");
     assertEquals("helo everyone", field.getAttribute("value"));
+    alice.assertAccessible("editing a message in place");
     Browser.type(field, "hello everyone");
     field.sendKeys(Keys.ENTER);
     awaitEdited(alice, "hello everyone");
@@ -103,6 +104,7 @@ class BrowserMessageActionsIT {
     openActions(alice, "hello everyone");
     choose(alice, "Delete");
     assertEquals("Delete this message for everyone?", Panels.text(alice, "#message-menu p"));
+    alice.assertAccessible("the menu asking before a delete");
     choose(alice, "Cancel");
     awaitMenuClosed(alice);
     message(alice, "hello everyone");
@@ -148,6 +150,7 @@ class BrowserMessageActionsIT {
       bob.awaitOpen("#replies");
       bob.awaitMessage("alice", "I do, it is in the wiki");
       assertEquals("Original message", quote(bob, "I do, it is in the wiki"));
+      bob.assertAccessible("a reply whose original is not loaded");
       assertFalse(bob.messageTexts().contains("Who has the release checklist?"));
       message(bob, "I do, it is in the wiki").findElement(By.cssSelector("button.reply-quote"))
           .click();
@@ -168,6 +171,7 @@ class BrowserMessageActionsIT {
     alice.awaitMessage("bob", "Pizza on Friday?");
     openActions(alice, "Pizza on Friday?");
     choose(alice, "React");
+    alice.assertAccessible("the reaction picker");
     choose(alice, "React with 👍");
     awaitMenuClosed(alice);
     awaitChips(alice, "Pizza on Friday?", "👍 1 mine");
@@ -195,6 +199,7 @@ class BrowserMessageActionsIT {
         + "return !list.hidden && [...list.querySelectorAll('[role=option]')]"
         + ".map((o) => o.textContent).join() === '@alice'"
         + " && document.querySelector('#composer-input').getAttribute('aria-expanded') === 'true';");
+    bob.assertAccessible("names suggested after @");
     composer.sendKeys(Keys.ENTER); // picks the suggestion, does not send
     assertEquals("thanks @alice ", composer.getAttribute("value"));
     composer.sendKeys("for the review");
@@ -206,6 +211,7 @@ class BrowserMessageActionsIT {
         + "const span = li?.querySelector('.message-text span.mention.mention-me');"
         + "return span?.textContent === '@alice' && span.dataset.user === 'alice'"
         + " && li.classList.contains('mentions-me');");
+    alice.assertAccessible("a mention of me");
     // Markup in a mention is text like everything else.
     bob.send("<b>@alice</b> <img src=x onerror=alert(1)>", true);
     alice.awaitMessage("bob", "<b>@alice</b> <img src=x onerror=alert(1)>");
@@ -279,6 +285,7 @@ class BrowserMessageActionsIT {
   private static String quote(Browser b, String text) {
     WebElement item = message(b, text);
     return String.valueOf(b.js("const q = arguments[0].querySelector('.reply-quote');"
-        + "return q ? [...q.children].map((c) => c.textContent).join(' ') : null;", item));
+        + "return q ? [...q.querySelectorAll('.reply-quote-author, .reply-quote-text')]"
+        + ".map((c) => c.textContent).join(' ') : null;", item));
   }
 }

@@ -24,10 +24,10 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
- * Message changes at desktop (1280x800) and phone (390x844) size: the "Message actions" menu,
- * reactions with a reply (and the composer answering one, with @-suggestions), and an edited and
- * a deleted message. On a phone a long press opens the menu. The menu stays inside the
- * messages and nothing gets wider than the screen; with
+ * Message changes at desktop (1280x800, light and dark) and phone (390x844) size: the "Message
+ * actions" menu, reactions with a reply (and the composer answering one, with @-suggestions), and
+ * an edited and a deleted message. On a phone a long press opens the menu. The menu stays inside
+ * the messages, nothing gets wider than the screen and axe finds no serious problem; with
  * {@code -Dchat.screenshots.dir=docs/screenshots} each view is saved as a PNG.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -114,6 +114,18 @@ class BrowserMessageScreensIT {
   }
 
   @Test
+  void desktopDark() throws Exception {
+    alice.viewport(1280, 800, 1, false);
+    alice.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+        List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    try {
+      shoot("desktop-dark");
+    } finally {
+      alice.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+    }
+  }
+
+  @Test
   void phone() throws Exception {
     alice.viewport(390, 844, 2, true);
     try {
@@ -137,11 +149,12 @@ class BrowserMessageScreensIT {
     message(alice, "Message deleted");
     alice.js("document.querySelector('#message-scroller').scrollTop = 1e6;");
     assertFits();
+    alice.assertAccessible("edited-deleted-" + size);
     alice.screenshot(SHOTS, "edited-deleted-" + size + ".png");
 
     // The menu of someone else's message, as the room's owner: Reply, React, Delete. On a
     // phone a long press opens it.
-    if (size.equals("phone")) {
+    if (size.startsWith("phone")) {
       MessageSteps.longPress(alice, ANSWER);
     } else {
       openActions(alice, ANSWER);
@@ -149,6 +162,7 @@ class BrowserMessageScreensIT {
     assertEquals(List.of("Reply", "React", "Delete"), MessageSteps.menuLabels(alice));
     assertMenuInside();
     assertFits();
+    alice.assertAccessible("message-actions-" + size);
     alice.screenshot(SHOTS, "message-actions-" + size + ".png");
     alice.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
     awaitMenuClosed(alice);
@@ -161,6 +175,7 @@ class BrowserMessageScreensIT {
     alice.awaitTrue("bob suggested", "return !document.querySelector('#mention-suggestions')"
         + ".hidden && !document.querySelector('#reply-bar').hidden;");
     assertFits();
+    alice.assertAccessible("reactions-reply-" + size);
     alice.screenshot(SHOTS, "reactions-reply-" + size + ".png");
     composer.sendKeys(Keys.ESCAPE); // closes the suggestions
     composer.sendKeys(Keys.ESCAPE); // cancels the reply

@@ -22,7 +22,8 @@ import org.openqa.selenium.WebElement;
  * Unread messages in the document title and on the favicon, and system notifications: the
  * Notifications switch in Settings asks for permission only when it is turned on (never on page
  * load); then a direct message or a mention arriving while the tab is hidden makes a
- * notification, and nothing else does.
+ * notification, and nothing else does: live, through the catch-up after a reconnect, or by an
+ * edit that adds my name.
  *
  * <p>Headless Chromium is granted the permission through CDP ({@code Browser.grantPermissions});
  * a page hook records {@code requestPermission} calls and every notification the page constructs
@@ -60,6 +61,7 @@ class BrowserNotificationsIT {
   static Browser alice;
   static ChatClient bob;
   static String hook;
+  static String sockets;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +70,7 @@ class BrowserNotificationsIT {
     server = WebTests.startServer(tmp.resolve("data"));
     alice = Browser.shared(0, "alice");
     hook = MessageSteps.addScript(alice, NOTIFICATION_HOOK);
+    sockets = MessageSteps.addScript(alice, MessageSteps.SENT_FRAMES_HOOK);
     String origin = server.httpUri("/").toString().replaceAll("/$", "");
     alice.driver.executeCdpCommand("Browser.grantPermissions", Map.of(
         "origin", origin, "permissions", List.of("notifications")));
@@ -80,6 +83,7 @@ class BrowserNotificationsIT {
   static void stop() throws Exception {
     if (alice != null) {
       MessageSteps.removeScript(alice, hook);
+      MessageSteps.removeScript(alice, sockets);
       alice.driver.executeCdpCommand("Browser.resetPermissions", Map.of());
     }
     for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
@@ -167,6 +171,43 @@ class BrowserNotificationsIT {
     awaitPreview("still there?");
     assertEquals(2L, alice.js("return window.__notifications.length;"));
     alice.js("window.__hidden = false;");
+    alice.assertNothingRan();
+  }
+
+  @Test
+  void c_anEditThatMentionsMeAndWhatCatchUpBringsNotifyOnceEach() throws Exception {
+    Panels.openSettings(alice);
+    alice.field("Notifications").click();
+    alice.awaitTrue("the switch on", "return document.querySelector('#notifications-switch')"
+        + ".checked && !document.querySelector('#notifications-switch').disabled;");
+    alice.driver.findElement(By.cssSelector("#settings-dialog [data-close]")).click();
+    Panels.awaitDialogClosed(alice, "settings-dialog");
+    alice.js("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'));");
+    alice.js("window.__notifications.length = 0;");
+
+    // A room message without a mention, then an edit that adds alice's name.
+    long seq = await(bob.send("#team", "standup moves to ten")).seq();
+    awaitPreview("standup moves to ten");
+    await(bob.edit("#team", seq, "standup moves to ten, @alice can you host?"));
+    alice.awaitTrue("a notification for the edit", "return window.__notifications.some((n) =>"
+        + " n.title === 'bob in #team' && n.body === 'standup moves to ten, @alice can you host?');");
+
+    // The connection drops; what bob writes meanwhile notifies after the catch-up, once each.
+    alice.js("window.__blockSockets = true; window.__openSockets.forEach((s) => s.close());");
+    alice.awaitTrue("reconnecting", "return document.querySelector('#connection-status')"
+        + ".dataset.state === 'reconnecting';");
+    await(bob.send("@alice", "missed you"));
+    await(bob.send("#team", "@alice the agenda is in the wiki"));
+    alice.js("window.__blockSockets = false; window.dispatchEvent(new Event('online'));");
+    alice.awaitTrue("online again", "return document.querySelector('#connection-status')"
+        + ".dataset.state === 'online';");
+    awaitPreview("@alice the agenda is in the wiki");
+    alice.awaitTrue("notifications for what arrived while away", "return window.__notifications"
+        + ".length === 3;");
+    assertEquals(List.of("bob in #team: standup moves to ten, @alice can you host?",
+        "bob: missed you", "bob in #team: @alice the agenda is in the wiki"),
+        alice.js("return window.__notifications.map((n) => n.title + ': ' + n.body);"));
+    alice.js("window.__hidden = false; document.dispatchEvent(new Event('visibilitychange'));");
     alice.assertNothingRan();
   }
 

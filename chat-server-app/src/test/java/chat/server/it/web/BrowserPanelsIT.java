@@ -24,8 +24,9 @@ import org.openqa.selenium.WebElement;
 /**
  * The second round's panels at desktop (1280x800) and phone (390x844) width, light and dark:
  * Settings, Room settings (as the owner, with a moderator and a banned user), the User actions
- * menu over a room with a blocked user's message collapsed, and the room directory. Each fits
- * the screen; with {@code -Dchat.screenshots.dir=docs/screenshots} each is saved as a PNG.
+ * menu over a room with a blocked user's message collapsed, and the room directory; also Members
+ * and New room. Each fits the screen and axe finds no serious problem in it; with
+ * {@code -Dchat.screenshots.dir=docs/screenshots} each but the last two is saved as a PNG.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class BrowserPanelsIT {
@@ -114,6 +115,7 @@ class BrowserPanelsIT {
     Panels.userActionsFromMessage(browser, "bob");
     browser.button("Block");
     assertFitsTheScreen();
+    browser.assertAccessible("user-actions-" + suffix);
     browser.screenshot(SHOTS, "user-actions-" + suffix + ".png");
     browser.driver.findElement(By.cssSelector("#user-menu [data-close]")).click();
     Panels.awaitDialogClosed(browser, "user-menu");
@@ -126,9 +128,18 @@ class BrowserPanelsIT {
     assertEquals("moderator", browser.driver.findElement(By.cssSelector(
         "#room-members-list li[data-user='carol']")).getDomAttribute("data-role"));
     assertFitsTheScreen();
+    browser.assertAccessible("room-settings-" + suffix);
     browser.screenshot(SHOTS, "room-settings-" + suffix + ".png");
     browser.driver.findElement(By.cssSelector("#room-settings-dialog [data-close]")).click();
     Panels.awaitDialogClosed(browser, "room-settings-dialog");
+
+    // Members, as the owner: Kick and Invite (checked, not saved as a PNG)
+    browser.button("Members").click();
+    Panels.dialog(browser, "Members of #general");
+    browser.button("Kick bob");
+    browser.assertAccessible("members-" + suffix);
+    browser.driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+    Panels.awaitDialogClosed(browser, "members-dialog");
 
     // Settings, with the blocked list
     if (mobile) {
@@ -137,6 +148,7 @@ class BrowserPanelsIT {
     Panels.openSettings(browser);
     browser.button("Unblock mallory");
     assertFitsTheScreen();
+    browser.assertAccessible("settings-" + suffix);
     browser.screenshot(SHOTS, "settings-" + suffix + ".png");
     browser.driver.findElement(By.cssSelector("#settings-dialog [data-close]")).click();
     Panels.awaitDialogClosed(browser, "settings-dialog");
@@ -153,7 +165,21 @@ class BrowserPanelsIT {
             + ".map((li) => li.dataset.room).join() === '#release,#support';");
     search.sendKeys(Keys.TAB); // the caret out of the shot
     assertFitsTheScreen();
+    browser.assertAccessible("directory-" + suffix);
     browser.screenshot(SHOTS, "directory-" + suffix + ".png");
+    browser.driver.findElement(By.cssSelector("#rooms-dialog [data-close]")).click();
+    Panels.awaitDialogClosed(browser, "rooms-dialog");
+
+    // New room, with a name the rules refuse (checked, not saved as a PNG)
+    browser.button("New room").click();
+    Panels.dialog(browser, "New room");
+    Browser.type(browser.field("Room name"), "Not a name!");
+    browser.button("Create room").click();
+    browser.awaitTrue("the name refused", "return document.querySelector('#new-room-error')"
+        + ".textContent.length > 0;");
+    browser.assertAccessible("new-room-" + suffix);
+    browser.button("Cancel").click();
+    Panels.awaitDialogClosed(browser, "new-room-dialog");
     browser.assertNothingRan();
   }
 

@@ -82,6 +82,7 @@ class BrowserRestartIT {
             + "return li && li.dataset.state === 'pending'"
             + " && li.querySelector('.message-status').textContent === 'Waiting for connection…';");
     assertNotEquals("online", dave.connectionState());
+    dave.assertAccessible("reconnecting, with a message waiting");
 
     server = server.restartOnSamePorts();
     dave.awaitTrue(RECONNECT, "the page to reconnect by itself",

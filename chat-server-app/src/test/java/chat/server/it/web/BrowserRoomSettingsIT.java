@@ -140,6 +140,7 @@ class BrowserRoomSettingsIT {
     alice.button("Leave").click();
     alice.awaitTrue("the refusal as a notice", "return [...document.querySelectorAll("
         + "'#toasts .toast-error')].some((t) => t.textContent.length > 0);");
+    alice.assertAccessible("a refusal notice");
     Panels.awaitInList(alice, "#handover");
 
     Panels.openRoomSettings(alice, "#handover");
@@ -148,6 +149,7 @@ class BrowserRoomSettingsIT {
         .stream().findFirst().orElse(null));
     assertEquals("Make bob the owner of #handover? You will become a moderator.",
         confirm.findElement(By.id("room-confirm-text")).getText());
+    alice.assertAccessible("Room settings, confirming a transfer");
     alice.button("Cancel").click();
     assertTrue(alice.visible("#room-confirm").isEmpty());
     alice.button("Transfer ownership to bob").click();

@@ -23,8 +23,9 @@ import org.openqa.selenium.WebElement;
 /**
  * The main screens at desktop (1280x800) and phone (390x844) width, with a few people, rooms and
  * direct conversations made through the protocol: the layout holds (two panes side by side on a
- * desktop, one at a time on a phone with a Back button, nothing wider than the screen), and with
- * {@code -Dchat.screenshots.dir=docs/screenshots} each screen is saved as a PNG.
+ * desktop, one at a time on a phone with a Back button, nothing wider than the screen), axe finds
+ * no serious problem in any screen, and with {@code -Dchat.screenshots.dir=docs/screenshots} each
+ * screen is saved as a PNG.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class) // desktop first: the phone shots continue it
 class BrowserScreensIT {
@@ -91,6 +92,7 @@ class BrowserScreensIT {
     browser.viewport(1280, 800, 1, false);
     browser.open(server.httpUri("/"));
     browser.field("Username");
+    browser.assertAccessible("sign-in-desktop");
     browser.screenshot(SHOTS, "sign-in-desktop.png");
     browser.signIn("alice", WebTests.PASSWORD, false);
     awaitList();
@@ -106,9 +108,11 @@ class BrowserScreensIT {
     assertFalse(browser.driver.findElement(By.id("back-button")).isDisplayed(),
         "no Back button on a desktop");
     assertFitsTheScreen();
+    browser.assertAccessible("room-desktop");
     browser.screenshot(SHOTS, "room-desktop.png");
 
     openDirectWithBob("See you there");
+    browser.assertAccessible("direct-desktop");
     browser.screenshot(SHOTS, "direct-desktop.png");
     browser.assertNothingRan();
   }
@@ -120,10 +124,12 @@ class BrowserScreensIT {
       browser.open(server.httpUri("/"));
       browser.field("Username");
       assertFitsTheScreen();
+      browser.assertAccessible("sign-in-phone");
       browser.screenshot(SHOTS, "sign-in-phone.png");
       browser.signIn("alice", WebTests.PASSWORD, false);
       awaitList();
       assertFitsTheScreen();
+      browser.assertAccessible("list-phone");
       browser.screenshot(SHOTS, "list-phone.png");
 
       browser.openFromList("#general");
@@ -132,12 +138,14 @@ class BrowserScreensIT {
       assertFalse(browser.driver.findElement(By.cssSelector(".sidebar")).isDisplayed(),
           "one pane at a time on a phone");
       assertFitsTheScreen();
+      browser.assertAccessible("room-phone");
       browser.screenshot(SHOTS, "room-phone.png");
 
       browser.button("Back to conversations").click();
       browser.conversationsNav();
       openDirectWithBob("On my way");
       assertFitsTheScreen();
+      browser.assertAccessible("direct-phone");
       browser.screenshot(SHOTS, "direct-phone.png");
       browser.assertNothingRan();
     } finally {

@@ -104,6 +104,7 @@ class BrowserSignInIT {
     browser.button("Sign in").click();
     browser.awaitTrue("the wrong password error", "return document.querySelector("
         + "'#login-error').textContent === 'Wrong username or password.';");
+    browser.assertAccessible("sign-in with an error");
 
     Browser.type(browser.field("Password"), WebTests.PASSWORD);
     browser.field("Password").sendKeys(org.openqa.selenium.Keys.ENTER); // Enter submits
@@ -133,6 +134,7 @@ class BrowserSignInIT {
     browser.button("Go").click();
     browser.awaitTrue("no messages to oneself", "return document.querySelector('#goto-error')"
         + ".textContent === 'You cannot send messages to yourself.';");
+    browser.assertAccessible("a new account's empty chat with a Go to error");
     BrowserChatIT.createRoom(browser, "notes", "");
     browser.field("Message");
     browser.button("Send");

@@ -1,0 +1,210 @@
+package chat.core;
+
+import chat.core.store.Account;
+import chat.core.store.AccountStore;
+import chat.core.store.FileStore;
+import chat.core.store.StoredFile;
+import chat.core.store.TokenRecord;
+import chat.protocol.ErrorCode;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** See {@link FileService}; the names and types it accepts are {@link FileNames}' rules. */
+@Singleton
+final class FileServiceImpl implements FileService {
+  private static final Logger log = LoggerFactory.getLogger(FileServiceImpl.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Random bytes of a file id: 192 bits, 32 url-safe characters. */
+  private static final int ID_BYTES = 24;
+  /** Told to a client refused for uploads in progress: about when one may have ended. */
+  private static final long BUSY_RETRY_MS = 1_000;
+
+  private final FileStore files;
+  private final AccountStore accounts;
+  private final ChatConfig config;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Map<String, TokenBucket> uploadBuckets = new ConcurrentHashMap<>();
+  private final Object slots = new Object();
+  private final Map<String, Integer> inProgress = new HashMap<>(); // by user; guarded by slots
+  private int inProgressTotal; // guarded by slots
+
+  @Inject
+  FileServiceImpl(FileStore files, AccountStore accounts, ChatConfig config, Clock clock,
+      Ticker ticker) {
+    this.files = files;
+    this.accounts = accounts;
+    this.config = config;
+    this.clock = clock;
+    this.ticker = ticker;
+  }
+
+  @Override
+  public String authenticate(String token) throws ChatException {
+    Optional<TokenRecord> record = token == null || token.isEmpty()
+        ? Optional.empty() : accounts.token(Tokens.hash(token));
+    if (record.isEmpty() || record.get().expiresAt() <= clock.millis()
+        || !accounts.account(record.get().user()).map(Account::isActive).orElse(false)) {
+      throw new ChatException(ErrorCode.UNAUTHORIZED, "token expired or revoked");
+    }
+    return record.get().user();
+  }
+
+  @Override
+  public Upload begin(String user, String name, String type, long declaredBytes)
+      throws ChatException {
+    long max = config.limits().maxUploadBytes();
+    if (declaredBytes > max) {
+      throw tooLarge(max);
+    }
+    String checkedName = FileNames.checkName(name);
+    String checkedType = FileNames.mediaType(type);
+    ChatConfig.Files limits = config.files();
+    synchronized (slots) {
+      int mine = inProgress.getOrDefault(user, 0);
+      if (mine >= limits.maxUploadsPerUser()) {
+        throw new ChatException(ErrorCode.RATE_LIMITED,
+            "at most " + limits.maxUploadsPerUser() + " uploads at once", BUSY_RETRY_MS);
+      }
+      if (inProgressTotal >= limits.maxUploads()) {
+        throw new ChatException(ErrorCode.RATE_LIMITED, "the server is busy with uploads",
+            BUSY_RETRY_MS);
+      }
+      // Uploads in progress count as pending: parallel uploads cannot pass the cap together.
+      if (files.pendingCount(user) + mine >= limits.maxPendingPerUser()) {
+        throw ChatException.forbidden("at most " + limits.maxPendingPerUser()
+            + " uploaded files may wait to be sent; send them, or wait until they expire");
+      }
+      long waitMs = uploadBucket(user).tryTake();
+      if (waitMs > 0) {
+        throw new ChatException(ErrorCode.RATE_LIMITED, "uploading too fast", waitMs);
+      }
+      inProgress.merge(user, 1, Integer::sum);
+      inProgressTotal++;
+    }
+    String id = newId();
+    try {
+      return new SlotUpload(user, files.create(id, user, checkedName, checkedType,
+          clock.millis()), max);
+    } catch (IOException | RuntimeException e) {
+      release(user);
+      log.error("cannot start storing upload {} of {}", id, user, e);
+      throw new ChatException(ErrorCode.INTERNAL, "server fault; nothing was stored");
+    }
+  }
+
+  @Override
+  public Optional<Download> download(String id) throws IOException {
+    if (!FileNames.isId(id)) {
+      return Optional.empty();
+    }
+    Optional<StoredFile> file = files.file(id);
+    if (file.isEmpty() || !file.get().attached()) {
+      return Optional.empty();
+    }
+    Optional<InputStream> bytes = files.open(id);
+    return bytes.map(in -> new Download(file.get(), in));
+  }
+
+  /** Erases the files uploaded longer than the pending time ago and never sent. */
+  void expire() {
+    int erased = files.expirePending(
+        clock.millis() - config.files().pendingTtl().toMillis());
+    if (erased > 0) {
+      log.info("erased {} uploaded files that were never sent", erased);
+    }
+  }
+
+  private TokenBucket uploadBucket(String user) {
+    ChatConfig.Files limits = config.files();
+    return uploadBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
+        limits.uploadsPerMinute() / (double) TimeUnit.MINUTES.toSeconds(1),
+        limits.uploadBurst()));
+  }
+
+  private void release(String user) {
+    synchronized (slots) {
+      inProgress.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+      inProgressTotal--;
+    }
+  }
+
+  private static ChatException tooLarge(long max) {
+    return new ChatException(ErrorCode.TOO_LARGE, "a file may have at most " + max + " bytes");
+  }
+
+  static String newId() {
+    byte[] bytes = new byte[ID_BYTES];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * An upload holding one of its user's slots until it is finished or aborted. Synchronized: a
+   * timeout may abort it on another thread than the one writing.
+   */
+  private final class SlotUpload implements Upload {
+    private final String user;
+    private final FileStore.Upload stored;
+    private final long max;
+    private long size;
+    private boolean done;
+
+    SlotUpload(String user, FileStore.Upload stored, long max) {
+      this.user = user;
+      this.stored = stored;
+      this.max = max;
+    }
+
+    @Override
+    public synchronized void write(ByteBuffer bytes) throws ChatException, IOException {
+      if (done) {
+        throw new IllegalStateException("upload is finished");
+      }
+      size += bytes.remaining();
+      if (size > max) {
+        abort();
+        throw tooLarge(max);
+      }
+      stored.write(bytes);
+    }
+
+    @Override
+    public synchronized StoredFile finish() throws IOException {
+      if (done) {
+        throw new IllegalStateException("upload is finished");
+      }
+      done = true;
+      try {
+        return stored.commit();
+      } catch (IOException | RuntimeException e) {
+        stored.abort();
+        throw e;
+      } finally {
+        release(user);
+      }
+    }
+
+    @Override
+    public synchronized void abort() {
+      if (!done) {
+        done = true;
+        stored.abort();
+        release(user);
+      }
+    }
+  }
+}
