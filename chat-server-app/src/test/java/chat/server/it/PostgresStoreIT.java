@@ -1,5 +1,6 @@
 package chat.server.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,17 +11,20 @@ import com.google.gson.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The jar with {@code --store postgres} on a private PostgreSQL server (fsync on): register,
- * send, history; a killed server restarted on the same database serves everything again; and
+ * send, history; a killed server restarted on the same database serves everything again; files
+ * kept in the database (uploaded, sent, downloaded from another server, gone once deleted); and
  * PostgreSQL itself going down under a running server: sends fail with {@code internal} and
  * {@code /healthz} says unhealthy until it is back, then the server serves again by itself.
  */
@@ -73,6 +77,48 @@ class PostgresStoreIT {
       assertEquals(List.of("psst"), texts(bob, "@alice"));
       ServerLogs.assertNoErrors(server);
     }
+  }
+
+  @Test
+  void filesAreKeptInPostgresServedAfterARestartAndGoneWithTheirMessage() throws Exception {
+    String url = postgres.newDatabase();
+    byte[] photo = new byte[700_000]; // several chunks
+    new Random(7).nextBytes(photo);
+    String id;
+    String token;
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("one"), args(url))) {
+      WireClient alice = WireClient.connect(server.wsUri()).register("alice");
+      WireClient bob = WireClient.connect(server.wsUri()).register("bob");
+      id = FilesIT.uploaded(server, alice.token, "photo.png", "image/png", photo);
+      long seq = alice.ok(FilesIT.sendFiles("@bob", "look", id)).get("seq").getAsLong();
+      assertEquals(id, bob.await("message").getAsJsonArray("files").get(0).getAsJsonObject()
+          .get("id").getAsString());
+      assertArrayEquals(photo, download(server, id).body());
+      assertEquals(1, seq);
+      token = alice.token;
+      ServerLogs.assertNoErrors(server);
+    }
+    assertFalse(Files.exists(tmp.resolve("one").resolve("files")), "nothing on the server's disk");
+
+    // Another node, another (empty) data directory: the bytes come from the database.
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("two"), args(url))) {
+      HttpResponse<byte[]> download = download(server, id);
+      assertEquals(200, download.statusCode());
+      assertArrayEquals(photo, download.body());
+      assertEquals("image/png", download.headers().firstValue("Content-Type").orElseThrow());
+
+      WireClient alice = WireClient.connect(server.wsUri()).loginWithToken(token);
+      alice.ok(Changes.delete("@bob", 1));
+      assertEquals(404, download(server, id).statusCode());
+      assertFalse(Changes.message(alice, "@bob", 1).has("files"));
+      ServerLogs.assertNoErrors(server);
+    }
+  }
+
+  private static HttpResponse<byte[]> download(ServerProcess server, String id)
+      throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(server.httpUri("/files/" + id))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

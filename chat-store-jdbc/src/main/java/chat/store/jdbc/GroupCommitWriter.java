@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * notified and the one the writer is blocked with.
  *
  * <p>A message that fails (a constraint, an injected fault, a file it names that is no longer
- * pending) is reported failed alone (how is the appender's business). If the transaction itself fails, every listener of the batch is told
- * {@link AppendListener#failed}.
+ * pending) is reported failed alone (how is the appender's business). If the transaction itself
+ * fails, every listener of the batch is told {@link AppendListener#failed}.
  *
  * <p>Lifecycle: new → {@link #start} (both threads run) → {@link #stop} (no new appends; those
  * already queued are committed and reported; both threads end, the notifier last). Appends

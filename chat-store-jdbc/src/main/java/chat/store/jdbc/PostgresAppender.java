@@ -3,6 +3,8 @@ package chat.store.jdbc;
 import static java.util.Objects.requireNonNull;
 
 import chat.core.store.ConvId;
+import chat.core.store.FileRef;
+import chat.core.store.FilesUnavailableException;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
 import java.sql.Array;
@@ -14,9 +16,12 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +38,17 @@ import org.slf4j.LoggerFactory;
  *       a duplicate of its first occurrence. No duplicate takes a seq.
  *   <li>Give every new message the next seq of its conversation, insert them (one pipelined
  *       JDBC batch) and write the counters back.
+ *   <li>Attach the new messages' files ({@link MessageRows#attachFiles}: each must still be a
+ *       pending file of its sender), after locking their rows in one statement in id order, so
+ *       that writers attaching the same files never wait for each other in a cycle either.
  * </ol>
  * The writer's notifier tells the listeners once the commit returned, so nothing is acknowledged
  * before it is durable. Should anything fail in that fast path, the transaction is rolled back
  * and the batch stored again with one savepoint per message, so that a failing message fails
- * alone and the others still get gapless seqs. If the database is unreachable, the whole batch
- * fails (after the pool's connection timeout) and nothing of it is stored.
+ * alone and the others still get gapless seqs: a message whose file another send took first
+ * (on any node) fails alone with {@link FilesUnavailableException}. If the database is
+ * unreachable, the whole batch fails (after the pool's connection timeout) and nothing of it is
+ * stored.
  */
 final class PostgresAppender implements BatchAppender {
   private static final Logger log = LoggerFactory.getLogger(PostgresAppender.class);
@@ -53,6 +63,8 @@ final class PostgresAppender implements BatchAppender {
   private static final String INSERT = "INSERT INTO messages"
       + " (conv, seq, sender, cid, text, ts, reply_to, mentions, search)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, array_to_tsvector(?::text[]))";
+  private static final String LOCK_FILES =
+      "SELECT id FROM files WHERE id = ANY (?::text[]) ORDER BY id FOR UPDATE";
   private static final String SAVE_COUNTER =
       "UPDATE conversations SET last_seq = ? WHERE conv = ?";
 
@@ -113,6 +125,7 @@ final class PostgresAppender implements BatchAppender {
       }
       insert(c, fresh);
       saveCounters(c, lastSeqs);
+      attachFiles(c, fresh);
     } catch (SQLException | RuntimeException e) {
       throw new FastPathFailed(e);
     }
@@ -137,6 +150,7 @@ final class PostgresAppender implements BatchAppender {
               : storedAs(p.message, lastSeqs.get(key.conv()) + 1);
           if (first == null) {
             insert(c, List.of(stored));
+            attachFiles(c, List.of(stored));
           }
           savepoints.execute("RELEASE append_one");
           if (first == null) {
@@ -147,6 +161,10 @@ final class PostgresAppender implements BatchAppender {
         } catch (SQLException | RuntimeException e) {
           savepoints.execute("ROLLBACK TO append_one"); // this message only
           savepoints.execute("RELEASE append_one");
+          if (e instanceof FilesUnavailableException refused) {
+            p.failed(refused); // the sender's mistake, or a race for a file lost: no store fault
+            continue;
+          }
           log.warn("storing one message in {} failed; it alone is reported failed",
               p.message.conv(), e);
           p.failed(new StoreException("storing the message failed", e));
@@ -215,17 +233,46 @@ final class PostgresAppender implements BatchAppender {
         }
       }
     }
-    // Duplicates are rare: each pays one more query for its reactions.
+    // Duplicates are rare: each pays two more queries, for its reactions and files.
     for (Map.Entry<Key, StoredMessage> e : found.entrySet()) {
-      StoredMessage m = e.getValue();
-      e.setValue(PostgresRows.withReactions(c, m.conv(), new ArrayList<>(List.of(m))).get(0));
+      e.setValue(MessageRows.complete(c, e.getValue()));
     }
     return found;
   }
 
   private static StoredMessage storedAs(NewMessage m, long seq) {
     return new StoredMessage(m.conv(), seq, m.from(), m.text(), m.ts(), m.cid(), m.replyTo(),
-        m.mentions(), null, false, Map.of(), 0);
+        m.mentions(), null, false, Map.of(), 0, m.files());
+  }
+
+  /**
+   * Attaches the files of the new {@code messages}, locking all their rows first in id order.
+   * A file named twice in them fails like one attached already: the second time.
+   */
+  private static void attachFiles(Connection c, List<StoredMessage> messages)
+      throws SQLException {
+    Set<String> ids = new TreeSet<>();
+    for (StoredMessage m : messages) {
+      m.files().forEach(f -> ids.add(f.id()));
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(LOCK_FILES)) {
+      ps.setArray(1, textArray(c, new ArrayList<>(ids)));
+      ps.executeQuery().close();
+    }
+    Set<String> taken = new HashSet<>();
+    for (StoredMessage m : messages) {
+      for (FileRef f : m.files()) {
+        if (!taken.add(f.id())) {
+          throw new FilesUnavailableException(f.id());
+        }
+      }
+      if (!m.files().isEmpty()) {
+        MessageRows.attachFiles(c, m.conv(), m.seq(), m.from(), m.files());
+      }
+    }
   }
 
   /** Inserts the new messages in one pipelined JDBC batch. */

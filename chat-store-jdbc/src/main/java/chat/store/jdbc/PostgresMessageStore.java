@@ -29,8 +29,8 @@ import java.util.Optional;
  * from each conversation's counter row; listeners after the commit, in order, on the notifier
  * thread). A change is one transaction that first locks its conversation's counter row, so revs
  * are gapless across nodes too, and applies {@link MessageChanges}, the rules every store
- * shares. Reads see committed data; a page and its reactions come from one snapshot. Started
- * and stopped by {@link PostgresStoreLifecycle}.
+ * shares. Reads see committed data; a page, its reactions and its files come from one
+ * snapshot. Started and stopped by {@link PostgresStoreLifecycle}.
  */
 final class PostgresMessageStore implements MessageStore {
   private final PostgresDatabase database;
@@ -147,8 +147,7 @@ final class PostgresMessageStore implements MessageStore {
         }
       }
       for (int h = 0; h < hits.size(); h++) {
-        StoredMessage m = hits.get(h);
-        hits.set(h, PostgresRows.withReactions(c, m.conv(), new ArrayList<>(List.of(m))).get(0));
+        hits.set(h, MessageRows.complete(c, hits.get(h)));
       }
       return hits;
     });
@@ -158,7 +157,7 @@ final class PostgresMessageStore implements MessageStore {
    * One transaction: lock the conversation's counter row (no row: no messages), read the
    * message with its reactions, apply the shared rules, and if something changed, take the next
    * rev and write the message (its search vector too when the text changed), its reactions and
-   * the change.
+   * the change. A delete erases the message's files, rows and chunks, in the same transaction.
    */
   @Override
   public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
@@ -178,6 +177,10 @@ final class PostgresMessageStore implements MessageStore {
         return MessageChanges.refusal(before, change);
       }
       write(c, before, after, change);
+      if (after.deleted() && !before.files().isEmpty()) {
+        PostgresFileStore.deleteChunks(c, Sql.queryStrings(c,
+            "DELETE FROM files WHERE conv = ? AND seq = ? RETURNING id", conv.key(), seq));
+      }
       return new ChangeOutcome(ChangeOutcome.Status.APPLIED, after, rev);
     });
   }
@@ -274,14 +277,17 @@ final class PostgresMessageStore implements MessageStore {
   }
 
   /**
-   * Erases messages, reactions, recorded changes and the counters, in one transaction that
-   * first locks the counter row: appends in flight into the conversation (from any node) are
-   * either deleted with the rest or, committed after, start again at seq 1 with a new row.
+   * Erases messages, reactions, files (rows and chunks), recorded changes and the counters, in
+   * one transaction that first locks the counter row: appends in flight into the conversation
+   * (from any node) are either deleted with the rest or, committed after, start again at seq 1
+   * with a new row.
    */
   @Override
   public void deleteConversation(ConvId conv) {
     database.transaction(c -> {
       lockCounter(c, conv);
+      PostgresFileStore.deleteChunks(c, Sql.queryStrings(c,
+          "DELETE FROM files WHERE conv = ? RETURNING id", conv.key()));
       Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM reactions WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM message_changes WHERE conv = ?", conv.key());

@@ -150,8 +150,44 @@ final class PostgresMigrations {
           + " PRIMARY KEY (user_name, conv))",
       "CREATE INDEX read_markers_by_conv ON read_markers (conv)"));
 
+  /**
+   * Files and images, kept in the database so that any node serves them. {@code files}: one row
+   * per uploaded file, as SQLite's V5 (conv, seq and position name the message it is attached
+   * to, all three NULL while it is pending), inserted once the upload is complete.
+   * {@code file_chunks}: its bytes, in pieces of {@link PostgresFileStore#CHUNK_BYTES} numbered
+   * from 0, written as the upload arrives, so that neither an upload nor a download ever holds
+   * more than one piece in memory. {@code uploads}: the uploads still being written, so that
+   * expiry finds the chunks of one that never completed (its node died) by its start time.
+   */
+  static final Migration V2 = new Migration(2, "files", List.of(
+      "CREATE TABLE files ("
+          + " id text COLLATE \"C\" PRIMARY KEY,"
+          + " owner text COLLATE \"C\" NOT NULL,"
+          + " name text NOT NULL,"
+          + " size bigint NOT NULL CHECK (size >= 0),"
+          + " type text NOT NULL,"
+          + " created_at bigint NOT NULL,"
+          + " conv text COLLATE \"C\","
+          + " seq bigint,"
+          + " position integer,"
+          + " CHECK ((conv IS NULL) = (seq IS NULL) AND (conv IS NULL) = (position IS NULL)))",
+      "CREATE INDEX files_by_message ON files (conv, seq, position)",
+      "CREATE INDEX files_pending_by_owner ON files (owner) WHERE conv IS NULL",
+      "CREATE INDEX files_pending_by_age ON files (created_at) WHERE conv IS NULL",
+      "CREATE TABLE uploads ("
+          + " id text COLLATE \"C\" PRIMARY KEY,"
+          + " created_at bigint NOT NULL)",
+      "CREATE INDEX uploads_by_age ON uploads (created_at)",
+      "CREATE TABLE file_chunks ("
+          + " id text COLLATE \"C\" NOT NULL,"
+          + " n integer NOT NULL CHECK (n >= 0),"
+          + " bytes bytea NOT NULL,"
+          + " PRIMARY KEY (id, n))",
+      // Compressing images and archives costs CPU for nothing: keep the chunks as they come.
+      "ALTER TABLE file_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1);
+  static final List<Migration> ALL = List.of(V1, V2);
 
   private PostgresMigrations() {}
 

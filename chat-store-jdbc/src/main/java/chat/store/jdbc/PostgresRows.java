@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * How a message is kept in PostgreSQL: as in SQLite ({@link MessageRows}: mentions joined in one
- * column, reactions as numbered rows), but with its text and cid as UTF-8 {@code bytea} (see
- * {@link PostgresMigrations}) and the words of its text in the {@code search} tsvector.
+ * column, reactions and files as numbered rows), but with its text and cid as UTF-8
+ * {@code bytea} (see {@link PostgresMigrations}) and the words of its text in the {@code search}
+ * tsvector.
  */
 final class PostgresRows {
   /** The columns {@link #read} expects, in its order. */
@@ -57,8 +58,8 @@ final class PostgresRows {
 
   /**
    * The messages {@code ps} selects (columns as {@link #COLUMNS}, ascending or descending by
-   * seq), with their reactions, read with one more query over the page's seq range. Run it in
-   * a snapshot so both queries see the same moment.
+   * seq), with their reactions and files ({@link MessageRows#completed}). Run it in a snapshot
+   * so that all the queries see the same moment.
    */
   static List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps)
       throws SQLException {
@@ -68,31 +69,10 @@ final class PostgresRows {
         page.add(read(conv, rs));
       }
     }
-    return withReactions(c, conv, page);
+    return MessageRows.completed(c, conv, page);
   }
 
-  /** {@code page} (one conversation's, by seq) with the reactions of its messages. */
-  static List<StoredMessage> withReactions(Connection c, ConvId conv, List<StoredMessage> page)
-      throws SQLException {
-    if (page.isEmpty()) {
-      return page;
-    }
-    long first = page.get(0).seq();
-    long last = page.get(page.size() - 1).seq();
-    Map<Long, Map<String, List<String>>> reactions =
-        MessageRows.reactions(c, conv, Math.min(first, last), Math.max(first, last));
-    for (int i = 0; i < page.size() && !reactions.isEmpty(); i++) {
-      Map<String, List<String>> r = reactions.get(page.get(i).seq());
-      if (r != null) {
-        StoredMessage m = page.get(i);
-        page.set(i, new StoredMessage(m.conv(), m.seq(), m.from(), m.text(), m.ts(), m.cid(),
-            m.replyTo(), m.mentions(), m.edited(), m.deleted(), r, m.rev(), m.files()));
-      }
-    }
-    return page;
-  }
-
-  /** The message with this seq as it now is, reactions included. */
+  /** The message with this seq as it now is, reactions and files included. */
   static Optional<StoredMessage> one(Connection c, ConvId conv, long seq) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT " + COLUMNS + " FROM messages WHERE conv = ? AND seq = ?")) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import chat.core.Managed;
 import chat.core.store.AccountStore;
+import chat.core.store.FileStore;
 import chat.core.store.MessageStore;
 import chat.core.store.StoreHealth;
 import com.google.inject.AbstractModule;
@@ -14,7 +15,8 @@ import com.google.inject.multibindings.OptionalBinder;
 
 /**
  * The store on PostgreSQL, for one node or several sharing a database: binds
- * {@link MessageStore} and {@link AccountStore} to it, {@link StoreHealth} to a check that the
+ * {@link MessageStore}, {@link FileStore} (files' bytes too live in the database) and
+ * {@link AccountStore} to it, {@link StoreHealth} to a check that the
  * server answers, and adds a {@link Managed} (phase {@link Managed#PHASE_STORE}) that connects
  * and migrates the schema on start, and commits queued messages and closes the pool on stop.
  * Building the injector opens no connection.
@@ -43,6 +45,7 @@ public final class PostgresStoreModule extends AbstractModule {
     bind(PostgresMessageStore.class).in(Singleton.class);
     bind(MessageStore.class).to(PostgresMessageStore.class);
     bind(AccountStore.class).to(PostgresAccountStore.class).in(Singleton.class);
+    bind(FileStore.class).to(PostgresFileStore.class).in(Singleton.class);
     bind(PostgresStoreLifecycle.class).in(Singleton.class);
     Multibinder.newSetBinder(binder(), Managed.class).addBinding()
         .to(PostgresStoreLifecycle.class);

@@ -2,7 +2,7 @@ package chat.store.jdbc;
 
 /**
  * A started PostgreSQL store on one database, built with {@code new} as the module would wire
- * it: database, message store, account store and their lifecycle. {@link #close} stops it
+ * it: database, message store, account store, file store and their lifecycle. {@link #close} stops it
  * cleanly; opening another on the same URL is a restart, or a second node.
  */
 final class OpenPostgres implements AutoCloseable {
@@ -10,6 +10,7 @@ final class OpenPostgres implements AutoCloseable {
   final PostgresDatabase database;
   final PostgresMessageStore messages;
   final PostgresAccountStore accounts;
+  final PostgresFileStore files;
   final PostgresStoreLifecycle lifecycle;
 
   private OpenPostgres(String url, PostgresDatabase database, PostgresMessageStore messages) {
@@ -17,6 +18,7 @@ final class OpenPostgres implements AutoCloseable {
     this.database = database;
     this.messages = messages;
     this.accounts = new PostgresAccountStore(database);
+    this.files = new PostgresFileStore(database);
     this.lifecycle = new PostgresStoreLifecycle(database, messages);
   }
 
