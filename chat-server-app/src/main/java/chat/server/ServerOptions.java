@@ -367,6 +367,8 @@ final class ServerOptions {
     b.append("  --help\n      print this and exit\n\n")
         .append("Operator commands (list users and rooms, reset a password, disable, delete): ")
         .append("java -jar chat-server.jar admin --help\n\n")
+        .append("Moving a store from SQLite to PostgreSQL: ")
+        .append("java -jar chat-server.jar migrate --help\n\n")
         .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
         .append("cannot start, 2 for a bad option.\n");
     return b.toString();
