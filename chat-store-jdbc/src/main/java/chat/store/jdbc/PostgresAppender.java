@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,28 +26,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the {@link GroupCommitWriter} stores a batch in PostgreSQL, where other processes append
- * to the same conversations at the same time. One READ COMMITTED transaction per batch:
+ * to the same conversations at the same time. One READ COMMITTED transaction per batch, of two
+ * statements and the commit, whatever the batch's size:
  * <ol>
  *   <li>Lock the counter row of every conversation in the batch, in one statement and one order
  *       (an upsert, which also creates the rows of new conversations), so two writers never
  *       wait for each other in a cycle. Each row's {@code last_seq} is now this transaction's
  *       until it ends: no one else can take a seq in these conversations meanwhile.
- *   <li>Find which (conversation, sender, cid) of the batch are stored already, in one query:
- *       those are duplicates and get the first message back; a cid repeated inside the batch is
- *       a duplicate of its first occurrence. No duplicate takes a seq.
- *   <li>Give every new message the next seq of its conversation, insert them (one pipelined
- *       JDBC batch) and write the counters back.
+ *   <li>Give every message the next seq of its conversation (a cid repeated inside the batch
+ *       is a duplicate of its first occurrence and takes none), and in one statement insert
+ *       them all (one multi-row insert from arrays) and write the counters back. The insert
+ *       skips a (conversation, sender, cid) stored already: if it skipped any, those seqs would
+ *       be gaps, so the transaction is rolled back and the batch stored again, this time after
+ *       looking up, in one query, which of its cids are stored (those are duplicates and get
+ *       the first message back). Duplicates are rare (a client resending after a reconnect),
+ *       so the common batch pays no lookup.
  *   <li>Attach the new messages' files ({@link MessageRows#attachFiles}: each must still be a
  *       pending file of its sender), after locking their rows in one statement in id order, so
  *       that writers attaching the same files never wait for each other in a cycle either.
  * </ol>
  * The writer's notifier tells the listeners once the commit returned, so nothing is acknowledged
- * before it is durable. Should anything fail in that fast path, the transaction is rolled back
- * and the batch stored again with one savepoint per message, so that a failing message fails
- * alone and the others still get gapless seqs: a message whose file another send took first
- * (on any node) fails alone with {@link FilesUnavailableException}. If the database is
- * unreachable, the whole batch fails (after the pool's connection timeout) and nothing of it is
- * stored.
+ * before it is durable. Should anything fail, the transaction is rolled back and the batch
+ * stored again with one savepoint per message, so that a failing message fails alone and the
+ * others still get gapless seqs: a message whose file another send took first (on any node)
+ * fails alone with {@link FilesUnavailableException}. If the database is unreachable, the whole
+ * batch fails (after the pool's connection timeout) and nothing of it is stored.
  */
 final class PostgresAppender implements BatchAppender {
   private static final Logger log = LoggerFactory.getLogger(PostgresAppender.class);
@@ -60,13 +62,25 @@ final class PostgresAppender implements BatchAppender {
   private static final String FIND_STORED = "SELECT " + PostgresRows.COLUMNS_AND_CONV
       + " FROM messages m JOIN unnest(?::text[], ?::text[], ?::bytea[]) AS k (conv, sender, cid)"
       + " ON m.conv = k.conv AND m.sender = k.sender AND m.cid = k.cid";
-  private static final String INSERT = "INSERT INTO messages"
+  /**
+   * The new messages as parallel arrays, one row each (the words of a text joined by spaces,
+   * which no word holds), inserted unless their (conv, sender, cid) is stored; then the
+   * counters. Answers how many rows each part wrote.
+   */
+  private static final String STORE = "WITH inserted AS (INSERT INTO messages"
       + " (conv, seq, sender, cid, text, ts, reply_to, mentions, search)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, array_to_tsvector(?::text[]))";
+      + " SELECT conv, seq, sender, cid, text, ts, reply_to, mentions,"
+      + " array_to_tsvector(string_to_array(words, ' '))"
+      + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bytea[], ?::bytea[], ?::bigint[],"
+      + " ?::bigint[], ?::text[], ?::text[])"
+      + " AS r (conv, seq, sender, cid, text, ts, reply_to, mentions, words)"
+      + " ON CONFLICT (conv, sender, cid) DO NOTHING RETURNING 1),"
+      + " counted AS (UPDATE conversations c SET last_seq = u.last_seq"
+      + " FROM unnest(?::text[], ?::bigint[]) AS u (conv, last_seq) WHERE c.conv = u.conv"
+      + " RETURNING 1)"
+      + " SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM counted)";
   private static final String LOCK_FILES =
       "SELECT id FROM files WHERE id = ANY (?::text[]) ORDER BY id FOR UPDATE";
-  private static final String SAVE_COUNTER =
-      "UPDATE conversations SET last_seq = ? WHERE conv = ?";
 
   private final PostgresDatabase database;
 
@@ -89,10 +103,17 @@ final class PostgresAppender implements BatchAppender {
   public void append(List<QueuedAppend> batch) {
     database.write(c -> {
       try {
-        return PostgresDatabase.inTransaction(c, conn -> {
-          appendFast(conn, batch);
-          return null;
-        });
+        try {
+          return PostgresDatabase.inTransaction(c, conn -> {
+            appendFast(conn, batch, false);
+            return null;
+          });
+        } catch (StoredBefore d) { // rolled back: again, knowing which cids are stored
+          return PostgresDatabase.inTransaction(c, conn -> {
+            appendFast(conn, batch, true);
+            return null;
+          });
+        }
       } catch (FastPathFailed f) { // rolled back whole: store it again, one message at a time
         log.debug("a batch of {} failed; storing it one savepoint per message", batch.size(),
             f.getCause());
@@ -104,13 +125,23 @@ final class PostgresAppender implements BatchAppender {
     });
   }
 
-  private static void appendFast(Connection c, List<QueuedAppend> batch) throws SQLException {
+  /**
+   * The fast path: every message of the batch in two statements. With {@code lookUp}, first
+   * finds which cids are stored; without, assumes none is and throws {@link StoredBefore} if
+   * the insert finds one.
+   */
+  private static void appendFast(Connection c, List<QueuedAppend> batch, boolean lookUp)
+      throws SQLException {
     Map<String, Long> lastSeqs = lockCounters(c, batch);
     try {
-      List<NewMessage> messages = new ArrayList<>(batch.size());
-      batch.forEach(p -> messages.add(p.message));
-      Map<Key, StoredMessage> known = findStored(c, messages);
+      Map<Key, StoredMessage> known = new HashMap<>();
+      if (lookUp) {
+        List<NewMessage> messages = new ArrayList<>(batch.size());
+        batch.forEach(p -> messages.add(p.message));
+        known = findStored(c, messages);
+      }
       List<StoredMessage> fresh = new ArrayList<>();
+      Map<String, Long> counters = new HashMap<>();
       for (QueuedAppend p : batch) {
         Key key = Key.of(p.message);
         StoredMessage first = known.get(key);
@@ -118,14 +149,22 @@ final class PostgresAppender implements BatchAppender {
           p.stored(first, true);
           continue;
         }
-        StoredMessage stored = storedAs(p.message, lastSeqs.merge(key.conv(), 1L, Long::sum));
+        long seq = lastSeqs.merge(key.conv(), 1L, Long::sum);
+        counters.put(key.conv(), seq);
+        StoredMessage stored = storedAs(p.message, seq);
         known.put(key, stored);
         fresh.add(stored);
         p.stored(stored, false);
       }
-      insert(c, fresh);
-      saveCounters(c, lastSeqs);
+      if (store(c, fresh, counters) != fresh.size()) {
+        if (lookUp) {
+          throw new SQLException("a message the lookup did not find is stored");
+        }
+        throw new StoredBefore();
+      }
       attachFiles(c, fresh);
+    } catch (StoredBefore e) {
+      throw e;
     } catch (SQLException | RuntimeException e) {
       throw new FastPathFailed(e);
     }
@@ -149,7 +188,9 @@ final class PostgresAppender implements BatchAppender {
           StoredMessage stored = first != null ? first
               : storedAs(p.message, lastSeqs.get(key.conv()) + 1);
           if (first == null) {
-            insert(c, List.of(stored));
+            if (store(c, List.of(stored), Map.of()) != 1) {
+              throw new SQLException("the insert of " + key + " found it stored");
+            }
             attachFiles(c, List.of(stored));
           }
           savepoints.execute("RELEASE append_one");
@@ -171,7 +212,7 @@ final class PostgresAppender implements BatchAppender {
         }
       }
     }
-    saveCounters(c, lastSeqs);
+    store(c, List.of(), lastSeqs);
   }
 
   /**
@@ -275,46 +316,71 @@ final class PostgresAppender implements BatchAppender {
     }
   }
 
-  /** Inserts the new messages in one pipelined JDBC batch. */
-  private static void insert(Connection c, List<StoredMessage> messages) throws SQLException {
-    if (messages.isEmpty()) {
-      return;
+  /**
+   * Inserts {@code messages} unless stored already and sets the {@code counters} (last seq by
+   * conversation), in one statement; returns how many messages it inserted.
+   */
+  private static int store(Connection c, List<StoredMessage> messages,
+      Map<String, Long> counters) throws SQLException {
+    int n = messages.size();
+    String[] convs = new String[n];
+    Long[] seqs = new Long[n];
+    String[] senders = new String[n];
+    byte[][] cids = new byte[n][];
+    byte[][] texts = new byte[n][];
+    Long[] times = new Long[n];
+    Long[] replies = new Long[n];
+    String[] mentions = new String[n];
+    String[] words = new String[n];
+    for (int i = 0; i < n; i++) {
+      StoredMessage m = messages.get(i);
+      convs[i] = m.conv().key();
+      seqs[i] = m.seq();
+      senders[i] = m.from();
+      cids[i] = PostgresRows.bytes(m.cid());
+      texts[i] = PostgresRows.bytes(m.text());
+      times[i] = m.ts();
+      replies[i] = m.replyTo();
+      mentions[i] = MessageRows.joinMentions(m.mentions());
+      words[i] = String.join(" ", PostgresRows.lexemes(m.text()));
     }
-    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      for (StoredMessage m : messages) {
-        ps.setString(1, m.conv().key());
-        ps.setLong(2, m.seq());
-        ps.setString(3, m.from());
-        ps.setBytes(4, PostgresRows.bytes(m.cid()));
-        ps.setBytes(5, PostgresRows.bytes(m.text()));
-        ps.setLong(6, m.ts());
-        if (m.replyTo() == null) {
-          ps.setNull(7, Types.BIGINT);
-        } else {
-          ps.setLong(7, m.replyTo());
+    String[] counted = counters.keySet().toArray(new String[0]);
+    Long[] lastSeqs = new Long[counted.length];
+    for (int i = 0; i < counted.length; i++) {
+      lastSeqs[i] = counters.get(counted[i]);
+    }
+    try (PreparedStatement ps = c.prepareStatement(STORE)) {
+      ps.setArray(1, c.createArrayOf("text", convs));
+      ps.setArray(2, c.createArrayOf("bigint", seqs));
+      ps.setArray(3, c.createArrayOf("text", senders));
+      ps.setArray(4, c.createArrayOf("bytea", cids));
+      ps.setArray(5, c.createArrayOf("bytea", texts));
+      ps.setArray(6, c.createArrayOf("bigint", times));
+      ps.setArray(7, c.createArrayOf("bigint", replies));
+      ps.setArray(8, c.createArrayOf("text", mentions));
+      ps.setArray(9, c.createArrayOf("text", words));
+      ps.setArray(10, c.createArrayOf("text", counted));
+      ps.setArray(11, c.createArrayOf("bigint", lastSeqs));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getLong(2) != counted.length) {
+          throw new SQLException("set " + rs.getLong(2) + " of " + counted.length
+              + " conversation counters");
         }
-        ps.setString(8, MessageRows.joinMentions(m.mentions()));
-        ps.setArray(9, c.createArrayOf("text", PostgresRows.lexemes(m.text())));
-        ps.addBatch();
+        return (int) rs.getLong(1);
       }
-      ps.executeBatch();
-    }
-  }
-
-  private static void saveCounters(Connection c, Map<String, Long> lastSeqs)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SAVE_COUNTER)) {
-      for (Map.Entry<String, Long> e : lastSeqs.entrySet()) {
-        ps.setLong(1, e.getValue());
-        ps.setString(2, e.getKey());
-        ps.addBatch();
-      }
-      ps.executeBatch();
     }
   }
 
   private static Array textArray(Connection c, List<String> values) throws SQLException {
     return c.createArrayOf("text", values.toArray(new String[0]));
+  }
+
+  /** The insert found a message stored: the batch is stored again, looking them up first. */
+  private static final class StoredBefore extends RuntimeException {
+    StoredBefore() {
+      super("a message of the batch is stored already", null, false, false);
+    }
   }
 
   /** The fast path failed; the transaction is rolled back and the batch stored one by one. */
