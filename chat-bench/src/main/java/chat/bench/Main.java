@@ -26,7 +26,9 @@ public final class Main {
         --server-pid PID               its pid, for RSS/heap/CPU figures
         --server-jar PATH              default chat-server-app/target/chat-server.jar (from
                                        the repository or chat-bench/)
-        --store memory|sqlite[,..]     store(s) of the started server, one run each (memory)
+        --store memory|sqlite|postgres[,..]
+                                       store(s) of the started server, one run each (memory);
+                                       postgres: on a private, durable PostgreSQL it starts
         --server-heap 1g               -Xms/-Xmx of the started server
         --server-jvm-arg ARG           extra JVM flag for it (repeatable), e.g. JFR
         --server-arg ARG               extra server flag (repeatable)

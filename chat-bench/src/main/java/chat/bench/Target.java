@@ -28,6 +28,7 @@ final class Target implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
   private boolean keepDir;
+  private BenchPostgres postgres; // with --store postgres: the database, stopped after the server
 
   private Target(String name, URI uri, long pid, boolean jvm, Process process, Path dataDir,
       Path log) {
@@ -55,7 +56,8 @@ final class Target implements AutoCloseable {
    * Starts the packaged server on 127.0.0.1 with free ports, a temporary data directory, cheap
    * password hashing, the rate limits and connection caps raised out of the way of a benchmark
    * (every connection comes from a few loopback addresses), and ZGC as the deploy runs it unless
-   * {@code extraJvm} names another collector.
+   * {@code extraJvm} names another collector. Store {@code postgres}: on a private PostgreSQL
+   * server started first, durable ({@link BenchPostgres}).
    */
   static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
       List<String> extraArgs, String logLevel, boolean keepDir) throws Exception {
@@ -66,6 +68,22 @@ final class Target implements AutoCloseable {
       throw new IllegalArgumentException("no server jar at " + jar
           + " (build it: mvn -B -q -DskipTests package)");
     }
+    BenchPostgres postgres = store.equals("postgres") ? BenchPostgres.start() : null;
+    try {
+      Target t = startJar(jar, store, heap, extraJvm, extraArgs, logLevel, keepDir, postgres);
+      t.postgres = postgres;
+      return t;
+    } catch (Exception | Error e) {
+      if (postgres != null) {
+        postgres.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
+      List<String> extraArgs, String logLevel, boolean keepDir, BenchPostgres postgres)
+      throws Exception {
     Path dataDir = Files.createTempDirectory("chat-bench-data-");
     Path portsFile = dataDir.resolve("ports.json");
     Path log = dataDir.resolve("server.log");
@@ -92,6 +110,9 @@ final class Target implements AutoCloseable {
         // every generated user registers from loopback
         "--registrations-per-ip-per-hour", "1000000",
         "--auth-timeout-ms", "600000"));
+    if (postgres != null) {
+      cmd.addAll(List.of("--postgres-url", postgres.url()));
+    }
     cmd.addAll(extraArgs);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
         .start();
@@ -272,6 +293,9 @@ final class Target implements AutoCloseable {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+    }
+    if (postgres != null) {
+      postgres.close();
     }
     if (dataDir != null && keepDir) {
       System.out.println(name + ": server dir kept at " + dataDir);

@@ -2,13 +2,16 @@ package chat.core;
 
 import static java.util.Objects.requireNonNull;
 
+import chat.core.store.StoreHealth;
 import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.OptionalBinder;
 import java.time.Clock;
 
 /**
  * The whole core: {@link ConfigModule}, {@link AccountsModule}, {@link RoomsModule}, {@link
- * MessagingModule}, {@link FilesModule} and {@link SessionsModule}. Add one store module (e.g.
- * {@code InMemoryStoreModule}) to get a working {@link ChatService}.
+ * MessagingModule}, {@link FilesModule} and {@link SessionsModule}, and {@link StoreHealth} by
+ * default always available. Add one store module (e.g. {@code InMemoryStoreModule}) to get a
+ * working {@link ChatService}.
  */
 public final class ChatCoreModule extends AbstractModule {
   private final ConfigModule config;
@@ -29,5 +32,8 @@ public final class ChatCoreModule extends AbstractModule {
     install(new MessagingModule());
     install(new FilesModule());
     install(new SessionsModule());
+    // A store module with a server to lose (PostgreSQL) sets its own.
+    OptionalBinder.newOptionalBinder(binder(), StoreHealth.class).setDefault()
+        .toInstance(StoreHealth.ALWAYS);
   }
 }

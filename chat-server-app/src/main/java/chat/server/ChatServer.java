@@ -6,6 +6,8 @@ import chat.core.FileService;
 import chat.core.Lifecycle;
 import chat.core.Managed;
 import chat.core.memory.InMemoryStoreModule;
+import chat.core.store.StoreHealth;
+import chat.store.jdbc.PostgresStoreModule;
 import chat.store.jdbc.SqliteStoreModule;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WebSocketTransportModule;
@@ -57,8 +59,12 @@ public final class ChatServer {
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
         options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
         options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
-    Module store = options.store().equals("memory")
-        ? new InMemoryStoreModule() : new SqliteStoreModule(options.dataDir());
+    Module store = switch (options.store()) {
+      case "memory" -> new InMemoryStoreModule();
+      case "postgres" -> new PostgresStoreModule(options.postgresUrl(),
+          options.postgresPassword(), options.postgresPoolSize());
+      default -> new SqliteStoreModule(options.dataDir());
+    };
     StaticFiles files = new StaticFiles(options.webDir());
     Module web = new AbstractModule() {
       @Override
@@ -68,12 +74,12 @@ public final class ChatServer {
 
       @Provides
       @Singleton
-      WebServer webServer(WebSocketTransport transport, ChatService chat, FileService uploads)
-          throws OptionsException {
+      WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store,
+          FileService uploads) throws OptionsException {
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
             options.chatConfig().files().uploadTimeout().toMillis());
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
-            tls != null, transport, chat, endpoint);
+            tls != null, transport, chat, store, endpoint);
       }
     };
     this.injector = Guice.createInjector(List.of(

@@ -8,7 +8,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar chat-server.jar [--option value]...}, see {@code --help}; or {@code
- * java -jar chat-server.jar admin COMMAND}, see {@code admin --help}.
+ * java -jar chat-server.jar admin COMMAND}, see {@code admin --help}; or {@code java -jar
+ * chat-server.jar migrate --from-sqlite PATH --to-postgres URL}, see {@code migrate --help}.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -16,6 +17,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migrate")) {
+      System.exit(Migrate.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+          System.getenv(), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("admin")) {
       System.exit(Admin.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
           System.out, System.err));

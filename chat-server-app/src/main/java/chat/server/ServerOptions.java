@@ -30,7 +30,16 @@ final class ServerOptions {
       new Option("http-port", "8080", "HTTP port: web client, config.json, /healthz (0: any free)"),
       new Option("port", "8081", "WebSocket port, path /ws (0: any free)"),
       new Option("data-dir", "./data", "folder of the SQLite database (created if missing)"),
-      new Option("store", "sqlite", "message store: sqlite (durable, one file) or memory"),
+      new Option("store", "sqlite", "message store: sqlite (durable, one file), postgres "
+          + "(see --postgres-url; several servers may share one database) or memory"),
+      new Option("postgres-url", null, "with --store postgres: the database, as "
+          + "jdbc:postgresql://HOST:PORT/DB?user=USER (tables are created or migrated at "
+          + "start)"),
+      new Option("postgres-password", null, "with --store postgres: the database user's "
+          + "password (never logged; prefer the environment variable to the command line, "
+          + "which other users of the machine can read)"),
+      new Option("postgres-pool-size", "8", "with --store postgres: database connections "
+          + "to keep open"),
       new Option("allowed-origins", null, "comma-separated browser origins allowed to connect, "
           + "exactly scheme://host[:port]; default: the server's own web client "
           + "(http://localhost:<http-port>, http://127.0.0.1:<http-port>, and the --host)"),
@@ -145,7 +154,10 @@ final class ServerOptions {
   private void validate() throws OptionsException {
     port("http-port");
     port("port");
-    store();
+    if (store().equals("postgres")) {
+      postgresUrl();
+    }
+    postgresPoolSize();
     chatConfig();
     pingIntervalSeconds();
     maxOutboundBytes();
@@ -189,12 +201,34 @@ final class ServerOptions {
 
   String store() throws OptionsException {
     String store = values.get("store");
-    if (!store.equals("sqlite") && !store.equals("memory")) {
-      throw new OptionsException("--store must be sqlite or memory"
-          + (store.equals("postgres") ? " (postgres is not in this build yet)" : "")
-          + ", not '" + store + "'");
+    if (!store.equals("sqlite") && !store.equals("memory") && !store.equals("postgres")) {
+      throw new OptionsException("--store must be sqlite, postgres or memory, not '" + store
+          + "'");
     }
     return store;
+  }
+
+  /** The JDBC URL of --store postgres; checked only when that is the store. */
+  String postgresUrl() throws OptionsException {
+    String url = values.get("postgres-url");
+    if (url == null || url.isBlank()) {
+      throw new OptionsException("--store postgres needs --postgres-url "
+          + "jdbc:postgresql://HOST:PORT/DB?user=USER");
+    }
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw new OptionsException("--postgres-url must start with jdbc:postgresql://");
+    }
+    return url.strip();
+  }
+
+  /** The database password, or null for none. */
+  String postgresPassword() {
+    String password = values.get("postgres-password");
+    return password == null || password.isEmpty() ? null : password;
+  }
+
+  int postgresPoolSize() throws OptionsException {
+    return (int) number("postgres-pool-size", 1, 1_000);
   }
 
   /** The explicit allow-list, or null for the default (the server's own web origins). */
@@ -333,6 +367,8 @@ final class ServerOptions {
     b.append("  --help\n      print this and exit\n\n")
         .append("Operator commands (list users and rooms, reset a password, disable, delete): ")
         .append("java -jar chat-server.jar admin --help\n\n")
+        .append("Moving a store from SQLite to PostgreSQL: ")
+        .append("java -jar chat-server.jar migrate --help\n\n")
         .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
         .append("cannot start, 2 for a bad option.\n");
     return b.toString();

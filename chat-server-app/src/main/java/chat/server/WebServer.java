@@ -2,6 +2,7 @@ package chat.server;
 
 import chat.core.ChatService;
 import chat.core.Managed;
+import chat.core.store.StoreHealth;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
@@ -33,12 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
  * client finds the WebSocket and this origin), {@code /healthz} ({@code {"status":"ok","connections":n}} with
- * 200; 503 with "unhealthy" while the WebSocket listener is not accepting, or "stopping"), and
- * uploaded files under {@code /files} ({@link FileEndpoint}, which has its own methods, body
- * limit and CORS). GET and HEAD only elsewhere; security headers on every response (Jetty's own
- * error responses too), and a Content-Security-Policy that lets pages run only their own scripts,
- * connect only to this server (its WebSocket, and {@code /files} for uploads) and show images
- * from it (sent files).
+ * 200; 503 with "unhealthy" while the WebSocket listener is not accepting or the store does not
+ * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"), and uploaded files
+ * under {@code /files} ({@link FileEndpoint}, which has its own methods, body limit and CORS). GET
+ * and HEAD only elsewhere; security headers on every response (Jetty's own error responses too),
+ * and a Content-Security-Policy that lets pages run only their own scripts, connect only to this
+ * server (its WebSocket, and {@code /files} for uploads) and show images from it (sent files).
  *
  * <p>Embedded Jetty (core handlers, no servlets). Its connections are non-blocking: a client that
  * sends half a request holds a socket, not a thread. The JDK's {@code HttpServer} read request
@@ -87,7 +88,7 @@ final class WebServer implements Managed {
   private final StaticFiles webFiles;
   private final String publicWsUrl;
   private final boolean tls;
-  private final BooleanSupplier wsAccepting;
+  private final BooleanSupplier healthy;
   private final IntSupplier wsPort;
   private final IntSupplier connections;
   private final Limits limits;
@@ -97,19 +98,19 @@ final class WebServer implements Managed {
   private volatile boolean stopping;
 
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      WebSocketTransport ws, ChatService chat, FileEndpoint uploads) {
-    this(host, port, files, publicWsUrl, tls, ws::isAccepting, ws::port, chat::connectionCount,
-        Limits.DEFAULT, uploads);
+      WebSocketTransport ws, ChatService chat, StoreHealth store, FileEndpoint uploads) {
+    this(host, port, files, publicWsUrl, tls, () -> ws.isAccepting() && store.isAvailable(),
+        ws::port, chat::connectionCount, Limits.DEFAULT, uploads);
   }
 
   /** For tests: the WebSocket side as functions, and other limits; no {@code /files}. */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      BooleanSupplier wsAccepting, IntSupplier wsPort, IntSupplier connections, Limits limits) {
-    this(host, port, files, publicWsUrl, tls, wsAccepting, wsPort, connections, limits, null);
+      BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits) {
+    this(host, port, files, publicWsUrl, tls, healthy, wsPort, connections, limits, null);
   }
 
   private WebServer(String host, int port, StaticFiles webFiles, String publicWsUrl, boolean tls,
-      BooleanSupplier wsAccepting, IntSupplier wsPort, IntSupplier connections, Limits limits,
+      BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits,
       FileEndpoint uploads) {
     this.host = host;
     this.port = port;
@@ -117,7 +118,7 @@ final class WebServer implements Managed {
     this.files = uploads;
     this.publicWsUrl = publicWsUrl;
     this.tls = tls;
-    this.wsAccepting = wsAccepting;
+    this.healthy = healthy;
     this.wsPort = wsPort;
     this.connections = connections;
     this.limits = limits;
@@ -203,7 +204,7 @@ final class WebServer implements Managed {
     String path = Request.getPathInContext(request);
     switch (path) {
       case "/healthz" -> {
-        String status = stopping ? "stopping" : wsAccepting.getAsBoolean() ? "ok" : "unhealthy";
+        String status = stopping ? "stopping" : healthy.getAsBoolean() ? "ok" : "unhealthy";
         respond(response, callback, status.equals("ok") ? 200 : 503, JSON, health(status), head);
       }
       case "/config.json" -> {

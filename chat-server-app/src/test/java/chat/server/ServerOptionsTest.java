@@ -50,7 +50,11 @@ class ServerOptionsTest {
     assertMessage("--port must be a whole number, not 'abc'", "--port", "abc");
     assertMessage("--port must be from 0 to 65535, not 70000", "--port", "70000");
     assertMessage("--send-per-second must be from 1", "--send-per-second", "0");
-    assertMessage("--store must be sqlite or memory", "--store", "mongo");
+    assertMessage("--store must be sqlite, postgres or memory", "--store", "mongo");
+    assertMessage("--store postgres needs --postgres-url", "--store", "postgres");
+    assertMessage("--postgres-url must start with jdbc:postgresql://", "--store", "postgres",
+        "--postgres-url", "postgres://db/chat");
+    assertMessage("--postgres-pool-size must be from 1", "--postgres-pool-size", "0");
     assertMessage("unexpected argument 'serve'", "serve");
     assertMessage("is not an origin", "--allowed-origins", "https://ok.example,https://x.example/path");
   }
@@ -58,6 +62,19 @@ class ServerOptionsTest {
   private static void assertMessage(String expected, String... args) {
     OptionsException e = assertThrows(OptionsException.class, () -> parse(Map.of(), args));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void postgresTakesItsUrlAndPasswordFromFlagsOrEnvironment() throws Exception {
+    ServerOptions o = parse(Map.of("CHAT_POSTGRES_PASSWORD", "s3cret"), "--store", "postgres",
+        "--postgres-url", "jdbc:postgresql://db:5432/chat?user=chat", "--postgres-pool-size", "4");
+
+    assertEquals("postgres", o.store());
+    assertEquals("jdbc:postgresql://db:5432/chat?user=chat", o.postgresUrl());
+    assertEquals("s3cret", o.postgresPassword());
+    assertEquals(4, o.postgresPoolSize());
+    assertNull(parse(Map.of()).postgresPassword());
+    assertEquals(8, parse(Map.of()).postgresPoolSize());
   }
 
   @Test

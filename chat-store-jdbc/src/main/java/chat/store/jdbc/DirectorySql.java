@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <p>The match is {@link RoomQuery#matches}'s, in SQL: the name prefix compared exactly with
  * {@code substr} (names are case-sensitive there too), and each word as
- * {@code ' ' || topic LIKE '% word%'}. LIKE folds ASCII letters only, as {@link RoomQuery} does;
- * the word's {@code %}, {@code _} and {@code \} are escaped so they match themselves.
+ * {@code ' ' || topic LIKE '% word%'}, the topic folded as {@link Dialect#foldedTopic} says: ASCII
+ * letters only, as {@link RoomQuery} does (the words are folded already); the word's {@code %},
+ * {@code _} and {@code \} are escaped so they match themselves.
  */
 final class DirectorySql {
   static final String ROOM_COLUMNS = "r.name, r.topic, r.private, r.created_at";
@@ -22,7 +23,8 @@ final class DirectorySql {
 
   private DirectorySql() {}
 
-  static Statement page(String user, RoomQuery query, String after, int limit) {
+  static Statement page(String user, RoomQuery query, String after, int limit,
+      Dialect dialect) {
     StringBuilder sql = new StringBuilder("SELECT ").append(ROOM_COLUMNS)
         .append(" FROM rooms r WHERE (r.private = 0 OR EXISTS (SELECT 1 FROM memberships m")
         .append(" WHERE m.room = r.name AND m.user_name = ?))");
@@ -41,7 +43,8 @@ final class DirectorySql {
       }
       sql.append('(');
       for (int i = 0; i < query.words().size(); i++) {
-        sql.append(i == 0 ? "" : " AND ").append("(' ' || r.topic) LIKE ? ESCAPE '\\'");
+        sql.append(i == 0 ? "" : " AND ").append(dialect.foldedTopic)
+            .append(" LIKE ? ESCAPE '\\'");
         params.add("% " + Sql.escapeLike(query.words().get(i)) + "%");
       }
       sql.append("))");

@@ -56,8 +56,7 @@ final class MessageRows {
 
   /**
    * The messages {@code ps} selects (columns as {@link #COLUMNS}, ascending or descending by
-   * seq), with their reactions and files, read with one more query each over the page's seq
-   * range.
+   * seq), with their reactions and files (see {@link #completed}).
    */
   static List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps)
       throws SQLException {
@@ -67,6 +66,16 @@ final class MessageRows {
         page.add(read(conv, rs));
       }
     }
+    return completed(c, conv, page);
+  }
+
+  /**
+   * {@code page}, messages of {@code conv} read without reactions and files (ascending or
+   * descending by seq), with them, read with one more query each over the page's seq range.
+   * The SQL is the same in SQLite and PostgreSQL.
+   */
+  static List<StoredMessage> completed(Connection c, ConvId conv, List<StoredMessage> page)
+      throws SQLException {
     if (page.isEmpty()) {
       return page;
     }
@@ -142,7 +151,7 @@ final class MessageRows {
    * reactions come from one snapshot: a change committed between the two queries would
    * otherwise show a message with the reactions of a later rev.
    */
-  static <T> T snapshot(Connection c, SqliteDatabase.SqlWork<T> work) throws SQLException {
+  static <T> T snapshot(Connection c, SqlWork<T> work) throws SQLException {
     SqliteDatabase.execute(c, "BEGIN");
     T result;
     try {

@@ -34,19 +34,13 @@ import org.sqlite.SQLiteConfig;
  * Work handed to {@link #read}, {@link #write} or {@link #transaction} outside the open state
  * throws {@link IllegalStateException}.
  */
-final class SqliteDatabase {
+final class SqliteDatabase implements JdbcDatabase {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
   static final String FILE_NAME = "chat.db";
   static final int BUSY_TIMEOUT_MS = 5_000;
   static final int DEFAULT_READ_CONNECTIONS = 4;
   private static final long CLOSE_WAIT_MS = 10_000;
-
-  /** Work on a connection. */
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
 
   private enum State { NEW, OPEN, CLOSED }
 
@@ -216,7 +210,8 @@ final class SqliteDatabase {
   }
 
   /** Runs {@code work} on a read connection (sees committed data only; writes are refused). */
-  <T> T read(SqlWork<T> work) {
+  @Override
+  public <T> T read(SqlWork<T> work) {
     Connection c = borrowReader();
     try {
       return work.run(c);
@@ -250,7 +245,8 @@ final class SqliteDatabase {
    * Runs {@code work} on the write connection, holding the write lock. The work manages its own
    * transaction; without one, each statement commits on its own.
    */
-  <T> T write(SqlWork<T> work) {
+  @Override
+  public <T> T write(SqlWork<T> work) {
     writeLock.lock();
     try {
       checkOpen();
@@ -319,7 +315,8 @@ final class SqliteDatabase {
    * Runs {@code work} in one immediate transaction on the write connection: committed if it
    * returns, rolled back if it throws (the exception is passed on, SQL ones wrapped).
    */
-  <T> T transaction(SqlWork<T> work) {
+  @Override
+  public <T> T transaction(SqlWork<T> work) {
     return write(c -> inTransaction(c, work));
   }
 

@@ -1,6 +1,5 @@
 package chat.store.jdbc;
 
-import chat.core.store.ConvId;
 import chat.core.store.FileStore;
 import chat.core.store.StoredFile;
 import jakarta.inject.Inject;
@@ -13,9 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,15 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Files in SQLite and on disk: a row of {@code files} (schema V5) per file, its bytes in a
- * {@link FileDir}. An upload is written to a part file, synced, renamed to its id, the directory
- * synced, and only then is its row inserted, so a row always has its bytes. Erasing deletes the
- * row, commits, then unlinks the bytes. Attaching happens in the message store's append
- * transaction ({@link GroupCommitWriter}).
+ * Files in SQLite and on disk: a row of {@code files} (schema V5, see {@link FileRows}) per
+ * file, its bytes in a {@link FileDir}. An upload is written to a part file, synced, renamed to
+ * its id, the directory synced, and only then is its row inserted, so a row always has its
+ * bytes. Erasing deletes the row, commits, then unlinks the bytes. Attaching happens in the
+ * message store's append transaction ({@link SqliteBatchAppender}).
  */
 final class SqliteFileStore implements FileStore {
   private static final Logger log = LoggerFactory.getLogger(SqliteFileStore.class);
-  static final String COLUMNS = "id, owner, name, size, type, created_at, conv, seq";
 
   private final SqliteDatabase database;
   private final FileDir dir;
@@ -105,13 +100,7 @@ final class SqliteFileStore implements FileStore {
 
   @Override
   public Optional<StoredFile> file(String id) {
-    return database.read(c -> {
-      try (PreparedStatement ps = Sql.prepare(c,
-          "SELECT " + COLUMNS + " FROM files WHERE id = ?", id);
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
-    });
+    return database.read(c -> FileRows.one(c, id));
   }
 
   @Override
@@ -125,9 +114,7 @@ final class SqliteFileStore implements FileStore {
 
   @Override
   public int pendingCount(String owner) {
-    long count = database.read(c -> Sql.queryLong(c,
-        "SELECT count(*) FROM files WHERE owner = ? AND conv IS NULL", owner));
-    return (int) count;
+    return database.read(c -> FileRows.pendingCount(c, owner));
   }
 
   /** In one transaction, so a file attached meanwhile (under the same write lock) stays. */
@@ -141,13 +128,5 @@ final class SqliteFileStore implements FileStore {
     });
     dir.delete(erased);
     return erased.size();
-  }
-
-  /** The file in the current row (columns as {@link #COLUMNS}). */
-  static StoredFile read(ResultSet rs) throws SQLException {
-    String conv = rs.getString(7);
-    return new StoredFile(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-        rs.getString(5), rs.getLong(6), conv == null ? null : ConvId.parseKey(conv),
-        conv == null ? 0 : rs.getLong(8));
   }
 }

@@ -48,7 +48,8 @@ final class SqliteMessageStore implements MessageStore {
   SqliteMessageStore(SqliteDatabase database, int queueCapacity, int maxBatch,
       int handOffBatches, WriterHooks hooks) {
     this.database = database;
-    this.writer = new GroupCommitWriter(database, queueCapacity, maxBatch, handOffBatches, hooks);
+    this.writer = new GroupCommitWriter(new SqliteBatchAppender(database, hooks), "sqlite",
+        queueCapacity, maxBatch, handOffBatches, hooks);
     this.files = new FileDir(database.file().getParent());
   }
 

@@ -78,7 +78,7 @@ class SqliteAccountStoreTest extends AccountStoreContract {
   @Test
   void directoryPageIsAnIndexWalk() throws Exception {
     DirectorySql.Statement page =
-        DirectorySql.page("alice", RoomQuery.parse("rust prog"), "m", 20);
+        DirectorySql.page("alice", RoomQuery.parse("rust prog"), "m", 20, Dialect.SQLITE);
     List<String> plan = new ArrayList<>();
     try (Connection c = OpenStore.rawConnection(current().dir);
         PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + page.sql())) {

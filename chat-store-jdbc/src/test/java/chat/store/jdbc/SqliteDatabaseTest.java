@@ -48,7 +48,7 @@ class SqliteDatabaseTest {
     db.open();
     try {
       for (boolean writer : new boolean[] {true, false}) {
-        SqliteDatabase.SqlWork<Void> check = c -> {
+        SqlWork<Void> check = c -> {
           assertEquals("wal", pragma(c, "journal_mode"));
           assertEquals("2", pragma(c, "synchronous"), "FULL");
           assertEquals("1", pragma(c, "foreign_keys"));

@@ -1,0 +1,321 @@
+package chat.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import chat.core.store.AppendListener;
+import chat.core.store.ChangeOutcome;
+import chat.core.store.ConvId;
+import chat.core.store.MessageChange;
+import chat.core.store.MessageChanges;
+import chat.core.store.MessageStore;
+import chat.core.store.NewMessage;
+import chat.core.store.SearchQuery;
+import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Messages in PostgreSQL, for one node or several on one database. Appends go through a
+ * {@link GroupCommitWriter} with a {@link PostgresAppender} (one transaction per batch, seqs
+ * from each conversation's counter row; listeners after the commit, in order, on the notifier
+ * thread). A change is one transaction that first locks its conversation's counter row, so revs
+ * are gapless across nodes too, and applies {@link MessageChanges}, the rules every store
+ * shares. Reads see committed data; a page, its reactions and its files come from one
+ * snapshot. Started and stopped by {@link PostgresStoreLifecycle}.
+ */
+final class PostgresMessageStore implements MessageStore {
+  private final PostgresDatabase database;
+  private final GroupCommitWriter writer;
+
+  @Inject
+  PostgresMessageStore(PostgresDatabase database) {
+    this(database, GroupCommitWriter.DEFAULT_QUEUE_CAPACITY, GroupCommitWriter.DEFAULT_MAX_BATCH);
+  }
+
+  PostgresMessageStore(PostgresDatabase database, int queueCapacity, int maxBatch) {
+    this.database = database;
+    this.writer = new GroupCommitWriter(new PostgresAppender(database), "postgres",
+        queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, WriterHooks.NONE);
+  }
+
+  /** Starts the writer; the database must be open. */
+  void start() {
+    writer.start();
+  }
+
+  /** Commits what is queued, reports every outcome and stops the writer; later appends fail. */
+  void stop() throws InterruptedException {
+    writer.stop();
+  }
+
+  long commitCount() {
+    return writer.commitCount();
+  }
+
+  @Override
+  public String epoch() {
+    return database.epoch();
+  }
+
+  @Override
+  public void append(NewMessage message, AppendListener listener) {
+    writer.submit(message, listener);
+  }
+
+  @Override
+  public List<StoredMessage> after(ConvId conv, long afterSeq, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return database.snapshot(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresRows.COLUMNS
+          + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+        ps.setString(1, conv.key());
+        ps.setLong(2, afterSeq);
+        ps.setInt(3, limit);
+        return PostgresRows.page(c, conv, ps);
+      }
+    });
+  }
+
+  @Override
+  public List<StoredMessage> before(ConvId conv, long beforeSeq, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    List<StoredMessage> page = database.snapshot(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresRows.COLUMNS
+          + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+        ps.setString(1, conv.key());
+        ps.setLong(2, beforeSeq);
+        ps.setInt(3, limit);
+        return PostgresRows.page(c, conv, ps);
+      }
+    });
+    Collections.reverse(page);
+    return page;
+  }
+
+  @Override
+  public Optional<StoredMessage> message(ConvId conv, long seq) {
+    return database.snapshot(c -> PostgresRows.one(c, conv, seq));
+  }
+
+  /**
+   * The words of the query as prefix terms against the {@code search} vectors (GIN index),
+   * in the conversations asked for, newest first, cut at the page's limit in SQL.
+   */
+  @Override
+  public List<StoredMessage> search(SearchQuery query) {
+    if (query.convs().isEmpty()) {
+      return List.of();
+    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(PostgresRows.COLUMNS_AND_CONV)
+        .append(" FROM messages m WHERE m.search @@ ?::tsquery AND m.conv = ANY (?::text[])")
+        .append(" AND NOT m.deleted");
+    if (query.after() != null) {
+      sql.append(" AND (m.ts, m.conv, m.seq) < (?, ?, ?)");
+    }
+    sql.append(" ORDER BY m.ts DESC, m.conv DESC, m.seq DESC LIMIT ?");
+    return database.snapshot(c -> {
+      List<StoredMessage> hits = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        ps.setString(i++, PostgresRows.prefixQuery(query.terms()));
+        ps.setArray(i++, c.createArrayOf("text",
+            query.convs().stream().map(ConvId::key).toArray(String[]::new)));
+        if (query.after() != null) {
+          ps.setLong(i++, query.after().ts());
+          ps.setString(i++, query.after().convKey());
+          ps.setLong(i++, query.after().seq());
+        }
+        ps.setInt(i, query.limit());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            hits.add(PostgresRows.read(
+                ConvId.parseKey(rs.getString(PostgresRows.CONV_COLUMN)), rs));
+          }
+        }
+      }
+      for (int h = 0; h < hits.size(); h++) {
+        hits.set(h, MessageRows.complete(c, hits.get(h)));
+      }
+      return hits;
+    });
+  }
+
+  /**
+   * One transaction: lock the conversation's counter row (no row: no messages), read the
+   * message with its reactions, apply the shared rules, and if something changed, take the next
+   * rev and write the message (its search vector too when the text changed), its reactions and
+   * the change. A delete erases the message's files, rows and chunks, in the same transaction.
+   */
+  @Override
+  public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
+    requireNonNull(conv, "conv is null");
+    requireNonNull(change, "change is null");
+    return database.transaction(c -> {
+      Optional<Long> lastRev = lockCounter(c, conv);
+      Optional<StoredMessage> found =
+          lastRev.isEmpty() ? Optional.empty() : PostgresRows.one(c, conv, seq);
+      if (found.isEmpty()) {
+        return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
+      }
+      StoredMessage before = found.get();
+      long rev = lastRev.get() + 1;
+      StoredMessage after = MessageChanges.apply(before, change, rev);
+      if (after == null) {
+        return MessageChanges.refusal(before, change);
+      }
+      write(c, before, after, change);
+      if (after.deleted() && !before.files().isEmpty()) {
+        PostgresFileStore.deleteChunks(c, Sql.queryStrings(c,
+            "DELETE FROM files WHERE conv = ? AND seq = ? RETURNING id", conv.key(), seq));
+      }
+      return new ChangeOutcome(ChangeOutcome.Status.APPLIED, after, rev);
+    });
+  }
+
+  /** Locks the conversation's counter row; its last rev, or empty if it has no row. */
+  private static Optional<Long> lockCounter(Connection c, ConvId conv) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT last_rev FROM conversations WHERE conv = ? FOR UPDATE")) {
+      ps.setString(1, conv.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void write(Connection c, StoredMessage before, StoredMessage after,
+      MessageChange change) throws SQLException {
+    String conv = after.conv().key();
+    Sql.update(c, "UPDATE conversations SET last_rev = ? WHERE conv = ?", after.rev(), conv);
+    boolean textChanged = !after.text().equals(before.text()) || after.deleted();
+    try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET text = ?, mentions = ?,"
+        + " edited = ?, deleted = ?, rev = ?"
+        + (textChanged ? ", search = CASE WHEN ? THEN NULL ELSE array_to_tsvector(?) END" : "")
+        + " WHERE conv = ? AND seq = ?")) {
+      int i = 1;
+      ps.setBytes(i++, PostgresRows.bytes(after.text()));
+      ps.setString(i++, MessageRows.joinMentions(after.mentions()));
+      if (after.edited() == null) {
+        ps.setNull(i++, Types.BIGINT);
+      } else {
+        ps.setLong(i++, after.edited());
+      }
+      ps.setBoolean(i++, after.deleted());
+      ps.setLong(i++, after.rev());
+      if (textChanged) {
+        ps.setBoolean(i++, after.deleted());
+        ps.setArray(i++, c.createArrayOf("text", PostgresRows.lexemes(after.text())));
+      }
+      ps.setString(i++, conv);
+      ps.setLong(i, after.seq());
+      ps.executeUpdate();
+    }
+    // Compared as ordered lists: the order of emoji and of users is part of the state.
+    if (!new ArrayList<>(after.reactions().entrySet())
+        .equals(new ArrayList<>(before.reactions().entrySet()))) {
+      MessageRows.writeReactions(c, after.conv(), after.seq(), after.reactions());
+    }
+    Sql.update(c, "INSERT INTO message_changes (conv, rev, seq, by_user, action, ts)"
+        + " VALUES (?, ?, ?, ?, ?, ?)", conv, after.rev(), after.seq(), change.by(),
+        change.action(), change.ts());
+  }
+
+  @Override
+  public long lastRev(ConvId conv) {
+    return database.read(c -> counter(c, "last_rev", conv));
+  }
+
+  @Override
+  public long lastSeq(ConvId conv) {
+    return database.read(c -> counter(c, "last_seq", conv));
+  }
+
+  private static long counter(Connection c, String column, ConvId conv) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + column + " FROM conversations WHERE conv = ?")) {
+      ps.setString(1, conv.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
+  }
+
+  @Override
+  public List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return database.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT rev, seq, by_user, action, ts"
+          + " FROM message_changes WHERE conv = ? AND rev > ? ORDER BY rev LIMIT ?")) {
+        ps.setString(1, conv.key());
+        ps.setLong(2, afterRev);
+        ps.setInt(3, limit);
+        List<StoredUpdate> updates = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            updates.add(new StoredUpdate(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                rs.getString(4), rs.getLong(5)));
+          }
+        }
+        return updates;
+      }
+    });
+  }
+
+  /**
+   * Erases messages, reactions, files (rows and chunks), recorded changes and the counters, in
+   * one transaction that first locks the counter row: appends in flight into the conversation
+   * (from any node) are either deleted with the rest or, committed after, start again at seq 1
+   * with a new row.
+   */
+  @Override
+  public void deleteConversation(ConvId conv) {
+    database.transaction(c -> {
+      lockCounter(c, conv);
+      PostgresFileStore.deleteChunks(c, Sql.queryStrings(c,
+          "DELETE FROM files WHERE conv = ? RETURNING id", conv.key()));
+      Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM reactions WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM message_changes WHERE conv = ?", conv.key());
+      Sql.update(c, "DELETE FROM conversations WHERE conv = ?", conv.key());
+      return null;
+    });
+  }
+
+  /**
+   * From the counter rows with a seq: a row whose only append failed has last_seq 0 and is no
+   * conversation with messages.
+   */
+  @Override
+  public List<ConvId> directConversations(String user) {
+    return database.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT conv FROM conversations"
+          + " WHERE user_a = ? AND last_seq > 0 UNION SELECT conv FROM conversations"
+          + " WHERE user_b = ? AND last_seq > 0 ORDER BY 1")) {
+        ps.setString(1, user);
+        ps.setString(2, user);
+        List<ConvId> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            list.add(ConvId.parseKey(rs.getString(1)));
+          }
+        }
+        return list;
+      }
+    });
+  }
+}

@@ -1,0 +1,342 @@
+package chat.store.jdbc;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A private PostgreSQL server for one test class: Debian's {@code initdb} and {@code pg_ctl}
+ * (run as the {@code postgres} user when the tests run as root, since PostgreSQL refuses root)
+ * start it in a temporary directory, on a free loopback port, with its Unix socket in that
+ * directory too, so it shares nothing with any other server on the machine. Register it as a
+ * static field; it starts before the first test and is stopped and deleted after the last:
+ * <pre>{@code @RegisterExtension static final PrivatePostgres postgres = PrivatePostgres.fast();}</pre>
+ *
+ * <p>{@link #durable()} keeps PostgreSQL's defaults ({@code fsync} and {@code synchronous_commit}
+ * on): for tests of what survives a crash or a restart. {@link #fast()} turns both off (and
+ * {@code full_page_writes}): for tests of logic only, where a lost commit after an OS crash does
+ * not matter. Each test takes a fresh database from {@link #newDatabase}; {@link #stop},
+ * {@link #crash} and {@link #start} restart the server on the same port and data.
+ *
+ * <p>{@code initdb} runs once per JVM, into a template directory that each server copies (it
+ * takes seconds; the copy does not).
+ *
+ * <p>Without the binaries the tests are skipped by an assumption that says so, unless the system
+ * property {@code chat.postgres.required} is true (CI sets it): then they fail. The binaries are
+ * looked for in {@code -Dchat.postgres.bin}, else the newest {@code /usr/lib/postgresql/N/bin},
+ * else the folder of {@code initdb} on the {@code PATH}.
+ */
+public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallback {
+  /** The superuser initdb creates; tests connect as it, without a password (trust, loopback). */
+  public static final String USER = "postgres";
+  /**
+   * Options for {@link #newDatabase(String)}: ICU's English collation by default, where "a-b"
+   * sorts before "ab" and "B" after both, so a test sees whatever compares by the database's
+   * collation instead of by code point. (The server itself is initdb'd with C.UTF-8.)
+   */
+  public static final String ENGLISH_COLLATION =
+      "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+  private static final long COMMAND_TIMEOUT_S = 60;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static Path template; // guarded by PrivatePostgres.class
+
+  private final Map<String, String> settings;
+  private Path dir;
+  private Path data;
+  private int port;
+  private boolean running;
+
+  private PrivatePostgres(Map<String, String> settings) {
+    this.settings = settings;
+  }
+
+  /** PostgreSQL's durable defaults: every commit is on disk before it returns. */
+  public static PrivatePostgres durable() {
+    return new PrivatePostgres(new TreeMap<>());
+  }
+
+  /** No fsync at all: for tests of logic only, never of durability. */
+  public static PrivatePostgres fast() {
+    Map<String, String> settings = new TreeMap<>();
+    settings.put("fsync", "off");
+    settings.put("synchronous_commit", "off");
+    settings.put("full_page_writes", "off");
+    return new PrivatePostgres(settings);
+  }
+
+  /** Adds a server setting ({@code -c name=value}); before the server starts. */
+  public PrivatePostgres with(String name, String value) {
+    settings.put(name, value);
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Path bin = binaries();
+    dir = Files.createTempDirectory("chat-pg-");
+    try {
+      if (isRoot()) {
+        Files.setOwner(dir, postgresUser());
+      }
+      data = dir.resolve("data");
+      run(List.of("cp", "-a", template(bin).toString(), data.toString()));
+      startOnFreePort();
+    } catch (Exception | Error e) {
+      delete(dir);
+      dir = null;
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (dir == null) {
+      return;
+    }
+    try {
+      if (running) {
+        pgCtl("stop", "-m", "immediate"); // the data is deleted next: no need for a checkpoint
+        running = false;
+      }
+    } finally {
+      delete(dir);
+      dir = null;
+    }
+  }
+
+  /** The port the server listens on (127.0.0.1); the same across restarts. */
+  public int port() {
+    return port;
+  }
+
+  /** Creates an empty database; returns its JDBC URL (user {@link #USER}, no password). */
+  public String newDatabase() throws SQLException {
+    return newDatabase("");
+  }
+
+  /**
+   * Creates an empty database with {@code options} for {@code CREATE DATABASE} (e.g.
+   * {@link #ENGLISH_COLLATION}); returns its JDBC URL.
+   */
+  public String newDatabase(String options) throws SQLException {
+    String name = "t" + DATABASES.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(url("postgres"));
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name + " " + options);
+    }
+    return url(name);
+  }
+
+  /** The JDBC URL of {@code database} on this server. */
+  public String url(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER;
+  }
+
+  /** Shuts the server down cleanly (PostgreSQL's fast mode: sessions are disconnected). */
+  public void stop() throws IOException, InterruptedException {
+    pgCtl("stop", "-m", "fast");
+    running = false;
+  }
+
+  /**
+   * Stops the server as a crash would: PostgreSQL's immediate mode, every process exits at once,
+   * without a checkpoint, so the next start recovers from the write-ahead log.
+   */
+  public void crash() throws IOException, InterruptedException {
+    pgCtl("stop", "-m", "immediate");
+    running = false;
+  }
+
+  /** Starts the stopped server again, on the same port and data; returns once it accepts. */
+  public void start() throws IOException, InterruptedException {
+    List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k",
+        dir.toString(), "-c", "listen_addresses=127.0.0.1"));
+    settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
+    pgCtl("start", "-w", "-l", dir.resolve("server.log").toString(), "-o",
+        String.join(" ", options));
+    running = true;
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** The server's log so far, for a failing test's message. */
+  public String log() throws IOException {
+    Path log = dir.resolve("server.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private void startOnFreePort() throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) { // another process may take the port first
+      port = freePort();
+      try {
+        start();
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void pgCtl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(binaries().resolve("pg_ctl").toString(),
+        "-D", data.toString(), "-t", String.valueOf(COMMAND_TIMEOUT_S)));
+    command.addAll(List.of(args));
+    try {
+      run(asPostgres(command));
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "\nserver log:\n" + log(), e);
+    }
+  }
+
+  /** The initdb'd data directory every server of this JVM copies; made on first use. */
+  private static synchronized Path template(Path bin) throws IOException, InterruptedException {
+    if (template != null) {
+      return template;
+    }
+    Path root = Files.createTempDirectory("chat-pg-template-");
+    if (isRoot()) {
+      Files.setOwner(root, postgresUser());
+    }
+    Path made = root.resolve("data");
+    // trust: the server listens on loopback and a private socket folder only, for tests.
+    run(asPostgres(List.of(bin.resolve("initdb").toString(), "-D", made.toString(), "-U", USER,
+        "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root), "pg-template-cleanup"));
+    template = made;
+    return template;
+  }
+
+  private static List<String> asPostgres(List<String> command) {
+    if (!isRoot()) {
+      return command;
+    }
+    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", USER, "--"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  /** Runs a command to its end (bounded); its output goes into the exception if it fails. */
+  private static void run(List<String> command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("chat-pg-cmd-", ".log");
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).start();
+      if (!p.waitFor(COMMAND_TIMEOUT_S + 10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("timed out: " + String.join(" ", command));
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n"
+            + Files.readString(out));
+      }
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /**
+   * The folder of initdb and pg_ctl. Missing: a failure when chat.postgres.required is true,
+   * else an assumption that skips the test and says why.
+   */
+  static Path binaries() {
+    Path found = findBinaries();
+    if (found == null) {
+      String why = "PostgreSQL's initdb and pg_ctl were not found (in -Dchat.postgres.bin, "
+          + "/usr/lib/postgresql/*/bin or the PATH; Debian: apt-get install postgresql)";
+      if (Boolean.getBoolean("chat.postgres.required")) {
+        throw new IllegalStateException(why + ", and chat.postgres.required is true");
+      }
+      Assumptions.abort(why + ": PostgreSQL tests skipped (-Dchat.postgres.required=true "
+          + "makes this a failure)");
+    }
+    return found;
+  }
+
+  private static Path findBinaries() {
+    String configured = System.getProperty("chat.postgres.bin", "");
+    if (!configured.isEmpty()) {
+      return hasBinaries(Path.of(configured)) ? Path.of(configured) : null;
+    }
+    Path debian = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(debian)) {
+      try (Stream<Path> versions = Files.list(debian)) {
+        Path newest = versions.map(v -> v.resolve("bin")).filter(PrivatePostgres::hasBinaries)
+            .max(Comparator.comparingInt(PrivatePostgres::majorVersion)).orElse(null);
+        if (newest != null) {
+          return newest;
+        }
+      } catch (IOException e) {
+        // fall through to the PATH
+      }
+    }
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!folder.isEmpty() && hasBinaries(Path.of(folder))) {
+        return Path.of(folder);
+      }
+    }
+    return null;
+  }
+
+  private static int majorVersion(Path bin) {
+    try {
+      return Integer.parseInt(bin.getParent().getFileName().toString());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static boolean hasBinaries(Path bin) {
+    return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"));
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static UserPrincipal postgresUser() throws IOException {
+    return Path.of("/").getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(USER);
+  }
+
+  private static void delete(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("PrivatePostgres: could not delete " + root + ": " + e);
+    }
+  }
+}
