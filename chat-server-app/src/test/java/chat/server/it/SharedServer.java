@@ -17,19 +17,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension static final SharedServer shared = new SharedServer("--flag", "v");}
  */
 final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
-  private final String[] args;
+  private final ArgsSupplier args;
   private Path dir;
   private ServerProcess server;
   private WireClients wire;
 
   SharedServer(String... args) {
-    this.args = args.clone();
+    String[] copy = args.clone();
+    this.args = () -> copy;
+  }
+
+  /**
+   * A server whose flags are known only when it starts, after extensions registered before it
+   * have run: {@code --postgres-url} of a database a {@code PrivatePostgres} made.
+   */
+  SharedServer(ArgsSupplier args) {
+    this.args = args;
+  }
+
+  /** Flags worked out at start; may fail (a database that cannot be made). */
+  interface ArgsSupplier {
+    String[] get() throws Exception;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("chat-it-");
-    server = ServerProcess.start(dir.resolve("data"), args);
+    server = ServerProcess.start(dir.resolve("data"), args.get());
     wire = new WireClients(server);
   }
 
