@@ -6,7 +6,6 @@ import chat.core.Managed;
 import chat.core.Operations;
 import chat.core.store.Account;
 import chat.core.store.RoomExit;
-import chat.store.jdbc.SqliteStoreModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -20,16 +19,19 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * {@code java -jar chat-server.jar admin [--data-dir DIR] COMMAND [ARG]}: an operator's commands
+ * {@code java -jar chat-server.jar admin [--data-dir DIR | --store postgres --postgres-url URL]
+ * COMMAND [ARG]}: an operator's commands
  * against the configured store, run beside the server or while it is stopped. A running server on
  * the same store acts on each change within a second (see {@code chat.core.OperatorActions}).
  */
 final class Admin {
   static final String HELP = """
-      Usage: java -jar chat-server.jar admin [--data-dir DIR] [--store sqlite] COMMAND [ARG]
+      Usage: java -jar chat-server.jar admin [--data-dir DIR] COMMAND [ARG]
+             java -jar chat-server.jar admin --store postgres --postgres-url URL COMMAND [ARG]
 
-      Operator commands against the server's store (the same --data-dir / CHAT_DATA_DIR as the
-      server). They may run while the server runs: it acts on each change within a second.
+      Operator commands against the server's store (the same --data-dir / CHAT_DATA_DIR, or
+      --store postgres with --postgres-url and CHAT_POSTGRES_PASSWORD, as the server). They may
+      run while the server runs: it acts on each change within a second.
 
       Commands:
         users                 list accounts: NAME STATUS CREATED
@@ -73,9 +75,9 @@ final class Admin {
     ServerOptions parsed;
     try {
       parsed = ServerOptions.parse(options.toArray(String[]::new), env);
-      if (!parsed.store().equals("sqlite")) {
-        err.println("admin: --store " + parsed.store() + " lives inside the server process;"
-            + " the admin commands need a durable store (sqlite)");
+      if (parsed.store().equals("memory")) {
+        err.println("admin: --store memory lives inside the server process;"
+            + " the admin commands need a durable store (sqlite or postgres)");
         return 2;
       }
     } catch (OptionsException e) {
@@ -97,14 +99,14 @@ final class Admin {
     Lifecycle lifecycle;
     Operations ops;
     try {
-      Injector injector = Guice.createInjector(new SqliteStoreModule(parsed.dataDir()),
+      Injector injector = Guice.createInjector(ChatServer.storeModule(parsed),
           new ChatCoreModule(parsed.chatConfig()));
       lifecycle = new Lifecycle(
           injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
       lifecycle.start();
       ops = injector.getInstance(Operations.class);
     } catch (Exception e) {
-      err.println("admin: cannot open the store in " + parsed.dataDir() + ": " + e.getMessage());
+      err.println("admin: cannot open the store: " + e.getMessage());
       return 2;
     }
     try {

@@ -59,12 +59,7 @@ public final class ChatServer {
         options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
         options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
         options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
-    Module store = switch (options.store()) {
-      case "memory" -> new InMemoryStoreModule();
-      case "postgres" -> new PostgresStoreModule(options.postgresUrl(),
-          options.postgresPassword(), options.postgresPoolSize());
-      default -> new SqliteStoreModule(options.dataDir());
-    };
+    Module store = storeModule(options);
     StaticFiles files = new StaticFiles(options.webDir());
     Module web = new AbstractModule() {
       @Override
@@ -127,6 +122,16 @@ public final class ChatServer {
       origins.add(scheme + host + ":" + httpPort);
     }
     return origins;
+  }
+
+  /** The store {@code --store} names, as its Guice module (the server's and admin's). */
+  static Module storeModule(ServerOptions options) throws OptionsException {
+    return switch (options.store()) {
+      case "memory" -> new InMemoryStoreModule();
+      case "postgres" -> new PostgresStoreModule(options.postgresUrl(),
+          options.postgresPassword(), options.postgresPoolSize());
+      default -> new SqliteStoreModule(options.dataDir());
+    };
   }
 
   private static SSLContext loadTls(Path keystore, String password) throws IOException {
