@@ -13,10 +13,7 @@ class PostgresEditDeleteIT extends EditDeleteContract {
 
   @RegisterExtension
   @Order(2)
-  static final SharedServer shared = new SharedServer(() -> new String[] {
-      "--store", "postgres", "--postgres-url", postgres.newDatabase(),
-      "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
-      "--send-burst", "1000", "--requests-per-second", "10000", "--request-burst", "10000"});
+  static final SharedServer shared = SharedServer.onPostgres(postgres);
 
   @Override
   SharedServer server() {

@@ -35,6 +35,17 @@ final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterA
     this.args = args;
   }
 
+  /**
+   * A server on a new database of {@code postgres} (registered before it), with limits high
+   * enough that only the rule a contract test checks speaks.
+   */
+  static SharedServer onPostgres(chat.store.jdbc.PrivatePostgres postgres) {
+    return new SharedServer(() -> new String[] {
+        "--store", "postgres", "--postgres-url", postgres.newDatabase(),
+        "--registrations-per-ip-per-hour", "100000", "--send-per-second", "1000",
+        "--send-burst", "1000", "--requests-per-second", "10000", "--request-burst", "10000"});
+  }
+
   /** Flags worked out at start; may fail (a database that cannot be made). */
   interface ArgsSupplier {
     String[] get() throws Exception;
