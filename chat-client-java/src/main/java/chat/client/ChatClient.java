@@ -7,6 +7,7 @@ import chat.client.ChatClientException.NotConnectedException;
 import chat.client.ChatClientException.TooManyPendingException;
 import chat.protocol.Event;
 import chat.protocol.FileInfo;
+import chat.protocol.ErrorCode;
 import chat.protocol.Limits;
 import chat.protocol.Request;
 import chat.protocol.Result;
@@ -219,6 +220,14 @@ public final class ChatClient implements AutoCloseable {
       String type) {
     requireNonNull(name, "name is null");
     requireNonNull(type, "type is null");
+    // Refused here, not sent: the server answers 413 before reading such a body and closes the
+    // connection, which can reach a client still writing as a reset instead of the answer.
+    Limits limits = engine.limits;
+    if (limits != null && body.contentLength() > limits.maxUploadBytes()) {
+      return CompletableFuture.failedFuture(new ChatErrorException(ErrorCode.TOO_LARGE,
+          "the file has " + body.contentLength() + " bytes; the server takes at most "
+              + limits.maxUploadBytes() + " (maxUploadBytes)", null));
+    }
     CompletableFuture<FileInfo> future = new CompletableFuture<>();
     uploader.upload(engine.token, body, name, type)
         .whenComplete((file, e) -> engine.settle(future, file, e));
