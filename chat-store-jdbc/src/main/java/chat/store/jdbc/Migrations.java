@@ -239,44 +239,62 @@ final class Migrations {
    * @throws IllegalStateException if the database is newer than the last migration
    */
   static int migrate(Connection c, List<Migration> migrations) throws SQLException {
-    for (int i = 1; i < migrations.size(); i++) {
-      if (migrations.get(i).version() != migrations.get(i - 1).version() + 1) {
-        throw new IllegalArgumentException("migration versions must be consecutive");
-      }
-    }
+    requireConsecutive(migrations);
     return SqliteDatabase.inTransaction(c, conn -> {
       SqliteDatabase.execute(conn, "CREATE TABLE IF NOT EXISTS schema_version ("
           + " version INTEGER PRIMARY KEY,"
           + " description TEXT NOT NULL,"
           + " applied_at INTEGER NOT NULL)");
-      int current = currentVersion(conn);
-      int latest = latestVersion(migrations);
-      if (current > latest) {
-        throw new IllegalStateException("database schema version " + current
-            + " is newer than this program supports (" + latest + ")");
-      }
-      int applied = 0;
-      for (Migration m : migrations) {
-        if (m.version() <= current) {
-          continue;
-        }
-        try (Statement s = conn.createStatement()) {
-          for (String sql : m.statements()) {
-            s.execute(sql);
-          }
-        }
-        try (PreparedStatement ps = conn.prepareStatement(
-            "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-          ps.setInt(1, m.version());
-          ps.setString(2, m.description());
-          ps.setLong(3, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-        log.info("applied schema migration V{}: {}", m.version(), m.description());
-        applied++;
-      }
-      return applied;
+      return applyPending(conn, migrations, "");
     });
+  }
+
+  /** Refuses a list of migrations whose versions skip or repeat. */
+  static void requireConsecutive(List<Migration> migrations) {
+    for (int i = 1; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != migrations.get(i - 1).version() + 1) {
+        throw new IllegalArgumentException("migration versions must be consecutive");
+      }
+    }
+  }
+
+  /**
+   * Applies, in the caller's transaction on {@code conn}, each of {@code migrations} above the
+   * version {@code schema_version} records, and records it; {@code which} names the database in
+   * the log ("" or "PostgreSQL ").
+   *
+   * @return how many migrations were applied
+   * @throws IllegalStateException if the database is newer than the last migration
+   */
+  static int applyPending(Connection conn, List<Migration> migrations, String which)
+      throws SQLException {
+    int current = currentVersion(conn);
+    int latest = latestVersion(migrations);
+    if (current > latest) {
+      throw new IllegalStateException("database schema version " + current
+          + " is newer than this program supports (" + latest + ")");
+    }
+    int applied = 0;
+    for (Migration m : migrations) {
+      if (m.version() <= current) {
+        continue;
+      }
+      try (Statement s = conn.createStatement()) {
+        for (String sql : m.statements()) {
+          s.execute(sql);
+        }
+      }
+      try (PreparedStatement ps = conn.prepareStatement(
+          "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+        ps.setInt(1, m.version());
+        ps.setString(2, m.description());
+        ps.setLong(3, System.currentTimeMillis());
+        ps.executeUpdate();
+      }
+      log.info("applied {}schema migration V{}: {}", which, m.version(), m.description());
+      applied++;
+    }
+    return applied;
   }
 
   /** The highest applied version, 0 for a database without migrations. */

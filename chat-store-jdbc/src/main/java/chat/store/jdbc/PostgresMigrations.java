@@ -2,12 +2,9 @@ package chat.store.jdbc;
 
 import chat.store.jdbc.Migrations.Migration;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL schema, as numbered migrations with SQLite's discipline (see
@@ -25,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * milliseconds in {@code bigint}, as everywhere else in the store.
  */
 final class PostgresMigrations {
-  private static final Logger log = LoggerFactory.getLogger(PostgresMigrations.class);
 
   /** The advisory lock key that serialises migrations ("chatmigr" in ASCII). */
   static final long LOCK_KEY = 0x636861746d696772L;
@@ -199,11 +195,7 @@ final class PostgresMigrations {
    * @throws IllegalStateException if the database is newer than the last migration
    */
   static int migrate(Connection c, List<Migration> migrations) throws SQLException {
-    for (int i = 1; i < migrations.size(); i++) {
-      if (migrations.get(i).version() != migrations.get(i - 1).version() + 1) {
-        throw new IllegalArgumentException("migration versions must be consecutive");
-      }
-    }
+    Migrations.requireConsecutive(migrations);
     return PostgresDatabase.inTransaction(c, conn -> {
       Sql.queryLong(conn, "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS locked",
           LOCK_KEY);
@@ -213,38 +205,7 @@ final class PostgresMigrations {
             + " description text NOT NULL,"
             + " applied_at bigint NOT NULL)");
       }
-      int current = currentVersion(conn);
-      int latest = Migrations.latestVersion(migrations);
-      if (current > latest) {
-        throw new IllegalStateException("database schema version " + current
-            + " is newer than this program supports (" + latest + ")");
-      }
-      int applied = 0;
-      for (Migration m : migrations) {
-        if (m.version() <= current) {
-          continue;
-        }
-        try (Statement s = conn.createStatement()) {
-          for (String sql : m.statements()) {
-            s.execute(sql);
-          }
-        }
-        try (PreparedStatement ps = conn.prepareStatement(
-            "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-          ps.setInt(1, m.version());
-          ps.setString(2, m.description());
-          ps.setLong(3, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-        log.info("applied PostgreSQL schema migration V{}: {}", m.version(), m.description());
-        applied++;
-      }
-      return applied;
+      return Migrations.applyPending(conn, migrations, "PostgreSQL ");
     });
-  }
-
-  /** The highest applied version, 0 for a database without migrations. */
-  static int currentVersion(Connection c) throws SQLException {
-    return (int) Sql.queryLong(c, "SELECT coalesce(max(version), 0) FROM schema_version");
   }
 }

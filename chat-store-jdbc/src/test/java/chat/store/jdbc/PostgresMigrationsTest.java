@@ -31,7 +31,7 @@ class PostgresMigrationsTest {
       assertEquals(PostgresMigrations.ALL.size(),
           PostgresMigrations.migrate(c, PostgresMigrations.ALL));
       assertEquals(Migrations.latestVersion(PostgresMigrations.ALL),
-          PostgresMigrations.currentVersion(c));
+          Migrations.currentVersion(c));
       assertEquals(0, PostgresMigrations.migrate(c, PostgresMigrations.ALL));
       assertTrue(c.getAutoCommit(), "the connection is left in auto-commit mode");
       assertEquals(32, Sql.queryString(c, "SELECT value FROM meta WHERE key = 'epoch'")
