@@ -4,6 +4,7 @@ import chat.core.store.ConvId;
 import chat.core.store.FileRef;
 import chat.core.store.FilesUnavailableException;
 import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,6 +100,25 @@ final class MessageRows {
       }
     }
     return page;
+  }
+
+  /** Up to {@code limit} recorded changes of {@code conv} after {@code afterRev}, by rev. */
+  static List<StoredUpdate> updatesAfter(Connection c, ConvId conv, long afterRev, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT rev, seq, by_user, action, ts"
+        + " FROM message_changes WHERE conv = ? AND rev > ? ORDER BY rev LIMIT ?")) {
+      ps.setString(1, conv.key());
+      ps.setLong(2, afterRev);
+      ps.setInt(3, limit);
+      List<StoredUpdate> updates = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          updates.add(new StoredUpdate(rs.getLong(1), rs.getLong(2), rs.getString(3),
+              rs.getString(4), rs.getLong(5)));
+        }
+      }
+      return updates;
+    }
   }
 
   /** {@code m}, read by {@link #read}, with its reactions and files. */

@@ -258,22 +258,7 @@ final class PostgresMessageStore implements MessageStore {
     if (limit <= 0) {
       return List.of();
     }
-    return database.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT rev, seq, by_user, action, ts"
-          + " FROM message_changes WHERE conv = ? AND rev > ? ORDER BY rev LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, afterRev);
-        ps.setInt(3, limit);
-        List<StoredUpdate> updates = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            updates.add(new StoredUpdate(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                rs.getString(4), rs.getLong(5)));
-          }
-        }
-        return updates;
-      }
-    });
+    return database.read(c -> MessageRows.updatesAfter(c, conv, afterRev, limit));
   }
 
   /**
