@@ -120,6 +120,9 @@ final class MessagingService {
    * cid), which the store answers with the first message; otherwise the store refuses it.
    */
   private List<FileRef> files(String user, ConvId conv, List<String> ids) throws ChatException {
+    if (ids.isEmpty()) {
+      return List.of(); // most sends: nothing to look up, nothing to allocate
+    }
     if (ids.size() > Request.Send.MAX_FILES) {
       throw ChatException.badRequest("files: at most " + Request.Send.MAX_FILES);
     }
