@@ -62,7 +62,14 @@ render_site() {
     for pattern in '^ *listen 443 ssl http2;' '^ *listen \[::\]:443 ssl http2;' \
         "ssl_certificate /etc/letsencrypt/live/$DOMAIN/fullchain.pem;" \
         "ssl_certificate_key /etc/letsencrypt/live/$DOMAIN/privkey.pem;" \
-        'server 127.0.0.1:8080;' 'server 127.0.0.1:8081;' 'root /opt/chat/web;'; do
+        'root /opt/chat/web;'; do
+      grep -q "$pattern" "$src" || die "$src: no line matching '$pattern'"
+    done
+  fi
+  # The one-node site proxies to the server on loopback; the cluster site's node addresses
+  # stay as they are (nginx -t does not connect to them).
+  if grep -q 'server 127\.0\.0\.1:' "$src"; then
+    for pattern in 'server 127.0.0.1:8080;' 'server 127.0.0.1:8081;'; do
       grep -q "$pattern" "$src" || die "$src: no line matching '$pattern'"
     done
   fi
