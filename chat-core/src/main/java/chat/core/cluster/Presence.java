@@ -1,0 +1,32 @@
+package chat.core.cluster;
+
+import java.util.function.Consumer;
+
+/**
+ * Who is online across every node. A single server answers from its own sessions; a cluster
+ * keeps each node's count of sessions per user in Redis, and a node that stops heart-beating
+ * (killed, cut off) has its users counted out within about 30 seconds.
+ *
+ * <p>The first-and-last answers decide the {@code presence} events, so a user on three nodes is
+ * announced online once and offline once.
+ */
+public interface Presence {
+  /** A session of {@code user} signed in on this node; true if the user was offline everywhere. */
+  boolean signedIn(String user);
+
+  /** A session of {@code user} on this node closed; true if the user is now offline everywhere. */
+  boolean signedOut(String user);
+
+  /** Whether {@code user} has a session on any node. */
+  boolean isOnline(String user);
+
+  /**
+   * Starts heart-beating for this node and watching the others: {@code wentOffline} is called
+   * (on a thread of the implementation's) for each user who went offline because their last
+   * node died, once across the cluster.
+   */
+  void start(Consumer<String> wentOffline);
+
+  /** Stops heart-beating; this node's sessions are counted out. */
+  void stop();
+}

@@ -1,0 +1,14 @@
+package chat.core.cluster;
+
+/**
+ * Token buckets that hold across nodes: a user connected to three nodes may send no faster than
+ * on one. A single server keeps them in memory; a cluster in Redis, taken by one atomic script.
+ */
+public interface SharedLimits {
+  /**
+   * Takes one token from the bucket named {@code key} (refilled at {@code perSecond} up to
+   * {@code burst}); returns 0 if taken, else the milliseconds until one will be there. A bucket
+   * untouched for a while may be forgotten (it is full again by then anyway).
+   */
+  long tryTake(String key, double perSecond, int burst);
+}
