@@ -51,6 +51,7 @@ class AdminIT {
 
   private static ServerProcess.Result admin(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("admin", "--data-dir", server.dataDir.toString()));
+    all.addAll(ServerProcess.storeArgs(server.dataDir)); // the server's store, whichever it is
     all.addAll(List.of(args));
     return ServerProcess.run(tmp, all.toArray(new String[0]));
   }

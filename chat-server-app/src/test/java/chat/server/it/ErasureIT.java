@@ -49,7 +49,7 @@ class ErasureIT {
     long dmSeq;
     long keptSeq;
 
-    ServerProcess server = ServerProcess.start(data);
+    ServerProcess server = ServerProcess.start(data, "--store", "sqlite");
     try {
       WireClient alice = WireClient.connect(server.wsUri()).register("alice");
       WireClient bobClient = WireClient.connect(server.wsUri()).register("bob");
@@ -70,7 +70,7 @@ class ErasureIT {
       assertTrue(stored(data, direct), "control: the grep finds a stored text");
       assertTrue(stored(data, kept), "control: the grep finds a stored text");
 
-      server = ServerProcess.start(data);
+      server = ServerProcess.start(data, "--store", "sqlite");
       alice = WireClient.connect(server.wsUri()).loginWithToken(aliceToken);
       bobClient = WireClient.connect(server.wsUri()).loginWithToken(bobToken);
       long roomRev = rev(alice.ok(delete(room, roomSeq)), room, roomSeq);
@@ -85,7 +85,7 @@ class ErasureIT {
       assertDataDirLacks(data, original, edited, direct);
       assertTrue(stored(data, kept), "the message not deleted is still stored");
 
-      server = ServerProcess.start(data);
+      server = ServerProcess.start(data, "--store", "sqlite");
       bobClient = WireClient.connect(server.wsUri()).loginWithToken(bobToken);
       Changes.assertDeleted(message(bobClient, room, roomSeq), alice.user);
       Changes.assertDeleted(message(bobClient, "@alice", dmSeq), alice.user);
@@ -116,7 +116,7 @@ class ErasureIT {
     Path data = tmp.resolve("data");
     String secret = marker("killed");
     String kept = marker("kept");
-    ServerProcess server = ServerProcess.start(data);
+    ServerProcess server = ServerProcess.start(data, "--store", "sqlite");
     try {
       WireClient alice = WireClient.connect(server.wsUri()).register("alice");
       WireClient.connect(server.wsUri()).register("bob").close();
@@ -128,7 +128,7 @@ class ErasureIT {
       ServerLogs.assertNoErrors(server);
       server.kill9();
 
-      server = server.restart();
+      server = server.restart("--store", "sqlite");
       alice = WireClient.connect(server.wsUri()).loginWithToken(token);
       Changes.assertDeleted(message(alice, "@bob", seq), alice.user);
       assertEquals(rev, conversationsLastRev(alice, "@bob"));

@@ -364,7 +364,7 @@ class FilesIT {
   @Test
   void aDeletedMessagesFileIsGoneAlsoFromTheDataDirectoryAfterARestart() throws Exception {
     Path data = tmp.resolve("data");
-    ServerProcess server = ServerProcess.start(data);
+    ServerProcess server = ServerProcess.start(data, "--store", "sqlite");
     try {
       WireClient alice = WireClient.connect(server.wsUri()).register("alice");
       WireClient.connect(server.wsUri()).register("bob").close();
@@ -387,7 +387,7 @@ class FilesIT {
       server.terminate();
       ServerLogs.assertNoErrors(server);
 
-      server = ServerProcess.start(data);
+      server = ServerProcess.start(data, "--store", "sqlite");
       assertEquals(List.of(kept), filesOnDisk(data));
       assertEquals(404, get(server, "/files/" + gone).statusCode());
       assertEquals(200, get(server, "/files/" + kept).statusCode());

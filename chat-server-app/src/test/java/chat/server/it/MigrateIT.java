@@ -100,11 +100,11 @@ class MigrateIT {
   void aTargetHoldingOtherDataIsRefusedAndLeftAlone() throws Exception {
     String url = postgres.newDatabase();
     Path ours = tmp.resolve("ours");
-    try (ServerProcess server = ServerProcess.start(ours)) {
+    try (ServerProcess server = ServerProcess.start(ours, "--store", "sqlite")) {
       WireClient.connect(server.wsUri()).register("alice").close();
     }
     Path theirs = tmp.resolve("theirs");
-    try (ServerProcess server = ServerProcess.start(theirs)) {
+    try (ServerProcess server = ServerProcess.start(theirs, "--store", "sqlite")) {
       WireClient.connect(server.wsUri()).register("mallory").close();
     }
     assertEquals(0, migrate(ours.toString(), url).exitCode());
@@ -149,7 +149,7 @@ class MigrateIT {
 
   /** Makes a store with some of everything through a server on SQLite, then stops it. */
   private Made populate(Path data) throws Exception {
-    try (ServerProcess server = ServerProcess.start(data)) {
+    try (ServerProcess server = ServerProcess.start(data, "--store", "sqlite")) {
       WireClient alice = WireClient.connect(server.wsUri()).register("alice");
       WireClient bob = WireClient.connect(server.wsUri()).register("bob");
       WireClient carol = WireClient.connect(server.wsUri()).register("carol");

@@ -3,6 +3,7 @@ package chat.server.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import chat.store.jdbc.PrivatePostgres;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.URI;
@@ -10,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The packaged server jar in its own JVM, on loopback and free ports, with a data directory of
@@ -21,6 +25,14 @@ public final class ServerProcess implements AutoCloseable {
   static final Path JAR = Path.of(System.getProperty("chat.server.jar",
       "target/chat-server.jar"));
   private static final long START_TIMEOUT_MS = 30_000;
+  /**
+   * {@code -Dchat.it.store=postgres} runs the black-box suite on PostgreSQL: every server a test
+   * starts without a {@code --store} of its own gets {@code --store postgres} and a database of
+   * its own on one private PostgreSQL for the JVM, the same database for the same data directory,
+   * so a restart finds what it stored.
+   */
+  static final boolean ON_POSTGRES = "postgres".equals(System.getProperty("chat.it.store"));
+  private static final Map<Path, String> DATABASES = new ConcurrentHashMap<>();
 
   final Path dataDir;
   final Path log;
@@ -62,6 +74,7 @@ public final class ServerProcess implements AutoCloseable {
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
         "--data-dir", dataDir.toString(), "--ports-file", portsFile.toString(),
         "--password-iterations", "1000", "--registrations-per-ip-per-hour", "1000000"));
+    command.addAll(storeArgs(dataDir, extraArgs));
     command.addAll(List.of(extraArgs));
     if (maxOpenFiles > 0) {
       command.addAll(0, List.of("/bin/sh", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"",
@@ -84,6 +97,25 @@ public final class ServerProcess implements AutoCloseable {
     JsonObject ports = JsonParser.parseString(Files.readString(portsFile)).getAsJsonObject();
     return new ServerProcess(dataDir, log, process, ports.get("ws").getAsInt(),
         ports.get("http").getAsInt());
+  }
+
+  /**
+   * The store flags {@link #ON_POSTGRES} adds for a server on {@code dataDir}; none when off or
+   * when the test chose a store itself.
+   */
+  static List<String> storeArgs(Path dataDir, String... extraArgs) throws Exception {
+    if (!ON_POSTGRES || Stream.of(extraArgs)
+        .anyMatch(a -> a.equals("--store") || a.startsWith("--store="))) {
+      return List.of();
+    }
+    Path key = dataDir.toAbsolutePath().normalize();
+    String url = DATABASES.get(key);
+    if (url == null) {
+      url = PrivatePostgres.shared().newDatabase();
+      String raced = DATABASES.putIfAbsent(key, url);
+      url = raced == null ? url : raced;
+    }
+    return List.of("--store", "postgres", "--postgres-url", url);
   }
 
   public URI wsUri() {

@@ -58,6 +58,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   private static final long COMMAND_TIMEOUT_S = 60;
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Path template; // guarded by PrivatePostgres.class
+  private static PrivatePostgres shared; // guarded by PrivatePostgres.class
 
   private final Map<String, String> settings;
   private Path dir;
@@ -81,6 +82,27 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     settings.put("synchronous_commit", "off");
     settings.put("full_page_writes", "off");
     return new PrivatePostgres(settings);
+  }
+
+  /**
+   * One {@link #fast()} server for the whole JVM, started on first use and stopped when the JVM
+   * exits: for test helpers that outlive a test class (the black-box suite run on PostgreSQL),
+   * where each caller takes its own database. Missing binaries skip or fail as for any other.
+   */
+  public static synchronized PrivatePostgres shared() throws Exception {
+    if (shared == null) {
+      PrivatePostgres server = fast();
+      server.beforeAll(null);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.afterAll(null);
+        } catch (Exception e) {
+          System.err.println("PrivatePostgres: could not stop the shared server: " + e);
+        }
+      }, "pg-shared-stop"));
+      shared = server;
+    }
+    return shared;
   }
 
   /** Adds a server setting ({@code -c name=value}); before the server starts. */

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -144,8 +143,11 @@ class BrowserMessageScreensIT {
     alice.awaitMessage("carol", "Thanks both! Tagging it once the banner is checked.");
 
     // An edited and a deleted message, the reply's quote and the reactions.
-    WebElement edited = message(alice, ANSWER);
-    assertEquals("edited", edited.findElement(By.cssSelector(".edited-label")).getText());
+    // Looked up in one script: the catch-up after the reload may rebuild the item meanwhile.
+    alice.awaitTrue("the answer labelled edited", "return [...document.querySelectorAll("
+        + "'[role=log] li.message[data-seq]')].some((li) => li.querySelector('.message-text')"
+        + "?.textContent === arguments[0] && li.querySelector('.edited-label')?.textContent"
+        + " === 'edited');", ANSWER);
     message(alice, "Message deleted");
     alice.js("document.querySelector('#message-scroller').scrollTop = 1e6;");
     assertFits();
