@@ -41,7 +41,7 @@ final class AuthService {
   private final Clock clock;
   private final Ticker ticker;
   private final PasswordChecks checks;
-  private final SessionRegistry registry;
+  private final Router router;
   private final RoomService rooms;
   private final FailureThrottle byAddress;
   private final FailureThrottle byName;
@@ -50,14 +50,14 @@ final class AuthService {
 
   @Inject
   AuthService(AccountStore accounts, PasswordHasher hasher, ChatConfig config, Clock clock,
-      Ticker ticker, PasswordChecks checks, SessionRegistry registry, RoomService rooms) {
+      Ticker ticker, PasswordChecks checks, Router router, RoomService rooms) {
     this.accounts = accounts;
     this.hasher = hasher;
     this.config = config;
     this.clock = clock;
     this.ticker = ticker;
     this.checks = checks;
-    this.registry = registry;
+    this.router = router;
     this.rooms = rooms;
     ChatConfig.Safety safety = config.safety();
     long window = safety.loginWindow().toNanos();
@@ -191,12 +191,12 @@ final class AuthService {
       int revoked = accounts.revokeTokens(user, null);
       log.info("{} logged out everywhere ({} tokens)", user, revoked);
       c.reply(r.id(), Result.EMPTY);
-      registry.closeUser(user, null, "logged out");
+      router.closeUser(user, null, "logged out");
     } else {
       String tokenHash = c.tokenHash();
       accounts.revokeToken(tokenHash);
       c.reply(r.id(), Result.EMPTY);
-      registry.closeToken(tokenHash, "logged out");
+      router.closeToken(tokenHash, "logged out");
     }
   }
 
@@ -217,8 +217,8 @@ final class AuthService {
       c.switchToken(Tokens.hash(fresh.token()));
       accounts.revokeTokens(user, Tokens.hash(fresh.token()));
       log.info("{} changed their password", user);
-      registry.closeUser(user, c, "password changed");
-      registry.closeToken(oldToken, "password changed"); // a session not yet registered
+      router.closeUser(user, c, "password changed");
+      router.closeToken(oldToken, "password changed"); // a session not yet registered
       return fresh;
     }, outcome -> { });
   }
@@ -235,7 +235,7 @@ final class AuthService {
       rooms.announceExits(user, exits.get());
       log.info("{} deleted their account", user);
       return Result.EMPTY;
-    }, outcome -> { }, () -> registry.closeUser(user, null, "account deleted"));
+    }, outcome -> { }, () -> router.closeUser(user, null, "account deleted"));
   }
 
   /** Throws unauthorized unless {@code password} is the user's. Runs on the hashing pool. */

@@ -24,12 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Blocks {
   private final AccountStore accounts;
   private final Access access;
+  private final NodeLink link;
   private final Map<String, Set<String>> blockedBy = new ConcurrentHashMap<>();
   /** Bumped by every change: a set read under an older version is used but not kept. */
   private final AtomicLong version = new AtomicLong();
 
   @Inject
-  Blocks(AccountStore accounts, Access access) {
+  Blocks(AccountStore accounts, Access access, NodeLink link) {
+    this.link = link;
     this.accounts = accounts;
     this.access = access;
   }
@@ -72,7 +74,13 @@ final class Blocks {
     return set;
   }
 
-  private synchronized void changed(String user) {
+  private void changed(String user) {
+    changedElsewhere(user);
+    link.publish(NodeLink.BLOCKS, o -> o.addProperty("u", user));
+  }
+
+  /** {@code user}'s blocks changed (here or on another node): read them again when asked. */
+  synchronized void changedElsewhere(String user) {
     version.incrementAndGet();
     blockedBy.remove(user);
   }

@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.cluster.Presence;
 import chat.core.store.MessageStore;
 import chat.protocol.Event;
 import jakarta.inject.Inject;
@@ -20,6 +21,9 @@ final class ChatServiceImpl implements ChatService {
   private final jakarta.inject.Provider<RequestHandler> handler;
   private final OperatorActions operatorActions;
   private final AuthService auth;
+  private final NodeLink link;
+  private final BusReceiver busReceiver;
+  private final Presence presence;
   /** The additions of the second round this server supports, named in {@code hello}. */
   static final java.util.List<String> FEATURES = java.util.List.of(
       "edit", "delete", "react", "reply", "search", "files", "block", "moderation", "account");
@@ -36,7 +40,10 @@ final class ChatServiceImpl implements ChatService {
   ChatServiceImpl(ChatConfig config, Ticker ticker, MessageStore messages,
       SessionRegistry registry, Router router, CoreExecutors executors,
       jakarta.inject.Provider<RequestHandler> handler, OperatorActions operatorActions,
-      AuthService auth) {
+      AuthService auth, NodeLink link, BusReceiver busReceiver, Presence presence) {
+    this.link = link;
+    this.busReceiver = busReceiver;
+    this.presence = presence;
     this.operatorActions = operatorActions;
     this.auth = auth;
     this.config = config;
@@ -63,6 +70,9 @@ final class ChatServiceImpl implements ChatService {
     hello = new Outbound(new Event.Hello(Event.PROTOCOL_VERSION, config.serverName(),
         messages.epoch(), config.limits(), FEATURES));
     executors.start();
+    // Other nodes' news before the first connection: nothing a session should see is missed.
+    link.bus().start(busReceiver);
+    presence.start(user -> router.presence(user, false)); // users of a node that died
     auth.warmUp();
     operatorActions.start();
     executors.timer().scheduleWithFixedDelay(
@@ -100,6 +110,8 @@ final class ChatServiceImpl implements ChatService {
     for (ConnectionImpl c : registry.all()) {
       c.session().close(CloseCodes.GOING_AWAY, "server shutting down");
     }
+    presence.stop();
+    link.bus().stop();
     executors.stop();
   }
 
@@ -108,9 +120,11 @@ final class ChatServiceImpl implements ChatService {
     return registry.count();
   }
 
+  /** Before the sign-in is answered: the user's conversations are followed from here on. */
   void authenticated(ConnectionImpl c, String user) {
+    router.signingIn(user);
     synchronized (presenceLock(user)) {
-      if (registry.authenticated(c, user)) {
+      if (registry.authenticated(c, user) && presence.signedIn(user)) {
         router.presence(user, true);
       }
     }
@@ -122,7 +136,7 @@ final class ChatServiceImpl implements ChatService {
       registry.closed(c, null);
     } else {
       synchronized (presenceLock(user)) {
-        if (registry.closed(c, user) && !stopping) {
+        if (registry.closed(c, user) && !stopping && presence.signedOut(user)) {
           router.presence(user, false);
         }
       }

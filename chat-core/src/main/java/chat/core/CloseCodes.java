@@ -15,6 +15,11 @@ public final class CloseCodes {
   public static final int TOO_BIG = 1009;
   /** Server fault. */
   public static final int SERVER_ERROR = 1011;
+  /**
+   * Service restart: the server node cannot vouch that this connection saw everything (it lost
+   * touch with the other nodes); reconnect and catch up.
+   */
+  public static final int SERVICE_RESTART = 1012;
 
   private CloseCodes() {}
 }

@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.cluster.SharedLimits;
 import chat.core.store.AccountStore;
 import chat.core.store.AppendListener;
 import chat.core.store.ConvId;
@@ -41,12 +42,14 @@ final class MessagingService {
   private final Ticker ticker;
   private final Blocks blocks;
   private final FileStore fileStore;
-  private final Map<String, TokenBucket> sendBuckets = new ConcurrentHashMap<>();
+  private final SharedLimits limits;
   private final Map<String, TokenBucket> typingBuckets = new ConcurrentHashMap<>();
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks, FileStore fileStore) {
+      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks, FileStore fileStore,
+      SharedLimits limits) {
+    this.limits = limits;
     this.blocks = blocks;
     this.fileStore = fileStore;
     this.messages = messages;
@@ -159,15 +162,11 @@ final class MessagingService {
 
   /** Takes one send from the user's bucket (sends and edits share it), or fails rate_limited. */
   void takeSend(String user) throws ChatException {
-    long waitMs = sendBucket(user).tryTake();
+    long waitMs = limits.tryTake("send:" + user, config.limits().sendPerSecond(),
+        config.limits().sendBurst());
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
     }
-  }
-
-  private TokenBucket sendBucket(String user) {
-    return sendBuckets.computeIfAbsent(user, u -> new TokenBucket(
-        ticker, config.limits().sendPerSecond(), config.limits().sendBurst()));
   }
 
   Result.History history(String user, Request.History r) throws ChatException {

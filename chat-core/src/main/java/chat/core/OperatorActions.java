@@ -76,7 +76,7 @@ final class OperatorActions {
             registry.closeUser(a.subject(), null, "account deleted");
         case OperatorAction.RESET_PASSWORD ->
             registry.closeUser(a.subject(), null, "password changed");
-        case OperatorAction.DELETE_ROOM -> rooms.announceDeleted(a.subject(), a.members());
+        case OperatorAction.DELETE_ROOM -> rooms.announceDeletedHere(a.subject(), a.members());
         default -> { } // enable, and actions of newer versions: the caches are dropped already
       }
       lastSeen = a.id();

@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.cluster.Presence;
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.Membership;
@@ -41,7 +42,7 @@ final class RoomService {
   private final MessageStore messages;
   private final Access access;
   private final Router router;
-  private final SessionRegistry registry;
+  private final Presence presence;
   private final ChatConfig config;
   private final Clock clock;
   private final Ticker ticker;
@@ -49,12 +50,12 @@ final class RoomService {
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
-      SessionRegistry registry, ChatConfig config, Clock clock, Ticker ticker) {
+      Presence presence, ChatConfig config, Clock clock, Ticker ticker) {
     this.accounts = accounts;
     this.messages = messages;
     this.access = access;
     this.router = router;
-    this.registry = registry;
+    this.presence = presence;
     this.config = config;
     this.clock = clock;
     this.ticker = ticker;
@@ -109,6 +110,7 @@ final class RoomService {
       if (room.isPrivate()) {
         throw ChatException.forbidden("#" + room.name() + " is private: you need an invite");
       }
+      router.joining(conv); // on this node, its messages are followed from here on
       if (accounts.addMember(room.name(), user, Role.MEMBER)) {
         announce(conv, user, "join", null);
       }
@@ -228,17 +230,26 @@ final class RoomService {
         .map(Membership::user).toList());
   }
 
-  /** After a room's deletion: its history goes, and each member hears of it. */
+  /** After a room's deletion: its history goes, and each member hears of it, on every node. */
   void deleted(String room, List<String> members) {
     messages.deleteConversation(ConvId.room(room));
-    announceDeleted(room, members);
+    ConvId conv = ConvId.room(room);
+    router.forget(conv);
+    for (String member : members) {
+      router.toUser(member, new Outbound(new Event.Member(conv.key(), member, "deleted")));
+    }
   }
 
-  /** Tells each of a deleted room's members that it is gone. */
-  void announceDeleted(String room, List<String> members) {
+  /**
+   * Tells each of a deleted room's members on this node that it is gone: an operator deleted it,
+   * and every node reads the operator's actions itself.
+   */
+  void announceDeletedHere(String room, List<String> members) {
     ConvId conv = ConvId.room(room);
+    router.forget(conv);
     for (String member : members) {
-      router.toUser(member, new Outbound(new Event.Member(conv.key(), member, "deleted")), null);
+      router.toUserHere(member, new Outbound(new Event.Member(conv.key(), member, "deleted")),
+          null);
     }
   }
 
@@ -285,7 +296,7 @@ final class RoomService {
     }
     List<Result.MemberInfo> list = new ArrayList<>(members.size());
     for (Membership m : members) {
-      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), registry.isOnline(m.user())));
+      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), presence.isOnline(m.user())));
     }
     return new Result.Members(list);
   }
@@ -320,10 +331,6 @@ final class RoomService {
    * departure (then the subject hears no more) or an unban.
    */
   private void announceDeparture(ConvId conv, String subject, String action) {
-    Outbound out = new Outbound(new Event.Member(conv.key(), subject, action));
-    for (Membership m : accounts.members(conv.roomName())) {
-      router.toUser(m.user(), out, null);
-    }
-    router.toUser(subject, out, null);
+    router.departure(conv, subject, new Event.Member(conv.key(), subject, action));
   }
 }

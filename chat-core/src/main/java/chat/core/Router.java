@@ -6,8 +6,10 @@ import chat.core.store.FileRef;
 import chat.core.store.Membership;
 import chat.core.store.MessageStore;
 import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
 import chat.protocol.Event;
 import chat.protocol.FileInfo;
+import chat.protocol.FrameCodec;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -21,20 +23,46 @@ import java.util.function.Function;
  * session of its participants (room members, or the two parties of a direct conversation), each
  * named from the receiver's side. One {@link Outbound} is built per distinct name, so a room
  * event is encoded once for all its receivers.
+ *
+ * <p>In a cluster each method also tells the other nodes ({@link NodeLink}), which deliver to
+ * their own sessions through the {@code here} methods ({@link BusReceiver}); messages and
+ * changes pass through {@link Cursors}, which keeps each conversation's order on this node and
+ * fills gaps from the store.
  */
 @Singleton
 final class Router {
+  static final FrameCodec CODEC = new FrameCodec();
+
   private final AccountStore accounts;
-  private final MessageStore messages;
   private final SessionRegistry registry;
   private final Blocks blocks;
+  private final NodeLink link;
+  private final Cursors cursors;
+  private final MessageStore messages;
+  /** How a repair of {@link Cursors} hands over what this node missed: to its sessions only. */
+  private final Cursors.Redelivery redelivery = new Cursors.Redelivery() {
+    @Override
+    public void message(StoredMessage m) {
+      messageHere(m.conv(), toEvent(m, m.conv().key()), null, null);
+    }
+
+    @Override
+    public void update(StoredUpdate u, StoredMessage now) {
+      ConvId conv = now.conv();
+      toParticipantsHere(conv, new Event.Update(conv.key(), u.seq(), u.rev(), u.by(), u.action(),
+          toEvent(now, conv.key())), null);
+    }
+  };
 
   @Inject
-  Router(AccountStore accounts, MessageStore messages, SessionRegistry registry, Blocks blocks) {
+  Router(AccountStore accounts, MessageStore messages, SessionRegistry registry, Blocks blocks,
+      NodeLink link, Cursors cursors) {
     this.accounts = accounts;
     this.messages = messages;
     this.registry = registry;
     this.blocks = blocks;
+    this.link = link;
+    this.cursors = cursors;
   }
 
   /**
@@ -46,28 +74,85 @@ final class Router {
    */
   void message(StoredMessage m, ConnectionImpl sender, Runnable ack) {
     ConvId conv = m.conv();
+    Event.Message keyed = toEvent(m, conv.key());
+    if (!link.clustered()) {
+      messageHere(conv, keyed, sender, ack);
+      return;
+    }
+    cursors.message(conv, m.seq(), () -> messageHere(conv, keyed, sender, ack), ack,
+        redelivery);
+    String json = CODEC.encode(keyed);
+    link.publish(NodeLink.MESSAGE, o -> {
+      o.addProperty("c", conv.key());
+      o.addProperty("e", json);
+    });
+  }
+
+  /** A message another node stored: to this node's sessions, in order. */
+  void messageFromNode(ConvId conv, Event.Message keyed) {
+    cursors.message(conv, keyed.seq(), () -> messageHere(conv, keyed, null, null), null,
+        redelivery);
+  }
+
+  /** Delivers a stored message to this node's sessions; see {@link #message}. */
+  void messageHere(ConvId conv, Event.Message keyed, ConnectionImpl sender, Runnable ack) {
     Outbound forSender = null;
     if (conv.isRoom()) {
-      Outbound out = new Outbound(toEvent(m, conv.key()));
+      Outbound out = new Outbound(keyed);
       for (Membership member : accounts.members(conv.roomName())) {
-        toUser(member.user(), out, sender);
-        if (member.user().equals(m.from())) {
+        toUserHere(member.user(), out, sender);
+        if (member.user().equals(keyed.from())) {
           forSender = out; // still a member: the sender gets its copy too
         }
       }
     } else {
       for (String party : List.of(conv.userA(), conv.userB())) {
-        Outbound out = new Outbound(toEvent(m, conv.nameFor(party)));
-        toUser(party, out, sender);
-        if (party.equals(m.from())) {
+        Outbound out = new Outbound(Events.named(keyed, conv.nameFor(party)));
+        toUserHere(party, out, sender);
+        if (party.equals(keyed.from())) {
           forSender = out;
         }
       }
     }
-    ack.run();
-    if (forSender != null) {
+    if (ack != null) {
+      ack.run();
+    }
+    if (forSender != null && sender != null) {
       sender.send(forSender);
     }
+  }
+
+  /**
+   * In a cluster, before {@code user}'s sign-in here is answered: each of their conversations is
+   * followed from its last message on (see {@link Cursors}).
+   */
+  void signingIn(String user) {
+    if (!link.clustered()) {
+      return;
+    }
+    for (String room : accounts.roomsOf(user)) {
+      cursors.baseline(ConvId.room(room));
+    }
+    for (ConvId conv : messages.directConversations(user)) {
+      cursors.baseline(conv);
+    }
+  }
+
+  /** In a cluster, before a user joins {@code conv} here: it is followed from now on. */
+  void joining(ConvId conv) {
+    if (link.clustered()) {
+      cursors.baseline(conv);
+    }
+  }
+
+  /** After a break in the bus: what this node missed is read from the store and delivered. */
+  void catchUp() {
+    cursors.catchUp(redelivery);
+  }
+
+  /** A room is gone: its cursor too. */
+  void forget(ConvId conv) {
+    cursors.forget(conv);
   }
 
   static Event.Message toEvent(StoredMessage m, String convName) {
@@ -81,8 +166,24 @@ final class Router {
 
   /** A change to a message, to every session of every participant. */
   void update(StoredMessage m, long rev, String by, String action) {
-    toParticipants(m.conv(),
-        name -> new Event.Update(name, m.seq(), rev, by, action, toEvent(m, name)), null);
+    ConvId conv = m.conv();
+    Event.Update keyed = new Event.Update(conv.key(), m.seq(), rev, by, action,
+        toEvent(m, conv.key()));
+    if (!link.clustered()) {
+      toParticipantsHere(conv, keyed, null);
+      return;
+    }
+    cursors.update(conv, rev, () -> toParticipantsHere(conv, keyed, null), redelivery);
+    String json = CODEC.encode(keyed);
+    link.publish(NodeLink.UPDATE, o -> {
+      o.addProperty("c", conv.key());
+      o.addProperty("e", json);
+    });
+  }
+
+  /** A change another node made: to this node's sessions, in rev order. */
+  void updateFromNode(ConvId conv, Event.Update keyed) {
+    cursors.update(conv, keyed.rev(), () -> toParticipantsHere(conv, keyed, null), redelivery);
   }
 
   /**
@@ -91,14 +192,23 @@ final class Router {
    * receiver sees it.
    */
   void toParticipants(ConvId conv, Function<String, Event> eventNamed, ConnectionImpl except) {
+    Event keyed = eventNamed.apply(conv.key());
+    toParticipantsHere(conv, keyed, except);
+    publishEvent(NodeLink.CONVERSATION, conv, null, keyed);
+  }
+
+  /** {@link #toParticipants} on this node only; {@code keyed} is named by the key. */
+  void toParticipantsHere(ConvId conv, Event keyed, ConnectionImpl except) {
     if (conv.isRoom()) {
-      Outbound out = new Outbound(eventNamed.apply(conv.key()));
+      Outbound out = new Outbound(keyed);
       for (Membership m : accounts.members(conv.roomName())) {
-        toUser(m.user(), out, except);
+        toUserHere(m.user(), out, except);
       }
     } else {
-      toUser(conv.userA(), new Outbound(eventNamed.apply(conv.nameFor(conv.userA()))), except);
-      toUser(conv.userB(), new Outbound(eventNamed.apply(conv.nameFor(conv.userB()))), except);
+      toUserHere(conv.userA(), new Outbound(Events.named(keyed, conv.nameFor(conv.userA()))),
+          except);
+      toUserHere(conv.userB(), new Outbound(Events.named(keyed, conv.nameFor(conv.userB()))),
+          except);
     }
   }
 
@@ -107,26 +217,63 @@ final class Router {
    * block between them and {@code user} (typing).
    */
   void toOthersUnblocked(ConvId conv, String user, Function<String, Event> eventNamed) {
+    Event keyed = eventNamed.apply(conv.key());
+    toOthersUnblockedHere(conv, user, keyed);
+    publishEvent(NodeLink.TYPING, conv, user, keyed);
+  }
+
+  /** {@link #toOthersUnblocked} on this node only; {@code keyed} is named by the key. */
+  void toOthersUnblockedHere(ConvId conv, String user, Event keyed) {
     if (conv.isRoom()) {
       Outbound out = null;
       for (Membership m : accounts.members(conv.roomName())) {
         if (!m.user().equals(user) && registry.isOnline(m.user())
             && !blocks.between(user, m.user())) {
           if (out == null) {
-            out = new Outbound(eventNamed.apply(conv.key()));
+            out = new Outbound(keyed);
           }
-          toUser(m.user(), out, null);
+          toUserHere(m.user(), out, null);
         }
       }
     } else {
       String peer = conv.peerOf(user);
-      if (!blocks.between(user, peer)) {
-        toUser(peer, new Outbound(eventNamed.apply(conv.nameFor(peer))), null);
+      if (registry.isOnline(peer) && !blocks.between(user, peer)) {
+        toUserHere(peer, new Outbound(Events.named(keyed, conv.nameFor(peer))), null);
       }
     }
   }
 
-  void toUser(String user, Outbound out, ConnectionImpl except) {
+  /**
+   * A member event to the members of room {@code conv} and to {@code subject}, who is not (or
+   * no longer) one: a departure (then the subject hears no more) or an unban.
+   */
+  void departure(ConvId conv, String subject, Event.Member keyed) {
+    departureHere(conv, subject, keyed);
+    publishEvent(NodeLink.DEPARTURE, conv, subject, keyed);
+  }
+
+  void departureHere(ConvId conv, String subject, Event keyed) {
+    Outbound out = new Outbound(keyed);
+    for (Membership m : accounts.members(conv.roomName())) {
+      toUserHere(m.user(), out, null);
+    }
+    toUserHere(subject, out, null);
+  }
+
+  /** An event to every session of {@code user}, on every node. */
+  void toUser(String user, Outbound out) {
+    toUserHere(user, out, null);
+    if (link.clustered()) {
+      String json = out.json();
+      link.publish(NodeLink.USER, o -> {
+        o.addProperty("u", user);
+        o.addProperty("e", json);
+      });
+    }
+  }
+
+  /** An event to every session of {@code user} on this node but {@code except} (may be null). */
+  void toUserHere(String user, Outbound out, ConnectionImpl except) {
     for (ConnectionImpl c : registry.sessionsOf(user)) {
       if (c != except) {
         c.send(out);
@@ -137,9 +284,18 @@ final class Router {
   /**
    * Tells the online users who share a conversation with {@code user} (a room, or a direct
    * conversation with messages) that it came online or went offline; not those with a block
-   * between them and {@code user}.
+   * between them and {@code user}. On every node.
    */
   void presence(String user, boolean online) {
+    presenceHere(user, online);
+    link.publish(NodeLink.PRESENCE, o -> {
+      o.addProperty("u", user);
+      o.addProperty("on", online);
+    });
+  }
+
+  /** {@link #presence} to this node's sessions. */
+  void presenceHere(String user, boolean online) {
     Set<String> audience = new HashSet<>();
     for (String room : accounts.roomsOf(user)) {
       for (Membership m : accounts.members(room)) {
@@ -153,7 +309,39 @@ final class Router {
     audience.removeIf(receiver -> !registry.isOnline(receiver) || blocks.between(user, receiver));
     Outbound out = new Outbound(new Event.Presence(user, online));
     for (String receiver : audience) {
-      toUser(receiver, out, null);
+      toUserHere(receiver, out, null);
     }
+  }
+
+  /** Closes every connection of {@code user} but {@code except} (may be null), on every node. */
+  void closeUser(String user, ConnectionImpl except, String reason) {
+    registry.closeUser(user, except, reason);
+    link.publish(NodeLink.CLOSE_USER, o -> {
+      o.addProperty("u", user);
+      o.addProperty("why", reason);
+    });
+  }
+
+  /** Closes every connection logged in with the token, on every node. */
+  void closeToken(String tokenHash, String reason) {
+    registry.closeToken(tokenHash, reason);
+    link.publish(NodeLink.CLOSE_TOKEN, o -> {
+      o.addProperty("t", tokenHash);
+      o.addProperty("why", reason);
+    });
+  }
+
+  private void publishEvent(String kind, ConvId conv, String user, Event keyed) {
+    if (!link.clustered()) {
+      return;
+    }
+    String json = CODEC.encode(keyed);
+    link.publish(kind, o -> {
+      o.addProperty("c", conv.key());
+      if (user != null) {
+        o.addProperty("u", user);
+      }
+      o.addProperty("e", json);
+    });
   }
 }

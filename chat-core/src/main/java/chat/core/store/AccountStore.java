@@ -180,4 +180,10 @@ public interface AccountStore {
    * another process changed it. A store that caches nothing does nothing.
    */
   default void forgetCaches() {}
+
+  /**
+   * Forgets what this store keeps in memory about one room's members, because another server
+   * node changed them. A store that caches nothing does nothing.
+   */
+  default void forgetRoster(String room) {}
 }

@@ -412,6 +412,11 @@ class JdbcAccountStore implements AccountStore {
   }
 
   @Override
+  public void forgetRoster(String room) {
+    rosters.changed(room);
+  }
+
+  @Override
   public int memberCount(String room) {
     return (int) database.read(c -> queryLong(c,
         "SELECT count(*) FROM memberships WHERE room = ?", room)).longValue();

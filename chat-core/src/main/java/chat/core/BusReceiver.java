@@ -1,0 +1,111 @@
+package chat.core;
+
+import chat.core.cluster.NodeBus;
+import chat.core.store.AccountStore;
+import chat.core.store.ConvId;
+import chat.protocol.Event;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the other nodes tell this one ({@link NodeLink}'s messages), delivered to this node's
+ * sessions; its own messages, which the bus brings back too, are skipped. A break in the bus
+ * makes {@link Router#catchUp} read what was missed from the store.
+ */
+@Singleton
+final class BusReceiver implements NodeBus.Listener {
+  private static final Logger log = LoggerFactory.getLogger(BusReceiver.class);
+
+  private final NodeLink link;
+  private final Router router;
+  private final SessionRegistry registry;
+  private final Blocks blocks;
+  private final AccountStore accounts;
+
+  @Inject
+  BusReceiver(NodeLink link, Router router, SessionRegistry registry, Blocks blocks,
+      AccountStore accounts) {
+    this.link = link;
+    this.router = router;
+    this.registry = registry;
+    this.blocks = blocks;
+    this.accounts = accounts;
+  }
+
+  @Override
+  public void received(String message) {
+    JsonObject o;
+    try {
+      o = JsonParser.parseString(message).getAsJsonObject();
+    } catch (RuntimeException e) {
+      log.warn("skipped an unreadable message on the node bus: {}", e.toString());
+      return;
+    }
+    if (link.nodeId().equals(text(o, "n"))) {
+      return; // our own, delivered here already
+    }
+    try {
+      apply(o);
+    } catch (RuntimeException e) {
+      log.error("could not apply a message from node {} ({})", text(o, "n"), text(o, "k"), e);
+    }
+  }
+
+  private void apply(JsonObject o) {
+    String kind = text(o, "k");
+    switch (kind) {
+      case NodeLink.MESSAGE -> router.messageFromNode(conv(o), (Event.Message) event(o));
+      case NodeLink.UPDATE -> router.updateFromNode(conv(o), (Event.Update) event(o));
+      case NodeLink.CONVERSATION -> {
+        ConvId conv = conv(o);
+        Event e = event(o);
+        if (conv.isRoom() && (e instanceof Event.Member || e instanceof Event.RoomChanged)) {
+          accounts.forgetRoster(conv.roomName()); // the members or their roles changed
+        }
+        router.toParticipantsHere(conv, e, null);
+      }
+      case NodeLink.TYPING -> router.toOthersUnblockedHere(conv(o), text(o, "u"), event(o));
+      case NodeLink.DEPARTURE -> {
+        ConvId conv = conv(o);
+        accounts.forgetRoster(conv.roomName());
+        router.departureHere(conv, text(o, "u"), event(o));
+      }
+      case NodeLink.USER -> {
+        Event e = event(o);
+        if (e instanceof Event.Member m && "deleted".equals(m.action())) {
+          ConvId conv = ConvId.parseKey(m.conv()); // a room deleted on another node
+          accounts.forgetRoster(conv.roomName());
+          router.forget(conv);
+        }
+        router.toUserHere(text(o, "u"), new Outbound(e), null);
+      }
+      case NodeLink.PRESENCE -> router.presenceHere(text(o, "u"), o.get("on").getAsBoolean());
+      case NodeLink.CLOSE_USER -> registry.closeUser(text(o, "u"), null, text(o, "why"));
+      case NodeLink.CLOSE_TOKEN -> registry.closeToken(text(o, "t"), text(o, "why"));
+      case NodeLink.BLOCKS -> blocks.changedElsewhere(text(o, "u"));
+      default -> log.warn("skipped a message of unknown kind {} on the node bus", kind);
+    }
+  }
+
+  /** The bus lost messages for this node: read them from the store. */
+  @Override
+  public void resubscribed() {
+    router.catchUp();
+  }
+
+  private static ConvId conv(JsonObject o) {
+    return ConvId.parseKey(text(o, "c"));
+  }
+
+  private static Event event(JsonObject o) {
+    return Router.CODEC.decodeEvent(text(o, "e"));
+  }
+
+  private static String text(JsonObject o, String field) {
+    return o.has(field) && !o.get(field).isJsonNull() ? o.get(field).getAsString() : null;
+  }
+}

@@ -1,0 +1,253 @@
+package chat.core;
+
+import chat.core.store.AccountStore;
+import chat.core.store.ConvId;
+import chat.core.store.Membership;
+import chat.core.store.MessageStore;
+import chat.core.store.StoredMessage;
+import chat.core.store.StoredUpdate;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In a cluster, the order of each conversation on this node: the last seq and rev delivered to
+ * this node's sessions. The bus is at most once and interleaves publishers, so a message may come
+ * after a later one, twice, or never. Whatever arrives is checked against the cursor: an old
+ * number is dropped; the next is delivered; one beyond it means the ones between were stored
+ * (a conversation's numbers are given under its counter row's lock, so they commit in order) and
+ * are read from the store and delivered first. If the store cannot be read, the conversation's
+ * sessions here are closed with 1012 so their clients reconnect and catch up.
+ *
+ * <p>Where a cursor starts: when a user signs in here, at the store's last numbers of each of
+ * their conversations (they read history after that); when they join a room here, at its last
+ * numbers before the join; otherwise, on first sight of a number {@code n}: {@code n - 1}, but 0
+ * for a direct conversation with a party signed in here (it began after they signed in, else its
+ * cursor would exist).
+ *
+ * <p>Not used by a single server, whose store hands over messages in order already.
+ */
+@Singleton
+final class Cursors {
+  private static final Logger log = LoggerFactory.getLogger(Cursors.class);
+  private static final long UNKNOWN = -1;
+  private static final int REPAIR_PAGE = 500;
+
+  /** What a repair delivers: stored messages and changes this node missed, in order. */
+  interface Redelivery {
+    void message(StoredMessage m);
+
+    void update(StoredUpdate u, StoredMessage now);
+  }
+
+  /** One conversation's position; guarded by itself. */
+  private static final class Cursor {
+    long seq = UNKNOWN;
+    long rev = UNKNOWN;
+  }
+
+  private final MessageStore messages;
+  private final AccountStore accounts;
+  private final SessionRegistry registry;
+  private final Map<ConvId, Cursor> cursors = new ConcurrentHashMap<>();
+
+  @Inject
+  Cursors(MessageStore messages, AccountStore accounts, SessionRegistry registry) {
+    this.messages = messages;
+    this.accounts = accounts;
+    this.registry = registry;
+  }
+
+  private Cursor of(ConvId conv) {
+    return cursors.computeIfAbsent(conv, c -> new Cursor());
+  }
+
+  /**
+   * Message {@code seq} of {@code conv}: {@code deliver} runs in order after any missing ones
+   * (through {@code missing}); if it was delivered already (a repair read it first), only
+   * {@code ackIfSeen} runs (may be null).
+   */
+  void message(ConvId conv, long seq, Runnable deliver, Runnable ackIfSeen,
+      Redelivery missing) {
+    Cursor cursor = of(conv);
+    synchronized (cursor) {
+      if (cursor.seq == UNKNOWN) {
+        cursor.seq = !conv.isRoom() && hasPartyHere(conv) ? 0 : seq - 1;
+      }
+      if (seq <= cursor.seq) {
+        if (ackIfSeen != null) {
+          ackIfSeen.run();
+        }
+        return;
+      }
+      if (seq > cursor.seq + 1) {
+        repairMessages(conv, cursor, seq - 1, missing);
+      }
+      deliver.run();
+      cursor.seq = seq;
+    }
+  }
+
+  /** Change {@code rev} of {@code conv}: as {@link #message}, by rev. */
+  void update(ConvId conv, long rev, Runnable deliver, Redelivery missing) {
+    Cursor cursor = of(conv);
+    synchronized (cursor) {
+      if (cursor.rev == UNKNOWN) {
+        cursor.rev = rev - 1;
+      }
+      if (rev <= cursor.rev) {
+        return;
+      }
+      if (rev > cursor.rev + 1) {
+        repairUpdates(conv, cursor, rev - 1, missing);
+      }
+      deliver.run();
+      cursor.rev = rev;
+    }
+  }
+
+  /** Starts the conversation's cursor at the store's last numbers, if it has none yet. */
+  void baseline(ConvId conv) {
+    Cursor cursor = of(conv);
+    synchronized (cursor) {
+      if (cursor.seq == UNKNOWN) {
+        cursor.seq = messages.lastSeq(conv);
+      }
+      if (cursor.rev == UNKNOWN) {
+        cursor.rev = messages.lastRev(conv);
+      }
+    }
+  }
+
+  /** The conversation is gone (a deleted room): forget its cursor. */
+  void forget(ConvId conv) {
+    cursors.remove(conv);
+  }
+
+  /**
+   * After the bus lost messages: every conversation with a cursor is brought up to the store's
+   * last numbers, delivering what was missed.
+   */
+  void catchUp(Redelivery missing) {
+    int repaired = 0;
+    for (Map.Entry<ConvId, Cursor> e : cursors.entrySet()) {
+      ConvId conv = e.getKey();
+      Cursor cursor = e.getValue();
+      synchronized (cursor) {
+        try {
+          long lastSeq = messages.lastSeq(conv);
+          if (cursor.seq != UNKNOWN && lastSeq > cursor.seq) {
+            repairMessages(conv, cursor, lastSeq, missing);
+            repaired++;
+          }
+          long lastRev = messages.lastRev(conv);
+          if (cursor.rev != UNKNOWN && lastRev > cursor.rev) {
+            repairUpdates(conv, cursor, lastRev, missing);
+            repaired++;
+          }
+        } catch (RuntimeException ex) {
+          giveUp(conv, ex);
+          cursors.remove(conv, cursor);
+        }
+      }
+    }
+    log.info("caught up after a break in the node bus: {} conversations had missed changes",
+        repaired);
+  }
+
+  /** Delivers messages after the cursor up to {@code upTo} from the store; the cursor follows. */
+  private void repairMessages(ConvId conv, Cursor cursor, long upTo, Redelivery missing) {
+    if (!hasParticipantHere(conv)) {
+      cursor.seq = upTo; // nobody here to tell
+      return;
+    }
+    try {
+      while (cursor.seq < upTo) {
+        List<StoredMessage> page = messages.after(conv, cursor.seq,
+            (int) Math.min(REPAIR_PAGE, upTo - cursor.seq));
+        if (page.isEmpty()) {
+          break; // erased meanwhile (a deleted room)
+        }
+        for (StoredMessage m : page) {
+          if (m.seq() > upTo) {
+            break;
+          }
+          missing.message(m);
+          cursor.seq = m.seq();
+        }
+      }
+    } catch (RuntimeException e) {
+      giveUp(conv, e);
+    }
+    cursor.seq = Math.max(cursor.seq, upTo);
+  }
+
+  private void repairUpdates(ConvId conv, Cursor cursor, long upTo, Redelivery missing) {
+    if (!hasParticipantHere(conv)) {
+      cursor.rev = upTo;
+      return;
+    }
+    try {
+      while (cursor.rev < upTo) {
+        List<StoredUpdate> page = messages.updatesAfter(conv, cursor.rev,
+            (int) Math.min(REPAIR_PAGE, upTo - cursor.rev));
+        if (page.isEmpty()) {
+          break;
+        }
+        for (StoredUpdate u : page) {
+          if (u.rev() > upTo) {
+            break;
+          }
+          messages.message(conv, u.seq()).ifPresent(now -> missing.update(u, now));
+          cursor.rev = u.rev();
+        }
+      }
+    } catch (RuntimeException e) {
+      giveUp(conv, e);
+    }
+    cursor.rev = Math.max(cursor.rev, upTo);
+  }
+
+  /**
+   * What was missed cannot be read: the conversation's sessions here are closed with 1012, and
+   * their clients' catch-up on reconnect finds it.
+   */
+  private void giveUp(ConvId conv, RuntimeException cause) {
+    log.warn("cannot read what this node missed of {} ({}); closing its sessions here with 1012",
+        conv, cause.toString());
+    List<ConnectionImpl> affected;
+    try {
+      affected = participants(conv).stream()
+          .flatMap(user -> List.of(registry.sessionsOf(user)).stream()).toList();
+    } catch (RuntimeException e) { // not even the members: everyone here catches up
+      affected = registry.all();
+    }
+    for (ConnectionImpl c : affected) {
+      c.session().close(CloseCodes.SERVICE_RESTART, "missed messages: reconnect");
+    }
+  }
+
+  private boolean hasPartyHere(ConvId conv) {
+    return registry.isOnline(conv.userA()) || registry.isOnline(conv.userB());
+  }
+
+  private boolean hasParticipantHere(ConvId conv) {
+    for (String user : participants(conv)) {
+      if (registry.isOnline(user)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<String> participants(ConvId conv) {
+    if (!conv.isRoom()) {
+      return List.of(conv.userA(), conv.userB());
+    }
+    return accounts.members(conv.roomName()).stream().map(Membership::user).toList();
+  }
+}

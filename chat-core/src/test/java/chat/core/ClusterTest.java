@@ -1,0 +1,304 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import chat.core.cluster.NodeBus;
+import chat.core.cluster.Presence;
+import chat.core.memory.InMemoryStoreModule;
+import chat.core.store.AccountStore;
+import chat.core.store.FileStore;
+import chat.core.store.MessageStore;
+import chat.protocol.Event;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.multibindings.OptionalBinder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several cores on one store and one bus, in one process: what a cluster of server nodes does
+ * with what the bus brings, including what it loses or brings out of order. (The same against
+ * real Redis and PostgreSQL: the cluster's black-box tests.)
+ */
+class ClusterTest {
+  private final FakeBusHub hub = new FakeBusHub();
+  private final SharedPresence presence = new SharedPresence();
+  private final Injector stores = Guice.createInjector(new InMemoryStoreModule());
+  private final List<Node> nodes = new ArrayList<>();
+
+  private record Node(TestChat chat, FakeBusHub.Bus bus) {}
+
+  private Node node() {
+    FakeBusHub.Bus bus = hub.newBus();
+    Presence mine = presence.forNode();
+    Module shared = new AbstractModule() {
+      @Override
+      protected void configure() {
+        bind(MessageStore.class).toInstance(stores.getInstance(MessageStore.class));
+        bind(FileStore.class).toInstance(stores.getInstance(FileStore.class));
+        bind(AccountStore.class).toInstance(stores.getInstance(AccountStore.class));
+        OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding().toInstance(bus);
+        OptionalBinder.newOptionalBinder(binder(), Presence.class).setBinding()
+            .toInstance(mine);
+      }
+    };
+    Node node = new Node(new TestChat(ChatConfig.builder(), 10_000, shared), bus);
+    nodes.add(node);
+    return node;
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (Node n : nodes) {
+      n.chat().close();
+    }
+    hub.close();
+  }
+
+  /** Waits until every node has applied what the bus carried so far. */
+  private void settleBus() throws InterruptedException {
+    for (Node n : nodes) {
+      n.bus().settle();
+    }
+  }
+
+  private static Event.Message nextMessage(TestClient c) {
+    return c.events.skipTo(Event.Message.class);
+  }
+
+  @Test
+  void roomAndDirectMessagesReachSessionsOnOtherNodes() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    TestClient bobOnOne = one.chat().secondSession(bob);
+    alice.createRoom("general", false);
+    bob.join("general");
+    settleBus();
+
+    alice.send("#general", "hi from one");
+    Event.Message m = nextMessage(bob);
+    assertEquals("#general", m.conv());
+    assertEquals(1, m.seq());
+    assertEquals("hi from one", m.text());
+    assertEquals(1, nextMessage(bobOnOne).seq());
+
+    assertEquals("hi from one", nextMessage(alice).text()); // her own copy
+    bob.send("#general", "hi from two");
+    assertEquals("hi from two", nextMessage(alice).text());
+    assertEquals("hi from two", nextMessage(bobOnOne).text());
+
+    bob.send("@alice", "a direct one");
+    Event.Message direct = nextMessage(alice);
+    assertEquals("@bob", direct.conv()); // named from alice's side
+    assertEquals("a direct one", direct.text());
+    Event.Message copy = nextMessage(bobOnOne);
+    assertEquals("@alice", copy.conv());
+  }
+
+  @Test
+  void aMessageOvertakenOnTheBusIsDeliveredInOrderOnce() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node three = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    TestClient carol = three.chat().user("carol");
+    alice.createRoom("general", false);
+    bob.join("general");
+    carol.join("general");
+    settleBus();
+    carol.settle();
+
+    // Alice's message is held back on the bus; Bob's, stored after it, reaches node three first.
+    hub.holdWhile(m -> m.contains("from alice"));
+    alice.send("#general", "from alice");
+    bob.send("#general", "from bob");
+    settleBus();
+    List<FakeBusHub.Held> held = hub.takeHeld();
+    assertFalse(held.isEmpty());
+    for (FakeBusHub.Held h : held) {
+      h.to().deliver(h.message()); // late
+    }
+    settleBus();
+
+    Event.Message first = nextMessage(carol);
+    Event.Message second = nextMessage(carol);
+    assertEquals(List.of(1L, 2L), List.of(first.seq(), second.seq()));
+    assertEquals(List.of("from alice", "from bob"), List.of(first.text(), second.text()));
+    carol.assertQuiet(); // the late copy of alice's was dropped
+  }
+
+  @Test
+  void whatALostMessageCarriedIsRepairedFromTheStore() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("general", false);
+    bob.join("general");
+    settleBus();
+    bob.settle();
+
+    // Lost: the next message on the bus repairs it ...
+    hub.holdWhile(m -> m.contains("lost one"));
+    alice.send("#general", "lost one");
+    settleBus();
+    hub.takeHeld(); // dropped for good
+    alice.send("#general", "next one");
+    assertEquals("lost one", nextMessage(bob).text());
+    assertEquals("next one", nextMessage(bob).text());
+
+    // ... or, if nothing follows, the reconnect of the bus does.
+    hub.holdWhile(m -> m.contains("lost two"));
+    alice.send("#general", "lost two");
+    settleBus();
+    hub.takeHeld();
+    bob.assertQuiet();
+    two.bus().resubscribed();
+    Event.Message repaired = nextMessage(bob);
+    assertEquals(3, repaired.seq());
+    assertEquals("lost two", repaired.text());
+  }
+
+  @Test
+  void editsReachOtherNodesAndALostOneIsRepaired() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.send("@bob", "helo");
+    assertEquals("helo", nextMessage(bob).text());
+
+    alice.ok(new Request.Edit(TestClient.nextId(), "@bob", 1, "hello"),
+        Result.Changed.class);
+    Event.Update u = bob.events.skipTo(Event.Update.class);
+    assertEquals("@alice", u.conv());
+    assertEquals("hello", u.message().text());
+
+    hub.holdWhile(m -> m.contains("hello!"));
+    alice.ok(new Request.Edit(TestClient.nextId(), "@bob", 1, "hello!"),
+        Result.Changed.class);
+    settleBus();
+    hub.takeHeld();
+    alice.ok(new Request.Edit(TestClient.nextId(), "@bob", 1, "hello!!"),
+        Result.Changed.class);
+    Event.Update missed = bob.events.skipTo(Event.Update.class);
+    assertEquals(2, missed.rev());
+    assertEquals("edit", missed.action());
+    Event.Update last = bob.events.skipTo(Event.Update.class);
+    assertEquals(3, last.rev());
+    assertEquals("hello!!", last.message().text());
+  }
+
+  @Test
+  void logoutClosesTheSessionsOfThatUserOnEveryNode() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient aliceOnTwo = two.chat().secondSession(alice);
+    alice.ok(new Request.Logout(TestClient.nextId(), true));
+    EventRecorder.Closed closed = aliceOnTwo.events.nextClose();
+    assertEquals(CloseCodes.POLICY_VIOLATION, closed.code());
+    assertEquals("logged out", closed.reason());
+  }
+
+  @Test
+  void presenceAndTypingCrossNodesAndAUserOnTwoNodesIsAnnouncedOnce() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("general", false);
+    bob.join("general");
+    settleBus();
+    alice.settle();
+
+    TestClient bobOnOne = one.chat().secondSession(bob); // online already: no event
+    settleBus();
+    alice.assertQuiet();
+    bob.ok(new Request.Typing(TestClient.nextId(), "#general"));
+    assertEquals("bob", alice.events.skipTo(Event.Typing.class).user());
+
+    bob.close();
+    settleBus();
+    alice.assertQuiet(); // still online on node one
+    bobOnOne.close();
+    Event.Presence off = alice.events.skipTo(Event.Presence.class);
+    assertEquals("bob", off.user());
+    assertFalse(off.online());
+    assertFalse(presence.forNode().isOnline("bob"));
+  }
+
+  @Test
+  void aKickOnOneNodeStopsDeliveryOnTheOthers() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    TestClient carol = two.chat().user("carol");
+    alice.createRoom("general", false);
+    bob.join("general");
+    carol.join("general");
+    alice.send("#general", "before");
+    assertEquals("before", nextMessage(bob).text()); // node two has read the roster
+    assertEquals("before", nextMessage(carol).text());
+    alice.ok(new Request.Kick(TestClient.nextId(), "#general", "bob"));
+    Event.Member kicked = bob.events.skipTo(Event.Member.class);
+    while (!"kick".equals(kicked.action())) {
+      kicked = bob.events.skipTo(Event.Member.class);
+    }
+    settleBus();
+    alice.send("#general", "after");
+    assertEquals("after", nextMessage(carol).text());
+    bob.assertQuiet();
+  }
+
+  /** Presence counted across the nodes of one test, as Redis counts it for a real cluster. */
+  static final class SharedPresence {
+    private final Map<String, Integer> sessions = new HashMap<>();
+
+    Presence forNode() {
+      return new Presence() {
+        @Override
+        public boolean signedIn(String user) {
+          synchronized (sessions) {
+            return sessions.merge(user, 1, Integer::sum) == 1;
+          }
+        }
+
+        @Override
+        public boolean signedOut(String user) {
+          synchronized (sessions) {
+            Integer left = sessions.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+            return left == null;
+          }
+        }
+
+        @Override
+        public boolean isOnline(String user) {
+          synchronized (sessions) {
+            return sessions.containsKey(user);
+          }
+        }
+
+        @Override
+        public void start(Consumer<String> wentOffline) {}
+
+        @Override
+        public void stop() {}
+      };
+    }
+  }
+}
