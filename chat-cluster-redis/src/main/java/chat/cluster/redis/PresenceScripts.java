@@ -62,25 +62,38 @@ final class PresenceScripts {
 
   /**
    * KEYS: users-of this node, alive of this node, nodes. ARGV: node id, the prefix of user keys,
-   * "1" to leave (drop the heartbeat and the node too), then pairs of user and session count.
-   * Makes Redis hold exactly those counts for this node; returns the users it dropped who thereby
-   * went offline everywhere.
+   * "1" to leave (drop the heartbeat and the node too), the number P of users whose last session
+   * here closed while Redis was unreachable, those P users, then pairs of user and session count.
+   * Makes Redis hold exactly those counts for this node; returns the users it dropped, or of the
+   * P, who are offline everywhere (each once).
    */
   static final Script RESYNC = new Script("""
+      local pending = tonumber(ARGV[4])
       local wanted = {}
-      for i = 4, #ARGV, 2 do wanted[ARGV[i]] = ARGV[i + 1] end
-      local gone = {}
+      for i = 5 + pending, #ARGV, 2 do wanted[ARGV[i]] = ARGV[i + 1] end
+      local gone, seen = {}, {}
       for _, user in ipairs(redis.call('SMEMBERS', KEYS[1])) do
         if wanted[user] == nil then
           local key = ARGV[2] .. user
           redis.call('HDEL', key, ARGV[1])
           redis.call('SREM', KEYS[1], user)
-          if redis.call('EXISTS', key) == 0 then gone[#gone + 1] = user end
+          if redis.call('EXISTS', key) == 0 then
+            gone[#gone + 1] = user
+            seen[user] = true
+          end
         end
       end
       for user, count in pairs(wanted) do
         redis.call('HSET', ARGV[2] .. user, ARGV[1], count)
         redis.call('SADD', KEYS[1], user)
+      end
+      for i = 5, 4 + pending do
+        local user = ARGV[i]
+        if not seen[user] and wanted[user] == nil
+            and redis.call('EXISTS', ARGV[2] .. user) == 0 then
+          gone[#gone + 1] = user
+          seen[user] = true
+        end
       end
       if ARGV[3] == '1' then
         redis.call('DEL', KEYS[2])

@@ -133,6 +133,9 @@ public final class RedisNodeBus implements NodeBus {
 
   @Override
   public void stop() {
+    if (stopped) {
+      return;
+    }
     stopped = true;
     checker.shutdownNow();
     StatefulRedisPubSubConnection<String, String> sub = subscriber;

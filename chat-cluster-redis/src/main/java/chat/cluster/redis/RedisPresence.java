@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The node also keeps its own counts in memory, the truth for its sessions: when its
  * heartbeat was found expired (it was reaped while paused, or Redis restarted empty) or a write
- * failed, the next heartbeat makes Redis hold exactly those counts again; users that drops are
- * reported to {@code wentOffline} too. While Redis is unreachable the answers come from this
+ * failed, the next heartbeat makes Redis hold exactly those counts again; users that drops, and
+ * users whose last session here closed while Redis was unreachable and who are on no other node,
+ * are reported to {@code wentOffline} too. While Redis is unreachable the answers come from this
  * node alone (logged once at WARN): a first session here counts as first, a last one never as
  * last (the resynchronisation reports it). Calls wait for Redis at most the command timeout, and
  * after a failure not at all for {@value #RETRY_MS} ms.
@@ -62,6 +64,8 @@ public final class RedisPresence implements Presence {
       "each node answers for its own sessions until it is back");
   /** This node's sessions per user; users with none are absent. */
   private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+  /** Users whose last session here closed while Redis was unreachable: announced at resync. */
+  private final Set<String> unannounced = ConcurrentHashMap.newKeySet();
   /** Read: one user's count changes. Write: Redis is made to hold {@link #sessions}. */
   private final ReadWriteLock resyncLock = new ReentrantReadWriteLock();
   /** One user's count changes one at a time, in memory and in Redis in the same order. */
@@ -137,6 +141,7 @@ public final class RedisPresence implements Presence {
     try {
       synchronized (stripe(user)) {
         boolean firstHere = sessions.merge(user, 1, Integer::sum) == 1;
+        unannounced.remove(user);
         Long first = call(PresenceScripts.SIGN_IN, keys(userKey(user), usersOf()), nodeId, user);
         return first == null ? firstHere : first == 1;
       }
@@ -158,6 +163,9 @@ public final class RedisPresence implements Presence {
             == null;
         Long last = call(PresenceScripts.SIGN_OUT, keys(userKey(user), usersOf()), nodeId, user,
             lastHere ? "1" : "0");
+        if (last == null && lastHere) {
+          unannounced.add(user); // offline everywhere? the resynchronisation finds out
+        }
         return last != null && last == 1;
       }
     } finally {
@@ -219,7 +227,10 @@ public final class RedisPresence implements Presence {
     resyncLock.writeLock().lock();
     try {
       needsResync = false;
-      List<String> args = new ArrayList<>(List.of(nodeId, prefix + "user:", leave ? "1" : "0"));
+      List<String> pending = List.copyOf(unannounced);
+      List<String> args = new ArrayList<>(List.of(nodeId, prefix + "user:", leave ? "1" : "0",
+          Integer.toString(pending.size())));
+      args.addAll(pending);
       if (!leave) {
         sessions.forEach((user, count) -> {
           args.add(user);
@@ -232,6 +243,7 @@ public final class RedisPresence implements Presence {
         needsResync = true;
         return List.of();
       }
+      unannounced.removeAll(pending);
       return strings(gone);
     } finally {
       resyncLock.writeLock().unlock();
