@@ -1,0 +1,232 @@
+package chat.cluster.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A private Redis server for one test class: Debian's {@code redis-server} runs as a child
+ * process on a free loopback port, in its own temporary directory, without persistence, so it
+ * shares nothing with any other server on the machine and a restart starts empty (as a Redis
+ * without persistence does). Register it as a static field; it starts before the first test and
+ * is killed and deleted after the last:
+ * <pre>{@code @RegisterExtension static final PrivateRedis redis = new PrivateRedis();}</pre>
+ *
+ * <p>{@link #kill} (SIGKILL, as a crash), {@link #stop} (SIGTERM) and {@link #start} restart it
+ * on the same port, so clients reconnect to the same {@link #url}.
+ *
+ * <p>Without the binary the tests are skipped by an assumption that says so, unless the system
+ * property {@code chat.cluster.required} is true (CI sets it): then they fail. The binary is
+ * {@code -Dchat.redis.server}, else {@code redis-server} on the {@code PATH}.
+ */
+public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
+  private static final long START_TIMEOUT_MS = 10_000;
+  private static final long STOP_TIMEOUT_S = 10;
+
+  private Path dir;
+  private int port;
+  private Process process; // null while stopped
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Path binary = binary();
+    dir = Files.createTempDirectory("chat-redis-");
+    try {
+      startOnFreePort(binary);
+    } catch (Exception | Error e) {
+      delete(dir);
+      dir = null;
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (dir == null) {
+      return;
+    }
+    try {
+      if (isRunning()) {
+        kill(); // nothing to save: the folder is deleted next
+      }
+    } finally {
+      delete(dir);
+      dir = null;
+    }
+  }
+
+  /** {@code redis://127.0.0.1:PORT}; the same across restarts. */
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** The port the server listens on (127.0.0.1); the same across restarts. */
+  public int port() {
+    return port;
+  }
+
+  /** Kills the server with SIGKILL, as a crash would; returns once the process is gone. */
+  public void kill() throws InterruptedException, IOException {
+    end(true);
+  }
+
+  /** Shuts the server down with SIGTERM (Redis closes its clients); returns once it is gone. */
+  public void stop() throws InterruptedException, IOException {
+    end(false);
+  }
+
+  /** Starts the stopped server again, empty, on the same port; returns once it answers PING. */
+  public void start() throws IOException, InterruptedException {
+    if (isRunning()) {
+      throw new IllegalStateException("Redis is already running on port " + port);
+    }
+    launch(binary());
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** The server's log so far, for a failing test's message. */
+  public String log() throws IOException {
+    Path log = dir.resolve("server.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private void end(boolean forcibly) throws InterruptedException, IOException {
+    if (process == null) {
+      return;
+    }
+    Process p = process;
+    process = null;
+    if (forcibly) {
+      p.destroyForcibly(); // SIGKILL on Linux
+    } else {
+      p.destroy(); // SIGTERM
+    }
+    if (!p.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("redis-server on port " + port + " did not exit within "
+          + STOP_TIMEOUT_S + " s\n" + log());
+    }
+  }
+
+  private void startOnFreePort(Path binary) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) { // another process may take the port first
+      port = freePort();
+      try {
+        launch(binary);
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private void launch(Path binary) throws IOException, InterruptedException {
+    List<String> command = List.of(binary.toString(), "--bind", "127.0.0.1",
+        "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
+        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()))
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IOException("redis-server exited with " + p.exitValue() + " on port " + port
+            + "\n" + log() + Files.readString(dir.resolve("output.log")));
+      }
+      if (answersPing()) {
+        process = p;
+        return;
+      }
+      p.waitFor(20, TimeUnit.MILLISECONDS); // polls the port; returns early if it exits
+    }
+    p.destroyForcibly();
+    throw new IOException("redis-server did not answer PING on port " + port + " within "
+        + START_TIMEOUT_MS + " ms\n" + log());
+  }
+
+  private boolean answersPing() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] reply = new byte[7];
+      int n = in.readNBytes(reply, 0, reply.length);
+      return new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false; // not listening yet (or loading)
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * The redis-server binary. Missing: a failure when chat.cluster.required is true, else an
+   * assumption that skips the test and says why.
+   */
+  static Path binary() {
+    Path found = findBinary();
+    if (found == null) {
+      String why = "redis-server was not found (in -Dchat.redis.server or the PATH; "
+          + "Debian: apt-get install redis-server)";
+      if (Boolean.getBoolean("chat.cluster.required")) {
+        throw new IllegalStateException(why + ", and chat.cluster.required is true");
+      }
+      Assumptions.abort(why + ": Redis tests skipped (-Dchat.cluster.required=true makes this "
+          + "a failure)");
+    }
+    return found;
+  }
+
+  private static Path findBinary() {
+    String configured = System.getProperty("chat.redis.server", "");
+    if (!configured.isEmpty()) {
+      return Files.isExecutable(Path.of(configured)) ? Path.of(configured) : null;
+    }
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, "redis-server"))) {
+        return Path.of(folder, "redis-server");
+      }
+    }
+    return null;
+  }
+
+  private static void delete(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("PrivateRedis: could not delete " + root + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package chat.cluster.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisPresenceTest {
+  @RegisterExtension static final PrivateRedis server = new PrivateRedis();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+  // Fast timings: a node that stops beating is counted out within about half a second.
+  private static final Duration HEARTBEAT = Duration.ofMillis(100);
+  private static final Duration TTL = Duration.ofMillis(400);
+  private static final Duration REAP = Duration.ofMillis(100);
+
+  private final List<RedisPresence> started = new ArrayList<>();
+  /** Every user any node reported offline, in order, across the nodes of one test. */
+  private final List<String> reported = new CopyOnWriteArrayList<>();
+  private Redis redis;
+  private String prefix;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    if (!server.isRunning()) {
+      server.start();
+    }
+    redis = Redis.create(server.url());
+    prefix = "test:presence:" + PREFIXES.incrementAndGet() + ":";
+  }
+
+  @AfterEach
+  void tearDown() {
+    started.forEach(RedisPresence::stop);
+    redis.close();
+  }
+
+  private RedisPresence node(String id) {
+    RedisPresence presence = new RedisPresence(redis, prefix, id, HEARTBEAT, TTL, REAP);
+    presence.start(reported::add);
+    started.add(presence);
+    return presence;
+  }
+
+  @Test
+  void firstAndLastSessionAcrossTwoNodes() {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    assertFalse(b.isOnline("ann"));
+
+    assertTrue(a.signedIn("ann"), "first session anywhere");
+    assertFalse(b.signedIn("ann"), "already online on a");
+    assertFalse(a.signedIn("ann"), "second session on a");
+    assertTrue(a.isOnline("ann") && b.isOnline("ann"));
+
+    assertFalse(a.signedOut("ann"), "one more on a");
+    assertFalse(a.signedOut("ann"), "still on b");
+    assertTrue(a.isOnline("ann"));
+    assertTrue(b.signedOut("ann"), "last session anywhere");
+    assertFalse(a.isOnline("ann") || b.isOnline("ann"));
+
+    assertFalse(b.signedOut("ann"), "no session left to sign out");
+    assertTrue(b.signedIn("ann"), "online again");
+    assertTrue(reported.isEmpty(), "no node died: " + reported);
+  }
+
+  @Test
+  void aNodeThatStopsBeatingHasItsUsersReportedOfflineOnceByOneNode() {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    RedisPresence c = node("c");
+    a.signedIn("ann");
+    a.signedIn("ann");
+    a.signedIn("cat");
+    b.signedIn("cat");
+
+    a.abandon(); // as if killed: nothing counted out
+    Waits.until(WAIT, () -> reported.contains("ann"), "ann reported offline");
+    long reapsB = b.reaps();
+    long reapsC = c.reaps();
+    Waits.until(WAIT, () -> b.reaps() >= reapsB + 3 && c.reaps() >= reapsC + 3,
+        "more reaps on both survivors");
+
+    assertEquals(List.of("ann"), reported);
+    assertFalse(b.isOnline("ann"));
+    assertTrue(b.isOnline("cat"), "cat is still on b");
+    assertTrue(b.signedOut("cat"), "b's session of cat was the last");
+  }
+
+  @Test
+  void stopCountsTheNodeOutAndReportsWhoWentOffline() {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    a.signedIn("dan");
+    a.signedIn("eve");
+    b.signedIn("eve");
+
+    a.stop();
+    assertEquals(List.of("dan"), reported);
+    assertFalse(b.isOnline("dan"));
+    assertTrue(b.isOnline("eve"));
+    assertTrue(b.signedOut("eve"));
+  }
+
+  @Test
+  void afterRedisLosesEverythingEachNodeCountsItsSessionsInAgain() throws Exception {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    a.signedIn("fay");
+    b.signedIn("gus");
+    a.signedIn("gus");
+    b.signedIn("kim");
+
+    server.kill();
+    server.start(); // empty: no persistence
+    Waits.until(WAIT, () -> b.isOnline("fay") && a.isOnline("kim"), "both nodes counted in again");
+
+    assertFalse(a.signedOut("gus"), "gus is still on b");
+    assertTrue(b.signedOut("gus"));
+    assertTrue(b.signedOut("fay") == false && a.signedOut("fay"), "fay's last session was on a");
+    assertTrue(reported.isEmpty(), "nobody went offline: " + reported);
+  }
+
+  @Test
+  void aNodeRestartedWithTheSameIdStartsFromNothing() {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    a.signedIn("hal");
+    a.abandon();
+    Waits.until(WAIT, () -> reported.contains("hal"), "hal reported offline");
+
+    RedisPresence again = new RedisPresence(redis, prefix, "a", HEARTBEAT, TTL, REAP);
+    again.start(reported::add);
+    started.add(again);
+    assertFalse(b.isOnline("hal"));
+    assertTrue(again.signedIn("hal"));
+    assertTrue(b.isOnline("hal"));
+  }
+
+  @Test
+  void whileRedisIsDownAnswersComeFromThisNodeWithoutWaiting() throws Exception {
+    RedisPresence a = node("a");
+    a.signedIn("ivy");
+    server.kill();
+
+    long start = System.nanoTime();
+    assertTrue(a.isOnline("ivy"), "ivy has a session here");
+    assertTrue(a.signedIn("jon"), "first session here");
+    assertFalse(a.signedOut("ivy"), "a last session is never announced while Redis is down");
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 3_000, "took " + tookMs + " ms");
+
+    server.start();
+    Waits.until(WAIT, () -> reported.contains("ivy"), "ivy reported offline once Redis is back");
+    RedisPresence b = node("b");
+    Waits.until(WAIT, () -> b.isOnline("jon"), "jon counted in");
+    assertFalse(b.isOnline("ivy"));
+  }
+}
