@@ -77,8 +77,12 @@ public final class ChatServer {
             tls != null, transport, chat, store, endpoint);
       }
     };
-    this.injector = Guice.createInjector(List.of(
+    List<Module> modules = new java.util.ArrayList<>(List.of(
         store, new ChatCoreModule(options.chatConfig()), new WebSocketTransportModule(ws), web));
+    if (options.redisUrl() != null) {
+      modules.add(new ClusterModule(options.redisUrl(), options.nodeId()));
+    }
+    this.injector = Guice.createInjector(modules);
     this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
     this.portsFile = options.portsFile();
     this.originsForBoundPort = defaultOrigins && options.httpPort() == 0

@@ -40,6 +40,11 @@ final class ServerOptions {
           + "which other users of the machine can read)"),
       new Option("postgres-pool-size", "8", "with --store postgres: database connections "
           + "to keep open"),
+      new Option("redis-url", null, "with --store postgres: join the other server nodes on "
+          + "this PostgreSQL database through Redis (redis://HOST:PORT, or rediss:// for TLS); "
+          + "see docs/scale-out.md"),
+      new Option("node-id", null, "with --redis-url: this node's name among the others "
+          + "(letters, digits, '.', '_', '-'; default: host name and process id)"),
       new Option("allowed-origins", null, "comma-separated browser origins allowed to connect, "
           + "exactly scheme://host[:port]; default: the server's own web client "
           + "(http://localhost:<http-port>, http://127.0.0.1:<http-port>, and the --host)"),
@@ -158,6 +163,8 @@ final class ServerOptions {
       postgresUrl();
     }
     postgresPoolSize();
+    redisUrl();
+    nodeId();
     chatConfig();
     pingIntervalSeconds();
     maxOutboundBytes();
@@ -225,6 +232,40 @@ final class ServerOptions {
   String postgresPassword() {
     String password = values.get("postgres-password");
     return password == null || password.isEmpty() ? null : password;
+  }
+
+  /** The Redis of a cluster, or null for a server alone; only with --store postgres. */
+  String redisUrl() throws OptionsException {
+    String url = values.get("redis-url");
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    if (!store().equals("postgres")) {
+      throw new OptionsException("--redis-url needs --store postgres: the nodes of a cluster "
+          + "share one PostgreSQL database (--store " + store() + " is this process's alone)");
+    }
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+      throw new OptionsException("--redis-url must start with redis:// or rediss://");
+    }
+    return url.strip();
+  }
+
+  /** This node's name in the cluster: --node-id, or host name and process id. */
+  String nodeId() throws OptionsException {
+    String id = values.get("node-id");
+    if (id == null || id.isBlank()) {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "node";
+      }
+      return (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+    if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new OptionsException("--node-id: 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    return id;
   }
 
   int postgresPoolSize() throws OptionsException {

@@ -55,6 +55,12 @@ class ServerOptionsTest {
     assertMessage("--postgres-url must start with jdbc:postgresql://", "--store", "postgres",
         "--postgres-url", "postgres://db/chat");
     assertMessage("--postgres-pool-size must be from 1", "--postgres-pool-size", "0");
+    assertMessage("--redis-url needs --store postgres", "--redis-url", "redis://r:6379");
+    assertMessage("--redis-url needs --store postgres", "--store", "memory", "--redis-url",
+        "redis://r:6379");
+    assertMessage("--redis-url must start with redis://", "--store", "postgres",
+        "--postgres-url", "jdbc:postgresql://db/chat", "--redis-url", "http://r:6379");
+    assertMessage("--node-id: 1 to 64 letters", "--node-id", "a b");
     assertMessage("unexpected argument 'serve'", "serve");
     assertMessage("is not an origin", "--allowed-origins", "https://ok.example,https://x.example/path");
   }
@@ -75,6 +81,17 @@ class ServerOptionsTest {
     assertEquals(4, o.postgresPoolSize());
     assertNull(parse(Map.of()).postgresPassword());
     assertEquals(8, parse(Map.of()).postgresPoolSize());
+  }
+
+  @Test
+  void aClusterNodeTakesRedisAndItsNameFromFlagsOrEnvironment() throws Exception {
+    ServerOptions o = parse(Map.of("CHAT_REDIS_URL", "rediss://cache:6380"), "--store",
+        "postgres", "--postgres-url", "jdbc:postgresql://db/chat", "--node-id", "web-1");
+    assertEquals("rediss://cache:6380", o.redisUrl());
+    assertEquals("web-1", o.nodeId());
+    assertNull(parse(Map.of()).redisUrl());
+    String byDefault = parse(Map.of()).nodeId();
+    assertTrue(byDefault.endsWith("-" + ProcessHandle.current().pid()), byDefault);
   }
 
   @Test

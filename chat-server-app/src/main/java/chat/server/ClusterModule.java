@@ -1,0 +1,57 @@
+package chat.server;
+
+import chat.cluster.redis.Redis;
+import chat.cluster.redis.RedisNodeBus;
+import chat.cluster.redis.RedisPresence;
+import chat.cluster.redis.RedisSharedLimits;
+import chat.core.Managed;
+import chat.core.cluster.NodeBus;
+import chat.core.cluster.Presence;
+import chat.core.cluster.SharedLimits;
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+
+/**
+ * {@code --redis-url}: this server is one node of several on one PostgreSQL database. Core's
+ * bus, presence and send limits are Redis' (chat-cluster-redis), under the {@code chat:} keys.
+ * The Redis client is closed last, after the core has stopped its bus and presence.
+ */
+final class ClusterModule extends AbstractModule {
+  static final String CHANNEL = "chat:events";
+
+  private final String url;
+  private final String nodeId;
+
+  ClusterModule(String url, String nodeId) {
+    this.url = url;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  protected void configure() {
+    Redis redis = Redis.create(url); // connects nothing yet: the core's start does
+    RedisSharedLimits limits = new RedisSharedLimits(redis, "chat:limit:");
+    OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding()
+        .toInstance(new RedisNodeBus(redis, CHANNEL));
+    OptionalBinder.newOptionalBinder(binder(), Presence.class).setBinding()
+        .toInstance(new RedisPresence(redis, "chat:presence:", nodeId));
+    OptionalBinder.newOptionalBinder(binder(), SharedLimits.class).setBinding()
+        .toInstance(limits);
+    Multibinder.newSetBinder(binder(), Managed.class).addBinding().toInstance(new Managed() {
+      @Override
+      public int phase() {
+        return PHASE_STORE; // stopped last
+      }
+
+      @Override
+      public void start() {}
+
+      @Override
+      public void stop() {
+        limits.close();
+        redis.close();
+      }
+    });
+  }
+}
