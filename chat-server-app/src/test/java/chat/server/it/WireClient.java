@@ -33,6 +33,7 @@ final class WireClient implements AutoCloseable {
   private final Object lock = new Object();
   private final List<JsonObject> frames = new ArrayList<>(); // guarded by lock; arrival order
   private final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+  private boolean closed; // guarded by lock
   private final WebSocketClient socket;
   volatile String closeReason;
   JsonObject hello;
@@ -54,6 +55,10 @@ final class WireClient implements AutoCloseable {
       @Override public void onClose(int code, String reason, boolean remote) {
         closeReason = reason;
         closes.add(code);
+        synchronized (lock) {
+          closed = true;
+          lock.notifyAll();
+        }
       }
 
       @Override public void onError(Exception ex) {}
@@ -117,6 +122,20 @@ final class WireClient implements AutoCloseable {
    * {@code wanted}; the frames before it stay queued, in order.
    */
   JsonObject await(Predicate<JsonObject> wanted, String what) throws InterruptedException {
+    return await(wanted, what, false);
+  }
+
+  /**
+   * Like {@link #await(Predicate, String)}, but null, instead of a failure, once the connection
+   * is closed and no queued frame matches.
+   */
+  JsonObject awaitUnlessClosed(Predicate<JsonObject> wanted, String what)
+      throws InterruptedException {
+    return await(wanted, what, true);
+  }
+
+  private JsonObject await(Predicate<JsonObject> wanted, String what, boolean nullIfClosed)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     synchronized (lock) {
       int scanned = 0;
@@ -125,6 +144,9 @@ final class WireClient implements AutoCloseable {
           if (wanted.test(frames.get(scanned))) {
             return frames.remove(scanned);
           }
+        }
+        if (nullIfClosed && closed) {
+          return null;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {

@@ -20,10 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * no FIN or RST), {@link #dropReplies()} drops only what the server sends on them. Stalling and
  * dropping apply to the connections open at the time, never to later ones, so a client that
  * reconnects gets a working link. Plain sockets, one daemon thread per direction.
+ *
+ * <p>Given several servers it is a load balancer: each new connection goes to the next one in
+ * turn that accepts it, so a client whose server died reconnects to another.
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
-  private final int targetPort;
+  private final int[] targetPorts;
+  private final AtomicInteger next = new AtomicInteger();
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean refuse;
@@ -41,8 +45,8 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  TcpProxy(int targetPort) throws IOException {
-    this.targetPort = targetPort;
+  TcpProxy(int... targetPorts) throws IOException {
+    this.targetPorts = targetPorts.clone();
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "proxy-accept");
     acceptor.setDaemon(true);
@@ -92,9 +96,12 @@ final class TcpProxy implements AutoCloseable {
         reset(client);
         continue;
       }
-      Socket server = new Socket();
+      Socket server = connectToAServer();
+      if (server == null) {
+        reset(client);
+        continue;
+      }
       try {
-        server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
         client.setTcpNoDelay(true);
         server.setTcpNoDelay(true);
       } catch (IOException e) {
@@ -108,6 +115,22 @@ final class TcpProxy implements AutoCloseable {
       pump(link, false);
       pump(link, true);
     }
+  }
+
+  /** The next server in turn that accepts a connection, or null if none does. */
+  private Socket connectToAServer() {
+    int first = next.getAndIncrement();
+    for (int i = 0; i < targetPorts.length; i++) {
+      int port = targetPorts[Math.floorMod(first + i, targetPorts.length)];
+      Socket server = new Socket();
+      try {
+        server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        return server;
+      } catch (IOException e) {
+        reset(server); // down: try the next
+      }
+    }
+    return null;
   }
 
   private void pump(Link link, boolean toClient) {
