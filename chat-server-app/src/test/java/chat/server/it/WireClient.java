@@ -122,7 +122,13 @@ final class WireClient implements AutoCloseable {
    * {@code wanted}; the frames before it stay queued, in order.
    */
   JsonObject await(Predicate<JsonObject> wanted, String what) throws InterruptedException {
-    return await(wanted, what, false);
+    return await(wanted, what, false, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
+  }
+
+  /** Like {@link #await(Predicate, String)}, waiting up to {@code timeout}. */
+  JsonObject awaitWithin(java.time.Duration timeout, Predicate<JsonObject> wanted, String what)
+      throws InterruptedException {
+    return await(wanted, what, false, timeout.toNanos());
   }
 
   /**
@@ -131,12 +137,12 @@ final class WireClient implements AutoCloseable {
    */
   JsonObject awaitUnlessClosed(Predicate<JsonObject> wanted, String what)
       throws InterruptedException {
-    return await(wanted, what, true);
+    return await(wanted, what, true, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
   }
 
-  private JsonObject await(Predicate<JsonObject> wanted, String what, boolean nullIfClosed)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+  private JsonObject await(Predicate<JsonObject> wanted, String what, boolean nullIfClosed,
+      long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
     synchronized (lock) {
       int scanned = 0;
       for (;;) {
@@ -150,7 +156,7 @@ final class WireClient implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          fail("no " + what + " within " + TIMEOUT_SECONDS + " s; " + frames.size()
+          fail("no " + what + " within " + timeoutNanos / 1_000_000_000 + " s; " + frames.size()
               + " other frames queued, first " + frames.subList(0, Math.min(5, frames.size())));
         }
         TimeUnit.NANOSECONDS.timedWait(lock, left);
