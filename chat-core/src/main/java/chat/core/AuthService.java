@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.cluster.SharedLimits;
 import chat.core.store.Account;
 import chat.core.store.AccountStore;
 import chat.core.store.RoomExit;
@@ -46,11 +47,16 @@ final class AuthService {
   private final FailureThrottle byAddress;
   private final FailureThrottle byName;
   private final WindowLimiter registrations;
+  private final SharedLimits limits;
+  private final boolean clustered;
   private volatile String dummyHash; // verified against when the user does not exist
 
   @Inject
   AuthService(AccountStore accounts, PasswordHasher hasher, ChatConfig config, Clock clock,
-      Ticker ticker, PasswordChecks checks, Router router, RoomService rooms) {
+      Ticker ticker, PasswordChecks checks, Router router, RoomService rooms,
+      SharedLimits limits, NodeLink link) {
+    this.limits = limits;
+    this.clustered = link.clustered();
     this.accounts = accounts;
     this.hasher = hasher;
     this.config = config;
@@ -137,6 +143,12 @@ final class AuthService {
       throw throttled(wait);
     }
     wait = byName.begin(nameKey);
+    if (wait == 0) {
+      wait = failuresElsewhere(address, nameKey);
+      if (wait > 0) {
+        byName.cancel(nameKey);
+      }
+    }
     if (wait > 0) {
       byAddress.cancel(address);
       throw throttled(wait);
@@ -163,8 +175,42 @@ final class AuthService {
         boolean ok = outcome != PasswordChecks.Outcome.WRONG_PASSWORD;
         byAddress.end(address, ok);
         byName.end(nameKey, ok);
+        if (!ok) {
+          failedEverywhere(address, nameKey);
+        }
       }
     });
+  }
+
+  /**
+   * In a cluster: 0, or how long to wait because the failures of this address, or of this name
+   * at it, on all nodes together used up their budget (the throttles count this node's only).
+   * The budget: as many failures as the throttle allows, coming back over its window.
+   */
+  private long failuresElsewhere(String address, String nameKey) {
+    if (!clustered) {
+      return 0;
+    }
+    ChatConfig.Safety s = config.safety();
+    double windowSeconds = s.loginWindow().toMillis() / 1000.0;
+    return Math.max(
+        limits.peek("login-fail-ip:" + address, s.loginFailuresPerAddress() / windowSeconds,
+            s.loginFailuresPerAddress()),
+        limits.peek("login-fail-user:" + nameKey, s.loginFailuresPerUser() / windowSeconds,
+            s.loginFailuresPerUser()));
+  }
+
+  /** In a cluster: a failed login spends the shared budgets {@link #failuresElsewhere} reads. */
+  private void failedEverywhere(String address, String nameKey) {
+    if (!clustered) {
+      return;
+    }
+    ChatConfig.Safety s = config.safety();
+    double windowSeconds = s.loginWindow().toMillis() / 1000.0;
+    limits.tryTake("login-fail-ip:" + address, s.loginFailuresPerAddress() / windowSeconds,
+        s.loginFailuresPerAddress());
+    limits.tryTake("login-fail-user:" + nameKey, s.loginFailuresPerUser() / windowSeconds,
+        s.loginFailuresPerUser());
   }
 
   private static ChatException throttled(long waitMs) {

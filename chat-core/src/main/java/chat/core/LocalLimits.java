@@ -17,6 +17,15 @@ final class LocalLimits implements SharedLimits {
 
   @Override
   public long tryTake(String key, double perSecond, int burst) {
-    return buckets.computeIfAbsent(key, k -> new TokenBucket(ticker, perSecond, burst)).tryTake();
+    return bucket(key, perSecond, burst).tryTake();
+  }
+
+  @Override
+  public long peek(String key, double perSecond, int burst) {
+    return bucket(key, perSecond, burst).peek();
+  }
+
+  private TokenBucket bucket(String key, double perSecond, int burst) {
+    return buckets.computeIfAbsent(key, k -> new TokenBucket(ticker, perSecond, burst));
   }
 }

@@ -27,11 +27,19 @@ final class TokenBucket {
    * @return 0 if taken, else how many milliseconds until one will be there (at least 1)
    */
   synchronized long tryTake() {
+    long wait = peek();
+    if (wait == 0) {
+      tokens -= 1;
+    }
+    return wait;
+  }
+
+  /** 0 if a token is there now (none is taken), else the milliseconds until one will be. */
+  synchronized long peek() {
     long now = ticker.nanos();
     tokens = Math.min(capacity, tokens + (now - lastRefill) * perNano);
     lastRefill = now;
     if (tokens >= 1) {
-      tokens -= 1;
       return 0;
     }
     double nanosToWait = (1 - tokens) / perNano;

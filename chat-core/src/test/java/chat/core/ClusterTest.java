@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import chat.core.cluster.NodeBus;
 import chat.core.cluster.Presence;
+import chat.core.cluster.SharedLimits;
 import chat.core.memory.InMemoryStoreModule;
 import chat.core.store.AccountStore;
 import chat.core.store.FileStore;
 import chat.core.store.MessageStore;
+import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
@@ -17,6 +19,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,10 +38,16 @@ class ClusterTest {
   private final SharedPresence presence = new SharedPresence();
   private final Injector stores = Guice.createInjector(new InMemoryStoreModule());
   private final List<Node> nodes = new ArrayList<>();
+  /** The limits every node shares, as they share Redis' in a real cluster. */
+  private final SharedLimits limits = new LocalLimits(Ticker.SYSTEM);
 
   private record Node(TestChat chat, FakeBusHub.Bus bus) {}
 
   private Node node() {
+    return node(ChatConfig.builder());
+  }
+
+  private Node node(ChatConfig.Builder config) {
     FakeBusHub.Bus bus = hub.newBus();
     Presence mine = presence.forNode();
     Module shared = new AbstractModule() {
@@ -50,9 +59,11 @@ class ClusterTest {
         OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding().toInstance(bus);
         OptionalBinder.newOptionalBinder(binder(), Presence.class).setBinding()
             .toInstance(mine);
+        OptionalBinder.newOptionalBinder(binder(), SharedLimits.class).setBinding()
+            .toInstance(limits);
       }
     };
-    Node node = new Node(new TestChat(ChatConfig.builder(), 10_000, shared), bus);
+    Node node = new Node(new TestChat(config, 10_000, shared), bus);
     nodes.add(node);
     return node;
   }
@@ -263,6 +274,24 @@ class ClusterTest {
     alice.send("#general", "after");
     assertEquals("after", nextMessage(carol).text());
     bob.assertQuiet();
+  }
+
+  @Test
+  void failedLoginsCountOnAllNodesTogether() {
+    ChatConfig.Safety three = new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2,
+        3, 5, 60, 10);
+    Node one = node(ChatConfig.builder().safety(three));
+    Node two = node(ChatConfig.builder().safety(three));
+    one.chat().user("alice");
+    // Two failures on node one and one on node two: each node saw fewer than three.
+    for (Node n : List.of(one, one, two)) {
+      Event e = n.chat().connect().call(new Request.Login(TestClient.nextId(), "alice", "guess"));
+      assertEquals(ErrorCode.UNAUTHORIZED, ((Event.Error) e).code());
+    }
+    Event refused = two.chat().connect().call(new Request.Login(TestClient.nextId(), "alice",
+        TestChat.PASSWORD));
+    assertEquals(ErrorCode.RATE_LIMITED, ((Event.Error) refused).code(),
+        ((Event.Error) refused).message());
   }
 
   /** Presence counted across the nodes of one test, as Redis counts it for a real cluster. */

@@ -13,10 +13,18 @@ final class LocalBuckets {
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   long tryTake(String key, double perSecond, int burst) {
+    return bucket(key, burst).take(perSecond, burst, true);
+  }
+
+  long peek(String key, double perSecond, int burst) {
+    return bucket(key, burst).take(perSecond, burst, false);
+  }
+
+  private Bucket bucket(String key, int burst) {
     if (buckets.size() >= MAX_BUCKETS) {
       buckets.clear();
     }
-    return buckets.computeIfAbsent(key, k -> new Bucket(burst)).tryTake(perSecond, burst);
+    return buckets.computeIfAbsent(key, k -> new Bucket(burst));
   }
 
   void clear() {
@@ -32,12 +40,15 @@ final class LocalBuckets {
       this.tokens = burst;
     }
 
-    synchronized long tryTake(double perSecond, int burst) {
+    /** Takes a token if {@code take} and there is one; 0 if there is, else ms until one. */
+    synchronized long take(double perSecond, int burst, boolean take) {
       long now = System.nanoTime();
       tokens = Math.min(burst, tokens + (now - lastNanos) * perSecond / 1e9);
       lastNanos = now;
       if (tokens >= 1) {
-        tokens -= 1;
+        if (take) {
+          tokens -= 1;
+        }
         return 0;
       }
       return Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / perSecond));

@@ -28,8 +28,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
   static final long RETRY_MS = 1_000;
 
   /**
-   * KEYS[1] the bucket; ARGV: tokens per second, burst. Returns 0 if a token was taken, else
-   * the milliseconds until one will be there (at least 1).
+   * KEYS[1] the bucket; ARGV: tokens per second, burst, 1 to take a token or 0 only to look.
+   * Returns 0 if a token was there (and, taking, was taken), else the milliseconds until one
+   * will be (at least 1).
    */
   private static final Script TAKE = new Script("""
       local time = redis.call('TIME')
@@ -45,7 +46,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
       end
       local wait = 0
       if tokens >= 1 then
-        tokens = tokens - 1
+        tokens = tokens - tonumber(ARGV[3])
       else
         wait = math.max(1, math.ceil((1 - tokens) / perMs))
       end
@@ -79,6 +80,15 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
 
   @Override
   public long tryTake(String key, double perSecond, int burst) {
+    return take(key, perSecond, burst, true);
+  }
+
+  @Override
+  public long peek(String key, double perSecond, int burst) {
+    return take(key, perSecond, burst, false);
+  }
+
+  private long take(String key, double perSecond, int burst, boolean take) {
     Objects.requireNonNull(key, "key is null");
     if (!(perSecond > 0) || burst < 1) {
       throw new IllegalArgumentException("perSecond must be > 0 and burst >= 1: " + perSecond
@@ -91,7 +101,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
           throw new IllegalStateException("no connection");
         }
         Long wait = TAKE.<Long>run(commands, new String[] {prefix + key},
-            Double.toString(perSecond), Integer.toString(burst))
+            Double.toString(perSecond), Integer.toString(burst), take ? "1" : "0")
             .get(timeoutMs, TimeUnit.MILLISECONDS);
         if (outage.isDown()) {
           local.clear();
@@ -105,7 +115,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
         failed(e);
       }
     }
-    return local.tryTake(key, perSecond, burst);
+    return take ? local.tryTake(key, perSecond, burst) : local.peek(key, perSecond, burst);
   }
 
   @Override

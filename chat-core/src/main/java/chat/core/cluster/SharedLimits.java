@@ -11,4 +11,11 @@ public interface SharedLimits {
    * untouched for a while may be forgotten (it is full again by then anyway).
    */
   long tryTake(String key, double perSecond, int burst);
+
+  /**
+   * Like {@link #tryTake} but takes nothing: 0 if a token is there now, else the milliseconds
+   * until one will be. For budgets spent only by failures (failed logins), checked before the
+   * attempt and taken after it failed.
+   */
+  long peek(String key, double perSecond, int burst);
 }
