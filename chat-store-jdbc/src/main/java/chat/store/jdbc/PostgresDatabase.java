@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An outage: work fails with a {@link StoreException} (a connection is waited for at most
  * {@link #CONNECTION_TIMEOUT_MS}); the pool drops broken connections and opens new ones once the
- * server answers again, so the store serves again without a restart.
+ * server answers again, so the store serves again without a restart. A server that hangs rather
+ * than dies (a frozen machine, a network that drops packets without a reset) is bounded too:
+ * the driver gives up on an answer after {@link #SOCKET_TIMEOUT_S} and on a new connection after
+ * {@link #CONNECT_TIMEOUT_S} and {@link #LOGIN_TIMEOUT_S}, unless the URL sets these itself (a
+ * parameter of the operator's URL wins over these defaults). Work that may rightly take longer
+ * than the socket timeout (migrations, copying a store, vacuum) runs {@link #unbounded}.
  *
  * <p>Lifecycle: new (nothing touched) → {@link #open} (pool filled, schema migrated, epoch read)
  * → {@link #close}. The password is handed to the driver only, never logged; the URL is logged
@@ -33,7 +38,19 @@ final class PostgresDatabase implements JdbcDatabase {
   /** How long work waits for a connection before it fails (the server may be down). */
   static final long CONNECTION_TIMEOUT_MS = 5_000;
   /** How long the driver waits to open a TCP connection to the server, in seconds. */
-  private static final int CONNECT_TIMEOUT_S = 5;
+  static final int CONNECT_TIMEOUT_S = 5;
+  /** How long the driver waits for a new connection to be ready (TLS, authentication), in s. */
+  static final int LOGIN_TIMEOUT_S = 10;
+  /**
+   * How long the driver waits for any one answer of the server before it gives the connection
+   * up as broken, in seconds. Long enough never to cut short normal work: the longest wait in
+   * normal operation is a batch's commit with {@code synchronous_commit} on (an fsync, usually
+   * milliseconds, seconds on a saturated disk) or a counter row locked by another node's batch;
+   * cutting one short would turn a slow success into a reported failure (the commit may still
+   * land, and the client's resend of the cid is then answered as a duplicate). Short enough that
+   * a hung server fails sends and requests within half a minute instead of never.
+   */
+  static final int SOCKET_TIMEOUT_S = 30;
 
   private enum State { NEW, OPEN, CLOSED }
 
@@ -84,8 +101,12 @@ final class PostgresDatabase implements JdbcDatabase {
       }
       config.setMaximumPoolSize(poolSize);
       config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-      config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
-      config.addDataSourceProperty("tcpKeepAlive", true);
+      // Driver properties, as strings: HikariCP hands them over as they are, and the driver
+      // ignores any other type. A parameter of the same name in the URL overrides them.
+      config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_S));
+      config.addDataSourceProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_S));
+      config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_S));
+      config.addDataSourceProperty("tcpKeepAlive", "true");
       config.addDataSourceProperty("ApplicationName", "chat-server");
       HikariDataSource opened;
       try {
@@ -96,6 +117,7 @@ final class PostgresDatabase implements JdbcDatabase {
             + e.getMessage(), e);
       }
       try (Connection c = opened.getConnection()) {
+        c.setNetworkTimeout(Runnable::run, 0); // may wait for another node's migration
         appliedMigrations = PostgresMigrations.migrate(c, migrations);
         epoch = Sql.queryString(c, "SELECT value FROM meta WHERE key = 'epoch'")
             .orElseThrow(() -> new SQLException("meta table has no epoch"));
@@ -154,6 +176,17 @@ final class PostgresDatabase implements JdbcDatabase {
     } catch (SQLException e) {
       throw new StoreException(failure, e);
     }
+  }
+
+  /**
+   * Runs {@code work} on a connection in auto-commit mode without the socket timeout, for work
+   * that may rightly take long; the connection gets its timeout back when returned to the pool.
+   */
+  <T> T unbounded(SqlWork<T> work) {
+    return withConnection(c -> {
+      c.setNetworkTimeout(Runnable::run, 0);
+      return work.run(c);
+    }, "PostgreSQL work failed");
   }
 
   /**

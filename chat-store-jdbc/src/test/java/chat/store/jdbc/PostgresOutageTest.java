@@ -19,7 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * PostgreSQL crashes under a running store (fsync on, as in production): every acknowledged
  * message is still there after its recovery, appends during the outage fail and leave nothing,
- * and the same store serves again once the server is back, without being restarted itself.
+ * and the same store serves again once the server is back, without being restarted itself. And
+ * PostgreSQL hangs (every process stopped, connections open, nothing answers): the socket
+ * timeout fails appends and reads within a bounded time instead of never.
  */
 class PostgresOutageTest {
   @RegisterExtension
@@ -30,6 +32,7 @@ class PostgresOutageTest {
 
   @AfterEach
   void close() throws Exception {
+    postgres.resume();
     if (!postgres.isRunning()) {
       postgres.start();
     }
@@ -74,5 +77,58 @@ class PostgresOutageTest {
     assertEquals(201, after.seq(), "nothing of the failed append was kept, no seq was lost");
     assertEquals(acked, store.messages.after(GENERAL, 0, 200), "every acked message");
     assertEquals("hash", store.accounts.passwordHash("alice").orElseThrow());
+  }
+
+  /**
+   * A short socket timeout through the URL (2 s instead of 30: the operator's parameter wins),
+   * so that the test's bound is well under the default.
+   */
+  @Test
+  void aHungServerFailsAppendsWithinTheSocketTimeoutAndTheStoreServesOnceItAnswers()
+      throws Exception {
+    store = OpenPostgres.open(postgres.newDatabase() + "&socketTimeout=2&connectTimeout=2");
+    RecordingAppendListener first = new RecordingAppendListener();
+    store.messages.append(new NewMessage(GENERAL, "alice", "before", "b1", 1L), first);
+    StoredMessage before = first.awaitStored();
+
+    postgres.pause();
+    try {
+      long start = System.nanoTime();
+      RecordingAppendListener during = new RecordingAppendListener();
+      store.messages.append(new NewMessage(GENERAL, "alice", "during", "d1", 2L), during);
+      assertNotNull(during.awaitFailed(), "an append while the database hangs fails");
+      assertThrows(StoreException.class, () -> store.messages.lastSeq(GENERAL));
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+      assertTrue(seconds < PostgresDatabase.SOCKET_TIMEOUT_S,
+          "failed after " + seconds + " s: the URL's socket timeout, not the default");
+    } finally {
+      postgres.resume();
+    }
+
+    long back = System.nanoTime();
+    StoredMessage after = null;
+    while (after == null && System.nanoTime() - back < 10_000_000_000L) {
+      RecordingAppendListener l = new RecordingAppendListener();
+      store.messages.append(new NewMessage(GENERAL, "alice", "after", "a1", 3L), l);
+      after = l.await().message();
+    }
+    assertNotNull(after, "serving again within 10 s of the database answering again");
+    assertEquals(2, after.seq(), "nothing of the failed append was kept, no seq was lost");
+    assertEquals(List.of(before, after), store.messages.after(GENERAL, 0, 10));
+  }
+
+  /** The socket timeout is 30 s by default, the URL's if it sets one; unbounded work has none. */
+  @Test
+  void theSocketTimeoutIsTheDefaultUnlessTheUrlSetsOne() throws Exception {
+    String url = postgres.newDatabase();
+    store = OpenPostgres.open(url);
+    assertEquals(PostgresDatabase.SOCKET_TIMEOUT_S * 1000,
+        store.database.<Integer>read(c -> c.getNetworkTimeout()));
+    assertEquals(0, store.database.<Integer>unbounded(c -> c.getNetworkTimeout()));
+    assertEquals(PostgresDatabase.SOCKET_TIMEOUT_S * 1000,
+        store.database.<Integer>read(c -> c.getNetworkTimeout()), "back to the default after");
+    store.close();
+    store = OpenPostgres.open(url + "&socketTimeout=7");
+    assertEquals(7000, store.database.<Integer>read(c -> c.getNetworkTimeout()));
   }
 }

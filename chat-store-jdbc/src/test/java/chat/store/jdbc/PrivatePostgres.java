@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * on): for tests of what survives a crash or a restart. {@link #fast()} turns both off (and
  * {@code full_page_writes}): for tests of logic only, where a lost commit after an OS crash does
  * not matter. Each test takes a fresh database from {@link #newDatabase}; {@link #stop},
- * {@link #crash} and {@link #start} restart the server on the same port and data.
+ * {@link #crash} and {@link #start} restart the server on the same port and data;
+ * {@link #pause} and {@link #resume} freeze it and let it go on, as a hung machine would.
  *
  * <p>{@code initdb} runs once per JVM, into a template directory that each server copies (it
  * takes seconds; the copy does not).
@@ -64,6 +65,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   private Path data;
   private int port;
   private boolean running;
+  private List<Long> paused = List.of(); // the processes pause() stopped, postmaster first
 
   private PrivatePostgres(Map<String, String> settings) {
     this.settings = settings;
@@ -113,6 +115,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
       return;
     }
     try {
+      resume(); // a stopped postmaster would not stop
       if (running) {
         pgCtl("stop", "-m", "immediate"); // the data is deleted next: no need for a checkpoint
         running = false;
@@ -174,6 +177,78 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     pgCtl("start", "-w", "-l", dir.resolve("server.log").toString(), "-o",
         String.join(" ", options));
     running = true;
+  }
+
+  /**
+   * Freezes the server without ending it, as a hung machine or a partitioned network would
+   * look: SIGSTOP to the postmaster first (stopped, it forks nothing more), then to each process
+   * it forked (backends, checkpointer, walwriter...), until all are stopped. Open connections
+   * stay open and new TCP connections are still accepted by the kernel, but nothing answers.
+   * Returns once every process is stopped; {@link #resume} (or the end of the class) undoes it.
+   */
+  public void pause() throws IOException, InterruptedException {
+    if (!paused.isEmpty()) {
+      throw new IllegalStateException("already paused");
+    }
+    long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+        .trim());
+    List<Long> stopped = new ArrayList<>();
+    paused = stopped;
+    stopAndAwait(postmaster);
+    stopped.add(postmaster);
+    List<ProcessHandle> children = ProcessHandle.of(postmaster).orElseThrow(
+        () -> new IOException("no postmaster " + postmaster)).children().toList();
+    for (ProcessHandle child : children) {
+      if (child.isAlive()) { // one may have exited since: nothing to stop
+        stopAndAwait(child.pid());
+        stopped.add(child.pid());
+      }
+    }
+  }
+
+  /** Lets a {@link #pause paused} server go on (children first); nothing if it is not paused. */
+  public void resume() throws IOException, InterruptedException {
+    List<Long> stopped = paused;
+    paused = List.of();
+    for (int i = stopped.size() - 1; i >= 0; i--) {
+      signal("CONT", stopped.get(i));
+    }
+  }
+
+  /** Sends SIGSTOP to {@code pid} and waits (bounded) until the kernel shows it stopped. */
+  private static void stopAndAwait(long pid) throws IOException, InterruptedException {
+    signal("STOP", pid);
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_S);
+    while (System.nanoTime() < deadline) {
+      String line;
+      try {
+        line = Files.readString(stat);
+      } catch (IOException e) {
+        return; // it exited
+      }
+      // pid (comm) STATE ...: the state follows the last ')', since comm may hold one
+      char state = line.charAt(line.lastIndexOf(')') + 2);
+      if (state == 'T' || state == 't') {
+        return;
+      }
+      Thread.sleep(5); // polling the kernel's view of a signal being delivered
+    }
+    throw new IOException("process " + pid + " did not stop");
+  }
+
+  /** kill -SIG pid; a process that is gone already is no failure. */
+  private static void signal(String signal, long pid) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
+        .redirectErrorStream(true).start();
+    if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: kill -" + signal + " " + pid);
+    }
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.exitValue() != 0 && ProcessHandle.of(pid).isPresent()) {
+      throw new IOException("kill -" + signal + " " + pid + " failed: " + out);
+    }
   }
 
   public boolean isRunning() {
