@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ final class PostgresDatabase implements JdbcDatabase {
   private volatile HikariDataSource pool;
   private volatile String epoch;
   private volatile int appliedMigrations;
+  private final PostgresVacuum vacuum;
 
   /**
    * @param url a {@code jdbc:postgresql:} URL, the user in it
@@ -74,6 +76,12 @@ final class PostgresDatabase implements JdbcDatabase {
 
   PostgresDatabase(String url, String password, int poolSize,
       List<Migrations.Migration> migrations) {
+    this(url, password, poolSize, migrations, PostgresVacuum.DEFAULT_INTERVAL_MS);
+  }
+
+  /** @param vacuumIntervalMs the least time between two vacuums after erasing changes */
+  PostgresDatabase(String url, String password, int poolSize,
+      List<Migrations.Migration> migrations, long vacuumIntervalMs) {
     if (!requireNonNull(url, "url is null").startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + redact(url));
     }
@@ -84,6 +92,7 @@ final class PostgresDatabase implements JdbcDatabase {
     this.password = password;
     this.poolSize = poolSize;
     this.migrations = List.copyOf(migrations);
+    this.vacuum = new PostgresVacuum(this, vacuumIntervalMs);
   }
 
   /** Connects (failing if the server does not answer), migrates the schema, reads the epoch. */
@@ -128,6 +137,7 @@ final class PostgresDatabase implements JdbcDatabase {
       }
       pool = opened;
       state = State.OPEN;
+      vacuum.start();
       log.info("PostgreSQL store open at {} (schema version {}, epoch {}, {} connections)",
           redact(url), Migrations.latestVersion(migrations), epoch, poolSize);
     }
@@ -268,12 +278,25 @@ final class PostgresDatabase implements JdbcDatabase {
     }
   }
 
-  /** Closes the pool and its connections. Idempotent. */
+  /**
+   * Asks for a vacuum of {@code tables} soon (see {@link PostgresVacuum}), so that what a
+   * committed change deleted or replaced there is erased, not only hidden. Ignored unless open.
+   */
+  void vacuumSoon(Set<PostgresVacuum.Table> tables) {
+    vacuum.request(tables);
+  }
+
+  /** Closes the pool and its connections (a vacuum under way is cancelled first). Idempotent. */
   void close() {
     synchronized (lock) {
       boolean wasOpen = state == State.OPEN;
       state = State.CLOSED;
       if (wasOpen) {
+        try {
+          vacuum.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         pool.close();
         log.info("PostgreSQL store closed: {}", redact(url));
       }

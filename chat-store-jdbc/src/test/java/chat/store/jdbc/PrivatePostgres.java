@@ -131,6 +131,14 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     return port;
   }
 
+  /**
+   * The server's data directory, for a test that reads a table's files
+   * ({@code pg_relation_filepath} is relative to it); owned by {@link #USER}.
+   */
+  public Path dataDir() {
+    return data;
+  }
+
   /** Creates an empty database; returns its JDBC URL (user {@link #USER}, no password). */
   public String newDatabase() throws SQLException {
     return newDatabase("");

@@ -1,0 +1,179 @@
+package chat.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Erases what deletes and edits leave behind in PostgreSQL. An updated or deleted row stays in
+ * its table, invisible but whole (a deleted message's text and search words, an edited message's
+ * old text, a deleted file's name and bytes), until a vacuum removes it; autovacuum does, but
+ * only once enough of the table changed, which in a large table may be weeks. So once such a
+ * change has committed, the store {@link #request}s a vacuum of the tables it touched; one
+ * daemon thread ({@code postgres-vacuum}) runs {@code VACUUM} on every table asked for so far,
+ * then waits {@code intervalMs} before the next one, so that a burst of deletes costs one vacuum
+ * per interval (the first after a quiet spell runs at once). A vacuum reads only the pages
+ * changed since the last one (the visibility map says which), not the whole table.
+ *
+ * <p>What it guarantees: no row version holds the erased text any more. What it does not: the
+ * bytes of a removed row may stay in its page's free space until another row is written there,
+ * the words of a deleted text stay as keys of the search index (without any row) until it is
+ * rebuilt, and the write-ahead log, replicas and backups hold what they held (see
+ * docs/scale-out.md). A transaction open in the database since before the change keeps the old
+ * row alive past the vacuum; so does a vacuum that cannot get its table's lock within
+ * {@link #LOCK_TIMEOUT}, which is then tried again after the interval.
+ *
+ * <p>Lifecycle: new → {@link #start} → {@link #stop} (a running vacuum is cancelled; requests
+ * after it are ignored). Owned by {@link PostgresDatabase}.
+ */
+final class PostgresVacuum {
+  private static final Logger log = LoggerFactory.getLogger(PostgresVacuum.class);
+
+  static final long DEFAULT_INTERVAL_MS = 30_000;
+  /** How long a vacuum waits for its tables' lock (another vacuum may hold it). */
+  static final String LOCK_TIMEOUT = "30s";
+  private static final long STOP_WAIT_MS = 5_000;
+
+  /** The tables that hold what a user may erase. */
+  enum Table {
+    MESSAGES, FILES, FILE_CHUNKS;
+
+    String sqlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final PostgresDatabase database;
+  private final long intervalMs;
+  private final Object lock = new Object();
+  private final Set<Table> requested = EnumSet.noneOf(Table.class); // guarded by lock
+  private boolean running; // guarded by lock
+  private Thread thread; // guarded by lock
+  private volatile Statement vacuuming;
+
+  PostgresVacuum(PostgresDatabase database, long intervalMs) {
+    if (intervalMs < 0) {
+      throw new IllegalArgumentException("intervalMs is negative: " + intervalMs);
+    }
+    this.database = requireNonNull(database, "database is null");
+    this.intervalMs = intervalMs;
+  }
+
+  void start() {
+    synchronized (lock) {
+      if (thread != null) {
+        throw new IllegalStateException("vacuum thread started already");
+      }
+      running = true;
+      thread = new Thread(this::run, "postgres-vacuum");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /** Asks for {@code tables} to be vacuumed soon; call after the change committed. */
+  void request(Set<Table> tables) {
+    synchronized (lock) {
+      if (running) {
+        requested.addAll(tables);
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Ends the thread, cancelling a vacuum under way (it is undone safely). Idempotent. */
+  void stop() throws InterruptedException {
+    Thread t;
+    synchronized (lock) {
+      running = false;
+      lock.notifyAll();
+      t = thread;
+    }
+    if (t == null) {
+      return;
+    }
+    Statement s = vacuuming;
+    if (s != null) {
+      try {
+        s.cancel();
+      } catch (SQLException e) {
+        log.debug("cancelling the vacuum failed", e);
+      }
+    }
+    t.join(STOP_WAIT_MS);
+    if (t.isAlive()) {
+      log.warn("the vacuum thread did not end within {} ms", STOP_WAIT_MS);
+    }
+  }
+
+  private void run() {
+    while (true) {
+      Set<Table> tables;
+      synchronized (lock) {
+        while (running && requested.isEmpty()) {
+          waitQuietly(0);
+        }
+        if (!running) {
+          return;
+        }
+        tables = EnumSet.copyOf(requested);
+        requested.clear();
+      }
+      try {
+        vacuum(tables);
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          if (!running) {
+            return; // cancelled by stop()
+          }
+          requested.addAll(tables); // tried again after the interval
+        }
+        log.warn("vacuuming {} failed; trying again in {} ms", tables, intervalMs, e);
+      }
+      synchronized (lock) { // the rate limit: requests made meanwhile wait for its end
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        long left;
+        while (running && (left = end - System.nanoTime()) > 0) {
+          waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
+    }
+  }
+
+  /** lock.wait; an interrupt (nobody should) just ends the wait, the loop checks again. */
+  private void waitQuietly(long ms) {
+    try {
+      lock.wait(ms);
+    } catch (InterruptedException e) {
+      // the caller's loop decides whether to go on
+    }
+  }
+
+  private void vacuum(Set<Table> tables) {
+    String names = tables.stream().map(Table::sqlName).collect(Collectors.joining(", "));
+    long start = System.nanoTime();
+    database.unbounded(c -> { // a vacuum of a large table may take longer than the socket timeout
+      try (Statement s = c.createStatement()) {
+        s.execute("SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+        vacuuming = s;
+        try {
+          s.execute("VACUUM " + names); // auto-commit: VACUUM runs in no transaction
+        } finally {
+          vacuuming = null;
+          s.execute("RESET lock_timeout"); // the connection goes back to the pool
+        }
+      }
+      return null;
+    });
+    log.debug("vacuumed {} in {} ms", names,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+}
