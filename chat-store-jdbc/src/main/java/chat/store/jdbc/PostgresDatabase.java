@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the driver gives up on an answer after {@link #SOCKET_TIMEOUT_S} and on a new connection after
  * {@link #CONNECT_TIMEOUT_S} and {@link #LOGIN_TIMEOUT_S}, unless the URL sets these itself (a
  * parameter of the operator's URL wins over these defaults). Work that may rightly take longer
- * than the socket timeout (migrations, copying a store, vacuum) runs {@link #unbounded}.
+ * than the socket timeout (migrations, copying a store, vacuum) runs with a longer one, or
+ * none ({@link #withSocketTimeout}).
  *
  * <p>Lifecycle: new (nothing touched) → {@link #open} (pool filled, schema migrated, epoch read)
  * → {@link #close}. The password is handed to the driver only, never logged; the URL is logged
@@ -189,12 +190,13 @@ final class PostgresDatabase implements JdbcDatabase {
   }
 
   /**
-   * Runs {@code work} on a connection in auto-commit mode without the socket timeout, for work
-   * that may rightly take long; the connection gets its timeout back when returned to the pool.
+   * Runs {@code work} on a connection in auto-commit mode with a socket timeout of
+   * {@code timeoutMs} instead of the usual one (0: none), for work that may rightly take long;
+   * the connection gets the usual timeout back when returned to the pool.
    */
-  <T> T unbounded(SqlWork<T> work) {
+  <T> T withSocketTimeout(int timeoutMs, SqlWork<T> work) {
     return withConnection(c -> {
-      c.setNetworkTimeout(Runnable::run, 0);
+      c.setNetworkTimeout(Runnable::run, timeoutMs);
       return work.run(c);
     }, "PostgreSQL work failed");
   }

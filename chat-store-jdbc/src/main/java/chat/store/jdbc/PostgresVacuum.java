@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * daemon thread ({@code postgres-vacuum}) runs {@code VACUUM} on every table asked for so far,
  * then waits {@code intervalMs} before the next one, so that a burst of deletes costs one vacuum
  * per interval (the first after a quiet spell runs at once). A vacuum reads only the pages
- * changed since the last one (the visibility map says which), not the whole table.
+ * changed since the last one (the visibility map says which), not the whole table, and the
+ * indexes only when many rows were removed.
  *
  * <p>What it guarantees: no row version holds the erased text any more. What it does not: the
  * bytes of a removed row may stay in its page's free space until another row is written there,
@@ -40,6 +41,13 @@ final class PostgresVacuum {
   static final long DEFAULT_INTERVAL_MS = 30_000;
   /** How long a vacuum waits for its tables' lock (another vacuum may hold it). */
   static final String LOCK_TIMEOUT = "30s";
+  /**
+   * How long the driver waits for a vacuum to answer, far beyond the usual socket timeout (a
+   * vacuum that has index scans to do on a large table takes minutes) yet bounded, so that a
+   * hung server does not keep this thread and a connection for good. The server goes on with
+   * a vacuum whose client gave up; the one tried again after the interval then waits for its lock.
+   */
+  static final int SOCKET_TIMEOUT_MS = 3_600_000;
   private static final long STOP_WAIT_MS = 5_000;
 
   /** The tables that hold what a user may erase. */
@@ -160,7 +168,7 @@ final class PostgresVacuum {
   private void vacuum(Set<Table> tables) {
     String names = tables.stream().map(Table::sqlName).collect(Collectors.joining(", "));
     long start = System.nanoTime();
-    database.unbounded(c -> { // a vacuum of a large table may take longer than the socket timeout
+    database.withSocketTimeout(SOCKET_TIMEOUT_MS, c -> {
       try (Statement s = c.createStatement()) {
         s.execute("SET lock_timeout = '" + LOCK_TIMEOUT + "'");
         vacuuming = s;

@@ -202,15 +202,16 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
         .trim());
     List<Long> stopped = new ArrayList<>();
     paused = stopped;
-    stopAndAwait(postmaster);
-    stopped.add(postmaster);
-    List<ProcessHandle> children = ProcessHandle.of(postmaster).orElseThrow(
-        () -> new IOException("no postmaster " + postmaster)).children().toList();
-    for (ProcessHandle child : children) {
-      if (child.isAlive()) { // one may have exited since: nothing to stop
-        stopAndAwait(child.pid());
-        stopped.add(child.pid());
-      }
+    stopped.add(postmaster); // resume() undoes whatever was done, should this fail midway
+    signal("STOP", List.of(postmaster));
+    awaitStopped(postmaster);
+    List<Long> children = ProcessHandle.of(postmaster).orElseThrow(
+        () -> new IOException("no postmaster " + postmaster)).children()
+        .map(ProcessHandle::pid).toList();
+    stopped.addAll(children);
+    signal("STOP", children); // one command, so that pausing takes milliseconds, not seconds
+    for (long child : children) {
+      awaitStopped(child);
     }
   }
 
@@ -218,14 +219,14 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   public void resume() throws IOException, InterruptedException {
     List<Long> stopped = paused;
     paused = List.of();
-    for (int i = stopped.size() - 1; i >= 0; i--) {
-      signal("CONT", stopped.get(i));
+    if (!stopped.isEmpty()) {
+      signal("CONT", stopped.subList(1, stopped.size())); // children first
+      signal("CONT", stopped.subList(0, 1));
     }
   }
 
-  /** Sends SIGSTOP to {@code pid} and waits (bounded) until the kernel shows it stopped. */
-  private static void stopAndAwait(long pid) throws IOException, InterruptedException {
-    signal("STOP", pid);
+  /** Waits (bounded) until the kernel shows {@code pid} stopped, or exited. */
+  private static void awaitStopped(long pid) throws IOException, InterruptedException {
     Path stat = Path.of("/proc", String.valueOf(pid), "stat");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_S);
     while (System.nanoTime() < deadline) {
@@ -237,7 +238,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
       }
       // pid (comm) STATE ...: the state follows the last ')', since comm may hold one
       char state = line.charAt(line.lastIndexOf(')') + 2);
-      if (state == 'T' || state == 't') {
+      if ("TtZX".indexOf(state) >= 0) { // stopped; or exited, unreaped by the postmaster
         return;
       }
       Thread.sleep(5); // polling the kernel's view of a signal being delivered
@@ -245,17 +246,22 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     throw new IOException("process " + pid + " did not stop");
   }
 
-  /** kill -SIG pid; a process that is gone already is no failure. */
-  private static void signal(String signal, long pid) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
-        .redirectErrorStream(true).start();
+  /** kill -SIG PIDS; a process that is gone already (it may have exited) is no failure. */
+  private static void signal(String signal, List<Long> pids)
+      throws IOException, InterruptedException {
+    if (pids.isEmpty()) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(pid -> command.add(String.valueOf(pid)));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()); // ends when kill does
     if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IOException("timed out: kill -" + signal + " " + pid);
+      throw new IOException("timed out: " + String.join(" ", command));
     }
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.exitValue() != 0 && ProcessHandle.of(pid).isPresent()) {
-      throw new IOException("kill -" + signal + " " + pid + " failed: " + out);
+    if (p.exitValue() != 0 && !out.lines().allMatch(l -> l.contains("No such process"))) {
+      throw new IOException(String.join(" ", command) + " failed: " + out);
     }
   }
 
