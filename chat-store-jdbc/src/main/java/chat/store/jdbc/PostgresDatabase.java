@@ -288,6 +288,11 @@ final class PostgresDatabase implements JdbcDatabase {
     vacuum.request(tables);
   }
 
+  /** {@code count} messages were committed: see {@link PostgresVacuum#stored}. */
+  void stored(int count) {
+    vacuum.stored(count);
+  }
+
   /** Closes the pool and its connections (a vacuum under way is cancelled first). Idempotent. */
   void close() {
     synchronized (lock) {

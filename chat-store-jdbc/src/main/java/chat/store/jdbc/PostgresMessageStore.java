@@ -45,7 +45,12 @@ final class PostgresMessageStore implements MessageStore {
   PostgresMessageStore(PostgresDatabase database, int queueCapacity, int maxBatch) {
     this.database = database;
     this.writer = new GroupCommitWriter(new PostgresAppender(database), "postgres",
-        queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, WriterHooks.NONE);
+        queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, new WriterHooks() {
+          @Override
+          public void committed(int batchSize) {
+            database.stored(batchSize); // the search index's pending list grew
+          }
+        });
   }
 
   /** Starts the writer; the database must be open. */
