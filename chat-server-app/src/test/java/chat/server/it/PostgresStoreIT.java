@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The jar with {@code --store postgres} on a private PostgreSQL server (fsync on): register,
  * send, history; a killed server restarted on the same database serves everything again; files
  * kept in the database (uploaded, sent, downloaded from another server, gone once deleted); and
- * PostgreSQL itself going down under a running server: sends fail with {@code internal} and
- * {@code /healthz} says unhealthy until it is back, then the server serves again by itself.
+ * PostgreSQL itself going down, or hanging, under a running server: sends fail with
+ * {@code internal} and {@code /healthz} says unhealthy until it is back, then the server serves
+ * again by itself.
  */
 class PostgresStoreIT {
   @RegisterExtension
@@ -146,6 +147,41 @@ class PostgresStoreIT {
         ok = reply.get("type").getAsString().equals("ok") ? reply : null;
       }
       assertTrue(ok != null, "a send succeeds within 10 s of PostgreSQL being back");
+      assertEquals(2, ok.get("seq").getAsLong(), "the failed send left nothing behind");
+      assertEquals(List.of("before", "after"), texts(alice, "#general"));
+    }
+  }
+
+  /**
+   * PostgreSQL hangs (every process stopped: connections stay open, nothing answers): with a
+   * short socket timeout in the URL, sends fail with {@code internal} and /healthz says
+   * unhealthy instead of waiting for good; once it answers again, the server serves again.
+   */
+  @Test
+  void whilePostgresHangsSendsFailAndHealthSaysSoThenTheServerServesAgain() throws Exception {
+    String url = postgres.newDatabase() + "&socketTimeout=2&connectTimeout=2";
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("data"), args(url))) {
+      WireClient alice = WireClient.connect(server.wsUri()).register("alice");
+      alice.ok(Frames.of("type", "create", "room", "general"));
+      alice.send("#general", "before", "b1");
+
+      postgres.pause();
+      try {
+        alice.error(Frames.of("type", "send", "to", "#general", "text", "during", "cid", "d1"),
+            "internal");
+        assertTrue(awaitHealth(server, 503), "/healthz says unhealthy while PostgreSQL hangs");
+      } finally {
+        postgres.resume();
+      }
+      long back = System.nanoTime();
+      assertTrue(awaitHealth(server, 200), "/healthz says ok again");
+      JsonObject ok = null;
+      while (ok == null && System.nanoTime() - back < 10_000_000_000L) {
+        JsonObject reply = alice.request(Frames.of("type", "send", "to", "#general",
+            "text", "after", "cid", "a1"));
+        ok = reply.get("type").getAsString().equals("ok") ? reply : null;
+      }
+      assertTrue(ok != null, "a send succeeds within 10 s of PostgreSQL answering again");
       assertEquals(2, ok.get("seq").getAsLong(), "the failed send left nothing behind");
       assertEquals(List.of("before", "after"), texts(alice, "#general"));
     }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An outage: work fails with a {@link StoreException} (a connection is waited for at most
  * {@link #CONNECTION_TIMEOUT_MS}); the pool drops broken connections and opens new ones once the
- * server answers again, so the store serves again without a restart.
+ * server answers again, so the store serves again without a restart. A server that hangs rather
+ * than dies (a frozen machine, a network that drops packets without a reset) is bounded too:
+ * the driver gives up on an answer after {@link #SOCKET_TIMEOUT_S} and on a new connection after
+ * {@link #CONNECT_TIMEOUT_S} and {@link #LOGIN_TIMEOUT_S}, unless the URL sets these itself (a
+ * parameter of the operator's URL wins over these defaults). Work that may rightly take longer
+ * than the socket timeout (migrations, copying a store, vacuum) runs with a longer one, or
+ * none ({@link #withSocketTimeout}).
  *
  * <p>Lifecycle: new (nothing touched) → {@link #open} (pool filled, schema migrated, epoch read)
  * → {@link #close}. The password is handed to the driver only, never logged; the URL is logged
@@ -33,7 +40,19 @@ final class PostgresDatabase implements JdbcDatabase {
   /** How long work waits for a connection before it fails (the server may be down). */
   static final long CONNECTION_TIMEOUT_MS = 5_000;
   /** How long the driver waits to open a TCP connection to the server, in seconds. */
-  private static final int CONNECT_TIMEOUT_S = 5;
+  static final int CONNECT_TIMEOUT_S = 5;
+  /** How long the driver waits for a new connection to be ready (TLS, authentication), in s. */
+  static final int LOGIN_TIMEOUT_S = 10;
+  /**
+   * How long the driver waits for any one answer of the server before it gives the connection
+   * up as broken, in seconds. Long enough never to cut short normal work: the longest wait in
+   * normal operation is a batch's commit with {@code synchronous_commit} on (an fsync, usually
+   * milliseconds, seconds on a saturated disk) or a counter row locked by another node's batch;
+   * cutting one short would turn a slow success into a reported failure (the commit may still
+   * land, and the client's resend of the cid is then answered as a duplicate). Short enough that
+   * a hung server fails sends and requests within half a minute instead of never.
+   */
+  static final int SOCKET_TIMEOUT_S = 30;
 
   private enum State { NEW, OPEN, CLOSED }
 
@@ -46,6 +65,7 @@ final class PostgresDatabase implements JdbcDatabase {
   private volatile HikariDataSource pool;
   private volatile String epoch;
   private volatile int appliedMigrations;
+  private final PostgresVacuum vacuum;
 
   /**
    * @param url a {@code jdbc:postgresql:} URL, the user in it
@@ -57,6 +77,12 @@ final class PostgresDatabase implements JdbcDatabase {
 
   PostgresDatabase(String url, String password, int poolSize,
       List<Migrations.Migration> migrations) {
+    this(url, password, poolSize, migrations, PostgresVacuum.DEFAULT_INTERVAL_MS);
+  }
+
+  /** @param vacuumIntervalMs the least time between two vacuums after erasing changes */
+  PostgresDatabase(String url, String password, int poolSize,
+      List<Migrations.Migration> migrations, long vacuumIntervalMs) {
     if (!requireNonNull(url, "url is null").startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + redact(url));
     }
@@ -67,6 +93,7 @@ final class PostgresDatabase implements JdbcDatabase {
     this.password = password;
     this.poolSize = poolSize;
     this.migrations = List.copyOf(migrations);
+    this.vacuum = new PostgresVacuum(this, vacuumIntervalMs);
   }
 
   /** Connects (failing if the server does not answer), migrates the schema, reads the epoch. */
@@ -84,8 +111,12 @@ final class PostgresDatabase implements JdbcDatabase {
       }
       config.setMaximumPoolSize(poolSize);
       config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-      config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
-      config.addDataSourceProperty("tcpKeepAlive", true);
+      // Driver properties, as strings: HikariCP hands them over as they are, and the driver
+      // ignores any other type. A parameter of the same name in the URL overrides them.
+      config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_S));
+      config.addDataSourceProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_S));
+      config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_S));
+      config.addDataSourceProperty("tcpKeepAlive", "true");
       config.addDataSourceProperty("ApplicationName", "chat-server");
       HikariDataSource opened;
       try {
@@ -96,6 +127,7 @@ final class PostgresDatabase implements JdbcDatabase {
             + e.getMessage(), e);
       }
       try (Connection c = opened.getConnection()) {
+        c.setNetworkTimeout(Runnable::run, 0); // may wait for another node's migration
         appliedMigrations = PostgresMigrations.migrate(c, migrations);
         epoch = Sql.queryString(c, "SELECT value FROM meta WHERE key = 'epoch'")
             .orElseThrow(() -> new SQLException("meta table has no epoch"));
@@ -106,6 +138,7 @@ final class PostgresDatabase implements JdbcDatabase {
       }
       pool = opened;
       state = State.OPEN;
+      vacuum.start();
       log.info("PostgreSQL store open at {} (schema version {}, epoch {}, {} connections)",
           redact(url), Migrations.latestVersion(migrations), epoch, poolSize);
     }
@@ -154,6 +187,18 @@ final class PostgresDatabase implements JdbcDatabase {
     } catch (SQLException e) {
       throw new StoreException(failure, e);
     }
+  }
+
+  /**
+   * Runs {@code work} on a connection in auto-commit mode with a socket timeout of
+   * {@code timeoutMs} instead of the usual one (0: none), for work that may rightly take long;
+   * the connection gets the usual timeout back when returned to the pool.
+   */
+  <T> T withSocketTimeout(int timeoutMs, SqlWork<T> work) {
+    return withConnection(c -> {
+      c.setNetworkTimeout(Runnable::run, timeoutMs);
+      return work.run(c);
+    }, "PostgreSQL work failed");
   }
 
   /**
@@ -235,12 +280,30 @@ final class PostgresDatabase implements JdbcDatabase {
     }
   }
 
-  /** Closes the pool and its connections. Idempotent. */
+  /**
+   * Asks for a vacuum of {@code tables} soon (see {@link PostgresVacuum}), so that what a
+   * committed change deleted or replaced there is erased, not only hidden. Ignored unless open.
+   */
+  void vacuumSoon(Set<PostgresVacuum.Table> tables) {
+    vacuum.request(tables);
+  }
+
+  /** {@code count} messages were committed: see {@link PostgresVacuum#stored}. */
+  void stored(int count) {
+    vacuum.stored(count);
+  }
+
+  /** Closes the pool and its connections (a vacuum under way is cancelled first). Idempotent. */
   void close() {
     synchronized (lock) {
       boolean wasOpen = state == State.OPEN;
       state = State.CLOSED;
       if (wasOpen) {
+        try {
+          vacuum.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         pool.close();
         log.info("PostgreSQL store closed: {}", redact(url));
       }

@@ -14,9 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ final class PostgresFileStore implements FileStore {
 
   /** The size of every chunk but a file's last. */
   static final int CHUNK_BYTES = 256 * 1024;
+  /** The tables whose deleted rows a vacuum erases after files were deleted. */
+  private static final Set<PostgresVacuum.Table> CHUNKS =
+      EnumSet.of(PostgresVacuum.Table.FILES, PostgresVacuum.Table.FILE_CHUNKS);
 
   private final PostgresDatabase database;
 
@@ -144,6 +149,7 @@ final class PostgresFileStore implements FileStore {
           Sql.update(c, "DELETE FROM file_chunks WHERE id = ?", id);
           return Sql.update(c, "DELETE FROM uploads WHERE id = ?", id);
         });
+        database.vacuumSoon(CHUNKS);
       } catch (StoreException e) {
         log.warn("cannot delete the chunks of aborted upload {}; expiry deletes them", id, e);
       }
@@ -175,11 +181,12 @@ final class PostgresFileStore implements FileStore {
    * Erases, in one transaction, the pending files stored before {@code createdBefore} with their
    * chunks, and the chunks of uploads started before it that never completed. A file attached
    * meanwhile stays: its row is locked by the append, and no longer pending once this may
-   * delete it.
+   * delete it. Then asks for a vacuum, which erases the deleted bytes.
    */
   @Override
   public int expirePending(long createdBefore) {
-    return database.transaction(c -> {
+    int[] deleted = new int[1];
+    int count = database.transaction(c -> {
       List<String> expired = Sql.queryStrings(c, "DELETE FROM files"
           + " WHERE conv IS NULL AND created_at < ? RETURNING id", createdBefore);
       List<String> dead = Sql.queryStrings(c,
@@ -187,11 +194,16 @@ final class PostgresFileStore implements FileStore {
       List<String> ids = new ArrayList<>(expired);
       ids.addAll(dead);
       deleteChunks(c, ids);
+      deleted[0] = ids.size();
       if (!dead.isEmpty()) {
         log.info("deleted the chunks of {} upload(s) that never completed", dead.size());
       }
       return expired.size();
     });
+    if (deleted[0] > 0) {
+      database.vacuumSoon(CHUNKS);
+    }
+    return count;
   }
 
   /** Deletes the chunks of these files. */

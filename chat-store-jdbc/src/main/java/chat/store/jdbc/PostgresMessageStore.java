@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,7 +45,12 @@ final class PostgresMessageStore implements MessageStore {
   PostgresMessageStore(PostgresDatabase database, int queueCapacity, int maxBatch) {
     this.database = database;
     this.writer = new GroupCommitWriter(new PostgresAppender(database), "postgres",
-        queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, WriterHooks.NONE);
+        queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, new WriterHooks() {
+          @Override
+          public void committed(int batchSize) {
+            database.stored(batchSize); // the search index's pending list grew
+          }
+        });
   }
 
   /** Starts the writer; the database must be open. */
@@ -158,11 +164,25 @@ final class PostgresMessageStore implements MessageStore {
    * message with its reactions, apply the shared rules, and if something changed, take the next
    * rev and write the message (its search vector too when the text changed), its reactions and
    * the change. A delete erases the message's files, rows and chunks, in the same transaction.
+   * Once committed, an edit or a delete asks for a vacuum, which erases the old row versions
+   * (the old text) that PostgreSQL keeps until then.
    */
   @Override
   public ChangeOutcome change(ConvId conv, long seq, MessageChange change) {
     requireNonNull(conv, "conv is null");
     requireNonNull(change, "change is null");
+    ChangeOutcome outcome = apply(conv, seq, change);
+    if (outcome.status() == ChangeOutcome.Status.APPLIED) {
+      if (change instanceof MessageChange.Delete) {
+        database.vacuumSoon(EnumSet.allOf(PostgresVacuum.Table.class)); // its files too
+      } else if (change instanceof MessageChange.Edit) {
+        database.vacuumSoon(EnumSet.of(PostgresVacuum.Table.MESSAGES));
+      }
+    }
+    return outcome;
+  }
+
+  private ChangeOutcome apply(ConvId conv, long seq, MessageChange change) {
     return database.transaction(c -> {
       Optional<Long> lastRev = lockCounter(c, conv);
       Optional<StoredMessage> found =
@@ -265,7 +285,7 @@ final class PostgresMessageStore implements MessageStore {
    * Erases messages, reactions, files (rows and chunks), recorded changes and the counters, in
    * one transaction that first locks the counter row: appends in flight into the conversation
    * (from any node) are either deleted with the rest or, committed after, start again at seq 1
-   * with a new row.
+   * with a new row. Then asks for a vacuum, to erase the deleted rows.
    */
   @Override
   public void deleteConversation(ConvId conv) {
@@ -279,6 +299,7 @@ final class PostgresMessageStore implements MessageStore {
       Sql.update(c, "DELETE FROM conversations WHERE conv = ?", conv.key());
       return null;
     });
+    database.vacuumSoon(EnumSet.allOf(PostgresVacuum.Table.class));
   }
 
   /**

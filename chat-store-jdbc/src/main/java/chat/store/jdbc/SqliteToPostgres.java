@@ -169,7 +169,8 @@ public final class SqliteToPostgres {
       try {
         FileDir files = new FileDir(sqlite.file().getParent());
         return sqlite.read(s -> MessageRows.snapshot(s, source -> {
-          boolean copied = postgres.transaction(target -> copyIfEmpty(source, target, files));
+          boolean copied = postgres.withSocketTimeout(0, target -> // a large store takes long
+              PostgresDatabase.inTransaction(target, t -> copyIfEmpty(source, t, files)));
           Report checked = postgres.snapshot(target -> check(source, target, files));
           if (checked.outcome() == Outcome.DIFFERENT) {
             return copied ? new Report(Outcome.CHECK_FAILED, checked.counts(),

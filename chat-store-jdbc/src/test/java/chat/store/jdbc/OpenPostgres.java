@@ -27,7 +27,12 @@ final class OpenPostgres implements AutoCloseable {
   }
 
   static OpenPostgres open(String url, int maxBatch) throws Exception {
-    PostgresDatabase database = new PostgresDatabase(url, null, 4);
+    return open(new PostgresDatabase(url, null, 4), url, maxBatch);
+  }
+
+  /** On {@code database} (not open yet), made by the test with other settings. */
+  static OpenPostgres open(PostgresDatabase database, String url, int maxBatch)
+      throws Exception {
     OpenPostgres store = new OpenPostgres(url, database, new PostgresMessageStore(database,
         GroupCommitWriter.DEFAULT_QUEUE_CAPACITY, maxBatch));
     store.lifecycle.start();

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * on): for tests of what survives a crash or a restart. {@link #fast()} turns both off (and
  * {@code full_page_writes}): for tests of logic only, where a lost commit after an OS crash does
  * not matter. Each test takes a fresh database from {@link #newDatabase}; {@link #stop},
- * {@link #crash} and {@link #start} restart the server on the same port and data.
+ * {@link #crash} and {@link #start} restart the server on the same port and data;
+ * {@link #pause} and {@link #resume} freeze it and let it go on, as a hung machine would.
  *
  * <p>{@code initdb} runs once per JVM, into a template directory that each server copies (it
  * takes seconds; the copy does not).
@@ -65,6 +66,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   private Path data;
   private int port;
   private boolean running;
+  private List<Long> paused = List.of(); // the processes pause() stopped, postmaster first
 
   private PrivatePostgres(Map<String, String> settings) {
     this.settings = settings;
@@ -135,6 +137,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
       return;
     }
     try {
+      resume(); // a stopped postmaster would not stop
       if (running) {
         pgCtl("stop", "-m", "immediate"); // the data is deleted next: no need for a checkpoint
         running = false;
@@ -148,6 +151,14 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   /** The port the server listens on (127.0.0.1); the same across restarts. */
   public int port() {
     return port;
+  }
+
+  /**
+   * The server's data directory, for a test that reads a table's files
+   * ({@code pg_relation_filepath} is relative to it); owned by {@link #USER}.
+   */
+  public Path dataDir() {
+    return data;
   }
 
   /** Creates an empty database; returns its JDBC URL (user {@link #USER}, no password). */
@@ -196,6 +207,84 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     pgCtl("start", "-w", "-l", dir.resolve("server.log").toString(), "-o",
         String.join(" ", options));
     running = true;
+  }
+
+  /**
+   * Freezes the server without ending it, as a hung machine or a partitioned network would
+   * look: SIGSTOP to the postmaster first (stopped, it forks nothing more), then to each process
+   * it forked (backends, checkpointer, walwriter...), until all are stopped. Open connections
+   * stay open and new TCP connections are still accepted by the kernel, but nothing answers.
+   * Returns once every process is stopped; {@link #resume} (or the end of the class) undoes it.
+   */
+  public void pause() throws IOException, InterruptedException {
+    if (!paused.isEmpty()) {
+      throw new IllegalStateException("already paused");
+    }
+    long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0)
+        .trim());
+    List<Long> stopped = new ArrayList<>();
+    paused = stopped;
+    stopped.add(postmaster); // resume() undoes whatever was done, should this fail midway
+    signal("STOP", List.of(postmaster));
+    awaitStopped(postmaster);
+    List<Long> children = ProcessHandle.of(postmaster).orElseThrow(
+        () -> new IOException("no postmaster " + postmaster)).children()
+        .map(ProcessHandle::pid).toList();
+    stopped.addAll(children);
+    signal("STOP", children); // one command, so that pausing takes milliseconds, not seconds
+    for (long child : children) {
+      awaitStopped(child);
+    }
+  }
+
+  /** Lets a {@link #pause paused} server go on (children first); nothing if it is not paused. */
+  public void resume() throws IOException, InterruptedException {
+    List<Long> stopped = paused;
+    paused = List.of();
+    if (!stopped.isEmpty()) {
+      signal("CONT", stopped.subList(1, stopped.size())); // children first
+      signal("CONT", stopped.subList(0, 1));
+    }
+  }
+
+  /** Waits (bounded) until the kernel shows {@code pid} stopped, or exited. */
+  private static void awaitStopped(long pid) throws IOException, InterruptedException {
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_S);
+    while (System.nanoTime() < deadline) {
+      String line;
+      try {
+        line = Files.readString(stat);
+      } catch (IOException e) {
+        return; // it exited
+      }
+      // pid (comm) STATE ...: the state follows the last ')', since comm may hold one
+      char state = line.charAt(line.lastIndexOf(')') + 2);
+      if ("TtZX".indexOf(state) >= 0) { // stopped; or exited, unreaped by the postmaster
+        return;
+      }
+      Thread.sleep(5); // polling the kernel's view of a signal being delivered
+    }
+    throw new IOException("process " + pid + " did not stop");
+  }
+
+  /** kill -SIG PIDS; a process that is gone already (it may have exited) is no failure. */
+  private static void signal(String signal, List<Long> pids)
+      throws IOException, InterruptedException {
+    if (pids.isEmpty()) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(pid -> command.add(String.valueOf(pid)));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()); // ends when kill does
+    if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + String.join(" ", command));
+    }
+    if (p.exitValue() != 0 && !out.lines().allMatch(l -> l.contains("No such process"))) {
+      throw new IOException(String.join(" ", command) + " failed: " + out);
+    }
   }
 
   public boolean isRunning() {
