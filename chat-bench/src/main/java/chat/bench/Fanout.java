@@ -16,6 +16,8 @@ import org.HdrHistogram.ConcurrentHistogram;
  * --window} messages in flight (sent, not yet delivered to every member) and the members count
  * deliveries. Phase 2 (latency): {@code --rate} messages per second in total, and the time from
  * each message's scheduled send to its arrival at every member (one sample per delivery).
+ * Against a cluster ({@code --nodes 2}) member i is on node i % N, so the room and the senders
+ * are split evenly between the nodes: each message reaches the other node's half over Redis.
  */
 final class Fanout {
   private final Scenario.Context ctx;
@@ -72,6 +74,7 @@ final class Fanout {
 
     JsonObject result = new JsonObject();
     result.addProperty("target", target.name);
+    result.addProperty("nodes", target.uris().size());
     result.addProperty("setupSeconds", Stats.round(setupSeconds, 2));
     List<Double> rates = new ArrayList<>();
     List<Double> serverCores = new ArrayList<>();

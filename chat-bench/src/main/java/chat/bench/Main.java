@@ -29,7 +29,11 @@ public final class Main {
         --store memory|sqlite|postgres[,..]
                                        store(s) of the started server, one run each (memory);
                                        postgres: on a private, durable PostgreSQL it starts
-        --server-heap 1g               -Xms/-Xmx of the started server
+        --nodes 2[,1]                  on PostgreSQL: a cluster of that many server nodes
+                                       on one private PostgreSQL and one private Redis
+                                       (1: a server alone, no Redis), one target each;
+                                       client i connects to node i % N
+        --server-heap 1g               -Xms/-Xmx of the started server (of each node)
         --server-jvm-arg ARG           extra JVM flag for it (repeatable), e.g. JFR
         --server-arg ARG               extra server flag (repeatable)
         --server-log-level warn        its log level (info logs every open and close, and why)
@@ -89,17 +93,19 @@ public final class Main {
     try (Net net = new Net(a.integer("io-threads", 2), sources)) {
       List<String> peers = scenario.equals("fanout") || scenario.equals("mixed")
           ? a.list("peer", "") : List.of();
-      List<String> stores = a.list("store", "memory");
+      List<Integer> nodes = nodeCounts(a);
+      List<String> stores = a.list("store", nodes.isEmpty() ? "memory" : "postgres");
+      if (!nodes.isEmpty() && (a.has("url") || !stores.equals(List.of("postgres")))) {
+        throw new IllegalArgumentException("--nodes starts its servers on PostgreSQL: "
+            + "--store postgres (the default with --nodes), no --url");
+      }
       int concurrency = a.integer("connect-concurrency", 50);
-      int n = a.has("url") ? 1 : stores.size();
+      int n = a.has("url") ? 1 : nodes.isEmpty() ? stores.size() : nodes.size();
       for (int i = 0; i < n + peers.size(); i++) {
         Target target;
         if (i < n) {
-          target = a.has("url")
-              ? Target.external(URI.create(a.str("url", null)), a.integer("server-pid", -1))
-              : Target.startJar(serverJar(a), stores.get(i), a.str("server-heap", "1g"),
-                  a.all("server-jvm-arg"), a.all("server-arg"),
-                  a.str("server-log-level", "warn"), a.has("keep-server-dir"));
+          target = startServer(a, nodes.isEmpty() ? stores.get(i) : "postgres",
+              nodes.isEmpty() ? 1 : nodes.get(i));
         } else {
           target = Target.startNodePeer(Path.of(a.str("node-peer-dir", defaultPeerDir())),
               peers.get(i - n));
@@ -160,6 +166,33 @@ public final class Main {
     }
     result.add("ratios", ratios);
     result.addProperty("comparison", line.toString());
+  }
+
+  /** {@code --url}'s server, or a started one: alone, or {@code count} nodes of a cluster. */
+  private static Target startServer(Args a, String store, int count) throws Exception {
+    if (a.has("url")) {
+      return Target.external(URI.create(a.str("url", null)), a.integer("server-pid", -1));
+    }
+    String heap = a.str("server-heap", "1g");
+    String logLevel = a.str("server-log-level", "warn");
+    return count == 1
+        ? Target.startJar(serverJar(a), store, heap, a.all("server-jvm-arg"),
+            a.all("server-arg"), logLevel, a.has("keep-server-dir"))
+        : Target.startCluster(serverJar(a), count, heap, a.all("server-jvm-arg"),
+            a.all("server-arg"), logLevel, a.has("keep-server-dir"));
+  }
+
+  /** {@code --nodes 2,1}: one target per entry, each a cluster of that many nodes (1: alone). */
+  private static List<Integer> nodeCounts(Args a) {
+    List<Integer> counts = new ArrayList<>();
+    for (String s : a.list("nodes", "")) {
+      int count = Integer.parseInt(s);
+      if (count < 1 || count > 16) {
+        throw new IllegalArgumentException("--nodes: 1 to 16 per target, got " + s);
+      }
+      counts.add(count);
+    }
+    return counts;
   }
 
   private static Path serverJar(Args a) {

@@ -27,7 +27,7 @@ final class Scenario {
 
   record Context(Args args, Net net, String prefix, Path usersFile, int connectConcurrency) {
     Users users(Target target) {
-      return new Users(net, target.uri, connectConcurrency, usersFile);
+      return new Users(net, target.uris(), connectConcurrency, usersFile);
     }
   }
 }

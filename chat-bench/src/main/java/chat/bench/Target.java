@@ -16,12 +16,15 @@ import java.util.stream.Stream;
 
 /**
  * The server under test: one given by {@code --url} (and optionally {@code --server-pid}), or one
- * this process starts and stops itself: the packaged chat server jar ({@code --server-jar}), or
- * the Node.js peer ({@link #startNodePeer}). Also reads the server's memory.
+ * this process starts and stops itself: the packaged chat server jar ({@code --server-jar}),
+ * several of them as the nodes of a cluster ({@link #startCluster}), or the Node.js peer
+ * ({@link #startNodePeer}). Also reads the server's memory.
  */
 final class Target implements AutoCloseable {
   final String name;
   final URI uri;
+  /** Where clients connect: {@link #uri}, or every node of a cluster (client i to node i % N). */
+  private List<URI> uris;
   final long pid; // -1: unknown
   final boolean jvm;
   private final Process process;
@@ -29,11 +32,14 @@ final class Target implements AutoCloseable {
   private final Path log;
   private boolean keepDir;
   private BenchPostgres postgres; // with --store postgres: the database, stopped after the server
+  private List<Target> nodes = List.of(); // a cluster's servers
+  private BenchRedis redis; // a cluster's bus, stopped after its nodes
 
   private Target(String name, URI uri, long pid, boolean jvm, Process process, Path dataDir,
       Path log) {
     this.name = name;
     this.uri = uri;
+    this.uris = List.of(uri);
     this.pid = pid;
     this.jvm = jvm;
     this.process = process;
@@ -79,6 +85,47 @@ final class Target implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Starts {@code count} server nodes ({@code --node-id node-1..}) on one private PostgreSQL and
+   * one private Redis ({@link BenchRedis}), each as {@link #startJar} starts a server alone.
+   * Clients are spread over the nodes ({@link #uris}); the server CPU figure is the nodes' sum
+   * (not PostgreSQL's or Redis', as for a server alone); heap and RSS figures are n/a.
+   */
+  static Target startCluster(Path jar, int count, String heap, List<String> extraJvm,
+      List<String> extraArgs, String logLevel, boolean keepDir) throws Exception {
+    BenchPostgres postgres = BenchPostgres.start();
+    BenchRedis redis = null;
+    List<Target> nodes = new ArrayList<>();
+    try {
+      redis = BenchRedis.start();
+      for (int i = 1; i <= count; i++) {
+        List<String> args = new ArrayList<>(List.of("--redis-url", redis.url(),
+            "--node-id", "node-" + i));
+        args.addAll(extraArgs);
+        nodes.add(startJar(jar, "postgres", heap, extraJvm, args, logLevel, keepDir, postgres));
+      }
+    } catch (Exception | Error e) {
+      nodes.forEach(Target::close);
+      if (redis != null) {
+        redis.close();
+      }
+      postgres.close();
+      throw e;
+    }
+    Target t = new Target("cluster(postgres+redis, " + count + " nodes)", nodes.get(0).uri, -1,
+        true, null, null, null);
+    t.nodes = nodes;
+    t.uris = nodes.stream().map(n -> n.uri).toList();
+    t.redis = redis;
+    t.postgres = postgres;
+    return t;
+  }
+
+  /** Where clients connect: one server's URI, or a cluster's nodes' in order. */
+  List<URI> uris() {
+    return uris;
   }
 
   private static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
@@ -226,6 +273,17 @@ final class Target implements AutoCloseable {
 
   /** CPU time (user + system) the server process has used so far, in ms; -1 if unknown. */
   long cpuMillis() {
+    if (!nodes.isEmpty()) {
+      long sum = 0;
+      for (Target node : nodes) {
+        long ms = node.cpuMillis();
+        if (ms < 0) {
+          return -1;
+        }
+        sum += ms;
+      }
+      return sum;
+    }
     if (pid <= 0) {
       return -1;
     }
@@ -262,6 +320,16 @@ final class Target implements AutoCloseable {
   }
 
   String logTail() {
+    if (!nodes.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < nodes.size(); i++) {
+        String tail = nodes.get(i).logTail();
+        if (!tail.isEmpty()) {
+          sb.append("node-").append(i + 1).append(":\n").append(tail).append('\n');
+        }
+      }
+      return sb.toString().strip();
+    }
     if (log == null) {
       return "";
     }
@@ -293,6 +361,10 @@ final class Target implements AutoCloseable {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+    }
+    nodes.forEach(Target::close);
+    if (redis != null) {
+      redis.close();
     }
     if (postgres != null) {
       postgres.close();

@@ -23,20 +23,23 @@ import java.util.function.Function;
  * once; its token is reused ({@code login} by token) and, with {@code --users-file}, kept in a
  * file between runs, keyed by the server's epoch: against a server with the default 600,000
  * PBKDF2 iterations a registration costs ~0.3 s of server CPU, a token login next to nothing.
+ * Against a cluster the sessions are spread over its nodes in the order they are opened: the
+ * k-th session (counting across calls of {@link #open}) connects to node k % N.
  */
 final class Users {
   static final String PASSWORD = "bench-password-1";
 
   private final Net net;
-  private final URI uri;
+  private final List<URI> uris;
+  private int opened; // sessions opened so far, on the one thread that calls open
   private final int concurrency;
   private final Path file;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private volatile String epoch;
 
-  Users(Net net, URI uri, int concurrency, Path file) {
+  Users(Net net, List<URI> uris, int concurrency, Path file) {
     this.net = net;
-    this.uri = uri;
+    this.uris = uris;
     this.concurrency = concurrency;
     this.file = file;
   }
@@ -55,7 +58,8 @@ final class Users {
     for (int i = 0; i < names.size(); i++) {
       inFlight.acquire();
       int index = i;
-      CompletableFuture<?> f = openOne(names.get(i), i, sinks, after, 0)
+      URI uri = uris.get(opened++ % uris.size());
+      CompletableFuture<?> f = openOne(uri, names.get(i), i, sinks, after, 0)
           .whenComplete((c, e) -> {
             inFlight.release();
             if (e != null) {
@@ -86,7 +90,7 @@ final class Users {
   /** Connections refused or reset before the WebSocket opened (retried up to 3 times). */
   final AtomicInteger connectRetries = new AtomicInteger();
 
-  private CompletableFuture<BenchClient> openOne(String name, int index,
+  private CompletableFuture<BenchClient> openOne(URI uri, String name, int index,
       Function<BenchClient, BenchClient.Sink> sinks,
       Function<BenchClient, CompletableFuture<?>> after, int attempt) {
     BenchClient c = new BenchClient(name, index);
@@ -100,7 +104,7 @@ final class Users {
       if (attempt < 3) {
         // A full accept backlog makes loopback connects fail now and then: try again, counted.
         connectRetries.incrementAndGet();
-        return openOne(name, index, sinks, after, attempt + 1);
+        return openOne(uri, name, index, sinks, after, attempt + 1);
       }
       return CompletableFuture.<BenchClient>failedFuture(e);
     }).thenCompose(x -> x);

@@ -98,6 +98,41 @@ class QuickScenariosTest {
     assertEquals(0, t.get("errors").getAsLong(), t.toString());
   }
 
+  /**
+   * Two nodes on PostgreSQL and Redis, then one node alone: every message reaches the members on
+   * both nodes. Skipped without {@code redis-server} and PostgreSQL's {@code initdb}.
+   */
+  @Test
+  @Timeout(120)
+  void fanoutOnTwoNodes() throws Exception {
+    assumeTrue(onPath("redis-server"), "no redis-server on the PATH");
+    assumeTrue(onPath("initdb") || Files.isDirectory(Path.of("/usr/lib/postgresql")),
+        "no PostgreSQL (initdb)");
+    Path json = dir.resolve("cluster.json");
+    Main.run(new String[] {"fanout", "--server-jar", JAR, "--server-heap", "256m",
+        "--io-threads", "1", "--nodes", "2,1", "--members", "10", "--senders", "2",
+        "--duration", "1s", "--warmup", "300ms", "--rate", "20", "--latency-duration", "1s",
+        "--json", json.toString()});
+    JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(2, result.getAsJsonArray("targets").size());
+    for (int i = 0; i < 2; i++) {
+      JsonObject t = result.getAsJsonArray("targets").get(i).getAsJsonObject();
+      assertEquals(2 - i, t.get("nodes").getAsInt(), t.toString());
+      assertTrue(median(t, "deliveriesPerSecond") > 0, t.toString());
+      assertEquals(0, t.get("latencyDeliveriesMissing").getAsLong(), t.toString());
+      assertEquals(0, t.get("closedDuringRun").getAsInt(), t.toString());
+    }
+  }
+
+  private static boolean onPath(String binary) {
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, binary))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The ratio against the Node.js peers; skipped unless {@code npm install} was run there. */
   @Test
   @Timeout(60)

@@ -1,0 +1,134 @@
+package chat.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private Redis server for a cluster target ({@code --nodes 2}): Debian's {@code redis-server}
+ * as a child process in a temporary directory, on a free loopback port, without persistence
+ * ({@code --save "" --appendonly no}: it only carries events between the nodes). Stopped and
+ * deleted by {@link #close}, and killed with the generator on Ctrl-C.
+ */
+final class BenchRedis implements AutoCloseable {
+  private static final long START_TIMEOUT_MS = 10_000;
+
+  private final Path dir;
+  private final int port;
+  private final Process process;
+  private final Thread killer;
+
+  private BenchRedis(Path dir, int port, Process process) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+    this.killer = new Thread(process::destroyForcibly);
+    Runtime.getRuntime().addShutdownHook(killer);
+  }
+
+  /** Starts it and returns once it answers PING. */
+  static BenchRedis start() throws IOException, InterruptedException {
+    Path binary = binary();
+    Path dir = Files.createTempDirectory("chat-bench-redis-");
+    int port = freePort();
+    Process p = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1",
+        "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
+        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log")
+        .directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("output.log").toFile()).start();
+    BenchRedis redis = new BenchRedis(dir, port, p);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+    while (!redis.answersPing()) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        String log = redis.log();
+        redis.close();
+        throw new IOException("redis-server did not start on port " + port + ":\n" + log);
+      }
+      p.waitFor(20, TimeUnit.MILLISECONDS); // polls the port; returns early if it exits
+    }
+    return redis;
+  }
+
+  /** The URL the server nodes are given ({@code --redis-url}). */
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook kills it
+    }
+    process.destroy(); // SIGTERM; nothing to save
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp folder
+    }
+  }
+
+  private String log() {
+    StringBuilder sb = new StringBuilder();
+    for (String name : List.of("output.log", "server.log")) {
+      try {
+        sb.append(Files.readString(dir.resolve(name)));
+      } catch (IOException e) {
+        // not written yet
+      }
+    }
+    return sb.toString();
+  }
+
+  private boolean answersPing() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      s.setSoTimeout(1000);
+      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      byte[] reply = in.readNBytes(7);
+      return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false; // not listening yet
+    }
+  }
+
+  private static Path binary() {
+    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, "redis-server"))) {
+        return Path.of(folder, "redis-server");
+      }
+    }
+    if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+      return Path.of("/usr/bin/redis-server");
+    }
+    throw new IllegalStateException("--nodes: redis-server was not found in the PATH"
+        + " (Debian: apt-get install redis-server)");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
