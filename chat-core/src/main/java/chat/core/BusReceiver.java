@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * What the other nodes tell this one ({@link NodeLink}'s messages), delivered to this node's
  * sessions; its own messages, which the bus brings back too, are skipped. A break in the bus
  * makes {@link Router#catchUp} read what was missed from the store.
+ *
+ * <p>A break the bus cannot see (a connection that died without a word: no reset, no close)
+ * is caught by {@link #checkBus}: every few seconds this node publishes a ping to itself; while
+ * none has come back for {@link #SILENCE_NANOS}, each check catches up from the store instead,
+ * so no session waits long for what the bus should have brought.
  */
 @Singleton
 final class BusReceiver implements NodeBus.Listener {
@@ -25,10 +30,16 @@ final class BusReceiver implements NodeBus.Listener {
   private final SessionRegistry registry;
   private final Blocks blocks;
   private final AccountStore accounts;
+  private final Ticker ticker;
+  static final long SILENCE_NANOS = 15_000_000_000L;
+  private volatile long lastOwnPing;
+  private volatile boolean silent;
 
   @Inject
   BusReceiver(NodeLink link, Router router, SessionRegistry registry, Blocks blocks,
-      AccountStore accounts) {
+      AccountStore accounts, Ticker ticker) {
+    this.ticker = ticker;
+    this.lastOwnPing = ticker.nanos();
     this.link = link;
     this.router = router;
     this.registry = registry;
@@ -46,6 +57,9 @@ final class BusReceiver implements NodeBus.Listener {
       return;
     }
     if (link.nodeId().equals(text(o, "n"))) {
+      if (NodeLink.PING.equals(text(o, "k"))) {
+        lastOwnPing = ticker.nanos();
+      }
       return; // our own, delivered here already
     }
     try {
@@ -89,6 +103,27 @@ final class BusReceiver implements NodeBus.Listener {
       case NodeLink.BLOCKS -> blocks.changedElsewhere(text(o, "u"));
       default -> log.warn("skipped a message of unknown kind {} on the node bus", kind);
     }
+  }
+
+  /**
+   * Called every few seconds in a cluster: sends this node's ping, and if none came back for
+   * {@link #SILENCE_NANOS}, the bus is deaf to this node: catch up from the store.
+   */
+  void checkBus() {
+    link.publish(NodeLink.PING, o -> { });
+    if (ticker.nanos() - lastOwnPing < SILENCE_NANOS) {
+      if (silent) {
+        silent = false;
+        log.info("the node bus carries again");
+      }
+      return;
+    }
+    if (!silent) {
+      silent = true;
+      log.warn("no word through the node bus for {} s: reading what other nodes stored from "
+          + "the store until it carries again", SILENCE_NANOS / 1_000_000_000L);
+    }
+    router.catchUp();
   }
 
   /** The bus lost messages for this node: read them from the store. */

@@ -79,6 +79,10 @@ final class ChatServiceImpl implements ChatService {
         operatorActions::poll, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     executors.timer().scheduleWithFixedDelay(
         auth::sweep, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+    if (link.clustered()) {
+      executors.timer().scheduleWithFixedDelay(
+          busReceiver::checkBus, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+    }
     started = true;
   }
 

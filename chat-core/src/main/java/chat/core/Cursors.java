@@ -155,8 +155,10 @@ final class Cursors {
         }
       }
     }
-    log.info("caught up after a break in the node bus: {} conversations had missed changes",
-        repaired);
+    if (repaired > 0) {
+      log.info("caught up after a break in the node bus: {} conversations had missed changes",
+          repaired);
+    }
   }
 
   /** Delivers messages after the cursor up to {@code upTo} from the store; the cursor follows. */

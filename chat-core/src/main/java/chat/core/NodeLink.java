@@ -35,6 +35,8 @@ final class NodeLink {
   static final String CLOSE_TOKEN = "closeToken";
   /** User {@code u} blocked or unblocked someone: forget their blocked set. */
   static final String BLOCKS = "blocks";
+  /** A node's check that the bus still carries: only its sender reads it. */
+  static final String PING = "ping";
 
   private final NodeBus bus;
   private final String nodeId = UUID.randomUUID().toString();

@@ -184,6 +184,36 @@ class ClusterTest {
   }
 
   @Test
+  void aNodeTheBusSilentlyStoppedReachingCatchesUpFromTheStore() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("general", false);
+    bob.join("general");
+    settleBus();
+    bob.settle();
+    BusReceiver twosEnd = two.chat().core.getInstance(BusReceiver.class);
+
+    two.bus().deaf = true; // no reset, no close: the bus does not know
+    alice.send("#general", "unheard");
+    twosEnd.checkBus(); // its ping is lost too, but it has not been silent for long yet
+    bob.assertQuiet();
+    two.chat().ticker.advance(Duration.ofSeconds(16));
+    twosEnd.checkBus();
+    Event.Message m = nextMessage(bob);
+    assertEquals("unheard", m.text());
+    assertEquals(1, m.seq());
+
+    two.bus().deaf = false;
+    twosEnd.checkBus(); // its ping comes back: the bus carries again
+    settleBus();
+    alice.send("#general", "heard");
+    assertEquals("heard", nextMessage(bob).text());
+    bob.assertQuiet();
+  }
+
+  @Test
   void editsReachOtherNodesAndALostOneIsRepaired() throws Exception {
     Node one = node();
     Node two = node();

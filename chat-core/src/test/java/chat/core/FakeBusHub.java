@@ -61,6 +61,8 @@ final class FakeBusHub implements AutoCloseable {
   final class Bus implements NodeBus {
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
     private volatile Listener listener;
+    /** While true, nothing reaches this node and it is not told: a silently dead link. */
+    volatile boolean deaf;
 
     @Override
     public void start(Listener l) {
@@ -84,6 +86,9 @@ final class FakeBusHub implements AutoCloseable {
 
     /** Delivers {@code message} to this node (after what is queued for it already). */
     void deliver(String message) {
+      if (deaf) {
+        return;
+      }
       thread.execute(() -> {
         Listener l = listener;
         if (l != null) {
