@@ -10,7 +10,8 @@ import sun.misc.Signal;
 /**
  * {@code java -jar chat-server.jar [--option value]...}, see {@code --help}; or {@code
  * java -jar chat-server.jar admin COMMAND}, see {@code admin --help}; or {@code java -jar
- * chat-server.jar migrate --from-sqlite PATH --to-postgres URL}, see {@code migrate --help}.
+ * chat-server.jar migrate --from-sqlite PATH --to-postgres URL}, see {@code migrate --help}; or
+ * {@code java -jar chat-server.jar backup --to PATH}, see {@code backup --help}.
  */
 public final class Main {
   private Main() {}
@@ -22,6 +23,11 @@ public final class Main {
 
   public static void main(String[] args) {
     JsonLogProvider.selectIfAsked(args, System.getenv());
+    if (args.length > 0 && args[0].equals("backup")) {
+      System.exit(Backup.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+          System.getenv(), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("migrate")) {
       System.exit(Migrate.run(java.util.Arrays.copyOfRange(args, 1, args.length),
           System.getenv(), System.out, System.err));

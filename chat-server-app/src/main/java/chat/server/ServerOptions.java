@@ -423,7 +423,8 @@ final class ServerOptions {
         .append("java -jar chat-server.jar admin --help\n\n")
         .append("Moving a store from SQLite to PostgreSQL: ")
         .append("java -jar chat-server.jar migrate --help\n\n")
-
+        .append("Backing up a running SQLite store: ")
+        .append("java -jar chat-server.jar backup --help\n\n")
         .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
         .append("cannot start, 2 for a bad option.\n");
     return b.toString();
