@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,7 +41,7 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Everything is written to a {@code .TARGET.partial} directory beside the target, synced, and
  * renamed to the target only when complete: a directory with the target's name is always a
- * whole backup. An existing target is never overwritten.
+ * whole backup, which only its owner may enter. An existing target is never overwritten.
  */
 public final class SqliteBackup {
   private static final String PARTIAL = ".partial";
@@ -69,7 +70,7 @@ public final class SqliteBackup {
     Files.createDirectories(parent);
     Path staging = parent.resolve("." + to.getFileName() + PARTIAL);
     try {
-      Files.createDirectory(staging);
+      createPrivateDirectory(staging);
     } catch (FileAlreadyExistsException e) {
       throw new IOException(staging + " exists: another backup to " + to + " is running, or"
           + " one was interrupted (then delete it)", e);
@@ -195,6 +196,19 @@ public final class SqliteBackup {
   private static void syncDirectory(Path dir) throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
+    }
+  }
+
+  /**
+   * A directory only its owner may enter, as the server's own data directory should be: the
+   * copy holds password hashes and every message.
+   */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectory(dir);
     }
   }
 

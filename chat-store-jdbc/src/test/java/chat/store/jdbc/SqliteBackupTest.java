@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,8 @@ class SqliteBackupTest {
     try (Stream<Path> left = Files.list(copy.getParent())) {
       assertEquals(List.of(copy), left.toList(), "no partial directory is left");
     }
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)),
+        "the copy holds password hashes and messages: its owner's only");
     try (Stream<Path> files = Files.list(copy.resolve(FileDir.NAME))) {
       assertEquals(List.of("f-pending", "f-sent"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
