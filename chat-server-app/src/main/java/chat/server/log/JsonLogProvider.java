@@ -19,6 +19,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class JsonLogProvider implements SLF4JServiceProvider {
   /** SLF4J's system property that names the provider to use instead of looking for one. */
   static final String PROVIDER_PROPERTY = "slf4j.provider";
+  /** SLF4J's own messages: at WARN and above only (they are plain text). */
+  static final String VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
 
   private ILoggerFactory loggers;
   private IMarkerFactory markers;
@@ -41,6 +43,10 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
     }
     if ("json".equals(format)) {
       System.setProperty(PROVIDER_PROPERTY, JsonLogProvider.class.getName());
+      // SLF4J would say, in a line of its own text, that it loads the provider named here.
+      if (System.getProperty(VERBOSITY_PROPERTY) == null) {
+        System.setProperty(VERBOSITY_PROPERTY, "WARN");
+      }
     }
   }
 
