@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Accounts: registration, login by password or token, logout (here or everywhere), password
@@ -123,7 +124,9 @@ final class AuthService {
       if (!accounts.createUser(user, hash, clock.millis())) {
         throw new ChatException(ErrorCode.CONFLICT, "user " + user + " already exists");
       }
-      log.info("registered user {}", user);
+      try (MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+        log.info("registered user {}", user);
+      }
       return issueToken(c, user);
     }, outcome -> {
       if (outcome == PasswordChecks.Outcome.NOT_RUN) {
@@ -235,7 +238,9 @@ final class AuthService {
     String user = c.user();
     if (r.all()) {
       int revoked = accounts.revokeTokens(user, null);
-      log.info("{} logged out everywhere ({} tokens)", user, revoked);
+      try (MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+        log.info("{} logged out everywhere ({} tokens)", user, revoked);
+      }
       c.reply(r.id(), Result.EMPTY);
       router.closeUser(user, null, "logged out");
     } else {
@@ -262,7 +267,9 @@ final class AuthService {
       Result.Auth fresh = newToken(user);
       c.switchToken(Tokens.hash(fresh.token()));
       accounts.revokeTokens(user, Tokens.hash(fresh.token()));
-      log.info("{} changed their password", user);
+      try (MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+        log.info("{} changed their password", user);
+      }
       router.closeUser(user, c, "password changed");
       router.closeToken(oldToken, "password changed"); // a session not yet registered
       return fresh;
@@ -279,7 +286,9 @@ final class AuthService {
         throw new ChatException(ErrorCode.UNAUTHORIZED, "this account no longer exists");
       }
       rooms.announceExits(user, exits.get());
-      log.info("{} deleted their account", user);
+      try (MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+        log.info("{} deleted their account", user);
+      }
       return Result.EMPTY;
     }, outcome -> { }, () -> router.closeUser(user, null, "account deleted"));
   }

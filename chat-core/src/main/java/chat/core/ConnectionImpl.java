@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Core's state for one client connection.
@@ -125,7 +126,11 @@ final class ConnectionImpl implements Connection {
     if (flood.tryTake() == 0) {
       return true;
     }
-    log.info("closing {}: flood", session.describe());
+    // The MDC gives --log-format json its fields; slf4j-simple (the text format) ignores it.
+    try (MDC.MDCCloseable r = MDC.putCloseable("remote", session.describe());
+        MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+      log.info("closing {}: flood", session.describe());
+    }
     session.close(CloseCodes.POLICY_VIOLATION, "flood");
     return false;
   }

@@ -1,5 +1,6 @@
 package chat.server;
 
+import chat.server.log.JsonLogProvider;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -9,14 +10,24 @@ import sun.misc.Signal;
 /**
  * {@code java -jar chat-server.jar [--option value]...}, see {@code --help}; or {@code
  * java -jar chat-server.jar admin COMMAND}, see {@code admin --help}; or {@code java -jar
- * chat-server.jar migrate --from-sqlite PATH --to-postgres URL}, see {@code migrate --help}.
+ * chat-server.jar migrate --from-sqlite PATH --to-postgres URL}, see {@code migrate --help}; or
+ * {@code java -jar chat-server.jar backup --to PATH}, see {@code backup --help}.
  */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private Main() {}
 
+  /** Not a static field: SLF4J picks its binding with the first logger, after the arguments. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Main.class);
+  }
+
   public static void main(String[] args) {
+    JsonLogProvider.selectIfAsked(args, System.getenv());
+    if (args.length > 0 && args[0].equals("backup")) {
+      System.exit(Backup.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+          System.getenv(), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("migrate")) {
       System.exit(Migrate.run(java.util.Arrays.copyOfRange(args, 1, args.length),
           System.getenv(), System.out, System.err));
@@ -47,11 +58,11 @@ public final class Main {
     try {
       server.start();
     } catch (Exception e) {
-      log.error("cannot start: {}", e.getMessage());
+      log().error("cannot start: {}", e.getMessage());
       System.exit(1);
       return;
     }
-    log.info("chat server ready: web client on http://localhost:{}/ , WebSocket on port {}",
+    log().info("chat server ready: web client on http://localhost:{}/ , WebSocket on port {}",
         server.httpPort(), server.wsPort());
     installShutdown(server);
     // The main thread holds the process up until a signal (or System.exit) ends it: the
@@ -68,9 +79,9 @@ public final class Main {
     AtomicBoolean stopping = new AtomicBoolean();
     Runnable shutdown = () -> {
       if (stopping.compareAndSet(false, true)) {
-        log.info("shutting down");
+        log().info("shutting down");
         server.stop();
-        log.info("stopped");
+        log().info("stopped");
       }
     };
     // The stop runs in the shutdown hook, which the JVM waits for. Run in the signal handler it
@@ -83,7 +94,7 @@ public final class Main {
         Signal.handle(new Signal(name), signal -> System.exit(0)); // runs the hook; exit code 0
       }
     } catch (IllegalArgumentException e) {
-      log.debug("signal handlers unavailable ({}); relying on the shutdown hook", e.getMessage());
+      log().debug("signal handlers unavailable ({}); relying on the shutdown hook", e.getMessage());
     }
   }
 }

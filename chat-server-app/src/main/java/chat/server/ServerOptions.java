@@ -101,6 +101,9 @@ final class ServerOptions {
       new Option("token-ttl-days", "30", "days a login token stays valid"),
       new Option("password-iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new "
           + "password hashes (lower only for tests and benchmarks)"),
+      new Option("log-format", "text", "text: readable lines; json: one JSON object per line "
+          + "(time, level, logger, message, and connection and user fields where known), for "
+          + "log shippers"),
       new Option("ports-file", null, "after start, write the bound ports as JSON to this file "
           + "(for supervisors and tests that use port 0)"));
 
@@ -172,6 +175,16 @@ final class ServerOptions {
     maxConnectionsPerIp();
     allowedOrigins();
     trustedProxies();
+    logFormat();
+  }
+
+  /** text or json; {@link chat.server.log.JsonLogProvider#selectIfAsked} acts on it. */
+  String logFormat() throws OptionsException {
+    String format = values.get("log-format");
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new OptionsException("--log-format must be text or json, not '" + format + "'");
+    }
+    return format;
   }
 
   /** The --trusted-proxies entries; checked by the transport's parser. */
@@ -410,6 +423,8 @@ final class ServerOptions {
         .append("java -jar chat-server.jar admin --help\n\n")
         .append("Moving a store from SQLite to PostgreSQL: ")
         .append("java -jar chat-server.jar migrate --help\n\n")
+        .append("Backing up a running SQLite store: ")
+        .append("java -jar chat-server.jar backup --help\n\n")
         .append("Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 if the server ")
         .append("cannot start, 2 for a bad option.\n");
     return b.toString();

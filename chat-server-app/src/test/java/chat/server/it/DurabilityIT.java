@@ -112,14 +112,14 @@ class DurabilityIT {
     }
   }
 
-  private static String hello(ServerProcess server) throws Exception {
+  static String hello(ServerProcess server) throws Exception {
     try (WireClient probe = WireClient.connect(server.wsUri())) {
       return probe.hello.get("epoch").getAsString();
     }
   }
 
   /** cid -> seq of every message in a conversation, paging with after until more is false. */
-  private static Map<String, Long> readAll(WireClient c, String conv) throws Exception {
+  static Map<String, Long> readAll(WireClient c, String conv) throws Exception {
     Map<String, Long> all = new HashMap<>();
     long after = 0;
     for (;;) {

@@ -97,7 +97,7 @@ class FilesIT {
     return send;
   }
 
-  private static HttpResponse<byte[]> get(ServerProcess server, String path, String... headers)
+  static HttpResponse<byte[]> get(ServerProcess server, String path, String... headers)
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(server.httpUri(path)).timeout(PROMPT).GET();
     for (int i = 0; i < headers.length; i += 2) {

@@ -36,9 +36,14 @@ final class FileDir {
     return dir;
   }
 
+  /** Whether {@code name} is a file id (the name of complete bytes, not of a part file). */
+  static boolean isId(String name) {
+    return ID.matcher(name).matches();
+  }
+
   /** Where the bytes of file {@code id} are once complete. */
   Path path(String id) {
-    if (!ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw new IllegalArgumentException("not a file id: " + id);
     }
     return dir.resolve(id);

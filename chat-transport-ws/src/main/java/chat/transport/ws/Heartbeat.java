@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The transport's deadlines, run by its timer thread: pings (and cutting peers that stopped
@@ -53,8 +54,10 @@ final class Heartbeat {
         continue;
       }
       if (now - conn.lastPongNanos > pongTimeoutNanos) {
-        log.info("closing {}: no pong for {} s", conn.describe(),
-            TimeUnit.NANOSECONDS.toSeconds(now - conn.lastPongNanos));
+        try (MDC.MDCCloseable r = MDC.putCloseable("remote", conn.describe())) {
+          log.info("closing {}: no pong for {} s", conn.describe(),
+              TimeUnit.NANOSECONDS.toSeconds(now - conn.lastPongNanos));
+        }
         loop.execute(() -> EventLoop.cut(conn, "no pong in time"));
       } else {
         try {

@@ -35,6 +35,7 @@ import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The WebSocket server: our {@link EventLoop} and {@link Decoders} around Java-WebSocket's
@@ -258,7 +259,9 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
 
   void slowConsumer(WsSession session, long backlog) {
     if (!session.isClosing()) {
-      log.info("closing {}: slow consumer ({} bytes unsent)", session.describe(), backlog);
+      try (MDC.MDCCloseable r = MDC.putCloseable("remote", session.describe())) {
+        log.info("closing {}: slow consumer ({} bytes unsent)", session.describe(), backlog);
+      }
       session.close(CloseCodes.POLICY_VIOLATION, "slow consumer");
     }
   }
@@ -333,7 +336,10 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     conn.lastPongNanos = System.nanoTime();
     conn.session = session;
     open.incrementAndGet();
-    log.info("open {}", conn.describe());
+    // The MDC gives --log-format json its fields; slf4j-simple (the text format) ignores it.
+    try (MDC.MDCCloseable r = MDC.putCloseable("remote", conn.describe())) {
+      log.info("open {}", conn.describe());
+    }
     Connection connection = chat.open(session);
     session.attach(connection);
     if (w.isClosed()) {
@@ -401,8 +407,11 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       open.decrementAndGet();
       Connection connection = session.connection();
       String user = connection == null ? null : connection.user();
-      log.info("close {} user={} code={} by={}", conn.describe(), user == null ? "-" : user,
-          code, remote ? "client" : "server");
+      try (MDC.MDCCloseable r = MDC.putCloseable("remote", conn.describe());
+          MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
+        log.info("close {} user={} code={} by={}", conn.describe(), user == null ? "-" : user,
+            code, remote ? "client" : "server");
+      }
       if (connection != null) {
         connection.closed();
       }
