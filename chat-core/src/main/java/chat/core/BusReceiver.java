@@ -25,10 +25,12 @@ final class BusReceiver implements NodeBus.Listener {
   private final SessionRegistry registry;
   private final Blocks blocks;
   private final AccountStore accounts;
+  private final ChatMetrics metrics;
 
   @Inject
   BusReceiver(NodeLink link, Router router, SessionRegistry registry, Blocks blocks,
-      AccountStore accounts) {
+      AccountStore accounts, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.link = link;
     this.router = router;
     this.registry = registry;
@@ -94,6 +96,7 @@ final class BusReceiver implements NodeBus.Listener {
   /** The bus lost messages for this node: read them from the store. */
   @Override
   public void resubscribed() {
+    metrics.busResubscribed();
     router.catchUp();
   }
 
