@@ -137,9 +137,9 @@ check(set(by_port) == {http_port, ws_port},
 for n, g in groups.items():
     gp = g['Properties']
     port = str(gp.get('HealthCheckPort', 'traffic-port'))
-    check(gp.get('HealthCheckPath') == '/healthz' and gp.get('Matcher') == {'HttpCode': '200'}
+    check(gp.get('HealthCheckPath') == '/readyz' and gp.get('Matcher') == {'HttpCode': '200'}
           and (port == str(http_port) or (port == 'traffic-port' and gp['Port'] == http_port)),
-          f'{n} checks /healthz on the HTTP port for a 200')
+          f'{n} checks /readyz on the HTTP port for a 200')
     ga = {a['Key']: a['Value'] for a in gp.get('TargetGroupAttributes', [])}
     check(ga.get('stickiness.enabled', 'false') == 'false', f'{n} is not sticky')
 check(https.get('DefaultActions', [{}])[0].get('TargetGroupArn') == ref(by_port.get(http_port)),

@@ -50,12 +50,14 @@ final class AuthService {
   private final WindowLimiter registrations;
   private final SharedLimits limits;
   private final boolean clustered;
+  private final ChatMetrics metrics;
   private volatile String dummyHash; // verified against when the user does not exist
 
   @Inject
   AuthService(AccountStore accounts, PasswordHasher hasher, ChatConfig config, Clock clock,
       Ticker ticker, PasswordChecks checks, Router router, RoomService rooms,
-      SharedLimits limits, NodeLink link) {
+      SharedLimits limits, NodeLink link, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.limits = limits;
     this.clustered = link.clustered();
     this.accounts = accounts;
@@ -179,6 +181,7 @@ final class AuthService {
         byAddress.end(address, ok);
         byName.end(nameKey, ok);
         if (!ok) {
+          metrics.signInFailed();
           failedEverywhere(address, nameKey);
         }
       }
@@ -226,6 +229,7 @@ final class AuthService {
     String tokenHash = Tokens.hash(r.token());
     Optional<TokenRecord> token = accounts.token(tokenHash);
     if (token.isEmpty() || token.get().expiresAt() <= clock.millis()) {
+      metrics.signInFailed();
       throw new ChatException(ErrorCode.UNAUTHORIZED, "token expired or revoked");
     }
     if (!c.authenticate(token.get().user(), tokenHash)) {

@@ -31,14 +31,16 @@ final class BusReceiver implements NodeBus.Listener {
   private final Blocks blocks;
   private final AccountStore accounts;
   private final Ticker ticker;
+  private final ChatMetrics metrics;
   static final long SILENCE_NANOS = 15_000_000_000L;
   private volatile long lastOwnPing;
   private volatile boolean silent;
 
   @Inject
   BusReceiver(NodeLink link, Router router, SessionRegistry registry, Blocks blocks,
-      AccountStore accounts, Ticker ticker) {
+      AccountStore accounts, Ticker ticker, ChatMetrics metrics) {
     this.ticker = ticker;
+    this.metrics = metrics;
     this.lastOwnPing = ticker.nanos();
     this.link = link;
     this.router = router;
@@ -129,6 +131,7 @@ final class BusReceiver implements NodeBus.Listener {
   /** The bus lost messages for this node: read them from the store. */
   @Override
   public void resubscribed() {
+    metrics.busResubscribed();
     router.catchUp();
   }
 

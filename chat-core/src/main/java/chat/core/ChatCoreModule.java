@@ -9,8 +9,8 @@ import java.time.Clock;
 
 /**
  * The whole core: {@link ConfigModule}, {@link AccountsModule}, {@link RoomsModule}, {@link
- * MessagingModule}, {@link FilesModule} and {@link SessionsModule}, and {@link StoreHealth} by
- * default always available. Add one store module (e.g. {@code InMemoryStoreModule}) to get a
+ * MessagingModule}, {@link FilesModule} and {@link SessionsModule}, {@link StoreHealth} by
+ * default always available, and {@link ChatMetrics} by default {@link ChatMetrics#NONE}. Add one store module (e.g. {@code InMemoryStoreModule}) to get a
  * working {@link ChatService}.
  */
 public final class ChatCoreModule extends AbstractModule {
@@ -35,5 +35,8 @@ public final class ChatCoreModule extends AbstractModule {
     // A store module with a server to lose (PostgreSQL) sets its own.
     OptionalBinder.newOptionalBinder(binder(), StoreHealth.class).setDefault()
         .toInstance(StoreHealth.ALWAYS);
+    // The server app binds one that exports Prometheus metrics.
+    OptionalBinder.newOptionalBinder(binder(), ChatMetrics.class).setDefault()
+        .toInstance(ChatMetrics.NONE);
   }
 }

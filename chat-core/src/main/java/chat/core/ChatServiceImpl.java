@@ -24,6 +24,7 @@ final class ChatServiceImpl implements ChatService {
   private final NodeLink link;
   private final BusReceiver busReceiver;
   private final Presence presence;
+  private final ChatMetrics metrics;
   /** The additions of the second round this server supports, named in {@code hello}. */
   static final java.util.List<String> FEATURES = java.util.List.of(
       "edit", "delete", "react", "reply", "search", "files", "block", "moderation", "account");
@@ -40,7 +41,9 @@ final class ChatServiceImpl implements ChatService {
   ChatServiceImpl(ChatConfig config, Ticker ticker, MessageStore messages,
       SessionRegistry registry, Router router, CoreExecutors executors,
       jakarta.inject.Provider<RequestHandler> handler, OperatorActions operatorActions,
-      AuthService auth, NodeLink link, BusReceiver busReceiver, Presence presence) {
+      AuthService auth, NodeLink link, BusReceiver busReceiver, Presence presence,
+      ChatMetrics metrics) {
+    this.metrics = metrics;
     this.link = link;
     this.busReceiver = busReceiver;
     this.presence = presence;
@@ -126,6 +129,7 @@ final class ChatServiceImpl implements ChatService {
 
   /** Before the sign-in is answered: the user's conversations are followed from here on. */
   void authenticated(ConnectionImpl c, String user) {
+    metrics.signedIn();
     router.signingIn(user);
     synchronized (presenceLock(user)) {
       if (registry.authenticated(c, user) && presence.signedIn(user)) {
@@ -154,5 +158,9 @@ final class ChatServiceImpl implements ChatService {
 
   CoreExecutors executors() {
     return executors;
+  }
+
+  ChatMetrics metrics() {
+    return metrics;
   }
 }

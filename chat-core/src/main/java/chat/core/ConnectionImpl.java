@@ -70,6 +70,7 @@ final class ConnectionImpl implements Connection {
   void armAuthDeadline(long timeoutMs) {
     authDeadline = service.executors().timer().schedule(() -> {
       if (user == null) {
+        service.metrics().closed(ChatMetrics.Close.AUTH_TIMEOUT);
         session.close(CloseCodes.POLICY_VIOLATION, "authentication timeout");
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
@@ -131,6 +132,7 @@ final class ConnectionImpl implements Connection {
         MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
       log.info("closing {}: flood", session.describe());
     }
+    service.metrics().closed(ChatMetrics.Close.FLOOD);
     session.close(CloseCodes.POLICY_VIOLATION, "flood");
     return false;
   }
@@ -232,6 +234,9 @@ final class ConnectionImpl implements Connection {
 
   /** Replies with an error; a request without an id gets one too, with {@code re} null. */
   void fail(String id, ChatException e) {
+    if (e.code() == ErrorCode.RATE_LIMITED) {
+      service.metrics().rateLimited();
+    }
     send(new Event.Error(id, e.code(), e.getMessage(), e.retryAfterMs()));
   }
 

@@ -53,10 +53,13 @@ final class Cursors {
   private final MessageStore messages;
   private final AccountStore accounts;
   private final SessionRegistry registry;
+  private final ChatMetrics metrics;
   private final Map<ConvId, Cursor> cursors = new ConcurrentHashMap<>();
 
   @Inject
-  Cursors(MessageStore messages, AccountStore accounts, SessionRegistry registry) {
+  Cursors(MessageStore messages, AccountStore accounts, SessionRegistry registry,
+      ChatMetrics metrics) {
+    this.metrics = metrics;
     this.messages = messages;
     this.accounts = accounts;
     this.registry = registry;
@@ -163,6 +166,7 @@ final class Cursors {
 
   /** Delivers messages after the cursor up to {@code upTo} from the store; the cursor follows. */
   private void repairMessages(ConvId conv, Cursor cursor, long upTo, Redelivery missing) {
+    metrics.gapRepaired();
     if (!hasParticipantHere(conv)) {
       cursor.seq = upTo; // nobody here to tell
       return;
@@ -189,6 +193,7 @@ final class Cursors {
   }
 
   private void repairUpdates(ConvId conv, Cursor cursor, long upTo, Redelivery missing) {
+    metrics.gapRepaired();
     if (!hasParticipantHere(conv)) {
       cursor.rev = upTo;
       return;

@@ -43,12 +43,14 @@ final class MessagingService {
   private final Blocks blocks;
   private final FileStore fileStore;
   private final SharedLimits limits;
+  private final ChatMetrics metrics;
   private final Map<String, TokenBucket> typingBuckets = new ConcurrentHashMap<>();
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
       ChatConfig config, Clock clock, Ticker ticker, Blocks blocks, FileStore fileStore,
-      SharedLimits limits) {
+      SharedLimits limits, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.limits = limits;
     this.blocks = blocks;
     this.fileStore = fileStore;
@@ -98,6 +100,7 @@ final class MessagingService {
           @Override
           public void stored(StoredMessage m, boolean duplicate) {
             Result.Sent ok = new Result.Sent(conv.nameFor(user), m.seq(), m.ts(), m.cid());
+            metrics.sent();
             if (duplicate) {
               c.reply(id, ok);
             } else {

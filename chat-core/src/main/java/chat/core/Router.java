@@ -39,6 +39,7 @@ final class Router {
   private final NodeLink link;
   private final Cursors cursors;
   private final MessageStore messages;
+  private final ChatMetrics metrics;
   /** How a repair of {@link Cursors} hands over what this node missed: to its sessions only. */
   private final Cursors.Redelivery redelivery = new Cursors.Redelivery() {
     @Override
@@ -56,7 +57,8 @@ final class Router {
 
   @Inject
   Router(AccountStore accounts, MessageStore messages, SessionRegistry registry, Blocks blocks,
-      NodeLink link, Cursors cursors) {
+      NodeLink link, Cursors cursors, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.accounts = accounts;
     this.messages = messages;
     this.registry = registry;
@@ -97,10 +99,11 @@ final class Router {
   /** Delivers a stored message to this node's sessions; see {@link #message}. */
   void messageHere(ConvId conv, Event.Message keyed, ConnectionImpl sender, Runnable ack) {
     Outbound forSender = null;
+    int delivered = 0;
     if (conv.isRoom()) {
       Outbound out = new Outbound(keyed);
       for (Membership member : accounts.members(conv.roomName())) {
-        toUserHere(member.user(), out, sender);
+        delivered += toUserHere(member.user(), out, sender);
         if (member.user().equals(keyed.from())) {
           forSender = out; // still a member: the sender gets its copy too
         }
@@ -108,7 +111,7 @@ final class Router {
     } else {
       for (String party : List.of(conv.userA(), conv.userB())) {
         Outbound out = new Outbound(Events.named(keyed, conv.nameFor(party)));
-        toUserHere(party, out, sender);
+        delivered += toUserHere(party, out, sender);
         if (party.equals(keyed.from())) {
           forSender = out;
         }
@@ -119,7 +122,9 @@ final class Router {
     }
     if (forSender != null && sender != null) {
       sender.send(forSender);
+      delivered++;
     }
+    metrics.delivered(delivered);
   }
 
   /**
@@ -272,13 +277,19 @@ final class Router {
     }
   }
 
-  /** An event to every session of {@code user} on this node but {@code except} (may be null). */
-  void toUserHere(String user, Outbound out, ConnectionImpl except) {
+  /**
+   * An event to every session of {@code user} on this node but {@code except} (may be null);
+   * returns to how many.
+   */
+  int toUserHere(String user, Outbound out, ConnectionImpl except) {
+    int sent = 0;
     for (ConnectionImpl c : registry.sessionsOf(user)) {
       if (c != except) {
         c.send(out);
+        sent++;
       }
     }
+    return sent;
   }
 
   /**

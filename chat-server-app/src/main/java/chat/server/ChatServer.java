@@ -1,12 +1,15 @@
 package chat.server;
 
 import chat.core.ChatCoreModule;
+import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.FileService;
 import chat.core.Lifecycle;
 import chat.core.Managed;
 import chat.core.memory.InMemoryStoreModule;
+import chat.core.cluster.NodeBus;
 import chat.core.store.StoreHealth;
+import chat.store.jdbc.PostgresPool;
 import chat.store.jdbc.PostgresStoreModule;
 import chat.store.jdbc.SqliteStoreModule;
 import chat.transport.ws.WebSocketTransport;
@@ -21,6 +24,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,6 +48,7 @@ public final class ChatServer {
   private final Path portsFile;
   /** The default origins, for when they depend on the HTTP port bound at start; or null. */
   private final Supplier<Set<String>> originsForBoundPort;
+  private final ServerMetrics metrics;
 
   ChatServer(ServerOptions options) throws OptionsException, IOException {
     SSLContext tls = options.tlsKeystore() == null ? null
@@ -61,28 +66,39 @@ public final class ChatServer {
         options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
     Module store = storeModule(options);
     StaticFiles files = new StaticFiles(options.webDir());
+    ServerMetrics serverMetrics = new ServerMetrics(options.redisUrl() != null);
+    WebServer.MetricsPage metricsPage =
+        new WebServer.MetricsPage(serverMetrics::scrape, options.metricsAccess());
     Module web = new AbstractModule() {
       @Override
       protected void configure() {
         Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(WebServer.class);
+        OptionalBinder.newOptionalBinder(binder(), ChatMetrics.class).setBinding()
+            .toInstance(serverMetrics);
       }
 
       @Provides
       @Singleton
       WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store,
-          FileService uploads) throws OptionsException {
+          NodeBus bus, FileService uploads) throws OptionsException {
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
             options.chatConfig().files().uploadTimeout().toMillis());
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
-            tls != null, transport, chat, store, endpoint);
+            tls != null, transport, chat, store, bus, endpoint, metricsPage);
       }
     };
     List<Module> modules = new java.util.ArrayList<>(List.of(
         store, new ChatCoreModule(options.chatConfig()), new WebSocketTransportModule(ws), web));
     if (options.redisUrl() != null) {
-      modules.add(new ClusterModule(options.redisUrl(), options.nodeId()));
+      modules.add(new ClusterModule(options.redisUrl(), options.nodeId(), serverMetrics));
     }
     this.injector = Guice.createInjector(modules);
+    serverMetrics.watch(injector.getInstance(ChatService.class),
+        injector.getInstance(WebSocketTransport.class));
+    if (options.store().equals("postgres")) {
+      serverMetrics.watch(injector.getInstance(PostgresPool.class));
+    }
+    this.metrics = serverMetrics;
     this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
     this.portsFile = options.portsFile();
     this.originsForBoundPort = defaultOrigins && options.httpPort() == 0
@@ -106,6 +122,7 @@ public final class ChatServer {
   /** Stops accepting, closes every session with 1001, closes the store. Idempotent. */
   public void stop() {
     lifecycle.stop();
+    metrics.close();
   }
 
   public int wsPort() {

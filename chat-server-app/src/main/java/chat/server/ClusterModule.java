@@ -4,6 +4,7 @@ import chat.cluster.redis.Redis;
 import chat.cluster.redis.RedisNodeBus;
 import chat.cluster.redis.RedisPresence;
 import chat.cluster.redis.RedisSharedLimits;
+import chat.core.ChatMetrics;
 import chat.core.Managed;
 import chat.core.cluster.NodeBus;
 import chat.core.cluster.Presence;
@@ -22,10 +23,12 @@ final class ClusterModule extends AbstractModule {
 
   private final String url;
   private final String nodeId;
+  private final ChatMetrics metrics;
 
-  ClusterModule(String url, String nodeId) {
+  ClusterModule(String url, String nodeId, ChatMetrics metrics) {
     this.url = url;
     this.nodeId = nodeId;
+    this.metrics = metrics;
   }
 
   @Override
@@ -33,7 +36,7 @@ final class ClusterModule extends AbstractModule {
     Redis redis = Redis.create(url); // connects nothing yet: the core's start does
     RedisSharedLimits limits = new RedisSharedLimits(redis, "chat:limit:");
     OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding()
-        .toInstance(new RedisNodeBus(redis, CHANNEL));
+        .toInstance(new RedisNodeBus(redis, CHANNEL, metrics));
     OptionalBinder.newOptionalBinder(binder(), Presence.class).setBinding()
         .toInstance(new RedisPresence(redis, "chat:presence:", nodeId));
     OptionalBinder.newOptionalBinder(binder(), SharedLimits.class).setBinding()

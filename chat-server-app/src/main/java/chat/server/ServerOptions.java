@@ -27,7 +27,8 @@ final class ServerOptions {
 
   static final List<Option> OPTIONS = List.of(
       new Option("host", "0.0.0.0", "address to bind the HTTP and WebSocket ports to"),
-      new Option("http-port", "8080", "HTTP port: web client, config.json, /healthz (0: any free)"),
+      new Option("http-port", "8080", "HTTP port: web client, config.json, /healthz, /readyz, "
+          + "/metrics (0: any free)"),
       new Option("port", "8081", "WebSocket port, path /ws (0: any free)"),
       new Option("data-dir", "./data", "folder of the SQLite database (created if missing)"),
       new Option("store", "sqlite", "message store: sqlite (durable, one file), postgres "
@@ -66,6 +67,9 @@ final class ServerOptions {
       new Option("trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies "
           + "(e.g. the local nginx: 127.0.0.1,::1) whose X-Forwarded-For names the client for "
           + "per-address limits; their own sockets count only toward --max-connections"),
+      new Option("metrics-allow", "", "comma-separated addresses or CIDR ranges (e.g. a "
+          + "Prometheus server: 10.0.5.7) that may read /metrics, besides loopback and "
+          + "--trusted-proxies; others get 404"),
       new Option("login-failures-per-user", "5", "failed password logins for one name from one "
           + "address within --login-window-minutes before further attempts are refused"),
       new Option("login-failures-per-ip", "20", "failed password logins from one address within "
@@ -176,6 +180,7 @@ final class ServerOptions {
     allowedOrigins();
     trustedProxies();
     logFormat();
+    metricsAccess();
   }
 
   /** text or json; {@link chat.server.log.JsonLogProvider#selectIfAsked} acts on it. */
@@ -189,16 +194,31 @@ final class ServerOptions {
 
   /** The --trusted-proxies entries; checked by the transport's parser. */
   List<String> trustedProxies() throws OptionsException {
-    List<String> list = new ArrayList<>();
-    for (String part : values.get("trusted-proxies").split(",")) {
-      if (!part.isBlank()) {
-        list.add(part.strip());
-      }
-    }
+    List<String> list = commaList("trusted-proxies");
     try {
       chat.transport.ws.WsConfig.loopback().withTrustedProxies(list);
     } catch (IllegalArgumentException e) {
       throw new OptionsException("--trusted-proxies: " + e.getMessage());
+    }
+    return list;
+  }
+
+  /** Who may read /metrics: loopback, --trusted-proxies and --metrics-allow. */
+  MetricsAccess metricsAccess() throws OptionsException {
+    List<String> proxies = trustedProxies();
+    try {
+      return new MetricsAccess(proxies, commaList("metrics-allow"));
+    } catch (IllegalArgumentException e) {
+      throw new OptionsException("--metrics-allow: " + e.getMessage());
+    }
+  }
+
+  private List<String> commaList(String name) {
+    List<String> list = new ArrayList<>();
+    for (String part : values.get(name).split(",")) {
+      if (!part.isBlank()) {
+        list.add(part.strip());
+      }
     }
     return list;
   }

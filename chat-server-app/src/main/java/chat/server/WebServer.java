@@ -2,18 +2,26 @@ package chat.server;
 
 import chat.core.ChatService;
 import chat.core.Managed;
+import chat.core.cluster.NodeBus;
 import chat.core.store.StoreHealth;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -35,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * HTTP on {@code --http-port}: the web client's files, {@code /config.json} (where the web
  * client finds the WebSocket and this origin), {@code /healthz} ({@code {"status":"ok","connections":n}} with
  * 200; 503 with "unhealthy" while the WebSocket listener is not accepting or the store does not
- * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"), and uploaded files
+ * answer (see {@link StoreHealth}: a PostgreSQL server down), or "stopping"), {@code /readyz}
+ * (whether this node should get traffic: {@code {"status":"ready"}} with 200, else 503 with
+ * {@code {"status":"not ready","notReady":["store","websocket","bus"]}} naming the parts that are
+ * down, or "stopping"), {@code /metrics} (Prometheus' text format, to the addresses {@link
+ * MetricsAccess} allows; 404 to others), and uploaded files
  * under {@code /files} ({@link FileEndpoint}, which has its own methods, body limit and CORS). GET
  * and HEAD only elsewhere; security headers on every response (Jetty's own error responses too),
  * and a Content-Security-Policy that lets pages run only their own scripts, connect only to this
@@ -70,6 +82,9 @@ final class WebServer implements Managed {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json; charset=utf-8";
 
+  /** {@code /metrics}: the text to serve, and who may read it. */
+  record MetricsPage(Supplier<String> scrape, MetricsAccess access) {}
+
   /** The HTTP limits; see the class comment for why each is what it is. */
   record Limits(int maxHeadBytes, long headDeadlineMs, long idleTimeoutMs, long maxBodyBytes,
       int maxThreads) {
@@ -93,25 +108,43 @@ final class WebServer implements Managed {
   private final IntSupplier connections;
   private final Limits limits;
   private final FileEndpoint files; // null: no /files (tests of the rest)
+  /** What {@code /readyz} checks, by the name it reports when that part is down; in order. */
+  private final Map<String, BooleanSupplier> readiness;
+  private final MetricsPage metrics; // null: no /metrics (tests of the rest)
   private volatile Server server;
   private volatile ServerConnector connector;
   private volatile boolean stopping;
 
+  /**
+   * @param bus the node bus, {@link NodeBus#NONE} for a server alone (then {@code /readyz} does
+   *     not name it)
+   */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
-      WebSocketTransport ws, ChatService chat, StoreHealth store, FileEndpoint uploads) {
+      WebSocketTransport ws, ChatService chat, StoreHealth store, NodeBus bus,
+      FileEndpoint uploads, MetricsPage metrics) {
     this(host, port, files, publicWsUrl, tls, () -> ws.isAccepting() && store.isAvailable(),
-        ws::port, chat::connectionCount, Limits.DEFAULT, uploads);
+        readiness(store, ws, bus), ws::port, chat::connectionCount, Limits.DEFAULT, uploads,
+        metrics);
   }
 
   /** For tests: the WebSocket side as functions, and other limits; no {@code /files}. */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
       BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits) {
-    this(host, port, files, publicWsUrl, tls, healthy, wsPort, connections, limits, null);
+    this(host, port, files, publicWsUrl, tls, healthy, Map.of("server", healthy), wsPort,
+        connections, limits, null, null);
+  }
+
+  /** For tests: {@code /readyz} of these parts, and {@code /metrics}; no {@code /files}. */
+  WebServer(String host, Map<String, BooleanSupplier> readiness, MetricsPage metrics) {
+    this(host, 0, new StaticFiles(null), null, false, () -> true, readiness, () -> 0, () -> 0,
+        Limits.DEFAULT, null, metrics);
   }
 
   private WebServer(String host, int port, StaticFiles webFiles, String publicWsUrl, boolean tls,
-      BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits,
-      FileEndpoint uploads) {
+      BooleanSupplier healthy, Map<String, BooleanSupplier> readiness, IntSupplier wsPort,
+      IntSupplier connections, Limits limits, FileEndpoint uploads, MetricsPage metrics) {
+    this.readiness = readiness;
+    this.metrics = metrics;
     this.host = host;
     this.port = port;
     this.webFiles = webFiles;
@@ -122,6 +155,18 @@ final class WebServer implements Managed {
     this.wsPort = wsPort;
     this.connections = connections;
     this.limits = limits;
+  }
+
+  /** The parts a node needs to take traffic: its store, its WebSocket listener, its bus. */
+  private static Map<String, BooleanSupplier> readiness(StoreHealth store, WebSocketTransport ws,
+      NodeBus bus) {
+    Map<String, BooleanSupplier> parts = new LinkedHashMap<>();
+    parts.put("store", store::isAvailable);
+    parts.put("websocket", ws::isAccepting);
+    if (bus != NodeBus.NONE) {
+      parts.put("bus", bus::connected);
+    }
+    return parts;
   }
 
   @Override
@@ -207,12 +252,64 @@ final class WebServer implements Managed {
         String status = stopping ? "stopping" : healthy.getAsBoolean() ? "ok" : "unhealthy";
         respond(response, callback, status.equals("ok") ? 200 : 503, JSON, health(status), head);
       }
+      case "/readyz" -> {
+        List<String> down = notReady();
+        String status = stopping ? "stopping" : down.isEmpty() ? "ready" : "not ready";
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        respond(response, callback, status.equals("ready") ? 200 : 503, JSON,
+            bytes(readyJson(status, down)), head);
+      }
+      case "/metrics" -> serveMetrics(request, response, callback, head);
       case "/config.json" -> {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         respond(response, callback, 200, JSON, bytes(configJson(wsUrl(request))), head);
       }
       default -> serveFile(request, response, callback, path, head);
     }
+  }
+
+  /** The parts of {@link #readiness} that are down now, in order. */
+  private List<String> notReady() {
+    List<String> down = new ArrayList<>();
+    readiness.forEach((name, up) -> {
+      if (!up.getAsBoolean()) {
+        down.add(name);
+      }
+    });
+    return down;
+  }
+
+  static String readyJson(String status, List<String> notReady) {
+    return json(w -> {
+      w.beginObject().name("status").value(status);
+      if (!notReady.isEmpty()) {
+        w.name("notReady").beginArray();
+        for (String part : notReady) {
+          w.value(part);
+        }
+        w.endArray();
+      }
+      w.endObject();
+    });
+  }
+
+  /** {@code /metrics} to the addresses {@link MetricsAccess} allows; 404 to others. */
+  private void serveMetrics(Request request, Response response, Callback callback,
+      boolean head) {
+    SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+    // Several header lines count as one list: the last proxy's entry is the last one.
+    List<String> forwarded = request.getHeaders().getValuesList("X-Forwarded-For");
+    boolean allowed = metrics != null && remote instanceof InetSocketAddress peer
+        && peer.getAddress() != null
+        && metrics.access().allows(peer.getAddress(),
+            forwarded.isEmpty() ? null : String.join(",", forwarded));
+    if (!allowed) {
+      respond(response, callback, 404, TEXT, bytes("not found\n"), head);
+      return;
+    }
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    respond(response, callback, 200, ServerMetrics.CONTENT_TYPE, bytes(metrics.scrape().get()),
+        head);
   }
 
   private void serveFile(Request request, Response response, Callback callback, String path,

@@ -110,7 +110,7 @@ class ServerOptionsTest {
         chat.core.ChatConfig.Safety.DEFAULTS.searchBurst()), s);
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
     assertEquals(java.util.List.of(), parse(Map.of()).trustedProxies());
-    assertMessage("--trusted-proxies: trusted proxy 'nginx.local' is not an IP address",
+    assertMessage("--trusted-proxies: 'nginx.local' is not an IP address",
         "--trusted-proxies", "nginx.local");
     assertMessage("--login-failures-per-user must be from 1", "--login-failures-per-user", "0");
   }

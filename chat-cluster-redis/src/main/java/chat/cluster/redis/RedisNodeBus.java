@@ -1,5 +1,6 @@
 package chat.cluster.redis;
 
+import chat.core.ChatMetrics;
 import chat.core.cluster.NodeBus;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -37,6 +38,7 @@ public final class RedisNodeBus implements NodeBus {
 
   private final Redis redis;
   private final String channel;
+  private final ChatMetrics metrics;
   private final ScheduledExecutorService checker;
   private final OutageLog publishing = new OutageLog(log, "Node bus publish",
       "events are lost until it is back; nodes repair from the store");
@@ -57,7 +59,13 @@ public final class RedisNodeBus implements NodeBus {
    * uses the same channel. Connects nothing before {@link #start}.
    */
   public RedisNodeBus(Redis redis, String channel) {
+    this(redis, channel, ChatMetrics.NONE);
+  }
+
+  /** As {@link #RedisNodeBus(Redis, String)}, reporting each publish Redis took to {@code metrics}. */
+  public RedisNodeBus(Redis redis, String channel, ChatMetrics metrics) {
     this.redis = Objects.requireNonNull(redis, "redis is null");
+    this.metrics = Objects.requireNonNull(metrics, "metrics is null");
     this.channel = Objects.requireNonNull(channel, "channel is null");
     if (channel.isEmpty()) {
       throw new IllegalArgumentException("channel is empty");
@@ -110,9 +118,11 @@ public final class RedisNodeBus implements NodeBus {
     if (connection == null || stopped) {
       return;
     }
+    long start = System.nanoTime();
     try {
       connection.async().publish(channel, message).whenComplete((receivers, failure) -> {
         if (failure == null) {
+          metrics.busPublished(System.nanoTime() - start);
           publishing.succeeded(redis);
         } else {
           publishFailed(failure);

@@ -110,6 +110,11 @@ class ClusterIT {
       assertEquals(room(), m.get("conv").getAsString());
       assertEquals(seq, m.get("seq").getAsLong());
     }
+    // Metrics: the sender's node published on the bus; every node is ready, bus included.
+    assertTrue(MetricsIT.scrape(nodes.get(0)).get("chat_bus_publish_seconds_count") >= 1);
+    for (ServerProcess node : nodes) {
+      assertEquals("200 {\"status\":\"ready\"}", ready(node));
+    }
     carol.send("@" + bob.user, "psst", "c2");
     assertEquals("@" + carol.user, awaitMessage(bob, "psst").get("conv").getAsString());
     assertEquals("@" + carol.user, awaitMessage(bobOnThree, "psst").get("conv").getAsString());
@@ -217,6 +222,8 @@ class ClusterIT {
         redis.kill();
       }
     });
+    assertEquals("503 {\"status\":\"not ready\",\"notReady\":[\"bus\"]}", awaitReady(0, 503),
+        "a node without its bus is not ready");
     redis.start();
 
     // Every receiver has every acknowledged message: live, or repaired from the store, or (if
@@ -227,6 +234,30 @@ class ClusterIT {
       Map<Long, String> seen = receiveOrCatchUp(r, total, i);
       assertEquals(total, seen.size(), t + "reader" + i + " has every message");
     }
+    for (int i = 0; i < nodes.size(); i++) {
+      assertEquals("200 {\"status\":\"ready\"}", awaitReady(i, 200));
+      assertTrue(MetricsIT.scrape(nodes.get(i)).get("chat_bus_resubscribes_total") >= 1,
+          "node" + i + " counted its bus coming back");
+    }
+  }
+
+  private static String ready(ServerProcess node) throws Exception {
+    java.net.http.HttpResponse<String> r = MetricsIT.get(node, "/readyz", null);
+    return r.statusCode() + " " + r.body().strip();
+  }
+
+  /** /readyz of node {@code i} once it answers {@code status} (bounded), or its last answer. */
+  private static String awaitReady(int i, int status) throws Exception {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    String answer;
+    do {
+      answer = ready(nodes.get(i));
+      if (answer.startsWith(status + " ")) {
+        return answer;
+      }
+      Thread.sleep(100); // polling the node's state, not synchronising with a thread
+    } while (System.nanoTime() < deadline);
+    return answer;
   }
 
   /**

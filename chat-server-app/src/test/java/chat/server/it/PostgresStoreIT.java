@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * send, history; a killed server restarted on the same database serves everything again; files
  * kept in the database (uploaded, sent, downloaded from another server, gone once deleted); and
  * PostgreSQL itself going down, or hanging, under a running server: sends fail with
- * {@code internal} and {@code /healthz} says unhealthy until it is back, then the server serves
- * again by itself.
+ * {@code internal}, {@code /healthz} says unhealthy and {@code /readyz} not ready (the store)
+ * until it is back, then the server serves again by itself.
  */
 class PostgresStoreIT {
   @RegisterExtension
@@ -135,11 +135,16 @@ class PostgresStoreIT {
         alice.error(Frames.of("type", "send", "to", "#general", "text", "during", "cid", "d1"),
             "internal");
         assertTrue(awaitHealth(server, 503), "/healthz says unhealthy while PostgreSQL is down");
+        HttpResponse<String> ready = MetricsIT.get(server, "/readyz", null);
+        assertEquals(503, ready.statusCode(), "not ready while PostgreSQL is down");
+        assertEquals("{\"status\":\"not ready\",\"notReady\":[\"store\"]}",
+            ready.body().strip());
       } finally {
         postgres.start();
       }
       long back = System.nanoTime();
       assertTrue(awaitHealth(server, 200), "/healthz says ok again");
+      assertEquals(200, MetricsIT.get(server, "/readyz", null).statusCode(), "ready again");
       JsonObject ok = null;
       while (ok == null && System.nanoTime() - back < 10_000_000_000L) {
         JsonObject reply = alice.request(Frames.of("type", "send", "to", "#general",

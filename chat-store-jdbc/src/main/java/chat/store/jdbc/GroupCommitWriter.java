@@ -2,6 +2,7 @@ package chat.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import chat.core.ChatMetrics;
 import chat.core.store.AppendListener;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
@@ -70,6 +71,7 @@ final class GroupCommitWriter {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong committedAppends = new AtomicLong();
   private volatile int largestBatch; // written by the writer thread only
+  private volatile ChatMetrics metrics = ChatMetrics.NONE;
   private final Object stateLock = new Object();
   private State state = State.NEW; // guarded by stateLock
   private Thread thread; // guarded by stateLock
@@ -163,6 +165,11 @@ final class GroupCommitWriter {
     }
   }
 
+  /** Where each committed batch's size and commit time are reported; before {@link #start}. */
+  void metrics(ChatMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics is null");
+  }
+
   /** How many batches were committed; a test sees group commit as commits < appends. */
   long commitCount() {
     return commits.get();
@@ -246,7 +253,9 @@ final class GroupCommitWriter {
 
   private void commit(List<QueuedAppend> batch) {
     try {
+      long start = System.nanoTime();
       appender.append(batch);
+      metrics.committed(batch.size(), System.nanoTime() - start);
       commits.incrementAndGet();
       committedAppends.addAndGet(batch.size());
       if (batch.size() > largestBatch) {

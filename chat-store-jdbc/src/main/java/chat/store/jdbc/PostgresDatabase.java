@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -291,6 +292,12 @@ final class PostgresDatabase implements JdbcDatabase {
   /** {@code count} messages were committed: see {@link PostgresVacuum#stored}. */
   void stored(int count) {
     vacuum.stored(count);
+  }
+
+  /** The pool's counts now (connections in use, idle, waited for); null while not open. */
+  HikariPoolMXBean poolUse() {
+    HikariDataSource p = pool;
+    return state == State.OPEN && p != null ? p.getHikariPoolMXBean() : null;
   }
 
   /** Closes the pool and its connections (a vacuum under way is cancelled first). Idempotent. */

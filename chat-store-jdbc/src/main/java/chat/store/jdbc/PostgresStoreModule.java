@@ -47,6 +47,7 @@ public final class PostgresStoreModule extends AbstractModule {
     bind(AccountStore.class).to(PostgresAccountStore.class).in(Singleton.class);
     bind(FileStore.class).to(PostgresFileStore.class).in(Singleton.class);
     bind(PostgresStoreLifecycle.class).in(Singleton.class);
+    bind(PostgresPool.class).in(Singleton.class);
     Multibinder.newSetBinder(binder(), Managed.class).addBinding()
         .to(PostgresStoreLifecycle.class);
     OptionalBinder.newOptionalBinder(binder(), StoreHealth.class).setBinding()

@@ -2,6 +2,7 @@ package chat.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import chat.core.ChatMetrics;
 import chat.core.store.AppendListener;
 import chat.core.store.ChangeOutcome;
 import chat.core.store.ConvId;
@@ -51,6 +52,15 @@ final class SqliteMessageStore implements MessageStore {
     this.writer = new GroupCommitWriter(new SqliteBatchAppender(database, hooks), "sqlite",
         queueCapacity, maxBatch, handOffBatches, hooks);
     this.files = new FileDir(database.file().getParent());
+  }
+
+  /**
+   * Reports commits to the core's metrics, when the injector has core's modules (a store alone,
+   * e.g. a tool's, reports nowhere).
+   */
+  @com.google.inject.Inject(optional = true)
+  void metrics(ChatMetrics metrics) {
+    writer.metrics(metrics);
   }
 
   /** Starts the writer; the database must be open. */

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * connection from one of them is judged by the last address in its {@code X-Forwarded-For},
  * which is the one that proxy appended; any other connection by its TCP peer. Entries are IP
  * literals or CIDR ranges; names are refused (no DNS lookups, ever).
+ *
+ * <p>Public for the server app, whose {@code /metrics} answers these addresses (and those of
+ * {@code --metrics-allow}, parsed the same way).
  */
-final class TrustedProxies {
+public final class TrustedProxies {
   private static final Pattern IPV4 =
       Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
 
@@ -49,15 +52,14 @@ final class TrustedProxies {
    *
    * @throws IllegalArgumentException naming the first bad entry
    */
-  static TrustedProxies parse(List<String> entries) {
+  public static TrustedProxies parse(List<String> entries) {
     List<Range> ranges = new ArrayList<>();
     for (String entry : entries) {
       String text = entry.trim();
       int slash = text.indexOf('/');
       InetAddress address = literal(slash < 0 ? text : text.substring(0, slash));
       if (address == null) {
-        throw new IllegalArgumentException("trusted proxy '" + entry
-            + "' is not an IP address or CIDR range");
+        throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR range");
       }
       int maxBits = address.getAddress().length * 8;
       int bits = maxBits;
@@ -68,8 +70,8 @@ final class TrustedProxies {
           bits = -1;
         }
         if (bits < 0 || bits > maxBits) {
-          throw new IllegalArgumentException("trusted proxy '" + entry
-              + "': prefix length must be 0 to " + maxBits);
+          throw new IllegalArgumentException("'" + entry + "': prefix length must be 0 to "
+              + maxBits);
         }
       }
       ranges.add(new Range(address.getAddress(), bits));
@@ -81,7 +83,8 @@ final class TrustedProxies {
     return ranges.isEmpty();
   }
 
-  boolean trusts(InetAddress peer) {
+  /** Whether {@code peer} is one of the addresses or in one of the ranges. */
+  public boolean trusts(InetAddress peer) {
     byte[] bytes = peer.getAddress();
     for (Range r : ranges) {
       if (r.contains(bytes)) {
@@ -95,7 +98,7 @@ final class TrustedProxies {
    * The client's address: the last entry of {@code forwardedFor} when {@code peer} is trusted
    * and that entry is an IP address, else {@code peer}.
    */
-  InetAddress client(InetAddress peer, String forwardedFor) {
+  public InetAddress client(InetAddress peer, String forwardedFor) {
     if (forwardedFor == null || !trusts(peer)) {
       return peer;
     }

@@ -3,6 +3,7 @@ package chat.transport.ws;
 import static java.util.Objects.requireNonNull;
 
 import chat.core.ChatConfig;
+import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.Managed;
 import jakarta.inject.Inject;
@@ -29,11 +30,19 @@ public final class WebSocketTransport implements Managed {
   private final ChatConfig chatConfig;
   private final WsConfig config;
   private final Origins origins;
+  private final ChatMetrics metrics;
   private volatile WsServer server;
   private volatile ScheduledExecutorService timer;
 
-  @Inject
+  /** A transport that reports to no metrics. */
   public WebSocketTransport(ChatService chat, ChatConfig chatConfig, WsConfig config) {
+    this(chat, chatConfig, config, ChatMetrics.NONE);
+  }
+
+  @Inject
+  public WebSocketTransport(ChatService chat, ChatConfig chatConfig, WsConfig config,
+      ChatMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.chat = requireNonNull(chat, "chat is null");
     this.chatConfig = requireNonNull(chatConfig, "chatConfig is null");
     this.config = requireNonNull(config, "config is null");
@@ -77,7 +86,7 @@ public final class WebSocketTransport implements Managed {
     });
     WsServer s;
     try {
-      s = new WsServer(chat, config, origins, chatConfig.limits().maxFrameBytes(), t);
+      s = new WsServer(chat, config, origins, chatConfig.limits().maxFrameBytes(), t, metrics);
     } catch (IOException e) {
       t.shutdownNow();
       throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
@@ -133,6 +142,16 @@ public final class WebSocketTransport implements Managed {
   public int connectionCount() {
     WsServer s = server;
     return s == null ? 0 : s.connectionCount();
+  }
+
+  /**
+   * Bytes queued for every connection together and not yet written to their sockets: clients
+   * that read slowly, or a burst being written. Counts each connection, so call it now and then
+   * (a metrics scrape), not per message.
+   */
+  public long outboundBytesQueued() {
+    WsServer s = server;
+    return s == null ? 0 : s.outboundBytesQueued();
   }
 
   @Override

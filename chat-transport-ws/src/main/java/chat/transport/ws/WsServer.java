@@ -1,5 +1,6 @@
 package chat.transport.ws;
 
+import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.CloseCodes;
 import chat.core.Connection;
@@ -69,6 +70,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private final Heartbeat heartbeat;
   private final ConnectionCaps caps;
   private final TrustedProxies trustedProxies;
+  private final ChatMetrics metrics;
 
   /** Every accepted socket not yet closed, handshaking or open. */
   private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
@@ -82,7 +84,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
 
   /** Binds the port (throws if it cannot); {@link #start} starts serving. */
   WsServer(ChatService chat, WsConfig config, Origins origins, int maxFrameBytes,
-      ScheduledExecutorService timer) throws IOException {
+      ScheduledExecutorService timer, ChatMetrics metrics) throws IOException {
+    this.metrics = metrics;
     this.chat = chat;
     this.config = config;
     this.origins = origins;
@@ -114,6 +117,15 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   /** Open WebSocket connections (handshake done). */
   int connectionCount() {
     return open.get();
+  }
+
+  /** Bytes queued for every socket and not yet written. */
+  long outboundBytesQueued() {
+    long sum = 0;
+    for (WsConnection conn : connections) {
+      sum += conn.backlog();
+    }
+    return sum;
   }
 
   /** Every socket not yet closed, for tests. */
@@ -262,6 +274,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       try (MDC.MDCCloseable r = MDC.putCloseable("remote", session.describe())) {
         log.info("closing {}: slow consumer ({} bytes unsent)", session.describe(), backlog);
       }
+      metrics.closed(ChatMetrics.Close.SLOW_CONSUMER);
       session.close(CloseCodes.POLICY_VIOLATION, "slow consumer");
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.CloseCodes;
 import chat.core.Connection;
@@ -94,7 +95,7 @@ class EventLoopTest {
     WsConfig config = WsConfig.loopback();
     server = new WsServer(chat,
         new WsConfig(config.host(), 0, config.allowedOrigins(), 600, 10_000, 64 << 20, 1, null),
-        new Origins(config.allowedOrigins()), 65_536, timer);
+        new Origins(config.allowedOrigins()), 65_536, timer, ChatMetrics.NONE);
     server.start();
   }
 

@@ -1,0 +1,178 @@
+package chat.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /metrics} and {@code /readyz} of the packaged jar: real traffic (sign-ins, a failed
+ * login, sends in a room of two, a rate-limited send, a connection that never signs in) moves
+ * the named series of Prometheus' text format by exactly what happened; {@code /readyz} is 200;
+ * the metrics are answered to loopback and to the {@code --metrics-allow} range behind a trusted
+ * proxy, and 404 to anyone else. (A store that goes away, and {@code /readyz} 503:
+ * PostgresStoreIT.)
+ */
+class MetricsIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int SEND_BURST = 5;
+
+  @TempDir Path tmp;
+
+  @Test
+  void trafficMovesTheMetrics() throws Exception {
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("data"),
+        "--send-per-second", "1", "--send-burst", String.valueOf(SEND_BURST),
+        "--auth-timeout-ms", "1500",
+        "--trusted-proxies", "127.0.0.1", "--metrics-allow", "198.51.100.0/24")) {
+      HttpResponse<String> ready = get(server, "/readyz", null);
+      assertEquals(200, ready.statusCode());
+      assertEquals("{\"status\":\"ready\"}", ready.body().strip());
+
+      Map<String, Double> before = scrape(server);
+      WireClient alice = WireClient.connect(server.wsUri()).register("alice");
+      WireClient bob = WireClient.connect(server.wsUri()).register("bob");
+      WireClient guesser = WireClient.connect(server.wsUri());
+      guesser.error(Frames.of("type", "login", "user", "alice", "password", "wrong guess"),
+          "unauthorized");
+      guesser.close(); // before the auth timeout
+      WireClient idle = WireClient.connect(server.wsUri()); // never signs in
+
+      alice.ok(Frames.of("type", "create", "room", "general"));
+      bob.ok(Frames.of("type", "join", "room", "general"));
+      // Sends until the bucket (SEND_BURST, refilled at 1/s) is empty: one rate_limited reply.
+      int sent = 0;
+      for (int i = 0; i < 3 * SEND_BURST; i++) {
+        JsonObject reply = alice.request(Frames.of("type", "send", "to", "#general",
+            "text", "hello " + i, "cid", "c" + i));
+        if (reply.get("type").getAsString().equals("error")) {
+          assertEquals("rate_limited", reply.get("code").getAsString());
+          break;
+        }
+        sent++;
+        bob.await("message");
+      }
+      assertTrue(sent >= SEND_BURST && sent < 3 * SEND_BURST, "sent " + sent);
+      assertEquals(1008, idle.awaitClose(), "closed for not signing in");
+
+      // Each message: one copy to bob, one to alice herself.
+      Map<String, Double> after = awaitMoved(server, before, Map.of(
+          "chat_sign_ins_total", 2.0,
+          "chat_sign_in_failures_total", 1.0,
+          "chat_messages_sent_total", (double) sent,
+          "chat_messages_delivered_total", 2.0 * sent,
+          "chat_rate_limited_total", 1.0,
+          "chat_closes_total{reason=\"auth_timeout\"}", 1.0,
+          "chat_store_batch_size_sum", (double) sent));
+      assertEquals(2.0, awaitValue(server, "chat_connections", 2.0), "alice and bob");
+      assertTrue(after.get("chat_store_commit_seconds_count")
+          > before.get("chat_store_commit_seconds_count"), "commits timed");
+      assertTrue(after.containsKey("chat_store_commit_seconds_bucket{le=\"0.001\"}"),
+          "a histogram with buckets: " + after.keySet());
+      assertTrue(after.containsKey("chat_outbound_queued_bytes"));
+      assertEquals(0.0, after.get("chat_closes_total{reason=\"slow_consumer\"}"));
+      assertEquals(0.0, after.get("chat_closes_total{reason=\"flood\"}"));
+      assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")),
+          "JVM memory");
+      assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_")), "JVM GC");
+      assertTrue(after.keySet().stream().noneMatch(k -> k.startsWith("chat_bus_")),
+          "no bus on a server alone");
+
+      // Who may read: loopback (above), the --metrics-allow range behind the trusted proxy;
+      // not another client behind it, nor anyone behind a proxy that is not trusted.
+      assertEquals(200, get(server, "/metrics", "198.51.100.7").statusCode());
+      HttpResponse<String> other = get(server, "/metrics", "203.0.113.9");
+      assertEquals(404, other.statusCode());
+      assertEquals("not found", other.body().strip());
+
+      alice.close();
+      bob.close();
+      ServerLogs.assertNoErrors(server);
+    }
+  }
+
+  /** GET {@code path}, as forwarded for {@code forwardedFor} when not null. */
+  static HttpResponse<String> get(ServerProcess server, String path, String forwardedFor)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.httpUri(path))
+        .timeout(Duration.ofSeconds(10));
+    if (forwardedFor != null) {
+      request.header("X-Forwarded-For", forwardedFor);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every series of {@code /metrics} by name and labels, as written, to its value. */
+  static Map<String, Double> scrape(ServerProcess server) throws Exception {
+    HttpResponse<String> response = get(server, "/metrics", null);
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("")
+        .startsWith("text/plain; version=0.0.4"), response.headers().toString());
+    return parse(response.body());
+  }
+
+  /** Prometheus' text format: {@code name{labels} value}, {@code #} lines are comments. */
+  static Map<String, Double> parse(String text) {
+    Map<String, Double> series = new HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return series;
+  }
+
+  /**
+   * The scrape once every series of {@code moved} is its value in {@code before} plus the given
+   * amount (the server counts a delivery just after it hands it over: a bounded poll).
+   */
+  private static Map<String, Double> awaitMoved(ServerProcess server, Map<String, Double> before,
+      Map<String, Double> moved) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Map<String, Double> now;
+    Map<String, Double> wrong = new HashMap<>();
+    do {
+      now = scrape(server);
+      wrong.clear();
+      for (Map.Entry<String, Double> e : moved.entrySet()) {
+        double was = before.getOrDefault(e.getKey(), 0.0);
+        Double is = now.get(e.getKey());
+        if (is == null || is - was != e.getValue()) {
+          wrong.put(e.getKey(), is == null ? null : is - was);
+        }
+      }
+      if (wrong.isEmpty()) {
+        return now;
+      }
+      Thread.sleep(50); // polling a counter, not synchronising with a thread
+    } while (System.nanoTime() < deadline);
+    fail("series that did not move as expected (by how much they did): " + wrong);
+    return now;
+  }
+
+  private static double awaitValue(ServerProcess server, String name, double value)
+      throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Double is;
+    do {
+      is = scrape(server).get(name);
+      if (is != null && is == value) {
+        return is;
+      }
+      Thread.sleep(50); // polling a gauge
+    } while (System.nanoTime() < deadline);
+    return is == null ? Double.NaN : is;
+  }
+}
