@@ -83,6 +83,20 @@ class ClusterTest {
     }
   }
 
+  /** Alice on node one, owner of #general; bob on node two, a member; the bus settled. */
+  private record Room(Node one, Node two, TestClient alice, TestClient bob) {}
+
+  private Room aliceAndBobInARoom() throws InterruptedException {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("general", false);
+    bob.join("general");
+    settleBus();
+    return new Room(one, two, alice, bob);
+  }
+
   private static Event.Message nextMessage(TestClient c) {
     return c.events.skipTo(Event.Message.class);
   }
@@ -153,13 +167,10 @@ class ClusterTest {
 
   @Test
   void whatALostMessageCarriedIsRepairedFromTheStore() throws Exception {
-    Node one = node();
-    Node two = node();
-    TestClient alice = one.chat().user("alice");
-    TestClient bob = two.chat().user("bob");
-    alice.createRoom("general", false);
-    bob.join("general");
-    settleBus();
+    Room r = aliceAndBobInARoom();
+    Node two = r.two();
+    TestClient alice = r.alice();
+    TestClient bob = r.bob();
     bob.settle();
 
     // Lost: the next message on the bus repairs it ...
@@ -185,13 +196,10 @@ class ClusterTest {
 
   @Test
   void aNodeTheBusSilentlyStoppedReachingCatchesUpFromTheStore() throws Exception {
-    Node one = node();
-    Node two = node();
-    TestClient alice = one.chat().user("alice");
-    TestClient bob = two.chat().user("bob");
-    alice.createRoom("general", false);
-    bob.join("general");
-    settleBus();
+    Room r = aliceAndBobInARoom();
+    Node two = r.two();
+    TestClient alice = r.alice();
+    TestClient bob = r.bob();
     bob.settle();
     BusReceiver twosEnd = two.chat().core.getInstance(BusReceiver.class);
 
@@ -257,13 +265,10 @@ class ClusterTest {
 
   @Test
   void presenceAndTypingCrossNodesAndAUserOnTwoNodesIsAnnouncedOnce() throws Exception {
-    Node one = node();
-    Node two = node();
-    TestClient alice = one.chat().user("alice");
-    TestClient bob = two.chat().user("bob");
-    alice.createRoom("general", false);
-    bob.join("general");
-    settleBus();
+    Room r = aliceAndBobInARoom();
+    Node one = r.one();
+    TestClient alice = r.alice();
+    TestClient bob = r.bob();
     alice.settle();
 
     TestClient bobOnOne = one.chat().secondSession(bob); // online already: no event
