@@ -175,14 +175,7 @@ class ClusterIT {
     int perSender = 60;
     List<WireClient> senders = new ArrayList<>();
     List<WireClient> receivers = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      senders.add(connect(i).register(t + "sender" + i));
-      receivers.add(connect(i).register(t + "reader" + i));
-    }
-    senders.get(0).ok(Frames.of("type", "create", "room", t + "general"));
-    for (WireClient c : concat(senders.subList(1, 3), receivers)) {
-      c.ok(Frames.of("type", "join", "room", t + "general"));
-    }
+    senderAndReaderOnEachNode(senders, receivers);
 
     sendConcurrently(senders, perSender, i -> { });
 
@@ -206,14 +199,7 @@ class ClusterIT {
     int perSender = 80;
     List<WireClient> senders = new ArrayList<>();
     List<WireClient> receivers = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      senders.add(connect(i).register(t + "sender" + i));
-      receivers.add(connect(i).register(t + "reader" + i));
-    }
-    senders.get(0).ok(Frames.of("type", "create", "room", t + "general"));
-    for (WireClient c : concat(senders.subList(1, 3), receivers)) {
-      c.ok(Frames.of("type", "join", "room", t + "general"));
-    }
+    senderAndReaderOnEachNode(senders, receivers);
 
     // Redis dies halfway and comes back only after the last send: the messages sent meanwhile
     // reach other nodes' sessions only through the catch-up that follows the resubscription.
@@ -258,6 +244,19 @@ class ClusterIT {
       Thread.sleep(100); // polling the node's state, not synchronising with a thread
     } while (System.nanoTime() < deadline);
     return answer;
+  }
+
+  /** A sender and a reader signed in on each node, all members of this test's room. */
+  private void senderAndReaderOnEachNode(List<WireClient> senders, List<WireClient> receivers)
+      throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      senders.add(connect(i).register(t + "sender" + i));
+      receivers.add(connect(i).register(t + "reader" + i));
+    }
+    senders.get(0).ok(Frames.of("type", "create", "room", t + "general"));
+    for (WireClient c : concat(senders.subList(1, 3), receivers)) {
+      c.ok(Frames.of("type", "join", "room", t + "general"));
+    }
   }
 
   /**
