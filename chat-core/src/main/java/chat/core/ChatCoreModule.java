@@ -26,6 +26,8 @@ public final class ChatCoreModule extends AbstractModule {
 
   @Override
   protected void configure() {
+    // A dependency cycle is a design error here, never something to paper over with a proxy.
+    binder().disableCircularProxies();
     install(config);
     install(new AccountsModule());
     install(new RoomsModule());

@@ -18,7 +18,7 @@ final class ChatServiceImpl implements ChatService {
   private final SessionRegistry registry;
   private final Router router;
   private final CoreExecutors executors;
-  private final jakarta.inject.Provider<RequestHandler> handler;
+  private final RequestHandler handler;
   private final OperatorActions operatorActions;
   private final AuthService auth;
   private final NodeLink link;
@@ -40,7 +40,7 @@ final class ChatServiceImpl implements ChatService {
   @Inject
   ChatServiceImpl(ChatConfig config, Ticker ticker, MessageStore messages,
       SessionRegistry registry, Router router, CoreExecutors executors,
-      jakarta.inject.Provider<RequestHandler> handler, OperatorActions operatorActions,
+      RequestHandler handler, OperatorActions operatorActions,
       AuthService auth, NodeLink link, BusReceiver busReceiver, Presence presence,
       ChatMetrics metrics) {
     this.metrics = metrics;
@@ -153,7 +153,7 @@ final class ChatServiceImpl implements ChatService {
   }
 
   RequestHandler handler() {
-    return handler.get();
+    return handler;
   }
 
   CoreExecutors executors() {
