@@ -714,6 +714,11 @@ public final class ChatClient implements AutoCloseable {
     return engine.queuedFrames();
   }
 
+  /** Whether reading waits for the listener (for tests). */
+  boolean readingPaused() {
+    return engine.readingPaused();
+  }
+
   private void onLoop(Runnable task, CompletableFuture<?> failIfClosed) {
     try {
       loop.execute(() -> {

@@ -278,6 +278,11 @@ final class Engine {
     return MAX_QUEUED_FRAMES - inbound.availablePermits();
   }
 
+  /** Whether the socket's read thread waits for the listener to catch up (for tests). */
+  boolean readingPaused() {
+    return inbound.hasQueuedThreads();
+  }
+
   /** Closes for good: fails what is pending, reports {@code onClosed}, ends the threads. */
   void shutdown() {
     if (state == State.CLOSED) {
