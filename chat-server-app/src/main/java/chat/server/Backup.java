@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code java -jar chat-server.jar backup --data-dir DIR --to PATH}: a consistent copy of an
@@ -31,30 +32,13 @@ final class Backup {
 
   /** Takes the backup; returns the exit code. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    String from = env.getOrDefault("CHAT_DATA_DIR", "./data");
-    String to = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(HELP);
-        return 0;
-      }
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
-          : i + 1 < args.length ? args[++i] : null;
-      if (value == null || !name.startsWith("--")) {
-        err.println("backup: unexpected '" + arg + "'; see backup --help");
-        return 2;
-      }
-      switch (name) {
-        case "--data-dir" -> from = value;
-        case "--to" -> to = value;
-        default -> {
-          err.println("backup: unknown option " + name + "; see backup --help");
-          return 2;
-        }
-      }
+    CommandFlags flags = CommandFlags.parse("backup", HELP, Set.of("--data-dir", "--to"),
+        args, out, err);
+    if (flags.done()) {
+      return flags.exitCode();
     }
+    String from = flags.get("--data-dir", env.getOrDefault("CHAT_DATA_DIR", "./data"));
+    String to = flags.get("--to", null);
     if (to == null || to.isBlank()) {
       err.println("backup: needs --to PATH, a directory that does not exist yet;"
           + " see backup --help");

@@ -4,6 +4,7 @@ import chat.store.jdbc.SqliteToPostgres;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code java -jar chat-server.jar migrate --from-sqlite PATH --to-postgres URL}: moves a store
@@ -34,32 +35,14 @@ final class Migrate {
 
   /** Runs the migration; returns the exit code. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    String from = null;
-    String to = null;
-    String password = env.get("CHAT_POSTGRES_PASSWORD");
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        out.print(HELP);
-        return 0;
-      }
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
-          : i + 1 < args.length ? args[++i] : null;
-      if (value == null || !name.startsWith("--")) {
-        err.println("migrate: unexpected '" + arg + "'; see migrate --help");
-        return 2;
-      }
-      switch (name) {
-        case "--from-sqlite" -> from = value;
-        case "--to-postgres" -> to = value;
-        case "--postgres-password" -> password = value;
-        default -> {
-          err.println("migrate: unknown option " + name + "; see migrate --help");
-          return 2;
-        }
-      }
+    CommandFlags flags = CommandFlags.parse("migrate", HELP,
+        Set.of("--from-sqlite", "--to-postgres", "--postgres-password"), args, out, err);
+    if (flags.done()) {
+      return flags.exitCode();
     }
+    String from = flags.get("--from-sqlite", null);
+    String to = flags.get("--to-postgres", null);
+    String password = flags.get("--postgres-password", env.get("CHAT_POSTGRES_PASSWORD"));
     if (from == null || to == null) {
       err.println("migrate: needs --from-sqlite PATH and --to-postgres URL; see migrate --help");
       return 2;
