@@ -60,10 +60,13 @@ public final class ChatServer {
       origins = options.httpPort() == 0 ? Set.of()
           : defaultOrigins(options.host(), options.httpPort(), tls != null);
     }
-    WsConfig ws = new WsConfig(options.host(), options.wsPort(), origins,
-        options.pingIntervalSeconds(), options.chatConfig().limits().authTimeoutMs(),
-        options.maxOutboundBytes(), Math.max(2, Runtime.getRuntime().availableProcessors()), tls,
-        options.maxConnections(), options.maxConnectionsPerIp(), options.trustedProxies());
+    WsConfig ws = WsConfig.builder().host(options.host()).port(options.wsPort())
+        .allowedOrigins(origins).pingIntervalSeconds(options.pingIntervalSeconds())
+        .handshakeTimeoutMs(options.chatConfig().limits().authTimeoutMs())
+        .maxOutboundBytes(options.maxOutboundBytes())
+        .decoderThreads(Math.max(2, Runtime.getRuntime().availableProcessors())).tls(tls)
+        .connectionLimits(options.maxConnections(), options.maxConnectionsPerIp())
+        .trustedProxies(options.trustedProxies()).build();
     Module store = storeModule(options);
     StaticFiles files = new StaticFiles(options.webDir());
     ServerMetrics serverMetrics = new ServerMetrics(options.redisUrl() != null);

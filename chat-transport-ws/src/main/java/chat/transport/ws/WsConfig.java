@@ -67,58 +67,120 @@ public record WsConfig(
     }
   }
 
-  /** Without trusted proxies. */
-  public WsConfig(String host, int port, Set<String> allowedOrigins, int pingIntervalSeconds,
-      long handshakeTimeoutMs, long maxOutboundBytes, int decoderThreads, SSLContext tls,
-      int maxConnections, int maxConnectionsPerIp) {
-    this(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs, maxOutboundBytes,
-        decoderThreads, tls, maxConnections, maxConnectionsPerIp, List.of());
-  }
-
-  /** Without connection caps of its own: the defaults. */
-  public WsConfig(String host, int port, Set<String> allowedOrigins, int pingIntervalSeconds,
-      long handshakeTimeoutMs, long maxOutboundBytes, int decoderThreads, SSLContext tls) {
-    this(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs, maxOutboundBytes,
-        decoderThreads, tls, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP);
+  /** Settings by name, starting from {@link #loopback()}'s. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** Loopback, a free port, no browser origins, defaults for the rest: for tests and tools. */
   public static WsConfig loopback() {
-    return new WsConfig("127.0.0.1", 0, Set.of(), 30, 10_000, 4L << 20,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), null);
+    return builder().build();
+  }
+
+  /** A builder holding these settings, to change some by name. */
+  public Builder toBuilder() {
+    return new Builder().host(host).port(port).allowedOrigins(allowedOrigins)
+        .pingIntervalSeconds(pingIntervalSeconds).handshakeTimeoutMs(handshakeTimeoutMs)
+        .maxOutboundBytes(maxOutboundBytes).decoderThreads(decoderThreads).tls(tls)
+        .connectionLimits(maxConnections, maxConnectionsPerIp).trustedProxies(trustedProxies);
   }
 
   public WsConfig withAllowedOrigins(Set<String> origins) {
-    return new WsConfig(host, port, origins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
-        trustedProxies);
+    return toBuilder().allowedOrigins(origins).build();
   }
 
   public WsConfig withPort(int newPort) {
-    return new WsConfig(host, newPort, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
-        trustedProxies);
+    return toBuilder().port(newPort).build();
   }
 
   public WsConfig withMaxOutboundBytes(long bytes) {
-    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        bytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
-        trustedProxies);
+    return toBuilder().maxOutboundBytes(bytes).build();
   }
 
   public WsConfig withHandshakeTimeoutMs(long ms) {
-    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, ms, maxOutboundBytes,
-        decoderThreads, tls, maxConnections, maxConnectionsPerIp,
-        trustedProxies);
+    return toBuilder().handshakeTimeoutMs(ms).build();
   }
 
   public WsConfig withConnectionLimits(int total, int perIp) {
-    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, total, perIp, trustedProxies);
+    return toBuilder().connectionLimits(total, perIp).build();
   }
 
   public WsConfig withTrustedProxies(List<String> proxies) {
-    return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-        maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp, proxies);
+    return toBuilder().trustedProxies(proxies).build();
+  }
+
+  /** The settings by name (see the record's components); {@link #build} checks them. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port;
+    private Set<String> allowedOrigins = Set.of();
+    private int pingIntervalSeconds = 30;
+    private long handshakeTimeoutMs = 10_000;
+    private long maxOutboundBytes = 4L << 20;
+    private int decoderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private SSLContext tls;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+    private List<String> trustedProxies = List.of();
+
+    private Builder() {}
+
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder allowedOrigins(Set<String> value) {
+      allowedOrigins = value;
+      return this;
+    }
+
+    public Builder pingIntervalSeconds(int value) {
+      pingIntervalSeconds = value;
+      return this;
+    }
+
+    public Builder handshakeTimeoutMs(long value) {
+      handshakeTimeoutMs = value;
+      return this;
+    }
+
+    public Builder maxOutboundBytes(long value) {
+      maxOutboundBytes = value;
+      return this;
+    }
+
+    public Builder decoderThreads(int value) {
+      decoderThreads = value;
+      return this;
+    }
+
+    /** The TLS context for {@code wss}, or null (the default) for plain {@code ws}. */
+    public Builder tls(SSLContext value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder connectionLimits(int total, int perIp) {
+      maxConnections = total;
+      maxConnectionsPerIp = perIp;
+      return this;
+    }
+
+    public Builder trustedProxies(List<String> value) {
+      trustedProxies = value;
+      return this;
+    }
+
+    public WsConfig build() {
+      return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
+          maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+          trustedProxies);
+    }
   }
 }

@@ -94,7 +94,8 @@ class EventLoopTest {
     timer = Executors.newSingleThreadScheduledExecutor();
     WsConfig config = WsConfig.loopback();
     server = new WsServer(chat,
-        new WsConfig(config.host(), 0, config.allowedOrigins(), 600, 10_000, 64 << 20, 1, null),
+        config.toBuilder().port(0).pingIntervalSeconds(600).maxOutboundBytes(64 << 20)
+            .decoderThreads(1).build(),
         new Origins(config.allowedOrigins()), 65_536, timer, ChatMetrics.NONE);
     server.start();
   }

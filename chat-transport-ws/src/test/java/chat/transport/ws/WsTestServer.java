@@ -46,13 +46,11 @@ final class WsTestServer implements AutoCloseable {
 
   /** Loopback transport settings with a ping interval (the record has no wither for it). */
   static WsConfig withPingInterval(WsConfig c, int seconds) {
-    return new WsConfig(c.host(), c.port(), c.allowedOrigins(), seconds, c.handshakeTimeoutMs(),
-        c.maxOutboundBytes(), c.decoderThreads(), c.tls());
+    return c.toBuilder().pingIntervalSeconds(seconds).build();
   }
 
   static WsConfig withTls(WsConfig c, SSLContext tls) {
-    return new WsConfig(c.host(), c.port(), c.allowedOrigins(), c.pingIntervalSeconds(),
-        c.handshakeTimeoutMs(), c.maxOutboundBytes(), c.decoderThreads(), tls);
+    return c.toBuilder().tls(tls).build();
   }
 
   static WsTestServer start() {
