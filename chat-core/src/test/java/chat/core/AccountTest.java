@@ -9,18 +9,14 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PROTOCOL.md, "Account": password change, logout everywhere, account deletion. */
 class AccountTest {
   private static final String NEW_PASSWORD = "battery staple";
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   @Test
   void passwordChangeRotatesTheTokenAndClosesTheOtherSessions() {

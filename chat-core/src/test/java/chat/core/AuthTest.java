@@ -10,16 +10,12 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   @Test
   void registerLogsInAndReturnsAnOpaqueRandomToken() {

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may do what. PROTOCOL.md, "Session start": before login a connection may only send
@@ -35,12 +35,8 @@ class AuthorizationTest {
       Set.of(Request.Register.class, Request.Login.class, Request.TokenLogin.class,
           Request.Ping.class);
 
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   private static void settleAll(TestClient... clients) {
     for (TestClient c : clients) {

@@ -7,8 +7,8 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Safety: blocking": while either has blocked the other, neither can write to
@@ -16,12 +16,8 @@ import org.junit.jupiter.api.Test;
  * reach everyone (clients hide them by {@code from}).
  */
 class BlocksTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   private static List<String> blocked(TestClient c) {
     return c.ok(new Request.ListBlocked(TestClient.nextId()), Result.Users.class).users();

@@ -10,9 +10,9 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Changing messages": edit, delete, react, replies, mentions and the updates
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChangesTest {
   private static final String THUMBS = "\uD83D\uDC4D";
-  private final TestChat chat = new TestChat();
+  @RegisterExtension
+  final TestChat chat = new TestChat();
   private TestClient alice;
   private TestClient bob;
   private TestClient mod;
@@ -37,11 +38,6 @@ class ChangesTest {
     for (TestClient c : List.of(alice, bob, mod)) {
       c.settle();
     }
-  }
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
   }
 
   private Result.Changed changed(TestClient c, Request r) {

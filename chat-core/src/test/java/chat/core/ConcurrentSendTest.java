@@ -13,21 +13,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConcurrentSendTest {
   private static final int SENDERS = 6;
   private static final int PER_SENDER = 150;
   private static final int TOTAL = SENDERS * PER_SENDER;
 
-  private final TestChat chat = new TestChat(
+  @RegisterExtension
+  final TestChat chat = new TestChat(
       ChatConfig.builder().sendBurst(TOTAL).requestBurst(TOTAL * 2).requestsPerSecond(1_000));
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
 
   @Test
   void concurrentSendersIntoOneRoomGiveEveryMemberSeqsOneToNInOrder() throws Exception {

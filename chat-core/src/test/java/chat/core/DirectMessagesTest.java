@@ -6,16 +6,12 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DirectMessagesTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   @Test
   void directMessagesFlowBothWaysNamedFromEachSide() {

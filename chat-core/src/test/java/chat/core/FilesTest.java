@@ -18,9 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Files and images", as the core decides it: who may upload what, how much and how
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class FilesTest {
   private static final ChatConfig.Files LIMITS = new ChatConfig.Files(2, 3, 60, 5, 4,
       Duration.ofHours(1), Duration.ofMinutes(1));
-  private final TestChat chat = new TestChat(ChatConfig.builder().maxUploadBytes(100)
+  @RegisterExtension
+  final TestChat chat = new TestChat(ChatConfig.builder().maxUploadBytes(100)
       .files(LIMITS));
   private final FileService files = chat.core.getInstance(FileService.class);
   private TestClient alice;
@@ -41,11 +42,6 @@ class FilesTest {
   void users() {
     alice = chat.user("alice");
     bob = chat.user("bob");
-  }
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
   }
 
   private StoredFile upload(String user, String name, String type, String content)

@@ -7,8 +7,8 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Rooms", kick: owner only; the members and the kicked user hear it; a kicked user
@@ -17,12 +17,8 @@ import org.junit.jupiter.api.Test;
  * from a private room only a new invite brings them back.
  */
 class KickTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   private static void settleAll(TestClient... clients) {
     for (TestClient c : clients) {

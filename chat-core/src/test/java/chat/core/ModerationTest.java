@@ -11,16 +11,17 @@ import chat.protocol.Result;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Safety: bans, roles": bans, roles and ownership, topic, room deletion; and the
  * ranks docs/protocol.md documents (owner above moderator above member).
  */
 class ModerationTest {
-  private final TestChat chat = new TestChat();
+  @RegisterExtension
+  final TestChat chat = new TestChat();
   private TestClient owner;
   private TestClient mod;
   private TestClient member;
@@ -40,11 +41,6 @@ class ModerationTest {
     for (TestClient c : List.of(owner, mod, member, mallory)) {
       c.settle();
     }
-  }
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
   }
 
   private static Map<String, String> roles(TestClient c) {

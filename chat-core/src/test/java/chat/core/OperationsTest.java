@@ -10,8 +10,8 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An operator's commands ({@link Operations}) and how a running server acts on them ({@link
@@ -19,14 +19,10 @@ import org.junit.jupiter.api.Test;
  * share one SQLite file; {@code poll()} is what the server's timer calls every second.
  */
 class OperationsTest {
-  private final TestChat chat = new TestChat();
+  @RegisterExtension
+  final TestChat chat = new TestChat();
   private final Operations ops = chat.core.getInstance(Operations.class);
   private final OperatorActions actions = chat.core.getInstance(OperatorActions.class);
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
 
   @Test
   void disablingClosesEverySessionAndRefusesSignInUntilEnabled() {

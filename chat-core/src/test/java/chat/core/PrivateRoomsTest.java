@@ -8,8 +8,8 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Rooms", for private rooms: they are listed only to their members, joining one
@@ -18,12 +18,8 @@ import org.junit.jupiter.api.Test;
  * docs/protocol.md documents, an invite makes the user a member at once.
  */
 class PrivateRoomsTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   private static void settleAll(TestClient... clients) {
     for (TestClient c : clients) {

@@ -9,16 +9,12 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RateLimitTest {
-  private final TestChat chat = new TestChat(ChatConfig.builder().sendPerSecond(2).sendBurst(3));
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat(ChatConfig.builder().sendPerSecond(2).sendBurst(3));
 
   @Test
   void sendsBeyondTheBurstAreRateLimitedWithRetryAfterAndNotStored() {

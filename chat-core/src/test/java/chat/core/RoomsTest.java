@@ -10,8 +10,8 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md, "Rooms": create, join, leave, the rooms list and the members list of public rooms,
@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Test;
  * the members list), the expectation is the choice docs/protocol.md documents.
  */
 class RoomsTest {
-  private final TestChat chat = new TestChat();
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat();
 
   private static void settleAll(TestClient... clients) {
     for (TestClient c : clients) {

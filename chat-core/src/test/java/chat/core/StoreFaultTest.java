@@ -16,8 +16,8 @@ import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A store that cannot persist a message: the sender gets {@code internal}, nobody receives the
@@ -90,17 +90,13 @@ class StoreFaultTest {
   }
 
   private final FaultyStore store = new FaultyStore();
-  private final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
+  @RegisterExtension
+  final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
     @Override
     protected void configure() {
       bind(MessageStore.class).toInstance(store);
     }
   });
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
 
   @Test
   void aFailedAppendIsReportedAsInternalAndDeliversNothing() {

@@ -7,14 +7,17 @@ import chat.core.memory.InMemoryStoreModule;
 import chat.protocol.Event;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A chat core for one test: the real services wired by the real modules, in-memory stores, a
- * manual ticker and clock, and cheap password hashing. Close it in {@code @AfterEach}.
+ * manual ticker and clock, and cheap password hashing. Register it as a field, and JUnit closes
+ * it after each test: {@code @RegisterExtension final TestChat chat = new TestChat();}
  */
-final class TestChat implements AutoCloseable {
+final class TestChat implements AutoCloseable, AfterEachCallback {
   static final String PASSWORD = "correct horse";
 
   final ManualTicker ticker = new ManualTicker();
@@ -67,6 +70,11 @@ final class TestChat implements AutoCloseable {
     TestClient client = connect();
     client.loginWithToken(of.token);
     return client;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

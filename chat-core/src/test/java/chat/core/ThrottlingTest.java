@@ -9,8 +9,8 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limits that keep one client from locking others out (PROTOCOL.md "Account", "Details of
@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Test;
 class ThrottlingTest {
   private static final ChatConfig.Safety SMALL =
       new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2, 3, 5, 60, 10);
-  private final TestChat chat = new TestChat(ChatConfig.builder().safety(SMALL));
-
-  @AfterEach
-  void tearDown() {
-    chat.close();
-  }
+  @RegisterExtension
+  final TestChat chat = new TestChat(ChatConfig.builder().safety(SMALL));
 
   private Event login(String user, String password) {
     return chat.connect().call(new Request.Login(TestClient.nextId(), user, password));
