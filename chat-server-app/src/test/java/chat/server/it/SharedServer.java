@@ -16,13 +16,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * misdeeds are never the server's fault) before the server stops. Register it as a static field:
  * {@code @RegisterExtension static final SharedServer shared = new SharedServer("--flag", "v");}
  */
-final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private final ArgsSupplier args;
   private Path dir;
   private ServerProcess server;
   private WireClients wire;
 
-  SharedServer(String... args) {
+  public SharedServer(String... args) {
     String[] copy = args.clone();
     this.args = () -> copy;
   }
@@ -77,7 +77,7 @@ final class SharedServer implements BeforeAllCallback, AfterEachCallback, AfterA
     }
   }
 
-  ServerProcess process() {
+  public ServerProcess process() {
     return server;
   }
 

@@ -16,14 +16,12 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Password changes, logging out everywhere and deleting the account, through the SDK against
@@ -31,17 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * session another device ended stops instead of reconnecting.
  */
 class SdkAccountIT {
-  @TempDir static Path tmp;
-  static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   /** A client of {@code user} that logs in with {@code token} only, through {@code link}. */
@@ -84,13 +76,13 @@ class SdkAccountIT {
       throws Exception {
     String user = "pat8";
     String oldToken;
-    try (ChatClient first = connected(server.wsUri(), user, new Inbox())) {
+    try (ChatClient first = connected(server().wsUri(), user, new Inbox())) {
       oldToken = first.token();
     }
     Inbox phoneInbox = new Inbox();
     Inbox laptopInbox = new Inbox();
-    try (TcpProxy phoneLink = new TcpProxy(server.wsPort());
-        TcpProxy laptopLink = new TcpProxy(server.wsPort())) {
+    try (TcpProxy phoneLink = new TcpProxy(server().wsPort());
+        TcpProxy laptopLink = new TcpProxy(server().wsPort())) {
       // the phone still holds the old password; the laptop holds only a token
       ChatClient phone = Sdk.client(phoneLink.wsUri(), user, phoneInbox).build();
       ChatClient laptop = byToken(laptopLink, oldToken, laptopInbox);
@@ -114,12 +106,12 @@ class SdkAccountIT {
         assertTrue(await(laptop.ping()) > 0);
       }
     }
-    ChatClient stale = ChatClient.builder(server.wsUri()).token(oldToken).build();
+    ChatClient stale = ChatClient.builder(server().wsUri()).token(oldToken).build();
     try (stale) {
       assertEquals(ErrorCode.UNAUTHORIZED, assertInstanceOf(chat.client.ChatErrorException.class,
           Errors.failure(stale.connect())).code());
     }
-    ChatClient withNew = ChatClient.builder(server.wsUri()).login(user, "a brand new one")
+    ChatClient withNew = ChatClient.builder(server().wsUri()).login(user, "a brand new one")
         .build();
     try (withNew) {
       await(withNew.connect());
@@ -130,13 +122,13 @@ class SdkAccountIT {
   void logoutEverywhereOnAnotherDeviceStopsTheReconnects() throws Exception {
     String user = "rae8";
     Inbox inbox = new Inbox();
-    try (TcpProxy link = new TcpProxy(server.wsPort())) {
+    try (TcpProxy link = new TcpProxy(server().wsPort())) {
       // with the password at hand, reconnecting would log straight back in: it must not
       ChatClient client = Sdk.client(link.wsUri(), user, inbox).build();
       try (client) {
         await(client.connect());
         Inbox otherInbox = new Inbox();
-        ChatClient other = connected(server.wsUri(), user, otherInbox);
+        ChatClient other = connected(server().wsUri(), user, otherInbox);
         await(other.logoutEverywhere());
         List<Object> ownCalls = callsUntilClosed(otherInbox);
         assertFalse(ownCalls.stream().anyMatch(
@@ -154,12 +146,12 @@ class SdkAccountIT {
       throws Exception {
     String user = "sam8";
     Inbox inbox = new Inbox();
-    try (TcpProxy link = new TcpProxy(server.wsPort());
-        ChatClient friend = connected(server.wsUri(), "sam8-friend", new Inbox())) {
+    try (TcpProxy link = new TcpProxy(server().wsPort());
+        ChatClient friend = connected(server().wsUri(), "sam8-friend", new Inbox())) {
       ChatClient device = Sdk.client(link.wsUri(), user, inbox).build();
       try (device) {
         await(device.connect());
-        ChatClient self = connected(server.wsUri(), user, new Inbox());
+        ChatClient self = connected(server().wsUri(), user, new Inbox());
         await(self.send("@sam8-friend", "goodbye"));
         assertError(ErrorCode.UNAUTHORIZED, self.deleteAccount("not my password"));
         await(self.deleteAccount(password(user)));
@@ -170,7 +162,7 @@ class SdkAccountIT {
       List<Event.Message> history = await(friend.history("@sam8", null, null, null)).messages();
       assertEquals(List.of("sam8: goodbye"),
           history.stream().map(m -> m.from() + ": " + m.text()).toList());
-      ChatClient again = ChatClient.builder(server.wsUri()).register(user, "try to take it")
+      ChatClient again = ChatClient.builder(server().wsUri()).register(user, "try to take it")
           .build();
       try (again) {
         assertTrue(Errors.failure(again.connect()) instanceof chat.client.ChatErrorException,

@@ -15,19 +15,17 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Edits, deletions, reactions and replies through the SDK and the command line against the
@@ -35,25 +33,19 @@ import org.junit.jupiter.api.io.TempDir;
  * server catching up on the changes it missed, each once and in rev order.
  */
 class SdkChangesIT {
-  @TempDir static Path tmp;
-  static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   @Test
   void editReactAndDeleteReachEveryParticipantsListener() throws Exception {
     Inbox aliceInbox = new Inbox();
     Inbox bobInbox = new Inbox();
-    try (ChatClient alice = connected(server.wsUri(), "alice14", aliceInbox);
-        ChatClient bob = connected(server.wsUri(), "bob14", bobInbox)) {
+    try (ChatClient alice = connected(server().wsUri(), "alice14", aliceInbox);
+        ChatClient bob = connected(server().wsUri(), "bob14", bobInbox)) {
       await(alice.createRoom("changes", "", false));
       await(bob.join("changes"));
       long seq = await(alice.send("#changes", "helo")).seq();
@@ -96,8 +88,8 @@ class SdkChangesIT {
   @Test
   void aReplyCarriesReplyToAndMentions() throws Exception {
     Inbox aliceInbox = new Inbox();
-    try (ChatClient alice = connected(server.wsUri(), "alice15", aliceInbox);
-        ChatClient bob = connected(server.wsUri(), "bob15", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice15", aliceInbox);
+        ChatClient bob = connected(server().wsUri(), "bob15", new Inbox())) {
       long question = await(alice.send("@bob15", "lunch?")).seq();
       long answer = await(bob.reply("@alice15", question, "@alice15 yes")).seq();
 
@@ -112,8 +104,8 @@ class SdkChangesIT {
   @Test
   void aClientCutOffCatchesUpEveryChangeOnceInRevOrder() throws Exception {
     Inbox aliceInbox = new Inbox();
-    try (TcpProxy link = new TcpProxy(server.wsPort());
-        ChatClient bob = connected(server.wsUri(), "bob16", new Inbox());
+    try (TcpProxy link = new TcpProxy(server().wsPort());
+        ChatClient bob = connected(server().wsUri(), "bob16", new Inbox());
         ChatClient alice = Sdk.client(link.wsUri(), "alice16", aliceInbox).historyPage(7)
             .build()) {
       await(alice.connect());
@@ -174,7 +166,7 @@ class SdkChangesIT {
   private static String[] cli(String user, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server.wsUri().toString(),
+    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server().wsUri().toString(),
             "CHAT_USER", user, "CHAT_PASSWORD", password(user)),
         new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));

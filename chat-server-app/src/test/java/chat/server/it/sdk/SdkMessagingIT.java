@@ -10,38 +10,30 @@ import chat.client.ChatClient;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SDK against the packaged server: messages in both directions reach the listeners, and
  * every request type works through the typed API.
  */
 class SdkMessagingIT {
-  @TempDir static Path tmp;
-  static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   @Test
   void directMessagesGoBothWaysAndEachSideSeesTheConversationFromItsSide() throws Exception {
     Inbox aliceInbox = new Inbox();
     Inbox bobInbox = new Inbox();
-    try (ChatClient alice = connected(server.wsUri(), "alice1", aliceInbox);
-        ChatClient bob = connected(server.wsUri(), "bob1", bobInbox)) {
+    try (ChatClient alice = connected(server().wsUri(), "alice1", aliceInbox);
+        ChatClient bob = connected(server().wsUri(), "bob1", bobInbox)) {
       Result.Sent sent = await(alice.send("@bob1", "hello bob", "cid-1"));
       assertEquals("@bob1", sent.conv());
       assertEquals(1, sent.seq());
@@ -65,8 +57,8 @@ class SdkMessagingIT {
   void roomMessagesReachEveryMemberInSeqOrder() throws Exception {
     Inbox aliceInbox = new Inbox();
     Inbox bobInbox = new Inbox();
-    try (ChatClient alice = connected(server.wsUri(), "alice2", aliceInbox);
-        ChatClient bob = connected(server.wsUri(), "bob2", bobInbox)) {
+    try (ChatClient alice = connected(server().wsUri(), "alice2", aliceInbox);
+        ChatClient bob = connected(server().wsUri(), "bob2", bobInbox)) {
       assertEquals("#lobby2", await(alice.createRoom("lobby2", "Say hi", false)).room());
       Result.Joined joined = await(bob.join("#lobby2"));
       assertEquals("#lobby2", joined.conv());
@@ -91,8 +83,8 @@ class SdkMessagingIT {
   void everyRequestTypeWorksThroughTheSdk() throws Exception {
     Inbox ownerInbox = new Inbox();
     Inbox guestInbox = new Inbox();
-    try (ChatClient owner = connected(server.wsUri(), "owner3", ownerInbox);
-        ChatClient guest = connected(server.wsUri(), "guest3", guestInbox)) {
+    try (ChatClient owner = connected(server().wsUri(), "owner3", ownerInbox);
+        ChatClient guest = connected(server().wsUri(), "guest3", guestInbox)) {
       assertEquals("owner3", owner.user());
       assertTrue(owner.token().length() >= 22, "a token of at least 128 bits");
       assertTrue(await(owner.ping()) > 0);
@@ -149,11 +141,11 @@ class SdkMessagingIT {
 
       // presence: a user sharing a conversation comes online
       Inbox lateInbox = new Inbox();
-      try (ChatClient late = connected(server.wsUri(), "late3", lateInbox)) {
+      try (ChatClient late = connected(server().wsUri(), "late3", lateInbox)) {
         await(late.join("open3"));
         late.close();
       }
-      try (ChatClient late = connected(server.wsUri(), "late3", new Inbox())) {
+      try (ChatClient late = connected(server().wsUri(), "late3", new Inbox())) {
         Event.Presence online = ownerInbox.next(Event.Presence.class,
             p -> p.user().equals("late3") && p.online());
         assertTrue(online.online());
@@ -164,7 +156,7 @@ class SdkMessagingIT {
       String token = guest.token();
       await(guest.logout());
       guestInbox.next(Inbox.Closed.class);
-      ChatClient reused = ChatClient.builder(server.wsUri()).token(token).build();
+      ChatClient reused = ChatClient.builder(server().wsUri()).token(token).build();
       try {
         Throwable refused = Errors.failure(reused.connect());
         assertEquals(chat.protocol.ErrorCode.UNAUTHORIZED,
@@ -182,10 +174,10 @@ class SdkMessagingIT {
   @Test
   void lastSeenAndResumeFromPickUpWhereAnEarlierClientStopped() throws Exception {
     Inbox first = new Inbox();
-    try (ChatClient bob = connected(server.wsUri(), "bob4", new Inbox())) {
+    try (ChatClient bob = connected(server().wsUri(), "bob4", new Inbox())) {
       Map<String, Long> seen;
       String epoch;
-      try (ChatClient alice = connected(server.wsUri(), "alice4", first)) {
+      try (ChatClient alice = connected(server().wsUri(), "alice4", first)) {
         await(bob.send("@alice4", "one"));
         first.awaitText("@bob4", "one");
         seen = alice.lastSeen();
@@ -196,7 +188,7 @@ class SdkMessagingIT {
       await(bob.send("@alice4", "three"));
 
       Inbox second = new Inbox();
-      ChatClient resumed = Sdk.client(server.wsUri(), "alice4", second)
+      ChatClient resumed = Sdk.client(server().wsUri(), "alice4", second)
           .resumeFrom(epoch, seen).build();
       try (resumed) {
         await(resumed.connect());

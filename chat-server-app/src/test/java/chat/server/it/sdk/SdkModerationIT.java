@@ -13,35 +13,27 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SDK's blocking, moderation and directory calls against the packaged server, and the
  * member and room events they cause at the listeners.
  */
 class SdkModerationIT {
-  @TempDir static Path tmp;
-  static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   @Test
   void helloNamesTheFeaturesOfTheSecondRound() throws Exception {
-    try (ChatClient c = connected(server.wsUri(), "feat1", new Inbox())) {
+    try (ChatClient c = connected(server().wsUri(), "feat1", new Inbox())) {
       assertTrue(c.features().containsAll(List.of("block", "moderation", "account")),
           c.features().toString());
     }
@@ -49,8 +41,8 @@ class SdkModerationIT {
 
   @Test
   void blockingStopsDirectMessagesBothWaysUntilUnblocked() throws Exception {
-    try (ChatClient alice = connected(server.wsUri(), "alice5", new Inbox());
-        ChatClient mallory = connected(server.wsUri(), "mallory5", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice5", new Inbox());
+        ChatClient mallory = connected(server().wsUri(), "mallory5", new Inbox())) {
       await(mallory.send("@alice5", "before"));
       await(alice.block("mallory5"));
       assertEquals(List.of("mallory5"), await(alice.blocked()));
@@ -70,9 +62,9 @@ class SdkModerationIT {
     Inbox ownerInbox = new Inbox();
     Inbox modInbox = new Inbox();
     Inbox malloryInbox = new Inbox();
-    try (ChatClient owner = connected(server.wsUri(), "owner6", ownerInbox);
-        ChatClient mod = connected(server.wsUri(), "mod6", modInbox);
-        ChatClient mallory = connected(server.wsUri(), "mallory6", malloryInbox)) {
+    try (ChatClient owner = connected(server().wsUri(), "owner6", ownerInbox);
+        ChatClient mod = connected(server().wsUri(), "mod6", modInbox);
+        ChatClient mallory = connected(server().wsUri(), "mallory6", malloryInbox)) {
       await(owner.createRoom("mod6", "Old topic", false));
       await(mod.join("mod6"));
       await(mallory.join("mod6"));
@@ -150,7 +142,7 @@ class SdkModerationIT {
 
   @Test
   void theDirectoryComesInPagesByNameAndAnswersQueries() throws Exception {
-    try (ChatClient alice = connected(server.wsUri(), "alice7", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice7", new Inbox())) {
       for (int i = 1; i <= 5; i++) {
         await(alice.createRoom("dir7-" + i, i == 3 ? "Release planning" : "", false));
       }
@@ -176,7 +168,7 @@ class SdkModerationIT {
       assertTrue(found.contains("#dir7-3"), found.toString());
       assertFalse(found.contains("#dir7-1"), found.toString());
     }
-    try (ChatClient stranger = connected(server.wsUri(), "stranger7", new Inbox())) {
+    try (ChatClient stranger = connected(server().wsUri(), "stranger7", new Inbox())) {
       List<String> seen = await(stranger.rooms("dir7-", null, null)).rooms().stream()
           .map(Result.RoomInfo::room).toList();
       assertFalse(seen.contains("#dir7-secret"), "another's private room: " + seen);

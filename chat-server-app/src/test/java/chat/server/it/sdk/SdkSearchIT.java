@@ -14,31 +14,23 @@ import chat.client.cli.ChatCli;
 import chat.protocol.ErrorCode;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Search through the SDK (pages by cursor) and the command line against the packaged server. */
 class SdkSearchIT {
-  @TempDir static Path tmp;
-  static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   private static List<String> texts(Result.Search page) {
@@ -47,8 +39,8 @@ class SdkSearchIT {
 
   @Test
   void searchPagesNewestFirstThroughTheCursor() throws Exception {
-    try (ChatClient alice = connected(server.wsUri(), "alice31", new Inbox());
-        ChatClient bob = connected(server.wsUri(), "bob31", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice31", new Inbox());
+        ChatClient bob = connected(server().wsUri(), "bob31", new Inbox())) {
       await(alice.createRoom("plans", "", false));
       await(bob.join("plans"));
       await(alice.send("#plans", "Launch checklist, draft"));
@@ -99,7 +91,7 @@ class SdkSearchIT {
   private static String[] cli(String user, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server.wsUri().toString(),
+    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server().wsUri().toString(),
             "CHAT_USER", user, "CHAT_PASSWORD", password(user)),
         new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
