@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Requests</b> return futures that complete with the typed result, or fail with a {@link
  * ChatClientException}: a {@link ChatErrorException} carries the protocol's error code; {@link
- * NotConnectedException} means there was no connection (the client may be reconnecting); {@link
+ * NotConnectedException} means there was no connection (the client may be reconnecting; a
+ * request made while it is {@link State#CONNECTING} waits for the login instead); {@link
  * ClientClosedException} that the client was closed; {@link TooManyPendingException} that a
  * bound was hit. Mistakes of the caller (null arguments) throw at once.
  *

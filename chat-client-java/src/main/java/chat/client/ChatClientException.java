@@ -19,8 +19,10 @@ public class ChatClientException extends RuntimeException {
   }
 
   /**
-   * The client has no connection now; it may be reconnecting. Sends never fail so: they wait
-   * for the connection.
+   * The client has no connection now: it is waiting to reconnect (or {@link ChatClient#connect}
+   * was not called), or the connection a request waited for failed before the login. Requests
+   * made while the client is connecting wait for the login instead. Sends never fail so: they
+   * wait for the connection.
    */
   public static final class NotConnectedException extends ChatClientException {
     public NotConnectedException() {

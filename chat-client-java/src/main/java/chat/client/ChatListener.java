@@ -63,15 +63,18 @@ public abstract class ChatListener {
 
   /**
    * The connection was lost or could not be opened; the client reconnects by itself after a
-   * delay. {@code code} is the WebSocket close code (1006 when the connection broke, -1 when it
-   * never opened); {@code reason} says why in words.
+   * delay. {@code code} is the WebSocket close code: the server's (1001 shutting down, 1008
+   * with a reason such as {@code slow consumer} or {@code flood}, 1009, 1011, 1012, …), 1006
+   * when the connection broke or the client gave up on it (no pong, no login in time), -1 when
+   * it never opened; {@code reason} says why in words.
    */
   public void onDisconnected(ChatClient client, int code, String reason) {}
 
   /**
    * The server's store is not the one this client saw before: its history was lost, and seqs
    * known from before mean nothing now. The client has dropped them and delivers the new
-   * store's messages from the start.
+   * store's messages from the start. It comes while the client is still connecting (after the
+   * server's hello, before the login): requests made here wait for the login, then go out.
    */
   public void onEpochChanged(ChatClient client, String previousEpoch, String epoch) {}
 

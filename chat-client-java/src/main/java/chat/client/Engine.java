@@ -62,6 +62,9 @@ final class Engine {
 
   private enum AuthStep { TOKEN, LOGIN, REGISTER }
 
+  /** A request held until the login: {@code send} makes it, {@code future} fails if it never can. */
+  private record WaitingRequest(Runnable send, CompletableFuture<?> future) {}
+
   private final ChatClient client;
   private final ChatClient.Builder config;
   private final ScheduledExecutorService loop;
@@ -75,6 +78,8 @@ final class Engine {
   private final SendQueue sends;
   private final Map<String, Consumer<Event>> inFlight = new HashMap<>(); // by request id
   private final Outbox outbox;
+  /** Requests of the application made while connecting, sent once logged in (see request). */
+  private final List<WaitingRequest> waitingForLogin = new ArrayList<>();
   /** Received frames not yet handled and passed to the listener; the read thread waits at 0. */
   private final Semaphore inbound = new Semaphore(MAX_QUEUED_FRAMES);
   final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
@@ -187,12 +192,18 @@ final class Engine {
       dispatch.fail(future, new ClientClosedException());
       return;
     }
-    if (!authenticated) {
-      dispatch.fail(future, new NotConnectedException());
+    if (userRequests + waitingForLogin.size() >= config.maxPendingRequests) {
+      dispatch.fail(future, new TooManyPendingException(config.maxPendingRequests, "requests"));
       return;
     }
-    if (userRequests >= config.maxPendingRequests) {
-      dispatch.fail(future, new TooManyPendingException(config.maxPendingRequests, "requests"));
+    if (!authenticated) {
+      if (state != State.CONNECTING) {
+        dispatch.fail(future, new NotConnectedException()); // waiting to reconnect, or not started
+        return;
+      }
+      // A connection is being opened (e.g. onEpochChanged, which comes between the hello and
+      // the login): the request goes out once logged in, or fails if this connection does.
+      waitingForLogin.add(new WaitingRequest(() -> request(build, type, onOk, future), future));
       return;
     }
     String id = nextId();
@@ -307,6 +318,7 @@ final class Engine {
     outbox.attach(null);
     handlers.forEach(h -> h.accept(null));
     ClientClosedException closed = new ClientClosedException();
+    failWaitingRequests(closed);
     for (SendQueue.Pending p : sends.drain()) {
       dispatch.fail(p.future, closed);
     }
@@ -382,6 +394,7 @@ final class Engine {
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
     handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
+    failWaitingRequests(new NotConnectedException());
     sends.connectionLost();
     tracker.connectionLost();
     updates.connectionLost();
@@ -513,6 +526,7 @@ final class Engine {
       authenticated = true;
       catchUp();
       pumpSends();
+      sendWaitingRequests();
       return;
     }
     if (!(reply instanceof Event.Error error)) {
@@ -533,6 +547,19 @@ final class Engine {
     } else {
       fatal(toException(error)); // e.g. bad_request: a malformed name or password
     }
+  }
+
+  /** Sends the requests made while connecting, in the order they were made. */
+  private void sendWaitingRequests() {
+    List<WaitingRequest> ready = new ArrayList<>(waitingForLogin);
+    waitingForLogin.clear();
+    ready.forEach(w -> w.send().run());
+  }
+
+  private void failWaitingRequests(ChatClientException e) {
+    List<WaitingRequest> failed = new ArrayList<>(waitingForLogin);
+    waitingForLogin.clear();
+    failed.forEach(w -> dispatch.fail(w.future(), e));
   }
 
   // ---- Catch-up ----

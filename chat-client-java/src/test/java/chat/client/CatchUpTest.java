@@ -3,8 +3,10 @@ package chat.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import chat.protocol.Result;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,39 @@ class CatchUpTest {
     recorder.assertMessage("@bob", 2);
     assertEquals("e2", client.epoch());
     assertEquals(Map.of("@bob", 2L), client.lastSeen());
+  }
+
+  @Test
+  void aRequestMadeInOnEpochChangedWaitsForTheLoginInsteadOfFailing() throws Exception {
+    // onEpochChanged comes between the new store's hello and the login: a program that sets
+    // the new store up there (rooms, say) must not get NotConnectedException.
+    CompletableFuture<Result.Created> created = new CompletableFuture<>();
+    client = builder().listener(new Recorder() {
+      @Override public void onEpochChanged(ChatClient c, String previous, String epoch) {
+        super.onEpochChanged(c, previous, epoch);
+        c.createRoom("trivia", "", false).whenComplete((r, e) -> {
+          if (e != null) {
+            created.completeExceptionally(e);
+          } else {
+            created.complete(r);
+          }
+        });
+      }
+    }).build();
+    client.connect();
+    FakeServer.Conn first = server.accept();
+    first.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+    first.ws.close(1001, "server shutting down");
+
+    FakeServer.Conn second = server.accept();
+    second.hello("e2");
+    second.authOk(second.expect("login"), "alice", "tok");
+    second.conversations(second.expect("conversations"));
+    FakeServer.Frame create = second.expect("create");
+    assertEquals("trivia", create.str("room"));
+    second.ok(create, "\"room\":\"#trivia\"");
+    assertEquals("#trivia", created.get(10, TimeUnit.SECONDS).room());
   }
 
   @Test

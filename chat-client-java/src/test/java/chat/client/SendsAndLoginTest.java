@@ -284,6 +284,36 @@ class SendsAndLoginTest {
   }
 
   @Test
+  void requestsMadeWhileConnectingGoOutAfterTheLoginInTheOrderMade() throws Exception {
+    client = builder().login("alice", "password1").build();
+    client.connect();
+    CompletableFuture<Result.Rooms> rooms = client.rooms(); // CONNECTING: the socket is opening
+    CompletableFuture<List<String>> blocked = client.blocked();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1");
+    conn.ok(conn.expect("rooms"), "\"rooms\":[],\"more\":false");
+    conn.ok(conn.expect("blocked"), "\"users\":[\"mallory\"]");
+    assertEquals(List.of(), rooms.get(10, TimeUnit.SECONDS).rooms());
+    assertEquals(List.of("mallory"), blocked.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aRequestWaitingForTheLoginFailsWithNotConnectedWhenThatConnectionFails()
+      throws Exception {
+    client = builder().login("alice", "password1").build();
+    client.connect();
+    CompletableFuture<Result.Rooms> rooms = client.rooms();
+    FakeServer.Conn conn = server.accept();
+    conn.ws.close(1001, "server shutting down"); // before the hello: never logged in
+    assertInstanceOf(NotConnectedException.class, failure(rooms));
+    FakeServer.Conn again = server.accept();
+    again.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+    client.ping();
+    again.expect("ping"); // the next frame after the catch-up: the failed request is not resent
+  }
+
+  @Test
   void aServerThatNeverSaysHelloIsGivenUpOnAndRetried() throws Exception {
     client = builder().login("alice", "password1").connectTimeout(Duration.ofMillis(150)).build();
     client.connect();

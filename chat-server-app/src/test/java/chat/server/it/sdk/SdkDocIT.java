@@ -15,6 +15,8 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example of docs/sdk.md compiles against the SDK, runs against the packaged server, and
- * prints exactly what the doc says it prints.
+ * prints exactly what the doc says it prints; every other Java sample of the guide compiles.
  */
 class SdkDocIT {
   private static final Path DOC = Path.of("..", "docs", "sdk.md");
@@ -41,19 +43,65 @@ class SdkDocIT {
     Path classes = Files.createDirectories(tmp.resolve("classes"));
     Path file = tmp.resolve(name.group(1) + ".java");
     Files.writeString(file, source);
-
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    String classpath = Jars.location(ChatClient.class) + File.pathSeparator
-        + Jars.location(Event.class);
-    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int status = javac.run(null, null, diagnostics, "-Xlint:all", "-Werror", "-classpath",
-        classpath, "-d", classes.toString(), file.toString());
-    assertEquals(0, status, diagnostics.toString(StandardCharsets.UTF_8));
+    compile(classes, file);
 
     try (ServerProcess server = ServerProcess.start(tmp.resolve("data"))) {
       String output = runMain(classes, name.group(1), server.wsUri().toString());
       assertEquals(expected.strip(), output.strip());
     }
+  }
+
+  /**
+   * Every ```java block of the guide compiles against the SDK alone, with all warnings as
+   * errors: a whole program as it stands; a fragment as the body of a method that has a
+   * connected {@code ChatClient client} and may throw, its {@code import} lines (which the guide
+   * shows, so that a reader knows every type's package) lifted to the top of the file.
+   */
+  @Test
+  void everyJavaSampleOfTheGuideCompiles() throws Exception {
+    Matcher java = Pattern.compile("(?ms)^```java\\n(.*?)^```$").matcher(Files.readString(DOC));
+    List<Path> files = new ArrayList<>();
+    int fragments = 0;
+    while (java.find()) {
+      String sample = java.group(1);
+      Matcher program = Pattern.compile("public class (\\w+)").matcher(sample);
+      if (program.find()) {
+        files.add(write(program.group(1), sample));
+        continue;
+      }
+      StringBuilder imports = new StringBuilder();
+      StringBuilder body = new StringBuilder();
+      for (String line : sample.split("\n", -1)) {
+        (line.startsWith("import ") ? imports : body).append(line).append('\n');
+      }
+      String name = "Fragment" + (++fragments);
+      files.add(write(name, imports + "\nclass " + name + " {\n"
+          + "  static void run(chat.client.ChatClient client) throws Exception {\n"
+          + body + "  }\n}\n"));
+    }
+    assertTrue(files.size() >= 5, "the guide's samples: " + files);
+    assertTrue(fragments >= 3, "the guide's fragments: " + fragments);
+    compile(Files.createDirectories(tmp.resolve("classes")), files.toArray(Path[]::new));
+  }
+
+  private Path write(String className, String source) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("src").resolve(className));
+    return Files.writeString(dir.resolve(className + ".java"), source);
+  }
+
+  /** Compiles against the SDK and the protocol only, all warnings as errors. */
+  private static void compile(Path classes, Path... sources) {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    String classpath = Jars.location(ChatClient.class) + File.pathSeparator
+        + Jars.location(Event.class);
+    List<String> args = new ArrayList<>(List.of("-encoding", "UTF-8", "-Xlint:all", "-Werror",
+        "-classpath", classpath, "-d", classes.toString()));
+    for (Path source : sources) {
+      args.add(source.toString());
+    }
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int status = javac.run(null, null, diagnostics, args.toArray(String[]::new));
+    assertEquals(0, status, diagnostics.toString(StandardCharsets.UTF_8));
   }
 
   private static String runMain(Path classes, String className, String arg) throws Exception {
