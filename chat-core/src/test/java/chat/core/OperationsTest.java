@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class OperationsTest {
   private final TestChat chat = new TestChat();
-  private final Operations ops = chat.core.getInstance(Operations.class);
-  private final OperatorActions actions = chat.core.getInstance(OperatorActions.class);
+  private final Operations ops = chat.core.operations();
+  private final OperatorActions actions = chat.core.instance(OperatorActions.class);
 
   @AfterEach
   void tearDown() {
