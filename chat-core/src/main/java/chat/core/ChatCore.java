@@ -4,12 +4,8 @@ import chat.core.local.LocalTransport;
 import chat.core.memory.InMemoryStoreModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
 import com.google.inject.Module;
-import com.google.inject.TypeLiteral;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Chat embedded in a Java program, no network needed: builds the core with a store, starts it,
@@ -24,15 +20,11 @@ import java.util.Set;
  */
 public final class ChatCore implements AutoCloseable {
   private final Injector injector;
-  private final ChatService service;
-  private final LocalTransport local;
   private final Lifecycle lifecycle;
 
   private ChatCore(Injector injector) {
     this.injector = injector;
-    this.service = injector.getInstance(ChatService.class);
-    this.local = new LocalTransport(service);
-    this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
+    this.lifecycle = injector.getInstance(Lifecycle.class);
   }
 
   /** Starts a core with in-memory stores. */
@@ -41,13 +33,14 @@ public final class ChatCore implements AutoCloseable {
   }
 
   /**
-   * Starts a core from modules: a {@link ChatCoreModule} (or its parts) and a store module. Every
-   * {@link Managed} they bind (a durable store, the core, …) is started in phase order.
+   * Starts a core from modules: a {@link ChatCoreModule} and a store module (and any others, e.g.
+   * a transport's). Its {@link Lifecycle} starts every {@link Managed} they bind (a durable
+   * store, the core, a transport, …) in phase order.
    *
    * @throws IllegalStateException if something fails to start (what started is stopped again)
    */
   public static ChatCore start(Module... modules) {
-    ChatCore core = new ChatCore(Guice.createInjector(new ArrayList<>(List.of(modules))));
+    ChatCore core = new ChatCore(Guice.createInjector(List.of(modules)));
     try {
       core.lifecycle.start();
     } catch (Exception e) {
@@ -56,24 +49,32 @@ public final class ChatCore implements AutoCloseable {
     return core;
   }
 
+  /** The core as a transport sees it: to plug in a transport of your own. */
   public ChatService service() {
-    return service;
+    return injector.getInstance(ChatService.class);
   }
 
   /** The in-JVM transport: clients that speak the protocol's types without a socket. */
   public LocalTransport local() {
-    return local;
+    return injector.getInstance(LocalTransport.class);
   }
 
-  /** An object from the core's injector, e.g. a store. */
-  public <T> T getInstance(Class<T> type) {
+  /** What an operator does: list users and rooms, disable or delete an account, a room, … */
+  public Operations operations() {
+    return injector.getInstance(Operations.class);
+  }
+
+  /** An object of the core's injector, for this package's tests only. */
+  <T> T instance(Class<T> type) {
     return injector.getInstance(type);
   }
 
-  /** Stops the core: every client is closed with 1001, then the stores are closed. */
+  /**
+   * Stops the core: every client is closed with 1001 (its listener's {@code onClose} follows),
+   * then the stores are closed. Idempotent.
+   */
   @Override
   public void close() {
     lifecycle.stop();
-    local.close();
   }
 }

@@ -8,8 +8,9 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/** The core itself: started and stopped as a {@link Managed} of phase {@link #PHASE_CORE}. */
 @Singleton
-final class ChatServiceImpl implements ChatService {
+final class ChatServiceImpl implements ChatService, Managed {
   private static final Logger log = LoggerFactory.getLogger(ChatServiceImpl.class);
 
   private final ChatConfig config;
@@ -66,6 +67,12 @@ final class ChatServiceImpl implements ChatService {
   }
 
   @Override
+  public int phase() {
+    return PHASE_CORE;
+  }
+
+  /** Starts the core's timers and worker threads. */
+  @Override
   public synchronized void start() {
     if (stopping) {
       throw new IllegalStateException("stopped");
@@ -92,7 +99,7 @@ final class ChatServiceImpl implements ChatService {
   @Override
   public Connection open(Session session) {
     if (!started) {
-      throw new IllegalStateException("ChatService.start() was not called");
+      throw new IllegalStateException("the core is not started: start the injector's Lifecycle");
     }
     ConnectionImpl c = new ConnectionImpl(this, session, config, ticker);
     if (stopping) {
@@ -106,6 +113,7 @@ final class ChatServiceImpl implements ChatService {
     return c;
   }
 
+  /** Closes every session with 1001 and releases the core's threads. Idempotent. */
   @Override
   public void stop() {
     synchronized (this) {

@@ -62,7 +62,7 @@ final class CoreExecutors {
 
   private static <T> T requireStarted(T executor) {
     if (executor == null) {
-      throw new IllegalStateException("ChatService.start() was not called");
+      throw new IllegalStateException("the core is not started: start the injector's Lifecycle");
     }
     return executor;
   }

@@ -1,5 +1,7 @@
 package chat.core;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,7 +13,13 @@ import org.slf4j.LoggerFactory;
  * Starts {@link Managed} objects in phase order (stores, core, transports) and stops them in
  * reverse. States: LATENT → STARTING → STARTED → STOPPING → STOPPED. If one fails to start, those
  * already started are stopped and the failure is thrown.
+ *
+ * <p>{@link ChatCoreModule} binds it, with every {@code Managed} the injector's modules add: the
+ * one way to start and stop the core, whatever the store and transports. {@code
+ * injector.getInstance(Lifecycle.class).start()} once the injector is built, {@link #stop()} on
+ * shutdown.
  */
+@Singleton
 public final class Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
@@ -21,12 +29,18 @@ public final class Lifecycle {
   private final List<Managed> started = new ArrayList<>(); // guarded by this
   private State state = State.LATENT; // guarded by this
 
+  @Inject
   public Lifecycle(Set<Managed> managed) {
     List<Managed> list = new ArrayList<>(managed);
     list.sort(Comparator.comparingInt(Managed::phase)); // stable: binding order within a phase
     this.ordered = List.copyOf(list);
   }
 
+  /**
+   * Starts every {@link Managed} in phase order. Once only.
+   *
+   * @throws Exception the first failure to start (what had started is stopped again)
+   */
   public synchronized void start() throws Exception {
     if (state != State.LATENT) {
       throw new IllegalStateException("lifecycle is " + state);

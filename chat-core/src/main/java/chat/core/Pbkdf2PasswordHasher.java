@@ -12,7 +12,7 @@ import javax.crypto.spec.PBEKeySpec;
  * pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>}, so hashes made with another cost still
  * verify after the cost is changed.
  */
-public final class Pbkdf2PasswordHasher implements PasswordHasher {
+final class Pbkdf2PasswordHasher implements PasswordHasher {
   private static final String PREFIX = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
@@ -21,7 +21,7 @@ public final class Pbkdf2PasswordHasher implements PasswordHasher {
   private final int iterations;
   private final SecureRandom random = new SecureRandom();
 
-  public Pbkdf2PasswordHasher(int iterations) {
+  Pbkdf2PasswordHasher(int iterations) {
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw new IllegalArgumentException("iterations out of range: " + iterations);
     }

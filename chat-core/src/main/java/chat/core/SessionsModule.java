@@ -19,7 +19,7 @@ public final class SessionsModule extends AbstractModule {
     bind(SessionRegistry.class);
     bind(RequestHandler.class);
     bind(CoreExecutors.class);
-    Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(ChatServiceLifecycle.class);
+    Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(ChatServiceImpl.class);
     // One node alone by default; a cluster module sets the Redis ones (OptionalBinder.setBinding).
     OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setDefault().toInstance(NodeBus.NONE);
     OptionalBinder.newOptionalBinder(binder(), Presence.class).setDefault().to(LocalPresence.class);

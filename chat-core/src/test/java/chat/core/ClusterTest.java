@@ -201,7 +201,7 @@ class ClusterTest {
     TestClient alice = r.alice();
     TestClient bob = r.bob();
     bob.settle();
-    BusReceiver twosEnd = two.chat().core.getInstance(BusReceiver.class);
+    BusReceiver twosEnd = two.chat().core.instance(BusReceiver.class);
 
     two.bus().deaf = true; // no reset, no close: the bus does not know
     alice.send("#general", "unheard");

@@ -34,7 +34,7 @@ class FilesTest {
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().maxUploadBytes(100)
       .files(LIMITS));
-  private final FileService files = chat.core.getInstance(FileService.class);
+  private final FileService files = chat.core.instance(FileService.class);
   private TestClient alice;
   private TestClient bob;
 
@@ -225,7 +225,7 @@ class FilesTest {
     refused(ErrorCode.FORBIDDEN, () -> files.begin("alice", "5th", "text/plain", -1));
 
     chat.clock.advance(Duration.ofHours(1).plusMillis(1));
-    chat.core.getInstance(FileServiceImpl.class).expire();
+    chat.core.instance(FileServiceImpl.class).expire();
 
     StoredFile fresh = upload("alice", "after expiry");
     alice.ok(send("@bob", "", fresh.id()), Result.Sent.class);

@@ -24,7 +24,7 @@ class LifecycleTest {
 
       assertEquals(1, hello.protocol());
       assertEquals(ChatConfig.DEFAULT_SERVER_NAME, hello.server());
-      assertEquals(chat.core.getInstance(chat.core.store.MessageStore.class).epoch(), hello.epoch());
+      assertEquals(chat.core.instance(chat.core.store.MessageStore.class).epoch(), hello.epoch());
       assertEquals(new Limits(65_536, 4_000, 77, 3, 30, 10_000), hello.limits());
     }
   }
@@ -35,7 +35,7 @@ class LifecycleTest {
     TestClient alice = chat.user("alice");
     TestClient anonymous = chat.connect();
 
-    chat.core.service().stop();
+    chat.core.close();
 
     assertEquals(CloseCodes.GOING_AWAY, alice.events.nextClose().code());
     assertEquals(CloseCodes.GOING_AWAY, anonymous.events.nextClose().code());
@@ -102,8 +102,8 @@ class LifecycleTest {
   void everyStoreHasItsOwnEpoch() {
     try (TestChat a = new TestChat(); TestChat b = new TestChat()) {
       assertNotEquals(
-          a.core.getInstance(chat.core.store.MessageStore.class).epoch(),
-          b.core.getInstance(chat.core.store.MessageStore.class).epoch());
+          a.core.instance(chat.core.store.MessageStore.class).epoch(),
+          b.core.instance(chat.core.store.MessageStore.class).epoch());
     }
   }
 

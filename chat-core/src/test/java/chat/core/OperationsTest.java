@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperationsTest {
   @RegisterExtension
   final TestChat chat = new TestChat();
-  private final Operations ops = chat.core.getInstance(Operations.class);
-  private final OperatorActions actions = chat.core.getInstance(OperatorActions.class);
+  private final Operations ops = chat.core.operations();
+  private final OperatorActions actions = chat.core.instance(OperatorActions.class);
 
   @Test
   void disablingClosesEverySessionAndRefusesSignInUntilEnabled() {

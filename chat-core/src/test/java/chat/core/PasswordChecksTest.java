@@ -120,7 +120,7 @@ class PasswordChecksTest {
     }
     // Hold the next ones on the gate: the queue is long and each takes a second. Wait until the
     // crowd is queued and the first round's time is in the average.
-    PasswordChecks checks = core.getInstance(PasswordChecks.class);
+    PasswordChecks checks = core.instance(PasswordChecks.class);
     long queuedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (checks.estimatedWaitMs() <= PasswordChecks.MAX_SIGN_IN_WAIT_MS) {
       assertTrue(System.nanoTime() < queuedBy, "the crowd never queued up");

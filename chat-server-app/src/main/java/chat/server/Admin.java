@@ -2,21 +2,17 @@ package chat.server;
 
 import chat.core.ChatCoreModule;
 import chat.core.Lifecycle;
-import chat.core.Managed;
 import chat.core.Operations;
 import chat.core.store.Account;
 import chat.core.store.RoomExit;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Set;
 
 /**
  * {@code java -jar chat-server.jar admin [--data-dir DIR | --store postgres --postgres-url URL]
@@ -101,8 +97,7 @@ final class Admin {
     try {
       Injector injector = Guice.createInjector(ChatServer.storeModule(parsed),
           new ChatCoreModule(parsed.chatConfig()));
-      lifecycle = new Lifecycle(
-          injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
+      lifecycle = injector.getInstance(Lifecycle.class);
       lifecycle.start();
       ops = injector.getInstance(Operations.class);
     } catch (Exception e) {

@@ -18,11 +18,9 @@ import chat.transport.ws.WsConfig;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import java.io.IOException;
@@ -102,7 +100,7 @@ public final class ChatServer {
       serverMetrics.watch(injector.getInstance(PostgresPool.class));
     }
     this.metrics = serverMetrics;
-    this.lifecycle = new Lifecycle(injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() {})));
+    this.lifecycle = injector.getInstance(Lifecycle.class);
     this.portsFile = options.portsFile();
     this.originsForBoundPort = defaultOrigins && options.httpPort() == 0
         ? () -> defaultOrigins(options.host(), httpPort(), tls != null) : null;

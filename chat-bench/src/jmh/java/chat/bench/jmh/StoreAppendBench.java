@@ -1,8 +1,8 @@
 package chat.bench.jmh;
 
 import chat.core.ChatConfig;
-import chat.core.ChatCore;
 import chat.core.ChatCoreModule;
+import chat.core.Lifecycle;
 import chat.core.memory.InMemoryStoreModule;
 import chat.core.store.AppendListener;
 import chat.core.store.ConvId;
@@ -10,6 +10,8 @@ import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
 import chat.store.jdbc.SqliteStoreModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,24 +48,26 @@ public class StoreAppendBench {
   @Param({"memory", "sqlite"})
   public String store;
 
-  private ChatCore core;
+  private Lifecycle lifecycle;
   private MessageStore messages;
   private Path dir;
   private long cid;
   private final ConvId conv = ConvId.direct("alice", "bob");
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException {
+  public void setUp() throws Exception {
     ChatConfig config = ChatConfig.builder().passwordIterations(1_000).build();
     dir = Files.createTempDirectory("store-bench-");
-    core = ChatCore.start(new ChatCoreModule(config),
+    Injector injector = Guice.createInjector(new ChatCoreModule(config),
         store.equals("sqlite") ? new SqliteStoreModule(dir) : new InMemoryStoreModule());
-    messages = core.getInstance(MessageStore.class);
+    lifecycle = injector.getInstance(Lifecycle.class);
+    lifecycle.start();
+    messages = injector.getInstance(MessageStore.class);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    core.close();
+    lifecycle.stop();
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -4,9 +4,11 @@ import chat.protocol.Event;
 
 /**
  * Receives what the server sends a {@link LocalClient}. Called on the transport's dispatch
- * thread, one call at a time per client, in the order the server sent the events; {@link
- * #onClose} comes last, after every event, and nothing follows it. A listener may call back into
- * its client (send, call, close) freely.
+ * threads, one call at a time per client, in the order the server sent the events, but not
+ * always on the same thread; {@link #onClose} comes last, after every event, and nothing follows
+ * it. A listener may call back into its client (send, call, close), but must not block on a
+ * {@link LocalClient#call} future: the reply comes through this listener, so it would never
+ * arrive. A listener that throws has its client closed with 1011 (see {@link LocalClient}).
  */
 @FunctionalInterface
 public interface ClientListener {

@@ -15,13 +15,22 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One in-JVM client of a {@link LocalTransport}. Lifecycle: open → closed (by {@link #close()},
  * or by the server: logout, auth timeout, flood, slow consumer, shutdown). Once closed, {@link
  * #send} returns false and {@link #call} fails.
+ *
+ * <p>A listener that throws ends its client: the failure is logged at WARN, the client is closed
+ * with 1011 (events still queued are dropped) and the listener's {@link ClientListener#onClose}
+ * follows, as for any close.
  */
 public final class LocalClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalClient.class);
+
   private final ClientListener listener;
   private final int maxQueued;
   private final Executor dispatch;
@@ -29,15 +38,20 @@ public final class LocalClient implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Consumer<LocalClient> onClosed;
   private boolean closeDelivered; // only accessed by the draining thread
+  private boolean listenerFailed; // only accessed by the draining thread
   private final Map<String, CompletableFuture<Event>> calls = new ConcurrentHashMap<>();
   private final Session session = new LocalSession();
   private volatile Connection connection;
 
-  LocalClient(ClientListener listener, int maxQueued, Executor dispatch) {
+  /** {@code onClosed} hears once that the client closed, on the thread that closed it. */
+  LocalClient(ClientListener listener, int maxQueued, Executor dispatch,
+      Consumer<LocalClient> onClosed) {
     this.listener = listener;
     this.maxQueued = maxQueued;
     this.dispatch = dispatch;
+    this.onClosed = onClosed;
   }
 
   Session session() {
@@ -133,10 +147,17 @@ public final class LocalClient implements AutoCloseable {
       IllegalStateException gone = new IllegalStateException("closed: " + c.code + " " + c.reason);
       calls.values().forEach(f -> f.completeExceptionally(gone));
       calls.clear();
-      listener.onClose(c.code, c.reason);
+      try {
+        listener.onClose(c.code, c.reason);
+      } catch (RuntimeException e) {
+        log.warn("the listener of {} threw in onClose", session.describe(), e);
+      }
       return;
     }
     queued.decrementAndGet();
+    if (listenerFailed) {
+      return; // the close is queued behind this event: the listener hears that next
+    }
     Event event = (Event) item;
     String re = event instanceof Event.Ok ok ? ok.re()
         : event instanceof Event.Error err ? err.re() : null;
@@ -146,7 +167,14 @@ public final class LocalClient implements AutoCloseable {
         reply.complete(event);
       }
     }
-    listener.onEvent(event);
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      log.warn("the listener of {} threw on {}; closing it with 1011", session.describe(),
+          event.getClass().getSimpleName(), e);
+      listenerFailed = true;
+      session.close(CloseCodes.SERVER_ERROR, "listener failed");
+    }
   }
 
   private record Closed(int code, String reason) {}
@@ -169,6 +197,7 @@ public final class LocalClient implements AutoCloseable {
     @Override
     public void close(int code, String reason) {
       if (closed.compareAndSet(false, true)) {
+        onClosed.accept(LocalClient.this);
         enqueue(new Closed(code, reason));
       }
     }

@@ -3,6 +3,10 @@ package chat.core.local;
 import static java.util.Objects.requireNonNull;
 
 import chat.core.ChatService;
+import chat.core.CloseCodes;
+import jakarta.inject.Inject;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Events reach each client's {@link ClientListener} on a pool of daemon threads, never on
  * the core's threads, so a listener cannot stall the core and may call back into it.
+ *
+ * <p>{@link #close()} and the core's stop may come in either order: each closes the clients
+ * still open with 1001, and their listeners' {@link ClientListener#onClose} follows.
  */
 public final class LocalTransport implements AutoCloseable {
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
@@ -24,7 +31,10 @@ public final class LocalTransport implements AutoCloseable {
   private final ChatService chat;
   private final int maxQueuedEvents;
   private final ExecutorService dispatch;
+  private final Set<LocalClient> open = ConcurrentHashMap.newKeySet();
+  private boolean closed; // guarded by this
 
+  @Inject
   public LocalTransport(ChatService chat) {
     this(chat, DEFAULT_MAX_QUEUED_EVENTS);
   }
@@ -44,17 +54,35 @@ public final class LocalTransport implements AutoCloseable {
         });
   }
 
-  /** Connects a new client; its listener gets {@code hello} first. */
-  public LocalClient connect(ClientListener listener) {
+  /**
+   * Connects a new client; its listener gets {@code hello} first.
+   *
+   * @throws IllegalStateException if the transport is closed or the core not started
+   */
+  public synchronized LocalClient connect(ClientListener listener) {
+    if (closed) {
+      throw new IllegalStateException("the local transport is closed");
+    }
     LocalClient client = new LocalClient(requireNonNull(listener, "listener is null"),
-        maxQueuedEvents, dispatch);
+        maxQueuedEvents, dispatch, open::remove);
+    open.add(client);
     client.attach(chat.open(client.session()));
     return client;
   }
 
-  /** Stops the dispatch threads once they have delivered what is queued. */
+  /**
+   * Closes every open client with 1001 (their {@code onClose} follows) and refuses new ones; the
+   * dispatch threads end once they have delivered what is queued. Idempotent.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (LocalClient client : open) {
+      client.session().close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
     dispatch.shutdown();
   }
 }

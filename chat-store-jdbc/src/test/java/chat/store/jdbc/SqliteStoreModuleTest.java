@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.core.ChatConfig;
+import chat.core.ChatCoreModule;
 import chat.core.Lifecycle;
 import chat.core.Managed;
+import chat.core.local.LocalClient;
+import chat.core.local.LocalTransport;
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.RecordingAppendListener;
+import chat.protocol.Event;
+import chat.protocol.Request;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -21,6 +27,7 @@ import com.google.inject.TypeLiteral;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +88,31 @@ class SqliteStoreModuleTest {
     } finally {
       lifecycle2.stop();
     }
+  }
+
+  /**
+   * In a host's own injector, the {@link Lifecycle} that {@link ChatCoreModule} binds opens the
+   * store before the core takes its first request, and closes both.
+   */
+  @Test
+  void theCoresBoundLifecycleOpensTheStoreBeforeTheCore() throws Exception {
+    Path dataDir = tmp.resolve("data");
+    Injector injector = Guice.createInjector(
+        new ChatCoreModule(ChatConfig.builder().passwordIterations(1_000).build()),
+        new SqliteStoreModule(dataDir));
+    Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+    assertSame(lifecycle, injector.getInstance(Lifecycle.class));
+
+    lifecycle.start();
+    try {
+      LocalClient alice = injector.getInstance(LocalTransport.class).connect(event -> {});
+      Event reply = alice.call(new Request.Register("1", "alice", "correct horse"))
+          .get(5, TimeUnit.SECONDS);
+      assertInstanceOf(Event.Ok.class, reply);
+    } finally {
+      lifecycle.stop();
+    }
+    assertFalse(Files.exists(dataDir.resolve("chat.db-wal")), "closed cleanly: WAL checkpointed");
   }
 
   /** A data directory that cannot be created makes start fail, and nothing stays open. */

@@ -51,8 +51,6 @@ class EventLoopTest {
     /** While closed, the core is "busy": each frame waits for it (a slow request). */
     volatile CountDownLatch busy = new CountDownLatch(0);
 
-    @Override public void start() {}
-
     @Override public Connection open(Session session) {
       opened.add(session);
       return new Connection() {
@@ -76,8 +74,6 @@ class EventLoopTest {
         }
       };
     }
-
-    @Override public void stop() {}
 
     @Override public int connectionCount() {
       return 0;

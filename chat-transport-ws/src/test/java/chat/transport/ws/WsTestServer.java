@@ -3,13 +3,16 @@ package chat.transport.ws;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import chat.core.ChatConfig;
-import chat.core.ChatCore;
 import chat.core.ChatCoreModule;
 import chat.core.ChatService;
 import chat.core.Connection;
+import chat.core.Lifecycle;
 import chat.core.Outbound;
 import chat.core.Session;
 import chat.core.memory.InMemoryStoreModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +34,7 @@ import javax.net.ssl.SSLContext;
 final class WsTestServer implements AutoCloseable {
   final ChatConfig chatConfig;
   final WsConfig wsConfig;
-  private final ChatCore core;
+  private final Lifecycle lifecycle;
   private final WebSocketTransport transport;
   private final RecordingChatService recorder; // null unless recording
   private boolean closed;
@@ -60,31 +63,45 @@ final class WsTestServer implements AutoCloseable {
   /** Wired like the application: {@link WebSocketTransportModule} in the core's injector. */
   static WsTestServer start(ChatConfig.Builder chat, WsConfig ws) {
     ChatConfig config = chat.build();
-    ChatCore core = ChatCore.start(new ChatCoreModule(config), new InMemoryStoreModule(),
+    Injector injector = started(new ChatCoreModule(config), new InMemoryStoreModule(),
         new WebSocketTransportModule(ws));
-    return new WsTestServer(config, ws, core, core.getInstance(WebSocketTransport.class), null);
+    return new WsTestServer(config, ws, injector.getInstance(Lifecycle.class),
+        injector.getInstance(WebSocketTransport.class), null);
+  }
+
+  /** An injector of {@code modules} whose lifecycle has started, as an application does it. */
+  private static Injector started(Module... modules) {
+    Injector injector = Guice.createInjector(modules);
+    try {
+      injector.getInstance(Lifecycle.class).start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the test server failed to start", e);
+    }
+    return injector;
   }
 
   /** The transport built by hand around a recording decorator of the core's service. */
   static WsTestServer startRecording(ChatConfig.Builder chat, WsConfig ws) throws Exception {
     ChatConfig config = chat.build();
-    ChatCore core = ChatCore.inMemory(config);
-    RecordingChatService recorder = new RecordingChatService(core.service());
+    Injector injector = started(new ChatCoreModule(config), new InMemoryStoreModule());
+    Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+    RecordingChatService recorder =
+        new RecordingChatService(injector.getInstance(ChatService.class));
     WebSocketTransport transport = new WebSocketTransport(recorder, config, ws);
     try {
       transport.start();
     } catch (Exception e) {
-      core.close();
+      lifecycle.stop();
       throw e;
     }
-    return new WsTestServer(config, ws, core, transport, recorder);
+    return new WsTestServer(config, ws, lifecycle, transport, recorder);
   }
 
-  private WsTestServer(ChatConfig chatConfig, WsConfig wsConfig, ChatCore core,
+  private WsTestServer(ChatConfig chatConfig, WsConfig wsConfig, Lifecycle lifecycle,
       WebSocketTransport transport, RecordingChatService recorder) {
     this.chatConfig = chatConfig;
     this.wsConfig = wsConfig;
-    this.core = core;
+    this.lifecycle = lifecycle;
     this.transport = transport;
     this.recorder = recorder;
   }
@@ -150,7 +167,7 @@ final class WsTestServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    core.close(); // the module-wired transport is stopped first by the core's lifecycle
+    lifecycle.stop(); // the module-wired transport is stopped first by the lifecycle
   }
 
   /** Passes everything to the real core, wrapping each session in a {@link RecordingSession}. */
@@ -163,18 +180,12 @@ final class WsTestServer implements AutoCloseable {
     }
 
     @Override
-    public void start() {} // the core's own lifecycle started it
-
-    @Override
     public Connection open(Session session) {
       RecordingSession recording = new RecordingSession((WsSession) session);
       sessions.add(recording);
       recording.connection = delegate.open(recording);
       return recording.connection;
     }
-
-    @Override
-    public void stop() {}
 
     @Override
     public int connectionCount() {
