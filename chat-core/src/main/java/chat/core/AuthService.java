@@ -104,7 +104,7 @@ final class AuthService {
     return hash;
   }
 
-  void register(ConnectionImpl c, Request.Register r) throws ChatException {
+  void register(SessionState c, Request.Register r) throws ChatException {
     requireLoggedOut(c);
     String user = Names.foldUser(r.user());
     if (!Names.isValidUser(user)) {
@@ -137,7 +137,7 @@ final class AuthService {
     });
   }
 
-  void login(ConnectionImpl c, Request.Login r) throws ChatException {
+  void login(SessionState c, Request.Login r) throws ChatException {
     requireLoggedOut(c);
     String user = Names.foldUser(r.user());
     String address = c.clientAddress();
@@ -224,7 +224,7 @@ final class AuthService {
         "too many failed logins; try again later", waitMs);
   }
 
-  void tokenLogin(ConnectionImpl c, Request.TokenLogin r) throws ChatException {
+  void tokenLogin(SessionState c, Request.TokenLogin r) throws ChatException {
     requireLoggedOut(c);
     String tokenHash = Tokens.hash(r.token());
     Optional<TokenRecord> token = accounts.token(tokenHash);
@@ -238,7 +238,7 @@ final class AuthService {
     c.reply(r.id(), new Result.Auth(token.get().user(), r.token(), token.get().expiresAt()));
   }
 
-  void logout(ConnectionImpl c, Request.Logout r) {
+  void logout(SessionState c, Request.Logout r) {
     String user = c.user();
     if (r.all()) {
       int revoked = accounts.revokeTokens(user, null);
@@ -259,7 +259,7 @@ final class AuthService {
    * Changes the password after checking the old one; every other token is revoked and its
    * connections closed, and this connection carries on under a new token.
    */
-  void changePassword(ConnectionImpl c, Request.ChangePassword r) throws ChatException {
+  void changePassword(SessionState c, Request.ChangePassword r) throws ChatException {
     String user = c.user();
     checkPassword(r.newPassword(), "new");
     checks.submit(c, r.id(), false, () -> {
@@ -281,7 +281,7 @@ final class AuthService {
   }
 
   /** Deletes the account after checking the password; see {@link AccountStore#deleteAccount}. */
-  void deleteAccount(ConnectionImpl c, Request.DeleteAccount r) throws ChatException {
+  void deleteAccount(SessionState c, Request.DeleteAccount r) throws ChatException {
     String user = c.user();
     checks.submit(c, r.id(), false, () -> {
       requirePassword(user, r.password());
@@ -306,7 +306,7 @@ final class AuthService {
     }
   }
 
-  private Result.Auth issueToken(ConnectionImpl c, String user) {
+  private Result.Auth issueToken(SessionState c, String user) {
     Result.Auth auth = newToken(user);
     c.authenticate(user, Tokens.hash(auth.token()));
     return auth;
@@ -319,7 +319,7 @@ final class AuthService {
     return new Result.Auth(user, token, expiresAt);
   }
 
-  private static void requireLoggedOut(ConnectionImpl c) throws ChatException {
+  private static void requireLoggedOut(SessionState c) throws ChatException {
     if (c.user() != null) {
       throw ChatException.badRequest("already logged in as " + c.user());
     }

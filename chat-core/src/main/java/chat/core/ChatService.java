@@ -1,7 +1,7 @@
 package chat.core;
 
 /**
- * The chat core's entry point for transports. {@link #open} a {@link Connection} for each client
+ * The chat core's entry point for transports. {@link #open} a {@link SessionHandler} for each client
  * that connects; core sends it the {@code hello} frame at once.
  *
  * <p>Lifecycle: the core is one of the {@link Managed} objects its modules bind, so the
@@ -12,7 +12,7 @@ package chat.core;
 public interface ChatService {
 
   /** Registers a new client connection and sends it {@code hello}. */
-  Connection open(Session session);
+  SessionHandler open(Session session);
 
   /** The number of open connections. */
   int connectionCount();

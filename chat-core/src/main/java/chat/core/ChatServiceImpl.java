@@ -97,11 +97,11 @@ final class ChatServiceImpl implements ChatService, Managed {
   }
 
   @Override
-  public Connection open(Session session) {
+  public SessionHandler open(Session session) {
     if (!started) {
       throw new IllegalStateException("the core is not started: start the injector's Lifecycle");
     }
-    ConnectionImpl c = new ConnectionImpl(this, session, config, ticker);
+    SessionState c = new SessionState(this, session, config, ticker);
     if (stopping) {
       session.close(CloseCodes.GOING_AWAY, "server shutting down");
       return c;
@@ -122,7 +122,7 @@ final class ChatServiceImpl implements ChatService, Managed {
       }
       stopping = true;
     }
-    for (ConnectionImpl c : registry.all()) {
+    for (SessionState c : registry.all()) {
       c.session().close(CloseCodes.GOING_AWAY, "server shutting down");
     }
     presence.stop();
@@ -136,7 +136,7 @@ final class ChatServiceImpl implements ChatService, Managed {
   }
 
   /** Before the sign-in is answered: the user's conversations are followed from here on. */
-  void authenticated(ConnectionImpl c, String user) {
+  void authenticated(SessionState c, String user) {
     metrics.signedIn();
     router.signingIn(user);
     synchronized (presenceLock(user)) {
@@ -146,7 +146,7 @@ final class ChatServiceImpl implements ChatService, Managed {
     }
   }
 
-  void closed(ConnectionImpl c) {
+  void closed(SessionState c) {
     String user = c.user();
     if (user == null) {
       registry.closed(c, null);

@@ -226,14 +226,14 @@ final class Cursors {
   private void giveUp(ConvId conv, RuntimeException cause) {
     log.warn("cannot read what this node missed of {} ({}); closing its sessions here with 1012",
         conv, cause.toString());
-    List<ConnectionImpl> affected;
+    List<SessionState> affected;
     try {
       affected = participants(conv).stream()
           .flatMap(user -> List.of(registry.sessionsOf(user)).stream()).toList();
     } catch (RuntimeException e) { // not even the members: everyone here catches up
       affected = registry.all();
     }
-    for (ConnectionImpl c : affected) {
+    for (SessionState c : affected) {
       c.session().close(CloseCodes.SERVICE_RESTART, "missed messages: reconnect");
     }
   }

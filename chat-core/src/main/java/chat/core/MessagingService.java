@@ -66,9 +66,9 @@ final class MessagingService {
   /**
    * Validates, rate-limits and appends; the fan-out and the ok reply follow once the store says
    * the message is durable, in seq order per conversation (see {@link Router#message(
-   * StoredMessage, ConnectionImpl, Runnable)} for their order).
+   * StoredMessage, SessionState, Runnable)} for their order).
    */
-  void send(ConnectionImpl c, String user, Request.Send r) throws ChatException {
+  void send(SessionState c, String user, Request.Send r) throws ChatException {
     if (r.cid().isEmpty() || r.cid().length() > Names.MAX_CID_CHARS) {
       throw ChatException.badRequest("cid: 1 to " + Names.MAX_CID_CHARS + " chars");
     }
@@ -219,7 +219,7 @@ final class MessagingService {
     return new Result.Conversations(list);
   }
 
-  void markRead(ConnectionImpl c, String user, Request.MarkRead r) throws ChatException {
+  void markRead(SessionState c, String user, Request.MarkRead r) throws ChatException {
     ConvId conv = access.conversation(user, r.conv(), "conv");
     long last = messages.lastSeq(conv);
     if (r.seq() > last) {

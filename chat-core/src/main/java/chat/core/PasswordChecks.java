@@ -80,13 +80,13 @@ final class PasswordChecks {
    * @throws ChatException rate_limited when the wait would outlast the sign-in deadline or the
    *     queue is full
    */
-  void submit(ConnectionImpl c, String id, boolean signIn, Work work, Consumer<Outcome> after)
+  void submit(SessionState c, String id, boolean signIn, Work work, Consumer<Outcome> after)
       throws ChatException {
     submit(c, id, signIn, work, after, null);
   }
 
   /** As above; {@code afterReply} (may be null) runs once a successful reply is queued. */
-  void submit(ConnectionImpl c, String id, boolean signIn, Work work, Consumer<Outcome> after,
+  void submit(SessionState c, String id, boolean signIn, Work work, Consumer<Outcome> after,
       Runnable afterReply) throws ChatException {
     long waitMs = estimatedWaitMs();
     if (signIn) {
@@ -109,7 +109,7 @@ final class PasswordChecks {
     }
   }
 
-  private void run(ConnectionImpl c, String id, Work work, Consumer<Outcome> after,
+  private void run(SessionState c, String id, Work work, Consumer<Outcome> after,
       Runnable afterReply) {
     Outcome outcome = Outcome.NOT_RUN;
     Result result = null;

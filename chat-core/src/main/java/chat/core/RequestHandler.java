@@ -38,7 +38,7 @@ final class RequestHandler {
     this.clock = clock;
   }
 
-  void handle(ConnectionImpl c, Request r) {
+  void handle(SessionState c, Request r) {
     try {
       dispatch(c, r);
     } catch (ChatException e) {
@@ -49,7 +49,7 @@ final class RequestHandler {
     }
   }
 
-  private void dispatch(ConnectionImpl c, Request r) throws ChatException {
+  private void dispatch(SessionState c, Request r) throws ChatException {
     if (r instanceof Request.Ping) {
       c.reply(r.id(), new Result.Pong(clock.millis()));
       return;

@@ -74,7 +74,7 @@ final class Router {
    * participant online at that moment has the message queued ahead of anything sent to them
    * later, and the sender sees its ok before its own copy, as it always has.
    */
-  void message(StoredMessage m, ConnectionImpl sender, Runnable ack) {
+  void message(StoredMessage m, SessionState sender, Runnable ack) {
     ConvId conv = m.conv();
     Event.Message keyed = toEvent(m, conv.key());
     if (!link.clustered()) {
@@ -97,7 +97,7 @@ final class Router {
   }
 
   /** Delivers a stored message to this node's sessions; see {@link #message}. */
-  void messageHere(ConvId conv, Event.Message keyed, ConnectionImpl sender, Runnable ack) {
+  void messageHere(ConvId conv, Event.Message keyed, SessionState sender, Runnable ack) {
     Outbound forSender = null;
     int delivered = 0;
     if (conv.isRoom()) {
@@ -196,14 +196,14 @@ final class Router {
    * (may be null). {@code eventNamed} builds the event from the conversation's name as its
    * receiver sees it.
    */
-  void toParticipants(ConvId conv, Function<String, Event> eventNamed, ConnectionImpl except) {
+  void toParticipants(ConvId conv, Function<String, Event> eventNamed, SessionState except) {
     Event keyed = eventNamed.apply(conv.key());
     toParticipantsHere(conv, keyed, except);
     publishEvent(NodeLink.CONVERSATION, conv, null, keyed);
   }
 
   /** {@link #toParticipants} on this node only; {@code keyed} is named by the key. */
-  void toParticipantsHere(ConvId conv, Event keyed, ConnectionImpl except) {
+  void toParticipantsHere(ConvId conv, Event keyed, SessionState except) {
     if (conv.isRoom()) {
       Outbound out = new Outbound(keyed);
       for (Membership m : accounts.members(conv.roomName())) {
@@ -281,9 +281,9 @@ final class Router {
    * An event to every session of {@code user} on this node but {@code except} (may be null);
    * returns to how many.
    */
-  int toUserHere(String user, Outbound out, ConnectionImpl except) {
+  int toUserHere(String user, Outbound out, SessionState except) {
     int sent = 0;
-    for (ConnectionImpl c : registry.sessionsOf(user)) {
+    for (SessionState c : registry.sessionsOf(user)) {
       if (c != except) {
         c.send(out);
         sent++;
@@ -325,7 +325,7 @@ final class Router {
   }
 
   /** Closes every connection of {@code user} but {@code except} (may be null), on every node. */
-  void closeUser(String user, ConnectionImpl except, String reason) {
+  void closeUser(String user, SessionState except, String reason) {
     registry.closeUser(user, except, reason);
     link.publish(NodeLink.CLOSE_USER, o -> {
       o.addProperty("u", user);

@@ -1,8 +1,13 @@
 package chat.core;
 
 /**
- * One connected client, as a transport sees it. This is the only interface a transport
- * implements; core calls it to deliver events and to close the connection.
+ * One connected client, as a transport sees it: the way out. This is the only interface a
+ * transport implements; core calls it to deliver events and to close the connection. Its
+ * counterpart, the way in, is the {@link SessionHandler} that {@link ChatService#open} returns.
+ *
+ * <p>Words used throughout: a <em>session</em> is one connected client (one WebSocket, one
+ * in-JVM client), from open to close; a user may have several at once. A <em>connection</em> is
+ * the transport's socket under a session. A signed-in token outlives both.
  *
  * <p>Implementations must be thread-safe: core calls {@link #send} from whichever thread produced
  * the event (a request handler, a store's commit thread, a timer). {@link #send} must never block:
@@ -21,7 +26,7 @@ public interface Session {
 
   /**
    * Starts closing the connection with a WebSocket close code and reason. Idempotent. The
-   * transport reports the end through {@link Connection#closed()}.
+   * transport reports the end through {@link SessionHandler#closed()}.
    */
   void close(int code, String reason);
 

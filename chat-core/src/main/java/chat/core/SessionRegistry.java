@@ -10,39 +10,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Who is connected: every open connection, and the authenticated ones by user. Thread-safe.
+ * Who is connected: every open session, and the signed-in ones by user. Thread-safe.
  *
  * <p>A user's sessions are an immutable array, replaced on login and close (rare) so that the
  * fan-out (per member, per message: the hot path) reads it with one map lookup and no iterator.
  */
 @Singleton
 final class SessionRegistry {
-  private static final ConnectionImpl[] NONE = new ConnectionImpl[0];
+  private static final SessionState[] NONE = new SessionState[0];
 
-  private final Set<ConnectionImpl> all = ConcurrentHashMap.newKeySet();
-  private final Map<String, ConnectionImpl[]> byUser = new ConcurrentHashMap<>();
+  private final Set<SessionState> all = ConcurrentHashMap.newKeySet();
+  private final Map<String, SessionState[]> byUser = new ConcurrentHashMap<>();
 
   @Inject
   SessionRegistry() {}
 
-  void opened(ConnectionImpl c) {
+  void opened(SessionState c) {
     all.add(c);
   }
 
   /** Records that {@code c} logged in as {@code user}; true if it is the user's first session. */
-  boolean authenticated(ConnectionImpl c, String user) {
+  boolean authenticated(SessionState c, String user) {
     AtomicBoolean first = new AtomicBoolean();
     byUser.compute(user, (u, sessions) -> {
       if (sessions == null) {
         first.set(true);
-        return new ConnectionImpl[] {c};
+        return new SessionState[] {c};
       }
-      for (ConnectionImpl s : sessions) {
+      for (SessionState s : sessions) {
         if (s == c) {
           return sessions;
         }
       }
-      ConnectionImpl[] more = Arrays.copyOf(sessions, sessions.length + 1);
+      SessionState[] more = Arrays.copyOf(sessions, sessions.length + 1);
       more[sessions.length] = c;
       return more;
     });
@@ -50,7 +50,7 @@ final class SessionRegistry {
   }
 
   /** Forgets {@code c}; true if it was the last session of an authenticated user. */
-  boolean closed(ConnectionImpl c, String user) {
+  boolean closed(SessionState c, String user) {
     all.remove(c);
     if (user == null) {
       return false;
@@ -70,7 +70,7 @@ final class SessionRegistry {
         last.set(true);
         return null;
       }
-      ConnectionImpl[] fewer = new ConnectionImpl[sessions.length - 1];
+      SessionState[] fewer = new SessionState[sessions.length - 1];
       System.arraycopy(sessions, 0, fewer, 0, at);
       System.arraycopy(sessions, at + 1, fewer, at, sessions.length - at - 1);
       return fewer;
@@ -78,24 +78,24 @@ final class SessionRegistry {
     return last.get();
   }
 
-  /** The user's open, authenticated connections at this moment; never modify the array. */
-  ConnectionImpl[] sessionsOf(String user) {
-    ConnectionImpl[] sessions = byUser.get(user);
+  /** The user's open, signed-in sessions at this moment; never modify the array. */
+  SessionState[] sessionsOf(String user) {
+    SessionState[] sessions = byUser.get(user);
     return sessions == null ? NONE : sessions;
   }
 
-  /** Closes every connection logged in with this token. */
+  /** Closes every session signed in with this token. */
   void closeToken(String tokenHash, String reason) {
-    for (ConnectionImpl c : all) {
+    for (SessionState c : all) {
       if (tokenHash.equals(c.tokenHash())) {
         c.session().close(CloseCodes.POLICY_VIOLATION, reason);
       }
     }
   }
 
-  /** Closes every connection of {@code user} but {@code except} (may be null). */
-  void closeUser(String user, ConnectionImpl except, String reason) {
-    for (ConnectionImpl c : sessionsOf(user)) {
+  /** Closes every session of {@code user} but {@code except} (may be null). */
+  void closeUser(String user, SessionState except, String reason) {
+    for (SessionState c : sessionsOf(user)) {
       if (c != except) {
         c.session().close(CloseCodes.POLICY_VIOLATION, reason);
       }
@@ -106,7 +106,7 @@ final class SessionRegistry {
     return byUser.containsKey(user);
   }
 
-  List<ConnectionImpl> all() {
+  List<SessionState> all() {
     return List.copyOf(all);
   }
 

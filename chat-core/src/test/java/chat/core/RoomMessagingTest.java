@@ -74,7 +74,7 @@ class RoomMessagingTest {
     alice.createRoom("general", false);
     for (int i = 0; i < 3; i++) {
       Semaphore replied = new Semaphore(0);
-      Connection c = chat.core.service().open(new Session() {
+      SessionHandler c = chat.core.service().open(new Session() {
         @Override public boolean send(Outbound out) {
           if (out.event() instanceof Event.Ok) {
             replied.release();

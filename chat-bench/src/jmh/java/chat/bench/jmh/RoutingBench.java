@@ -2,7 +2,7 @@ package chat.bench.jmh;
 
 import chat.core.ChatConfig;
 import chat.core.ChatCore;
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import chat.core.Outbound;
 import chat.core.Session;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public class RoutingBench {
   public int members;
 
   private ChatCore core;
-  private Connection sender;
+  private SessionHandler sender;
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong replies = new AtomicLong();
   private long cid;
@@ -67,9 +67,9 @@ public class RoutingBench {
         .sendPerSecond(1_000_000).sendBurst(1_000_000)
         .requestsPerSecond(1_000_000).requestBurst(1_000_000).build();
     core = ChatCore.inMemory(config);
-    List<Connection> conns = new ArrayList<>();
+    List<SessionHandler> conns = new ArrayList<>();
     for (int i = 0; i < members; i++) {
-      Connection c = core.service().open(new CountingSession());
+      SessionHandler c = core.service().open(new CountingSession());
       conns.add(c);
       c.receiveFrame("{\"type\":\"register\",\"id\":\"r\",\"user\":\"user" + i
           + "\",\"password\":\"bench-password\"}");
@@ -77,7 +77,7 @@ public class RoutingBench {
     waitFor(() -> conns.stream().allMatch(c -> c.user() != null));
     conns.get(0).receiveFrame("{\"type\":\"create\",\"id\":\"c\",\"room\":\"bench\"}");
     Thread.sleep(100);
-    for (Connection c : conns) {
+    for (SessionHandler c : conns) {
       c.receiveFrame("{\"type\":\"join\",\"id\":\"j\",\"room\":\"bench\"}");
     }
     Thread.sleep(500);

@@ -1,7 +1,7 @@
 package chat.core.local;
 
 import chat.core.CloseCodes;
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import chat.core.Outbound;
 import chat.core.Session;
 import chat.protocol.Event;
@@ -43,7 +43,7 @@ public final class LocalClient implements AutoCloseable {
   private boolean listenerFailed; // only accessed by the draining thread
   private final Map<String, CompletableFuture<Event>> calls = new ConcurrentHashMap<>();
   private final Session session = new LocalSession();
-  private volatile Connection connection;
+  private volatile SessionHandler handler;
 
   /** {@code onClosed} hears once that the client closed, on the thread that closed it. */
   LocalClient(ClientListener listener, int maxQueued, Executor dispatch,
@@ -58,8 +58,8 @@ public final class LocalClient implements AutoCloseable {
     return session;
   }
 
-  void attach(Connection connection) {
-    this.connection = connection;
+  void attach(SessionHandler handler) {
+    this.handler = handler;
   }
 
   /**
@@ -71,7 +71,7 @@ public final class LocalClient implements AutoCloseable {
     if (closed.get()) {
       return false;
     }
-    connection.receive(request);
+    handler.receive(request);
     return true;
   }
 
@@ -140,9 +140,9 @@ public final class LocalClient implements AutoCloseable {
     }
     if (item instanceof Closed c) {
       closeDelivered = true;
-      Connection conn = connection;
-      if (conn != null) {
-        conn.closed();
+      SessionHandler handler = this.handler;
+      if (handler != null) {
+        handler.closed();
       }
       IllegalStateException gone = new IllegalStateException("closed: " + c.code + " " + c.reason);
       calls.values().forEach(f -> f.completeExceptionally(gone));

@@ -3,7 +3,7 @@ package chat.transport.ws;
 import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.CloseCodes;
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +42,7 @@ import org.slf4j.MDC;
  * The WebSocket server: our {@link EventLoop} and {@link Decoders} around Java-WebSocket's
  * per-connection protocol object ({@link WebSocketImpl}), whose callbacks land here and are
  * adapted to chat-core. It decides nothing about chat: it admits sockets (connection caps), checks
- * the upgrade (size, path, Origin), turns frames into calls on the core's {@link Connection},
+ * the upgrade (size, path, Origin), turns frames into calls on the core's {@link SessionHandler},
  * pings, and reports closes.
  *
  * <p>Threads: the loop accepts, reads and writes; the library's callbacks run on the decoder
@@ -353,18 +353,18 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     try (MDC.MDCCloseable r = MDC.putCloseable("remote", conn.describe())) {
       log.info("open {}", conn.describe());
     }
-    Connection connection = chat.open(session);
-    session.attach(connection);
+    SessionHandler handler = chat.open(session);
+    session.attach(handler);
     if (w.isClosed()) {
-      connection.closed(); // closed while the core was opening it: onWebsocketClose missed it
+      handler.closed(); // closed while the core was opening it: onWebsocketClose missed it
     }
   }
 
   @Override
   public void onWebsocketMessage(WebSocket w, String message) {
     WsSession session = ((WsConnection) ((WebSocketImpl) w).getAttachment()).session;
-    if (session != null && session.connection() != null && !session.isClosing()) {
-      session.connection().receiveFrame(message);
+    if (session != null && session.handler() != null && !session.isClosing()) {
+      session.handler().receiveFrame(message);
     }
   }
 
@@ -379,10 +379,10 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   @Override
   public void onWebsocketPing(WebSocket w, Framedata frame) {
     WsSession session = ((WsConnection) ((WebSocketImpl) w).getAttachment()).session;
-    if (session == null || session.isClosing() || session.connection() == null) {
+    if (session == null || session.isClosing() || session.handler() == null) {
       return;
     }
-    session.connection().receiveControlFrame(); // a ping flood is a flood
+    session.handler().receiveControlFrame(); // a ping flood is a flood
     if (!session.isClosing()) {
       try {
         super.onWebsocketPing(w, frame); // queues the pong
@@ -397,8 +397,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     WsConnection conn = ((WebSocketImpl) w).getAttachment();
     conn.lastPongNanos = System.nanoTime();
     WsSession session = conn.session;
-    if (session != null && session.connection() != null) {
-      session.connection().receiveControlFrame();
+    if (session != null && session.handler() != null) {
+      session.handler().receiveControlFrame();
     }
   }
 
@@ -418,15 +418,15 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     WsSession session = conn.session;
     if (session != null) {
       open.decrementAndGet();
-      Connection connection = session.connection();
-      String user = connection == null ? null : connection.user();
+      SessionHandler handler = session.handler();
+      String user = handler == null ? null : handler.user();
       try (MDC.MDCCloseable r = MDC.putCloseable("remote", conn.describe());
           MDC.MDCCloseable u = MDC.putCloseable("user", user)) {
         log.info("close {} user={} code={} by={}", conn.describe(), user == null ? "-" : user,
             code, remote ? "client" : "server");
       }
-      if (connection != null) {
-        connection.closed();
+      if (handler != null) {
+        handler.closed();
       }
     }
     synchronized (closes) {

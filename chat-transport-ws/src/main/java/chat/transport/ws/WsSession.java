@@ -1,6 +1,6 @@
 package chat.transport.ws;
 
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import chat.core.Outbound;
 import chat.core.Session;
 import chat.protocol.Event;
@@ -24,7 +24,7 @@ final class WsSession implements Session {
   private final WsConnection conn;
   private final WsServer server;
   private final long maxOutboundBytes;
-  private volatile Connection connection;
+  private volatile SessionHandler handler;
   /** Set once by {@link #close}: nothing more is sent. */
   private volatile boolean closing;
   private static final VarHandle CLOSING;
@@ -43,12 +43,12 @@ final class WsSession implements Session {
     this.maxOutboundBytes = maxOutboundBytes;
   }
 
-  void attach(Connection connection) {
-    this.connection = connection;
+  void attach(SessionHandler handler) {
+    this.handler = handler;
   }
 
-  Connection connection() {
-    return connection;
+  SessionHandler handler() {
+    return handler;
   }
 
   WsConnection wsConnection() {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.CloseCodes;
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import chat.core.Outbound;
 import chat.core.Session;
 import chat.protocol.Event;
@@ -51,9 +51,9 @@ class EventLoopTest {
     /** While closed, the core is "busy": each frame waits for it (a slow request). */
     volatile CountDownLatch busy = new CountDownLatch(0);
 
-    @Override public Connection open(Session session) {
+    @Override public SessionHandler open(Session session) {
       opened.add(session);
-      return new Connection() {
+      return new SessionHandler() {
         @Override public void receive(Request request) {}
 
         @Override public void receiveInvalid(String re, String reason) {}

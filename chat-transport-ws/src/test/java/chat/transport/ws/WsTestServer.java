@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import chat.core.ChatConfig;
 import chat.core.ChatCoreModule;
 import chat.core.ChatService;
-import chat.core.Connection;
+import chat.core.SessionHandler;
 import chat.core.Lifecycle;
 import chat.core.Outbound;
 import chat.core.Session;
@@ -126,7 +126,7 @@ final class WsTestServer implements AutoCloseable {
   RecordingSession sessionOf(String user) {
     List<RecordingSession> found = new ArrayList<>();
     for (RecordingSession s : sessions()) {
-      if (s.connection != null && user.equals(s.connection.user())) {
+      if (s.handler != null && user.equals(s.handler.user())) {
         found.add(s);
       }
     }
@@ -180,11 +180,11 @@ final class WsTestServer implements AutoCloseable {
     }
 
     @Override
-    public Connection open(Session session) {
+    public SessionHandler open(Session session) {
       RecordingSession recording = new RecordingSession((WsSession) session);
       sessions.add(recording);
-      recording.connection = delegate.open(recording);
-      return recording.connection;
+      recording.handler = delegate.open(recording);
+      return recording.handler;
     }
 
     @Override
@@ -199,7 +199,7 @@ final class WsTestServer implements AutoCloseable {
    */
   static final class RecordingSession implements Session {
     final WsSession ws;
-    volatile Connection connection;
+    volatile SessionHandler handler;
     final List<Outbound> sent = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger refused = new AtomicInteger();
     final AtomicLong maxBacklog = new AtomicLong();

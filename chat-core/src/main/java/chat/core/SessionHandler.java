@@ -3,15 +3,16 @@ package chat.core;
 import chat.protocol.Request;
 
 /**
- * Core's side of one connected client, returned by {@link ChatService#open}. The transport hands
- * it what the client sent and tells it when the connection is gone.
+ * Core's side of one session, the way in: returned by {@link ChatService#open} for the transport's
+ * {@link Session}. The transport hands it what the client sent and tells it when the session is
+ * gone.
  *
  * <p>Requests are handled in the order they are received. A transport must not call {@link
- * #receive} for one connection from two threads at once (Java-WebSocket pins each connection to
- * one worker thread, so this holds there). Handling never blocks on a password hash or a disk
+ * #receive} for one session from two threads at once (the WebSocket transport decodes
+ * each connection on one thread at a time). Handling never blocks on a password hash or a disk
  * commit: such work continues on other threads and its reply is sent to the session.
  */
-public interface Connection {
+public interface SessionHandler {
 
   /** Handles a decoded request. Replies and events go to the session. */
   void receive(Request request);
@@ -32,7 +33,7 @@ public interface Connection {
    */
   default void receiveControlFrame() {}
 
-  /** The connection is gone; releases everything held for it. Idempotent. */
+  /** The session is gone (its connection closed); releases everything held for it. Idempotent. */
   void closed();
 
   /** The authenticated user, or null before login. */

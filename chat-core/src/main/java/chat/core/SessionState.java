@@ -14,15 +14,16 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Core's state for one client connection.
+ * Core's state of one session: who signed in on it, its flood and auth deadlines, the requests
+ * waiting behind a login, and the transport's {@link Session} its replies and events go to.
  *
  * <p>Lifecycle: open (hello sent, auth deadline armed) → authenticated (deadline cancelled,
  * registered as the user's session) → closed. Requests are handled in arrival order: while a
  * login is being checked on the auth pool, later requests wait in a bounded queue, and the
  * thread that finishes the login handles them before any new one.
  */
-final class ConnectionImpl implements Connection {
-  private static final Logger log = LoggerFactory.getLogger(ConnectionImpl.class);
+final class SessionState implements SessionHandler {
+  private static final Logger log = LoggerFactory.getLogger(SessionState.class);
   private static final FrameCodec CODEC = new FrameCodec();
 
   private final ChatServiceImpl service;
@@ -42,7 +43,7 @@ final class ConnectionImpl implements Connection {
   private volatile String tokenHash;
   private volatile ScheduledFuture<?> authDeadline;
 
-  ConnectionImpl(ChatServiceImpl service, Session session, ChatConfig config, Ticker ticker) {
+  SessionState(ChatServiceImpl service, Session session, ChatConfig config, Ticker ticker) {
     this.service = service;
     this.session = session;
     this.flood = new TokenBucket(ticker, config.requestsPerSecond(), config.requestBurst());
@@ -242,6 +243,6 @@ final class ConnectionImpl implements Connection {
 
   @Override
   public String toString() {
-    return "Connection[" + session.describe() + (user == null ? "" : ", user=" + user) + "]";
+    return "SessionHandler[" + session.describe() + (user == null ? "" : ", user=" + user) + "]";
   }
 }
