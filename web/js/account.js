@@ -1,14 +1,14 @@
-// The account: changing the password (keeping this session under the new token), signing out
+// The account: changing the password (staying signed in under the new token), signing out
 // everywhere, deleting the account, and the users I have blocked. No DOM here.
 
 import { errorText, normalizeUser, passwordError, userNameError } from './logic.js';
 import { ChatError } from './protocol.js';
 
 export class Account {
-  constructor(session) {
-    this.session = session;
-    this.store = session.store;
-    this.conn = session.conn;
+  constructor(client) {
+    this.client = client;
+    this.store = client.store;
+    this.conn = client.conn;
   }
 
   /**
@@ -29,7 +29,7 @@ export class Account {
       throw new ChatError(e.code, e.code === 'unauthorized'
         ? 'The current password is wrong.' : errorText(e));
     }
-    this.session.saveToken(ok.token, ok.user ?? this.store.me, ok.expiresAt);
+    this.client.saveToken(ok.token, ok.user ?? this.store.me, ok.expiresAt);
   }
 
   /** Revokes every token of the account (every device) and returns to the sign-in screen. */
@@ -40,7 +40,7 @@ export class Account {
       // The server closes the connection right after its ok: a close that wins the race is fine.
       if (e.code !== 'disconnected') throw new ChatError(e.code, errorText(e));
     }
-    this.session.endSession('You were signed out on every device.');
+    this.client.endSignIn('You were signed out on every device.');
   }
 
   /** Deletes the account for good (the password confirms it) and returns to the sign-in screen. */
@@ -52,7 +52,7 @@ export class Account {
       if (e.code === 'unauthorized') throw new ChatError(e.code, 'Wrong password.');
       throw new ChatError(e.code, errorText(e));
     }
-    this.session.endSession('Your account was deleted.');
+    this.client.endSignIn('Your account was deleted.');
   }
 
   // --- blocking --------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-// Entry point: find the server, build the connection, session and store, mount the views, and
+// Entry point: find the server, build the connection, client and store, mount the views, and
 // render whenever the state changes.
 
 import { h } from './dom.js';
 import { httpOrigin, narrowedPolicy } from './files.js';
 import { chooseServerUrl } from './logic.js';
 import { Connection } from './protocol.js';
-import { ChatSession } from './session.js';
+import { ChatClient } from './client.js';
 import { Store } from './store.js';
 import { mountAlerts } from './views/alerts.js';
 import { mountConversation } from './views/conversation.js';
@@ -108,9 +108,9 @@ async function main() {
   const storage = safeStorage();
   const store = new Store();
   const conn = new Connection({ url: server.url });
-  const session = new ChatSession({ conn, store, storage, httpOrigin: origin });
+  const client = new ChatClient({ conn, store, storage, httpOrigin: origin });
   const toast = mountToasts($('#toasts'));
-  session.onNotice = toast;
+  client.onNotice = toast;
 
   const app = $('#app');
   const loginView = $('#login-view');
@@ -121,16 +121,16 @@ async function main() {
     : `Server: ${server.url}`;
   note.classList.toggle('form-error', !!server.warning);
 
-  const dialogs = mountDialogs({ session, store, $, toast });
-  const login = mountLogin({ session, store, $ });
-  const sidebar = mountSidebar({ session, store, $, dialogs });
-  const search = mountSearch({ session, store, $, toast });
-  const userMenu = mountUserMenu({ session, store, $, toast });
-  const alerts = mountAlerts({ session, store, storage });
-  const settings = mountSettings({ session, store, $, toast, alerts });
-  const roomSettings = mountRoomSettings({ session, store, $, toast });
+  const dialogs = mountDialogs({ client, store, $, toast });
+  const login = mountLogin({ client, store, $ });
+  const sidebar = mountSidebar({ client, store, $, dialogs });
+  const search = mountSearch({ client, store, $, toast });
+  const userMenu = mountUserMenu({ client, store, $, toast });
+  const alerts = mountAlerts({ client, store, storage });
+  const settings = mountSettings({ client, store, $, toast, alerts });
+  const roomSettings = mountRoomSettings({ client, store, $, toast });
   const conversation = mountConversation({
-    session, store, $, dialogs, toast, userMenu, roomSettings,
+    client, store, $, dialogs, toast, userMenu, roomSettings,
     // Back on a phone: to the result opened while search results show, else the conversation.
     focusConversation: (id) => (search.isOpen() ? search.focusChosen() : sidebar.focusConversation(id)),
   });
@@ -189,7 +189,7 @@ async function main() {
     if (what !== 'online' || reopened) return;
     reopened = true;
     const saved = readSession(ACTIVE_KEY);
-    if (saved && !store.activeConv && store.conv(saved)) session.rooms.open(saved);
+    if (saved && !store.activeConv && store.conv(saved)) client.rooms.open(saved);
   });
 
   window.addEventListener('online', () => conn.retryNow());
@@ -199,11 +199,11 @@ async function main() {
   window.addEventListener('storage', (event) => {
     // Signing out (or in) in another tab applies here too.
     if (event.key !== 'chat.token') return;
-    if (!event.newValue && store.me) session.endSession('You signed out in another tab.');
-    else if (event.newValue && !store.me) session.restore();
+    if (!event.newValue && store.me) client.endSignIn('You signed out in another tab.');
+    else if (event.newValue && !store.me) client.restore();
   });
 
-  session.restore();
+  client.restore();
   render();
 }
 

@@ -11,10 +11,10 @@ export const DIRECTORY_PAGE = 30;
 const LOOKUP_LIMIT = 50;
 
 export class Directory {
-  constructor(session) {
-    this.session = session;
-    this.store = session.store;
-    this.conn = session.conn;
+  constructor(client) {
+    this.client = client;
+    this.store = client.store;
+    this.conn = client.conn;
     this.state = newDirectory();
     this.loading = false;
     this.searchId = 0; // bumps on every new search, so a late page of an old one is dropped

@@ -1,5 +1,5 @@
 // Live events: what the server pushes (messages, reads, typing, presence, membership, room
-// changes) applied to the store once the session is caught up. No DOM here.
+// changes) applied to the store once the client is caught up. No DOM here.
 
 import { cleanFiles } from './files.js';
 import { applyMemberEvent } from './rules.js';
@@ -21,8 +21,8 @@ function fillFromEvent(held, m) {
 }
 
 export class LiveEvents {
-  constructor(session) {
-    this.session = session;
+  constructor(client) {
+    this.client = client;
   }
 
   apply(frame) {
@@ -33,70 +33,70 @@ export class LiveEvents {
       case 'presence': return this.onPresence(frame);
       case 'member': return this.onMember(frame);
       case 'room': return this.onRoom(frame);
-      case 'update': return this.session.messages.onUpdate(frame);
+      case 'update': return this.client.messages.onUpdate(frame);
       default: return undefined; // unsolicited errors (typing, read) and future event types
     }
   }
 
   onMessage(m) {
     if (typeof m.conv !== 'string' || !Number.isInteger(m.seq)) return;
-    const store = this.session.store;
-    const conv = store.ensureConv(m.conv, this.session.now());
+    const store = this.client.store;
+    const conv = store.ensureConv(m.conv, this.client.now());
     conv.onServer = true;
     const added = store.addMessages(m.conv, [m]);
     if (added.length > 0) conv.typing.delete(m.from);
     else fillFromEvent(conv.bySeq.get(m.seq), m);
-    if (added.length > 0 && m.from !== store.me) this.session.onIncoming(added[0]);
+    if (added.length > 0 && m.from !== store.me) this.client.onIncoming(added[0]);
     // Whoever just sent a message is connected; we hear when they go offline from now on.
     if (m.from !== store.me && !store.presence.has(m.from)) store.presence.set(m.from, true);
-    if (conv.syncedSeq == null) this.session.background(this.session.loadLatest(m.conv));
-    else if (store.hasGap(m.conv)) this.session.background(this.session.fillGap(m.conv));
+    if (conv.syncedSeq == null) this.client.background(this.client.loadLatest(m.conv));
+    else if (store.hasGap(m.conv)) this.client.background(this.client.fillGap(m.conv));
     store.changed('messages');
   }
 
   onRead({ conv, user, seq }) {
-    const c = this.session.store.conv(conv);
+    const c = this.client.store.conv(conv);
     if (!c || !Number.isInteger(seq)) return;
-    if (user === this.session.store.me) this.session.store.setReadSeq(conv, seq);
+    if (user === this.client.store.me) this.client.store.setReadSeq(conv, seq);
     else if (c.kind === 'direct') c.peerReadSeq = Math.max(c.peerReadSeq, seq);
     else c.readers.set(user, Math.max(c.readers.get(user) ?? 0, seq));
-    this.session.store.changed('read');
+    this.client.store.changed('read');
   }
 
   onTyping({ conv, user }) {
-    const c = this.session.store.conv(conv);
-    if (!c || user === this.session.store.me) return;
-    c.typing.set(user, this.session.now() + TYPING_SHOWN_MS);
-    this.session.setTimer(() => {
+    const c = this.client.store.conv(conv);
+    if (!c || user === this.client.store.me) return;
+    c.typing.set(user, this.client.now() + TYPING_SHOWN_MS);
+    this.client.setTimer(() => {
       const expiry = c.typing.get(user);
-      if (expiry != null && expiry <= this.session.now()) {
+      if (expiry != null && expiry <= this.client.now()) {
         c.typing.delete(user);
-        this.session.store.changed('typing');
+        this.client.store.changed('typing');
       }
     }, TYPING_SHOWN_MS + 50);
-    this.session.store.changed('typing');
+    this.client.store.changed('typing');
   }
 
   onPresence({ user, online }) {
-    this.session.store.presence.set(user, !!online);
-    for (const conv of this.session.store.convs.values()) {
+    this.client.store.presence.set(user, !!online);
+    for (const conv of this.client.store.convs.values()) {
       const member = conv.members?.find((m) => m.user === user);
       if (member) member.online = !!online;
     }
-    this.session.store.changed('presence');
+    this.client.store.changed('presence');
   }
 
   onMember({ conv, user, action, role }) {
-    const store = this.session.store;
+    const store = this.client.store;
     if (typeof conv !== 'string' || typeof user !== 'string') return;
     if (user === store.me && ['leave', 'kick', 'ban', 'deleted'].includes(action)) {
       this.droppedFromRoom(conv, action);
     } else if (user === store.me && (action === 'join' || action === 'invite')) {
-      const c = store.ensureConv(conv, this.session.now());
+      const c = store.ensureConv(conv, this.client.now());
       c.onServer = true;
-      if (c.syncedSeq == null) this.session.background(this.session.loadLatest(conv));
-      if (!store.knowsRoom(conv)) this.session.background(this.session.directory.lookup(conv));
-      if (action === 'invite') this.session.onNotice(`You were added to ${conv}.`, 'info');
+      if (c.syncedSeq == null) this.client.background(this.client.loadLatest(conv));
+      if (!store.knowsRoom(conv)) this.client.background(this.client.directory.lookup(conv));
+      if (action === 'invite') this.client.onNotice(`You were added to ${conv}.`, 'info');
     } else {
       const c = store.conv(conv);
       if (action === 'join') store.presence.set(user, true); // joining takes a connection
@@ -108,7 +108,7 @@ export class LiveEvents {
       }
       if (user === store.me && action === 'role' && c) {
         const what = role === 'owner' ? 'the owner' : role === 'moderator' ? 'a moderator' : 'a member';
-        this.session.onNotice(`You are now ${what} of ${conv}.`, 'info');
+        this.client.onNotice(`You are now ${what} of ${conv}.`, 'info');
       }
     }
     store.changed('members');
@@ -116,20 +116,20 @@ export class LiveEvents {
 
   /** I left, was kicked or banned, or the room was deleted: it goes from the list. */
   droppedFromRoom(conv, action) {
-    const store = this.session.store;
+    const store = this.client.store;
     if (action === 'deleted') store.roomInfo.delete(conv);
     if (!store.conv(conv)) return;
     const wasOpen = store.activeConv === conv;
     store.removeConv(conv);
-    if (action === 'kick') this.session.onNotice(`You were removed from ${conv}.`, 'info');
-    else if (action === 'ban') this.session.onNotice(`You were banned from ${conv}.`, 'info');
-    else if (action === 'deleted' && wasOpen) this.session.onNotice(`${conv} was deleted.`, 'info');
+    if (action === 'kick') this.client.onNotice(`You were removed from ${conv}.`, 'info');
+    else if (action === 'ban') this.client.onNotice(`You were banned from ${conv}.`, 'info');
+    else if (action === 'deleted' && wasOpen) this.client.onNotice(`${conv} was deleted.`, 'info');
     store.changed('conversations');
   }
 
   onRoom({ conv, topic }) {
     if (typeof conv !== 'string' || typeof topic !== 'string') return;
-    this.session.store.setTopic(conv, topic);
-    this.session.store.changed('room');
+    this.client.store.setTopic(conv, topic);
+    this.client.store.changed('room');
   }
 }

@@ -13,12 +13,12 @@ const AROUND = 25;
 const HOLE_PAGE = 50;
 
 export class HistoryWindows {
-  constructor(session) {
-    this.session = session;
+  constructor(client) {
+    this.client = client;
   }
 
   get store() {
-    return this.session.store;
+    return this.client.store;
   }
 
   /**
@@ -29,7 +29,7 @@ export class HistoryWindows {
   async show(id, seq) {
     const conv = this.store.conv(id);
     if (!conv || !Number.isInteger(seq) || seq < 1) return false;
-    if (conv.syncedSeq == null) await this.session.loadLatest(id);
+    if (conv.syncedSeq == null) await this.client.loadLatest(id);
     if (!conv.bySeq.has(seq)) await this.loadAround(id, seq);
     if (this.store.conv(id) !== conv || !conv.bySeq.has(seq)) return false;
     if (this.store.activeConv === id) {
@@ -46,8 +46,8 @@ export class HistoryWindows {
     const limit = Math.min(AROUND, this.store.limits?.historyMax ?? AROUND);
     const oldest = conv.oldestSeq;
     const [older, newer] = await Promise.all([
-      this.session.conn.request('history', { conv: id, before: seq + 1, limit }),
-      this.session.conn.request('history', { conv: id, after: seq, limit }),
+      this.client.conn.request('history', { conv: id, before: seq + 1, limit }),
+      this.client.conn.request('history', { conv: id, after: seq, limit }),
     ]);
     this.addOlder(conv, older, oldest);
     this.store.addMessages(id, newer.messages ?? []);
@@ -70,7 +70,7 @@ export class HistoryWindows {
     try {
       const limit = Math.min(hole.count, HOLE_PAGE, this.store.limits?.historyMax ?? HOLE_PAGE);
       const fields = from === 'before' ? { before: hole.before } : { after: hole.after };
-      const page = await this.session.conn.request('history', { conv: id, ...fields, limit });
+      const page = await this.client.conn.request('history', { conv: id, ...fields, limit });
       this.store.addMessages(id, page.messages ?? []);
     } finally {
       conv.fillingHole = false;

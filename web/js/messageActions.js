@@ -1,7 +1,7 @@
 // Changing messages: edit, delete and react, the `update` events that carry every change, and
 // the `updates` catch-up that numbers them by rev. Updates are applied once each and in rev
 // order; one that skips a rev is held back while `updates … afterRev` fills the gap (the same
-// request runs after every connect). An edit that newly mentions me is reported to the session
+// request runs after every connect). An edit that newly mentions me is reported to the client
 // (for a notification). No DOM here.
 
 import { ChatError } from './protocol.js';
@@ -11,12 +11,12 @@ import { drainHeld, mentionedAnew, revStep, toggleReaction } from './messageRule
 const REPAIR_ROUNDS = 3;
 
 export class MessageActions {
-  constructor(session) {
-    this.session = session;
+  constructor(client) {
+    this.client = client;
   }
 
   get store() {
-    return this.session.store;
+    return this.client.store;
   }
 
   // --- the user's changes ----------------------------------------------------------------------
@@ -51,10 +51,10 @@ export class MessageActions {
   }
 
   async request(type, fields) {
-    if (!this.session.ready) {
+    if (!this.client.ready) {
       throw new ChatError('disconnected', 'Not connected to the server. Try again when the connection is back.');
     }
-    return this.session.conn.request(type, fields);
+    return this.client.conn.request(type, fields);
   }
 
   // --- updates ---------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ export class MessageActions {
       this.drain(conv);
     } else {
       conv.heldUpdates.set(update.rev, update);
-      this.session.background(this.repair(conv.id));
+      this.client.background(this.repair(conv.id));
     }
     this.store.changed('messages');
   }
@@ -121,7 +121,7 @@ export class MessageActions {
     const limit = this.store.limits?.historyMax ?? 200;
     for (;;) {
       const after = conv.rev ?? 0;
-      const reply = await this.session.conn.request('updates', { conv: conv.id, afterRev: after, limit });
+      const reply = await this.client.conn.request('updates', { conv: conv.id, afterRev: after, limit });
       const updates = [...(reply.updates ?? [])].filter((u) => Number.isInteger(u?.rev))
         .sort((a, b) => a.rev - b.rev);
       for (const update of updates) {
@@ -144,7 +144,7 @@ export class MessageActions {
     conv.rev = update.rev;
     // Mentions change only by edits; a catch-up may bring the edit folded into a later update.
     if (held && mentionedAnew(mentionedBefore, held, this.store.me)) {
-      this.session.mentionedInEdit(held);
+      this.client.mentionedInEdit(held);
     }
   }
 

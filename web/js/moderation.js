@@ -8,10 +8,10 @@ import { applyMemberEvent } from './rules.js';
 const roomName = (id) => String(id).replace(/^#/, '');
 
 export class Moderation {
-  constructor(session) {
-    this.session = session;
-    this.store = session.store;
-    this.conn = session.conn;
+  constructor(client) {
+    this.client = client;
+    this.store = client.store;
+    this.conn = client.conn;
   }
 
   async setTopic(id, topicInput) {

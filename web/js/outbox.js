@@ -9,11 +9,11 @@ import { ChatError } from './protocol.js';
 const STORAGE_KEY = 'chat.outbox';
 
 export class Outbox {
-  constructor(session) {
-    this.session = session;
-    this.store = session.store;
-    this.conn = session.conn;
-    this.storage = session.storage;
+  constructor(client) {
+    this.client = client;
+    this.store = client.store;
+    this.conn = client.conn;
+    this.storage = client.storage;
     this.pumping = false;
   }
 
@@ -33,11 +33,11 @@ export class Outbox {
       throw new ChatError('too_large',
         `Messages have at most ${max} characters; this one has ${length}.`);
     }
-    const cid = newCid(this.session.randomBytes);
+    const cid = newCid(this.client.randomBytes);
     const item = this.store.enqueue({
-      conv, text: String(text), cid, ts: this.session.now(), replyTo, files,
+      conv, text: String(text), cid, ts: this.client.now(), replyTo, files,
     });
-    this.session.typingSentAt.delete(conv);
+    this.client.typingSentAt.delete(conv);
     this.save();
     this.store.changed('outbox');
     this.pump();
@@ -69,12 +69,12 @@ export class Outbox {
     this.pumping = true;
     const store = this.store;
     try {
-      while (this.session.ready) {
+      while (this.client.ready) {
         const item = store.outbox.find((i) => i.state === 'queued');
         if (!item) break;
         item.state = 'sending';
         store.changed('outbox');
-        const generation = this.session.generation;
+        const generation = this.client.generation;
         try {
           const fields = { to: item.conv, text: item.text, cid: item.cid };
           if (item.replyTo != null) fields.replyTo = item.replyTo;
@@ -90,17 +90,17 @@ export class Outbox {
             files: item.files.map((f) => ({ ...f, url: filePath(f.id) })),
           }]);
           const c = store.conv(conv);
-          if (c && c.syncedSeq == null) this.session.background(this.session.loadLatest(conv));
-          this.session.queueRead(conv, ok.seq);
+          if (c && c.syncedSeq == null) this.client.background(this.client.loadLatest(conv));
+          this.client.queueRead(conv, ok.seq);
         } catch (e) {
-          if (e.code === 'disconnected' || generation !== this.session.generation) {
+          if (e.code === 'disconnected' || generation !== this.client.generation) {
             if (item.state === 'sending') item.state = 'queued';
             break;
           }
           if (e.code === 'rate_limited') {
             item.state = 'queued';
             store.changed('outbox');
-            await this.session.sleep(Math.max(250, e.retryAfterMs ?? 1000));
+            await this.client.sleep(Math.max(250, e.retryAfterMs ?? 1000));
             continue;
           }
           item.state = 'failed';

@@ -1,9 +1,9 @@
 // The WebSocket connection: hello, requests with ids and timeouts, a keep-alive ping, and
 // reconnecting with jittered exponential backoff. It knows frames, not chat state: what happens
-// after `hello` (signing in, catching up) is the session's job, through the callbacks below.
+// after `hello` (signing in, catching up) is the client's job, through the callbacks below.
 //
 // Lifecycle: idle --start()--> connecting --socket lost--> reconnecting --...--> online
-// (online once the session calls markOnline()); stop() returns to idle from anywhere.
+// (online once the client calls markOnline()); stop() returns to idle from anywhere.
 // No DOM here, so tests drive it with a fake WebSocket and fake timers.
 
 import { backoffDelay } from './logic.js';
@@ -104,7 +104,7 @@ export class Connection {
     return this.socket != null && this.hello != null;
   }
 
-  /** The session calls this when signed in and caught up: resets the backoff. */
+  /** The client calls this when signed in and caught up: resets the backoff. */
   markOnline() {
     if (!this.isOpen) return;
     this.attempt = 0;
@@ -196,7 +196,7 @@ export class Connection {
         .then(() => this.onHello(frame))
         .catch((error) => {
           if (this.socket === socket && error?.code !== 'disconnected') {
-            this.drop(4000, 'session start failed');
+            this.drop(4000, 'client start failed');
           }
         });
       return;

@@ -10,10 +10,10 @@ import {
 const PAGE = 50;
 
 export class Rooms {
-  constructor(session) {
-    this.session = session;
-    this.store = session.store;
-    this.conn = session.conn;
+  constructor(client) {
+    this.client = client;
+    this.store = client.store;
+    this.conn = client.conn;
   }
 
   /** Shows a conversation. `fresh`: just joined, so its old messages are not "new". */
@@ -26,10 +26,10 @@ export class Rooms {
     if (store.jumpTarget?.conv !== id) store.jumpTarget = null; // meant for another one
     conv.markerSeq = !fresh && unreadCount(conv) > 0 ? conv.readSeq : null;
     store.changed('open');
-    if (conv.onServer && conv.syncedSeq == null && this.session.ready) {
-      this.session.background(this.session.loadLatest(id));
+    if (conv.onServer && conv.syncedSeq == null && this.client.ready) {
+      this.client.background(this.client.loadLatest(id));
     }
-    if (conv.kind === 'room' && this.session.ready) this.session.background(this.loadMembers(id));
+    if (conv.kind === 'room' && this.client.ready) this.client.background(this.loadMembers(id));
   }
 
   showList() {
@@ -56,7 +56,7 @@ export class Rooms {
       }
       throw new ChatError(e.code, errorText(e));
     }
-    const conv = this.store.ensureConv(target.conv, this.session.now());
+    const conv = this.store.ensureConv(target.conv, this.client.now());
     const messages = page.messages ?? [];
     this.store.addMessages(target.conv, messages);
     this.store.markSynced(target.conv, messages.length ? messages[messages.length - 1].seq : 0);
@@ -88,11 +88,11 @@ export class Rooms {
       throw new ChatError(e.code, errorText(e));
     }
     const convId = ok.conv ?? id;
-    const conv = this.store.ensureConv(convId, this.session.now());
+    const conv = this.store.ensureConv(convId, this.client.now());
     conv.onServer = true;
     if (ok.topic != null) conv.topic = ok.topic;
     conv.lastSeq = Math.max(conv.lastSeq, ok.lastSeq ?? 0);
-    if (conv.syncedSeq == null) await this.session.loadLatest(convId);
+    if (conv.syncedSeq == null) await this.client.loadLatest(convId);
     this.open(convId, { fresh: true });
     return convId;
   }
@@ -117,7 +117,7 @@ export class Rooms {
       throw new ChatError(e.code, errorText(e));
     }
     const id = ok.room ?? '#' + name;
-    const conv = this.store.ensureConv(id, this.session.now());
+    const conv = this.store.ensureConv(id, this.client.now());
     conv.onServer = true;
     conv.topic = cleanTopic;
     conv.isPrivate = !!isPrivate;
@@ -137,7 +137,7 @@ export class Rooms {
     const unknown = [...this.store.convs.values()]
       .filter((c) => c.kind === 'room' && c.onServer && !this.store.knowsRoom(c.id))
       .map((c) => c.id);
-    await runLimited(unknown, 2, (id) => this.session.directory.lookup(id).catch(() => null));
+    await runLimited(unknown, 2, (id) => this.client.directory.lookup(id).catch(() => null));
   }
 
   async leave(id) {

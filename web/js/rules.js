@@ -1,5 +1,5 @@
 // Pure rules of blocking, room roles, accounts and the room directory: who may do what, which
-// closes end the session, which messages are hidden, how a member event changes a member list,
+// closes end the sign-in, which messages are hidden, how a member event changes a member list,
 // and how directory pages add up. No DOM, no network; unit-tested in test/rules.test.js.
 
 /** Feature names a server lists in `hello.features`. */
@@ -21,7 +21,7 @@ export function hasFeature(features, name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Closes that end the session
+// Closes that end the sign-in
 
 /** Reasons of a 1008 close after which the token is dead: signing in again is the only way on. */
 const SESSION_ENDS = [
@@ -32,10 +32,10 @@ const SESSION_ENDS = [
 ];
 
 /**
- * The notice for a close that ended the session (the server revoked the token), or null for a
+ * The notice for a close that ended the sign-in (the server revoked the token), or null for a
  * close after which the client should reconnect (network loss, restart, slow consumer, …).
  */
-export function sessionEndText({ code, reason } = {}) {
+export function signInEndedText({ code, reason } = {}) {
   if (code !== 1008) return null;
   for (const [pattern, text] of SESSION_ENDS) {
     if (pattern.test(String(reason ?? ''))) return text;

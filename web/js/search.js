@@ -5,14 +5,14 @@
 import { addSearchPage, newSearch, SEARCH_PAGE, searchErrorText, searchRequest } from './searchRules.js';
 
 export class MessageSearch {
-  constructor(session) {
-    this.session = session;
+  constructor(client) {
+    this.client = client;
     this.state = newSearch();
     this.searchId = 0; // bumps on every new search, so a late reply to an old one is dropped
   }
 
   get store() {
-    return this.session.store;
+    return this.client.store;
   }
 
   /**
@@ -38,7 +38,7 @@ export class MessageSearch {
     this.store.changed('search');
     const limit = Math.min(SEARCH_PAGE, this.store.limits?.historyMax ?? SEARCH_PAGE);
     try {
-      const reply = await this.session.conn.request('search', searchRequest(asked, limit));
+      const reply = await this.client.conn.request('search', searchRequest(asked, limit));
       if (searchId === this.searchId) this.state = addSearchPage(asked, reply);
     } catch (e) {
       if (searchId === this.searchId) {

@@ -12,8 +12,8 @@ export class Uploads {
    * `origin` is the server's HTTP origin (null: uploads are not possible); `createRequest()`
    * returns a new XMLHttpRequest (or something that behaves like one).
    */
-  constructor(session, { origin = null, createRequest = () => new XMLHttpRequest() } = {}) {
-    this.session = session;
+  constructor(client, { origin = null, createRequest = () => new XMLHttpRequest() } = {}) {
+    this.client = client;
     this.origin = origin;
     this.createRequest = createRequest;
     this.byConv = new Map(); // conv -> [attachment]
@@ -22,7 +22,7 @@ export class Uploads {
   }
 
   get store() {
-    return this.session.store;
+    return this.client.store;
   }
 
   /** The attachments of `conv`, in the order they were added. */
@@ -114,7 +114,7 @@ export class Uploads {
   }
 
   start(attachment, file) {
-    const token = this.session.token;
+    const token = this.client.token;
     if (!this.origin || !token) {
       this.fail(attachment, this.origin ? uploadErrorText(401) : 'Uploads are not possible: the server\'s address is not known.');
       return;

@@ -28,12 +28,12 @@ test('the blocked list is loaded after each catch-up, and block and unblock keep
   const alice = await signedIn(server, 'alice');
   assert.deepEqual([...alice.store.blocked], ['mallory']);
 
-  await alice.session.account.block('Bob');
+  await alice.client.account.block('Bob');
   assert.deepEqual([...alice.store.blocked].sort(), ['bob', 'mallory']);
   assert.deepEqual([...server.blocks.get('alice')].sort(), ['bob', 'mallory']);
-  await alice.session.account.unblock('mallory');
+  await alice.client.account.unblock('mallory');
   assert.deepEqual([...alice.store.blocked], ['bob']);
-  await assert.rejects(alice.session.account.block('nobody'), /no user named nobody/);
+  await assert.rejects(alice.client.account.block('nobody'), /no user named nobody/);
 
   server.blocks.set('alice', new Set(['mallory'])); // changed by another device meanwhile
   server.dropAll(1006);
@@ -47,7 +47,7 @@ test('a direct message to someone who blocked me fails with the server\'s refusa
   const server = safetyServer();
   server.blocks.set('bob', new Set(['alice']));
   const alice = await signedIn(server, 'alice');
-  alice.session.outbox.send('@bob', 'hello?');
+  alice.client.outbox.send('@bob', 'hello?');
   await settle();
   const [item] = alice.store.pendingFor('@bob');
   assert.equal(item.state, 'failed');
@@ -58,26 +58,26 @@ test('a server without the features is not asked for them', async () => {
   const server = installSafety(new FakeServer());
   server.addUser('alice');
   const alice = await signedIn(server, 'alice');
-  assert.equal(alice.session.can('block'), false);
-  assert.equal(alice.session.can('moderation'), false);
+  assert.equal(alice.client.can('block'), false);
+  assert.equal(alice.client.can('moderation'), false);
   assert.equal(server.requests('blocked').length, 0);
   const full = safetyServer();
   const other = await signedIn(full, 'bob');
-  assert.equal(other.session.can('block'), true);
-  assert.equal(other.session.can('account'), true);
+  assert.equal(other.client.can('block'), true);
+  assert.equal(other.client.can('account'), true);
 });
 
-test('changing the password keeps this session under the new token', async () => {
+test('changing the password keeps this client under the new token', async () => {
   const server = safetyServer();
   const alice = await signedIn(server, 'alice');
   const oldToken = alice.storage.getItem('chat.token');
   const laptop = await signedIn(server, 'alice'); // another device: its own storage and token
 
-  await assert.rejects(alice.session.account.changePassword('wrong one', 'new password 1'),
+  await assert.rejects(alice.client.account.changePassword('wrong one', 'new password 1'),
     /current password is wrong/);
-  await assert.rejects(alice.session.account.changePassword('old password', 'short'),
+  await assert.rejects(alice.client.account.changePassword('old password', 'short'),
     /at least 8/);
-  await alice.session.account.changePassword('old password', 'new password 1');
+  await alice.client.account.changePassword('old password', 'new password 1');
   const newToken = alice.storage.getItem('chat.token');
   assert.notEqual(newToken, oldToken);
   assert.equal(server.tokens.get(newToken), 'alice');
@@ -109,8 +109,8 @@ test('another tab of this browser carries on with the new token after a password
   for (const key of ['chat.token', 'chat.user']) shared.setItem(key, tabA.storage.getItem(key));
   const tabB = await signedIn(server, 'alice', shared);
   // Tab A writes into the same storage as tab B (one browser profile).
-  tabA.session.storage = shared;
-  await tabA.session.account.changePassword('old password', 'new password 1');
+  tabA.client.storage = shared;
+  await tabA.client.account.changePassword('old password', 'new password 1');
   await settle();
   assert.equal(tabB.store.me, 'alice', 'not sent to sign in');
   await tabB.timers.advance(1000);
@@ -118,11 +118,11 @@ test('another tab of this browser carries on with the new token after a password
   assert.equal(server.requests('login').at(-1).token, shared.getItem('chat.token'));
 });
 
-test('signing out everywhere ends every session and none reconnects', async () => {
+test('signing out everywhere ends every client and none reconnects', async () => {
   const server = safetyServer();
   const alice = await signedIn(server, 'alice');
   const phone = await signedIn(server, 'alice');
-  await alice.session.account.logoutEverywhere();
+  await alice.client.account.logoutEverywhere();
   await settle();
   for (const c of [alice, phone]) {
     assert.equal(c.store.me, null);
@@ -137,14 +137,14 @@ test('signing out everywhere ends every session and none reconnects', async () =
   assert.equal(server.tokens.size, 1, 'only bob\'s token is left');
 });
 
-test('deleting the account asks for the password, then ends every session', async () => {
+test('deleting the account asks for the password, then ends every client', async () => {
   const server = safetyServer();
   const alice = await signedIn(server, 'alice');
   const phone = await signedIn(server, 'alice');
-  await assert.rejects(alice.session.account.deleteAccount(''), /Enter your password/);
-  await assert.rejects(alice.session.account.deleteAccount('nope nope'), /Wrong password/);
+  await assert.rejects(alice.client.account.deleteAccount(''), /Enter your password/);
+  await assert.rejects(alice.client.account.deleteAccount('nope nope'), /Wrong password/);
   assert.equal(alice.store.me, 'alice');
-  await alice.session.account.deleteAccount('old password');
+  await alice.client.account.deleteAccount('old password');
   await settle();
   assert.equal(alice.store.authError, 'Your account was deleted.');
   assert.equal(phone.store.authError, 'This account was deleted.');
@@ -189,5 +189,5 @@ test('a fresh client is not online before it signs in', async () => {
   const server = safetyServer();
   const c = client(server);
   assert.equal(c.store.me, null);
-  assert.equal(c.session.can('block'), false);
+  assert.equal(c.client.can('block'), false);
 });

@@ -52,7 +52,7 @@ test('an update seen twice or out of date is dropped', async () => {
   await settle();
   assert.equal(message(alice, '#general', 1).text, 'three');
   // The first update again (a repeat, or a late copy): the text stays as the newest rev left it.
-  alice.session.events.apply({ type: 'update', conv: '#general', ...first });
+  alice.client.events.apply({ type: 'update', conv: '#general', ...first });
   await settle();
   assert.equal(message(alice, '#general', 1).text, 'three');
   assert.equal(alice.store.conv('#general').rev, 2);
@@ -106,20 +106,20 @@ test('after a reconnect, updates are caught up from the last rev, page by page',
 test('edit, delete and react send what the server expects; the update shows the result', async () => {
   const server = world();
   const alice = await signedIn(server, 'alice');
-  alice.session.outbox.send('#general', 'my message');
+  alice.client.outbox.send('#general', 'my message');
   await settle();
-  await alice.session.messages.edit('#general', 1, 'my edited message');
-  await alice.session.messages.react('#general', 1, '👍');
+  await alice.client.messages.edit('#general', 1, 'my edited message');
+  await alice.client.messages.react('#general', 1, '👍');
   await settle();
   assert.deepEqual(message(alice, '#general', 1).reactions, { '👍': ['alice'] });
-  await alice.session.messages.react('#general', 1, '👍');
+  await alice.client.messages.react('#general', 1, '👍');
   await settle();
   assert.deepEqual(server.requests('react').map((f) => f.on), [true, false],
     'the second click takes the reaction back');
   assert.equal(message(alice, '#general', 1).reactions, undefined);
   assert.equal(message(alice, '#general', 1).text, 'my edited message');
-  await assert.rejects(alice.session.messages.edit('#general', 1, '   '), /cannot be empty/);
-  await alice.session.messages.remove('#general', 1);
+  await assert.rejects(alice.client.messages.edit('#general', 1, '   '), /cannot be empty/);
+  await alice.client.messages.remove('#general', 1);
   await settle();
   assert.equal(message(alice, '#general', 1).deleted, true);
   assert.deepEqual(server.requests('edit').map((f) => [f.conv, f.seq, f.text]),
@@ -131,7 +131,7 @@ test('a reply carries replyTo, also when it waited in the outbox; my mentions co
   const server = world();
   server.store('bob', '#general', 'question?');
   const alice = await signedIn(server, 'alice');
-  alice.session.outbox.send('#general', 'answer for @bob', { replyTo: 1 });
+  alice.client.outbox.send('#general', 'answer for @bob', { replyTo: 1 });
   await settle();
   assert.deepEqual(server.requests('send').map((f) => f.replyTo), [1]);
   const reply = message(alice, '#general', 2);
@@ -146,7 +146,7 @@ test('a reply written offline keeps its replyTo in the saved outbox, across a re
   server.down = true;
   server.dropAll();
   await settle();
-  alice.session.outbox.send('#general', 'offline answer', { replyTo: 1 });
+  alice.client.outbox.send('#general', 'offline answer', { replyTo: 1 });
   const saved = JSON.parse(alice.storage.getItem('chat.outbox'));
   assert.deepEqual(saved.items.map((i) => [i.text, i.replyTo]), [['offline answer', 1]]);
   server.down = false;
@@ -162,7 +162,7 @@ test('new live messages from others reach onIncoming; catch-up and my own do not
   server.store('bob', '@alice', 'before');
   const alice = await signedIn(server, 'alice');
   const heard = [];
-  alice.session.onIncoming = (m) => heard.push(`${m.conv} ${m.text}`);
+  alice.client.onIncoming = (m) => heard.push(`${m.conv} ${m.text}`);
   server.store('bob', '@alice', 'live');
   server.store('alice', '#general', 'mine');
   await settle();

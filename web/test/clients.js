@@ -1,9 +1,9 @@
-// Clients for the session tests: a Connection, Store and ChatSession on a manual clock, talking
+// Clients for the client tests: a Connection, Store and ChatClient on a manual clock, talking
 // to a FakeServer.
 
 import assert from 'node:assert/strict';
 import { Connection } from '../js/protocol.js';
-import { ChatSession } from '../js/session.js';
+import { ChatClient } from '../js/client.js';
 import { Store } from '../js/store.js';
 import { MemoryStorage, ManualTimers, settle } from './fakes.js';
 
@@ -14,13 +14,13 @@ export function client(server, storage = new MemoryStorage(), { httpOrigin = nul
     clearTimer: timers.clear, random: () => 0,
   });
   const store = new Store();
-  const session = new ChatSession({
+  const client = new ChatClient({
     conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
     httpOrigin, createRequest,
   });
   const notices = [];
-  session.onNotice = (text) => notices.push(text);
-  return { timers, conn, store, session, storage, notices };
+  client.onNotice = (text) => notices.push(text);
+  return { timers, conn, store, client, storage, notices };
 }
 
 /** A client signed in as `user` with a token of its own (or the given storage's), caught up. */
@@ -33,7 +33,7 @@ export async function signedIn(server, user, storage = null, options = {}) {
     saved = new MemoryStorage({ 'chat.token': token, 'chat.user': user });
   }
   const c = client(server, saved, options);
-  assert.ok(c.session.restore());
+  assert.ok(c.client.restore());
   await settle();
   assert.equal(c.conn.state, 'online', `${user} online`);
   return c;

@@ -474,7 +474,7 @@ export class FakeServer {
 
 /**
  * Uploads as XMLHttpRequest makes them, held until the test answers: `uploads.create` is the
- * `createRequest` to hand to the session; `uploads.requests` lists what was sent.
+ * `createRequest` to hand to the client; `uploads.requests` lists what was sent.
  */
 export class FakeUploads {
   constructor() {

@@ -204,23 +204,23 @@ async function alice(server, uploads = new FakeUploads(), storage = null) {
 test('each file goes up at once, one request each, with the token, type and encoded name', async () => {
   const server = world();
   const a = await alice(server);
-  const refused = a.session.uploads.add('#general', [file('cat 🐱.png'), file('notes.txt', 20, '')]);
+  const refused = a.client.uploads.add('#general', [file('cat 🐱.png'), file('notes.txt', 20, '')]);
   assert.deepEqual(refused, []);
   assert.equal(a.uploads.requests.length, 2);
   const [cat, notes] = a.uploads.requests;
   assert.equal(cat.method, 'POST');
   assert.equal(cat.url, 'https://chat.example.org/files');
-  assert.equal(cat.headers.Authorization, `Bearer ${a.session.token}`);
+  assert.equal(cat.headers.Authorization, `Bearer ${a.client.token}`);
   assert.equal(cat.headers['Content-Type'], 'image/png');
   assert.equal(cat.headers['X-File-Name'], 'cat%20%F0%9F%90%B1.png');
   assert.equal(notes.headers['Content-Type'], 'application/octet-stream', 'no type known');
   assert.equal(cat.body.name, 'cat 🐱.png', 'the file itself is the body');
 
   cat.progress(40);
-  const [first, second] = a.session.uploads.list('#general');
+  const [first, second] = a.client.uploads.list('#general');
   assert.equal(first.state, 'uploading');
   assert.equal(chipView(first).status, 'Uploading, 40%');
-  assert.ok(a.session.uploads.busy('#general'));
+  assert.ok(a.client.uploads.busy('#general'));
 
   cat.respond(201, { file: 'id-cat', name: 'cat 🐱.png', size: 100, type: 'image/png' });
   notes.respond(413, { code: 'too_large', message: 'over the limit' });
@@ -228,58 +228,58 @@ test('each file goes up at once, one request each, with the token, type and enco
   assert.deepEqual(first.file, { id: 'id-cat', name: 'cat 🐱.png', size: 100, type: 'image/png' });
   assert.equal(second.state, 'failed');
   assert.equal(second.error, 'Too large: files can be at most 1000 bytes.');
-  assert.ok(!a.session.uploads.busy('#general'));
-  assert.deepEqual(a.session.uploads.uploaded('#general').map((f) => f.id), ['id-cat']);
-  assert.deepEqual(a.session.uploads.list('@bob'), [], 'attachments are per conversation');
+  assert.ok(!a.client.uploads.busy('#general'));
+  assert.deepEqual(a.client.uploads.uploaded('#general').map((f) => f.id), ['id-cat']);
+  assert.deepEqual(a.client.uploads.list('@bob'), [], 'attachments are per conversation');
 });
 
 test('too large (by hello\'s maxUploadBytes) and past 10 files are refused before upload', async () => {
   const server = world();
   const a = await alice(server);
   assert.equal(a.store.limits.maxUploadBytes, 1000);
-  const refused = a.session.uploads.add('#general', [file('huge.png', 1001)]);
+  const refused = a.client.uploads.add('#general', [file('huge.png', 1001)]);
   assert.deepEqual(refused, ['huge.png is too large (1001 bytes); files can be at most 1000 bytes.']);
   assert.equal(a.uploads.requests.length, 0, 'nothing sent');
-  assert.deepEqual(a.session.uploads.list('#general'), []);
+  assert.deepEqual(a.client.uploads.list('#general'), []);
 
   const eleven = Array.from({ length: 11 }, (_, i) => file(`f${i}.png`));
-  assert.deepEqual(a.session.uploads.add('#general', eleven), ['A message has at most 10 files.']);
+  assert.deepEqual(a.client.uploads.add('#general', eleven), ['A message has at most 10 files.']);
   assert.equal(a.uploads.requests.length, 10);
 });
 
 test('a network failure, a 401 and a removal', async () => {
   const server = world();
   const a = await alice(server);
-  a.session.uploads.add('#general', [file('a.png'), file('b.png'), file('c.png')]);
+  a.client.uploads.add('#general', [file('a.png'), file('b.png'), file('c.png')]);
   const [ra, rb, rc] = a.uploads.requests;
   ra.fail();
   rb.respond(401, { code: 'unauthorized', message: 'bad token' });
-  const [fa, fb, fc] = a.session.uploads.list('#general');
+  const [fa, fb, fc] = a.client.uploads.list('#general');
   assert.equal(fa.error, 'Could not reach the server.');
   assert.equal(fb.error, 'The server did not accept your sign-in. Sign in again to upload.');
-  assert.equal(sendCheck('', a.session.uploads.list('#general')).action, 'refuse');
+  assert.equal(sendCheck('', a.client.uploads.list('#general')).action, 'refuse');
 
   // Removing one still uploading aborts it; a late answer changes nothing.
-  a.session.uploads.remove('#general', fc.key);
+  a.client.uploads.remove('#general', fc.key);
   assert.ok(rc.aborted);
   rc.respond(201, { file: 'late' });
-  a.session.uploads.remove('#general', fa.key);
-  a.session.uploads.remove('#general', fb.key);
-  assert.deepEqual(a.session.uploads.list('#general'), []);
-  assert.equal(sendCheck('', a.session.uploads.list('#general')).action, 'nothing');
+  a.client.uploads.remove('#general', fa.key);
+  a.client.uploads.remove('#general', fb.key);
+  assert.deepEqual(a.client.uploads.list('#general'), []);
+  assert.equal(sendCheck('', a.client.uploads.list('#general')).action, 'nothing');
 });
 
 test('waiting for uploads: settled when the last one ends or is removed', async () => {
   const server = world();
   const a = await alice(server);
   let settled = false;
-  await a.session.uploads.whenSettled('#general'); // nothing runs: at once
-  a.session.uploads.add('#general', [file('a.png'), file('b.png')]);
-  a.session.uploads.whenSettled('#general').then(() => { settled = true; });
+  await a.client.uploads.whenSettled('#general'); // nothing runs: at once
+  a.client.uploads.add('#general', [file('a.png'), file('b.png')]);
+  a.client.uploads.whenSettled('#general').then(() => { settled = true; });
   a.uploads.requests[0].respond(201, { file: 'id-a' });
   await settle();
   assert.ok(!settled, 'one still runs');
-  a.session.uploads.remove('#general', a.session.uploads.list('#general')[1].key);
+  a.client.uploads.remove('#general', a.client.uploads.list('#general')[1].key);
   await settle();
   assert.ok(settled);
 });
@@ -287,18 +287,18 @@ test('waiting for uploads: settled when the last one ends or is removed', async 
 test('without an HTTP origin or a token nothing is sent and the chip says why', async () => {
   const server = world();
   const c = await signedIn(server, 'alice', null, { createRequest: new FakeUploads().create });
-  c.session.uploads.add('#general', [file('a.png')]);
-  assert.equal(c.session.uploads.list('#general')[0].state, 'failed');
-  assert.match(c.session.uploads.list('#general')[0].error, /server's address is not known/);
+  c.client.uploads.add('#general', [file('a.png')]);
+  assert.equal(c.client.uploads.list('#general')[0].state, 'failed');
+  assert.match(c.client.uploads.list('#general')[0].error, /server's address is not known/);
 });
 
 test('signing out aborts uploads and forgets the attachments', async () => {
   const server = world();
   const a = await alice(server);
-  a.session.uploads.add('#general', [file('a.png')]);
-  await a.session.signOut();
+  a.client.uploads.add('#general', [file('a.png')]);
+  await a.client.signOut();
   assert.ok(a.uploads.requests[0].aborted);
-  assert.deepEqual(a.session.uploads.list('#general'), []);
+  assert.deepEqual(a.client.uploads.list('#general'), []);
 });
 
 // --- sending and receiving ---------------------------------------------------------------------
@@ -308,7 +308,7 @@ test('a message of files only is sent with their ids and arrives with them for e
   const a = await alice(server);
   const bob = await signedIn(server, 'bob');
   const id = server.upload('alice', 'cat.png', 100, 'image/png');
-  a.session.outbox.send('#general', '', { files: [{ id, name: 'cat.png', size: 100, type: 'image/png' }] });
+  a.client.outbox.send('#general', '', { files: [{ id, name: 'cat.png', size: 100, type: 'image/png' }] });
   const pending = a.store.pendingFor('#general')[0];
   assert.deepEqual(pending.files.map((f) => f.name), ['cat.png'], 'the echo shows the file');
   await settle();
@@ -325,9 +325,9 @@ test('a message of files only is sent with their ids and arrives with them for e
 test('empty text without files is not sent; more than 10 files throw', async () => {
   const server = world();
   const a = await alice(server);
-  assert.equal(a.session.outbox.send('#general', '  '), null);
+  assert.equal(a.client.outbox.send('#general', '  '), null);
   const many = Array.from({ length: 11 }, (_, i) => ({ id: `x${i}`, name: 'x' }));
-  assert.throws(() => a.session.outbox.send('#general', 'hi', { files: many }), /at most 10 files/);
+  assert.throws(() => a.client.outbox.send('#general', 'hi', { files: many }), /at most 10 files/);
 });
 
 test('a deleted message shows no files, also when it arrives deleted', async () => {
@@ -357,7 +357,7 @@ test('files wait in the outbox across a reload and go out with the same cid', as
   server.down = true;
   server.dropAll();
   await settle();
-  first.session.outbox.send('#general', 'look', { files: [{ id, name: 'cat.png', size: 10, type: 'image/png' }] });
+  first.client.outbox.send('#general', 'look', { files: [{ id, name: 'cat.png', size: 10, type: 'image/png' }] });
   const saved = JSON.parse(storage.getItem('chat.outbox'));
   assert.deepEqual(saved.items[0].files, [{ id, name: 'cat.png', size: 10, type: 'image/png' }]);
 

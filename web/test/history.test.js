@@ -48,11 +48,11 @@ test('the timeline shows a hole as a row, names the day again and does not group
 test('showing a message far back loads the history around it and leaves a hole', async () => {
   const server = world(300);
   const alice = await signedIn(server, 'alice');
-  alice.session.rooms.open('#general');
+  alice.client.rooms.open('#general');
   assert.deepEqual(seqs(alice, '#general'), range(251, 300));
   server.received.length = 0;
 
-  assert.equal(await alice.session.history.show('#general', 100), true);
+  assert.equal(await alice.client.history.show('#general', 100), true);
   assert.deepEqual(server.requests('history').map(({ before, after, limit }) => ({ before, after, limit })),
     [{ before: 101, after: undefined, limit: 25 }, { before: undefined, after: 100, limit: 25 }]);
   const conv = alice.store.conv('#general');
@@ -65,56 +65,56 @@ test('showing a message far back loads the history around it and leaves a hole',
   assert.equal(alice.store.hasGap('#general'), false, 'no catch-up is started for the hole');
 
   // Filling from below reads on after 125; from above reads back before 251.
-  await alice.session.history.fillHole('#general', 125, 'after');
-  await alice.session.history.fillHole('#general', 175, 'before');
+  await alice.client.history.fillHole('#general', 125, 'after');
+  await alice.client.history.fillHole('#general', 175, 'before');
   assert.deepEqual(holesIn(conv.messages), [{ after: 175, before: 201, count: 25 }]);
   assert.deepEqual(server.requests('history').slice(2).map(({ before, after, limit }) => ({ before, after, limit })),
     [{ before: undefined, after: 125, limit: 50 }, { before: 251, after: undefined, limit: 50 }]);
-  await alice.session.history.fillHole('#general', 175, 'after');
+  await alice.client.history.fillHole('#general', 175, 'after');
   assert.deepEqual(seqs(alice, '#general'), range(76, 300), 'the hole is closed');
   assert.equal(conv.fillingHole, false);
 
   // Scrolling back goes on from the oldest held.
-  await alice.session.loadOlder('#general');
+  await alice.client.loadOlder('#general');
   assert.equal(conv.oldestSeq, 26);
 });
 
 test('a message already held is pointed out without asking; a near one closes the hole at once', async () => {
   const server = world(130);
   const alice = await signedIn(server, 'alice');
-  alice.session.rooms.open('#general');
+  alice.client.rooms.open('#general');
   server.received.length = 0;
-  assert.equal(await alice.session.history.show('#general', 120), true);
+  assert.equal(await alice.client.history.show('#general', 120), true);
   assert.equal(server.requests('history').length, 0);
   assert.deepEqual(alice.store.jumpTarget, { conv: '#general', seq: 120 });
 
   // 7 is 74 messages before the oldest held (81): the window 1..32 leaves a hole of 48, filled.
-  assert.equal(await alice.session.history.show('#general', 7), true);
+  assert.equal(await alice.client.history.show('#general', 7), true);
   assert.deepEqual(seqs(alice, '#general'), range(1, 130));
   const conv = alice.store.conv('#general');
   assert.equal(conv.hasOlder, false, 'the beginning is reached');
-  assert.equal(await alice.session.history.show('#general', 500), false, 'no such message');
-  assert.equal(await alice.session.history.show('#nowhere', 1), false);
+  assert.equal(await alice.client.history.show('#general', 500), false, 'no such message');
+  assert.equal(await alice.client.history.show('#nowhere', 1), false);
 });
 
 test('a message in another conversation is held but not pointed out there', async () => {
   const server = world(80);
   server.store('bob', '@alice', 'hello');
   const alice = await signedIn(server, 'alice');
-  alice.session.rooms.open('@bob');
-  assert.equal(await alice.session.history.show('#general', 3), true);
+  alice.client.rooms.open('@bob');
+  assert.equal(await alice.client.history.show('#general', 3), true);
   assert.ok(alice.store.conv('#general').bySeq.has(3));
   assert.equal(alice.store.jumpTarget, null);
   alice.store.jumpTarget = { conv: '@bob', seq: 1 };
-  alice.session.rooms.open('#general');
+  alice.client.rooms.open('#general');
   assert.equal(alice.store.jumpTarget, null, 'opening another conversation drops it');
 });
 
 test('after a jump far back, live messages and the catch-up after a reconnect go on', async () => {
   const server = world(300);
   const alice = await signedIn(server, 'alice');
-  alice.session.rooms.open('#general');
-  await alice.session.history.show('#general', 10);
+  alice.client.rooms.open('#general');
+  await alice.client.history.show('#general', 10);
   const conv = alice.store.conv('#general');
   const holes = holesIn(conv.messages);
   assert.equal(holes.length, 1);
@@ -142,8 +142,8 @@ test('the message a reply answers is shown the same way, also far back', async (
   const server = world(300);
   server.store('bob', '#general', 'about m2', undefined, { replyTo: 2 });
   const alice = await signedIn(server, 'alice');
-  alice.session.rooms.open('#general');
-  assert.equal(await alice.session.history.show('#general', 2), true);
+  alice.client.rooms.open('#general');
+  assert.equal(await alice.client.history.show('#general', 2), true);
   assert.ok(alice.store.conv('#general').bySeq.has(2));
   assert.deepEqual(alice.store.jumpTarget, { conv: '#general', seq: 2 });
 });

@@ -15,42 +15,42 @@ async function roomWithThree() {
   const olga = await signedIn(server, 'olga');
   const mo = await signedIn(server, 'mo');
   const max = await signedIn(server, 'max');
-  for (const c of [olga, mo, max]) await c.session.rooms.loadMembers('#general');
+  for (const c of [olga, mo, max]) await c.client.rooms.loadMembers('#general');
   return { server, olga, mo, max };
 }
 
 test('a topic change reaches every member', async () => {
   const { olga, mo, max } = await roomWithThree();
-  await olga.session.moderation.setTopic('#general', '  Release day  ');
+  await olga.client.moderation.setTopic('#general', '  Release day  ');
   await settle();
   for (const c of [olga, mo, max]) assert.equal(c.store.conv('#general').topic, 'Release day');
-  await assert.rejects(max.session.moderation.setTopic('#general', 'mine now'), /not allowed/);
+  await assert.rejects(max.client.moderation.setTopic('#general', 'mine now'), /not allowed/);
 });
 
 test('roles: make moderator, make member, and handing ownership over', async () => {
   const { olga, mo, max } = await roomWithThree();
-  await olga.session.moderation.setRole('#general', 'max', 'moderator');
+  await olga.client.moderation.setRole('#general', 'max', 'moderator');
   await settle();
   for (const c of [olga, mo, max]) {
     assert.equal(roleOf(c.store.conv('#general').members, 'max'), 'moderator');
   }
   assert.ok(max.notices.includes('You are now a moderator of #general.'));
-  await olga.session.moderation.setRole('#general', 'max', 'member');
-  await olga.session.moderation.transferOwnership('#general', 'mo');
+  await olga.client.moderation.setRole('#general', 'max', 'member');
+  await olga.client.moderation.transferOwnership('#general', 'mo');
   await settle();
   for (const c of [olga, mo, max]) {
     const members = c.store.conv('#general').members;
     assert.deepEqual(['olga', 'mo', 'max'].map((u) => roleOf(members, u)),
       ['moderator', 'owner', 'member'], 'seen by ' + c.store.me);
   }
-  await assert.rejects(olga.session.moderation.setRole('#general', 'max', 'moderator'),
+  await assert.rejects(olga.client.moderation.setRole('#general', 'max', 'moderator'),
     /owner only/);
 });
 
 test('a banned member loses the room; the banned list and unban', async () => {
   const { server, olga, mo, max } = await roomWithThree();
-  max.session.rooms.open('#general');
-  await mo.session.moderation.ban('#general', 'max');
+  max.client.rooms.open('#general');
+  await mo.client.moderation.ban('#general', 'max');
   await settle();
   assert.equal(max.store.conv('#general'), null, 'dropped like a kick');
   assert.equal(max.store.activeConv, null);
@@ -58,23 +58,23 @@ test('a banned member loses the room; the banned list and unban', async () => {
   for (const c of [olga, mo]) {
     assert.deepEqual(c.store.conv('#general').members.map((m) => m.user), ['olga', 'mo']);
   }
-  assert.deepEqual(await olga.session.moderation.loadBans('#general'), ['max']);
-  await assert.rejects(max.session.rooms.join('general'), /You are banned from #general./);
-  await assert.rejects(mo.session.moderation.ban('#general', 'olga'), /not allowed/);
+  assert.deepEqual(await olga.client.moderation.loadBans('#general'), ['max']);
+  await assert.rejects(max.client.rooms.join('general'), /You are banned from #general./);
+  await assert.rejects(mo.client.moderation.ban('#general', 'olga'), /not allowed/);
 
-  await mo.session.moderation.unban('#general', 'max');
+  await mo.client.moderation.unban('#general', 'max');
   await settle();
   assert.deepEqual(olga.store.conv('#general').bans, [], 'the unban event reached the owner');
   assert.equal(server.bans.get('#general').size, 0);
-  await max.session.rooms.join('general');
+  await max.client.rooms.join('general');
   assert.ok(max.store.conv('#general'));
 });
 
 test('deleting a room removes it everywhere; whoever had it open hears why', async () => {
   const { olga, mo, max } = await roomWithThree();
-  mo.session.rooms.open('#general');
-  await assert.rejects(mo.session.moderation.deleteRoom('#general'), /owner only/);
-  await olga.session.moderation.deleteRoom('#general');
+  mo.client.rooms.open('#general');
+  await assert.rejects(mo.client.moderation.deleteRoom('#general'), /owner only/);
+  await olga.client.moderation.deleteRoom('#general');
   await settle();
   for (const c of [olga, mo, max]) assert.equal(c.store.conv('#general'), null);
   assert.equal(mo.store.activeConv, null);
@@ -84,10 +84,10 @@ test('deleting a room removes it everywhere; whoever had it open hears why', asy
 
 test('an owner\'s leave is refused with the server\'s words', async () => {
   const { olga, max } = await roomWithThree();
-  await assert.rejects(olga.session.rooms.leave('#general'),
+  await assert.rejects(olga.client.rooms.leave('#general'),
     /Give the room to someone else before leaving it/);
   assert.ok(olga.store.conv('#general'));
-  await max.session.rooms.leave('#general');
+  await max.client.rooms.leave('#general');
   assert.equal(max.store.conv('#general'), null);
 });
 
@@ -97,7 +97,7 @@ test('the directory searches and reads one page at a time', async () => {
   server.createRoom('release', 'olga', { topic: 'Shipping notes' });
   server.createRoom('notes', 'olga', { topic: 'Anything' });
   const alice = await signedIn(server, 'alice');
-  const dir = alice.session.directory;
+  const dir = alice.client.directory;
 
   let page = await dir.search('');
   assert.equal(page.rooms.length, 30);
@@ -121,7 +121,7 @@ test('a late page of an earlier search does not overwrite the current one', asyn
   server.createRoom('alpha', 'olga');
   server.createRoom('beta', 'olga');
   const alice = await signedIn(server, 'alice');
-  const dir = alice.session.directory;
+  const dir = alice.client.directory;
   const first = dir.search('al');
   const second = dir.search('be');
   await Promise.all([first, second]);

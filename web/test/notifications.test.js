@@ -1,6 +1,6 @@
 // What deserves a system notification beyond a live message: what the catch-up after a
 // reconnect brings (once each, a summary when many), and an edit that newly mentions me. The
-// pure rules, then the session's reports against the in-memory server.
+// pure rules, then the client's reports against the in-memory server.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -74,8 +74,8 @@ test('the catch-up after a reconnect reports what arrived unread, once; the firs
   server.store('bob', '#general', 'old @alice', 'c-old');
   const alice = await signedIn(server, 'alice');
   const reports = [];
-  alice.session.onCaughtUp = (messages) => reports.push(messages.map((m) => `${m.conv} ${m.text}`));
-  alice.session.onIncoming = (m) => reports.push(`live ${m.text}`);
+  alice.client.onCaughtUp = (messages) => reports.push(messages.map((m) => `${m.conv} ${m.text}`));
+  alice.client.onIncoming = (m) => reports.push(`live ${m.text}`);
 
   await reconnect(alice, server, () => {
     server.store('bob', '@alice', 'while you were away');
@@ -107,8 +107,8 @@ test('an edit that newly mentions me is reported once, live or through the catch
   server.store('bob', '#general', 'ping @alice');
   const alice = await signedIn(server, 'alice');
   const heard = [];
-  alice.session.onMentionedInEdit = (m) => heard.push(`edit ${m.seq} ${m.text}`);
-  alice.session.onCaughtUp = (messages) => heard.push(messages.map((m) => `caught ${m.seq} ${m.text}`));
+  alice.client.onMentionedInEdit = (m) => heard.push(`edit ${m.seq} ${m.text}`);
+  alice.client.onCaughtUp = (messages) => heard.push(messages.map((m) => `caught ${m.seq} ${m.text}`));
 
   server.edit('bob', '#general', 1, 'hello all, and @alice');
   await settle();

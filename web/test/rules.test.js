@@ -1,11 +1,11 @@
-// The pure rules of the second round: features, closes that end the session, hidden messages,
+// The pure rules of the second round: features, closes that end the client, hidden messages,
 // room roles and what each may do, member events, and directory paging.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   addDirectoryPage, applyMemberEvent, canModerate, directoryRequest, hasFeature,
-  isHiddenMessage, memberActions, newDirectory, roleOf, roomPermissions, sessionEndText,
+  isHiddenMessage, memberActions, newDirectory, roleOf, roomPermissions, signInEndedText,
   sortMembers,
 } from '../js/rules.js';
 
@@ -16,16 +16,16 @@ test('a feature counts only when the server listed it', () => {
   assert.equal(hasFeature(null, 'block'), false, 'no hello yet, or a first-round server');
 });
 
-test('1008 closes for a revoked token end the session; other closes reconnect', () => {
-  assert.match(sessionEndText({ code: 1008, reason: 'password changed' }), /password was changed/);
-  assert.match(sessionEndText({ code: 1008, reason: 'account deleted' }), /account was deleted/);
-  assert.equal(sessionEndText({ code: 1008, reason: 'logged out' }), 'You were signed out.');
+test('1008 closes for a revoked token end the client; other closes reconnect', () => {
+  assert.match(signInEndedText({ code: 1008, reason: 'password changed' }), /password was changed/);
+  assert.match(signInEndedText({ code: 1008, reason: 'account deleted' }), /account was deleted/);
+  assert.equal(signInEndedText({ code: 1008, reason: 'logged out' }), 'You were signed out.');
   for (const reason of ['slow consumer', 'auth timeout', 'flood', '']) {
-    assert.equal(sessionEndText({ code: 1008, reason }), null, reason);
+    assert.equal(signInEndedText({ code: 1008, reason }), null, reason);
   }
-  assert.equal(sessionEndText({ code: 1006, reason: 'logged out' }), null, 'only 1008');
-  assert.equal(sessionEndText({ code: 1001, reason: 'password changed' }), null);
-  assert.equal(sessionEndText(undefined), null);
+  assert.equal(signInEndedText({ code: 1006, reason: 'logged out' }), null, 'only 1008');
+  assert.equal(signInEndedText({ code: 1001, reason: 'password changed' }), null);
+  assert.equal(signInEndedText(undefined), null);
 });
 
 test('messages of blocked users are hidden, my own never', () => {

@@ -1,5 +1,5 @@
 // Message search: the pure rules (terms, marked excerpts, pages adding up, what is said) and
-// `session.search` against the in-memory server: requests, paging with the cursor, a stale reply
+// `client.search` against the in-memory server: requests, paging with the cursor, a stale reply
 // dropped, errors in words.
 
 import assert from 'node:assert/strict';
@@ -111,7 +111,7 @@ test('search asks the server, newest first, and pages with the cursor as before'
   server.store('bob', '#secret', 'release secrets');
   const alice = await signedIn(server, 'alice');
 
-  const first = await alice.session.search.run('  REL ');
+  const first = await alice.client.search.run('  REL ');
   assert.deepEqual(server.requests('search').map(({ query, conv, limit, before }) => ({ query, conv, limit, before })),
     [{ query: 'REL', conv: undefined, limit: 20, before: undefined }]);
   assert.equal(first.results.length, 20);
@@ -123,15 +123,15 @@ test('search asks the server, newest first, and pages with the cursor as before'
   assert.ok(first.more);
   assert.ok(!first.results.some((r) => r.conv === '#secret'), 'only where alice reads');
 
-  const second = await alice.session.search.more();
+  const second = await alice.client.search.more();
   assert.equal(server.requests('search')[1].before, first.next);
   assert.equal(second.results.length, 26);
   assert.equal(second.results[25].message.text, 'release step 1');
   assert.equal(second.more, false);
-  assert.equal(await alice.session.search.more(), second, 'nothing more to ask');
+  assert.equal(await alice.client.search.more(), second, 'nothing more to ask');
   assert.equal(server.requests('search').length, 2);
 
-  const scoped = await alice.session.search.run('release', { conv: '@bob' });
+  const scoped = await alice.client.search.run('release', { conv: '@bob' });
   assert.equal(server.requests('search')[2].conv, '@bob');
   assert.deepEqual(scoped.results.map((r) => r.message.text), ['the release is tomorrow']);
 });
@@ -144,7 +144,7 @@ test('an empty query asks nothing; a newer search makes the older reply stale', 
   const changes = [];
   alice.store.subscribe((what) => changes.push(what));
 
-  const empty = await alice.session.search.run('   ');
+  const empty = await alice.client.search.run('   ');
   assert.equal(empty.query, '');
   assert.equal(server.requests('search').length, 0);
 
@@ -156,38 +156,38 @@ test('an empty query asks nothing; a newer search makes the older reply stale', 
       (fields) => server.push(socket, { type: 'ok', re: frame.id, ...fields }), () => {});
     return 'handled';
   };
-  const older = alice.session.search.run('app');
+  const older = alice.client.search.run('app');
   await settle();
-  assert.equal(alice.session.search.state.loading, true);
-  const newer = await alice.session.search.run('plu');
+  assert.equal(alice.client.search.state.loading, true);
+  const newer = await alice.client.search.run('plu');
   assert.deepEqual(newer.results.map((r) => r.message.text), ['plums']);
   release();
   await older;
-  assert.deepEqual(alice.session.search.state.results.map((r) => r.message.text), ['plums'],
+  assert.deepEqual(alice.client.search.state.results.map((r) => r.message.text), ['plums'],
     'the late reply to "app" was dropped');
   assert.ok(changes.includes('search'));
 
-  alice.session.search.clear();
-  assert.equal(alice.session.search.state.query, '');
+  alice.client.search.clear();
+  assert.equal(alice.client.search.state.query, '');
 });
 
 test('refusals are said politely: bad_request, forbidden, rate_limited, offline', async () => {
   const server = world();
   const alice = await signedIn(server, 'alice');
-  const bad = await alice.session.search.run('!!!'); // no words: the server says bad_request
+  const bad = await alice.client.search.run('!!!'); // no words: the server says bad_request
   assert.match(bad.error, /Type one or more words/);
   assert.equal(bad.loading, false);
-  const forbidden = await alice.session.search.run('x', { conv: '#secret' });
+  const forbidden = await alice.client.search.run('x', { conv: '#secret' });
   assert.equal(forbidden.error, 'You can no longer read #secret.');
   server.hooks.search = (socket, frame) => {
     server.push(socket, { type: 'error', re: frame.id, code: 'rate_limited', message: 'slow', retryAfterMs: 4000 });
     return 'handled';
   };
-  const limited = await alice.session.search.run('x');
+  const limited = await alice.client.search.run('x');
   assert.equal(limited.error, 'Searching too often. Try again in 4 seconds.');
   server.dropAll();
   server.down = true;
   await settle();
-  const offline = await alice.session.search.run('x');
+  const offline = await alice.client.search.run('x');
   assert.match(offline.error, /Not connected/);
 });

@@ -13,16 +13,16 @@ const ICON_PX = 64;
 /** How many notified messages are remembered (so none notifies twice). */
 const NOTIFIED_MAX = 500;
 
-export function mountAlerts({ session, store, storage }) {
+export function mountAlerts({ client, store, storage }) {
   const link = document.querySelector('link[rel~="icon"]');
   let icon = null; // the loaded favicon.svg, to draw the badge on
   let iconFailed = false;
   let shownBadge = null;
   const notified = new Set(); // 'conv seq' of messages a notification was shown for
 
-  session.onIncoming = (message) => notify([message]);
-  session.onMentionedInEdit = (message) => notify([message]);
-  session.onCaughtUp = (messages) => notify(messages);
+  client.onIncoming = (message) => notify([message]);
+  client.onMentionedInEdit = (message) => notify([message]);
+  client.onCaughtUp = (messages) => notify(messages);
 
   /** The title and favicon for the current unread count (signed out: neither). */
   function render() {
@@ -140,7 +140,7 @@ export function mountAlerts({ session, store, storage }) {
         const notification = new window.Notification(title, { body, tag, icon: ICON_URL });
         notification.onclick = () => {
           window.focus();
-          if (conv) session.rooms.open(conv);
+          if (conv) client.rooms.open(conv);
           notification.close();
         };
       } catch {

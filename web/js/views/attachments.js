@@ -6,7 +6,7 @@ import { h } from '../dom.js';
 import { attachmentsStatus, chipView, isInlineImage } from '../files.js';
 import { FEATURE } from '../rules.js';
 
-export function mountAttachments({ session, $, input, composerError }) {
+export function mountAttachments({ client, $, input, composerError }) {
   const pane = $('#conversation-pane');
   const button = $('#attach-button');
   const fileInput = $('#file-input');
@@ -67,9 +67,9 @@ export function mountAttachments({ session, $, input, composerError }) {
   list.addEventListener('click', (event) => {
     const remove = event.target.closest('button[data-key]');
     if (!remove || !shownConv) return;
-    const keys = session.uploads.list(shownConv).map((a) => a.key);
+    const keys = client.uploads.list(shownConv).map((a) => a.key);
     const at = keys.indexOf(remove.dataset.key);
-    session.uploads.remove(shownConv, remove.dataset.key);
+    client.uploads.remove(shownConv, remove.dataset.key);
     if (composerError.textContent) composerError.textContent = '';
     // Focus goes to the next chip's Remove (or the one before), else back to the message field.
     const next = keys[at + 1] ?? keys[at - 1];
@@ -80,7 +80,7 @@ export function mountAttachments({ session, $, input, composerError }) {
 
   function attach(files) {
     if (!shownConv || !enabled || files.length === 0) return;
-    const refused = session.uploads.add(shownConv, files);
+    const refused = client.uploads.add(shownConv, files);
     composerError.textContent = refused.join(' ');
   }
 
@@ -90,10 +90,10 @@ export function mountAttachments({ session, $, input, composerError }) {
    */
   function render(conv, { enabled: writable, waiting }) {
     shownConv = conv;
-    enabled = writable && session.can(FEATURE.files) && !!session.httpOrigin;
-    button.hidden = !session.can(FEATURE.files) || !session.httpOrigin;
+    enabled = writable && client.can(FEATURE.files) && !!client.httpOrigin;
+    button.hidden = !client.can(FEATURE.files) || !client.httpOrigin;
     button.disabled = !enabled;
-    const attachments = conv ? session.uploads.list(conv) : [];
+    const attachments = conv ? client.uploads.list(conv) : [];
     list.hidden = attachments.length === 0;
     const keep = new Set();
     const wanted = [];

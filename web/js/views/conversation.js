@@ -21,7 +21,7 @@ const LOAD_OLDER_PX = 150;
 const NARROW = '(max-width: 760px)';
 
 export function mountConversation({
-  session, store, $, dialogs, toast, focusConversation, userMenu, roomSettings,
+  client, store, $, dialogs, toast, focusConversation, userMenu, roomSettings,
 }) {
   const emptyState = $('#empty-state');
   const pane = $('#conversation-pane');
@@ -56,9 +56,9 @@ export function mountConversation({
   const ui = { editing: null, editDraft: null, editFocused: false }; // editing: 'conv seq'
   const narrow = window.matchMedia(NARROW);
   const extras = mountComposerExtras({ store, $, input });
-  const attachments = mountAttachments({ session, $, input, composerError });
+  const attachments = mountAttachments({ client, $, input, composerError });
   const actions = mountMessageActions({
-    session, store, list, toast, extras, ui,
+    client, store, list, toast, extras, ui,
     view: {
       shownConv: () => shownConv,
       render: () => render(),
@@ -68,7 +68,7 @@ export function mountConversation({
     },
   });
   const { signature, build } = messageItems({
-    store, revealed, allowed: actions.allowed, ui, origin: session.httpOrigin,
+    store, revealed, allowed: actions.allowed, ui, origin: client.httpOrigin,
   });
   // --- events ----------------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ export function mountConversation({
   input.addEventListener('input', () => {
     autosize();
     if (composerError.textContent) composerError.textContent = '';
-    if (shownConv && input.value.trim() !== '') session.typing(shownConv);
+    if (shownConv && input.value.trim() !== '') client.typing(shownConv);
   });
 
   $('#back-button').addEventListener('click', () => goBack());
@@ -116,7 +116,7 @@ export function mountConversation({
     if (!peer) return;
     unblockButton.disabled = true;
     try {
-      await session.account.unblock(peer);
+      await client.account.unblock(peer);
       toast(`You unblocked ${peer}.`);
       input.focus();
     } catch (e) {
@@ -130,7 +130,7 @@ export function mountConversation({
     if (!id) return;
     leaveButton.disabled = true;
     try {
-      await session.rooms.leave(id);
+      await client.rooms.leave(id);
       toast(`You left ${id}.`);
     } catch (e) {
       toast(e.message, 'error');
@@ -138,7 +138,7 @@ export function mountConversation({
       leaveButton.disabled = false;
     }
   });
-  loadOlderButton.addEventListener('click', () => shownConv && session.loadOlder(shownConv));
+  loadOlderButton.addEventListener('click', () => shownConv && client.loadOlder(shownConv));
   jumpButton.addEventListener('click', () => {
     stick = true;
     scrollToBottom();
@@ -149,8 +149,8 @@ export function mountConversation({
     if (!button) return;
     const cid = button.dataset.cid;
     const action = button.dataset.action;
-    if (action === 'retry') session.outbox.retry(cid);
-    else if (action === 'discard') session.outbox.discard(cid);
+    if (action === 'retry') client.outbox.retry(cid);
+    else if (action === 'discard') client.outbox.discard(cid);
     else if (action === 'user') userMenu.open(button.dataset.user, button);
     else if (action === 'gap-after' || action === 'gap-before') fillHole(button);
     else if (action === 'reveal') {
@@ -185,7 +185,7 @@ export function mountConversation({
     stick = false;
     heldAnchor = node ? anchorOf(node) : null;
     try {
-      await session.history.fillHole(id, after, newer ? 'after' : 'before');
+      await client.history.fillHole(id, after, newer ? 'after' : 'before');
     } catch (e) {
       toast(errorText(e), 'error');
     }
@@ -199,7 +199,7 @@ export function mountConversation({
 
   function goBack() {
     const id = shownConv;
-    session.rooms.showList();
+    client.rooms.showList();
     if (id) setTimeout(() => focusConversation(id), 0);
   }
 
@@ -210,7 +210,7 @@ export function mountConversation({
   async function send() {
     const id = shownConv;
     if (!id || input.disabled || waitingSend.has(id)) return;
-    const check = sendCheck(input.value, session.uploads.list(id));
+    const check = sendCheck(input.value, client.uploads.list(id));
     if (check.action === 'nothing') return;
     if (check.action === 'refuse') {
       composerError.textContent = check.error;
@@ -219,7 +219,7 @@ export function mountConversation({
     if (check.action === 'wait') {
       waitingSend.add(id);
       render();
-      await session.uploads.whenSettled(id);
+      await client.uploads.whenSettled(id);
       waitingSend.delete(id);
       if (!store.me || !store.conv(id)) return; // signed out, or the conversation is gone
     }
@@ -233,18 +233,18 @@ export function mountConversation({
     const fail = (message) => {
       if (shown) composerError.textContent = message;
     };
-    const check = sendCheck(text, session.uploads.list(id));
+    const check = sendCheck(text, client.uploads.list(id));
     if (check.action === 'refuse') fail(check.error);
     if (check.action !== 'send') return;
     try {
-      session.outbox.send(id, text, {
-        replyTo: extras.replyTo(id), files: session.uploads.uploaded(id),
+      client.outbox.send(id, text, {
+        replyTo: extras.replyTo(id), files: client.uploads.uploaded(id),
       });
     } catch (e) {
       fail(e.message);
       return;
     }
-    session.uploads.sent(id);
+    client.uploads.sent(id);
     extras.sent(id);
     drafts.delete(id);
     if (!shown) return;
@@ -336,8 +336,8 @@ export function mountConversation({
     const room = conv.kind === 'room';
     membersButton.hidden = !room;
     leaveButton.hidden = !room;
-    roomSettingsButton.hidden = !room || !session.can(FEATURE.moderation);
-    userActionsButton.hidden = room || !session.can(FEATURE.block);
+    roomSettingsButton.hidden = !room || !client.can(FEATURE.moderation);
+    userActionsButton.hidden = room || !client.can(FEATURE.block);
     input.placeholder = `Message ${conv.id}`;
     const parts = [];
     if (room) {
@@ -471,7 +471,7 @@ export function mountConversation({
   function maybeLoadOlder() {
     const conv = shownConv && store.conv(shownConv);
     if (!conv || !conv.hasOlder || conv.loadingOlder) return;
-    if (scroller.scrollTop < LOAD_OLDER_PX) session.loadOlder(conv.id);
+    if (scroller.scrollTop < LOAD_OLDER_PX) client.loadOlder(conv.id);
   }
 
   /** Marks as read the newest message the reader can see, if the page is visible. */
@@ -484,7 +484,7 @@ export function mountConversation({
     for (let i = messages.length - 1; i >= 0; i--) {
       const node = messages[i];
       if (node.getBoundingClientRect().top < bottom - 8) {
-        session.markSeen(id, Number(node.dataset.seq));
+        client.markSeen(id, Number(node.dataset.seq));
         return;
       }
     }

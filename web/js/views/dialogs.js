@@ -6,7 +6,7 @@ import { memberActions, roleOf, roomPermissions } from '../rules.js';
 
 const SEARCH_DELAY_MS = 250;
 
-export function mountDialogs({ session, store, $, toast }) {
+export function mountDialogs({ client, store, $, toast }) {
   const roomsDialog = $('#rooms-dialog');
   const roomsList = $('#rooms-list');
   const roomsStatus = $('#rooms-status');
@@ -63,14 +63,14 @@ export function mountDialogs({ session, store, $, toast }) {
     roomsStatus.textContent = 'Loading rooms…';
     roomsMore.hidden = true;
     roomsList.replaceChildren();
-    await load(() => session.directory.search(query));
+    await load(() => client.directory.search(query));
   }
 
   async function load(step) {
     try {
       const directory = await step();
       // A newer search started meanwhile: its own load shows it.
-      if (!roomsDialog.open || directory !== session.directory.state || !directory.loaded) return;
+      if (!roomsDialog.open || directory !== client.directory.state || !directory.loaded) return;
       showDirectory(directory);
     } catch (e) {
       roomsStatus.textContent = '';
@@ -107,7 +107,7 @@ export function mountDialogs({ session, store, $, toast }) {
   roomsMore.addEventListener('click', async () => {
     roomsMore.disabled = true;
     const before = roomsList.children.length;
-    await load(() => session.directory.more());
+    await load(() => client.directory.more());
     roomsMore.disabled = false;
     // Focus the first new room, so keyboard users continue where the list grew.
     roomsList.children[before]?.querySelector('button')?.focus();
@@ -127,7 +127,7 @@ export function mountDialogs({ session, store, $, toast }) {
         roomsError.textContent = '';
         button.disabled = true;
         try {
-          await session.rooms.join(room.room);
+          await client.rooms.join(room.room);
           roomsDialog.close();
         } catch (e) {
           roomsError.textContent = e.message;
@@ -161,7 +161,7 @@ export function mountDialogs({ session, store, $, toast }) {
     newRoomError.textContent = '';
     createButton.disabled = true;
     try {
-      await session.rooms.create(newRoomName.value, newRoomTopic.value, newRoomPrivate.checked);
+      await client.rooms.create(newRoomName.value, newRoomTopic.value, newRoomPrivate.checked);
       newRoomDialog.close();
     } catch (e) {
       newRoomError.textContent = e.message;
@@ -183,7 +183,7 @@ export function mountDialogs({ session, store, $, toast }) {
     renderMembers();
     if (!membersDialog.open) membersDialog.showModal();
     try {
-      await session.rooms.loadMembers(convId);
+      await client.rooms.loadMembers(convId);
     } catch (e) {
       membersError.textContent = e.message;
     }
@@ -231,7 +231,7 @@ export function mountDialogs({ session, store, $, toast }) {
     const conv = membersConv;
     membersError.textContent = '';
     try {
-      await session.rooms.kick(conv, user);
+      await client.rooms.kick(conv, user);
       toast(`${user} was removed from ${conv}.`);
     } catch (e) {
       membersError.textContent = e.message;
@@ -243,7 +243,7 @@ export function mountDialogs({ session, store, $, toast }) {
     membersError.textContent = '';
     inviteButton.disabled = true;
     try {
-      const user = await session.rooms.invite(membersConv, inviteInput.value);
+      const user = await client.rooms.invite(membersConv, inviteInput.value);
       inviteInput.value = '';
       toast(`${user} was added to ${membersConv}.`);
     } catch (e) {

@@ -1,6 +1,6 @@
 // The sign-in screen: one form, "Sign in" submits it, "Create account" registers.
 
-export function mountLogin({ session, store, $ }) {
+export function mountLogin({ client, store, $ }) {
   const form = $('#login-form');
   const username = $('#login-username');
   const password = $('#login-password');
@@ -22,7 +22,7 @@ export function mountLogin({ session, store, $ }) {
     status.textContent = create ? 'Creating your account…' : 'Signing in…';
     password.setAttribute('autocomplete', create ? 'new-password' : 'current-password');
     try {
-      await session.signIn(username.value, password.value, create);
+      await client.signIn(username.value, password.value, create);
       password.value = '';
     } catch (e) {
       error.textContent = e.message || 'Could not sign in.';

@@ -14,7 +14,7 @@ const LONG_PRESS_MS = 500;
  * `ui` is shared with the message items ({editing: 'conv seq' | null, editDraft, editFocused});
  * `view` is {shownConv(), render(), holdPosition()}.
  */
-export function mountMessageActions({ session, store, list, toast, extras, ui, view }) {
+export function mountMessageActions({ client, store, list, toast, extras, ui, view }) {
   const { shownConv } = view;
   const menu = mountMessageMenu({
     onReply: (m) => extras.startReply(m),
@@ -105,7 +105,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
     const id = shownConv();
     if (!id || !Number.isInteger(seq)) return;
     try {
-      await session.messages.react(id, seq, emoji);
+      await client.messages.react(id, seq, emoji);
     } catch (e) {
       toast(e.message, 'error');
     }
@@ -113,7 +113,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
 
   async function remove(m) {
     try {
-      await session.messages.remove(m.conv, m.seq); // the update shows "Message deleted"
+      await client.messages.remove(m.conv, m.seq); // the update shows "Message deleted"
     } catch (e) {
       toast(e.message, 'error');
     }
@@ -146,7 +146,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
     const buttons = form.querySelectorAll('button');
     for (const b of buttons) b.disabled = true;
     try {
-      await session.messages.edit(shownConv(), seq, field.value);
+      await client.messages.edit(shownConv(), seq, field.value);
       stopEditing(true);
     } catch (e) {
       error.textContent = e.message;
@@ -163,7 +163,7 @@ export function mountMessageActions({ session, store, list, toast, extras, ui, v
     const id = shownConv();
     if (!id || !Number.isInteger(seq)) return;
     try {
-      if (!(await session.history.show(id, seq)) && shownConv() === id) {
+      if (!(await client.history.show(id, seq)) && shownConv() === id) {
         toast('That message is not there any more.', 'error');
       }
     } catch (e) {

@@ -10,7 +10,7 @@ import {
 
 const ROLE_LABEL = { owner: 'owner', moderator: 'moderator', member: 'member' };
 
-export function mountRoomSettings({ session, store, $, toast }) {
+export function mountRoomSettings({ client, store, $, toast }) {
   const dialog = $('#room-settings-dialog');
   const title = $('#room-settings-title');
   const error = $('#room-settings-error');
@@ -44,7 +44,7 @@ export function mountRoomSettings({ session, store, $, toast }) {
     event.preventDefault();
     const id = convId;
     await run(topicButton, async () => {
-      await session.moderation.setTopic(id, topicInput.value);
+      await client.moderation.setTopic(id, topicInput.value);
       toast(`The topic of ${id} was changed.`);
     });
   });
@@ -53,7 +53,7 @@ export function mountRoomSettings({ session, store, $, toast }) {
     const id = convId;
     ask(`Delete ${id} and all its messages for everyone? This cannot be undone.`,
       `Delete ${id}`, async () => {
-        await session.moderation.deleteRoom(id);
+        await client.moderation.deleteRoom(id);
         dialog.close();
         toast(`${id} was deleted.`);
       });
@@ -105,9 +105,9 @@ export function mountRoomSettings({ session, store, $, toast }) {
     if (!dialog.open) dialog.showModal();
     dialog.querySelector('[data-close]').focus();
     try {
-      const members = await session.rooms.loadMembers(id);
+      const members = await client.rooms.loadMembers(id);
       if (canModerate(roleOf(members, store.me)) && convId === id) {
-        await session.moderation.loadBans(id);
+        await client.moderation.loadBans(id);
       }
     } catch (e) {
       if (convId === id) error.textContent = e.message;
@@ -146,7 +146,7 @@ export function mountRoomSettings({ session, store, $, toast }) {
         type: 'button', class: 'button tiny', 'aria-label': `Unban ${user}`,
         dataset: { action: 'unban' },
         onclick: (event) => run(event.currentTarget, async () => {
-          await session.moderation.unban(convId, user);
+          await client.moderation.unban(convId, user);
           toast(`${user} may join ${convId} again.`);
         }),
       }, 'Unban'))));
@@ -174,20 +174,20 @@ export function mountRoomSettings({ session, store, $, toast }) {
         : null,
       h('span', { class: 'member-actions' },
         allowed.makeModerator ? action('promote', `Make moderator: ${user}`, 'Make moderator',
-          () => session.moderation.setRole(id, user, 'moderator')) : null,
+          () => client.moderation.setRole(id, user, 'moderator')) : null,
         allowed.makeMember ? action('demote', `Make member: ${user}`, 'Make member',
-          () => session.moderation.setRole(id, user, 'member')) : null,
+          () => client.moderation.setRole(id, user, 'member')) : null,
         allowed.transfer ? h('button', {
           type: 'button', class: 'button tiny', 'aria-label': `Transfer ownership to ${user}`,
           dataset: { action: 'transfer' },
           onclick: () => ask(`Make ${user} the owner of ${id}? You will become a moderator.`,
             `Transfer to ${user}`, async () => {
-              await session.moderation.transferOwnership(id, user);
+              await client.moderation.transferOwnership(id, user);
               toast(`${user} now owns ${id}.`);
             }),
         }, 'Transfer ownership') : null,
         allowed.ban ? action('ban', `Ban ${user}`, 'Ban', async () => {
-          await session.moderation.ban(id, user);
+          await client.moderation.ban(id, user);
           toast(`${user} was banned from ${id}.`);
         }, 'danger-text') : null));
   }

@@ -12,7 +12,7 @@ import { highlightParts, resultTime, searchStatusText, searchTerms } from '../se
 
 const SEARCH_DELAY_MS = 300;
 
-export function mountSearch({ session, store, $, toast }) {
+export function mountSearch({ client, store, $, toast }) {
   const form = $('#search-form');
   const input = $('#search-input');
   const panel = $('#search-panel');
@@ -57,7 +57,7 @@ export function mountSearch({ session, store, $, toast }) {
   $('#search-close-button').addEventListener('click', () => close(true));
   more.addEventListener('click', async () => {
     const before = list.children.length;
-    await session.search.more();
+    await client.search.more();
     // Keyboard users go on where the list grew.
     list.children[before]?.querySelector('button')?.focus();
   });
@@ -85,20 +85,20 @@ export function mountSearch({ session, store, $, toast }) {
     clearTimeout(timer);
     timer = null;
     const conv = scope.checked ? scopeConv() : null;
-    const now = session.search.state;
+    const now = client.search.state;
     // Enter after the pause already searched for the same: nothing new to ask.
     if (now.query === input.value.trim() && now.conv === conv && !now.error
         && (now.loading || now.loaded)) return;
-    session.search.run(input.value, { conv });
+    client.search.run(input.value, { conv });
   }
 
   /** The conversation "Only in" names: the one searched in, else the open one. */
   function scopeConv() {
-    return session.search.state.conv ?? store.activeConv;
+    return client.search.state.conv ?? store.activeConv;
   }
 
   function isOpen() {
-    return session.search.state.query !== '';
+    return client.search.state.query !== '';
   }
 
   /** Closes the results (the conversation list shows again) and empties the field. */
@@ -108,16 +108,16 @@ export function mountSearch({ session, store, $, toast }) {
     input.value = '';
     scope.checked = false;
     chosen = null;
-    session.search.clear();
+    client.search.clear();
     if (focusField) input.focus();
   }
 
   async function choose(conv, seq) {
     chosen = `${conv} ${seq}`;
     render();
-    session.rooms.open(conv);
+    client.rooms.open(conv);
     try {
-      if (!(await session.history.show(conv, seq))) {
+      if (!(await client.history.show(conv, seq))) {
         toast('That message is not there any more.', 'error');
       }
     } catch (e) {
@@ -126,9 +126,9 @@ export function mountSearch({ session, store, $, toast }) {
   }
 
   function render() {
-    const available = !!store.me && session.can(FEATURE.search);
+    const available = !!store.me && client.can(FEATURE.search);
     form.hidden = !available;
-    const search = session.search.state;
+    const search = client.search.state;
     const open = available && search.query !== '';
     panel.hidden = !open;
     nav.hidden = open;

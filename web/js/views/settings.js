@@ -5,7 +5,7 @@
 import { avatar, h, setChildren } from '../dom.js';
 import { FEATURE } from '../rules.js';
 
-export function mountSettings({ session, store, $, toast, alerts }) {
+export function mountSettings({ client, store, $, toast, alerts }) {
   const dialog = $('#settings-dialog');
   const notificationsSection = $('#notifications-section');
   const notificationsSwitch = $('#notifications-switch');
@@ -50,7 +50,7 @@ export function mountSettings({ session, store, $, toast, alerts }) {
     passwordError.textContent = '';
     passwordButton.disabled = true;
     try {
-      await session.account.changePassword(currentPassword.value, newPassword.value);
+      await client.account.changePassword(currentPassword.value, newPassword.value);
       passwordForm.reset();
       toast('Your password was changed. Other devices were signed out.');
     } catch (e) {
@@ -80,7 +80,7 @@ export function mountSettings({ session, store, $, toast, alerts }) {
     logoutAllError.textContent = '';
     logoutAllButton.disabled = true;
     try {
-      await session.account.logoutEverywhere();
+      await client.account.logoutEverywhere();
     } catch (e) {
       logoutAllError.textContent = e.message;
     } finally {
@@ -101,7 +101,7 @@ export function mountSettings({ session, store, $, toast, alerts }) {
     deleteError.textContent = '';
     deleteConfirm.disabled = true;
     try {
-      await session.account.deleteAccount(deletePassword.value);
+      await client.account.deleteAccount(deletePassword.value);
     } catch (e) {
       deleteError.textContent = e.message;
       deletePassword.focus();
@@ -127,8 +127,8 @@ export function mountSettings({ session, store, $, toast, alerts }) {
     blockedSig = null;
     render();
     if (!dialog.open) dialog.showModal();
-    if (session.can(FEATURE.block)) {
-      session.account.loadBlocked().catch((e) => {
+    if (client.can(FEATURE.block)) {
+      client.account.loadBlocked().catch((e) => {
         blockedError.textContent = e.message;
       });
     }
@@ -136,8 +136,8 @@ export function mountSettings({ session, store, $, toast, alerts }) {
   }
 
   function render() {
-    const account = session.can(FEATURE.account);
-    const blocking = session.can(FEATURE.block);
+    const account = client.can(FEATURE.account);
+    const blocking = client.can(FEATURE.block);
     notificationsSection.hidden = !alerts.supported();
     openButton.hidden = !account && !blocking && notificationsSection.hidden;
     if (!store.me) {
@@ -169,7 +169,7 @@ export function mountSettings({ session, store, $, toast, alerts }) {
           blockedError.textContent = '';
           button.disabled = true;
           try {
-            await session.account.unblock(user);
+            await client.account.unblock(user);
             toast(`You unblocked ${user}.`);
           } catch (e) {
             blockedError.textContent = e.message;

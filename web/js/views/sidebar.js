@@ -11,7 +11,7 @@ const CONNECTION_TEXT = {
   online: 'Online',
 };
 
-export function mountSidebar({ session, store, $, dialogs }) {
+export function mountSidebar({ client, store, $, dialogs }) {
   const meName = $('#me-name');
   const meAvatar = $('#me-avatar');
   const status = $('#connection-status');
@@ -24,7 +24,7 @@ export function mountSidebar({ session, store, $, dialogs }) {
   const items = new Map(); // conv id -> {li, button, sig}
   let shownMe = null;
 
-  $('#sign-out-button').addEventListener('click', () => session.signOut());
+  $('#sign-out-button').addEventListener('click', () => client.signOut());
   $('#browse-rooms-button').addEventListener('click', () => dialogs.openRooms());
   $('#new-room-button').addEventListener('click', () => dialogs.openNewRoom());
 
@@ -34,7 +34,7 @@ export function mountSidebar({ session, store, $, dialogs }) {
     gotoInput.removeAttribute('aria-invalid');
     gotoButton.disabled = true;
     try {
-      await session.rooms.goTo(gotoInput.value);
+      await client.rooms.goTo(gotoInput.value);
       gotoInput.value = '';
     } catch (e) {
       gotoError.textContent = e.message;
@@ -53,7 +53,7 @@ export function mountSidebar({ session, store, $, dialogs }) {
 
   list.addEventListener('click', (event) => {
     const button = event.target.closest('button[data-conv]');
-    if (button) session.rooms.open(button.dataset.conv);
+    if (button) client.rooms.open(button.dataset.conv);
   });
   list.addEventListener('keydown', (event) => {
     // Up and down arrows move between conversations, like a list box.

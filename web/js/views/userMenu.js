@@ -4,7 +4,7 @@
 import { presenceDot, setChildren } from '../dom.js';
 import { FEATURE } from '../rules.js';
 
-export function mountUserMenu({ session, store, $, toast }) {
+export function mountUserMenu({ client, store, $, toast }) {
   const dialog = $('#user-menu');
   const nameEl = $('#user-menu-name');
   const status = $('#user-menu-status');
@@ -28,17 +28,17 @@ export function mountUserMenu({ session, store, $, toast }) {
     const target = user;
     dialog.close();
     try {
-      await session.rooms.goTo('@' + target);
+      await client.rooms.goTo('@' + target);
     } catch (e) {
       toast(e.message, 'error');
     }
   });
   blockButton.addEventListener('click', () => act(async (name) => {
-    await session.account.block(name);
+    await client.account.block(name);
     toast(`You blocked ${name}. Their room messages are hidden and they cannot message you.`);
   }));
   unblockButton.addEventListener('click', () => act(async (name) => {
-    await session.account.unblock(name);
+    await client.account.unblock(name);
     toast(`You unblocked ${name}.`);
   }));
 
@@ -65,7 +65,7 @@ export function mountUserMenu({ session, store, $, toast }) {
     const online = store.presence.get(user);
     setChildren(status, online == null ? null : presenceDot(online),
       online == null ? '' : online ? 'Online' : 'Offline');
-    const canBlock = session.can(FEATURE.block);
+    const canBlock = client.can(FEATURE.block);
     const blocked = store.blocked.has(user);
     blockButton.hidden = !canBlock || blocked;
     unblockButton.hidden = !canBlock || !blocked;

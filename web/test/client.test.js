@@ -1,11 +1,11 @@
-// The session against an in-memory server: signing in, catch-up after reconnects (history after
+// The client against an in-memory server: signing in, catch-up after reconnects (history after
 // the last seq, paged until more=false), dedupe, gap repair, the outbox (queued while offline,
 // resent with the same cid, retry after failure, rate limits), epochs, read markers and typing.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Connection } from '../js/protocol.js';
-import { ChatSession } from '../js/session.js';
+import { ChatClient } from '../js/client.js';
 import { Store } from '../js/store.js';
 import { FakeServer, ManualTimers, MemoryStorage, settle } from './fakes.js';
 
@@ -16,19 +16,19 @@ function client(server, storage = new MemoryStorage()) {
     clearTimer: timers.clear, random: () => 0,
   });
   const store = new Store();
-  const session = new ChatSession({
+  const client = new ChatClient({
     conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
   });
   const notices = [];
-  session.onNotice = (text) => notices.push(text);
-  return { timers, conn, store, session, storage, notices };
+  client.onNotice = (text) => notices.push(text);
+  return { timers, conn, store, client, storage, notices };
 }
 
 /** A client already signed in as `user` (token in storage), connected and caught up. */
 async function signedIn(server, user) {
   const token = server.users.has(user) ? [...server.tokens].find(([, u]) => u === user)[0] : server.addUser(user);
   const c = client(server, new MemoryStorage({ 'chat.token': token, 'chat.user': user }));
-  assert.ok(c.session.restore());
+  assert.ok(c.client.restore());
   await settle();
   assert.equal(c.conn.state, 'online');
   return c;
@@ -42,7 +42,7 @@ test('creating an account stores the token and catches up', async () => {
   server.addUser('bob');
   server.createRoom('general', 'bob', { members: [] });
   const c = client(server);
-  await c.session.signIn('Alice', 'password123', true);
+  await c.client.signIn('Alice', 'password123', true);
   await settle();
   assert.equal(c.store.me, 'alice');
   assert.equal(c.storage.getItem('chat.user'), 'alice');
@@ -55,15 +55,15 @@ test('sign-in errors are readable and nothing is stored', async () => {
   const server = new FakeServer();
   server.addUser('bob', 'password123');
   const c = client(server);
-  await assert.rejects(c.session.signIn('bob', 'wrong-password', false), /Wrong username or password/);
-  await assert.rejects(c.session.signIn('bob', 'password123', true), /taken/);
-  await assert.rejects(c.session.signIn('b', 'password123', true), /at least 3/);
-  await assert.rejects(c.session.signIn('carol', 'short', true), /at least 8/);
+  await assert.rejects(c.client.signIn('bob', 'wrong-password', false), /Wrong username or password/);
+  await assert.rejects(c.client.signIn('bob', 'password123', true), /taken/);
+  await assert.rejects(c.client.signIn('b', 'password123', true), /at least 3/);
+  await assert.rejects(c.client.signIn('carol', 'short', true), /at least 8/);
   assert.equal(c.storage.getItem('chat.token'), null);
   assert.equal(c.store.me, null);
 });
 
-test('restoring a session loads the latest page of every conversation', async () => {
+test('restoring a client loads the latest page of every conversation', async () => {
   const server = new FakeServer();
   server.addUser('alice');
   server.addUser('bob');
@@ -75,7 +75,7 @@ test('restoring a session loads the latest page of every conversation', async ()
   assert.equal(c.store.conv('#general').hasOlder, true);
   assert.deepEqual(seqs(c.store, '@bob'), [1]);
   assert.equal(c.store.totalUnread(), 71);
-  await c.session.loadOlder('#general');
+  await c.client.loadOlder('#general');
   assert.deepEqual(seqs(c.store, '#general'), range(1, 70));
   assert.equal(c.store.conv('#general').hasOlder, false);
 });
@@ -155,7 +155,7 @@ test('sends made while offline are queued, then sent once with the same cid', as
   server.down = true;
   server.dropAll();
   await settle();
-  const item = c.session.outbox.send('@bob', 'sent offline');
+  const item = c.client.outbox.send('@bob', 'sent offline');
   assert.equal(item.state, 'queued');
   assert.deepEqual(c.store.pendingFor('@bob').map((i) => i.text), ['sent offline']);
   assert.match(c.storage.getItem('chat.outbox'), /sent offline/, 'the outbox survives a reload');
@@ -180,7 +180,7 @@ test('a send stored before the connection died is found in history, not sent twi
     server.disconnect(socket); // ...but the connection dies before the ok and the event
     return 'handled';
   };
-  const item = c.session.outbox.send('#general', 'exactly once');
+  const item = c.client.outbox.send('#general', 'exactly once');
   await settle();
   assert.equal(c.store.outboxItem(item.cid).state, 'queued');
   await c.timers.advance(60000);
@@ -203,7 +203,7 @@ test('a send whose connection died first is resent with the same cid and stored 
     server.disconnect(socket);
     return 'handled';
   };
-  const item = c.session.outbox.send('#general', 'exactly once');
+  const item = c.client.outbox.send('#general', 'exactly once');
   await settle();
   await c.timers.advance(60000);
   assert.equal(c.conn.state, 'online');
@@ -225,12 +225,12 @@ test('a refused send is marked failed; Retry sends it again with the same cid', 
     server.push(socket, { type: 'error', re: frame.id, code: 'internal', message: 'disk on fire' });
     return 'handled';
   };
-  const item = c.session.outbox.send('#general', 'try me');
+  const item = c.client.outbox.send('#general', 'try me');
   await settle();
   assert.equal(c.store.outboxItem(item.cid).state, 'failed');
   assert.match(c.store.outboxItem(item.cid).error, /nothing was stored/);
   refuse = false;
-  c.session.outbox.retry(item.cid);
+  c.client.outbox.retry(item.cid);
   await settle();
   assert.deepEqual(server.requests('send').map((f) => f.cid), [item.cid, item.cid]);
   assert.equal(c.store.outbox.length, 0);
@@ -249,8 +249,8 @@ test('rate-limited sends wait retryAfterMs and go out in order', async () => {
     server.push(socket, { type: 'error', re: frame.id, code: 'rate_limited', message: 'slow', retryAfterMs: 700 });
     return 'handled';
   };
-  c.session.outbox.send('@bob', 'first');
-  c.session.outbox.send('@bob', 'second');
+  c.client.outbox.send('@bob', 'first');
+  c.client.outbox.send('@bob', 'second');
   await settle();
   assert.equal(server.requests('send').length, 1);
   await c.timers.advance(699);
@@ -264,8 +264,8 @@ test('texts longer than the limit are refused before sending', async () => {
   server.addUser('alice');
   server.addUser('bob');
   const c = await signedIn(server, 'alice');
-  assert.throws(() => c.session.outbox.send('@bob', 'x'.repeat(4001)), /at most 4000/);
-  assert.equal(c.session.outbox.send('@bob', '   '), null);
+  assert.throws(() => c.client.outbox.send('@bob', 'x'.repeat(4001)), /at most 4000/);
+  assert.equal(c.client.outbox.send('@bob', '   '), null);
   assert.equal(c.store.outbox.length, 0);
 });
 
@@ -294,7 +294,7 @@ test('a refused token signs out with a message', async () => {
   const server = new FakeServer();
   server.addUser('alice');
   const c = client(server, new MemoryStorage({ 'chat.token': 'stale', 'chat.user': 'alice' }));
-  c.session.restore();
+  c.client.restore();
   await settle();
   assert.equal(c.store.me, null);
   assert.match(c.store.authError, /sign in again/);
@@ -306,8 +306,8 @@ test('sign out sends logout, clears storage and does not reconnect', async () =>
   const server = new FakeServer();
   server.addUser('alice');
   const c = await signedIn(server, 'alice');
-  c.session.outbox.send('@nobody', 'queued');
-  await c.session.signOut();
+  c.client.outbox.send('@nobody', 'queued');
+  await c.client.signOut();
   await c.timers.advance(60000);
   assert.equal(server.requests('logout').length, 1);
   assert.equal(c.store.me, null);
@@ -317,7 +317,7 @@ test('sign out sends logout, clears storage and does not reconnect', async () =>
   assert.equal(c.conn.state, 'idle');
 });
 
-test('being logged out elsewhere (1008 logged out) ends the session', async () => {
+test('being logged out elsewhere (1008 logged out) ends the client', async () => {
   const server = new FakeServer();
   server.addUser('alice');
   const c = await signedIn(server, 'alice');
@@ -335,16 +335,16 @@ test('read markers: sent once for the latest seen seq, only moving forward', asy
   server.addUser('bob');
   for (let i = 1; i <= 5; i++) server.store('bob', '@alice', `m${i}`);
   const c = await signedIn(server, 'alice');
-  c.session.markSeen('@bob', 3);
-  c.session.markSeen('@bob', 5);
-  c.session.markSeen('@bob', 4);
+  c.client.markSeen('@bob', 3);
+  c.client.markSeen('@bob', 5);
+  c.client.markSeen('@bob', 4);
   await c.timers.advance(300);
   assert.deepEqual(server.requests('read').map((f) => [f.conv, f.seq]), [['@bob', 5]]);
   assert.equal(server.convs.get('dm:alice:bob').reads.get('alice'), 5);
   assert.equal(c.store.totalUnread(), 0);
 });
 
-test("the peer's read events give \"seen\"; my other session's move my marker", async () => {
+test("the peer's read events give \"seen\"; my other client's move my marker", async () => {
   const server = new FakeServer();
   server.addUser('alice');
   server.addUser('bob');
@@ -354,7 +354,7 @@ test("the peer's read events give \"seen\"; my other session's move my marker", 
   const alice = await signedIn(server, 'alice');
   const alice2 = await signedIn(server, 'alice');
   const bob = await signedIn(server, 'bob');
-  bob.session.markSeen('@alice', 3);
+  bob.client.markSeen('@alice', 3);
   await bob.timers.advance(300);
   await settle();
   assert.equal(alice.store.conv('@bob').peerReadSeq, 3);
@@ -362,7 +362,7 @@ test("the peer's read events give \"seen\"; my other session's move my marker", 
   server.store('bob', '@alice', 'fine');
   await settle();
   assert.equal(alice.store.totalUnread(), 1);
-  alice2.session.markSeen('@bob', 4);
+  alice2.client.markSeen('@bob', 4);
   await alice2.timers.advance(300);
   await settle();
   assert.equal(alice.store.conv('@bob').readSeq, 4);
@@ -376,13 +376,13 @@ test('typing is sent at most every 3 seconds and shown for about 5', async () =>
   server.store('bob', '@alice', 'hi');
   const alice = await signedIn(server, 'alice');
   const bob = await signedIn(server, 'bob');
-  alice.session.typing('@bob');
-  alice.session.typing('@bob');
+  alice.client.typing('@bob');
+  alice.client.typing('@bob');
   await alice.timers.advance(2999);
-  alice.session.typing('@bob');
+  alice.client.typing('@bob');
   assert.equal(server.requests('typing').length, 1);
   await alice.timers.advance(1);
-  alice.session.typing('@bob');
+  alice.client.typing('@bob');
   await settle();
   assert.equal(server.requests('typing').length, 2);
   await settle();
@@ -396,11 +396,11 @@ test('"Go to" @user opens a direct conversation after checking the user exists',
   server.addUser('alice');
   server.addUser('bob');
   const c = await signedIn(server, 'alice');
-  assert.equal(await c.session.rooms.goTo('@Bob'), '@bob');
+  assert.equal(await c.client.rooms.goTo('@Bob'), '@bob');
   assert.equal(c.store.activeConv, '@bob');
   assert.equal(c.store.conv('@bob').onServer, false, 'exists once a message is sent');
-  await assert.rejects(c.session.rooms.goTo('@nobody'), /no user named nobody/);
-  await assert.rejects(c.session.rooms.goTo('@alice'), /yourself/);
+  await assert.rejects(c.client.rooms.goTo('@nobody'), /no user named nobody/);
+  await assert.rejects(c.client.rooms.goTo('@alice'), /yourself/);
 });
 
 test('"Go to" #room joins it; private rooms and missing rooms are explained', async () => {
@@ -411,11 +411,11 @@ test('"Go to" #room joins it; private rooms and missing rooms are explained', as
   server.createRoom('secret', 'bob', { isPrivate: true });
   server.store('bob', '#general', 'before alice');
   const c = await signedIn(server, 'alice');
-  assert.equal(await c.session.rooms.goTo('#general'), '#general');
+  assert.equal(await c.client.rooms.goTo('#general'), '#general');
   const conv = c.store.conv('#general');
   assert.equal(conv.topic, 'Anything');
   assert.deepEqual(conv.messages.map((m) => m.text), ['before alice']);
   assert.equal(conv.markerSeq, null, 'a room just joined has no "new messages" marker');
-  await assert.rejects(c.session.rooms.goTo('#secret'), /private/);
-  await assert.rejects(c.session.rooms.goTo('#nothing'), /no room #nothing/);
+  await assert.rejects(c.client.rooms.goTo('#secret'), /private/);
+  await assert.rejects(c.client.rooms.goTo('#nothing'), /no room #nothing/);
 });

@@ -1,4 +1,4 @@
-// The signed-in session: signing in, catching up after every (re)connect, applying live events
+// The chat client: signing in, catching up after every (re)connect, applying live events
 // to the store, the outbox of sends (local echo, retries, queued while offline) and the user's
 // actions (go to, rooms, members, read markers, typing; the account, blocking and moderation
 // through the helpers below). No DOM here.
@@ -12,7 +12,7 @@ import { Moderation } from './moderation.js';
 import { Outbox } from './outbox.js';
 import { ChatError } from './protocol.js';
 import { Rooms } from './rooms.js';
-import { FEATURE, hasFeature, sessionEndText } from './rules.js';
+import { FEATURE, hasFeature, signInEndedText } from './rules.js';
 import { MessageSearch } from './search.js';
 import { Uploads } from './uploads.js';
 import {
@@ -30,7 +30,7 @@ const PAGE = 50;
 const TYPING_EVERY_MS = 3000;
 const LOGIN_TIMEOUT_MS = 30000;
 
-export class ChatSession {
+export class ChatClient {
   constructor({
     conn,
     store,
@@ -59,9 +59,9 @@ export class ChatSession {
     this.typingSentAt = new Map();
     this.pendingReads = new Map();
     this.readTimer = null;
-    /** Unconfirmed sends: `session.outbox.send(conv, text)`, `retry(cid)`, `discard(cid)`. */
+    /** Unconfirmed sends: `client.outbox.send(conv, text)`, `retry(cid)`, `discard(cid)`. */
     this.outbox = new Outbox(this);
-    /** Navigation and rooms: `session.rooms.open(id)`, `goTo(text)`, `join(name)`, … */
+    /** Navigation and rooms: `client.rooms.open(id)`, `goTo(text)`, `join(name)`, … */
     this.rooms = new Rooms(this);
     /** Password, sign out everywhere, delete account, block and unblock. */
     this.account = new Account(this);
@@ -76,11 +76,11 @@ export class ChatSession {
     this.messages = new MessageActions(this);
     /** Showing a message anywhere in the history: the page around it, and filling holes. */
     this.history = new HistoryWindows(this);
-    /** Message search: `session.search.run(query, {conv})`, `more()`, `clear()`. */
+    /** Message search: `client.search.run(query, {conv})`, `more()`, `clear()`. */
     this.search = new MessageSearch(this);
     /** The server's HTTP origin (uploads, and what files' relative URLs are resolved against). */
     this.httpOrigin = httpOrigin;
-    /** Files attached in each composer, uploading at once: `session.uploads.add(conv, files)`. */
+    /** Files attached in each composer, uploading at once: `client.uploads.add(conv, files)`. */
     this.uploads = new Uploads(this, { origin: httpOrigin, createRequest });
     /** Called with each new message from someone else that arrived live (not in catch-up). */
     this.onIncoming = () => {};
@@ -107,7 +107,7 @@ export class ChatSession {
     return this.storage.getItem(KEYS.token);
   }
 
-  /** On page load: resumes a saved session. Returns true if there was one. */
+  /** On page load: resumes a saved sign-in. Returns true if there was one. */
   restore() {
     const token = this.storage.getItem(KEYS.token);
     const user = this.storage.getItem(KEYS.user);
@@ -181,7 +181,7 @@ export class ChatSession {
         // signing out locally anyway
       }
     }
-    this.endSession(null);
+    this.endSignIn(null);
   }
 
   waitForHello() {
@@ -223,7 +223,7 @@ export class ChatSession {
       ok = await this.conn.request('login', { token }, { timeoutMs: LOGIN_TIMEOUT_MS });
     } catch (e) {
       if (e.code === 'unauthorized') {
-        this.endSession('Your session has ended. Please sign in again.');
+        this.endSignIn('Your client has ended. Please sign in again.');
         return;
       }
       throw e;
@@ -249,11 +249,11 @@ export class ChatSession {
       this.conn.stop(); // not signed in: connect again only when the form is used
       return;
     }
-    const ended = sessionEndText(info);
+    const ended = signInEndedText(info);
     // Another tab of this browser may have changed the password: its new token is ours too.
     const newerToken = this.token !== this.loginToken;
     if (ended && !newerToken) {
-      this.endSession(ended);
+      this.endSignIn(ended);
       return;
     }
     this.store.changed('connection');
@@ -464,7 +464,7 @@ export class ChatSession {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  endSession(message) {
+  endSignIn(message) {
     this.generation++;
     this.ready = false;
     this.buffer = null;
