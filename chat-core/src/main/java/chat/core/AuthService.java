@@ -200,9 +200,9 @@ final class AuthService {
     ChatConfig.Safety s = config.safety();
     double windowSeconds = s.loginWindow().toMillis() / 1000.0;
     return Math.max(
-        limits.peek("login-fail-ip:" + address, s.loginFailuresPerAddress() / windowSeconds,
+        limits.peek("login-fail-ip", address, s.loginFailuresPerAddress() / windowSeconds,
             s.loginFailuresPerAddress()),
-        limits.peek("login-fail-user:" + nameKey, s.loginFailuresPerUser() / windowSeconds,
+        limits.peek("login-fail-user", nameKey, s.loginFailuresPerUser() / windowSeconds,
             s.loginFailuresPerUser()));
   }
 
@@ -213,9 +213,9 @@ final class AuthService {
     }
     ChatConfig.Safety s = config.safety();
     double windowSeconds = s.loginWindow().toMillis() / 1000.0;
-    limits.tryTake("login-fail-ip:" + address, s.loginFailuresPerAddress() / windowSeconds,
+    limits.tryTake("login-fail-ip", address, s.loginFailuresPerAddress() / windowSeconds,
         s.loginFailuresPerAddress());
-    limits.tryTake("login-fail-user:" + nameKey, s.loginFailuresPerUser() / windowSeconds,
+    limits.tryTake("login-fail-user", nameKey, s.loginFailuresPerUser() / windowSeconds,
         s.loginFailuresPerUser());
   }
 

@@ -165,7 +165,7 @@ final class MessagingService {
 
   /** Takes one send from the user's bucket (sends and edits share it), or fails rate_limited. */
   void takeSend(String user) throws ChatException {
-    long waitMs = limits.tryTake("send:" + user, config.limits().sendPerSecond(),
+    long waitMs = limits.tryTake("send", user, config.limits().sendPerSecond(),
         config.limits().sendBurst());
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);

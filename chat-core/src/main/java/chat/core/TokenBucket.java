@@ -34,6 +34,12 @@ final class TokenBucket {
     return wait;
   }
 
+  /** Whether the bucket has refilled completely: forgetting it changes nothing. */
+  synchronized boolean isFull() {
+    peek();
+    return tokens >= capacity;
+  }
+
   /** 0 if a token is there now (none is taken), else the milliseconds until one will be. */
   synchronized long peek() {
     long now = ticker.nanos();

@@ -18,4 +18,18 @@ public interface SharedLimits {
    * attempt and taken after it failed.
    */
   long peek(String key, double perSecond, int burst);
+
+  /**
+   * {@link #tryTake} of the bucket of {@code subject} (a user, an address) among the buckets of
+   * {@code kind} ("send", "login-fail-ip"). Implementations that keep buckets in memory override
+   * it to find the bucket without building a key string on every call (sends take one each).
+   */
+  default long tryTake(String kind, String subject, double perSecond, int burst) {
+    return tryTake(kind + ":" + subject, perSecond, burst);
+  }
+
+  /** {@link #peek} of the bucket of {@code subject} among those of {@code kind}. */
+  default long peek(String kind, String subject, double perSecond, int burst) {
+    return peek(kind + ":" + subject, perSecond, burst);
+  }
 }

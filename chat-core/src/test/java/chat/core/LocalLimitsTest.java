@@ -1,0 +1,50 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LocalLimitsTest {
+  private final ManualTicker ticker = new ManualTicker();
+  private final LocalLimits limits = new LocalLimits(ticker);
+
+  @Test
+  void aSubjectHasOneBucketPerKind() {
+    assertEquals(0, limits.tryTake("send", "ann", 1, 1));
+    assertTrue(limits.tryTake("send", "ann", 1, 1) > 0, "ann's send bucket is empty");
+    assertEquals(0, limits.tryTake("send", "bob", 1, 1), "bob has his own");
+    assertEquals(0, limits.tryTake("login-fail-user", "ann", 1, 1), "another kind, another bucket");
+    assertEquals(0, limits.peek("search", "ann", 1, 1));
+    assertEquals(0, limits.peek("search", "ann", 1, 1), "peeking takes nothing");
+    ticker.advance(Duration.ofSeconds(1));
+    assertEquals(0, limits.tryTake("send", "ann", 1, 1), "refilled");
+  }
+
+  @Test
+  void theOneKeyFormIsItsOwnKind() {
+    assertEquals(0, limits.tryTake("send:ann", 1, 1));
+    assertTrue(limits.tryTake("send:ann", 1, 1) > 0);
+    assertEquals(0, limits.tryTake("send", "ann", 1, 1));
+  }
+
+  @Test
+  void fullBucketsAreForgottenOnceAKindGrows() {
+    // Users seen once, long ago: their buckets are full again.
+    for (int i = 0; i < LocalLimits.MIN_SWEEP - 2; i++) {
+      limits.tryTake("send", "old" + i, 1, 5);
+    }
+    ticker.advance(Duration.ofMinutes(1));
+    // Two users who just spent tokens: their buckets must survive the sweep.
+    limits.tryTake("send", "busy", 1, 1);
+    limits.tryTake("send", "also-busy", 1, 1);
+    assertEquals(LocalLimits.MIN_SWEEP, limits.size());
+
+    limits.tryTake("send", "newcomer", 1, 1); // past the threshold: sweeps, then adds
+
+    assertEquals(3, limits.size(), "only the two empty buckets and the newcomer's are left");
+    assertTrue(limits.tryTake("send", "busy", 1, 1) > 0, "a swept bucket would be full again");
+    assertTrue(limits.tryTake("send", "also-busy", 1, 1) > 0);
+  }
+}
