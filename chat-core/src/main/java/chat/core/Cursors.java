@@ -8,6 +8,8 @@ import chat.core.store.StoredMessage;
 import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,7 @@ final class Cursors {
   private static final Logger log = LoggerFactory.getLogger(Cursors.class);
   private static final long UNKNOWN = -1;
   private static final int REPAIR_PAGE = 500;
+  private static final MessageStore.Heads NO_HEADS = new MessageStore.Heads(0, 0);
 
   /** What a repair delivers: stored messages and changes this node missed, in order. */
   interface Redelivery {
@@ -115,13 +118,38 @@ final class Cursors {
 
   /** Starts the conversation's cursor at the store's last numbers, if it has none yet. */
   void baseline(ConvId conv) {
-    Cursor cursor = of(conv);
-    synchronized (cursor) {
-      if (cursor.seq == UNKNOWN) {
-        cursor.seq = messages.lastSeq(conv);
+    baseline(List.of(conv));
+  }
+
+  /**
+   * Starts the cursors of {@code convs} that have none yet at the store's last numbers, read in
+   * one go. A message that arrives between the read and the start has started its cursor itself
+   * (and is then kept), as it would have before this call.
+   */
+  void baseline(Collection<ConvId> convs) {
+    List<ConvId> unknown = new ArrayList<>();
+    for (ConvId conv : convs) {
+      Cursor cursor = of(conv);
+      synchronized (cursor) {
+        if (cursor.seq == UNKNOWN || cursor.rev == UNKNOWN) {
+          unknown.add(conv);
+        }
       }
-      if (cursor.rev == UNKNOWN) {
-        cursor.rev = messages.lastRev(conv);
+    }
+    if (unknown.isEmpty()) {
+      return;
+    }
+    Map<ConvId, MessageStore.Heads> heads = messages.heads(unknown);
+    for (ConvId conv : unknown) {
+      MessageStore.Heads head = heads.getOrDefault(conv, NO_HEADS);
+      Cursor cursor = of(conv);
+      synchronized (cursor) {
+        if (cursor.seq == UNKNOWN) {
+          cursor.seq = head.lastSeq();
+        }
+        if (cursor.rev == UNKNOWN) {
+          cursor.rev = head.lastRev();
+        }
       }
     }
   }

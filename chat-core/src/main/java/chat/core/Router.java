@@ -135,12 +135,11 @@ final class Router {
     if (!link.clustered()) {
       return;
     }
+    List<ConvId> convs = new ArrayList<>(messages.directConversations(user));
     for (String room : accounts.roomsOf(user)) {
-      cursors.baseline(ConvId.room(room));
+      convs.add(ConvId.room(room));
     }
-    for (ConvId conv : messages.directConversations(user)) {
-      cursors.baseline(conv);
-    }
+    cursors.baseline(convs);
   }
 
   /** In a cluster, before a user joins {@code conv} here: it is followed from now on. */

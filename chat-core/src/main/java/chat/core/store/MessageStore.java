@@ -1,6 +1,9 @@
 package chat.core.store;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,6 +58,22 @@ public interface MessageStore {
 
   /** The rev of the conversation's last change, or 0 if none. */
   long lastRev(ConvId conv);
+
+  /** A conversation's last seq and last rev (0 and 0 when it has neither). */
+  record Heads(long lastSeq, long lastRev) {}
+
+  /**
+   * {@link #lastSeq} and {@link #lastRev} of each of {@code convs} (a sign-in on a cluster node
+   * reads them for every conversation of the user). Stores that can answer in one query
+   * override it; the default asks twice per conversation.
+   */
+  default Map<ConvId, Heads> heads(Collection<ConvId> convs) {
+    Map<ConvId, Heads> heads = new HashMap<>();
+    for (ConvId conv : convs) {
+      heads.put(conv, new Heads(lastSeq(conv), lastRev(conv)));
+    }
+    return heads;
+  }
 
   /** Up to {@code limit} recorded changes with rev greater than {@code afterRev}, ascending. */
   List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit);

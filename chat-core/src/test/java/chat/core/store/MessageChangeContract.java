@@ -152,6 +152,23 @@ public abstract class MessageChangeContract extends MessageSearchContract {
     assertEquals(0, store.lastRev(ConvId.room("never-used")));
   }
 
+  /** heads() reads every conversation's last seq and rev at once, zeros where there is none. */
+  @Test
+  void headsGiveLastSeqAndRevOfEachConversation() {
+    send(GENERAL, "alice", "m1");
+    send(GENERAL, "bob", "m2");
+    send(RANDOM, "alice", "m");
+    applied(1, edit(GENERAL, 2, "bob", "b", List.of()));
+    applied(2, react(GENERAL, 1, "bob", THUMBS, true));
+    ConvId never = ConvId.room("never-used");
+    assertEquals(Map.of(GENERAL, new MessageStore.Heads(2, 2),
+            RANDOM, new MessageStore.Heads(1, 0),
+            ALICE_BOB, new MessageStore.Heads(0, 0),
+            never, new MessageStore.Heads(0, 0)),
+        store.heads(List.of(GENERAL, RANDOM, ALICE_BOB, never)));
+    assertEquals(Map.of(), store.heads(List.of()));
+  }
+
   // Delete
 
   /** A delete erases text, mentions and reactions; deleting again changes nothing. */

@@ -20,9 +20,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -271,6 +274,34 @@ final class PostgresMessageStore implements MessageStore {
   @Override
   public long lastSeq(ConvId conv) {
     return database.read(c -> counter(c, "last_seq", conv));
+  }
+
+  /** One query for all of them: a cluster node reads this at every sign-in. */
+  @Override
+  public Map<ConvId, Heads> heads(Collection<ConvId> convs) {
+    Map<String, ConvId> byKey = new HashMap<>();
+    for (ConvId conv : convs) {
+      byKey.put(conv.key(), conv);
+    }
+    Map<ConvId, Heads> heads = new HashMap<>();
+    if (byKey.isEmpty()) {
+      return heads;
+    }
+    return database.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT conv, last_seq, last_rev FROM conversations WHERE conv = ANY(?)")) {
+        ps.setArray(1, c.createArrayOf("text", byKey.keySet().toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            heads.put(byKey.get(rs.getString(1)), new Heads(rs.getLong(2), rs.getLong(3)));
+          }
+        }
+      }
+      for (ConvId conv : byKey.values()) {
+        heads.putIfAbsent(conv, new Heads(0, 0)); // no message and no change yet
+      }
+      return heads;
+    });
   }
 
   private static long counter(Connection c, String column, ConvId conv) throws SQLException {
