@@ -82,7 +82,9 @@ final class ChatServiceImpl implements ChatService, Managed {
     executors.start();
     // Other nodes' news before the first connection: nothing a session should see is missed.
     link.bus().start(busReceiver);
-    presence.start(user -> router.presence(user, false)); // users of a node that died
+    presence.start(
+        user -> router.presence(user, false), // users of a node that died
+        user -> router.presence(user, true)); // users of this node, counted out while paused
     auth.warmUp();
     operatorActions.start();
     executors.timer().scheduleWithFixedDelay(

@@ -32,7 +32,7 @@ final class LocalPresence implements Presence {
   }
 
   @Override
-  public void start(Consumer<String> wentOffline) {}
+  public void start(Consumer<String> wentOffline, Consumer<String> cameBack) {}
 
   @Override
   public void stop() {}

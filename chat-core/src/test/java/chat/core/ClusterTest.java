@@ -41,7 +41,7 @@ class ClusterTest {
   /** The limits every node shares, as they share Redis' in a real cluster. */
   private final SharedLimits limits = new LocalLimits(Ticker.SYSTEM);
 
-  private record Node(TestChat chat, FakeBusHub.Bus bus) {}
+  private record Node(TestChat chat, FakeBusHub.Bus bus, SharedPresence.OfNode presence) {}
 
   private Node node() {
     return node(ChatConfig.builder());
@@ -49,7 +49,7 @@ class ClusterTest {
 
   private Node node(ChatConfig.Builder config) {
     FakeBusHub.Bus bus = hub.newBus();
-    Presence mine = presence.forNode();
+    SharedPresence.OfNode mine = presence.forNode();
     Module shared = new AbstractModule() {
       @Override
       protected void configure() {
@@ -63,7 +63,7 @@ class ClusterTest {
             .toInstance(limits);
       }
     };
-    Node node = new Node(new TestChat(config, 10_000, shared), bus);
+    Node node = new Node(new TestChat(config, 10_000, shared), bus, mine);
     nodes.add(node);
     return node;
   }
@@ -288,6 +288,17 @@ class ClusterTest {
   }
 
   @Test
+  void usersOfANodeCountedOutWhilePausedAreAnnouncedBackOnline() throws Exception {
+    Room r = aliceAndBobInARoom();
+    // Node two was paused past its time to live: node one's reaper counted bob out.
+    r.one().presence().wentOffline.accept("bob");
+    assertEquals(new Event.Presence("bob", false), r.alice().events.skipTo(Event.Presence.class));
+    // Node two wakes up and counts its sessions in again: everyone hears bob is back.
+    r.two().presence().cameBack.accept("bob");
+    assertEquals(new Event.Presence("bob", true), r.alice().events.skipTo(Event.Presence.class));
+  }
+
+  @Test
   void aKickOnOneNodeStopsDeliveryOnTheOthers() throws Exception {
     Node one = node();
     Node two = node();
@@ -333,36 +344,45 @@ class ClusterTest {
   static final class SharedPresence {
     private final Map<String, Integer> sessions = new HashMap<>();
 
-    Presence forNode() {
-      return new Presence() {
-        @Override
-        public boolean signedIn(String user) {
-          synchronized (sessions) {
-            return sessions.merge(user, 1, Integer::sum) == 1;
-          }
+    OfNode forNode() {
+      return new OfNode();
+    }
+
+    /** One node's view; keeps the callbacks core started it with, for tests to fire. */
+    final class OfNode implements Presence {
+      volatile Consumer<String> wentOffline;
+      volatile Consumer<String> cameBack;
+
+      @Override
+      public boolean signedIn(String user) {
+        synchronized (sessions) {
+          return sessions.merge(user, 1, Integer::sum) == 1;
         }
+      }
 
-        @Override
-        public boolean signedOut(String user) {
-          synchronized (sessions) {
-            Integer left = sessions.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
-            return left == null;
-          }
+      @Override
+      public boolean signedOut(String user) {
+        synchronized (sessions) {
+          Integer left = sessions.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+          return left == null;
         }
+      }
 
-        @Override
-        public boolean isOnline(String user) {
-          synchronized (sessions) {
-            return sessions.containsKey(user);
-          }
+      @Override
+      public boolean isOnline(String user) {
+        synchronized (sessions) {
+          return sessions.containsKey(user);
         }
+      }
 
-        @Override
-        public void start(Consumer<String> wentOffline) {}
+      @Override
+      public void start(Consumer<String> wentOffline, Consumer<String> cameBack) {
+        this.wentOffline = wentOffline;
+        this.cameBack = cameBack;
+      }
 
-        @Override
-        public void stop() {}
-      };
+      @Override
+      public void stop() {}
     }
   }
 }

@@ -64,8 +64,9 @@ final class PresenceScripts {
    * KEYS: users-of this node, alive of this node, nodes. ARGV: node id, the prefix of user keys,
    * "1" to leave (drop the heartbeat and the node too), the number P of users whose last session
    * here closed while Redis was unreachable, those P users, then pairs of user and session count.
-   * Makes Redis hold exactly those counts for this node; returns the users it dropped, or of the
-   * P, who are offline everywhere (each once).
+   * Makes Redis hold exactly those counts for this node; returns two lists: the users it dropped,
+   * or of the P, who are offline everywhere (each once), and the users it counted in who were
+   * offline everywhere until then (this node had been counted out while alive).
    */
   static final Script RESYNC = new Script("""
       local pending = tonumber(ARGV[4])
@@ -83,7 +84,9 @@ final class PresenceScripts {
           end
         end
       end
+      local back = {}
       for user, count in pairs(wanted) do
+        if redis.call('EXISTS', ARGV[2] .. user) == 0 then back[#back + 1] = user end
         redis.call('HSET', ARGV[2] .. user, ARGV[1], count)
         redis.call('SADD', KEYS[1], user)
       end
@@ -99,7 +102,7 @@ final class PresenceScripts {
         redis.call('DEL', KEYS[2])
         redis.call('SREM', KEYS[3], ARGV[1])
       end
-      return gone
+      return {gone, back}
       """, ScriptOutputType.MULTI);
 
   /**

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * heartbeat was found expired (it was reaped while paused, or Redis restarted empty) or a write
  * failed, the next heartbeat makes Redis hold exactly those counts again; users that drops, and
  * users whose last session here closed while Redis was unreachable and who are on no other node,
- * are reported to {@code wentOffline} too. While Redis is unreachable the answers come from this
+ * are reported to {@code wentOffline} too. When the heartbeat had expired, the users this
+ * node counts in who were offline everywhere are reported to {@code cameBack}: a reaper told
+ * everyone they left (after Redis lost its data nobody did, and the news is merely repeated). While Redis is unreachable the answers come from this
  * node alone (logged once at WARN): a first session here counts as first, a last one never as
  * last (the resynchronisation reports it). Calls wait for Redis at most the command timeout, and
  * after a failure not at all for {@value #RETRY_MS} ms.
@@ -72,9 +74,11 @@ public final class RedisPresence implements Presence {
   private final Object[] stripes = new Object[STRIPES];
   private final AtomicLong reaps = new AtomicLong();
   private volatile Consumer<String> wentOffline;
+  private volatile Consumer<String> cameBack;
   private volatile boolean needsResync = true;
   private volatile long retryAtNanos = System.nanoTime();
   private volatile boolean stopped;
+  private volatile boolean paused; // tests only
 
   /** Presence of node {@code nodeId} under {@code prefix} (e.g. {@code chat:presence:}). */
   public RedisPresence(Redis redis, String prefix, String nodeId) {
@@ -116,11 +120,12 @@ public final class RedisPresence implements Presence {
 
   /**
    * Beats once (so the node is known before its first session), then every {@code heartbeat};
-   * reaps every {@code reapPeriod}. {@code wentOffline} runs on this presence's own thread.
+   * reaps every {@code reapPeriod}. The callbacks run on this presence's own thread.
    */
   @Override
-  public void start(Consumer<String> wentOffline) {
+  public void start(Consumer<String> wentOffline, Consumer<String> cameBack) {
     this.wentOffline = Objects.requireNonNull(wentOffline, "wentOffline is null");
+    this.cameBack = Objects.requireNonNull(cameBack, "cameBack is null");
     connection.open(); // if Redis is down, the heartbeats try again
     try {
       scheduler.submit(this::heartbeat).get(); // bounded: each command by the command timeout
@@ -188,10 +193,10 @@ public final class RedisPresence implements Presence {
     }
     shutdownScheduler();
     retryAtNanos = System.nanoTime(); // one more try, even right after a failure
-    List<String> gone = resync(true);
+    List<String> gone = resync(true).gone();
     stopped = true;
     connection.close();
-    report(gone);
+    report(gone, wentOffline);
   }
 
   /** For tests: stops beating and reaping without counting anything out, as a crash would. */
@@ -201,12 +206,23 @@ public final class RedisPresence implements Presence {
     connection.close();
   }
 
+  /**
+   * For tests: while paused the node neither beats nor reaps, as in a long stop-the-world pause;
+   * its sessions stay, and the first beat after it finds whether it was counted out.
+   */
+  void paused(boolean paused) {
+    this.paused = paused;
+  }
+
   /** For tests: how many reaps have run on this node. */
   long reaps() {
     return reaps.get();
   }
 
   private void heartbeat() {
+    if (paused) {
+      return;
+    }
     Long existed = call(PresenceScripts.HEARTBEAT, keys(aliveKey(nodeId), nodesKey()), nodeId,
         Long.toString(ttlMs));
     if (existed == null) {
@@ -218,12 +234,23 @@ public final class RedisPresence implements Presence {
         log.warn("Presence: node {}'s heartbeat had expired (paused, or Redis lost its data); "
             + "counting its sessions in again", nodeId);
       }
-      report(resync(false));
+      Resync result = resync(false);
+      report(result.gone(), wentOffline);
+      if (existed == 0) {
+        // Counted out while alive: others heard these users go offline (from a reaper), so
+        // they hear them come back. (After a write failure alone they were announced already.)
+        report(result.back(), cameBack);
+      }
     }
   }
 
-  /** Makes Redis hold this node's counts (none if leaving); returns users that went offline. */
-  private List<String> resync(boolean leave) {
+  /** Users a resynchronisation found offline everywhere, and users it brought back online. */
+  private record Resync(List<String> gone, List<String> back) {
+    static final Resync NONE = new Resync(List.of(), List.of());
+  }
+
+  /** Makes Redis hold this node's counts (none if leaving). */
+  private Resync resync(boolean leave) {
     resyncLock.writeLock().lock();
     try {
       needsResync = false;
@@ -237,31 +264,33 @@ public final class RedisPresence implements Presence {
           args.add(count.toString());
         });
       }
-      List<Object> gone = call(PresenceScripts.RESYNC,
+      List<Object> reply = call(PresenceScripts.RESYNC,
           keys(usersOf(), aliveKey(nodeId), nodesKey()), args.toArray(String[]::new));
-      if (gone == null) {
+      if (reply == null) {
         needsResync = true;
-        return List.of();
+        return Resync.NONE;
       }
       unannounced.removeAll(pending);
-      return strings(gone);
+      return new Resync(strings((List<?>) reply.get(0)), strings((List<?>) reply.get(1)));
     } finally {
       resyncLock.writeLock().unlock();
     }
   }
 
   private void reap() {
+    if (paused) {
+      return;
+    }
     List<Object> gone = call(PresenceScripts.REAP, keys(nodesKey()), prefix, nodeId);
     reaps.incrementAndGet();
     if (gone != null && !gone.isEmpty()) {
       log.info("Presence: {} users went offline with nodes that stopped heart-beating",
           gone.size());
-      report(strings(gone));
+      report(strings(gone), wentOffline);
     }
   }
 
-  private void report(List<String> users) {
-    Consumer<String> callback = wentOffline;
+  private void report(List<String> users, Consumer<String> callback) {
     if (callback == null) {
       return;
     }
@@ -269,7 +298,7 @@ public final class RedisPresence implements Presence {
       try {
         callback.accept(user);
       } catch (RuntimeException e) {
-        log.error("Presence: wentOffline failed for a user", e); // a bug in the callback
+        log.error("Presence: a presence callback failed for a user", e); // a bug in it
       }
     }
   }
@@ -324,7 +353,7 @@ public final class RedisPresence implements Presence {
     return stripes[Math.floorMod(user.hashCode(), STRIPES)];
   }
 
-  private static List<String> strings(List<Object> values) {
+  private static List<String> strings(List<?> values) {
     List<String> out = new ArrayList<>(values.size());
     for (Object v : values) {
       out.add(String.valueOf(v));

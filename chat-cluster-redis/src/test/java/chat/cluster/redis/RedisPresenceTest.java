@@ -26,6 +26,8 @@ class RedisPresenceTest {
   private final List<RedisPresence> started = new ArrayList<>();
   /** Every user any node reported offline, in order, across the nodes of one test. */
   private final List<String> reported = new CopyOnWriteArrayList<>();
+  /** Every user any node reported back online after its node was counted out while alive. */
+  private final List<String> back = new CopyOnWriteArrayList<>();
   private Redis redis;
   private String prefix;
 
@@ -46,7 +48,7 @@ class RedisPresenceTest {
 
   private RedisPresence node(String id) {
     RedisPresence presence = new RedisPresence(redis, prefix, id, HEARTBEAT, TTL, REAP);
-    presence.start(reported::add);
+    presence.start(reported::add, back::add);
     started.add(presence);
     return presence;
   }
@@ -71,6 +73,29 @@ class RedisPresenceTest {
     assertFalse(b.signedOut("ann"), "no session left to sign out");
     assertTrue(b.signedIn("ann"), "online again");
     assertTrue(reported.isEmpty(), "no node died: " + reported);
+    assertTrue(back.isEmpty(), "no node was counted out: " + back);
+  }
+
+  @Test
+  void aNodeCountedOutWhilePausedBringsItsUsersBackOnline() {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    a.signedIn("lea");
+    a.signedIn("max");
+    b.signedIn("max");
+
+    a.paused(true); // a long pause: no beats, so b counts a out
+    Waits.until(WAIT, () -> reported.contains("lea"), "lea reported offline");
+    assertFalse(b.isOnline("lea"));
+    assertTrue(back.isEmpty());
+
+    a.paused(false);
+    Waits.until(WAIT, () -> back.contains("lea"), "lea reported back online");
+    assertTrue(b.isOnline("lea"));
+    assertEquals(List.of("lea"), back, "max never left: he is on b too");
+    assertEquals(List.of("lea"), reported);
+    assertFalse(a.signedOut("max"), "a's session of max was counted in again, b's remains");
+    assertTrue(b.signedOut("max"));
   }
 
   @Test
@@ -139,7 +164,7 @@ class RedisPresenceTest {
     Waits.until(WAIT, () -> reported.contains("hal"), "hal reported offline");
 
     RedisPresence again = new RedisPresence(redis, prefix, "a", HEARTBEAT, TTL, REAP);
-    again.start(reported::add);
+    again.start(reported::add, back::add);
     started.add(again);
     assertFalse(b.isOnline("hal"));
     assertTrue(again.signedIn("hal"));

@@ -23,9 +23,11 @@ public interface Presence {
   /**
    * Starts heart-beating for this node and watching the others: {@code wentOffline} is called
    * (on a thread of the implementation's) for each user who went offline because their last
-   * node died, once across the cluster.
+   * node died, once across the cluster; {@code cameBack} for each user of this node who is
+   * online again because this node was counted out while it was alive (paused past the time to
+   * live, or the shared store lost its data) and has now counted its sessions in again.
    */
-  void start(Consumer<String> wentOffline);
+  void start(Consumer<String> wentOffline, Consumer<String> cameBack);
 
   /** Stops heart-beating; this node's sessions are counted out. */
   void stop();
