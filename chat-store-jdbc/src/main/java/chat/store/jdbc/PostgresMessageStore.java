@@ -2,17 +2,12 @@ package chat.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
-import chat.core.ChatMetrics;
-import chat.core.store.AppendListener;
 import chat.core.store.ChangeOutcome;
 import chat.core.store.ConvId;
 import chat.core.store.MessageChange;
 import chat.core.store.MessageChanges;
-import chat.core.store.MessageStore;
-import chat.core.store.NewMessage;
 import chat.core.store.SearchQuery;
 import chat.core.store.StoredMessage;
-import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +31,8 @@ import java.util.Optional;
  * shares. Reads see committed data; a page, its reactions and its files come from one
  * snapshot. Started and stopped by {@link PostgresStoreLifecycle}.
  */
-final class PostgresMessageStore implements MessageStore {
+final class PostgresMessageStore extends JdbcMessageStore {
   private final PostgresDatabase database;
-  private final GroupCommitWriter writer;
 
   @Inject
   PostgresMessageStore(PostgresDatabase database) {
@@ -47,37 +40,14 @@ final class PostgresMessageStore implements MessageStore {
   }
 
   PostgresMessageStore(PostgresDatabase database, int queueCapacity, int maxBatch) {
-    this.database = database;
-    this.writer = new GroupCommitWriter(new PostgresAppender(database), "postgres",
+    super(database, new GroupCommitWriter(new PostgresAppender(database), "postgres",
         queueCapacity, maxBatch, GroupCommitWriter.DEFAULT_HAND_OFF_BATCHES, new WriterHooks() {
           @Override
           public void committed(int batchSize) {
             database.stored(batchSize); // the search index's pending list grew
           }
-        });
-  }
-
-  /**
-   * Reports commits to the core's metrics, when the injector has core's modules (a store alone,
-   * e.g. a tool's, reports nowhere).
-   */
-  @com.google.inject.Inject(optional = true)
-  void metrics(ChatMetrics metrics) {
-    writer.metrics(metrics);
-  }
-
-  /** Starts the writer; the database must be open. */
-  void start() {
-    writer.start();
-  }
-
-  /** Commits what is queued, reports every outcome and stops the writer; later appends fail. */
-  void stop() throws InterruptedException {
-    writer.stop();
-  }
-
-  long commitCount() {
-    return writer.commitCount();
+        }));
+    this.database = database;
   }
 
   @Override
@@ -86,47 +56,18 @@ final class PostgresMessageStore implements MessageStore {
   }
 
   @Override
-  public void append(NewMessage message, AppendListener listener) {
-    writer.submit(message, listener);
+  <T> T snapshot(SqlWork<T> work) {
+    return database.snapshot(work);
   }
 
   @Override
-  public List<StoredMessage> after(ConvId conv, long afterSeq, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return database.snapshot(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, afterSeq);
-        ps.setInt(3, limit);
-        return PostgresRows.page(c, conv, ps);
-      }
-    });
+  List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps) throws SQLException {
+    return PostgresRows.page(c, conv, ps);
   }
 
   @Override
-  public List<StoredMessage> before(ConvId conv, long beforeSeq, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    List<StoredMessage> page = database.snapshot(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + PostgresRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, beforeSeq);
-        ps.setInt(3, limit);
-        return PostgresRows.page(c, conv, ps);
-      }
-    });
-    Collections.reverse(page);
-    return page;
-  }
-
-  @Override
-  public Optional<StoredMessage> message(ConvId conv, long seq) {
-    return database.snapshot(c -> PostgresRows.one(c, conv, seq));
+  Optional<StoredMessage> one(Connection c, ConvId conv, long seq) throws SQLException {
+    return PostgresRows.one(c, conv, seq);
   }
 
   /**
@@ -266,16 +207,6 @@ final class PostgresMessageStore implements MessageStore {
         change.action(), change.ts());
   }
 
-  @Override
-  public long lastRev(ConvId conv) {
-    return database.read(c -> counter(c, "last_rev", conv));
-  }
-
-  @Override
-  public long lastSeq(ConvId conv) {
-    return database.read(c -> counter(c, "last_seq", conv));
-  }
-
   /** One query for all of them: a cluster node reads this at every sign-in. */
   @Override
   public Map<ConvId, Heads> heads(Collection<ConvId> convs) {
@@ -304,24 +235,6 @@ final class PostgresMessageStore implements MessageStore {
     });
   }
 
-  private static long counter(Connection c, String column, ConvId conv) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + column + " FROM conversations WHERE conv = ?")) {
-      ps.setString(1, conv.key());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    }
-  }
-
-  @Override
-  public List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return database.read(c -> MessageRows.updatesAfter(c, conv, afterRev, limit));
-  }
-
   /**
    * Erases messages, reactions, files (rows and chunks), recorded changes and the counters, in
    * one transaction that first locks the counter row: appends in flight into the conversation
@@ -343,26 +256,4 @@ final class PostgresMessageStore implements MessageStore {
     database.vacuumSoon(EnumSet.allOf(PostgresVacuum.Table.class));
   }
 
-  /**
-   * From the counter rows with a seq: a row whose only append failed has last_seq 0 and is no
-   * conversation with messages.
-   */
-  @Override
-  public List<ConvId> directConversations(String user) {
-    return database.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT conv FROM conversations"
-          + " WHERE user_a = ? AND last_seq > 0 UNION SELECT conv FROM conversations"
-          + " WHERE user_b = ? AND last_seq > 0 ORDER BY 1")) {
-        ps.setString(1, user);
-        ps.setString(2, user);
-        List<ConvId> list = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            list.add(ConvId.parseKey(rs.getString(1)));
-          }
-        }
-        return list;
-      }
-    });
-  }
 }

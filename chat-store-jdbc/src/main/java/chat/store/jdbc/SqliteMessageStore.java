@@ -2,24 +2,17 @@ package chat.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
-import chat.core.ChatMetrics;
-import chat.core.store.AppendListener;
 import chat.core.store.ChangeOutcome;
 import chat.core.store.ConvId;
 import chat.core.store.MessageChange;
 import chat.core.store.MessageChanges;
-import chat.core.store.MessageStore;
-import chat.core.store.NewMessage;
 import chat.core.store.SearchQuery;
 import chat.core.store.StoredMessage;
-import chat.core.store.StoredUpdate;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,9 +24,8 @@ import java.util.Optional;
  * {@link MessageChanges}, the rules every store shares. Started and stopped by
  * {@link SqliteStoreLifecycle}.
  */
-final class SqliteMessageStore implements MessageStore {
+final class SqliteMessageStore extends JdbcMessageStore {
   private final SqliteDatabase database;
-  private final GroupCommitWriter writer;
   private final FileDir files;
 
   @Inject
@@ -48,33 +40,10 @@ final class SqliteMessageStore implements MessageStore {
 
   SqliteMessageStore(SqliteDatabase database, int queueCapacity, int maxBatch,
       int handOffBatches, WriterHooks hooks) {
+    super(database, new GroupCommitWriter(new SqliteBatchAppender(database, hooks), "sqlite",
+        queueCapacity, maxBatch, handOffBatches, hooks));
     this.database = database;
-    this.writer = new GroupCommitWriter(new SqliteBatchAppender(database, hooks), "sqlite",
-        queueCapacity, maxBatch, handOffBatches, hooks);
     this.files = new FileDir(database.file().getParent());
-  }
-
-  /**
-   * Reports commits to the core's metrics, when the injector has core's modules (a store alone,
-   * e.g. a tool's, reports nowhere).
-   */
-  @com.google.inject.Inject(optional = true)
-  void metrics(ChatMetrics metrics) {
-    writer.metrics(metrics);
-  }
-
-  /** Starts the writer; the database must be open. */
-  void start() {
-    writer.start();
-  }
-
-  /** Commits what is queued, reports every outcome and stops the writer; later appends fail. */
-  void stop() throws InterruptedException {
-    writer.stop();
-  }
-
-  long commitCount() {
-    return writer.commitCount();
   }
 
   /** Appends in committed batches; with {@link #commitCount} the mean batch size. */
@@ -92,42 +61,18 @@ final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
-  public void append(NewMessage message, AppendListener listener) {
-    writer.submit(message, listener);
+  <T> T snapshot(SqlWork<T> work) {
+    return database.read(c -> MessageRows.snapshot(c, work));
   }
 
   @Override
-  public List<StoredMessage> after(ConvId conv, long afterSeq, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return database.read(snapshot -> MessageRows.snapshot(snapshot, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, afterSeq);
-        ps.setInt(3, limit);
-        return MessageRows.page(c, conv, ps);
-      }
-    }));
+  List<StoredMessage> page(Connection c, ConvId conv, PreparedStatement ps) throws SQLException {
+    return MessageRows.page(c, conv, ps);
   }
 
   @Override
-  public List<StoredMessage> before(ConvId conv, long beforeSeq, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    List<StoredMessage> page = database.read(snapshot -> MessageRows.snapshot(snapshot, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, beforeSeq);
-        ps.setInt(3, limit);
-        return MessageRows.page(c, conv, ps);
-      }
-    }));
-    Collections.reverse(page);
-    return page;
+  Optional<StoredMessage> one(Connection c, ConvId conv, long seq) throws SQLException {
+    return MessageRows.one(c, conv, seq);
   }
 
   @Override
@@ -135,13 +80,7 @@ final class SqliteMessageStore implements MessageStore {
     if (query.convs().isEmpty()) {
       return List.of();
     }
-    return database.read(snapshot -> MessageRows.snapshot(snapshot,
-        c -> SearchRows.search(c, query)));
-  }
-
-  @Override
-  public Optional<StoredMessage> message(ConvId conv, long seq) {
-    return database.read(c -> MessageRows.snapshot(c, s -> MessageRows.one(s, conv, seq)));
+    return snapshot(c -> SearchRows.search(c, query));
   }
 
   /**
@@ -162,7 +101,7 @@ final class SqliteMessageStore implements MessageStore {
         return new ChangeOutcome(ChangeOutcome.Status.NOT_FOUND, null, 0);
       }
       StoredMessage before = found.get();
-      long rev = lastRev(c, conv) + 1;
+      long rev = counter(c, "last_rev", conv) + 1;
       StoredMessage after = MessageChanges.apply(before, change, rev);
       if (after == null) {
         return MessageChanges.refusal(before, change);
@@ -195,42 +134,6 @@ final class SqliteMessageStore implements MessageStore {
         change.action(), change.ts());
   }
 
-  private static long lastRev(Connection c, ConvId conv) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT last_rev FROM conversations WHERE conv = ?")) {
-      ps.setString(1, conv.key());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    }
-  }
-
-  @Override
-  public long lastRev(ConvId conv) {
-    return database.read(c -> lastRev(c, conv));
-  }
-
-  @Override
-  public List<StoredUpdate> updatesAfter(ConvId conv, long afterRev, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return database.read(c -> MessageRows.updatesAfter(c, conv, afterRev, limit));
-  }
-
-  @Override
-  public long lastSeq(ConvId conv) {
-    return database.read(c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT last_seq FROM conversations WHERE conv = ?")) {
-        ps.setString(1, conv.key());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0L;
-        }
-      }
-    });
-  }
-
   /**
    * Erases messages, reactions, files (rows, then once committed their bytes), recorded changes
    * and the counters (seq and rev live in the conversations row).
@@ -254,22 +157,4 @@ final class SqliteMessageStore implements MessageStore {
     files.delete(erasedFiles);
   }
 
-  @Override
-  public List<ConvId> directConversations(String user) {
-    return database.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT conv FROM conversations"
-          + " WHERE user_a = ? UNION SELECT conv FROM conversations WHERE user_b = ?"
-          + " ORDER BY 1")) {
-        ps.setString(1, user);
-        ps.setString(2, user);
-        List<ConvId> list = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            list.add(ConvId.parseKey(rs.getString(1)));
-          }
-        }
-        return list;
-      }
-    });
-  }
 }
