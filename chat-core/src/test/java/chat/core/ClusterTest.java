@@ -181,6 +181,8 @@ class ClusterTest {
     alice.send("#general", "next one");
     assertEquals("lost one", nextMessage(bob).text());
     assertEquals("next one", nextMessage(bob).text());
+    two.chat().metrics.await("gapRepaired", 1);
+    assertEquals(0, two.chat().metrics.count("busResubscribed"));
 
     // ... or, if nothing follows, the reconnect of the bus does.
     hub.holdWhile(m -> m.contains("lost two"));
@@ -192,6 +194,9 @@ class ClusterTest {
     Event.Message repaired = nextMessage(bob);
     assertEquals(3, repaired.seq());
     assertEquals("lost two", repaired.text());
+    two.chat().metrics.await("busResubscribed", 1);
+    two.chat().metrics.await("gapRepaired", 2);
+    assertEquals(0, r.one().chat().metrics.count("busResubscribed"), "node one's bus never broke");
   }
 
   @Test

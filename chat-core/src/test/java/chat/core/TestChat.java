@@ -6,6 +6,7 @@ import chat.core.local.LocalTransport;
 import chat.core.memory.InMemoryStoreModule;
 import chat.protocol.Event;
 import com.google.inject.Module;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,14 +15,16 @@ import java.util.List;
 
 /**
  * A chat core for one test: the real services wired by the real modules, in-memory stores, a
- * manual ticker and clock, and cheap password hashing. Register it as a field, and JUnit closes
- * it after each test: {@code @RegisterExtension final TestChat chat = new TestChat();}
+ * manual ticker and clock, cheap password hashing, and {@link #metrics} counting what core and
+ * the clients' transport report. Register it as a field, and JUnit closes it after each test:
+ * {@code @RegisterExtension final TestChat chat = new TestChat();}
  */
 final class TestChat implements AutoCloseable, AfterEachCallback {
   static final String PASSWORD = "correct horse";
 
   final ManualTicker ticker = new ManualTicker();
   final ManualClock clock = new ManualClock();
+  final RecordingMetrics metrics = new RecordingMetrics();
   final ChatConfig config;
   final ChatCore core;
   private final LocalTransport local;
@@ -44,8 +47,10 @@ final class TestChat implements AutoCloseable, AfterEachCallback {
     this.config = config.passwordIterations(1_000).build();
     Module stores = storeOverride == null ? new InMemoryStoreModule()
         : Modules.override(new InMemoryStoreModule()).with(storeOverride);
-    this.core = ChatCore.start(new ChatCoreModule(this.config, clock, ticker), stores);
-    this.local = new LocalTransport(core.service(), maxQueuedEvents);
+    Module counted = binder -> OptionalBinder.newOptionalBinder(binder, ChatMetrics.class)
+        .setBinding().toInstance(metrics);
+    this.core = ChatCore.start(new ChatCoreModule(this.config, clock, ticker), stores, counted);
+    this.local = new LocalTransport(core.service(), maxQueuedEvents, metrics);
   }
 
   /** A connected, not yet logged-in client; its hello has been checked and consumed. */

@@ -1,5 +1,6 @@
 package chat.core.local;
 
+import chat.core.ChatMetrics;
 import chat.core.CloseCodes;
 import chat.core.SessionHandler;
 import chat.core.Outbound;
@@ -34,6 +35,7 @@ public final class LocalClient implements AutoCloseable {
   private final ClientListener listener;
   private final int maxQueued;
   private final Executor dispatch;
+  private final ChatMetrics metrics;
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>(); // Event or Closed
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -46,11 +48,12 @@ public final class LocalClient implements AutoCloseable {
   private volatile SessionHandler handler;
 
   /** {@code onClosed} hears once that the client closed, on the thread that closed it. */
-  LocalClient(ClientListener listener, int maxQueued, Executor dispatch,
+  LocalClient(ClientListener listener, int maxQueued, Executor dispatch, ChatMetrics metrics,
       Consumer<LocalClient> onClosed) {
     this.listener = listener;
     this.maxQueued = maxQueued;
     this.dispatch = dispatch;
+    this.metrics = metrics;
     this.onClosed = onClosed;
   }
 
@@ -187,7 +190,9 @@ public final class LocalClient implements AutoCloseable {
       }
       if (queued.incrementAndGet() > maxQueued) {
         queued.decrementAndGet();
-        close(CloseCodes.POLICY_VIOLATION, "slow consumer");
+        if (closeOnce(CloseCodes.POLICY_VIOLATION, "slow consumer")) {
+          metrics.closed(ChatMetrics.Close.SLOW_CONSUMER);
+        }
         return false;
       }
       enqueue(out.event());
@@ -196,10 +201,17 @@ public final class LocalClient implements AutoCloseable {
 
     @Override
     public void close(int code, String reason) {
-      if (closed.compareAndSet(false, true)) {
-        onClosed.accept(LocalClient.this);
-        enqueue(new Closed(code, reason));
+      closeOnce(code, reason);
+    }
+
+    /** Closes the client unless it is closed already: true if this call closed it. */
+    private boolean closeOnce(int code, String reason) {
+      if (!closed.compareAndSet(false, true)) {
+        return false;
       }
+      onClosed.accept(LocalClient.this);
+      enqueue(new Closed(code, reason));
+      return true;
     }
 
     @Override

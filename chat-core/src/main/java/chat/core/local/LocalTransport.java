@@ -2,6 +2,7 @@ package chat.core.local;
 
 import static java.util.Objects.requireNonNull;
 
+import chat.core.ChatMetrics;
 import chat.core.ChatService;
 import chat.core.CloseCodes;
 import jakarta.inject.Inject;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The in-JVM transport: clients in the same JVM as the core, speaking the protocol's own {@link
  * chat.protocol.Request} and {@link chat.protocol.Event} types with no socket and no JSON. It
  * behaves as the wire does: {@code hello} first, replies and events in order, a bounded queue per
- * client (a client that does not keep up is closed 1008 "slow consumer"), close codes.
+ * client (a client that does not keep up is closed 1008 "slow consumer", and counted as such in
+ * {@link ChatMetrics}), close codes.
  *
  * <p>Events reach each client's {@link ClientListener} on a pool of daemon threads, never on
  * the core's threads, so a listener cannot stall the core and may call back into it.
@@ -30,17 +32,28 @@ public final class LocalTransport implements AutoCloseable {
 
   private final ChatService chat;
   private final int maxQueuedEvents;
+  private final ChatMetrics metrics;
   private final ExecutorService dispatch;
   private final Set<LocalClient> open = ConcurrentHashMap.newKeySet();
   private boolean closed; // guarded by this
 
-  @Inject
   public LocalTransport(ChatService chat) {
     this(chat, DEFAULT_MAX_QUEUED_EVENTS);
   }
 
+  /** A transport whose slow-consumer closes are counted in {@code metrics}. */
+  @Inject
+  public LocalTransport(ChatService chat, ChatMetrics metrics) {
+    this(chat, DEFAULT_MAX_QUEUED_EVENTS, metrics);
+  }
+
   public LocalTransport(ChatService chat, int maxQueuedEvents) {
+    this(chat, maxQueuedEvents, ChatMetrics.NONE);
+  }
+
+  public LocalTransport(ChatService chat, int maxQueuedEvents, ChatMetrics metrics) {
     this.chat = requireNonNull(chat, "chat is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
     if (maxQueuedEvents < 1) {
       throw new IllegalArgumentException("maxQueuedEvents must be positive");
     }
@@ -64,7 +77,7 @@ public final class LocalTransport implements AutoCloseable {
       throw new IllegalStateException("the local transport is closed");
     }
     LocalClient client = new LocalClient(requireNonNull(listener, "listener is null"),
-        maxQueuedEvents, dispatch, open::remove);
+        maxQueuedEvents, dispatch, metrics, open::remove);
     open.add(client);
     client.attach(chat.open(client.session()));
     return client;

@@ -104,14 +104,15 @@ class ClusterIT {
     carol.ok(Frames.of("type", "join", "room", t + "general"));
 
     // A room message and a direct message, each to every session on every node.
+    Map<String, Double> before = MetricsIT.scrape(nodes.get(0));
     long seq = alice.send(room(), "hello all", "c1").get("seq").getAsLong();
     for (WireClient c : List.of(bob, carol, bobOnThree)) {
       JsonObject m = awaitMessage(c, "hello all");
       assertEquals(room(), m.get("conv").getAsString());
       assertEquals(seq, m.get("seq").getAsLong());
     }
-    // Metrics: the sender's node published on the bus; every node is ready, bus included.
-    assertTrue(MetricsIT.scrape(nodes.get(0)).get("chat_bus_publish_seconds_count") >= 1);
+    assertClusterMetricsMoved(before, MetricsIT.scrape(nodes.get(0)));
+    // Every node is ready, bus included.
     for (ServerProcess node : nodes) {
       assertEquals("200 {\"status\":\"ready\"}", ready(node));
     }
@@ -220,11 +221,44 @@ class ClusterIT {
       Map<Long, String> seen = receiveOrCatchUp(r, total, i);
       assertEquals(total, seen.size(), t + "reader" + i + " has every message");
     }
+    double repairedGaps = 0;
     for (int i = 0; i < nodes.size(); i++) {
       assertEquals("200 {\"status\":\"ready\"}", awaitReady(i, 200));
-      assertTrue(MetricsIT.scrape(nodes.get(i)).get("chat_bus_resubscribes_total") >= 1,
+      Map<String, Double> metrics = MetricsIT.scrape(nodes.get(i));
+      assertTrue(series(metrics, "chat_bus_resubscribes_total") >= 1,
           "node" + i + " counted its bus coming back");
+      repairedGaps += series(metrics, "chat_bus_repaired_gaps_total");
     }
+    assertTrue(repairedGaps >= 1, "the nodes counted the gaps they repaired from the store");
+  }
+
+  /**
+   * What a clustered node exports besides a lone server's, in one scrape of the sender's node
+   * after its send: the bus publish latency (timed, with buckets), the resubscriptions and
+   * repaired gaps (counted when the bus breaks: the Redis test), the PostgreSQL pool in use.
+   */
+  private static void assertClusterMetricsMoved(Map<String, Double> before,
+      Map<String, Double> after) {
+    String count = "chat_bus_publish_seconds_count";
+    String sum = "chat_bus_publish_seconds_sum";
+    assertTrue(series(after, count) > series(before, count), "publishes counted");
+    assertTrue(series(after, sum) > series(before, sum), "and their latency measured");
+    assertTrue(series(after, "chat_bus_publish_seconds_bucket{le=\"0.001\"}") >= 0
+        && series(after, "chat_bus_publish_seconds_bucket{le=\"+Inf\"}") >= 1, "in buckets");
+    series(after, "chat_bus_resubscribes_total");
+    series(after, "chat_bus_repaired_gaps_total");
+    double active = series(after, "chat_db_pool_connections{state=\"active\"}");
+    double idle = series(after, "chat_db_pool_connections{state=\"idle\"}");
+    assertTrue(active + idle >= 1, "the pool holds connections: " + active + " active, "
+        + idle + " idle");
+    assertTrue(series(after, "chat_db_pool_waiting") >= 0);
+  }
+
+  /** The value of one series of a scrape; it must be there. */
+  private static double series(Map<String, Double> scrape, String name) {
+    Double value = scrape.get(name);
+    assertTrue(value != null, "no series " + name + " in " + scrape.keySet());
+    return value;
   }
 
   private static String ready(ServerProcess node) throws Exception {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import chat.transport.ws.RawWebSocket;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,12 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * login, sends in a room of two, a rate-limited send, a connection that never signs in) moves
  * the named series of Prometheus' text format by exactly what happened; {@code /readyz} is 200;
  * the metrics are answered to loopback and to the {@code --metrics-allow} range behind a trusted
- * proxy, and 404 to anyone else. (A store that goes away, and {@code /readyz} 503:
- * PostgresStoreIT.)
+ * proxy, and 404 to anyone else. Hostile clients (a flood, a reader that stops reading) move the
+ * closes by their reasons. (A store that goes away, and {@code /readyz} 503: PostgresStoreIT;
+ * the node bus and the PostgreSQL pool: ClusterIT.)
  */
 class MetricsIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int SEND_BURST = 5;
+  private static final int FLOOD_BURST = 10_000;
 
   @TempDir Path tmp;
 
@@ -99,6 +103,78 @@ class MetricsIT {
       bob.close();
       ServerLogs.assertNoErrors(server);
     }
+  }
+
+  /**
+   * A client that floods frames, and a member of a busy room that stops reading (closed as a slow
+   * consumer once its backlog passes --max-outbound-bytes, as AbuseIT provokes it), each move
+   * the closes of their reason by one, and no other.
+   */
+  @Test
+  void aFloodAndASlowConsumerMoveTheirCloses() throws Exception {
+    // The flood limit is per connection: a burst no sender here comes near, refilled slowly.
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("hostile"), "--store", "memory",
+        "--send-per-second", "100000", "--send-burst", "100000",
+        "--requests-per-second", "1", "--request-burst", String.valueOf(FLOOD_BURST),
+        "--max-outbound-bytes", "65536");
+        WireClient alice = WireClient.connect(server.wsUri()).register("alice")) {
+      Map<String, Double> before = scrape(server);
+
+      try (RawWebSocket flood = RawWebSocket.connect(server.wsPort())) {
+        flood.readJson(); // hello
+        try {
+          for (int i = 0; i < 2 * FLOOD_BURST; i++) {
+            flood.sendText("{\"type\":\"ping\"}");
+          }
+        } catch (IOException e) {
+          // closed by the server meanwhile
+        }
+        RawWebSocket.Closed closed = flood.awaitClose(10_000);
+        assertEquals(new RawWebSocket.Closed(1008, "flood"), closed);
+      }
+
+      alice.ok(Frames.of("type", "create", "room", "busy"));
+      try (RawWebSocket carol = RawWebSocket.to(server.wsPort()).receiveBuffer(4_096).open()) {
+        carol.readJson(); // hello
+        carol.sendText(Frames.of("type", "register", "id", "r", "user", "carol", "password",
+            WireClient.PASSWORD).toString());
+        awaitOk(carol, "r");
+        carol.sendText(Frames.of("type", "join", "id", "j", "room", "busy").toString());
+        awaitOk(carol, "j");
+        // Carol reads no more; alice sends until the server says it gave up on her.
+        String text = "x".repeat(3_000);
+        String carolPort = ":" + carol.socket().getLocalPort();
+        int sent = 0;
+        while (!server.loggedLine(carolPort, "slow consumer")) {
+          assertTrue(sent < 4_000, "Carol was never closed as a slow consumer");
+          for (int i = 0; i < 8; i++) {
+            sent++;
+            alice.fire(Frames.of("type", "send", "id", "s" + sent, "to", "#busy",
+                "text", text, "cid", "c" + sent));
+          }
+          assertEquals("ok", alice.awaitReply("s" + sent).get("type").getAsString());
+        }
+        assertEquals(1008, carol.readUntilClose(10_000, f -> { }).code());
+      }
+
+      awaitMoved(server, before, Map.of(
+          "chat_closes_total{reason=\"flood\"}", 1.0,
+          "chat_closes_total{reason=\"slow_consumer\"}", 1.0,
+          "chat_closes_total{reason=\"auth_timeout\"}", 0.0));
+      ServerLogs.assertNoErrors(server);
+    }
+  }
+
+  /** Reads {@code ws} up to the reply to {@code id}, past events; it must be ok. */
+  private static void awaitOk(RawWebSocket ws, String id) throws IOException {
+    for (int i = 0; i < 20; i++) {
+      JsonObject f = ws.readJson();
+      if (f.has("re") && !f.get("re").isJsonNull() && id.equals(f.get("re").getAsString())) {
+        assertEquals("ok", f.get("type").getAsString(), f.toString());
+        return;
+      }
+    }
+    fail("no reply to " + id);
   }
 
   /** GET {@code path}, as forwarded for {@code forwardedFor} when not null. */
