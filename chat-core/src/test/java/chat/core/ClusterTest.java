@@ -297,7 +297,11 @@ class ClusterTest {
     Room r = aliceAndBobInARoom();
     // Node two was paused past its time to live: node one's reaper counted bob out.
     r.one().presence().wentOffline.accept("bob");
-    assertEquals(new Event.Presence("bob", false), r.alice().events.skipTo(Event.Presence.class));
+    Event.Presence off = r.alice().events.skipTo(Event.Presence.class);
+    if (off.online()) {
+      off = r.alice().events.skipTo(Event.Presence.class); // the first was bob's join
+    }
+    assertEquals(new Event.Presence("bob", false), off);
     // Node two wakes up and counts its sessions in again: everyone hears bob is back.
     r.two().presence().cameBack.accept("bob");
     assertEquals(new Event.Presence("bob", true), r.alice().events.skipTo(Event.Presence.class));
