@@ -1,6 +1,7 @@
 package chat.server.it.sdk;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.server.it.ServerProcess;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,14 +31,14 @@ final class Sdk {
   }
 
   /** A client that registers (or logs in as) {@code user}, reconnects fast, paces loosely. */
-  static ChatClient.Builder client(URI uri, String user, Inbox inbox) {
+  static ChatClient.Builder client(URI uri, String user, Recorder inbox) {
     return ChatClient.builder(uri).register(user, password(user)).listener(inbox)
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
         .requestRate(100_000, 100_000);
   }
 
   /** Builds, connects and waits until connected. */
-  static ChatClient connected(URI uri, String user, Inbox inbox) throws Exception {
+  static ChatClient connected(URI uri, String user, Recorder inbox) throws Exception {
     ChatClient c = client(uri, user, inbox).build();
     await(c.connect());
     return c;
@@ -45,6 +46,6 @@ final class Sdk {
 
   static <T> T await(Future<T> f)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return f.get(Inbox.WAIT_S, TimeUnit.SECONDS);
+    return f.get(Recorder.WAIT_S, TimeUnit.SECONDS);
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.server.it.ServerProcess;
 import java.io.ByteArrayInputStream;
@@ -242,10 +243,10 @@ class SdkCliIT {
     }
 
     String next(java.util.function.Predicate<String> test) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Inbox.WAIT_S);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Recorder.WAIT_S);
       while (true) {
         String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        assertNotNull(line, "no such line within " + Inbox.WAIT_S + " s");
+        assertNotNull(line, "no such line within " + Recorder.WAIT_S + " s");
         if (test.test(line)) {
           return line;
         }
@@ -256,7 +257,7 @@ class SdkCliIT {
   @Test
   void listenPrintsIncomingMessagesAndSendsTypedLines() throws Exception {
     assertEquals(0, cli("hank", "--register", "token").code());
-    Inbox ivyInbox = new Inbox();
+    Recorder ivyInbox = new Recorder();
     try (ChatClient ivy = connected(server.wsUri(), "ivy", ivyInbox);
         PipedOutputStream typing = new PipedOutputStream()) {
       PipedInputStream stdin = new PipedInputStream(typing);
@@ -280,7 +281,7 @@ class SdkCliIT {
       out.next(l -> l.contains("hank: yes, here")); // its own message is shown too
 
       typing.close(); // end of input
-      assertEquals(0, exit.get(Inbox.WAIT_S, TimeUnit.SECONDS));
+      assertEquals(0, exit.get(Recorder.WAIT_S, TimeUnit.SECONDS));
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -55,7 +56,7 @@ class SdkFilesIT {
     server.close();
   }
 
-  private static ChatClient connected(String user, Inbox inbox) throws Exception {
+  private static ChatClient connected(String user, Recorder inbox) throws Exception {
     ChatClient c = Sdk.client(server.wsUri(), user, inbox).httpOrigin(origin).build();
     await(c.connect());
     return c;
@@ -74,8 +75,8 @@ class SdkFilesIT {
     new Random(7).nextBytes(photo);
     Path file = tmp.resolve("holiday photo.png");
     Files.write(file, photo);
-    Inbox bobInbox = new Inbox();
-    try (ChatClient alice = connected("alice20", new Inbox());
+    Recorder bobInbox = new Recorder();
+    try (ChatClient alice = connected("alice20", new Recorder());
         ChatClient bob = connected("bob20", bobInbox)) {
       FileInfo fromDisk = await(alice.upload(file));
       FileInfo fromMemory = await(alice.upload("notes".getBytes(StandardCharsets.UTF_8),
@@ -101,8 +102,8 @@ class SdkFilesIT {
 
   @Test
   void refusalsAreTypedErrors() throws Exception {
-    try (ChatClient alice = connected("alice21", new Inbox());
-        ChatClient bob = connected("bob21", new Inbox())) {
+    try (ChatClient alice = connected("alice21", new Recorder());
+        ChatClient bob = connected("bob21", new Recorder())) {
       assertError(ErrorCode.TOO_LARGE, alice.upload(new byte[MAX + 1], "big.bin",
           "application/octet-stream"));
       FileInfo bobs = await(bob.upload(new byte[] {1}, "b.bin", "application/octet-stream"));
