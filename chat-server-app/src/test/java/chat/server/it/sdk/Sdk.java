@@ -19,11 +19,16 @@ final class Sdk {
 
   private Sdk() {}
 
-  static ServerProcess fastServer(Path dataDir, String... extra) throws Exception {
+  /** {@link #FAST} and then {@code extra}, whose flags win. */
+  static String[] fast(String... extra) {
     String[] args = new String[FAST.length + extra.length];
     System.arraycopy(FAST, 0, args, 0, FAST.length);
     System.arraycopy(extra, 0, args, FAST.length, extra.length);
-    return ServerProcess.start(dataDir, args);
+    return args;
+  }
+
+  static ServerProcess fastServer(Path dataDir, String... extra) throws Exception {
+    return ServerProcess.start(dataDir, fast(extra));
   }
 
   static String password(String user) {

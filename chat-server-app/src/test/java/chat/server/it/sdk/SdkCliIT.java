@@ -11,6 +11,7 @@ import chat.client.ChatClient;
 import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -30,25 +31,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line client against the packaged server: commands, output, exit codes. */
 class SdkCliIT {
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
   @TempDir static Path tmp;
-  static ServerProcess server;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   /** One in-process run of the CLI. */
@@ -64,7 +59,7 @@ class SdkCliIT {
   }
 
   private static Run cli(String user, String... args) {
-    Map<String, String> env = new HashMap<>(Map.of("CHAT_SERVER", server.wsUri().toString()));
+    Map<String, String> env = new HashMap<>(Map.of("CHAT_SERVER", server().wsUri().toString()));
     if (user != null) {
       env.put("CHAT_USER", user);
       env.put("CHAT_PASSWORD", password(user));
@@ -85,7 +80,7 @@ class SdkCliIT {
     assertEquals("1\n", sent.out());
     assertEquals(0, cli("dave", "send", "@carol", "line one\nline two").code());
 
-    Run history = cli(Map.of("CHAT_SERVER", server.wsUri().toString(), "CHAT_TOKEN", token),
+    Run history = cli(Map.of("CHAT_SERVER", server().wsUri().toString(), "CHAT_TOKEN", token),
         new ByteArrayInputStream(new byte[0]), "history", "@dave");
     assertEquals(0, history.code(), history.err());
     List<String> lines = history.out().lines().toList();
@@ -161,7 +156,7 @@ class SdkCliIT {
   @Test
   void accountCommands() {
     assertEquals(0, cli("nora", "--register", "token").code());
-    Map<String, String> env = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> env = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "nora", "CHAT_PASSWORD", password("nora"));
     Run changed = cli(env, new ByteArrayInputStream(
         "nora's second password\nignored\n".getBytes(StandardCharsets.UTF_8)), "password");
@@ -172,9 +167,9 @@ class SdkCliIT {
     Run oldPassword = cli("nora", "rooms");
     assertEquals(3, oldPassword.code());
     assertTrue(oldPassword.err().contains("unauthorized"), oldPassword.err());
-    Map<String, String> newPassword = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> newPassword = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "nora", "CHAT_PASSWORD", "nora's second password");
-    Map<String, String> byToken = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> byToken = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_TOKEN", token);
     assertEquals(0, cli(byToken, new ByteArrayInputStream(new byte[0]), "rooms").code());
 
@@ -210,7 +205,7 @@ class SdkCliIT {
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("usage: send TO TEXT"), usage.err());
 
-    Run wrongPassword = cli(Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Run wrongPassword = cli(Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "gina", "CHAT_PASSWORD", "not-ginas-password"),
         new ByteArrayInputStream(new byte[0]), "rooms");
     assertEquals(3, wrongPassword.code());
@@ -258,12 +253,12 @@ class SdkCliIT {
   void listenPrintsIncomingMessagesAndSendsTypedLines() throws Exception {
     assertEquals(0, cli("hank", "--register", "token").code());
     Recorder ivyInbox = new Recorder();
-    try (ChatClient ivy = connected(server.wsUri(), "ivy", ivyInbox);
+    try (ChatClient ivy = connected(server().wsUri(), "ivy", ivyInbox);
         PipedOutputStream typing = new PipedOutputStream()) {
       PipedInputStream stdin = new PipedInputStream(typing);
       Lines out = new Lines();
       Lines err = new Lines();
-      Map<String, String> env = Map.of("CHAT_SERVER", server.wsUri().toString(),
+      Map<String, String> env = Map.of("CHAT_SERVER", server().wsUri().toString(),
           "CHAT_USER", "hank", "CHAT_PASSWORD", password("hank"));
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> ChatCli.run(
           new String[] {"listen"}, env, stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -293,7 +288,7 @@ class SdkCliIT {
     assertEquals(0, cli("judy", "--register", "token").code());
 
     List<String> base = List.of(Jars.java(), "-jar", jar.get().toString(),
-        "--server", server.wsUri().toString(), "--user", "kate", "--register");
+        "--server", server().wsUri().toString(), "--user", "kate", "--register");
     Path out = tmp.resolve("cli-out.txt");
     List<String> send = new ArrayList<>(base);
     send.addAll(List.of("send", "@judy", "from", "the", "shell"));
