@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,24 +35,19 @@ class AbuseIT {
       "--requests-per-second", "100000", "--request-burst", "100000"};
   private static final int MAX_FRAME = 1024;
 
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--allowed-origins", "https://chat.example.org, http://localhost:5173",
+      "--max-frame-bytes", String.valueOf(MAX_FRAME));
+  /** Where the servers of the tests that need limits of their own keep their data. */
   @TempDir static Path tmp;
-  private static ServerProcess server;
   private static final AtomicInteger dirs = new AtomicInteger();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--allowed-origins", "https://chat.example.org, http://localhost:5173",
-        "--max-frame-bytes", String.valueOf(MAX_FRAME));
+  private static ServerProcess server() {
+    return shared.process();
   }
 
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
+  /** A server of the test's own, for a limit the shared one does not have. */
   private static ServerProcess startServer(String... args) throws Exception {
     return ServerProcess.start(tmp.resolve("data-" + dirs.incrementAndGet()), args);
   }
@@ -62,7 +56,7 @@ class AbuseIT {
 
   /** Upgrades to {@code path} with the given Origin (null: none); true on 101 and a hello. */
   private static boolean upgrades(String path, String origin) throws Exception {
-    return upgradesTo(server, path, origin);
+    return upgradesTo(server(), path, origin);
   }
 
   private static boolean upgradesTo(ServerProcess to, String path, String origin)
@@ -102,8 +96,8 @@ class AbuseIT {
   /** The explicit list replaces the default one: the server's own web origin is not on it. */
   @Test
   void theDefaultOriginsAreReplacedByTheList() throws Exception {
-    assertFalse(upgrades("/ws", "http://localhost:" + server.httpPort));
-    assertFalse(upgrades("/ws", "http://127.0.0.1:" + server.httpPort));
+    assertFalse(upgrades("/ws", "http://localhost:" + server().httpPort));
+    assertFalse(upgrades("/ws", "http://127.0.0.1:" + server().httpPort));
   }
 
   /**
@@ -127,7 +121,7 @@ class AbuseIT {
   @Test
   void noOriginIsAccepted() throws Exception {
     assertTrue(upgrades("/ws", null));
-    try (WireClient c = WireClient.connect(server.wsUri())) {
+    try (WireClient c = WireClient.connect(server().wsUri())) {
       c.ok(Frames.of("type", "ping"));
     }
   }
@@ -142,7 +136,7 @@ class AbuseIT {
 
   /** A raw connection past the hello, not signed in (frame rules apply before login too). */
   private static RawWebSocket raw() throws IOException {
-    RawWebSocket ws = RawWebSocket.connect(server.wsPort());
+    RawWebSocket ws = RawWebSocket.connect(server().wsPort());
     assertEquals("hello", ws.readJson().get("type").getAsString());
     return ws;
   }

@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,32 +24,17 @@ class AdminIT {
   /** The server acts on a change within about a second; this leaves room for a slow machine. */
   private static final long ACTS_WITHIN_MS = 5_000;
 
+  /** Where the admin commands run. */
   @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--registrations-per-ip-per-hour",
-        "100000");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--registrations-per-ip-per-hour",
+      "100000");
+  private final WireClients wire = shared.wire();
 
   private static ServerProcess.Result admin(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("admin", "--data-dir", server.dataDir.toString()));
-    all.addAll(ServerProcess.storeArgs(server.dataDir)); // the server's store, whichever it is
+    Path dataDir = shared.process().dataDir();
+    List<String> all = new ArrayList<>(List.of("admin", "--data-dir", dataDir.toString()));
+    all.addAll(ServerProcess.storeArgs(dataDir)); // the server's store, whichever it is
     all.addAll(List.of(args));
     return ServerProcess.run(tmp, all.toArray(new String[0]));
   }

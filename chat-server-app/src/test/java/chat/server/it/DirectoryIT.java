@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,28 +29,11 @@ class DirectoryIT {
 
   @TempDir static Path tmp;
   /** Pages of at most 8, and a 1 KiB outbound bound, which every page is larger than. */
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--registrations-per-ip-per-hour", "100000", "--history-max", String.valueOf(HISTORY_MAX),
-        "--max-outbound-bytes", "1024");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--registrations-per-ip-per-hour", "100000", "--history-max", String.valueOf(HISTORY_MAX),
+      "--max-outbound-bytes", "1024");
+  private final WireClients wire = shared.wire();
 
   /** One page of the directory: room names in order, and {@code more}. */
   record Page(List<String> rooms, boolean more, Map<String, JsonObject> entries) {}

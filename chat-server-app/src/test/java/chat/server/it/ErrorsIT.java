@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every error code of PROTOCOL.md, produced by the packaged jar: {@code bad_request},
@@ -32,28 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ErrorsIT {
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--max-text-chars", "50", "--send-per-second", "1", "--send-burst", "2",
-        "--history-max", "5");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--max-text-chars", "50", "--send-per-second", "1", "--send-burst", "2",
+      "--history-max", "5");
+  private final WireClients wire = shared.wire();
 
   private WireClient connect() throws InterruptedException {
     return wire.connect();

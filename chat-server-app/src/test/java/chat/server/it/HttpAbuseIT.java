@@ -14,15 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged server's HTTP port against clients that do not play by the rules: heads sent by
@@ -38,20 +35,12 @@ class HttpAbuseIT {
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(PROMPT).build();
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory");
   private final List<Socket> sockets = new ArrayList<>();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   @AfterEach
@@ -62,7 +51,7 @@ class HttpAbuseIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(server.httpUri(path)).timeout(PROMPT).build(),
+    return HTTP.send(HttpRequest.newBuilder(server().httpUri(path)).timeout(PROMPT).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -70,7 +59,7 @@ class HttpAbuseIT {
   private Socket rawSend(String bytes) throws IOException {
     Socket s = new Socket();
     sockets.add(s);
-    s.connect(new InetSocketAddress("127.0.0.1", server.httpPort), (int) PROMPT.toMillis());
+    s.connect(new InetSocketAddress("127.0.0.1", server().httpPort), (int) PROMPT.toMillis());
     s.setSoTimeout((int) PROMPT.toMillis());
     s.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
     s.getOutputStream().flush();
@@ -145,7 +134,7 @@ class HttpAbuseIT {
     }
 
     assertServing();
-    String log = server.output();
+    String log = server().output();
     assertFalse(log.contains(" ERROR "), log);
     assertFalse(log.contains(" WARN "), log);
   }

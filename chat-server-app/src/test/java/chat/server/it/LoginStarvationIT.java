@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The issue's login-starvation probe against the packaged jar with its real password hashing
@@ -27,41 +24,23 @@ class LoginStarvationIT {
   /** Well within the 10 s sign-in deadline, and far below what hashing a crowd takes. */
   private static final long PROMPT_MS = 4_000;
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--password-iterations", "600000", "--trusted-proxies", "127.0.0.1",
+      "--requests-per-second", "100000", "--request-burst", "100000");
   private static String victim;
-  private final List<WireClient> clients = new ArrayList<>();
+  private final WireClients wire = shared.wire();
 
   @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--password-iterations", "600000", "--trusted-proxies", "127.0.0.1",
-        "--requests-per-second", "100000", "--request-burst", "100000");
-    try (WireClient c = WireClient.connect(server.wsUri(),
+  static void registerVictim() throws Exception {
+    try (WireClient c = WireClient.connect(shared.process().wsUri(),
         Map.of("X-Forwarded-For", "10.250.0.1"))) {
       victim = c.register(WireClients.unique("victim")).user;
     }
   }
 
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (WireClient c : clients) {
-      c.close();
-    }
-  }
-
   private WireClient from(String address) throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri(), Map.of("X-Forwarded-For", address));
-    clients.add(c);
-    return c;
+    return wire.connect(Map.of("X-Forwarded-For", address));
   }
 
   /** Fires one login on each connection; returns the ids, in the connections' order. */

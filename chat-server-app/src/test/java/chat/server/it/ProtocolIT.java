@@ -8,18 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md against the packaged jar, request by request, each result checked for the shape the
@@ -35,28 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocolIT {
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--send-per-second", "1000", "--send-burst", "1000",
-        "--requests-per-second", "10000", "--request-burst", "10000");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--send-per-second", "1000", "--send-burst", "1000",
+      "--requests-per-second", "10000", "--request-burst", "10000");
+  private final WireClients wire = shared.wire();
 
   private WireClient connect() throws InterruptedException {
     return wire.connect();

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Rooms" against the packaged jar: create, join, leave, invite, kick, rooms and
@@ -25,26 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoomsIT {
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final WireClients wire = new WireClients(server);
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    wire.close();
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory");
+  private final WireClients wire = shared.wire();
 
   private WireClient user(String base) throws InterruptedException {
     return wire.user(base);

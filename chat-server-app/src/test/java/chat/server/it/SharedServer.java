@@ -29,9 +29,11 @@ public final class SharedServer implements BeforeAllCallback, AfterEachCallback,
 
   /**
    * A server whose flags are known only when it starts, after extensions registered before it
-   * have run: {@code --postgres-url} of a database a {@code PrivatePostgres} made.
+   * have run: {@code --postgres-url} of a database a {@code PrivatePostgres} made. The supplier
+   * may also prepare what the class needs beside the server, or skip the class with an
+   * assumption (the browser tests' {@code WebTests}).
    */
-  SharedServer(ArgsSupplier args) {
+  public SharedServer(ArgsSupplier args) {
     this.args = args;
   }
 
@@ -46,15 +48,19 @@ public final class SharedServer implements BeforeAllCallback, AfterEachCallback,
         "--send-burst", "1000", "--requests-per-second", "10000", "--request-burst", "10000"});
   }
 
-  /** Flags worked out at start; may fail (a database that cannot be made). */
-  interface ArgsSupplier {
+  /**
+   * Flags worked out at start; may fail (a database that cannot be made) or abort (no browser to
+   * test with), and then no server starts.
+   */
+  public interface ArgsSupplier {
     String[] get() throws Exception;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    String[] flags = args.get();
     dir = Files.createTempDirectory("chat-it-");
-    server = ServerProcess.start(dir.resolve("data"), args.get());
+    server = ServerProcess.start(dir.resolve("data"), flags);
     wire = new WireClients(server);
   }
 

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Account" (failed logins are slowed), "Client address" and "Details of the
@@ -28,32 +24,12 @@ class ThrottlingIT {
   private static final int REGISTRATIONS_PER_HOUR = 3;
   private static final AtomicInteger addresses = new AtomicInteger();
 
-  @TempDir static Path tmp;
-  private static ServerProcess server;
-  private final List<WireClient> clients = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerProcess.start(tmp.resolve("data"), "--store", "memory",
-        "--trusted-proxies", "127.0.0.1",
-        "--registrations-per-ip-per-hour", String.valueOf(REGISTRATIONS_PER_HOUR),
-        "--requests-per-second", "100000", "--request-burst", "100000");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      ServerLogs.assertNoErrors(server);
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (WireClient c : clients) {
-      c.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer("--store", "memory",
+      "--trusted-proxies", "127.0.0.1",
+      "--registrations-per-ip-per-hour", String.valueOf(REGISTRATIONS_PER_HOUR),
+      "--requests-per-second", "100000", "--request-burst", "100000");
+  private final WireClients wire = shared.wire();
 
   /** An address no other test uses: 10.x.y.1. */
   static String newAddress() {
@@ -63,9 +39,7 @@ class ThrottlingIT {
 
   /** A connection whose client address is {@code address}, as told by the trusted proxy. */
   WireClient from(String address) throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri(), Map.of("X-Forwarded-For", address));
-    clients.add(c);
-    return c;
+    return wire.connect(Map.of("X-Forwarded-For", address));
   }
 
   /** A new account, registered from an address of its own. */

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md "Client address" against the packaged jar: per-address limits use the TCP peer,
@@ -28,37 +26,13 @@ class TrustedProxiesIT {
       "--login-failures-per-user", "1000", "--registrations-per-ip-per-hour", "100000",
       "--max-connections-per-ip", "4"};
 
-  @TempDir static Path tmp;
   /** Trusts 127.0.0.0/8 (written as a range, beside an address of nobody's). */
-  private static ServerProcess trusting;
+  @RegisterExtension
+  static final SharedServer trusting = new SharedServer(Stream.concat(Stream.of(LIMITS),
+      Stream.of("--trusted-proxies", "192.0.2.99, 127.0.0.0/8")).toArray(String[]::new));
   /** Trusts no proxy. */
-  private static ServerProcess plain;
-  private final List<WireClient> open = new ArrayList<>();
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    List<String> args = new ArrayList<>(List.of(LIMITS));
-    args.addAll(List.of("--trusted-proxies", "192.0.2.99, 127.0.0.0/8"));
-    trusting = ServerProcess.start(tmp.resolve("trusting"), args.toArray(new String[0]));
-    plain = ServerProcess.start(tmp.resolve("plain"), LIMITS);
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    for (ServerProcess s : new ServerProcess[] {trusting, plain}) {
-      if (s != null) {
-        ServerLogs.assertNoErrors(s);
-        s.close();
-      }
-    }
-  }
-
-  @AfterEach
-  void closeClients() throws Exception {
-    for (WireClient c : open) {
-      c.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedServer plain = new SharedServer(LIMITS);
 
   private static Map<String, String> forwardedFor(String value) {
     Map<String, String> headers = new HashMap<>();
@@ -69,8 +43,8 @@ class TrustedProxiesIT {
   }
 
   /** One wrong-password login on a connection of its own (closed after); returns the code. */
-  private static String failLogin(ServerProcess s, String xff) throws InterruptedException {
-    try (WireClient c = WireClient.connect(s.wsUri(), forwardedFor(xff))) {
+  private static String failLogin(SharedServer s, String xff) throws InterruptedException {
+    try (WireClient c = WireClient.connect(s.process().wsUri(), forwardedFor(xff))) {
       JsonObject reply = c.request(Frames.of("type", "login",
           "user", WireClients.unique("nobody"), "password", "wrong password"));
       assertEquals("error", reply.get("type").getAsString(), reply.toString());
@@ -124,14 +98,16 @@ class TrustedProxiesIT {
    */
   @Test
   void connectionsPerAddressCountTheForwardedClient() throws Exception {
+    URI uri = trusting.process().wsUri();
+    List<WireClient> open = new ArrayList<>();
     for (String client : List.of("10.50.0.1", "10.50.0.2")) {
       for (int i = 0; i < 4; i++) {
-        open.add(WireClient.connect(trusting.wsUri(), forwardedFor(client)));
+        open.add(trusting.wire().connect(forwardedFor(client)));
       }
     }
-    assertFalse(WireClient.handshakeSucceeds(trusting.wsUri(), forwardedFor("10.50.0.1")),
+    assertFalse(WireClient.handshakeSucceeds(uri, forwardedFor("10.50.0.1")),
         "a fifth connection of one client was accepted");
-    try (WireClient other = WireClient.connect(trusting.wsUri(), forwardedFor("10.50.0.3"))) {
+    try (WireClient other = WireClient.connect(uri, forwardedFor("10.50.0.3"))) {
       other.ok(Frames.of("type", "ping"));
     }
     for (WireClient c : open) {
@@ -140,7 +116,7 @@ class TrustedProxiesIT {
     // Once one closes, that client may connect again (the server may take a moment to see it).
     open.remove(0).close();
     long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!WireClient.handshakeSucceeds(trusting.wsUri(), forwardedFor("10.50.0.1"))) {
+    while (!WireClient.handshakeSucceeds(uri, forwardedFor("10.50.0.1"))) {
       assertTrue(System.nanoTime() < deadline, "the closed connection still counts");
     }
   }

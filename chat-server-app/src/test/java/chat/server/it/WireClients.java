@@ -2,6 +2,7 @@ package chat.server.it;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +21,15 @@ final class WireClients implements AutoCloseable {
 
   /** A new connection, not signed in. */
   WireClient connect() throws InterruptedException {
-    WireClient c = WireClient.connect(server.wsUri());
+    return connect(Map.of());
+  }
+
+  /**
+   * A new connection, not signed in, whose handshake carries {@code headers} (an
+   * X-Forwarded-For, to a server that trusts 127.0.0.1 as a proxy).
+   */
+  WireClient connect(Map<String, String> headers) throws InterruptedException {
+    WireClient c = WireClient.connect(server.wsUri(), headers);
     clients.add(c);
     return c;
   }

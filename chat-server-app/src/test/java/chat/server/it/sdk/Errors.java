@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import chat.client.ChatErrorException;
+import chat.client.Recorder;
 import chat.protocol.ErrorCode;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -16,7 +17,7 @@ final class Errors {
   /** The cause a future failed with (bounded wait). */
   static Throwable failure(Future<?> f) {
     ExecutionException e = assertThrows(ExecutionException.class,
-        () -> f.get(Inbox.WAIT_S, TimeUnit.SECONDS));
+        () -> f.get(Recorder.WAIT_S, TimeUnit.SECONDS));
     return e.getCause();
   }
 

@@ -1,6 +1,7 @@
 package chat.server.it.sdk;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.server.it.ServerProcess;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,11 +19,16 @@ final class Sdk {
 
   private Sdk() {}
 
-  static ServerProcess fastServer(Path dataDir, String... extra) throws Exception {
+  /** {@link #FAST} and then {@code extra}, whose flags win. */
+  static String[] fast(String... extra) {
     String[] args = new String[FAST.length + extra.length];
     System.arraycopy(FAST, 0, args, 0, FAST.length);
     System.arraycopy(extra, 0, args, FAST.length, extra.length);
-    return ServerProcess.start(dataDir, args);
+    return args;
+  }
+
+  static ServerProcess fastServer(Path dataDir, String... extra) throws Exception {
+    return ServerProcess.start(dataDir, fast(extra));
   }
 
   static String password(String user) {
@@ -30,14 +36,14 @@ final class Sdk {
   }
 
   /** A client that registers (or logs in as) {@code user}, reconnects fast, paces loosely. */
-  static ChatClient.Builder client(URI uri, String user, Inbox inbox) {
+  static ChatClient.Builder client(URI uri, String user, Recorder inbox) {
     return ChatClient.builder(uri).register(user, password(user)).listener(inbox)
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
         .requestRate(100_000, 100_000);
   }
 
   /** Builds, connects and waits until connected. */
-  static ChatClient connected(URI uri, String user, Inbox inbox) throws Exception {
+  static ChatClient connected(URI uri, String user, Recorder inbox) throws Exception {
     ChatClient c = client(uri, user, inbox).build();
     await(c.connect());
     return c;
@@ -45,6 +51,6 @@ final class Sdk {
 
   static <T> T await(Future<T> f)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return f.get(Inbox.WAIT_S, TimeUnit.SECONDS);
+    return f.get(Recorder.WAIT_S, TimeUnit.SECONDS);
   }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.client.ChatClientException.SignedOutException;
+import chat.client.Recorder;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
@@ -37,19 +38,19 @@ class SdkAccountIT {
   }
 
   /** A client of {@code user} that logs in with {@code token} only, through {@code link}. */
-  private static ChatClient byToken(TcpProxy link, String token, Inbox inbox) {
+  private static ChatClient byToken(TcpProxy link, String token, Recorder inbox) {
     return ChatClient.builder(link.wsUri()).token(token).listener(inbox)
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).requestRate(100_000, 100_000)
         .build();
   }
 
   /** The listener calls up to onClosed, which must come (bounded wait). */
-  private static List<Object> callsUntilClosed(Inbox inbox) throws InterruptedException {
+  private static List<Object> callsUntilClosed(Recorder inbox) throws InterruptedException {
     List<Object> calls = new ArrayList<>();
     while (true) {
       Object call = inbox.next(Object.class);
       calls.add(call);
-      if (call instanceof Inbox.Closed) {
+      if (call instanceof Recorder.Closed) {
         return calls;
       }
     }
@@ -57,14 +58,14 @@ class SdkAccountIT {
 
   /** The session ended elsewhere: one SignedOutException, then closed, never a reconnect. */
   private static void assertSignedOut(SignedOutException.Reason reason, ChatClient client,
-      Inbox inbox, TcpProxy link) throws InterruptedException {
+      Recorder inbox, TcpProxy link) throws InterruptedException {
     List<Object> calls = callsUntilClosed(inbox);
-    List<Object> after = calls.subList(calls.indexOf(new Inbox.State(ChatClient.State.CONNECTED))
-        + 1, calls.size());
-    assertFalse(after.stream().anyMatch(c -> c instanceof Inbox.Disconnected),
+    List<Object> after = calls.subList(
+        calls.indexOf(new Recorder.StateChanged(ChatClient.State.CONNECTED)) + 1, calls.size());
+    assertFalse(after.stream().anyMatch(c -> c instanceof Recorder.Disconnected),
         "no reconnect: " + after);
-    Inbox.Failed failed = after.stream().filter(c -> c instanceof Inbox.Failed)
-        .map(Inbox.Failed.class::cast).findFirst().orElseThrow();
+    Recorder.Failed failed = after.stream().filter(c -> c instanceof Recorder.Failed)
+        .map(Recorder.Failed.class::cast).findFirst().orElseThrow();
     assertEquals(reason, assertInstanceOf(SignedOutException.class, failed.failure()).reason());
     assertEquals(ChatClient.State.CLOSED, client.state());
     client.close(); // its threads have ended: no later reconnect is possible
@@ -76,11 +77,11 @@ class SdkAccountIT {
       throws Exception {
     String user = "pat8";
     String oldToken;
-    try (ChatClient first = connected(server().wsUri(), user, new Inbox())) {
+    try (ChatClient first = connected(server().wsUri(), user, new Recorder())) {
       oldToken = first.token();
     }
-    Inbox phoneInbox = new Inbox();
-    Inbox laptopInbox = new Inbox();
+    Recorder phoneInbox = new Recorder();
+    Recorder laptopInbox = new Recorder();
     try (TcpProxy phoneLink = new TcpProxy(server().wsPort());
         TcpProxy laptopLink = new TcpProxy(server().wsPort())) {
       // the phone still holds the old password; the laptop holds only a token
@@ -100,8 +101,8 @@ class SdkAccountIT {
         // the new token (the old one is revoked, and it has no password to fall back on)
         assertTrue(await(laptop.ping()) > 0);
         laptopLink.cut();
-        laptopInbox.next(Inbox.Disconnected.class);
-        laptopInbox.next(Inbox.State.class, s -> s.state() == ChatClient.State.CONNECTED);
+        laptopInbox.next(Recorder.Disconnected.class);
+        laptopInbox.next(Recorder.StateChanged.class, s -> s.state() == ChatClient.State.CONNECTED);
         assertEquals(changed.token(), laptop.token());
         assertTrue(await(laptop.ping()) > 0);
       }
@@ -121,18 +122,18 @@ class SdkAccountIT {
   @Test
   void logoutEverywhereOnAnotherDeviceStopsTheReconnects() throws Exception {
     String user = "rae8";
-    Inbox inbox = new Inbox();
+    Recorder inbox = new Recorder();
     try (TcpProxy link = new TcpProxy(server().wsPort())) {
       // with the password at hand, reconnecting would log straight back in: it must not
       ChatClient client = Sdk.client(link.wsUri(), user, inbox).build();
       try (client) {
         await(client.connect());
-        Inbox otherInbox = new Inbox();
+        Recorder otherInbox = new Recorder();
         ChatClient other = connected(server().wsUri(), user, otherInbox);
         await(other.logoutEverywhere());
         List<Object> ownCalls = callsUntilClosed(otherInbox);
         assertFalse(ownCalls.stream().anyMatch(
-            c -> c instanceof Inbox.Failed || c instanceof Inbox.Disconnected),
+            c -> c instanceof Recorder.Failed || c instanceof Recorder.Disconnected),
             "the device that logged out closes quietly: " + ownCalls);
         other.close();
 
@@ -145,13 +146,13 @@ class SdkAccountIT {
   void deletingTheAccountSignsOutEveryDeviceAndKeepsItsMessagesInOthersHistories()
       throws Exception {
     String user = "sam8";
-    Inbox inbox = new Inbox();
+    Recorder inbox = new Recorder();
     try (TcpProxy link = new TcpProxy(server().wsPort());
-        ChatClient friend = connected(server().wsUri(), "sam8-friend", new Inbox())) {
+        ChatClient friend = connected(server().wsUri(), "sam8-friend", new Recorder())) {
       ChatClient device = Sdk.client(link.wsUri(), user, inbox).build();
       try (device) {
         await(device.connect());
-        ChatClient self = connected(server().wsUri(), user, new Inbox());
+        ChatClient self = connected(server().wsUri(), user, new Recorder());
         await(self.send("@sam8-friend", "goodbye"));
         assertError(ErrorCode.UNAUTHORIZED, self.deleteAccount("not my password"));
         await(self.deleteAccount(password(user)));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -42,8 +43,8 @@ class SdkChangesIT {
 
   @Test
   void editReactAndDeleteReachEveryParticipantsListener() throws Exception {
-    Inbox aliceInbox = new Inbox();
-    Inbox bobInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
+    Recorder bobInbox = new Recorder();
     try (ChatClient alice = connected(server().wsUri(), "alice14", aliceInbox);
         ChatClient bob = connected(server().wsUri(), "bob14", bobInbox)) {
       await(alice.createRoom("changes", "", false));
@@ -52,7 +53,7 @@ class SdkChangesIT {
       bobInbox.awaitText("#changes", "helo");
 
       Result.Changed edited = await(alice.edit("#changes", seq, "hello"));
-      for (Inbox inbox : List.of(aliceInbox, bobInbox)) {
+      for (Recorder inbox : List.of(aliceInbox, bobInbox)) {
         Event.Update u = inbox.nextUpdate("#changes");
         assertEquals("edit alice14 " + seq + " " + edited.rev(),
             u.action() + " " + u.by() + " " + u.seq() + " " + u.rev());
@@ -87,9 +88,9 @@ class SdkChangesIT {
 
   @Test
   void aReplyCarriesReplyToAndMentions() throws Exception {
-    Inbox aliceInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
     try (ChatClient alice = connected(server().wsUri(), "alice15", aliceInbox);
-        ChatClient bob = connected(server().wsUri(), "bob15", new Inbox())) {
+        ChatClient bob = connected(server().wsUri(), "bob15", new Recorder())) {
       long question = await(alice.send("@bob15", "lunch?")).seq();
       long answer = await(bob.reply("@alice15", question, "@alice15 yes")).seq();
 
@@ -103,9 +104,9 @@ class SdkChangesIT {
 
   @Test
   void aClientCutOffCatchesUpEveryChangeOnceInRevOrder() throws Exception {
-    Inbox aliceInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
     try (TcpProxy link = new TcpProxy(server().wsPort());
-        ChatClient bob = connected(server().wsUri(), "bob16", new Inbox());
+        ChatClient bob = connected(server().wsUri(), "bob16", new Recorder());
         ChatClient alice = Sdk.client(link.wsUri(), "alice16", aliceInbox).historyPage(7)
             .build()) {
       await(alice.connect());
@@ -125,7 +126,7 @@ class SdkChangesIT {
 
       link.refuse(true);
       link.cut();
-      aliceInbox.next(Inbox.Disconnected.class);
+      aliceInbox.next(Recorder.Disconnected.class);
       // Each change on its own message, so that none supersedes another and every rev is due.
       for (long seq = 2; seq <= 40; seq++) {
         assertEquals(seq, await(change(bob, seq)).rev());

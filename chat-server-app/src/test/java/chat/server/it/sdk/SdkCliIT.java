@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -29,25 +31,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line client against the packaged server: commands, output, exit codes. */
 class SdkCliIT {
+  @RegisterExtension
+  static final SharedServer shared = new SharedServer(Sdk.FAST);
   @TempDir static Path tmp;
-  static ServerProcess server;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"));
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
   /** One in-process run of the CLI. */
@@ -63,7 +59,7 @@ class SdkCliIT {
   }
 
   private static Run cli(String user, String... args) {
-    Map<String, String> env = new HashMap<>(Map.of("CHAT_SERVER", server.wsUri().toString()));
+    Map<String, String> env = new HashMap<>(Map.of("CHAT_SERVER", server().wsUri().toString()));
     if (user != null) {
       env.put("CHAT_USER", user);
       env.put("CHAT_PASSWORD", password(user));
@@ -84,7 +80,7 @@ class SdkCliIT {
     assertEquals("1\n", sent.out());
     assertEquals(0, cli("dave", "send", "@carol", "line one\nline two").code());
 
-    Run history = cli(Map.of("CHAT_SERVER", server.wsUri().toString(), "CHAT_TOKEN", token),
+    Run history = cli(Map.of("CHAT_SERVER", server().wsUri().toString(), "CHAT_TOKEN", token),
         new ByteArrayInputStream(new byte[0]), "history", "@dave");
     assertEquals(0, history.code(), history.err());
     List<String> lines = history.out().lines().toList();
@@ -160,7 +156,7 @@ class SdkCliIT {
   @Test
   void accountCommands() {
     assertEquals(0, cli("nora", "--register", "token").code());
-    Map<String, String> env = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> env = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "nora", "CHAT_PASSWORD", password("nora"));
     Run changed = cli(env, new ByteArrayInputStream(
         "nora's second password\nignored\n".getBytes(StandardCharsets.UTF_8)), "password");
@@ -171,9 +167,9 @@ class SdkCliIT {
     Run oldPassword = cli("nora", "rooms");
     assertEquals(3, oldPassword.code());
     assertTrue(oldPassword.err().contains("unauthorized"), oldPassword.err());
-    Map<String, String> newPassword = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> newPassword = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "nora", "CHAT_PASSWORD", "nora's second password");
-    Map<String, String> byToken = Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Map<String, String> byToken = Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_TOKEN", token);
     assertEquals(0, cli(byToken, new ByteArrayInputStream(new byte[0]), "rooms").code());
 
@@ -209,7 +205,7 @@ class SdkCliIT {
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("usage: send TO TEXT"), usage.err());
 
-    Run wrongPassword = cli(Map.of("CHAT_SERVER", server.wsUri().toString(),
+    Run wrongPassword = cli(Map.of("CHAT_SERVER", server().wsUri().toString(),
         "CHAT_USER", "gina", "CHAT_PASSWORD", "not-ginas-password"),
         new ByteArrayInputStream(new byte[0]), "rooms");
     assertEquals(3, wrongPassword.code());
@@ -242,10 +238,10 @@ class SdkCliIT {
     }
 
     String next(java.util.function.Predicate<String> test) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Inbox.WAIT_S);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Recorder.WAIT_S);
       while (true) {
         String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        assertNotNull(line, "no such line within " + Inbox.WAIT_S + " s");
+        assertNotNull(line, "no such line within " + Recorder.WAIT_S + " s");
         if (test.test(line)) {
           return line;
         }
@@ -256,13 +252,13 @@ class SdkCliIT {
   @Test
   void listenPrintsIncomingMessagesAndSendsTypedLines() throws Exception {
     assertEquals(0, cli("hank", "--register", "token").code());
-    Inbox ivyInbox = new Inbox();
-    try (ChatClient ivy = connected(server.wsUri(), "ivy", ivyInbox);
+    Recorder ivyInbox = new Recorder();
+    try (ChatClient ivy = connected(server().wsUri(), "ivy", ivyInbox);
         PipedOutputStream typing = new PipedOutputStream()) {
       PipedInputStream stdin = new PipedInputStream(typing);
       Lines out = new Lines();
       Lines err = new Lines();
-      Map<String, String> env = Map.of("CHAT_SERVER", server.wsUri().toString(),
+      Map<String, String> env = Map.of("CHAT_SERVER", server().wsUri().toString(),
           "CHAT_USER", "hank", "CHAT_PASSWORD", password("hank"));
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> ChatCli.run(
           new String[] {"listen"}, env, stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -280,7 +276,7 @@ class SdkCliIT {
       out.next(l -> l.contains("hank: yes, here")); // its own message is shown too
 
       typing.close(); // end of input
-      assertEquals(0, exit.get(Inbox.WAIT_S, TimeUnit.SECONDS));
+      assertEquals(0, exit.get(Recorder.WAIT_S, TimeUnit.SECONDS));
     }
   }
 
@@ -292,7 +288,7 @@ class SdkCliIT {
     assertEquals(0, cli("judy", "--register", "token").code());
 
     List<String> base = List.of(Jars.java(), "-jar", jar.get().toString(),
-        "--server", server.wsUri().toString(), "--user", "kate", "--register");
+        "--server", server().wsUri().toString(), "--user", "kate", "--register");
     Path out = tmp.resolve("cli-out.txt");
     List<String> send = new ArrayList<>(base);
     send.addAll(List.of("send", "@judy", "from", "the", "shell"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.cluster.redis.PrivateRedis;
 import chat.protocol.Event;
 import chat.protocol.Result;
@@ -44,10 +45,10 @@ class SdkClusterFailoverIT {
         nodes.add(Sdk.fastServer(tmp.resolve("node" + i), "--store", "postgres",
             "--postgres-url", db, "--redis-url", redis.url()));
       }
-      Inbox aliceInbox = new Inbox();
+      Recorder aliceInbox = new Recorder();
       try (TcpProxy balancer = new TcpProxy(nodes.get(0).wsPort(), nodes.get(1).wsPort(),
               nodes.get(2).wsPort());
-          ChatClient bob = connected(nodes.get(2).wsUri(), "bob", new Inbox());
+          ChatClient bob = connected(nodes.get(2).wsUri(), "bob", new Recorder());
           ChatClient alice = Sdk.client(balancer.wsUri(), "alice", aliceInbox).build()) {
         await(alice.connect()); // the balancer's first: node 0
         await(bob.createRoom("general", "", false));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.protocol.Event;
 import chat.server.it.ServerProcess;
 import java.io.BufferedReader;
@@ -55,7 +56,7 @@ class SdkEchoBotIT {
           assertNotNull(line, "the bot did not say it is listening");
         } while (!line.contains("echobot is listening"));
 
-        Inbox inbox = new Inbox();
+        Recorder inbox = new Recorder();
         try (ChatClient dave = connected(server.wsUri(), "dave", inbox)) {
           for (int i = 1; i <= 3; i++) {
             await(dave.send("@echobot", "ping " + i));

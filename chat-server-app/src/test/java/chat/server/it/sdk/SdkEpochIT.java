@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.server.it.ServerProcess;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class SdkEpochIT {
   void aFreshStoreIsReportedAsANewEpochAndFollowedFromItsStart() throws Exception {
     ServerProcess old = Sdk.fastServer(tmp.resolve("old"));
     ServerProcess fresh = null;
-    Inbox aliceInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
     try (ChatClient alice = connected(old.wsUri(), "alice", aliceInbox)) {
-      try (ChatClient bob = connected(old.wsUri(), "bob", new Inbox())) {
+      try (ChatClient bob = connected(old.wsUri(), "bob", new Recorder())) {
         for (int i = 1; i <= 5; i++) {
           await(bob.send("@alice", "old " + i));
         }
@@ -35,13 +36,13 @@ class SdkEpochIT {
 
       old.kill9();
       fresh = ServerProcess.startOnPort(tmp.resolve("fresh"), old.wsPort(), Sdk.FAST);
-      Inbox.EpochChanged changed = aliceInbox.next(Inbox.EpochChanged.class);
+      Recorder.EpochChanged changed = aliceInbox.next(Recorder.EpochChanged.class);
       assertEquals(oldEpoch, changed.previous());
       assertNotEquals(oldEpoch, changed.epoch());
-      aliceInbox.next(Inbox.State.class, s -> s.state() == ChatClient.State.CONNECTED);
+      aliceInbox.next(Recorder.StateChanged.class, s -> s.state() == ChatClient.State.CONNECTED);
       assertEquals(changed.epoch(), alice.epoch());
 
-      try (ChatClient bob = connected(fresh.wsUri(), "bob", new Inbox())) {
+      try (ChatClient bob = connected(fresh.wsUri(), "bob", new Recorder())) {
         await(bob.send("@alice", "new 1"));
         await(bob.send("@alice", "new 2"));
       }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.client.ChatErrorException;
+import chat.client.Recorder;
 import chat.protocol.ErrorCode;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
@@ -23,8 +24,8 @@ class SdkErrorsIT {
   @Test
   void refusedRequestsFailWithTheirProtocolErrorCode() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"), "--max-text-chars", "100");
-        ChatClient alice = connected(server.wsUri(), "alice", new Inbox());
-        ChatClient bob = connected(server.wsUri(), "bob", new Inbox())) {
+        ChatClient alice = connected(server.wsUri(), "alice", new Recorder());
+        ChatClient bob = connected(server.wsUri(), "bob", new Recorder())) {
       await(alice.createRoom("private", "", true));
 
       assertError(ErrorCode.FORBIDDEN, bob.send("#private", "let me in"));
@@ -49,14 +50,14 @@ class SdkErrorsIT {
   @Test
   void wrongCredentialsFailConnectWithUnauthorizedAndCloseTheClient() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"))) {
-      connected(server.wsUri(), "carol", new Inbox()).close();
-      Inbox inbox = new Inbox();
+      connected(server.wsUri(), "carol", new Recorder()).close();
+      Recorder inbox = new Recorder();
       ChatClient wrong = ChatClient.builder(server.wsUri()).login("carol", "not-her-password")
           .listener(inbox).build();
       try {
         assertError(ErrorCode.UNAUTHORIZED, wrong.connect());
-        assertTrue(inbox.next(Inbox.Failed.class).failure() instanceof ChatErrorException);
-        inbox.next(Inbox.Closed.class);
+        assertTrue(inbox.next(Recorder.Failed.class).failure() instanceof ChatErrorException);
+        inbox.next(Recorder.Closed.class);
         assertEquals(ChatClient.State.CLOSED, wrong.state());
       } finally {
         wrong.close();
@@ -80,11 +81,11 @@ class SdkErrorsIT {
   void rateLimitedCarriesRetryAfterOrIsRetriedAfterIt() throws Exception {
     try (ServerProcess server = ServerProcess.start(tmp.resolve("data"),
         "--send-per-second", "1", "--send-burst", "1");
-        ChatClient other = connected(server.wsUri(), "dave", new Inbox());
-        ChatClient bob = connected(server.wsUri(), "erin", new Inbox())) {
-      ChatClient strict = Sdk.client(server.wsUri(), "dave", new Inbox())
+        ChatClient other = connected(server.wsUri(), "dave", new Recorder());
+        ChatClient bob = connected(server.wsUri(), "erin", new Recorder())) {
+      ChatClient strict = Sdk.client(server.wsUri(), "dave", new Recorder())
           .retryRateLimited(false).build();
-      ChatClient patient = Sdk.client(server.wsUri(), "dave", new Inbox()).build();
+      ChatClient patient = Sdk.client(server.wsUri(), "dave", new Recorder()).build();
       try (strict; patient) {
         await(strict.connect());
         await(patient.connect());

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.FileInfo;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,9 +28,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,24 +41,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SdkFilesIT {
   private static final int MAX = 200_000;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  @RegisterExtension
+  static final SharedServer shared =
+      new SharedServer(Sdk.fast("--max-upload-bytes", String.valueOf(MAX)));
   @TempDir static Path tmp;
-  static ServerProcess server;
   static URI origin;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    server = Sdk.fastServer(tmp.resolve("data"), "--max-upload-bytes", String.valueOf(MAX));
-    URI page = server.httpUri("/");
+  static void findOrigin() {
+    URI page = server().httpUri("/");
     origin = URI.create("http://" + page.getRawAuthority());
   }
 
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
+  private static ServerProcess server() {
+    return shared.process();
   }
 
-  private static ChatClient connected(String user, Inbox inbox) throws Exception {
-    ChatClient c = Sdk.client(server.wsUri(), user, inbox).httpOrigin(origin).build();
+  private static ChatClient connected(String user, Recorder inbox) throws Exception {
+    ChatClient c = Sdk.client(server().wsUri(), user, inbox).httpOrigin(origin).build();
     await(c.connect());
     return c;
   }
@@ -74,8 +76,8 @@ class SdkFilesIT {
     new Random(7).nextBytes(photo);
     Path file = tmp.resolve("holiday photo.png");
     Files.write(file, photo);
-    Inbox bobInbox = new Inbox();
-    try (ChatClient alice = connected("alice20", new Inbox());
+    Recorder bobInbox = new Recorder();
+    try (ChatClient alice = connected("alice20", new Recorder());
         ChatClient bob = connected("bob20", bobInbox)) {
       FileInfo fromDisk = await(alice.upload(file));
       FileInfo fromMemory = await(alice.upload("notes".getBytes(StandardCharsets.UTF_8),
@@ -101,8 +103,8 @@ class SdkFilesIT {
 
   @Test
   void refusalsAreTypedErrors() throws Exception {
-    try (ChatClient alice = connected("alice21", new Inbox());
-        ChatClient bob = connected("bob21", new Inbox())) {
+    try (ChatClient alice = connected("alice21", new Recorder());
+        ChatClient bob = connected("bob21", new Recorder())) {
       assertError(ErrorCode.TOO_LARGE, alice.upload(new byte[MAX + 1], "big.bin",
           "application/octet-stream"));
       FileInfo bobs = await(bob.upload(new byte[] {1}, "b.bin", "application/octet-stream"));
@@ -133,7 +135,7 @@ class SdkFilesIT {
   private static String ok(String user, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server.wsUri().toString(),
+    int code = ChatCli.run(args, Map.of("CHAT_SERVER", server().wsUri().toString(),
             "CHAT_HTTP", origin.toString(), "CHAT_USER", user, "CHAT_PASSWORD", password(user)),
         new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
@@ -30,8 +31,8 @@ class SdkMessagingIT {
 
   @Test
   void directMessagesGoBothWaysAndEachSideSeesTheConversationFromItsSide() throws Exception {
-    Inbox aliceInbox = new Inbox();
-    Inbox bobInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
+    Recorder bobInbox = new Recorder();
     try (ChatClient alice = connected(server().wsUri(), "alice1", aliceInbox);
         ChatClient bob = connected(server().wsUri(), "bob1", bobInbox)) {
       Result.Sent sent = await(alice.send("@bob1", "hello bob", "cid-1"));
@@ -55,8 +56,8 @@ class SdkMessagingIT {
 
   @Test
   void roomMessagesReachEveryMemberInSeqOrder() throws Exception {
-    Inbox aliceInbox = new Inbox();
-    Inbox bobInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
+    Recorder bobInbox = new Recorder();
     try (ChatClient alice = connected(server().wsUri(), "alice2", aliceInbox);
         ChatClient bob = connected(server().wsUri(), "bob2", bobInbox)) {
       assertEquals("#lobby2", await(alice.createRoom("lobby2", "Say hi", false)).room());
@@ -81,8 +82,8 @@ class SdkMessagingIT {
 
   @Test
   void everyRequestTypeWorksThroughTheSdk() throws Exception {
-    Inbox ownerInbox = new Inbox();
-    Inbox guestInbox = new Inbox();
+    Recorder ownerInbox = new Recorder();
+    Recorder guestInbox = new Recorder();
     try (ChatClient owner = connected(server().wsUri(), "owner3", ownerInbox);
         ChatClient guest = connected(server().wsUri(), "guest3", guestInbox)) {
       assertEquals("owner3", owner.user());
@@ -140,12 +141,12 @@ class SdkMessagingIT {
           m -> m.conv().equals("#open3") && m.action().equals("leave"));
 
       // presence: a user sharing a conversation comes online
-      Inbox lateInbox = new Inbox();
+      Recorder lateInbox = new Recorder();
       try (ChatClient late = connected(server().wsUri(), "late3", lateInbox)) {
         await(late.join("open3"));
         late.close();
       }
-      try (ChatClient late = connected(server().wsUri(), "late3", new Inbox())) {
+      try (ChatClient late = connected(server().wsUri(), "late3", new Recorder())) {
         Event.Presence online = ownerInbox.next(Event.Presence.class,
             p -> p.user().equals("late3") && p.online());
         assertTrue(online.online());
@@ -155,7 +156,7 @@ class SdkMessagingIT {
       // logout revokes the token
       String token = guest.token();
       await(guest.logout());
-      guestInbox.next(Inbox.Closed.class);
+      guestInbox.next(Recorder.Closed.class);
       ChatClient reused = ChatClient.builder(server().wsUri()).token(token).build();
       try {
         Throwable refused = Errors.failure(reused.connect());
@@ -173,8 +174,8 @@ class SdkMessagingIT {
 
   @Test
   void lastSeenAndResumeFromPickUpWhereAnEarlierClientStopped() throws Exception {
-    Inbox first = new Inbox();
-    try (ChatClient bob = connected(server().wsUri(), "bob4", new Inbox())) {
+    Recorder first = new Recorder();
+    try (ChatClient bob = connected(server().wsUri(), "bob4", new Recorder())) {
       Map<String, Long> seen;
       String epoch;
       try (ChatClient alice = connected(server().wsUri(), "alice4", first)) {
@@ -187,7 +188,7 @@ class SdkMessagingIT {
       await(bob.send("@alice4", "two")); // while alice's program is not running
       await(bob.send("@alice4", "three"));
 
-      Inbox second = new Inbox();
+      Recorder second = new Recorder();
       ChatClient resumed = Sdk.client(server().wsUri(), "alice4", second)
           .resumeFrom(epoch, seen).build();
       try (resumed) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.Role;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -33,7 +34,7 @@ class SdkModerationIT {
 
   @Test
   void helloNamesTheFeaturesOfTheSecondRound() throws Exception {
-    try (ChatClient c = connected(server().wsUri(), "feat1", new Inbox())) {
+    try (ChatClient c = connected(server().wsUri(), "feat1", new Recorder())) {
       assertTrue(c.features().containsAll(List.of("block", "moderation", "account")),
           c.features().toString());
     }
@@ -41,8 +42,8 @@ class SdkModerationIT {
 
   @Test
   void blockingStopsDirectMessagesBothWaysUntilUnblocked() throws Exception {
-    try (ChatClient alice = connected(server().wsUri(), "alice5", new Inbox());
-        ChatClient mallory = connected(server().wsUri(), "mallory5", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice5", new Recorder());
+        ChatClient mallory = connected(server().wsUri(), "mallory5", new Recorder())) {
       await(mallory.send("@alice5", "before"));
       await(alice.block("mallory5"));
       assertEquals(List.of("mallory5"), await(alice.blocked()));
@@ -59,9 +60,9 @@ class SdkModerationIT {
 
   @Test
   void rolesBansTopicsAndDeletionReachTheMembersListeners() throws Exception {
-    Inbox ownerInbox = new Inbox();
-    Inbox modInbox = new Inbox();
-    Inbox malloryInbox = new Inbox();
+    Recorder ownerInbox = new Recorder();
+    Recorder modInbox = new Recorder();
+    Recorder malloryInbox = new Recorder();
     try (ChatClient owner = connected(server().wsUri(), "owner6", ownerInbox);
         ChatClient mod = connected(server().wsUri(), "mod6", modInbox);
         ChatClient mallory = connected(server().wsUri(), "mallory6", malloryInbox)) {
@@ -75,7 +76,7 @@ class SdkModerationIT {
       // role: only the owner gives one; every member hears it, with the role
       assertError(ErrorCode.FORBIDDEN, mallory.setRole("mod6", "mallory6", Role.MODERATOR));
       await(owner.setRole("mod6", "mod6", Role.MODERATOR));
-      for (Inbox inbox : List.of(ownerInbox, modInbox, malloryInbox)) {
+      for (Recorder inbox : List.of(ownerInbox, modInbox, malloryInbox)) {
         Event.Member role = inbox.next(Event.Member.class, m -> m.action().equals("role"));
         assertEquals(List.of("#mod6", "mod6", "moderator"),
             List.of(role.conv(), role.user(), role.role()));
@@ -102,7 +103,7 @@ class SdkModerationIT {
       // topic: owner or moderator; members get the room event
       assertError(ErrorCode.FORBIDDEN, mallory.setTopic("mod6", "Mine now"));
       await(mod.setTopic("mod6", "New topic"));
-      for (Inbox inbox : List.of(ownerInbox, malloryInbox)) {
+      for (Recorder inbox : List.of(ownerInbox, malloryInbox)) {
         assertEquals(new Event.RoomChanged("#mod6", "New topic"),
             inbox.next(Event.RoomChanged.class));
       }
@@ -119,7 +120,7 @@ class SdkModerationIT {
       assertError(ErrorCode.FORBIDDEN, owner.deleteRoom("mod6"));
       await(mod.deleteRoom("mod6"));
       List<ChatClient> clients = List.of(owner, mod, mallory);
-      List<Inbox> inboxes = List.of(ownerInbox, modInbox, malloryInbox);
+      List<Recorder> inboxes = List.of(ownerInbox, modInbox, malloryInbox);
       for (int i = 0; i < clients.size(); i++) {
         Event.Member deleted = inboxes.get(i).next(Event.Member.class,
             m -> m.action().equals("deleted"));
@@ -142,7 +143,7 @@ class SdkModerationIT {
 
   @Test
   void theDirectoryComesInPagesByNameAndAnswersQueries() throws Exception {
-    try (ChatClient alice = connected(server().wsUri(), "alice7", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice7", new Recorder())) {
       for (int i = 1; i <= 5; i++) {
         await(alice.createRoom("dir7-" + i, i == 3 ? "Release planning" : "", false));
       }
@@ -168,7 +169,7 @@ class SdkModerationIT {
       assertTrue(found.contains("#dir7-3"), found.toString());
       assertFalse(found.contains("#dir7-1"), found.toString());
     }
-    try (ChatClient stranger = connected(server().wsUri(), "stranger7", new Inbox())) {
+    try (ChatClient stranger = connected(server().wsUri(), "stranger7", new Recorder())) {
       List<String> seen = await(stranger.rooms("dir7-", null, null)).rooms().stream()
           .map(Result.RoomInfo::room).toList();
       assertFalse(seen.contains("#dir7-secret"), "another's private room: " + seen);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
@@ -32,8 +33,8 @@ class SdkNetworkDropIT {
   void resettingTheConnectionWhileMessagesFlowLosesAndRepeatsNothing() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"));
         TcpProxy link = new TcpProxy(server.wsPort())) {
-      Inbox aliceInbox = new Inbox();
-      ChatClient bob = connected(server.wsUri(), "bob", new Inbox());
+      Recorder aliceInbox = new Recorder();
+      ChatClient bob = connected(server.wsUri(), "bob", new Recorder());
       ChatClient alice = Sdk.client(link.wsUri(), "alice", aliceInbox).historyPage(25).build();
       try (bob; alice) {
         await(alice.connect());
@@ -89,8 +90,8 @@ class SdkNetworkDropIT {
   void aLinkThatGoesSilentIsDetectedByPingsAndCaughtUpAfter() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"));
         TcpProxy link = new TcpProxy(server.wsPort())) {
-      Inbox aliceInbox = new Inbox();
-      ChatClient bob = connected(server.wsUri(), "bob", new Inbox());
+      Recorder aliceInbox = new Recorder();
+      ChatClient bob = connected(server.wsUri(), "bob", new Recorder());
       ChatClient alice = Sdk.client(link.wsUri(), "alice", aliceInbox)
           .pingInterval(Duration.ofSeconds(1)).build();
       try (bob; alice) {
@@ -102,7 +103,7 @@ class SdkNetworkDropIT {
         for (int i = 1; i <= 20; i++) {
           await(bob.send("@alice", "during " + i));
         }
-        Inbox.Disconnected lost = aliceInbox.next(Inbox.Disconnected.class);
+        Recorder.Disconnected lost = aliceInbox.next(Recorder.Disconnected.class);
         aliceInbox.awaitText("@bob", "during 20");
         await(bob.send("@alice", "after"));
         aliceInbox.awaitText("@bob", "after");

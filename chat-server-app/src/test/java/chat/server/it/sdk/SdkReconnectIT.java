@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.protocol.Event;
 import chat.protocol.Result;
 import chat.server.it.ServerProcess;
@@ -30,9 +31,9 @@ class SdkReconnectIT {
   void killDashNineAndRestartLosesNothingAndRepeatsNothing() throws Exception {
     ServerProcess first = Sdk.fastServer(tmp.resolve("data"));
     ServerProcess second = null;
-    Inbox aliceInbox = new Inbox();
+    Recorder aliceInbox = new Recorder();
     try (TcpProxy link = new TcpProxy(first.wsPort());
-        ChatClient bob = connected(first.wsUri(), "bob", new Inbox())) {
+        ChatClient bob = connected(first.wsUri(), "bob", new Recorder())) {
       ChatClient alice = Sdk.client(link.wsUri(), "alice", aliceInbox).historyPage(7).build();
       try (alice) {
         await(alice.connect());
@@ -52,7 +53,7 @@ class SdkReconnectIT {
         // who sends before he has reconnected, gets 11-30 stored
         link.refuse(true);
         first.kill9();
-        aliceInbox.next(Inbox.Disconnected.class);
+        aliceInbox.next(Recorder.Disconnected.class);
         List<CompletableFuture<Result.Sent>> meanwhile = new ArrayList<>();
         for (int i = 11; i <= 30; i++) {
           meanwhile.add(bob.send("@alice", "dm " + i, "dm-" + i));
@@ -86,7 +87,7 @@ class SdkReconnectIT {
         assertTextsOnce(aliceInbox.messages(), "@bob", 40, "dm ");
         assertTextsOnce(aliceInbox.messages(), "@bob", 5, "from alice ");
         assertEquals(epoch, alice.epoch(), "same store, same epoch");
-        assertTrue(aliceInbox.calls.stream().noneMatch(c -> c instanceof Inbox.EpochChanged));
+        assertTrue(aliceInbox.calls.stream().noneMatch(c -> c instanceof Recorder.EpochChanged));
 
         // the store has each of bob's and alice's messages once
         Map<String, Integer> cids = new HashMap<>();
@@ -138,8 +139,8 @@ class SdkReconnectIT {
   void aSendWhoseAcknowledgementWasLostIsStoredOnce() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"));
         TcpProxy link = new TcpProxy(server.wsPort())) {
-      Inbox bobInbox = new Inbox();
-      Inbox aliceInbox = new Inbox();
+      Recorder bobInbox = new Recorder();
+      Recorder aliceInbox = new Recorder();
       ChatClient bob = connected(server.wsUri(), "bob", bobInbox);
       ChatClient alice = Sdk.client(link.wsUri(), "alice", aliceInbox).build();
       try (bob; alice) {

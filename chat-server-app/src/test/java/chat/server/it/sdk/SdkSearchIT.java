@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.client.cli.ChatCli;
 import chat.protocol.ErrorCode;
 import chat.protocol.Result;
@@ -39,8 +40,8 @@ class SdkSearchIT {
 
   @Test
   void searchPagesNewestFirstThroughTheCursor() throws Exception {
-    try (ChatClient alice = connected(server().wsUri(), "alice31", new Inbox());
-        ChatClient bob = connected(server().wsUri(), "bob31", new Inbox())) {
+    try (ChatClient alice = connected(server().wsUri(), "alice31", new Recorder());
+        ChatClient bob = connected(server().wsUri(), "bob31", new Recorder())) {
       await(alice.createRoom("plans", "", false));
       await(bob.join("plans"));
       await(alice.send("#plans", "Launch checklist, draft"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
+import chat.client.Recorder;
 import chat.server.it.ServerProcess;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -27,8 +28,8 @@ class SdkThreadsIT {
   void allThreadsAreDaemonsAndCloseEndsThem() throws Exception {
     try (ServerProcess server = Sdk.fastServer(tmp.resolve("data"))) {
       Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
-      ChatClient alice = Sdk.connected(server.wsUri(), "alice", new Inbox());
-      ChatClient bob = Sdk.connected(server.wsUri(), "bob", new Inbox());
+      ChatClient alice = Sdk.connected(server.wsUri(), "alice", new Recorder());
+      ChatClient bob = Sdk.connected(server.wsUri(), "bob", new Recorder());
       await(alice.send("@bob", "hi"));
       await(bob.send("@alice", "hi"));
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -23,24 +23,22 @@ class BrowserAccountIT {
   static final String PASSWORD = WebTests.PASSWORD;
   static final String NEW_PASSWORD = "a much better passphrase";
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(2);
   static ServerProcess server;
   static Browser laptop;
   static Browser phone;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    Browser.sharedAsync(1);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     laptop = Browser.shared(0, "laptop");
     phone = Browser.shared(1, "phone");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {laptop, phone, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {laptop, phone}) {
       if (c != null) {
         c.close();
       }

@@ -11,12 +11,12 @@ import chat.client.ChatClient;
 import chat.client.ChatErrorException;
 import chat.protocol.ErrorCode;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -29,16 +29,15 @@ import org.openqa.selenium.WebElement;
 class BrowserBlockIT {
   static final String HIDDEN = "Message from a blocked user";
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static Browser alice;
   static ChatClient mallory;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     Panels.signedOut(alice, server);
     alice.signIn("alice", WebTests.PASSWORD, true);
@@ -47,7 +46,7 @@ class BrowserBlockIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, mallory, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, mallory}) {
       if (c != null) {
         c.close();
       }

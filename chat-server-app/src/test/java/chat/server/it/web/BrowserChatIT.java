@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -23,18 +23,15 @@ import org.openqa.selenium.WebElement;
 class BrowserChatIT {
   static final String PASSWORD = WebTests.PASSWORD;
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(2);
   static ServerProcess server;
   static Browser alice;
   static Browser bob;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    // Both browsers start (if not yet started for another class) while the server does.
-    Browser.sharedAsync(0);
-    Browser.sharedAsync(1);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     bob = Browser.shared(1, "bob");
     alice.open(server.httpUri("/"));
@@ -45,7 +42,7 @@ class BrowserChatIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
       if (c != null) {
         c.close();
       }

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -27,16 +27,15 @@ class BrowserDirectoryIT {
   static final int PAGE = 30;
   static final int ROOMS = 45;
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static Browser browser;
   static List<String> names = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     // Five owners, as the server lets one user create only a few rooms at once.
     List<ChatClient> owners = new ArrayList<>();
     try {
@@ -67,10 +66,8 @@ class BrowserDirectoryIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {browser, server}) {
-      if (c != null) {
-        c.close();
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -69,6 +71,9 @@ class BrowserFilesIT {
       "}");
 
   @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(2, "--max-upload-bytes",
+      String.valueOf(MAX_UPLOAD));
   static ServerProcess server;
   static Browser alice;
   static Browser bob;
@@ -77,11 +82,7 @@ class BrowserFilesIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    Browser.sharedAsync(1);
-    server = WebTests.startServer(tmp.resolve("data"), "--max-upload-bytes",
-        String.valueOf(MAX_UPLOAD));
+    server = shared.process();
     picture = Files.write(tmp.resolve("view.png"), png(640, 400));
     notes = Files.writeString(tmp.resolve("notes.txt"), "Offsite notes\n- book the room\n");
     alice = Browser.shared(0, "alice");
@@ -98,7 +99,7 @@ class BrowserFilesIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
       if (c != null) {
         c.close();
       }

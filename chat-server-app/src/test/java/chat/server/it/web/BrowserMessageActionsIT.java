@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -33,7 +33,8 @@ import org.openqa.selenium.WebElement;
  * while a page was away (reloaded, or its connection lost) are caught up.
  */
 class BrowserMessageActionsIT {
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(2);
   static ServerProcess server;
   static Browser alice;
   static Browser bob;
@@ -41,10 +42,7 @@ class BrowserMessageActionsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    Browser.sharedAsync(1);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     bob = Browser.shared(1, "bob");
     hook = MessageSteps.addScript(alice, MessageSteps.SENT_FRAMES_HOOK);
@@ -59,7 +57,7 @@ class BrowserMessageActionsIT {
     if (alice != null) {
       MessageSteps.removeScript(alice, hook);
     }
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
       if (c != null) {
         c.close();
       }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -37,7 +38,8 @@ class BrowserMessageScreensIT {
   static final String MENTION = "@bob could you check the reconnect banner too?";
   static final String WRONG = "Posting the wrong link, sorry";
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(2);
   static ServerProcess server;
   static Browser alice;
   static Browser bob;
@@ -45,10 +47,7 @@ class BrowserMessageScreensIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    Browser.sharedAsync(1);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     bob = Browser.shared(1, "bob");
     Panels.signedOut(alice, server);
@@ -99,7 +98,7 @@ class BrowserMessageScreensIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, carol, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob, carol}) {
       if (c != null) {
         c.close();
       }

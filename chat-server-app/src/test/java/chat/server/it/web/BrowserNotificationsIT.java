@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -56,7 +56,8 @@ class BrowserNotificationsIT {
       "  };",
       "})();");
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static Browser alice;
   static ChatClient bob;
@@ -65,9 +66,7 @@ class BrowserNotificationsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     hook = MessageSteps.addScript(alice, NOTIFICATION_HOOK);
     sockets = MessageSteps.addScript(alice, MessageSteps.SENT_FRAMES_HOOK);
@@ -86,7 +85,7 @@ class BrowserNotificationsIT {
       MessageSteps.removeScript(alice, sockets);
       alice.driver.executeCdpCommand("Browser.resetPermissions", Map.of());
     }
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
       if (c != null) {
         c.close();
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import chat.client.ChatClient;
 import chat.client.Role;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -32,15 +33,14 @@ import org.openqa.selenium.WebElement;
 class BrowserPanelsIT {
   static final Path SHOTS = Browser.screenshotDir();
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static Browser browser;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     try (ChatClient alice = Panels.client(server, "alice");
          ChatClient bob = Panels.client(server, "bob");
          ChatClient carol = Panels.client(server, "carol");
@@ -66,10 +66,8 @@ class BrowserPanelsIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {browser, server}) {
-      if (c != null) {
-        c.close();
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

@@ -34,7 +34,7 @@ class BrowserRestartIT {
   @BeforeEach
   void start() throws Exception {
     Browser.assumeAvailable();
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = ServerProcess.start(tmp.resolve("data"));
     dave = Browser.shared(0, "dave");
   }
 

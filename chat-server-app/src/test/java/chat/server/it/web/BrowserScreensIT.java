@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -30,7 +31,8 @@ import org.openqa.selenium.WebElement;
 class BrowserScreensIT {
   static final Path SHOTS = Browser.screenshotDir();
 
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static ChatClient bob;
   static ChatClient carol;
@@ -38,8 +40,7 @@ class BrowserScreensIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     browser = Browser.shared(0, "alice");
     try (ChatClient alice = BrowserRestartIT.client(server.wsUri(), "alice");
          ChatClient dan = BrowserRestartIT.client(server.wsUri(), "dan")) {
@@ -73,7 +74,7 @@ class BrowserScreensIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {browser, bob, carol, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {browser, bob, carol}) {
       if (c != null) {
         c.close();
       }

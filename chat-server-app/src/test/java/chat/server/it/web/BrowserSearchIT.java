@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
 import chat.server.it.ServerProcess;
+import chat.server.it.SharedServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -32,18 +33,17 @@ class BrowserSearchIT {
   static final String MARKUP = "<img src=x onerror=alert(1)> release notes draft";
   static final int FILLERS = 130;
 
-  @TempDir static Path tmp;
+  /** Bob writes a long history quickly: sends and frames are not limited here. */
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1, "--send-per-second", "1000",
+      "--send-burst", "1000", "--requests-per-second", "1000", "--request-burst", "1000");
   static ServerProcess server;
   static Browser alice;
   static ChatClient bob;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    Browser.sharedAsync(0);
-    // Bob writes a long history quickly: sends and frames are not limited here.
-    server = WebTests.startServer(tmp.resolve("data"), "--send-per-second", "1000",
-        "--send-burst", "1000", "--requests-per-second", "1000", "--request-burst", "1000");
+    server = shared.process();
     alice = Browser.shared(0, "alice");
     Panels.signedOut(alice, server);
     alice.signIn("alice", WebTests.PASSWORD, true);
@@ -64,7 +64,7 @@ class BrowserSearchIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
       if (c != null) {
         c.close();
       }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.server.it.ServerProcess;
-import java.nio.file.Path;
+import chat.server.it.SharedServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -21,23 +21,21 @@ import org.openqa.selenium.WebElement;
  * the accessible names of the chat screen's controls.
  */
 class BrowserSignInIT {
-  @TempDir static Path tmp;
+  @RegisterExtension
+  static final SharedServer shared = WebTests.server(1);
   static ServerProcess server;
   static Browser browser;
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeAvailable();
-    server = WebTests.startServer(tmp.resolve("data"));
+    server = shared.process();
     browser = Browser.shared(0, "visitor");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {browser, server}) {
-      if (c != null) {
-        c.close();
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 
