@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A turn of the loop: wait in {@code select}; run the tasks other threads handed in ({@link
  * #execute}); write for every connection that asked ({@link #requestWrite}); then handle the
- * sockets the selector found ready. Writes are one way: a sender queues bytes on the connection
+ * sockets the selector found ready; a long pass of writes also looks at the sockets after every
+ * {@value #WRITES_BETWEEN_POLLS} connections. Writes are one way: a sender queues bytes on the connection
  * and asks once; the loop writes them all at its next turn, in as few system calls as the socket
  * takes, and watches a socket for writability only while it is full.
  *
@@ -42,6 +43,12 @@ final class EventLoop implements Runnable {
   static final int ACCEPT_BACKLOG = 4096;
   /** Connections accepted per turn, so a connect storm cannot starve reads and writes. */
   private static final int ACCEPTS_PER_TURN = 64;
+  /**
+   * In a long pass of writes (a fan-out to thousands), the loop looks for ready sockets after
+   * every this many connections, so that requests arriving meanwhile are read and on their way
+   * to the store instead of waiting for the whole pass.
+   */
+  static final int WRITES_BETWEEN_POLLS = 64;
   static final int READ_BUFFER_BYTES = 64 * 1024;
   private static final long ACCEPT_RETRY_FIRST_MS = 50;
   private static final long ACCEPT_RETRY_MAX_MS = 1_000;
@@ -101,6 +108,21 @@ final class EventLoop implements Runnable {
   private long acceptErrorAtNanos; // loop only; when accepting failures were last said at ERROR
   private boolean acceptErrorSaid; // loop only
   private volatile long writableCount; // only the loop adds: for tests
+  private Trace trace = Trace.NONE; // loop only
+
+  /** For tests: what the loop did, in order, told on the loop thread. */
+  interface Trace {
+    Trace NONE = new Trace() {};
+
+    default void wrote(WsConnection conn) {}
+
+    default void read(WsConnection conn) {}
+  }
+
+  /** For tests: from now on the loop tells {@code trace} what it does. Loop thread only. */
+  void trace(Trace trace) {
+    this.trace = trace;
+  }
 
   /** Binds the listening socket (throws if it cannot); {@link #start} runs the loop. */
   EventLoop(InetSocketAddress address, Handler handler, ScheduledExecutorService timer)
@@ -211,7 +233,9 @@ final class EventLoop implements Runnable {
 
   private void turn() {
     try {
-      if (moreToRead.isEmpty()) {
+      // A poll during the last pass of writes may have taken the selector's wake-up: work that
+      // is queued already must not wait for the next socket event.
+      if (moreToRead.isEmpty() && tasks.isEmpty() && writes.isEmpty()) {
         selector.select();
       } else {
         selector.selectNow();
@@ -225,6 +249,23 @@ final class EventLoop implements Runnable {
     runTasks();
     writeRequested();
     readMoreTls();
+    handleSelected();
+  }
+
+  /** A look at the sockets in the middle of a long pass of writes: reads (and accepts) now. */
+  private void poll() {
+    try {
+      selector.selectNow();
+    } catch (IOException e) {
+      log.warn("select failed: {}", e.toString());
+      return;
+    }
+    wakeupPending = false; // selectNow took any wake-up; the next turn checks the queues
+    handleSelected();
+  }
+
+  /** Handles the sockets the last select found ready. */
+  private void handleSelected() {
     Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
     while (keys.hasNext()) {
       SelectionKey key = keys.next();
@@ -287,6 +328,9 @@ final class EventLoop implements Runnable {
       } else if (!conn.waitingWritable) {
         write(conn);
       }
+      if ((i + 1) % WRITES_BETWEEN_POLLS == 0 && i + 1 < writing.size()) {
+        poll();
+      }
     }
     writing.clear();
   }
@@ -294,6 +338,7 @@ final class EventLoop implements Runnable {
   private void write(WsConnection conn) {
     try {
       boolean done = conn.flush(gather);
+      trace.wrote(conn);
       SelectionKey key = conn.key;
       if (!key.isValid()) {
         return;
@@ -322,6 +367,7 @@ final class EventLoop implements Runnable {
   }
 
   private void read(WsConnection conn) {
+    trace.read(conn);
     ByteBuffer buf = readBuffer;
     buf.clear();
     int n;

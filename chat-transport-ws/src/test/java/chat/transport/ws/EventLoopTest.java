@@ -284,6 +284,58 @@ class EventLoopTest {
   }
 
   @Test
+  void aLongPassOfWritesReadsWhatArrivesOnItsWay() throws Exception {
+    int writers = 3 * EventLoop.WRITES_BETWEEN_POLLS;
+    List<WsConnection> conns = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      conns.add(serverSideOf(connect(0)));
+    }
+    RawWebSocket asker = connect(0);
+    WsConnection askerConn = serverSideOf(asker);
+    List<String> seen = new ArrayList<>(); // loop thread only, until the last task below
+    EventLoop loop = server.loop();
+    loop.execute(() -> {
+      loop.trace(new EventLoop.Trace() {
+        @Override public void wrote(WsConnection conn) {
+          seen.add("wrote");
+          if (seen.size() == 1) {
+            // A request arrives just after the pass began.
+            try {
+              asker.sendFrame(true, 0x1, "hello".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        }
+
+        @Override public void read(WsConnection conn) {
+          if (conn == askerConn) {
+            seen.add("read");
+          }
+        }
+      });
+      for (WsConnection conn : conns) {
+        send(conn, "fan-out"); // all queued in this task: one pass at this turn
+      }
+    });
+    assertEquals("hello", nextFrame());
+    CountDownLatch copied = new CountDownLatch(1);
+    List<String> trace = new ArrayList<>();
+    loop.execute(() -> {
+      loop.trace(EventLoop.Trace.NONE);
+      trace.addAll(seen);
+      copied.countDown();
+    });
+    assertTrue(copied.await(10, TimeUnit.SECONDS));
+
+    int readAt = trace.indexOf("read");
+    assertTrue(readAt > 0, "the request was read: " + trace);
+    assertEquals(writers, trace.size() - 1, "one write per connection");
+    assertTrue(readAt <= EventLoop.WRITES_BETWEEN_POLLS,
+        "read after " + readAt + " of " + writers + " writes, not at the first look");
+  }
+
+  @Test
   void aWriteThatFillsTheSocketResumesWhenItDrainsAndIsNotVisitedAfterwards() throws Exception {
     RawWebSocket slow = connect(4_096);
     WsConnection slowConn = serverSideOf(slow);
