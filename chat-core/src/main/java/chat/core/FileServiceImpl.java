@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,20 +35,19 @@ final class FileServiceImpl implements FileService {
   private final AccountStore accounts;
   private final ChatConfig config;
   private final Clock clock;
-  private final Ticker ticker;
-  private final Map<String, TokenBucket> uploadBuckets = new ConcurrentHashMap<>();
+  private final LocalLimits buckets;
   private final Object slots = new Object();
   private final Map<String, Integer> inProgress = new HashMap<>(); // by user; guarded by slots
   private int inProgressTotal; // guarded by slots
 
   @Inject
   FileServiceImpl(FileStore files, AccountStore accounts, ChatConfig config, Clock clock,
-      Ticker ticker) {
+      LocalLimits buckets) {
+    this.buckets = buckets;
     this.files = files;
     this.accounts = accounts;
     this.config = config;
     this.clock = clock;
-    this.ticker = ticker;
   }
 
   @Override
@@ -88,7 +86,9 @@ final class FileServiceImpl implements FileService {
         throw ChatException.forbidden("at most " + limits.maxPendingPerUser()
             + " uploaded files may wait to be sent; send them, or wait until they expire");
       }
-      long waitMs = uploadBucket(user).tryTake();
+      long waitMs = buckets.tryTake("upload", user,
+          limits.uploadsPerMinute() / (double) TimeUnit.MINUTES.toSeconds(1),
+          limits.uploadBurst());
       if (waitMs > 0) {
         throw new ChatException(ErrorCode.RATE_LIMITED, "uploading too fast", waitMs);
       }
@@ -126,13 +126,6 @@ final class FileServiceImpl implements FileService {
     if (erased > 0) {
       log.info("erased {} uploaded files that were never sent", erased);
     }
-  }
-
-  private TokenBucket uploadBucket(String user) {
-    ChatConfig.Files limits = config.files();
-    return uploadBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
-        limits.uploadsPerMinute() / (double) TimeUnit.MINUTES.toSeconds(1),
-        limits.uploadBurst()));
   }
 
   private void release(String user) {

@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +38,18 @@ final class MessagingService {
   private final Router router;
   private final ChatConfig config;
   private final Clock clock;
-  private final Ticker ticker;
   private final Blocks blocks;
   private final FileStore fileStore;
   private final SharedLimits limits;
+  /** Limits of this node only (typing notices): not worth a round trip to Redis. */
+  private final LocalLimits localLimits;
   private final ChatMetrics metrics;
-  private final Map<String, TokenBucket> typingBuckets = new ConcurrentHashMap<>();
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      ChatConfig config, Clock clock, Ticker ticker, Blocks blocks, FileStore fileStore,
-      SharedLimits limits, ChatMetrics metrics) {
+      ChatConfig config, Clock clock, Blocks blocks, FileStore fileStore,
+      SharedLimits limits, LocalLimits localLimits, ChatMetrics metrics) {
+    this.localLimits = localLimits;
     this.metrics = metrics;
     this.limits = limits;
     this.blocks = blocks;
@@ -60,7 +60,6 @@ final class MessagingService {
     this.router = router;
     this.config = config;
     this.clock = clock;
-    this.ticker = ticker;
   }
 
   /**
@@ -232,8 +231,8 @@ final class MessagingService {
 
   void typing(String user, Request.Typing r) throws ChatException {
     ConvId conv = access.conversation(user, r.conv(), "conv");
-    long waitMs = typingBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
-        config.safety().typingPerSecond(), config.safety().typingBurst())).tryTake();
+    long waitMs = localLimits.tryTake("typing", user, config.safety().typingPerSecond(),
+        config.safety().typingBurst());
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "typing notices too fast", waitMs);
     }

@@ -18,9 +18,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rooms: create, join, leave, invite, kick, the directory, members, and moderation (bans, roles,
@@ -45,12 +43,12 @@ final class RoomService {
   private final Presence presence;
   private final ChatConfig config;
   private final Clock clock;
-  private final Ticker ticker;
-  private final Map<String, TokenBucket> createBuckets = new ConcurrentHashMap<>();
+  private final LocalLimits limits;
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
-      Presence presence, ChatConfig config, Clock clock, Ticker ticker) {
+      Presence presence, ChatConfig config, Clock clock, LocalLimits limits) {
+    this.limits = limits;
     this.accounts = accounts;
     this.messages = messages;
     this.access = access;
@@ -58,7 +56,6 @@ final class RoomService {
     this.presence = presence;
     this.config = config;
     this.clock = clock;
-    this.ticker = ticker;
   }
 
   Result.Created create(String user, Request.Create r) throws ChatException {
@@ -69,8 +66,8 @@ final class RoomService {
       throw ChatException.forbidden("you own " + safety.maxRoomsPerUser()
           + " rooms, the most one user may; delete one or give it away first");
     }
-    long waitMs = createBuckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
-        safety.roomCreatesPerHour() / 3600.0, safety.roomCreateBurst())).tryTake();
+    long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
+        safety.roomCreateBurst());
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "creating rooms too fast", waitMs);
     }

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Full-text search over the conversations a user can read now: the rooms they are a member of
@@ -41,17 +39,16 @@ final class SearchService {
   private final AccountStore accounts;
   private final Access access;
   private final ChatConfig config;
-  private final Ticker ticker;
-  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final LocalLimits limits;
 
   @Inject
   SearchService(MessageStore messages, AccountStore accounts, Access access, ChatConfig config,
-      Ticker ticker) {
+      LocalLimits limits) {
+    this.limits = limits;
     this.messages = messages;
     this.accounts = accounts;
     this.access = access;
     this.config = config;
-    this.ticker = ticker;
   }
 
   Result.Search search(String user, Request.Search r) throws ChatException {
@@ -73,8 +70,8 @@ final class SearchService {
     SearchQuery.Position after = r.before() == null ? null : decodeCursor(r.before());
     List<ConvId> convs = r.conv() == null
         ? readable(user) : List.of(access.conversation(user, r.conv(), "conv"));
-    long waitMs = buckets.computeIfAbsent(user, u -> new TokenBucket(ticker,
-        config.safety().searchesPerMinute() / 60.0, config.safety().searchBurst())).tryTake();
+    long waitMs = limits.tryTake("search", user, config.safety().searchesPerMinute() / 60.0,
+        config.safety().searchBurst());
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "searching too fast", waitMs);
     }
