@@ -4,25 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Connection } from '../js/protocol.js';
-import { ChatClient } from '../js/client.js';
-import { Store } from '../js/store.js';
-import { FakeServer, ManualTimers, MemoryStorage, settle } from './fakes.js';
-
-function client(server, storage = new MemoryStorage()) {
-  const timers = new ManualTimers();
-  const conn = new Connection({
-    url: 'ws://fake/ws', WebSocketImpl: server.WebSocket, setTimer: timers.set,
-    clearTimer: timers.clear, random: () => 0,
-  });
-  const store = new Store();
-  const client = new ChatClient({
-    conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
-  });
-  const notices = [];
-  client.onNotice = (text) => notices.push(text);
-  return { timers, conn, store, client, storage, notices };
-}
+import { client } from './clients.js';
+import { FakeServer, MemoryStorage, settle } from './fakes.js';
 
 /** A client already signed in as `user` (token in storage), connected and caught up. */
 async function signedIn(server, user) {
