@@ -1,15 +1,15 @@
 package chat.bench;
 
+import chat.testkit.Commands;
+import chat.testkit.FileTrees;
+import chat.testkit.FreePort;
+import chat.testkit.PostgresBinaries;
+import chat.testkit.WhenRoot;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL server for {@code --store postgres}: Debian's {@code initdb} and
@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 final class BenchPostgres implements AutoCloseable {
   private static final String USER = "postgres";
   private static final long TIMEOUT_S = 120;
+  private static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_S);
 
   private final Path bin;
   private final Path dir;
@@ -37,22 +38,21 @@ final class BenchPostgres implements AutoCloseable {
 
   /** initdb, start, and create the database {@code chat}. */
   static BenchPostgres start() throws IOException, InterruptedException {
-    Path bin = binaries();
+    Path bin = PostgresBinaries.installed().orElseThrow(() -> new IllegalStateException(
+        "--store postgres: PostgreSQL's initdb and pg_ctl were not found in"
+            + " /usr/lib/postgresql/*/bin or the PATH (Debian: apt-get install postgresql)"));
     Path dir = Files.createTempDirectory("chat-bench-pg-");
-    BenchPostgres pg = new BenchPostgres(bin, dir, freePort());
+    BenchPostgres pg = new BenchPostgres(bin, dir, FreePort.onLoopback());
     try {
-      if (isRoot()) {
-        Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService()
-            .lookupPrincipalByName(USER));
-      }
-      run(asPostgres(List.of(bin.resolve("initdb").toString(), "-D", pg.data.toString(),
-          "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")));
-      run(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", pg.data.toString(),
+      WhenRoot.giveTo(USER, dir);
+      run(List.of(bin.resolve("initdb").toString(), "-D", pg.data.toString(),
+          "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"));
+      run(List.of(bin.resolve("pg_ctl").toString(), "-D", pg.data.toString(),
           "-t", String.valueOf(TIMEOUT_S), "-w", "-l", dir.resolve("server.log").toString(),
-          "-o", "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start")));
+          "-o", "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"));
       pg.running = true;
-      run(asPostgres(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
-          String.valueOf(pg.port), "-U", USER, "chat")));
+      run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
+          String.valueOf(pg.port), "-U", USER, "chat"));
       return pg;
     } catch (IOException | InterruptedException | RuntimeException e) {
       pg.close();
@@ -70,87 +70,24 @@ final class BenchPostgres implements AutoCloseable {
     try {
       if (running) {
         running = false;
-        run(asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-            "-t", String.valueOf(TIMEOUT_S), "-m", "immediate", "stop")));
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+            "-t", String.valueOf(TIMEOUT_S), "-m", "immediate", "stop"));
       }
     } catch (IOException e) {
       System.err.println("PostgreSQL did not stop: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      try {
+        FileTrees.delete(dir);
       } catch (IOException ignored) {
         // a temp folder
       }
     }
   }
 
-  private static Path binaries() {
-    Path debian = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(debian)) {
-      try (Stream<Path> versions = Files.list(debian)) {
-        Path newest = versions.map(v -> v.resolve("bin"))
-            .filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .max(Comparator.comparingInt(BenchPostgres::majorVersion)).orElse(null);
-        if (newest != null) {
-          return newest;
-        }
-      } catch (IOException e) {
-        // fall through to the PATH
-      }
-    }
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, "initdb"))) {
-        return Path.of(folder);
-      }
-    }
-    throw new IllegalStateException("--store postgres: PostgreSQL's initdb and pg_ctl were not"
-        + " found in /usr/lib/postgresql/*/bin or the PATH (Debian: apt-get install postgresql)");
-  }
-
-  private static int majorVersion(Path bin) {
-    try {
-      return Integer.parseInt(bin.getParent().getFileName().toString());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  private static List<String> asPostgres(List<String> command) {
-    if (!isRoot()) {
-      return command;
-    }
-    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", USER, "--"));
-    wrapped.addAll(command);
-    return wrapped;
-  }
-
+  /** Runs a PostgreSQL tool to its end, as the postgres user under root. */
   private static void run(List<String> command) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("chat-bench-pg-", ".log");
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).start();
-      if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + String.join(" ", command));
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n"
-            + Files.readString(out));
-      }
-    } finally {
-      Files.deleteIfExists(out);
-    }
+    Commands.run(TIMEOUT, WhenRoot.runAs(USER, command));
   }
 }

@@ -1,18 +1,15 @@
 package chat.bench;
 
+import chat.testkit.Binaries;
+import chat.testkit.FileTrees;
+import chat.testkit.FreePort;
+import chat.testkit.RedisPing;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private Redis server for a cluster target ({@code --nodes 2}): Debian's {@code redis-server}
@@ -40,7 +37,7 @@ final class BenchRedis implements AutoCloseable {
   static BenchRedis start() throws IOException, InterruptedException {
     Path binary = binary();
     Path dir = Files.createTempDirectory("chat-bench-redis-");
-    int port = freePort();
+    int port = FreePort.onLoopback();
     Process p = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1",
         "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
         "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log")
@@ -48,7 +45,7 @@ final class BenchRedis implements AutoCloseable {
         .redirectOutput(dir.resolve("output.log").toFile()).start();
     BenchRedis redis = new BenchRedis(dir, port, p);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-    while (!redis.answersPing()) {
+    while (!RedisPing.answers(port)) {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         String log = redis.log();
         redis.close();
@@ -81,8 +78,8 @@ final class BenchRedis implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    try {
+      FileTrees.delete(dir);
     } catch (IOException ignored) {
       // a temp folder
     }
@@ -100,35 +97,11 @@ final class BenchRedis implements AutoCloseable {
     return sb.toString();
   }
 
-  private boolean answersPing() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      s.setSoTimeout(1000);
-      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      byte[] reply = in.readNBytes(7);
-      return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-    } catch (IOException e) {
-      return false; // not listening yet
-    }
-  }
-
   private static Path binary() {
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, "redis-server"))) {
-        return Path.of(folder, "redis-server");
-      }
-    }
-    if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
-      return Path.of("/usr/bin/redis-server");
-    }
-    throw new IllegalStateException("--nodes: redis-server was not found in the PATH"
-        + " (Debian: apt-get install redis-server)");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    Path debian = Path.of("/usr/bin/redis-server"); // where a stripped PATH still finds it
+    return Binaries.onPath("redis-server")
+        .or(() -> Optional.of(debian).filter(Files::isExecutable))
+        .orElseThrow(() -> new IllegalStateException("--nodes: redis-server was not found in the"
+            + " PATH (Debian: apt-get install redis-server)"));
   }
 }

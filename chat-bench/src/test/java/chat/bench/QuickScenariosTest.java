@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import chat.testkit.Binaries;
+import chat.testkit.PostgresBinaries;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
@@ -105,9 +107,8 @@ class QuickScenariosTest {
   @Test
   @Timeout(120)
   void fanoutOnTwoNodes() throws Exception {
-    assumeTrue(onPath("redis-server"), "no redis-server on the PATH");
-    assumeTrue(onPath("initdb") || Files.isDirectory(Path.of("/usr/lib/postgresql")),
-        "no PostgreSQL (initdb)");
+    assumeTrue(Binaries.onPath("redis-server").isPresent(), "no redis-server on the PATH");
+    assumeTrue(PostgresBinaries.installed().isPresent(), "no PostgreSQL (initdb)");
     Path json = dir.resolve("cluster.json");
     Main.run(new String[] {"fanout", "--server-jar", JAR, "--server-heap", "256m",
         "--io-threads", "1", "--nodes", "2,1", "--members", "10", "--senders", "2",
@@ -122,15 +123,6 @@ class QuickScenariosTest {
       assertEquals(0, t.get("latencyDeliveriesMissing").getAsLong(), t.toString());
       assertEquals(0, t.get("closedDuringRun").getAsInt(), t.toString());
     }
-  }
-
-  private static boolean onPath(String binary) {
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, binary))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The ratio against the Node.js peers; skipped unless {@code npm install} was run there. */

@@ -1,20 +1,15 @@
 package chat.cluster.redis;
 
+import chat.testkit.Binaries;
+import chat.testkit.FileTrees;
+import chat.testkit.FreePort;
+import chat.testkit.Prerequisite;
+import chat.testkit.RedisPing;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -129,7 +124,7 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
   private void startOnFreePort(Path binary) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // another process may take the port first
-      port = freePort();
+      port = FreePort.onLoopback();
       try {
         launch(binary);
         return;
@@ -153,7 +148,7 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
         throw new IOException("redis-server exited with " + p.exitValue() + " on port " + port
             + "\n" + log() + Files.readString(dir.resolve("output.log")));
       }
-      if (answersPing()) {
+      if (RedisPing.answers(port)) {
         process = p;
         return;
       }
@@ -164,67 +159,20 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
         + START_TIMEOUT_MS + " ms\n" + log());
   }
 
-  private boolean answersPing() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      s.setSoTimeout(1000);
-      OutputStream out = s.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] reply = new byte[7];
-      int n = in.readNBytes(reply, 0, reply.length);
-      return new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-    } catch (IOException e) {
-      return false; // not listening yet (or loading)
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   /**
    * The redis-server binary. Missing: a failure when chat.cluster.required is true, else an
    * assumption that skips the test and says why.
    */
   static Path binary() {
-    Path found = findBinary();
-    if (found == null) {
-      String why = "redis-server was not found (in -Dchat.redis.server or the PATH; "
-          + "Debian: apt-get install redis-server)";
-      if (Boolean.getBoolean("chat.cluster.required")) {
-        throw new IllegalStateException(why + ", and chat.cluster.required is true");
-      }
-      Assumptions.abort(why + ": Redis tests skipped (-Dchat.cluster.required=true makes this "
-          + "a failure)");
-    }
-    return found;
-  }
-
-  private static Path findBinary() {
-    String configured = System.getProperty("chat.redis.server", "");
-    if (!configured.isEmpty()) {
-      return Files.isExecutable(Path.of(configured)) ? Path.of(configured) : null;
-    }
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, "redis-server"))) {
-        return Path.of(folder, "redis-server");
-      }
-    }
-    return null;
+    return Prerequisite.require(Binaries.find("chat.redis.server", "redis-server"),
+        "redis-server was not found (in -Dchat.redis.server or the PATH; "
+            + "Debian: apt-get install redis-server)",
+        "Redis", "chat.cluster.required");
   }
 
   private static void delete(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.delete(root);
     } catch (IOException e) {
       System.err.println("PrivateRedis: could not delete " + root + ": " + e);
     }

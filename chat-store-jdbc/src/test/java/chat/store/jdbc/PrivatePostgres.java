@@ -1,24 +1,25 @@
 package chat.store.jdbc;
 
+import chat.testkit.Commands;
+import chat.testkit.FileTrees;
+import chat.testkit.FreePort;
+import chat.testkit.PostgresBinaries;
+import chat.testkit.Prerequisite;
+import chat.testkit.WhenRoot;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -57,6 +58,8 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   public static final String ENGLISH_COLLATION =
       "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
   private static final long COMMAND_TIMEOUT_S = 60;
+  /** pg_ctl's own timeout is COMMAND_TIMEOUT_S: a little more, so that it reports first. */
+  private static final Duration RUN_TIMEOUT = Duration.ofSeconds(COMMAND_TIMEOUT_S + 10);
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Path template; // guarded by PrivatePostgres.class
   private static PrivatePostgres shared; // guarded by PrivatePostgres.class
@@ -118,11 +121,9 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     Path bin = binaries();
     dir = Files.createTempDirectory("chat-pg-");
     try {
-      if (isRoot()) {
-        Files.setOwner(dir, postgresUser());
-      }
+      WhenRoot.giveTo(USER, dir);
       data = dir.resolve("data");
-      run(List.of("cp", "-a", template(bin).toString(), data.toString()));
+      Commands.run(RUN_TIMEOUT, List.of("cp", "-a", template(bin).toString(), data.toString()));
       startOnFreePort();
     } catch (Exception | Error e) {
       delete(dir);
@@ -276,14 +277,10 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     }
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
     pids.forEach(pid -> command.add(String.valueOf(pid)));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()); // ends when kill does
-    if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + String.join(" ", command));
-    }
-    if (p.exitValue() != 0 && !out.lines().allMatch(l -> l.contains("No such process"))) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
+    Commands.Result result = Commands.attempt(Duration.ofSeconds(COMMAND_TIMEOUT_S), command);
+    if (result.exitCode() != 0
+        && !result.output().lines().allMatch(l -> l.contains("No such process"))) {
+      throw new IOException(String.join(" ", command) + " failed: " + result.output());
     }
   }
 
@@ -300,7 +297,7 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
   private void startOnFreePort() throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // another process may take the port first
-      port = freePort();
+      port = FreePort.onLoopback();
       try {
         start();
         return;
@@ -311,18 +308,12 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
     throw last;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private void pgCtl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(binaries().resolve("pg_ctl").toString(),
         "-D", data.toString(), "-t", String.valueOf(COMMAND_TIMEOUT_S)));
     command.addAll(List.of(args));
     try {
-      run(asPostgres(command));
+      Commands.run(RUN_TIMEOUT, WhenRoot.runAs(USER, command));
     } catch (IOException e) {
       throw new IOException(e.getMessage() + "\nserver log:\n" + log(), e);
     }
@@ -334,44 +325,15 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
       return template;
     }
     Path root = Files.createTempDirectory("chat-pg-template-");
-    if (isRoot()) {
-      Files.setOwner(root, postgresUser());
-    }
+    WhenRoot.giveTo(USER, root);
     Path made = root.resolve("data");
     // trust: the server listens on loopback and a private socket folder only, for tests.
-    run(asPostgres(List.of(bin.resolve("initdb").toString(), "-D", made.toString(), "-U", USER,
-        "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")));
+    Commands.run(RUN_TIMEOUT, WhenRoot.runAs(USER, List.of(bin.resolve("initdb").toString(),
+        "-D", made.toString(), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+        "--no-sync")));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root), "pg-template-cleanup"));
     template = made;
     return template;
-  }
-
-  private static List<String> asPostgres(List<String> command) {
-    if (!isRoot()) {
-      return command;
-    }
-    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", USER, "--"));
-    wrapped.addAll(command);
-    return wrapped;
-  }
-
-  /** Runs a command to its end (bounded); its output goes into the exception if it fails. */
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("chat-pg-cmd-", ".log");
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).start();
-      if (!p.waitFor(COMMAND_TIMEOUT_S + 10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + String.join(" ", command));
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n"
-            + Files.readString(out));
-      }
-    } finally {
-      Files.deleteIfExists(out);
-    }
   }
 
   /**
@@ -379,73 +341,15 @@ public final class PrivatePostgres implements BeforeAllCallback, AfterAllCallbac
    * else an assumption that skips the test and says why.
    */
   static Path binaries() {
-    Path found = findBinaries();
-    if (found == null) {
-      String why = "PostgreSQL's initdb and pg_ctl were not found (in -Dchat.postgres.bin, "
-          + "/usr/lib/postgresql/*/bin or the PATH; Debian: apt-get install postgresql)";
-      if (Boolean.getBoolean("chat.postgres.required")) {
-        throw new IllegalStateException(why + ", and chat.postgres.required is true");
-      }
-      Assumptions.abort(why + ": PostgreSQL tests skipped (-Dchat.postgres.required=true "
-          + "makes this a failure)");
-    }
-    return found;
-  }
-
-  private static Path findBinaries() {
-    String configured = System.getProperty("chat.postgres.bin", "");
-    if (!configured.isEmpty()) {
-      return hasBinaries(Path.of(configured)) ? Path.of(configured) : null;
-    }
-    Path debian = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(debian)) {
-      try (Stream<Path> versions = Files.list(debian)) {
-        Path newest = versions.map(v -> v.resolve("bin")).filter(PrivatePostgres::hasBinaries)
-            .max(Comparator.comparingInt(PrivatePostgres::majorVersion)).orElse(null);
-        if (newest != null) {
-          return newest;
-        }
-      } catch (IOException e) {
-        // fall through to the PATH
-      }
-    }
-    for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!folder.isEmpty() && hasBinaries(Path.of(folder))) {
-        return Path.of(folder);
-      }
-    }
-    return null;
-  }
-
-  private static int majorVersion(Path bin) {
-    try {
-      return Integer.parseInt(bin.getParent().getFileName().toString());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static boolean hasBinaries(Path bin) {
-    return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"));
-  }
-
-  private static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  private static UserPrincipal postgresUser() throws IOException {
-    return Path.of("/").getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(USER);
+    return Prerequisite.require(PostgresBinaries.find("chat.postgres.bin"),
+        "PostgreSQL's initdb and pg_ctl were not found (in -Dchat.postgres.bin, "
+            + "/usr/lib/postgresql/*/bin or the PATH; Debian: apt-get install postgresql)",
+        "PostgreSQL", "chat.postgres.required");
   }
 
   private static void delete(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.delete(root);
     } catch (IOException e) {
       System.err.println("PrivatePostgres: could not delete " + root + ": " + e);
     }
