@@ -198,12 +198,9 @@ final class AuthService {
       return 0;
     }
     ChatConfig.Safety s = config.safety();
-    double windowSeconds = s.loginWindow().toMillis() / 1000.0;
     return Math.max(
-        limits.peek("login-fail-ip", address, s.loginFailuresPerAddress() / windowSeconds,
-            s.loginFailuresPerAddress()),
-        limits.peek("login-fail-user", nameKey, s.loginFailuresPerUser() / windowSeconds,
-            s.loginFailuresPerUser()));
+        failureBudget("login-fail-ip", address, s.loginFailuresPerAddress(), false),
+        failureBudget("login-fail-user", nameKey, s.loginFailuresPerUser(), false));
   }
 
   /** In a cluster: a failed login spends the shared budgets {@link #failuresElsewhere} reads. */
@@ -212,11 +209,19 @@ final class AuthService {
       return;
     }
     ChatConfig.Safety s = config.safety();
-    double windowSeconds = s.loginWindow().toMillis() / 1000.0;
-    limits.tryTake("login-fail-ip", address, s.loginFailuresPerAddress() / windowSeconds,
-        s.loginFailuresPerAddress());
-    limits.tryTake("login-fail-user", nameKey, s.loginFailuresPerUser() / windowSeconds,
-        s.loginFailuresPerUser());
+    failureBudget("login-fail-ip", address, s.loginFailuresPerAddress(), true);
+    failureBudget("login-fail-user", nameKey, s.loginFailuresPerUser(), true);
+  }
+
+  /**
+   * One shared budget of failures: {@code perWindow} of them, coming back over the login window.
+   * Spends one if {@code spend}, else only looks; returns the wait until one is there (0: now).
+   */
+  private long failureBudget(String kind, String subject, int perWindow, boolean spend) {
+    double perSecond = perWindow / (config.safety().loginWindow().toMillis() / 1000.0);
+    return spend
+        ? limits.tryTake(kind, subject, perSecond, perWindow)
+        : limits.peek(kind, subject, perSecond, perWindow);
   }
 
   private static ChatException throttled(long waitMs) {
