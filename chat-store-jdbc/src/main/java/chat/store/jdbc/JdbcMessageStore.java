@@ -72,36 +72,30 @@ abstract class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<StoredMessage> after(ConvId conv, long afterSeq, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return snapshot(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-        ps.setString(1, conv.key());
-        ps.setLong(2, afterSeq);
-        ps.setInt(3, limit);
-        return page(c, conv, ps);
-      }
-    });
+    return page(conv, "seq > ? ORDER BY seq", afterSeq, limit);
   }
 
   @Override
   public List<StoredMessage> before(ConvId conv, long beforeSeq, int limit) {
+    List<StoredMessage> page = page(conv, "seq < ? ORDER BY seq DESC", beforeSeq, limit);
+    Collections.reverse(page);
+    return page;
+  }
+
+  /** Up to {@code limit} messages of {@code conv} matching {@code seqOrder}, in one snapshot. */
+  private List<StoredMessage> page(ConvId conv, String seqOrder, long seq, int limit) {
     if (limit <= 0) {
-      return List.of();
+      return new ArrayList<>();
     }
-    List<StoredMessage> page = snapshot(c -> {
+    return snapshot(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-          + " FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+          + " FROM messages WHERE conv = ? AND " + seqOrder + " LIMIT ?")) {
         ps.setString(1, conv.key());
-        ps.setLong(2, beforeSeq);
+        ps.setLong(2, seq);
         ps.setInt(3, limit);
         return page(c, conv, ps);
       }
     });
-    Collections.reverse(page);
-    return page;
   }
 
   @Override
