@@ -61,21 +61,16 @@ final class ServerMetrics implements ChatMetrics, AutoCloseable {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    signIns = Counter.builder("chat.sign.ins")
-        .description("Connections signed in (register, password or token login)")
-        .register(registry);
-    signInFailures = Counter.builder("chat.sign.in.failures")
-        .description("Sign-ins refused: wrong name or password, token expired or revoked")
-        .register(registry);
-    sent = Counter.builder("chat.messages.sent")
-        .description("Messages stored and acknowledged to their sender")
-        .register(registry);
-    delivered = Counter.builder("chat.messages.delivered")
-        .description("Copies of new messages queued to connections on this node")
-        .register(registry);
-    rateLimited = Counter.builder("chat.rate.limited")
-        .description("Requests answered rate_limited")
-        .register(registry);
+    signIns = counter(registry, "chat.sign.ins",
+        "Connections signed in (register, password or token login)");
+    signInFailures = counter(registry, "chat.sign.in.failures",
+        "Sign-ins refused: wrong name or password, token expired or revoked");
+    sent = counter(registry, "chat.messages.sent",
+        "Messages stored and acknowledged to their sender");
+    delivered = counter(registry, "chat.messages.delivered",
+        "Copies of new messages queued to connections on this node");
+    rateLimited = counter(registry, "chat.rate.limited",
+        "Requests answered rate_limited");
     for (Close reason : Close.values()) {
       closes[reason.ordinal()] = Counter.builder("chat.closes")
           .description("Connections the server closed, by reason")
@@ -98,12 +93,14 @@ final class ServerMetrics implements ChatMetrics, AutoCloseable {
         .serviceLevelObjectives(micros(500), millis(1), millis(2), millis(5), millis(10),
             millis(25), millis(50), millis(100), millis(250), millis(1_000))
         .register(cluster);
-    busResubscribes = Counter.builder("chat.bus.resubscribes")
-        .description("Breaks in the node bus after which this node repaired from the store")
-        .register(cluster);
-    repairedGaps = Counter.builder("chat.bus.repaired.gaps")
-        .description("Gaps in one conversation's messages or changes filled from the store")
-        .register(cluster);
+    busResubscribes = counter(cluster, "chat.bus.resubscribes",
+        "Breaks in the node bus after which this node repaired from the store");
+    repairedGaps = counter(cluster, "chat.bus.repaired.gaps",
+        "Gaps in one conversation's messages or changes filled from the store");
+  }
+
+  private static Counter counter(MeterRegistry into, String name, String description) {
+    return Counter.builder(name).description(description).register(into);
   }
 
   /** Gauges read at each scrape from the running server. */
