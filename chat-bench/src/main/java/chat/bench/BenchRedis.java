@@ -3,11 +3,11 @@ package chat.bench;
 import chat.testkit.Binaries;
 import chat.testkit.FileTrees;
 import chat.testkit.FreePort;
-import chat.testkit.RedisPing;
+import chat.testkit.RedisServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * deleted by {@link #close}, and killed with the generator on Ctrl-C.
  */
 final class BenchRedis implements AutoCloseable {
-  private static final long START_TIMEOUT_MS = 10_000;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path dir;
   private final int port;
@@ -38,22 +38,14 @@ final class BenchRedis implements AutoCloseable {
     Path binary = binary();
     Path dir = Files.createTempDirectory("chat-bench-redis-");
     int port = FreePort.onLoopback();
-    Process p = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1",
-        "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
-        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log")
-        .directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("output.log").toFile()).start();
-    BenchRedis redis = new BenchRedis(dir, port, p);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-    while (!RedisPing.answers(port)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        String log = redis.log();
-        redis.close();
-        throw new IOException("redis-server did not start on port " + port + ":\n" + log);
-      }
-      p.waitFor(20, TimeUnit.MILLISECONDS); // polls the port; returns early if it exits
+    Process p;
+    try {
+      p = RedisServers.launch(binary, dir, port, START_TIMEOUT);
+    } catch (IOException e) {
+      FileTrees.delete(dir);
+      throw e;
     }
-    return redis;
+    return new BenchRedis(dir, port, p);
   }
 
   /** The URL the server nodes are given ({@code --redis-url}). */
@@ -83,18 +75,6 @@ final class BenchRedis implements AutoCloseable {
     } catch (IOException ignored) {
       // a temp folder
     }
-  }
-
-  private String log() {
-    StringBuilder sb = new StringBuilder();
-    for (String name : List.of("output.log", "server.log")) {
-      try {
-        sb.append(Files.readString(dir.resolve(name)));
-      } catch (IOException e) {
-        // not written yet
-      }
-    }
-    return sb.toString();
   }
 
   private static Path binary() {

@@ -4,11 +4,11 @@ import chat.testkit.Binaries;
 import chat.testkit.FileTrees;
 import chat.testkit.FreePort;
 import chat.testkit.Prerequisite;
-import chat.testkit.RedisPing;
+import chat.testkit.RedisServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code -Dchat.redis.server}, else {@code redis-server} on the {@code PATH}.
  */
 public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
-  private static final long START_TIMEOUT_MS = 10_000;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final long STOP_TIMEOUT_S = 10;
 
   private Path dir;
@@ -136,27 +136,7 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
   }
 
   private void launch(Path binary) throws IOException, InterruptedException {
-    List<String> command = List.of(binary.toString(), "--bind", "127.0.0.1",
-        "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
-        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log");
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()))
-        .start();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IOException("redis-server exited with " + p.exitValue() + " on port " + port
-            + "\n" + log() + Files.readString(dir.resolve("output.log")));
-      }
-      if (RedisPing.answers(port)) {
-        process = p;
-        return;
-      }
-      p.waitFor(20, TimeUnit.MILLISECONDS); // polls the port; returns early if it exits
-    }
-    p.destroyForcibly();
-    throw new IOException("redis-server did not answer PING on port " + port + " within "
-        + START_TIMEOUT_MS + " ms\n" + log());
+    process = RedisServers.launch(binary, dir, port, START_TIMEOUT);
   }
 
   /**
