@@ -74,7 +74,10 @@ final class BusReceiver implements NodeBus.Listener {
   private void apply(JsonObject o) {
     String kind = text(o, "k");
     switch (kind) {
-      case NodeLink.MESSAGE -> router.messageFromNode(conv(o), (Event.Message) event(o));
+      case NodeLink.MESSAGE -> {
+        String json = text(o, "e");
+        router.messageFromNode(conv(o), new Outbound(Router.CODEC.decodeEvent(json), json));
+      }
       case NodeLink.UPDATE -> router.updateFromNode(conv(o), (Event.Update) event(o));
       case NodeLink.CONVERSATION -> {
         ConvId conv = conv(o);

@@ -24,6 +24,15 @@ public final class Outbound {
     this.event = requireNonNull(event, "event is null");
   }
 
+  /**
+   * An event that arrived already encoded as {@code json} (from another node, which encoded it
+   * with the same codec), so it is not encoded again.
+   */
+  Outbound(Event event, String json) {
+    this(event);
+    this.json = requireNonNull(json, "json is null");
+  }
+
   public Event event() {
     return event;
   }

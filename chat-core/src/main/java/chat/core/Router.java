@@ -44,7 +44,7 @@ final class Router {
   private final Cursors.Redelivery redelivery = new Cursors.Redelivery() {
     @Override
     public void message(StoredMessage m) {
-      messageHere(m.conv(), toEvent(m, m.conv().key()), null, null);
+      messageHere(m.conv(), new Outbound(toEvent(m, m.conv().key())), null, null);
     }
 
     @Override
@@ -76,32 +76,37 @@ final class Router {
    */
   void message(StoredMessage m, SessionState sender, Runnable ack) {
     ConvId conv = m.conv();
-    Event.Message keyed = toEvent(m, conv.key());
+    // Named by the key: what room members get as it is, and what other nodes are told, so
+    // the one encoding serves both.
+    Outbound keyed = new Outbound(toEvent(m, conv.key()));
     if (!link.clustered()) {
       messageHere(conv, keyed, sender, ack);
       return;
     }
     cursors.message(conv, m.seq(), () -> messageHere(conv, keyed, sender, ack), ack,
         redelivery);
-    String json = CODEC.encode(keyed);
     link.publish(NodeLink.MESSAGE, o -> {
       o.addProperty("c", conv.key());
-      o.addProperty("e", json);
+      o.addProperty("e", keyed.json());
     });
   }
 
-  /** A message another node stored: to this node's sessions, in order. */
-  void messageFromNode(ConvId conv, Event.Message keyed) {
-    cursors.message(conv, keyed.seq(), () -> messageHere(conv, keyed, null, null), null,
-        redelivery);
+  /** A message another node stored ({@code keyed}: its event, named by the key), in order. */
+  void messageFromNode(ConvId conv, Outbound keyed) {
+    long seq = ((Event.Message) keyed.event()).seq();
+    cursors.message(conv, seq, () -> messageHere(conv, keyed, null, null), null, redelivery);
   }
 
-  /** Delivers a stored message to this node's sessions; see {@link #message}. */
-  void messageHere(ConvId conv, Event.Message keyed, SessionState sender, Runnable ack) {
+  /**
+   * Delivers a stored message to this node's sessions; see {@link #message}. {@code keyedOut} is
+   * the message named by the conversation's key, which room members get as it is.
+   */
+  void messageHere(ConvId conv, Outbound keyedOut, SessionState sender, Runnable ack) {
+    Event.Message keyed = (Event.Message) keyedOut.event();
     Outbound forSender = null;
     int delivered = 0;
     if (conv.isRoom()) {
-      Outbound out = new Outbound(keyed);
+      Outbound out = keyedOut;
       for (Membership member : accounts.members(conv.roomName())) {
         delivered += toUserHere(member.user(), out, sender);
         if (member.user().equals(keyed.from())) {
