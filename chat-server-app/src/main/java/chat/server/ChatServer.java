@@ -62,7 +62,8 @@ public final class ChatServer {
         .allowedOrigins(origins).pingIntervalSeconds(options.pingIntervalSeconds())
         .handshakeTimeoutMs(options.chatConfig().limits().authTimeoutMs())
         .maxOutboundBytes(options.maxOutboundBytes())
-        .decoderThreads(Math.max(2, Runtime.getRuntime().availableProcessors())).tls(tls)
+        .decoderThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+        .ioThreads(options.ioThreads()).tls(tls)
         .connectionLimits(options.maxConnections(), options.maxConnectionsPerIp())
         .trustedProxies(options.trustedProxies()).build();
     Module store = storeModule(options);

@@ -60,6 +60,8 @@ final class ServerOptions {
           + "this closes the connection"),
       new Option("max-outbound-bytes", "4194304", "unsent bytes a connection may have queued "
           + "before it is closed as a slow consumer"),
+      new Option("io-threads", "1", "WebSocket I/O threads (event loops); sockets are shared "
+          + "out among them as they connect"),
       new Option("max-connections", "50000", "WebSocket sockets open at once, handshaking ones "
           + "included; more are closed as soon as they are accepted"),
       new Option("max-connections-per-ip", "1000", "WebSocket sockets open at once from one "
@@ -175,6 +177,7 @@ final class ServerOptions {
     chatConfig();
     pingIntervalSeconds();
     maxOutboundBytes();
+    ioThreads();
     maxConnections();
     maxConnectionsPerIp();
     allowedOrigins();
@@ -354,6 +357,10 @@ final class ServerOptions {
 
   long maxOutboundBytes() throws OptionsException {
     return number("max-outbound-bytes", 1_024, 1L << 32);
+  }
+
+  int ioThreads() throws OptionsException {
+    return (int) number("io-threads", 1, 64);
   }
 
   int maxConnections() throws OptionsException {

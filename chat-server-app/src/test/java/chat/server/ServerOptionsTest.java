@@ -28,6 +28,8 @@ class ServerOptionsTest {
     assertNull(o.allowedOrigins());
     assertEquals(10, o.chatConfig().limits().sendPerSecond());
     assertEquals(600_000, o.chatConfig().passwordIterations());
+    assertEquals(1, o.ioThreads());
+    assertEquals(3, parse(Map.of(), "--io-threads", "3").ioThreads());
   }
 
   @Test
@@ -55,6 +57,7 @@ class ServerOptionsTest {
     assertMessage("--postgres-url must start with jdbc:postgresql://", "--store", "postgres",
         "--postgres-url", "postgres://db/chat");
     assertMessage("--postgres-pool-size must be from 1", "--postgres-pool-size", "0");
+    assertMessage("--io-threads must be from 1", "--io-threads", "0");
     assertMessage("--redis-url needs --store postgres", "--redis-url", "redis://r:6379");
     assertMessage("--redis-url needs --store postgres", "--store", "memory", "--redis-url",
         "redis://r:6379");

@@ -23,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport's one I/O thread: accepts, reads and writes every socket through one {@link
- * Selector}. It decides nothing about WebSocket or chat; the {@link Handler} does.
+ * One I/O thread of the transport: reads and writes the sockets registered with its {@link
+ * Selector}, and, for the loop that holds the listening socket, accepts. It decides nothing about
+ * WebSocket or chat; the {@link Handler} does, including which loop an accepted socket joins
+ * ({@link #register}): a socket stays with that loop until it closes.
  *
  * <p>A turn of the loop: wait in {@code select}; run the tasks other threads handed in ({@link
  * #execute}); write for every connection that asked ({@link #requestWrite}); then handle the
@@ -61,8 +63,11 @@ final class EventLoop implements Runnable {
 
   /** What the loop hands on: the transport's side of each socket event. Loop thread only. */
   interface Handler {
-    /** A socket was accepted; null refuses it (the handler has closed it). */
-    WsConnection accepted(SocketChannel socket, Selector selector) throws IOException;
+    /**
+     * A socket was accepted; the handler registers it with a loop ({@link #register}) and attaches
+     * its connection to the key, or refuses it (closes it) and returns null.
+     */
+    WsConnection accepted(SocketChannel socket) throws IOException;
 
     /** Bytes read from {@code conn}; {@code data} is the loop's buffer, valid during the call. */
     void received(WsConnection conn, ByteBuffer data);
@@ -77,6 +82,7 @@ final class EventLoop implements Runnable {
   private final Handler handler;
   private final ScheduledExecutorService timer;
   private final Selector selector;
+  /** The listening socket and its key: null on a loop that does not accept. */
   private final ServerSocketChannel listener;
   private final SelectionKey listenKey;
   private final Thread thread;
@@ -124,12 +130,28 @@ final class EventLoop implements Runnable {
     this.trace = trace;
   }
 
-  /** Binds the listening socket (throws if it cannot); {@link #start} runs the loop. */
+  /**
+   * A loop that accepts: binds the listening socket (throws if it cannot); {@link #start} runs the
+   * loop.
+   */
   EventLoop(InetSocketAddress address, Handler handler, ScheduledExecutorService timer)
       throws IOException {
+    this(address, handler, timer, "chat-ws-loop-0");
+  }
+
+  /** A loop that accepts on {@code address}, or (null) one that only serves the sockets given. */
+  EventLoop(InetSocketAddress address, Handler handler, ScheduledExecutorService timer,
+      String name) throws IOException {
     this.handler = handler;
     this.timer = timer;
     selector = Selector.open();
+    thread = new Thread(this, name);
+    thread.setDaemon(true);
+    if (address == null) {
+      listener = null;
+      listenKey = null;
+      return;
+    }
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -142,8 +164,6 @@ final class EventLoop implements Runnable {
       throw e;
     }
     listener = server;
-    thread = new Thread(this, "chat-ws-loop");
-    thread.setDaemon(true);
   }
 
   void start() {
@@ -154,9 +174,37 @@ final class EventLoop implements Runnable {
     return listener.socket().getLocalPort();
   }
 
+  /**
+   * Registers an accepted socket with this loop, watching nothing yet: the caller sets up its
+   * connection, then hands it over with {@link #watch}. Any thread: a loop blocked in {@code
+   * select} is not held up by it (the JDK queues registrations for the next select).
+   */
+  SelectionKey register(SocketChannel socket) throws IOException {
+    return socket.register(selector, 0);
+  }
+
+  /**
+   * Hands a socket {@link #register}ed here to the loop: from now on it reads it (adding to any
+   * interest the TLS wrapper set) and handles its events. Any thread. The loop ignores a key's
+   * events until its connection is attached, so this thread's change of interest is the last one
+   * made outside the loop.
+   */
+  void watch(SelectionKey key, WsConnection conn) {
+    key.interestOpsOr(SelectionKey.OP_READ);
+    key.attach(conn);
+    if (!inLoop()) {
+      wakeup(); // a select already under way does not see a key registered after it began
+    }
+  }
+
   /** Whether the listening socket is open and accepting (not backing off from a failure). */
   boolean isAccepting() {
-    return running && listener.isOpen() && !acceptFailing;
+    return running && listener != null && listener.isOpen() && !acceptFailing;
+  }
+
+  /** Whether the loop's thread is still running (for tests). */
+  boolean isRunning() {
+    return thread.isAlive();
   }
 
   boolean inLoop() {
@@ -188,11 +236,24 @@ final class EventLoop implements Runnable {
 
   /** Stops accepting: closes the listening socket. Loop thread (through {@link #execute}). */
   void closeListener() {
+    if (listenKey == null) {
+      return;
+    }
     listenKey.cancel();
     try {
       listener.close();
     } catch (IOException e) {
       log.debug("closing the listening socket: {}", e.toString());
+    }
+  }
+
+  /** Closes the listening socket and the selector of a loop that was never started. */
+  void closeSelector() {
+    closeListener();
+    try {
+      selector.close();
+    } catch (IOException e) {
+      log.debug("closing the selector: {}", e.toString());
     }
   }
 
@@ -454,10 +515,7 @@ final class EventLoop implements Runnable {
       }
       acceptSucceeded();
       try {
-        WsConnection conn = handler.accepted(socket, selector);
-        if (conn != null) {
-          conn.key.attach(conn);
-        }
+        handler.accepted(socket);
       } catch (IOException e) {
         log.debug("setting up an accepted socket failed: {}", e.toString());
         closeQuietly(socket);

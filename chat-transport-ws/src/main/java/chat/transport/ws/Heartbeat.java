@@ -22,16 +22,13 @@ final class Heartbeat {
   static final int SLOTS = 20;
 
   private final Set<WsConnection> connections;
-  private final EventLoop loop;
   private final long intervalMs;
   private final long pongTimeoutNanos;
   private final long handshakeTimeoutNanos;
   private int tick; // timer thread only
 
-  Heartbeat(Set<WsConnection> connections, EventLoop loop, int pingIntervalSeconds,
-      long handshakeTimeoutMs) {
+  Heartbeat(Set<WsConnection> connections, int pingIntervalSeconds, long handshakeTimeoutMs) {
     this.connections = connections;
-    this.loop = loop;
     this.intervalMs = TimeUnit.SECONDS.toMillis(pingIntervalSeconds);
     this.pongTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs) * 3 / 2;
     this.handshakeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMs);
@@ -58,7 +55,7 @@ final class Heartbeat {
           log.info("closing {}: no pong for {} s", conn.describe(),
               TimeUnit.NANOSECONDS.toSeconds(now - conn.lastPongNanos));
         }
-        loop.execute(() -> EventLoop.cut(conn, "no pong in time"));
+        conn.loop.execute(() -> EventLoop.cut(conn, "no pong in time"));
       } else {
         try {
           conn.ws.sendPing();
@@ -76,7 +73,7 @@ final class Heartbeat {
       if (conn.session == null && now - conn.acceptedNanos > handshakeTimeoutNanos
           && !conn.ws.isClosed()) {
         log.debug("closing {}: no upgrade in time", conn.describe());
-        loop.execute(() -> EventLoop.cut(conn, "handshake timeout"));
+        conn.loop.execute(() -> EventLoop.cut(conn, "handshake timeout"));
       }
     }
   }

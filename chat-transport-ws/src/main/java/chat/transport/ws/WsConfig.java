@@ -21,6 +21,8 @@ import javax.net.ssl.SSLContext;
  * @param maxOutboundBytes a connection whose unsent backlog exceeds this is closed 1008 "slow
  *     consumer"
  * @param decoderThreads threads that decode frames and run the core's request handling
+ * @param ioThreads event loops, each reading and writing its share of the sockets (the first also
+ *     accepts); more than one spreads a large fan-out's system calls over several cores
  * @param tls the TLS context for {@code wss}, or null for plain {@code ws}
  * @param maxConnections sockets open at once, handshaking ones included; more are closed as soon
  *     as they are accepted
@@ -37,6 +39,7 @@ public record WsConfig(
     long handshakeTimeoutMs,
     long maxOutboundBytes,
     int decoderThreads,
+    int ioThreads,
     SSLContext tls,
     int maxConnections,
     int maxConnectionsPerIp,
@@ -62,7 +65,7 @@ public record WsConfig(
       throw new IllegalArgumentException("port out of range: " + port);
     }
     if (pingIntervalSeconds < 1 || handshakeTimeoutMs < 1 || maxOutboundBytes < 1
-        || decoderThreads < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
+        || decoderThreads < 1 || ioThreads < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }
@@ -81,8 +84,8 @@ public record WsConfig(
   public Builder toBuilder() {
     return new Builder().host(host).port(port).allowedOrigins(allowedOrigins)
         .pingIntervalSeconds(pingIntervalSeconds).handshakeTimeoutMs(handshakeTimeoutMs)
-        .maxOutboundBytes(maxOutboundBytes).decoderThreads(decoderThreads).tls(tls)
-        .connectionLimits(maxConnections, maxConnectionsPerIp).trustedProxies(trustedProxies);
+        .maxOutboundBytes(maxOutboundBytes).decoderThreads(decoderThreads).ioThreads(ioThreads)
+        .tls(tls).connectionLimits(maxConnections, maxConnectionsPerIp).trustedProxies(trustedProxies);
   }
 
   public WsConfig withAllowedOrigins(Set<String> origins) {
@@ -118,6 +121,7 @@ public record WsConfig(
     private long handshakeTimeoutMs = 10_000;
     private long maxOutboundBytes = 4L << 20;
     private int decoderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int ioThreads = 1;
     private SSLContext tls;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
@@ -160,6 +164,11 @@ public record WsConfig(
       return this;
     }
 
+    public Builder ioThreads(int value) {
+      ioThreads = value;
+      return this;
+    }
+
     /** The TLS context for {@code wss}, or null (the default) for plain {@code ws}. */
     public Builder tls(SSLContext value) {
       tls = value;
@@ -179,7 +188,7 @@ public record WsConfig(
 
     public WsConfig build() {
       return new WsConfig(host, port, allowedOrigins, pingIntervalSeconds, handshakeTimeoutMs,
-          maxOutboundBytes, decoderThreads, tls, maxConnections, maxConnectionsPerIp,
+          maxOutboundBytes, decoderThreads, ioThreads, tls, maxConnections, maxConnectionsPerIp,
           trustedProxies);
     }
   }

@@ -40,6 +40,8 @@ final class WsConnection {
   /** {@link #channel} when it is TLS (it needs extra reads and writes), else null. */
   final WrappedByteChannel tls;
   final SelectionKey key;
+  /** The loop that reads and writes this socket: "loop only" below means this one's thread. */
+  final EventLoop loop;
   final WebSocketImpl ws;
   final InetSocketAddress remote;
   /** The client's address for per-address limits: the peer, or what a trusted proxy says. */
@@ -94,12 +96,13 @@ final class WsConnection {
     }
   }
 
-  WsConnection(SocketChannel socket, ByteChannel channel, SelectionKey key, WebSocketImpl ws,
-      InetSocketAddress remote, InetSocketAddress local, int decoder, int slot) {
+  WsConnection(SocketChannel socket, ByteChannel channel, SelectionKey key, EventLoop loop,
+      WebSocketImpl ws, InetSocketAddress remote, InetSocketAddress local, int decoder, int slot) {
     this.socket = socket;
     this.channel = channel;
     this.tls = channel != socket && channel instanceof WrappedByteChannel w ? w : null;
     this.key = key;
+    this.loop = loop;
     this.ws = ws;
     this.remote = remote;
     this.local = local;

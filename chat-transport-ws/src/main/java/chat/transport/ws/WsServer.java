@@ -11,7 +11,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,10 +44,11 @@ import org.slf4j.MDC;
  * the upgrade (size, path, Origin), turns frames into calls on the core's {@link SessionHandler},
  * pings, and reports closes.
  *
- * <p>Threads: the loop accepts, reads and writes; the library's callbacks run on the decoder
- * thread of their connection ({@code onOpen}, messages, pings), except closes, which run where
- * the connection was closed (loop, decoder or timer thread); the timer thread runs the {@link
- * Heartbeat}.
+ * <p>Threads: the first loop accepts, and hands each socket to one of the loops ({@link
+ * WsConfig#ioThreads}), in turn, which reads and writes it until it closes; the library's
+ * callbacks run on the decoder thread of their connection ({@code onOpen}, messages, pings),
+ * except closes, which run where the connection was closed (its loop, decoder or timer thread);
+ * the timer thread runs the {@link Heartbeat}.
  */
 final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
@@ -64,7 +64,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   private final ScheduledExecutorService timer;
   private final DefaultSSLWebSocketServerFactory tls; // null for plain ws
   private final Decoders decoders;
-  private final EventLoop loop;
+  /** The loops; the first also accepts. */
+  private final EventLoop[] loops;
   /** A connection whose undecoded bytes pass this is not read until its decoder catches up. */
   private final long maxUndecodedBytes;
   private final Heartbeat heartbeat;
@@ -75,8 +76,9 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   /** Every accepted socket not yet closed, handshaking or open. */
   private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger open = new AtomicInteger();
-  private int nextDecoder; // loop only
-  private int nextSlot; // loop only
+  private int nextLoop; // accepting loop only
+  private int nextDecoder; // accepting loop only
+  private int nextSlot; // accepting loop only
   private volatile boolean stopping;
   private boolean stopped; // guarded by this
   /** Notified whenever a connection closes; {@link #closeAll} waits on it. */
@@ -96,22 +98,37 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     this.caps = new ConnectionCaps(config.maxConnections(), config.maxConnectionsPerIp());
     this.trustedProxies = TrustedProxies.parse(config.trustedProxies());
     this.decoders = new Decoders(config.decoderThreads(), this::drained);
-    this.loop = new EventLoop(new InetSocketAddress(config.host(), config.port()), this, timer);
-    this.heartbeat = new Heartbeat(connections, loop, config.pingIntervalSeconds(),
+    this.loops = new EventLoop[config.ioThreads()];
+    loops[0] = new EventLoop(new InetSocketAddress(config.host(), config.port()), this, timer);
+    try {
+      for (int i = 1; i < loops.length; i++) {
+        loops[i] = new EventLoop(null, this, timer, "chat-ws-loop-" + i);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (EventLoop l : loops) {
+        if (l != null) {
+          l.closeSelector();
+        }
+      }
+      throw e;
+    }
+    this.heartbeat = new Heartbeat(connections, config.pingIntervalSeconds(),
         config.handshakeTimeoutMs());
   }
 
   void start() {
     decoders.start();
-    loop.start();
+    for (EventLoop l : loops) {
+      l.start();
+    }
   }
 
   int port() {
-    return loop.port();
+    return loops[0].port();
   }
 
   boolean isAccepting() {
-    return !stopping && loop.isAccepting();
+    return !stopping && loops[0].isAccepting();
   }
 
   /** Open WebSocket connections (handshake done). */
@@ -133,8 +150,14 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     return connections;
   }
 
+  /** The loop that accepts (with one I/O thread, the only one). */
   EventLoop loop() {
-    return loop;
+    return loops[0];
+  }
+
+  /** Every loop, the accepting one first. */
+  List<EventLoop> loops() {
+    return List.of(loops);
   }
 
   /** Pings and handshake deadlines, for the transport's timer. */
@@ -145,7 +168,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   // ---- sockets (loop thread) ----
 
   @Override
-  public WsConnection accepted(SocketChannel socket, Selector selector) throws IOException {
+  public WsConnection accepted(SocketChannel socket) throws IOException {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteAddress();
     if (remote == null) {
       EventLoop.closeQuietly(socket);
@@ -164,19 +187,22 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       socket.configureBlocking(false);
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-      SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
+      EventLoop loop = loops[nextLoop];
+      SelectionKey key = loop.register(socket);
       ByteChannel channel = tls == null ? socket : tls.wrapChannel(socket, key);
       WebSocketImpl ws = new WebSocketImpl(this, drafts);
-      WsConnection conn = new WsConnection(socket, channel, key, ws, remote,
+      WsConnection conn = new WsConnection(socket, channel, key, loop, ws, remote,
           (InetSocketAddress) socket.getLocalAddress(), nextDecoder, nextSlot);
       conn.clientAddress = address.getHostAddress();
       conn.counted = viaProxy ? null : address;
+      nextLoop = (nextLoop + 1) % loops.length;
       nextDecoder = (nextDecoder + 1) % decoders.size();
       nextSlot = (nextSlot + 1) % Heartbeat.SLOTS;
       ws.setAttachment(conn);
       ws.setSelectionKey(key); // the library's close cancels it
       ws.setChannel(channel); // and closes this
       connections.add(conn);
+      loop.watch(key, conn);
       return conn;
     } catch (IOException | RuntimeException e) {
       if (!viaProxy) {
@@ -208,17 +234,17 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     decoders.decode(conn, data);
     if (undecoded > maxUndecodedBytes && !conn.readPaused) {
       conn.readPaused = true; // the client sends faster than its requests are handled
-      loop.stopReading(conn);
+      conn.loop.stopReading(conn);
     }
   }
 
   /** A decoder caught up with a paused connection (decoder thread). */
   private void drained(WsConnection conn, long undecoded) {
     if (undecoded <= maxUndecodedBytes / 2) {
-      loop.execute(() -> {
+      conn.loop.execute(() -> {
         if (conn.readPaused && conn.undecoded() <= maxUndecodedBytes / 2) {
           conn.readPaused = false;
-          loop.resumeReading(conn);
+          conn.loop.resumeReading(conn);
         }
       });
     }
@@ -229,7 +255,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     log.info("refused {}: upgrade request over {} bytes", conn.describe(),
         WsConfig.MAX_HANDSHAKE_BYTES);
     conn.endOfInput = true;
-    loop.stopReading(conn);
+    conn.loop.stopReading(conn);
     conn.enqueue(ByteBuffer.wrap(HEAD_TOO_LARGE).asReadOnlyBuffer());
     conn.ws.flushAndClose(CloseFrame.NEVER_CONNECTED, "upgrade request too large", false);
   }
@@ -253,7 +279,7 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
 
   void requestWrite(WsConnection conn) {
     if (conn.scheduleWrite()) {
-      loop.requestWrite(conn);
+      conn.loop.requestWrite(conn);
     }
   }
 
@@ -284,13 +310,13 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
    * that does not read them within {@link #CLOSE_GRACE_MS} is cut, so its backlog is freed.
    */
   void close(WsConnection conn, int code, String reason) {
-    loop.execute(() -> {
+    conn.loop.execute(() -> {
       if (conn.ws.isOpen()) {
         conn.ws.close(code, reason);
       }
     });
     try {
-      timer.schedule(() -> loop.execute(() -> {
+      timer.schedule(() -> conn.loop.execute(() -> {
         if (!conn.ws.isClosed()) {
           EventLoop.cut(conn, reason);
         }
@@ -467,13 +493,13 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
    */
   void closeAll(String reason, long timeoutMs) throws InterruptedException {
     stopping = true;
-    loop.execute(loop::closeListener);
+    loops[0].execute(loops[0]::closeListener);
     for (WsConnection conn : connections) {
       WsSession session = conn.session;
       if (session != null) {
         session.close(CloseCodes.GOING_AWAY, reason);
       } else {
-        loop.execute(() -> EventLoop.cut(conn, reason));
+        conn.loop.execute(() -> EventLoop.cut(conn, reason));
       }
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -495,15 +521,21 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     }
     stopped = true;
     stopping = true;
-    CountDownLatch cut = new CountDownLatch(1);
-    loop.execute(() -> {
-      for (WsConnection conn : connections) {
-        EventLoop.cut(conn, reason);
-      }
-      cut.countDown();
-    });
+    CountDownLatch cut = new CountDownLatch(loops.length);
+    for (EventLoop loop : loops) {
+      loop.execute(() -> {
+        for (WsConnection conn : connections) {
+          if (conn.loop == loop) {
+            EventLoop.cut(conn, reason);
+          }
+        }
+        cut.countDown();
+      });
+    }
     cut.await(timeoutMs, TimeUnit.MILLISECONDS);
-    loop.stop(timeoutMs);
+    for (EventLoop loop : loops) {
+      loop.stop(timeoutMs);
+    }
     decoders.stop();
     if (tls != null) {
       tls.close();
