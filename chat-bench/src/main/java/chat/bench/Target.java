@@ -61,7 +61,8 @@ final class Target implements AutoCloseable {
   /**
    * Starts the packaged server on 127.0.0.1 with free ports, a temporary data directory, cheap
    * password hashing, the rate limits and connection caps raised out of the way of a benchmark
-   * (every connection comes from a few loopback addresses), and ZGC as the deploy runs it unless
+   * (every connection comes from a few loopback addresses), and Shenandoah as the deploy runs it
+   * unless
    * {@code extraJvm} names another collector. Store {@code postgres}: on a private PostgreSQL
    * server started first, durable ({@link BenchPostgres}).
    */
@@ -139,7 +140,7 @@ final class Target implements AutoCloseable {
     cmd.add("-Xmx" + heap);
     cmd.add("-Xms" + heap);
     if (extraJvm.stream().noneMatch(a -> a.matches("-XX:\\+Use\\w+GC"))) {
-      cmd.add("-XX:+UseZGC"); // the collector the systemd unit runs it with
+      cmd.add("-XX:+UseShenandoahGC"); // the collector the systemd unit runs it with
     }
     cmd.addAll(extraJvm);
     // gc: G1's and Parallel's "Pause Young ... N.NNNms" lines; gc+phases: ZGC's and

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The mixed scenario reads GC pauses from G1's and ZGC's logs, from a given offset on. */
+/**
+ * The mixed scenario reads GC pauses from G1's, ZGC's and Shenandoah's logs, from a given
+ * offset on.
+ */
 class GcLogTest {
   @TempDir
   Path dir;
@@ -34,5 +37,18 @@ class GcLogTest {
     assertEquals(13.076, Mixed.maxPause(log, from), 1e-9);
     Files.writeString(log, early + later.replace("13.076ms", "0.1ms"));
     assertEquals(0.25, Mixed.maxPause(log, from), 1e-9, "ZGC's pauses count too");
+  }
+
+  @Test
+  void longestPauseOfShenandoahLines() throws Exception {
+    Files.writeString(dir.resolve("gc.log"), String.join("\n",
+        "[1.695s][info][gc] GC(0) Pause Init Mark (unload classes) 0.060ms",
+        "[1.700s][info][gc] GC(0) Concurrent marking (unload classes) 12M->13M(256M) 27.812ms",
+        "[1.724s][info][gc] GC(0) Pause Final Mark (unload classes) 0.265ms",
+        "[1.771s][info][gc] GC(0) Pause Init Update Refs 0.008ms",
+        "[1.780s][info][gc] GC(0) Pause Final Update Refs 0.020ms",
+        ""));
+    // The concurrent phase runs beside the application: not a pause.
+    assertEquals(0.265, Mixed.maxPause(dir.resolve("gc.log"), 0), 1e-9);
   }
 }
