@@ -58,8 +58,10 @@ class TlsTest {
     clientTls = SSLContext.getInstance("TLS");
     clientTls.init(null, tmf.getTrustManagers(), null);
 
+    // Two loops: the first socket stays on the accepting loop, the second goes to the other, so
+    // the TLS handshake runs on both kinds.
     server = WsTestServer.start(WsTestServer.chatConfig(),
-        WsTestServer.withTls(WsConfig.loopback(), serverTls));
+        WsTestServer.withTls(WsConfig.loopback().toBuilder().ioThreads(2).build(), serverTls));
   }
 
   /** A self-signed EC certificate for 127.0.0.1 and localhost, made by the JDK's keytool. */
