@@ -21,8 +21,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The event loop and its write path, driven through real loopback sockets against a core that
  * only records what it is given: reads that hold many frames or part of one, writes that fill
- * the socket and resume, closes behind queued frames, clients that vanish mid-handshake.
+ * the socket and resume, closes behind queued frames, clients that vanish mid-handshake; and,
+ * with several loops, sockets shared out among them, each read and written only by its own, a
+ * fan-out over all of them in each connection's order, and shutdown reaching every loop.
  */
 class EventLoopTest {
 
@@ -88,12 +93,24 @@ class EventLoopTest {
   @BeforeEach
   void start() throws Exception {
     timer = Executors.newSingleThreadScheduledExecutor();
+    server = startServer(1, 1);
+  }
+
+  private WsServer startServer(int loops, int decoders) throws Exception {
     WsConfig config = WsConfig.loopback();
-    server = new WsServer(chat,
+    WsServer s = new WsServer(chat,
         config.toBuilder().port(0).pingIntervalSeconds(600).maxOutboundBytes(64 << 20)
-            .decoderThreads(1).build(),
+            .ioThreads(loops).decoderThreads(decoders).build(),
         new Origins(config.allowedOrigins()), 65_536, timer, ChatMetrics.NONE);
-    server.start();
+    s.start();
+    return s;
+  }
+
+  /** Replaces the one-loop server by one with {@code loops} event loops. */
+  private void useLoops(int loops) throws Exception {
+    server.closeAll("restarting", 1_000);
+    server.stop("restarting", 1_000);
+    server = startServer(loops, 2);
   }
 
   @AfterEach
@@ -411,5 +428,121 @@ class EventLoopTest {
     RawWebSocket client = connect(0);
     client.sendText("still here");
     assertEquals("still here", nextFrame());
+  }
+
+  // ---- several loops ----
+
+  @Test
+  void withSeveralLoopsEachSocketIsReadAndWrittenOnlyByItsOwnLoop() throws Exception {
+    int loops = 3;
+    useLoops(loops);
+    // Every read and write, and whether it ran on the thread of the connection's own loop.
+    Map<String, Boolean> onOwnLoop = new ConcurrentHashMap<>();
+    for (EventLoop loop : server.loops()) {
+      CountDownLatch traced = new CountDownLatch(1);
+      loop.execute(() -> {
+        loop.trace(new EventLoop.Trace() {
+          @Override public void wrote(WsConnection conn) {
+            onOwnLoop.merge("wrote " + conn.remote.getPort(), conn.loop.inLoop(),
+                Boolean::logicalAnd);
+          }
+
+          @Override public void read(WsConnection conn) {
+            onOwnLoop.merge("read " + conn.remote.getPort(), conn.loop.inLoop(),
+                Boolean::logicalAnd);
+          }
+        });
+        traced.countDown();
+      });
+      assertTrue(traced.await(10, TimeUnit.SECONDS));
+    }
+    List<RawWebSocket> clients = new ArrayList<>();
+    Map<EventLoop, Integer> perLoop = new HashMap<>();
+    for (int i = 0; i < 2 * loops; i++) {
+      RawWebSocket client = connect(0);
+      clients.add(client);
+      WsConnection conn = serverSideOf(client);
+      perLoop.merge(conn.loop, 1, Integer::sum);
+      client.sendText("hello " + i);
+      assertEquals("hello " + i, nextFrame());
+      send(conn, "back " + i);
+      assertEquals("back " + i, received(client, true));
+    }
+    assertEquals(loops, perLoop.size(), "loops used: " + perLoop);
+    perLoop.values().forEach(count -> assertEquals(2, count, "sockets per loop: " + perLoop));
+    for (RawWebSocket client : clients) {
+      int port = client.localPort();
+      assertEquals(Boolean.TRUE, onOwnLoop.get("read " + port), "reads of " + port);
+      assertEquals(Boolean.TRUE, onOwnLoop.get("wrote " + port), "writes to " + port);
+    }
+  }
+
+  @Test
+  void aFanOutOverSeveralLoopsKeepsEachConnectionsOrder() throws Exception {
+    useLoops(3);
+    List<RawWebSocket> clients = new ArrayList<>();
+    List<WsConnection> conns = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      RawWebSocket client = connect(0);
+      clients.add(client);
+      conns.add(serverSideOf(client));
+    }
+    int threads = 2;
+    int perThread = 2_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        senders.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < perThread; i++) {
+            // One event, one frame, shared by every receiver, as core's fan-out does.
+            Outbound out = new Outbound(new Event.Typing("#r", thread + ":" + i));
+            for (WsConnection conn : conns) {
+              assertTrue(conn.session.send(out));
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (RawWebSocket client : clients) {
+        int[] next = new int[threads];
+        for (int k = 0; k < threads * perThread; k++) {
+          String[] parts = received(client, true).split(":");
+          int thread = Integer.parseInt(parts[0]);
+          assertEquals(next[thread], Integer.parseInt(parts[1]), "order of thread " + thread);
+          next[thread]++;
+        }
+      }
+      for (Future<?> f : senders) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void shutdownClosesTheConnectionsOfEveryLoopAndEndsEveryLoop() throws Exception {
+    useLoops(3);
+    List<RawWebSocket> clients = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      RawWebSocket client = connect(0);
+      clients.add(client);
+      serverSideOf(client);
+    }
+    server.closeAll("going away", 5_000);
+    for (RawWebSocket client : clients) {
+      assertEquals(CloseCodes.GOING_AWAY, client.readUntilClose(10_000, f -> { }).code());
+    }
+    assertFalse(server.isAccepting());
+    assertTrue(server.connections().isEmpty(), server.connections().size() + " still open");
+    server.stop("test over", 5_000);
+    for (EventLoop loop : server.loops()) {
+      assertFalse(loop.isRunning(), "a loop still runs");
+    }
   }
 }
