@@ -262,9 +262,29 @@ class EventLoopTest {
     // next turn, and OP_WRITE when the socket cannot take everything at once.
     RawWebSocket client = connect(4_096);
     WsConnection conn = serverSideOf(client);
-    int threads = 4;
-    int perThread = 5_000;
     String pad = "p".repeat(200);
+    sendFromThreadsAndCheckOrder(4, 5_000, List.of(client), viaSession, (thread, i) -> {
+      String text = thread + ":" + i + ":" + pad;
+      if (viaSession) {
+        send(conn, text);
+      } else {
+        libraryFrame(conn, text);
+      }
+    });
+  }
+
+  /** What one sending thread does for its {@code i}th frame, whose text starts "thread:i:". */
+  private interface SendOne {
+    void send(int thread, int i) throws Exception;
+  }
+
+  /**
+   * Starts {@code threads} threads at once, each calling {@code sendOne} for its frames 0 to
+   * {@code perThread - 1}, and checks that every client gets each thread's frames in that
+   * thread's order.
+   */
+  private static void sendFromThreadsAndCheckOrder(int threads, int perThread,
+      List<RawWebSocket> clients, boolean viaSession, SendOne sendOne) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch go = new CountDownLatch(1);
@@ -274,23 +294,20 @@ class EventLoopTest {
         senders.add(pool.submit(() -> {
           go.await();
           for (int i = 0; i < perThread; i++) {
-            String text = thread + ":" + i + ":" + pad;
-            if (viaSession) {
-              send(conn, text);
-            } else {
-              libraryFrame(conn, text);
-            }
+            sendOne.send(thread, i);
           }
           return null;
         }));
       }
       go.countDown();
-      int[] next = new int[threads];
-      for (int n = 0; n < threads * perThread; n++) {
-        String[] parts = received(client, viaSession).split(":", 3);
-        int thread = Integer.parseInt(parts[0]);
-        assertEquals(next[thread], Integer.parseInt(parts[1]), "order of thread " + thread);
-        next[thread]++;
+      for (RawWebSocket client : clients) {
+        int[] next = new int[threads];
+        for (int n = 0; n < threads * perThread; n++) {
+          String[] parts = received(client, viaSession).split(":", 3);
+          int thread = Integer.parseInt(parts[0]);
+          assertEquals(next[thread], Integer.parseInt(parts[1]), "order of thread " + thread);
+          next[thread]++;
+        }
       }
       for (Future<?> f : senders) {
         f.get(10, TimeUnit.SECONDS);
@@ -487,42 +504,13 @@ class EventLoopTest {
       clients.add(client);
       conns.add(serverSideOf(client));
     }
-    int threads = 2;
-    int perThread = 2_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> senders = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        senders.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < perThread; i++) {
-            // One event, one frame, shared by every receiver, as core's fan-out does.
-            Outbound out = new Outbound(new Event.Typing("#r", thread + ":" + i));
-            for (WsConnection conn : conns) {
-              assertTrue(conn.session.send(out));
-            }
-          }
-          return null;
-        }));
+    sendFromThreadsAndCheckOrder(2, 2_000, clients, true, (thread, i) -> {
+      // One event, one frame, shared by every receiver, as core's fan-out does.
+      Outbound out = new Outbound(new Event.Typing("#r", thread + ":" + i + ":"));
+      for (WsConnection conn : conns) {
+        assertTrue(conn.session.send(out));
       }
-      go.countDown();
-      for (RawWebSocket client : clients) {
-        int[] next = new int[threads];
-        for (int k = 0; k < threads * perThread; k++) {
-          String[] parts = received(client, true).split(":");
-          int thread = Integer.parseInt(parts[0]);
-          assertEquals(next[thread], Integer.parseInt(parts[1]), "order of thread " + thread);
-          next[thread]++;
-        }
-      }
-      for (Future<?> f : senders) {
-        f.get(10, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   @Test
