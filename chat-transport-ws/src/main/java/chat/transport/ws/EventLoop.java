@@ -64,8 +64,9 @@ final class EventLoop implements Runnable {
   /** What the loop hands on: the transport's side of each socket event. Loop thread only. */
   interface Handler {
     /**
-     * A socket was accepted; the handler registers it with a loop ({@link #register}) and attaches
-     * its connection to the key, or refuses it (closes it) and returns null.
+     * A socket was accepted; the handler registers it with a loop ({@link EventLoop#register}) and
+     * hands it over with its connection ({@link EventLoop#watch}), or refuses it (closes it) and
+     * returns null.
      */
     WsConnection accepted(SocketChannel socket) throws IOException;
 

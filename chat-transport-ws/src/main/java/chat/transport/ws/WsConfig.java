@@ -85,7 +85,8 @@ public record WsConfig(
     return new Builder().host(host).port(port).allowedOrigins(allowedOrigins)
         .pingIntervalSeconds(pingIntervalSeconds).handshakeTimeoutMs(handshakeTimeoutMs)
         .maxOutboundBytes(maxOutboundBytes).decoderThreads(decoderThreads).ioThreads(ioThreads)
-        .tls(tls).connectionLimits(maxConnections, maxConnectionsPerIp).trustedProxies(trustedProxies);
+        .tls(tls).connectionLimits(maxConnections, maxConnectionsPerIp)
+        .trustedProxies(trustedProxies);
   }
 
   public WsConfig withAllowedOrigins(Set<String> origins) {
