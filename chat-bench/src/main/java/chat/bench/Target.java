@@ -235,10 +235,12 @@ final class Target implements AutoCloseable {
   }
 
   /**
-   * The heap's "used" figure, the first in GC.heap_info's output (Metaspace's comes after): G1
-   * and Parallel give it in K, ZGC in M.
+   * The heap's "used" figure in GC.heap_info's output: "used 123K" for G1 and Parallel, "used
+   * 12M" for ZGC, "123K used" for Shenandoah. Only the text before the Metaspace line is the
+   * heap's (Metaspace's line says "used" too).
    */
-  private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
+  private static final Pattern USED =
+      Pattern.compile("used (\\d+)([KMG])\\b|\\b(\\d+)([KMG]) used");
 
   /** Used heap in KiB after a full GC (jcmd GC.run, then GC.heap_info); -1 if not a JVM. */
   long heapUsedAfterGcKib() {
@@ -247,20 +249,26 @@ final class Target implements AutoCloseable {
     }
     try {
       jcmd("GC.run");
-      String info = jcmd("GC.heap_info");
-      Matcher m = USED.matcher(info);
-      if (!m.find()) {
-        return -1;
-      }
-      long value = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "G" -> value << 20;
-        case "M" -> value << 10;
-        default -> value;
-      };
+      return heapUsedKib(jcmd("GC.heap_info"));
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /** The heap's used KiB in GC.heap_info's output, or -1 if it has none. */
+  static long heapUsedKib(String heapInfo) {
+    int metaspace = heapInfo.indexOf("Metaspace");
+    Matcher m = USED.matcher(metaspace < 0 ? heapInfo : heapInfo.substring(0, metaspace));
+    if (!m.find()) {
+      return -1;
+    }
+    int g = m.group(1) != null ? 1 : 3;
+    long value = Long.parseLong(m.group(g));
+    return switch (m.group(g + 1)) {
+      case "G" -> value << 20;
+      case "M" -> value << 10;
+      default -> value;
+    };
   }
 
   private String jcmd(String command) throws Exception {
