@@ -106,11 +106,10 @@ final class Router {
     Outbound forSender = null;
     int delivered = 0;
     if (conv.isRoom()) {
-      Outbound out = keyedOut;
       for (Membership member : accounts.members(conv.roomName())) {
-        delivered += toUserHere(member.user(), out, sender);
+        delivered += toUserHere(member.user(), keyedOut, sender);
         if (member.user().equals(keyed.from())) {
-          forSender = out; // still a member: the sender gets its copy too
+          forSender = keyedOut; // still a member: the sender gets its copy too
         }
       }
     } else {

@@ -76,9 +76,8 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
   /** Every accepted socket not yet closed, handshaking or open. */
   private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger open = new AtomicInteger();
-  private int nextLoop; // accepting loop only
-  private int nextDecoder; // accepting loop only
-  private int nextSlot; // accepting loop only
+  /** Sockets set up so far: the next one's loop, decoder and ping slot go round by it. */
+  private long accepted; // accepting loop only
   private volatile boolean stopping;
   private boolean stopped; // guarded by this
   /** Notified whenever a connection closes; {@link #closeAll} waits on it. */
@@ -187,17 +186,16 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
       socket.configureBlocking(false);
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-      EventLoop loop = loops[nextLoop];
+      long n = accepted++;
+      EventLoop loop = loops[(int) (n % loops.length)];
       SelectionKey key = loop.register(socket);
       ByteChannel channel = tls == null ? socket : tls.wrapChannel(socket, key);
       WebSocketImpl ws = new WebSocketImpl(this, drafts);
       WsConnection conn = new WsConnection(socket, channel, key, loop, ws, remote,
-          (InetSocketAddress) socket.getLocalAddress(), nextDecoder, nextSlot);
+          (InetSocketAddress) socket.getLocalAddress(), (int) (n % decoders.size()),
+          (int) (n % Heartbeat.SLOTS));
       conn.clientAddress = address.getHostAddress();
       conn.counted = viaProxy ? null : address;
-      nextLoop = (nextLoop + 1) % loops.length;
-      nextDecoder = (nextDecoder + 1) % decoders.size();
-      nextSlot = (nextSlot + 1) % Heartbeat.SLOTS;
       ws.setAttachment(conn);
       ws.setSelectionKey(key); // the library's close cancels it
       ws.setChannel(channel); // and closes this
