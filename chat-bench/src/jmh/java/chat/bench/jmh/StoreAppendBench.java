@@ -48,15 +48,23 @@ public class StoreAppendBench {
   @Param({"memory", "sqlite"})
   public String store;
 
+  /** Direct conversations the appends go to in turn: 1, or many (as 100 chatting pairs). */
+  @Param({"1", "100"})
+  public int conversations;
+
   private Lifecycle lifecycle;
   private MessageStore messages;
   private Path dir;
   private long cid;
-  private final ConvId conv = ConvId.direct("alice", "bob");
+  private ConvId[] convs;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     ChatConfig config = ChatConfig.builder().passwordIterations(1_000).build();
+    convs = new ConvId[conversations];
+    for (int i = 0; i < conversations; i++) {
+      convs[i] = ConvId.direct("alice" + i, "bob" + i);
+    }
     dir = Files.createTempDirectory("store-bench-");
     Injector injector = Guice.createInjector(new ChatCoreModule(config),
         store.equals("sqlite") ? new SqliteStoreModule(dir) : new InMemoryStoreModule());
@@ -74,8 +82,10 @@ public class StoreAppendBench {
   }
 
   private void append(CountDownLatch done) {
-    messages.append(new NewMessage(conv, "alice", "hello there, a sixty-four byte message text!",
-        "c" + (cid++), System.currentTimeMillis()), new AppendListener() {
+    ConvId conv = convs[(int) (cid % convs.length)];
+    messages.append(new NewMessage(conv, conv.userA(),
+        "hello there, a sixty-four byte message text!", "c" + (cid++),
+        System.currentTimeMillis()), new AppendListener() {
           @Override
           public void stored(StoredMessage message, boolean duplicate) {
             done.countDown();

@@ -156,6 +156,9 @@ final class SqliteDatabase implements JdbcDatabase {
     };
     config.setCacheSize(-cacheKib); // negative: KiB
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // Nothing here reads generated keys; left on, the driver runs a second statement
+    // (SELECT last_insert_rowid()) after every insert, prepared afresh each time.
+    config.setGetGeneratedKeys(false);
     Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement s = c.createStatement()) {
       switch (role) {
