@@ -83,8 +83,7 @@ class BrowserScreensIT {
 
   @BeforeEach
   void signedOut() {
-    browser.open(server.httpUri("/"));
-    browser.js("localStorage.clear(); sessionStorage.clear();");
+    Panels.signedOut(browser, server);
   }
 
   @Test

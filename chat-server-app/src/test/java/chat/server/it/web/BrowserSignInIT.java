@@ -42,11 +42,7 @@ class BrowserSignInIT {
   /** Every test starts signed out, on a freshly loaded page. */
   @BeforeEach
   void signedOut() {
-    browser.open(server.httpUri("/"));
-    browser.js("localStorage.clear(); sessionStorage.clear();");
-    browser.open(server.httpUri("/"));
-    browser.awaitTrue("the sign-in form", "return !document.querySelector('#login-view').hidden"
-        + " && document.querySelector('#chat-view').hidden;");
+    Panels.signedOut(browser, server);
   }
 
   @Test
