@@ -33,6 +33,11 @@ final class SqliteBatchAppender implements BatchAppender {
 
   private final SqliteDatabase database;
   private final WriterHooks hooks;
+  // The writer's statements, prepared once per write connection, not per batch: at light load
+  // a batch is one message, and preparing four statements was a share of its commit. Used only
+  // by the group-commit thread, under the database's write lock.
+  private Connection preparedOn;
+  private Statements prepared;
 
   SqliteBatchAppender(SqliteDatabase database, WriterHooks hooks) {
     this.database = requireNonNull(database, "database is null");
@@ -71,23 +76,35 @@ final class SqliteBatchAppender implements BatchAppender {
    * constraint a client can break), so the fast path is the one that runs.
    */
   private void appendFast(Connection c, List<QueuedAppend> batch) throws SQLException {
-    try (PreparedStatements st = new PreparedStatements(c)) {
-      Map<ConvId, Long> lastSeqs = new LinkedHashMap<>();
-      for (int i = 0; i < batch.size(); i++) {
-        try {
-          appendOne(batch.get(i), st.statements, lastSeqs);
-        } catch (SQLException | RuntimeException e) {
-          throw new FastPathFailed(i, e);
-        }
-      }
+    Statements st = statements(c);
+    Map<ConvId, Long> lastSeqs = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
       try {
-        for (Map.Entry<ConvId, Long> e : lastSeqs.entrySet()) {
-          saveSeq(st.statements, e.getKey(), e.getValue());
-        }
+        appendOne(batch.get(i), st, lastSeqs);
       } catch (SQLException | RuntimeException e) {
-        throw new FastPathFailed(-1, e); // no message to blame: the slow path finds out
+        throw new FastPathFailed(i, e);
       }
     }
+    try {
+      for (Map.Entry<ConvId, Long> e : lastSeqs.entrySet()) {
+        saveSeq(st, e.getKey(), e.getValue());
+      }
+    } catch (SQLException | RuntimeException e) {
+      throw new FastPathFailed(-1, e); // no message to blame: the slow path finds out
+    }
+  }
+
+  /**
+   * The statements prepared on {@code c}, the database's write connection: prepared by the
+   * first batch and kept (the database opens its write connection once, and closing it
+   * finalizes them).
+   */
+  private Statements statements(Connection c) throws SQLException {
+    if (preparedOn != c) {
+      prepared = prepare(c);
+      preparedOn = c;
+    }
+    return prepared;
   }
 
   /**
@@ -98,8 +115,8 @@ final class SqliteBatchAppender implements BatchAppender {
    */
   private void appendOneByOne(Connection c, List<QueuedAppend> batch, int failedAt,
       Exception failure) throws SQLException {
-    try (PreparedStatements st = new PreparedStatements(c);
-        Statement savepoints = c.createStatement()) {
+    Statements st = statements(c);
+    try (Statement savepoints = c.createStatement()) {
       for (int i = 0; i < batch.size(); i++) {
         QueuedAppend p = batch.get(i);
         if (i == failedAt) {
@@ -108,7 +125,7 @@ final class SqliteBatchAppender implements BatchAppender {
         }
         savepoints.execute("SAVEPOINT append_one");
         try {
-          appendOne(p, st.statements, null);
+          appendOne(p, st, null);
           savepoints.execute("RELEASE append_one");
         } catch (SQLException | RuntimeException e) {
           // Undo this message only; the rest of the batch carries on.
@@ -135,59 +152,31 @@ final class SqliteBatchAppender implements BatchAppender {
     }
   }
 
-  /** The writer's statements, prepared on one connection for one transaction. */
-  private static final class PreparedStatements implements AutoCloseable {
-    final Statements statements;
-
-    PreparedStatements(Connection c) throws SQLException {
-      List<PreparedStatement> made = new ArrayList<>(4);
-      try {
-        made.add(c.prepareStatement("SELECT " + MessageRows.COLUMNS
-            + " FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
-        made.add(c.prepareStatement("SELECT last_seq FROM conversations WHERE conv = ?"));
-        // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
-        made.add(c.prepareStatement(
-            "INSERT INTO messages (conv, seq, sender, cid, text, ts, reply_to, mentions)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conv, sender, cid) DO NOTHING"));
-        made.add(c.prepareStatement(
-            "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
-      } catch (SQLException | RuntimeException e) {
-        closeAll(made, e);
-        throw e;
-      }
-      statements = new Statements(made.get(0), made.get(1), made.get(2), made.get(3));
-    }
-
-    private static void closeAll(List<PreparedStatement> made, Exception cause) {
+  /** Prepares the writer's statements on {@code c}. */
+  private static Statements prepare(Connection c) throws SQLException {
+    List<PreparedStatement> made = new ArrayList<>(4);
+    try {
+      made.add(c.prepareStatement("SELECT " + MessageRows.COLUMNS
+          + " FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
+      made.add(c.prepareStatement("SELECT last_seq FROM conversations WHERE conv = ?"));
+      // A repeated (conv, sender, cid) inserts nothing; any other constraint still fails.
+      made.add(c.prepareStatement(
+          "INSERT INTO messages (conv, seq, sender, cid, text, ts, reply_to, mentions)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conv, sender, cid) DO NOTHING"));
+      made.add(c.prepareStatement(
+          "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
+    } catch (SQLException | RuntimeException e) {
       for (PreparedStatement ps : made) {
         try {
           ps.close();
-        } catch (SQLException e) {
-          cause.addSuppressed(e);
+        } catch (SQLException closing) {
+          e.addSuppressed(closing);
         }
       }
+      throw e;
     }
-
-    @Override
-    public void close() throws SQLException {
-      SQLException first = null;
-      for (PreparedStatement ps : List.of(statements.findCid(), statements.lastSeq(),
-          statements.insert(), statements.saveSeq())) {
-        try {
-          ps.close();
-        } catch (SQLException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    }
+    return new Statements(made.get(0), made.get(1), made.get(2), made.get(3));
   }
 
   private static void fail(QueuedAppend p, Exception e) {
