@@ -62,8 +62,8 @@ final class Target implements AutoCloseable {
    * Starts the packaged server on 127.0.0.1 with free ports, a temporary data directory, cheap
    * password hashing, the rate limits and connection caps raised out of the way of a benchmark
    * (every connection comes from a few loopback addresses), and Shenandoah as the deploy runs it
-   * unless {@code extraJvm} names another collector. Store {@code postgres}: on a private PostgreSQL
-   * server started first, durable ({@link BenchPostgres}).
+   * unless {@code extraJvm} names another collector. Store {@code postgres}: on a private
+   * PostgreSQL server started first, durable ({@link BenchPostgres}).
    */
   static Target startJar(Path jar, String store, String heap, List<String> extraJvm,
       List<String> extraArgs, String logLevel, boolean keepDir) throws Exception {
