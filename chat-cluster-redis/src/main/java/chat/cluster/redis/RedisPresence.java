@@ -12,9 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -31,16 +33,18 @@ import org.slf4j.LoggerFactory;
  * script counts their sessions out and hands the users who thereby went offline to exactly one
  * node's {@code wentOffline}. With the defaults a killed node's users are offline within 20 s.
  *
- * <p>The node also keeps its own counts in memory, the truth for its sessions: when its
- * heartbeat was found expired (it was reaped while paused, or Redis restarted empty) or a write
- * failed, the next heartbeat makes Redis hold exactly those counts again; users that drops, and
- * users whose last session here closed while Redis was unreachable and who are on no other node,
- * are reported to {@code wentOffline} too. When the heartbeat had expired, the users this
- * node counts in who were offline everywhere are reported to {@code cameBack}: a reaper told
- * everyone they left (after Redis lost its data nobody did, and the news is merely repeated). While Redis is unreachable the answers come from this
- * node alone (logged once at WARN): a first session here counts as first, a last one never as
- * last (the resynchronisation reports it). Calls wait for Redis at most the command timeout, and
- * after a failure not at all for {@value #RETRY_MS} ms.
+ * <p>The node also keeps its own counts in memory, the truth for its sessions (a user with a
+ * session here is online without asking Redis): when its heartbeat was found expired (it was
+ * reaped while paused, or Redis restarted empty) or a write failed, the next heartbeat (after a
+ * failure, one {@value #RETRY_MS} ms later) makes Redis hold exactly those counts again; users
+ * that drops, and users whose last session here closed while Redis was unreachable and who are
+ * on no other node, are reported to {@code wentOffline} too. When the heartbeat had expired,
+ * the users this node counts in who were offline everywhere are reported to {@code cameBack}: a
+ * reaper told everyone they left (after Redis lost its data nobody did, and the news is merely
+ * repeated). While Redis is unreachable the answers come from this node alone (logged once at
+ * WARN): a first session here counts as first, a last one never as last (the resynchronisation
+ * reports it). Calls wait for Redis at most the command timeout, and after a failure not at all
+ * for {@value #RETRY_MS} ms.
  *
  * <p>{@link #stop} counts this node's sessions out and reports the users who thereby went
  * offline to {@code wentOffline}, before it returns. Not restartable.
@@ -73,6 +77,7 @@ public final class RedisPresence implements Presence {
   /** One user's count changes one at a time, in memory and in Redis in the same order. */
   private final Object[] stripes = new Object[STRIPES];
   private final AtomicLong reaps = new AtomicLong();
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
   private volatile Consumer<String> wentOffline;
   private volatile Consumer<String> cameBack;
   private volatile boolean needsResync = true;
@@ -178,11 +183,19 @@ public final class RedisPresence implements Presence {
     }
   }
 
+  /**
+   * True at once for a user with a session here (this node's counts are the truth for its own
+   * sessions, and Redis may not hold them yet after an outage); otherwise Redis answers, or,
+   * while it cannot, nobody elsewhere counts.
+   */
   @Override
   public boolean isOnline(String user) {
     Objects.requireNonNull(user, "user is null");
+    if (sessions.containsKey(user)) {
+      return true;
+    }
     Long exists = call(commands -> commands.exists(userKey(user)).toCompletableFuture());
-    return exists == null ? sessions.containsKey(user) : exists > 0;
+    return exists != null && exists > 0;
   }
 
   /** Counts this node's sessions out; reports users who went offline, then closes. */
@@ -335,6 +348,26 @@ public final class RedisPresence implements Presence {
     needsResync = true;
     retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
     outage.failed(redis, e);
+    retrySoon();
+  }
+
+  /**
+   * Beats once more as soon as Redis may be tried again, rather than a whole heartbeat later: a
+   * count that failed to reach Redis is put right within about a second of Redis answering,
+   * and while it does not, this tries every second. At most one such beat is waiting.
+   */
+  private void retrySoon() {
+    if (stopped || !retryScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.schedule(() -> {
+        retryScheduled.set(false);
+        heartbeat();
+      }, RETRY_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      retryScheduled.set(false); // stopping: the scheduler takes nothing more
+    }
   }
 
   private void shutdownScheduler() {

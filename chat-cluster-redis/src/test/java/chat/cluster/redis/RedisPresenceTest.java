@@ -47,7 +47,16 @@ class RedisPresenceTest {
   }
 
   private RedisPresence node(String id) {
-    RedisPresence presence = new RedisPresence(redis, prefix, id, HEARTBEAT, TTL, REAP);
+    return node(id, HEARTBEAT, TTL, REAP);
+  }
+
+  /** A node that beats and reaps only once an hour: nothing but the code under test resyncs. */
+  private RedisPresence slowNode(String id) {
+    return node(id, Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(1));
+  }
+
+  private RedisPresence node(String id, Duration heartbeat, Duration ttl, Duration reap) {
+    RedisPresence presence = new RedisPresence(redis, prefix, id, heartbeat, ttl, reap);
     presence.start(reported::add, back::add);
     started.add(presence);
     return presence;
@@ -189,5 +198,30 @@ class RedisPresenceTest {
     RedisPresence b = node("b");
     Waits.until(WAIT, () -> b.isOnline("jon"), "jon counted in");
     assertFalse(b.isOnline("ivy"));
+  }
+
+  @Test
+  void aUserWithASessionHereIsOnlineHereWhateverRedisHolds() {
+    RedisPresence a = slowNode("a");
+    RedisPresence b = slowNode("b");
+    a.signedIn("lea");
+    try (var other = redis.client().connect()) {
+      other.sync().flushall(); // as a Redis restarted without persistence, before a's next beat
+    }
+    assertTrue(a.isOnline("lea"), "lea's session is on this node");
+    assertFalse(b.isOnline("lea"), "the other node knows only what Redis holds");
+  }
+
+  @Test
+  void aCountThatMissedRedisReachesItSoonAfterRedisIsBack() throws Exception {
+    RedisPresence a = slowNode("a");
+    server.kill();
+    assertTrue(a.signedIn("max"), "first session here, counted here alone");
+    server.start();
+
+    RedisPresence b = slowNode("b");
+    Waits.until(WAIT, () -> b.isOnline("max"), "max counted in without waiting for a's beat");
+    assertTrue(a.isOnline("max"));
+    assertTrue(reported.isEmpty(), "nobody went offline: " + reported);
   }
 }
