@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Three server jars on one PostgreSQL and one Redis: users on different nodes talk as if on
  * one server; three senders on three nodes into one room give every receiver on every node the
  * same gap-free order; Redis killed and restarted mid-stream loses no acknowledged message for
- * any receiver.
+ * any receiver, and afterwards every node sees who is online on every other.
  */
 class ClusterIT {
   @RegisterExtension
@@ -230,6 +230,42 @@ class ClusterIT {
       repairedGaps += series(metrics, "chat_bus_repaired_gaps_total");
     }
     assertTrue(repairedGaps >= 1, "the nodes counted the gaps they repaired from the store");
+
+    // Presence is whole again: a user who signs in on any node is seen online from every other
+    // (a sign-in while a node's Redis connection was still coming back reaches Redis when the
+    // node resynchronises, within about a second). The next test starts from a whole cluster.
+    List<WireClient> probes = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      WireClient probe = connect(i).register(t + "probe" + i);
+      probe.ok(Frames.of("type", "join", "room", t + "general"));
+      probes.add(probe);
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      awaitOnline(probes.get(i), probes);
+    }
+  }
+
+  /** Waits (bounded) until {@code asker}'s node lists every one of {@code users} online. */
+  private void awaitOnline(WireClient asker, List<WireClient> users) throws Exception {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (true) {
+      JsonObject members = asker.ok(Frames.of("type", "members", "room", t + "general"));
+      List<String> offline = new ArrayList<>();
+      for (WireClient u : users) {
+        for (JsonElement e : members.getAsJsonArray("members")) {
+          JsonObject m = e.getAsJsonObject();
+          if (m.get("user").getAsString().equals(u.user) && !m.get("online").getAsBoolean()) {
+            offline.add(u.user);
+          }
+        }
+      }
+      if (offline.isEmpty()) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, asker.user + " still sees " + offline
+          + " offline: " + members);
+      Thread.sleep(100); // polling the cluster's state, not synchronising with a thread
+    }
   }
 
   /**
