@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * changed, which in a large table may be weeks. So once such a change has committed, the store
  * {@link #request}s a vacuum of the tables it touched; the thread runs {@code VACUUM} on every
  * table asked for so far, then waits {@code intervalMs} before the next one, so that a burst of
- * deletes costs one vacuum per interval (the first after a quiet spell runs at once). A vacuum
- * reads only the pages changed since the last one (the visibility map says which), not the
- * whole table, and the indexes only when many rows were removed.
+ * deletes costs one vacuum per interval (the first after a quiet spell runs at once). The
+ * vacuum is an aggressive one ({@code FREEZE}), which waits for a page that another session has
+ * in use instead of passing it by; it reads only the pages not yet frozen (the visibility map
+ * says which), not the whole table, freezing them as it goes (so each page is written once more
+ * after it fills), and the indexes only when many rows were removed.
  *
  * <p>What it guarantees: no row version holds the erased text any more. What it does not: the
  * bytes of a removed row may stay in its page's free space until another row is written there,
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * rebuilt, and the write-ahead log, replicas and backups hold what they held (see
  * docs/scale-out.md). A transaction open in the database since before the change keeps the old
  * row alive past the vacuum; so does a vacuum that cannot get its table's lock within
- * {@link #LOCK_TIMEOUT}, which is then tried again after the interval.
+ * {@link #LOCK_TIMEOUT}, which is then tried again after the interval. A session that keeps a
+ * page in use (a cursor left open mid-scan) holds the vacuum, and the cleaning below that runs
+ * on the same thread, until it lets go.
  *
  * <p><b>The search index's pending list.</b> PostgreSQL adds a new message's words to a GIN
  * index's pending list, and the insert that finds the list over {@code gin_pending_list_limit}
@@ -224,7 +228,11 @@ final class PostgresVacuum {
 
   private void vacuum(Set<Table> tables) {
     String names = tables.stream().map(Table::sqlName).collect(Collectors.joining(", "));
-    run("VACUUM " + names); // auto-commit: VACUUM runs in no transaction
+    // FREEZE makes the vacuum aggressive: a plain one passes by a page another session has in
+    // use at that moment (a reader's scan, a checkpoint writing it), leaving its old rows until
+    // some later vacuum; an aggressive one waits for the page. Auto-commit: VACUUM runs in no
+    // transaction.
+    run("VACUUM (FREEZE) " + names);
   }
 
   private void cleanSearchIndex() {

@@ -39,11 +39,16 @@ class PostgresErasureTest {
   @BeforeEach
   void open() throws Exception {
     url = postgres.newDatabase();
-    store = OpenPostgres.open(new PostgresDatabase(url, null, 4, PostgresMigrations.ALL, 100),
-        url, GroupCommitWriter.DEFAULT_MAX_BATCH);
+    store = openStore(100);
     try (Connection c = DriverManager.getConnection(url)) {
       PostgresDatabase.execute(c, "CREATE EXTENSION pageinspect");
     }
+  }
+
+  private OpenPostgres openStore(long vacuumIntervalMs) throws Exception {
+    return OpenPostgres.open(
+        new PostgresDatabase(url, null, 4, PostgresMigrations.ALL, vacuumIntervalMs), url,
+        GroupCommitWriter.DEFAULT_MAX_BATCH);
   }
 
   @AfterEach
@@ -86,6 +91,53 @@ class PostgresErasureTest {
     assertEquals(0, rowVersionsHolding("messages", "editedmarker9c2f"));
     assertTrue(heapHolds("messages", "now something else"), "the edited text is there");
     assertTrue(heapHolds("messages", "kept1"));
+  }
+
+  /**
+   * Another session reading the deleted message's page while the vacuum comes to it (it holds
+   * the page pinned) does not leave the old row behind: the vacuum waits for the page instead of
+   * passing it by, and erases the row once the reader lets go.
+   */
+  @Test
+  void aPageInUseWhenTheVacuumComesIsStillErased() throws Exception {
+    store.close();
+    store = openStore(1_500); // the second vacuum runs 1.5 s after the first
+    String deleted = "pinnedmarker3b7c and some words";
+    send("kept1 first", "c1", List.of());
+    long d = send(deleted, "c2", List.of());
+    send("later message with a few words", "c3", List.of());
+    change(send("edited soon", "c4", List.of()),
+        new MessageChange.Edit("alice", "edited now", List.of(), 2L)); // the first vacuum
+    awaitTrue(() -> vacuums("messages") >= 1, "the first vacuum ran");
+    change(d, new MessageChange.Delete("alice", 3L)); // its vacuum is 1.5 s away
+
+    long before = vacuums("messages");
+    try (Connection reader = DriverManager.getConnection(url)) {
+      reader.setAutoCommit(false); // a snapshot newer than the delete: the row is removable
+      PostgresDatabase.execute(reader, "DECLARE pin CURSOR FOR SELECT seq FROM messages");
+      PostgresDatabase.execute(reader, "FETCH 1 FROM pin"); // the page stays pinned
+      awaitTrue(() -> vacuums("messages") > before || vacuumWaitsForAPin(),
+          "the vacuum came to the page");
+      reader.rollback();
+    }
+    awaitTrue(() -> rowVersionsHolding("messages", "pinnedmarker3b7c") == 0,
+        "the deleted text is gone");
+  }
+
+  /** How many times {@code table} was vacuumed by hand (the store's vacuums). */
+  private long vacuums(String table) throws Exception {
+    try (Connection c = DriverManager.getConnection(url)) {
+      return Sql.queryLong(c, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = ?",
+          table);
+    }
+  }
+
+  /** Whether a session of this database waits for another to let go of a page. */
+  private boolean vacuumWaitsForAPin() throws Exception {
+    try (Connection c = DriverManager.getConnection(url)) {
+      return Sql.queryLong(c, "SELECT count(*) FROM pg_stat_activity"
+          + " WHERE datname = current_database() AND wait_event_type = 'BufferPin'") > 0;
+    }
   }
 
   /** A sent file's name and bytes are in no row of any version once its message is deleted. */
