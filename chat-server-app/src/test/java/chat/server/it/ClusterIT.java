@@ -247,16 +247,16 @@ class ClusterIT {
 
   /** Waits (bounded) until {@code asker}'s node lists every one of {@code users} online. */
   private void awaitOnline(WireClient asker, List<WireClient> users) throws Exception {
+    List<String> names = users.stream().map(u -> u.user).toList();
     long deadline = System.nanoTime() + 15_000_000_000L;
     while (true) {
       JsonObject members = asker.ok(Frames.of("type", "members", "room", t + "general"));
       List<String> offline = new ArrayList<>();
-      for (WireClient u : users) {
-        for (JsonElement e : members.getAsJsonArray("members")) {
-          JsonObject m = e.getAsJsonObject();
-          if (m.get("user").getAsString().equals(u.user) && !m.get("online").getAsBoolean()) {
-            offline.add(u.user);
-          }
+      for (JsonElement e : members.getAsJsonArray("members")) {
+        JsonObject m = e.getAsJsonObject();
+        String user = m.get("user").getAsString();
+        if (names.contains(user) && !m.get("online").getAsBoolean()) {
+          offline.add(user);
         }
       }
       if (offline.isEmpty()) {
