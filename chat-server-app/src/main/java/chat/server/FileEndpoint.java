@@ -106,6 +106,7 @@ final class FileEndpoint {
       download(response, callback, path.substring(PREFIX.length()), method.equals("HEAD"));
     } else {
       headers.put(HttpHeader.ALLOW, upload ? "POST, OPTIONS" : "GET, HEAD, OPTIONS");
+      bodyLeftUnread(request, response);
       error(response, callback, 405, ErrorCode.BAD_REQUEST.wireName(), "method not allowed",
           null);
     }
@@ -122,14 +123,27 @@ final class FileEndpoint {
       upload = files.begin(user, name, request.getHeaders().get(HttpHeader.CONTENT_TYPE),
           request.getLength());
     } catch (ChatException e) {
+      bodyLeftUnread(request, response);
       refuse(response, callback, e);
       return;
     } catch (IllegalArgumentException e) {
+      bodyLeftUnread(request, response);
       error(response, callback, 400, ErrorCode.BAD_REQUEST.wireName(),
           FILE_NAME_HEADER + ": " + e.getMessage(), null);
       return;
     }
     new BodyReader(request, response, callback, upload).start();
+  }
+
+  /**
+   * An answer before the request's body was read: says {@code Connection: close}. Jetty closes
+   * such a connection after the answer unless the whole body happened to have arrived already,
+   * and a client told nothing would send its next request on a socket about to close.
+   */
+  private static void bodyLeftUnread(Request request, Response response) {
+    if (request.getLength() != 0) { // -1: chunked, length unknown
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   /** The token of an {@code Authorization: Bearer <token>} header, or null. */

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,13 @@ class FilesIT {
   /** The HTTP status line of a raw request (head, then body bytes), read within PROMPT. */
   private static String rawStatus(ServerProcess server, String head, byte[] body)
       throws IOException {
+    String answer = rawHead(server, head, body);
+    return answer.substring(0, answer.indexOf('\r'));
+  }
+
+  /** The status line and headers of the answer to {@code head} and {@code body}, as sent. */
+  private static String rawHead(ServerProcess server, String head, byte[] body)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", server.httpUri("/").getPort()), 2_000);
       s.setSoTimeout((int) PROMPT.toMillis());
@@ -131,11 +139,14 @@ class FilesIT {
       out.write(body);
       out.flush();
       InputStream in = s.getInputStream();
-      StringBuilder line = new StringBuilder();
-      for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
-        line.append((char) c);
+      StringBuilder answer = new StringBuilder();
+      for (int c = in.read(); c != -1; c = in.read()) {
+        answer.append((char) c);
+        if (answer.length() >= 4 && answer.lastIndexOf("\r\n\r\n") == answer.length() - 4) {
+          break;
+        }
       }
-      return line.toString();
+      return answer.toString();
     }
   }
 
@@ -248,6 +259,22 @@ class FilesIT {
         + "Content-Type: application/octet-stream\r\nContent-Length: 1000000000000\r\n\r\n",
         new byte[0]);
     assertTrue(status.startsWith("HTTP/1.1 413 "), status);
+  }
+
+  /**
+   * An upload refused before its body is read tells the client to close the connection: the
+   * server closes it, so a client that sent its next request on it would get no answer.
+   */
+  @Test
+  void anUploadRefusedBeforeItsBodyClosesItsConnection() throws Exception {
+    ServerProcess server = shared.process();
+    WireClient alice = shared.wire().user("alice");
+    String head = rawHead(server, "POST /files HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: Bearer " + alice.token + "\r\nX-File-Name: %zz\r\n"
+        + "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n", new byte[0]);
+    assertTrue(head.startsWith("HTTP/1.1 400 "), head);
+    assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"),
+        head);
   }
 
   @Test
