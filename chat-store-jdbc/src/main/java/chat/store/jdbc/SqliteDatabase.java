@@ -103,7 +103,7 @@ final class SqliteDatabase implements JdbcDatabase {
         appliedMigrations = Migrations.migrate(w, migrations);
         epoch = readEpoch(w);
         for (int i = 0; i < readConnections; i++) {
-          Connection r = connect(Role.READER);
+          Connection r = CachingConnection.wrap(connect(Role.READER), READER_STATEMENTS);
           opened.add(r);
           readers.add(r);
         }
@@ -131,6 +131,11 @@ final class SqliteDatabase implements JdbcDatabase {
 
   /** Page cache of the write connection, in KiB (SQLite's negative cache_size). */
   static final int WRITER_CACHE_KIB = 64 * 1024;
+  /**
+   * Statements each read connection keeps compiled, by SQL text: more than the store's distinct
+   * reads, so the cache only evicts SQL built with a varying number of parameters.
+   */
+  static final int READER_STATEMENTS = 128;
   /** Page cache of each read connection, in KiB. */
   static final int READER_CACHE_KIB = 16 * 1024;
 

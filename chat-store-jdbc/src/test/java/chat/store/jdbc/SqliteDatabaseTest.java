@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,25 @@ class SqliteDatabaseTest {
           "the writer leaves checkpoints to the checkpointer thread");
       assertEquals("0", db.write(c -> pragma(c, "query_only")));
       assertEquals("1", db.read(c -> pragma(c, "query_only")));
+    } finally {
+      db.close();
+    }
+  }
+
+  /** A read compiles its statement once per read connection, not once per read. */
+  @Test
+  void readConnectionsKeepTheirStatementsCompiled() throws Exception {
+    SqliteDatabase db = new SqliteDatabase(tmp, 1, Migrations.ALL);
+    db.open();
+    try {
+      SqlWork<Long> readAndCount = c -> {
+        assertEquals(Optional.empty(), Sql.queryString(c, "SELECT name FROM users WHERE name = ?",
+            "nobody"));
+        return CachingConnection.prepared(c);
+      };
+      long first = db.read(readAndCount);
+      assertEquals(first, db.read(readAndCount));
+      assertEquals(first, db.read(readAndCount));
     } finally {
       db.close();
     }
