@@ -2,7 +2,6 @@ package chat.protocol;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /** Writes server frames. Hand-written with {@link JsonWriter}: this is the hot path. */
@@ -11,7 +10,7 @@ final class EventEncoder {
   private EventEncoder() {}
 
   static String encode(Event event) {
-    StringWriter out = new StringWriter(128);
+    TextOut out = new TextOut(256);
     try (JsonWriter w = new JsonWriter(out)) {
       w.setHtmlSafe(false);
       w.setSerializeNulls(true);
@@ -20,7 +19,7 @@ final class EventEncoder {
       writeFields(w, event);
       w.endObject();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // StringWriter does not throw
+      throw new UncheckedIOException(e); // TextOut does not throw
     }
     return out.toString();
   }

@@ -2,7 +2,6 @@ package chat.protocol;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /** Writes client frames, for the SDK, bots and tests. Optional fields that are null are left out. */
@@ -11,7 +10,7 @@ final class RequestEncoder {
   private RequestEncoder() {}
 
   static String encode(Request request) {
-    StringWriter out = new StringWriter(96);
+    TextOut out = new TextOut(128);
     try (JsonWriter w = new JsonWriter(out)) {
       w.setHtmlSafe(false);
       w.beginObject();
