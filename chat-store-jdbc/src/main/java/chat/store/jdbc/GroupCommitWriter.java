@@ -203,7 +203,8 @@ final class GroupCommitWriter {
         } catch (InterruptedException e) {
           log.warn("writer hook interrupted");
         }
-        List<QueuedAppend> batch = new ArrayList<>(); // a new list each time: the notifier owns it next
+        // A new list each time: the notifier owns it next.
+        List<QueuedAppend> batch = new ArrayList<>();
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
         if (batch.get(batch.size() - 1) == END) {

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>A turn of the loop: wait in {@code select}; run the tasks other threads handed in ({@link
  * #execute}); write for every connection that asked ({@link #requestWrite}); then handle the
  * sockets the selector found ready; a long pass of writes also looks at the sockets after every
- * {@value #WRITES_BETWEEN_POLLS} connections. Writes are one way: a sender queues bytes on the connection
- * and asks once; the loop writes them all at its next turn, in as few system calls as the socket
- * takes, and watches a socket for writability only while it is full.
+ * {@value #WRITES_BETWEEN_POLLS} connections. Writes are one way: a sender queues bytes on the
+ * connection and asks once; the loop writes them all at its next turn, in as few system calls as
+ * the socket takes, and watches a socket for writability only while it is full.
  *
  * <p>Accept failures (the process is out of file descriptors) do not end the loop: it stops
  * watching the listening socket for a while, says so once at ERROR, and tries again, reporting
