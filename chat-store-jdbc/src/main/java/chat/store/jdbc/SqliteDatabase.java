@@ -21,7 +21,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * One SQLite database file: a single write connection (guarded by a lock, so the group-commit
  * writer and account updates take turns) and a small pool of read connections, which WAL lets
- * run beside the writer and which only ever see committed data.
+ * run beside the writer and which only ever see committed data. Each read connection keeps the
+ * statements prepared on it ({@link CachingConnection}), so a read compiles its SQL once.
  *
  * <p>Checkpoints: the write connection never checkpoints on its own ({@code wal_autocheckpoint=0});
  * a {@link WalCheckpointer} does it on its own thread and connection, signalled after each write.
