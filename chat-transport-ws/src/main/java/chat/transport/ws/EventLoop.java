@@ -103,7 +103,10 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES); // loop only
+  // Direct, as NIO needs them for a system call: handed heap buffers, it copies them into
+  // temporary direct ones from a per-thread cache. Loop only.
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+  private final ByteBuffer staging = ByteBuffer.allocateDirect(WsConnection.MAX_GATHER_BYTES);
   private final ByteBuffer[] gather = new ByteBuffer[WsConnection.MAX_GATHER_FRAMES];
   /** TLS connections holding decrypted bytes the last read had no room for. Loop only. */
   private final List<WsConnection> moreToRead = new ArrayList<>();
@@ -399,7 +402,7 @@ final class EventLoop implements Runnable {
 
   private void write(WsConnection conn) {
     try {
-      boolean done = conn.flush(gather);
+      boolean done = conn.flush(gather, staging);
       trace.wrote(conn);
       SelectionKey key = conn.key;
       if (!key.isValid()) {

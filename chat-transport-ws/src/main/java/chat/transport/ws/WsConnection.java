@@ -172,13 +172,15 @@ final class WsConnection {
   }
 
   /**
-   * Writes queued frames, several to a system call ({@code writev}) on a plain socket.
+   * Writes queued frames, several to a system call on a plain socket.
    *
    * @param scratch the loop's array for a gathering write, all null on entry and on return
+   * @param staging the loop's direct buffer of {@link #MAX_GATHER_BYTES}, which a plain socket's
+   *     frames are copied into and written from
    * @return true if everything queued is written, false if the socket is full (or this turn's
    *     share is used up) and the rest waits until it is writable
    */
-  boolean flush(ByteBuffer[] scratch) throws IOException {
+  boolean flush(ByteBuffer[] scratch, ByteBuffer staging) throws IOException {
     if (tls != null && tls.isNeedWrite()) {
       tls.writeMore(); // encrypted bytes of an earlier write, or the TLS handshake
       if (tls.isNeedWrite()) {
@@ -207,7 +209,7 @@ final class WsConnection {
       }
       boolean full;
       try {
-        full = tls == null ? writePlain(scratch, count) : writeTls(scratch, count);
+        full = tls == null ? writePlain(scratch, count, bytes, staging) : writeTls(scratch, count);
       } finally {
         for (int i = 0; i < count; i++) {
           scratch[i] = null;
@@ -220,9 +222,35 @@ final class WsConnection {
     return out.isEmpty();
   }
 
-  /** One gathering write; true if the socket did not take it all. */
-  private boolean writePlain(ByteBuffer[] batch, int count) throws IOException {
-    long n = count == 1 ? socket.write(batch[0]) : socket.write(batch, 0, count);
+  /**
+   * One write of {@code count} frames, {@code bytes} in all; true if the socket did not take it
+   * all. The frames are copied into the loop's direct buffer and written from there in one call:
+   * handed heap buffers, NIO would copy each into a temporary direct buffer of its own, looked
+   * up in a per-thread cache that it scans from the start for every frame. Only a frame larger
+   * than that buffer (it is gathered alone) is handed to NIO as it is.
+   */
+  private boolean writePlain(ByteBuffer[] batch, int count, long bytes, ByteBuffer staging)
+      throws IOException {
+    long n;
+    if (bytes <= staging.capacity()) {
+      staging.clear();
+      for (int i = 0; i < count; i++) {
+        ByteBuffer b = batch[i];
+        staging.put(staging.position(), b, b.position(), b.remaining());
+        staging.position(staging.position() + b.remaining());
+      }
+      staging.flip();
+      n = socket.write(staging);
+      long left = n;
+      for (int i = 0; i < count && left > 0; i++) { // the frames' positions follow what went
+        ByteBuffer b = batch[i];
+        int took = (int) Math.min(b.remaining(), left);
+        b.position(b.position() + took);
+        left -= took;
+      }
+    } else {
+      n = count == 1 ? socket.write(batch[0]) : socket.write(batch, 0, count);
+    }
     if (n > 0) {
       writtenBytes += n; // single writer: the loop
     }

@@ -387,7 +387,7 @@ class EventLoopTest {
     assertTrue(slowConn.backlog() > 0, "the kernel took 6.4 MB without reading");
     // ... then read it all, in order: the loop resumed each time the socket drained.
     for (int i = 0; i < frames; i++) {
-      assertTrue(received(slow, true).startsWith(i + "b"), "frame " + i);
+      assertEquals(i + big, received(slow, true), "frame " + i);
     }
     assertTrue(server.loop().writableCount() > 0, "the slow socket was never write-ready");
     WsTestServer.awaitCondition(() -> !slowConn.waitingWritable, () -> "still watching OP_WRITE");
@@ -401,6 +401,25 @@ class EventLoopTest {
     }
     assertTrue(server.loop().writableCount() - before < 20,
         "write-ready visits: " + (server.loop().writableCount() - before));
+  }
+
+  /**
+   * Frames are written from the loop's direct buffer; one larger than it goes out alone, by
+   * another way, between the small ones queued before and after it, each whole.
+   */
+  @Test
+  void aFrameLargerThanTheLoopsWriteBufferGoesOutWholeInItsPlace() throws Exception {
+    RawWebSocket client = connect(0);
+    WsConnection conn = serverSideOf(client);
+    String huge = "h".repeat(WsConnection.MAX_GATHER_BYTES + 10_000);
+    String justUnder = "u".repeat(WsConnection.MAX_GATHER_BYTES - 200);
+    List<String> sent = List.of("before", huge, "after", justUnder, "last");
+    for (String text : sent) {
+      send(conn, text);
+    }
+    for (String text : sent) {
+      assertEquals(text, received(client, true));
+    }
   }
 
   @Test
