@@ -28,7 +28,7 @@ import org.java_websocket.WrappedByteChannel;
  * nothing follows a close frame.
  */
 final class WsConnection {
-  /** At most this many frames, and about this many bytes, go into one gathering write. */
+  /** At most this many frames, and about this many bytes, go into one write. */
   static final int MAX_GATHER_FRAMES = 256;
   static final int MAX_GATHER_BYTES = 256 * 1024;
   /** At most this many writes per turn, so one busy connection cannot hold the loop. */
@@ -174,7 +174,7 @@ final class WsConnection {
   /**
    * Writes queued frames, several to a system call on a plain socket.
    *
-   * @param scratch the loop's array for a gathering write, all null on entry and on return
+   * @param scratch the loop's array of the frames one write gathers, all null on entry and exit
    * @param staging the loop's direct buffer of {@link #MAX_GATHER_BYTES}, which a plain socket's
    *     frames are copied into and written from
    * @return true if everything queued is written, false if the socket is full (or this turn's
