@@ -1,21 +1,10 @@
 package chat.bench.jmh;
 
-import chat.core.ChatConfig;
-import chat.core.ChatCoreModule;
-import chat.core.Lifecycle;
-import chat.core.memory.InMemoryStoreModule;
 import chat.core.store.Account;
 import chat.core.store.AccountStore;
-import chat.store.jdbc.SqliteStoreModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,21 +35,15 @@ public class AccountReadBench {
   @Param({"memory", "sqlite"})
   public String store;
 
-  private Lifecycle lifecycle;
+  private BenchStore bench;
   private AccountStore accounts;
-  private Path dir;
   private String[] names;
   private int next;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    ChatConfig config = ChatConfig.builder().passwordIterations(1_000).build();
-    dir = Files.createTempDirectory("account-bench-");
-    Injector injector = Guice.createInjector(new ChatCoreModule(config),
-        store.equals("sqlite") ? new SqliteStoreModule(dir) : new InMemoryStoreModule());
-    lifecycle = injector.getInstance(Lifecycle.class);
-    lifecycle.start();
-    accounts = injector.getInstance(AccountStore.class);
+    bench = new BenchStore(store, "account-bench-");
+    accounts = bench.get(AccountStore.class);
     names = new String[USERS];
     for (int i = 0; i < USERS; i++) {
       names[i] = "user" + i;
@@ -70,10 +53,7 @@ public class AccountReadBench {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    lifecycle.stop();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    bench.close();
   }
 
   @Benchmark

@@ -1,24 +1,13 @@
 package chat.bench.jmh;
 
-import chat.core.ChatConfig;
-import chat.core.ChatCoreModule;
-import chat.core.Lifecycle;
-import chat.core.memory.InMemoryStoreModule;
 import chat.core.store.AppendListener;
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.StoredMessage;
-import chat.store.jdbc.SqliteStoreModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,33 +41,24 @@ public class StoreAppendBench {
   @Param({"1", "100"})
   public int conversations;
 
-  private Lifecycle lifecycle;
+  private BenchStore bench;
   private MessageStore messages;
-  private Path dir;
   private long cid;
   private ConvId[] convs;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    ChatConfig config = ChatConfig.builder().passwordIterations(1_000).build();
     convs = new ConvId[conversations];
     for (int i = 0; i < conversations; i++) {
       convs[i] = ConvId.direct("alice" + i, "bob" + i);
     }
-    dir = Files.createTempDirectory("store-bench-");
-    Injector injector = Guice.createInjector(new ChatCoreModule(config),
-        store.equals("sqlite") ? new SqliteStoreModule(dir) : new InMemoryStoreModule());
-    lifecycle = injector.getInstance(Lifecycle.class);
-    lifecycle.start();
-    messages = injector.getInstance(MessageStore.class);
+    bench = new BenchStore(store, "store-bench-");
+    messages = bench.get(MessageStore.class);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    lifecycle.stop();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    bench.close();
   }
 
   private void append(CountDownLatch done) {
