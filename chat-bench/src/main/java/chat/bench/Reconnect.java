@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -32,8 +33,13 @@ final class Reconnect {
     concurrency = a.integer("storm-concurrency", 500);
   }
 
-  private String room(int i) {
-    return ctx.prefix() + "-r" + (i / roomSize);
+  /** Which room a client is in: the number its name ends with, over the room size. */
+  private int roomOf(BenchClient c) {
+    return Integer.parseInt(c.user.substring(c.user.lastIndexOf('-') + 1)) / roomSize;
+  }
+
+  private String room(BenchClient c) {
+    return ctx.prefix() + "-r" + roomOf(c);
   }
 
   private Target target;
@@ -55,20 +61,31 @@ final class Reconnect {
         }
       }
     };
-    // The poster creates every room and stays connected; clients join theirs.
+    // Each room is created by its first client (the server caps the rooms one user may own and
+    // how many it creates at once) and joined by the others; then the poster joins every room,
+    // stays connected and posts what the others miss.
+    List<String> firsts = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      (i % roomSize == 0 ? firsts : rest).add(names.get(i));
+    }
+    Function<BenchClient, CompletableFuture<?>> join = c ->
+        c.call(BenchClient.obj("type", "join", "room", room(c))).thenApply(r -> {
+          c.lastSeq = r.get("lastSeq").getAsLong();
+          return r;
+        });
+    List<BenchClient> current = new ArrayList<>(users.open(firsts, c -> seqSink, c ->
+        c.request(BenchClient.obj("type", "create", "room", room(c)))
+            .thenCompose(r -> join.apply(c))));
+    current.addAll(users.open(rest, c -> seqSink, join));
     List<BenchClient> poster = users.open(List.of(ctx.prefix() + "-poster"), c -> seqSink, c -> {
       CompletableFuture<?> f = Fanout.none();
       for (int r = 0; r < rooms; r++) {
         String room = ctx.prefix() + "-r" + r;
-        f = f.thenCompose(x -> c.request(BenchClient.obj("type", "create", "room", room)));
+        f = f.thenCompose(x -> c.call(BenchClient.obj("type", "join", "room", room)));
       }
       return f;
     });
-    List<BenchClient> current = users.open(names, c -> seqSink, c ->
-        c.call(BenchClient.obj("type", "join", "room", room(c.index))).thenApply(r -> {
-          c.lastSeq = r.get("lastSeq").getAsLong();
-          return r;
-        }));
     users.save();
     Thread.sleep(1_000);
 
@@ -107,7 +124,7 @@ final class Reconnect {
       List<CompletableFuture<BenchClient>> done = new ArrayList<>(clients);
       for (BenchClient old : current) {
         inFlight.acquire();
-        long want = targetSeq[old.index / roomSize];
+        long want = targetSeq[roomOf(old)];
         CompletableFuture<BenchClient> f = stormOne(old, want, fetchedNow, 0)
             .whenComplete((n, e) -> {
               inFlight.release();
@@ -180,7 +197,7 @@ final class Reconnect {
 
   /** Fetches history after the client's last seq until it has {@code want}; returns messages. */
   private CompletableFuture<Integer> catchUp(BenchClient c, JsonObject convs, long want) {
-    String conv = "#" + room(c.index);
+    String conv = "#" + room(c);
     long last = -1;
     for (JsonElement e : convs.getAsJsonArray("conversations")) {
       JsonObject o = e.getAsJsonObject();

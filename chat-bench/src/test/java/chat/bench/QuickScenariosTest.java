@@ -83,10 +83,11 @@ class QuickScenariosTest {
   @Test
   @Timeout(60)
   void reconnect() throws Exception {
-    JsonObject t = run("reconnect", "--clients", "40", "--room-size", "10", "--missed", "3");
+    // 12 rooms: more than one user may create at once, as in a full-size run.
+    JsonObject t = run("reconnect", "--clients", "60", "--room-size", "5", "--missed", "3");
     assertTrue(median(t, "allCaughtUpSeconds") > 0, t.toString());
-    assertEquals(40, t.getAsJsonObject("perClientCaughtUp").get("count").getAsLong());
-    assertEquals(40 * 3, t.get("messagesFetched").getAsLong(), t.toString());
+    assertEquals(60, t.getAsJsonObject("perClientCaughtUp").get("count").getAsLong());
+    assertEquals(60 * 3, t.get("messagesFetched").getAsLong(), t.toString());
   }
 
   @Test
