@@ -34,8 +34,7 @@ final class CachingConnection {
   /** Calls on a kept statement that leave nothing behind for the next caller. */
   private static final Set<String> PLAIN = Set.of("setString", "setLong", "setInt", "setObject",
       "setNull", "setBoolean", "setBytes", "setDouble", "setShort", "setFloat", "clearParameters",
-      "executeQuery", "executeUpdate", "getConnection", "isClosed", "close", "toString",
-      "hashCode", "equals");
+      "executeQuery", "executeUpdate");
 
   /** {@code real}, with its statements kept; closing it closes them too. */
   static Connection wrap(Connection real, int capacity) {
@@ -67,7 +66,11 @@ final class CachingConnection {
     }
   }
 
-  /** The connection's handler: its kept statements, by SQL text, least recently used first. */
+  /**
+   * The connection's handler: its kept statements, by SQL text, least recently used first. A
+   * statement is kept while the map holds its entry; one given out but no longer in the map
+   * (dropped beyond capacity, or made for a nested use) is closed when its caller closes it.
+   */
   private static final class Kept implements InvocationHandler {
     private final Connection real;
     private final int capacity;
@@ -112,7 +115,6 @@ final class CachingConnection {
         evictBeyondCapacity();
       } else if (entry.inUse) {
         entry = new Entry(sql, compile(sql)); // nested use of the same SQL: not kept
-        entry.evicted = true;
       }
       entry.inUse = true;
       entry.tainted = false;
@@ -132,7 +134,6 @@ final class CachingConnection {
       while (statements.size() > capacity && it.hasNext()) {
         Entry eldest = it.next();
         it.remove();
-        eldest.evicted = true;
         if (!eldest.inUse) {
           closeQuietly(eldest.statement);
         }
@@ -141,7 +142,6 @@ final class CachingConnection {
 
     private void closeAll() {
       for (Entry e : statements.values()) {
-        e.evicted = true;
         closeQuietly(e.statement);
       }
       statements.clear();
@@ -155,7 +155,7 @@ final class CachingConnection {
         if (open != null) {
           open.close(); // resets the statement: its read of the database ends here
         }
-        if (!entry.evicted && !entry.tainted) {
+        if (!entry.tainted && statements.get(entry.sql) == entry) {
           entry.statement.clearParameters();
           keep = true;
         }
@@ -228,7 +228,6 @@ final class CachingConnection {
     final PreparedStatement statement;
     boolean inUse;
     boolean tainted;
-    boolean evicted;
 
     Entry(String sql, PreparedStatement statement) {
       this.sql = sql;
