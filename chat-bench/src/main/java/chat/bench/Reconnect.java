@@ -39,7 +39,11 @@ final class Reconnect {
   }
 
   private String room(BenchClient c) {
-    return ctx.prefix() + "-r" + roomOf(c);
+    return roomName(roomOf(c));
+  }
+
+  private String roomName(int r) {
+    return ctx.prefix() + "-r" + r;
   }
 
   private Target target;
@@ -81,7 +85,7 @@ final class Reconnect {
     List<BenchClient> poster = users.open(List.of(ctx.prefix() + "-poster"), c -> seqSink, c -> {
       CompletableFuture<?> f = Fanout.none();
       for (int r = 0; r < rooms; r++) {
-        String room = ctx.prefix() + "-r" + r;
+        String room = roomName(r);
         f = f.thenCompose(x -> c.call(BenchClient.obj("type", "join", "room", room)));
       }
       return f;
@@ -104,7 +108,7 @@ final class Reconnect {
       List<CompletableFuture<JsonObject>> posts = new ArrayList<>();
       for (int m = 0; m < missed; m++) {
         for (int r = 0; r < rooms; r++) {
-          JsonObject send = BenchClient.obj("type", "send", "to", "#" + ctx.prefix() + "-r" + r,
+          JsonObject send = BenchClient.obj("type", "send", "to", "#" + roomName(r),
               "text", "missed " + m, "cid", "m" + run + "." + m + "." + r);
           posts.add(p.call(send));
         }
