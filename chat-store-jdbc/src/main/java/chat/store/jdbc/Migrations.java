@@ -177,8 +177,8 @@ final class Migrations {
    * words out of the index at once, not leave them in older index segments until a merge: a
    * deleted message must be erased from the file. (A contentless table with contentless_delete
    * was tried first: it records deletions as tombstones and keeps the words.) The triggers keep
-   * the index in step in every transaction that writes messages: group-commit appends, edits,
-   * deletes, deleted rooms; FTS5 needs the old text to remove it, which a trigger has.
+   * the index in step in every transaction that writes messages: group-commit appends (until
+   * V6), edits, deletes, deleted rooms; FTS5 needs the old text to remove it, which a trigger has.
    * Existing messages are indexed by the migration's 'rebuild', which reads messages; the same
    * command repairs the index should rowids ever be renumbered (VACUUM keeps them).
    */
@@ -222,8 +222,18 @@ final class Migrations {
       "CREATE INDEX files_pending_by_owner ON files (owner) WHERE conv IS NULL",
       "CREATE INDEX files_pending_by_age ON files (created_at) WHERE conv IS NULL"));
 
+  /**
+   * New messages are indexed for search once per group-commit batch, in its transaction, by one
+   * {@code INSERT ... SELECT} ({@link SqliteBatchAppender}), no longer by a trigger per row. The
+   * update and delete triggers stay: edits, deletes and deleted rooms write one row at a time,
+   * and FTS5 needs the old text to take its words out. Messages indexed by the trigger stay as
+   * they are.
+   */
+  static final Migration V6 = new Migration(6, "search indexed per batch of appends",
+      List.of("DROP TRIGGER message_search_insert"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5);
+  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5, V6);
 
   private Migrations() {}
 

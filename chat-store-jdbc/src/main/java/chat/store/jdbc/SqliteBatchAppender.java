@@ -34,7 +34,7 @@ final class SqliteBatchAppender implements BatchAppender {
   private final SqliteDatabase database;
   private final WriterHooks hooks;
   // The writer's statements, prepared once per write connection, not per batch: at light load
-  // a batch is one message, and preparing four statements was a share of its commit. Used only
+  // a batch is one message, and preparing its statements was a share of its commit. Used only
   // by the group-commit thread, under the database's write lock.
   private Connection preparedOn;
   private Statements prepared;
@@ -49,7 +49,9 @@ final class SqliteBatchAppender implements BatchAppender {
     database.write(c -> {
       try {
         return SqliteDatabase.inTransaction(c, conn -> {
+          long before = lastRowid(statements(conn));
           appendFast(conn, batch);
+          indexAfter(statements(conn), before);
           hooks.committing(batch.size());
           return null;
         });
@@ -57,12 +59,36 @@ final class SqliteBatchAppender implements BatchAppender {
         log.debug("a batch of {} failed at message {}; storing it one savepoint per message",
             batch.size(), f.failedAt, f.getCause());
         return SqliteDatabase.inTransaction(c, conn -> {
+          long before = lastRowid(statements(conn));
           appendOneByOne(conn, batch, f.failedAt, f.getCause());
+          indexAfter(statements(conn), before);
           hooks.committing(batch.size());
           return null;
         });
       }
     });
+  }
+
+  /** The highest rowid of messages (0 for none), read under the write lock. */
+  private static long lastRowid(Statements st) throws SQLException {
+    try (ResultSet rs = st.lastRowid().executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0L;
+    }
+  }
+
+  /**
+   * Adds the words of every message this transaction inserted (the rows after {@code before}:
+   * the one writer holds the write lock, and SQLite gives a new row the highest rowid plus one)
+   * to the search index, in one statement. Schema V6 dropped the insert trigger that did this
+   * row by row: a trigger's write to the FTS5 table ran in a statement savepoint of each insert,
+   * and FTS5 writes its pending words out as a new index segment at every savepoint, so each
+   * message became a segment of its own, to be merged again later. One statement per batch
+   * writes one segment. Rows a savepoint rolled back are not in the table, so not indexed.
+   */
+  private static void indexAfter(Statements st, long before) throws SQLException {
+    PreparedStatement index = st.index();
+    index.setLong(1, before);
+    index.executeUpdate();
   }
 
   /**
@@ -154,7 +180,7 @@ final class SqliteBatchAppender implements BatchAppender {
 
   /** Prepares the writer's statements on {@code c}. */
   private static Statements prepare(Connection c) throws SQLException {
-    List<PreparedStatement> made = new ArrayList<>(4);
+    List<PreparedStatement> made = new ArrayList<>(6);
     try {
       made.add(c.prepareStatement("SELECT " + MessageRows.COLUMNS
           + " FROM messages WHERE conv = ? AND sender = ? AND cid = ?"));
@@ -166,6 +192,9 @@ final class SqliteBatchAppender implements BatchAppender {
       made.add(c.prepareStatement(
           "INSERT INTO conversations (conv, user_a, user_b, last_seq) VALUES (?, ?, ?, ?)"
               + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
+      made.add(c.prepareStatement("SELECT max(rowid) FROM messages"));
+      made.add(c.prepareStatement("INSERT INTO message_search (rowid, text)"
+          + " SELECT rowid, text FROM messages WHERE rowid > ?"));
     } catch (SQLException | RuntimeException e) {
       for (PreparedStatement ps : made) {
         try {
@@ -176,7 +205,8 @@ final class SqliteBatchAppender implements BatchAppender {
       }
       throw e;
     }
-    return new Statements(made.get(0), made.get(1), made.get(2), made.get(3));
+    return new Statements(made.get(0), made.get(1), made.get(2), made.get(3), made.get(4),
+        made.get(5));
   }
 
   private static void fail(QueuedAppend p, Exception e) {
@@ -190,7 +220,8 @@ final class SqliteBatchAppender implements BatchAppender {
   }
 
   private record Statements(PreparedStatement findCid, PreparedStatement lastSeq,
-      PreparedStatement insert, PreparedStatement saveSeq) {}
+      PreparedStatement insert, PreparedStatement saveSeq, PreparedStatement lastRowid,
+      PreparedStatement index) {}
 
   /**
    * Stores one message (or finds it stored under its cid). With {@code lastSeqs}, the

@@ -278,6 +278,69 @@ class SqliteBatchAppenderTest {
     assertFalse(again.get(0).duplicate(), "the failed batch left nothing to repeat");
   }
 
+  /**
+   * Each stored message is in the search index once a batch commits, on the fast path and on
+   * the fallback; a message refused, or undone by its savepoint, and a repeated cid leave no
+   * words behind. FTS5's integrity check with rank 1 compares the index with the messages
+   * table: a row indexed twice, or an index entry without its row, fails it.
+   */
+  @Test
+  void theSearchIndexHoldsExactlyTheStoredMessagesOfEachBatch() throws Exception {
+    append(message(GENERAL, "alice", "quarterly report", "c1"),
+        message(ALICE_BOB, "bob", "report for alice", "d1"),
+        message(GENERAL, "alice", "quarterly report again", "c1")); // a repeat: not stored
+    assertEquals(List.of("quarterly report", "report for alice"), found("report"));
+    assertSearchIndexMatchesMessages();
+
+    database.write(c -> {
+      SqliteDatabase.execute(c, "CREATE TRIGGER refuse_marked BEFORE INSERT ON messages"
+          + " WHEN instr(NEW.text, 'REFUSE-ME') > 0"
+          + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+      return null;
+    });
+    hooks.failInsertsOf = "undone report";
+    List<QueuedAppend> fallback = append(
+        message(GENERAL, "bob", "report REFUSE-ME", "c2"),
+        message(RANDOM, "alice", "undone report", "r1"),
+        message(RANDOM, "bob", "kept report", "r2"));
+    assertNull(fallback.get(0).stored());
+    assertNull(fallback.get(1).stored());
+    assertEquals(1, fallback.get(2).stored().seq());
+    assertEquals(List.of("quarterly report", "report for alice", "kept report"),
+        found("report"));
+    assertEquals(List.of(), found("undone"));
+    assertSearchIndexMatchesMessages();
+
+    hooks.failInsertsOf = null;
+    hooks.failCommit = true;
+    assertThrows(StoreException.class, () -> append(message(GENERAL, "bob", "lost", "c3")));
+    assertEquals(List.of(), found("lost"), "a rolled-back batch indexes nothing");
+    hooks.failCommit = false;
+    append(message(GENERAL, "bob", "report, lost no more", "c3"));
+    assertEquals(List.of("quarterly report", "report for alice", "kept report",
+        "report, lost no more"), found("report"));
+    assertSearchIndexMatchesMessages();
+  }
+
+  /**
+   * Rows are indexed by rowid, and SQLite gives a new row the highest rowid plus one: after the
+   * last messages were deleted (a room removed), the next batch reuses their rowids. The index
+   * follows, since the delete trigger took the old words out.
+   */
+  @Test
+  void rowidsFreedByDeletedMessagesAreIndexedAgainWhenReused() throws Exception {
+    append(message(GENERAL, "alice", "first words", "c1"),
+        message(RANDOM, "alice", "doomed words", "r1"));
+    database.write(c -> {
+      Sql.update(c, "DELETE FROM messages WHERE conv = ?", RANDOM.key());
+      return null;
+    });
+    append(message(ALICE_BOB, "bob", "fresh words", "d1"));
+    assertEquals(List.of("first words", "fresh words"), found("words"));
+    assertEquals(List.of(), found("doomed"));
+    assertSearchIndexMatchesMessages();
+  }
+
   /** Stores {@code messages} as one batch, on this thread; their outcomes, in order. */
   private List<QueuedAppend> append(NewMessage... messages) {
     List<QueuedAppend> batch = Arrays.stream(messages)
@@ -296,6 +359,18 @@ class SqliteBatchAppenderTest {
       assertNull(p.failure(), () -> p.message.text() + ": " + p.failure());
       return p.stored().seq();
     }).toList();
+  }
+
+  /** The texts of the messages whose words start with {@code prefix}, in rowid order. */
+  private List<String> found(String prefix) throws SQLException {
+    return rows("SELECT m.text FROM message_search s JOIN messages m ON m.rowid = s.rowid"
+        + " WHERE message_search MATCH '\"" + prefix + "\"*' ORDER BY m.rowid");
+  }
+
+  private void assertSearchIndexMatchesMessages() throws SQLException {
+    try (Connection c = OpenStore.rawConnection(dir); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 1)");
+    }
   }
 
   private List<String> messageRows() throws SQLException {
