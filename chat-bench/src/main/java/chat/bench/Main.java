@@ -3,6 +3,7 @@ package chat.bench;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Main {
   static final String USAGE = """
       usage: java -jar chat-bench.jar <fanout|direct|connections|reconnect|mixed> [flags]
+             java -jar chat-bench.jar wakeups [--count 5000] [--pauses-us 200,1000,3000]
+                 (the machine alone: how long a thread takes to run after an unpark)
 
       target (default: start the packaged server jar on 127.0.0.1, free ports, temp data dir,
       --password-iterations 1000, rate limits raised; killed at the end):
@@ -74,6 +77,14 @@ public final class Main {
   /** Runs one scenario against its targets and returns the JSON result (also written). */
   static JsonObject run(String[] argv) throws Exception {
     String scenario = argv[0].toLowerCase(Locale.ROOT);
+    if (scenario.equals("wakeups")) {
+      Args a = new Args(argv, 1);
+      JsonObject result = new Wakeups(a).run();
+      result.addProperty("scenario", scenario);
+      result.add("machine", Machine.describe());
+      writeJson(a.str("json", null), result);
+      return result;
+    }
     if (!List.of("fanout", "direct", "connections", "reconnect", "mixed").contains(scenario)) {
       throw new IllegalArgumentException("unknown scenario " + scenario + "\n" + USAGE);
     }
@@ -136,14 +147,20 @@ public final class Main {
     if (scenario.equals("fanout") && targets.size() > 1) {
       compare(result, targets);
     }
-    if (json != null) {
-      Path p = Path.of(json);
-      if (p.getParent() != null) {
-        Files.createDirectories(p.getParent());
-      }
-      Files.writeString(p, new GsonBuilder().setPrettyPrinting().create().toJson(result));
-    }
+    writeJson(json, result);
     return result;
+  }
+
+  /** Writes {@code result} to the file {@code json} names, if it names one. */
+  private static void writeJson(String json, JsonObject result) throws IOException {
+    if (json == null) {
+      return;
+    }
+    Path p = Path.of(json);
+    if (p.getParent() != null) {
+      Files.createDirectories(p.getParent());
+    }
+    Files.writeString(p, new GsonBuilder().setPrettyPrinting().create().toJson(result));
   }
 
   /** Our fan-out figure as a ratio to each peer's, measured in the same run. */

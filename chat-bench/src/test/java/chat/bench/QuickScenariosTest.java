@@ -1,6 +1,7 @@
 package chat.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -57,6 +58,28 @@ class QuickScenariosTest {
     assertTrue(t.get("deliveries").getAsLong() > 0);
     assertEquals(0, t.get("latencyDeliveriesMissing").getAsLong(), t.toString());
     assertEquals(0, t.get("closedDuringRun").getAsInt(), t.toString());
+  }
+
+  /** The machine's wake-up check starts no server and reports ordered quantiles per pause. */
+  @Test
+  @Timeout(60)
+  void wakeups() throws Exception {
+    Path json = dir.resolve("wakeups.json");
+    Main.run(new String[] {"wakeups", "--count", "300", "--pauses-us", "0,100",
+        "--json", json.toString()});
+    JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals("wakeups", result.get("scenario").getAsString());
+    assertEquals(300, result.get("count").getAsInt());
+    for (String pause : List.of("pause0us", "pause100us")) {
+      JsonObject r = result.getAsJsonObject(pause);
+      double p50 = r.get("p50Micros").getAsDouble();
+      double p99 = r.get("p99Micros").getAsDouble();
+      double max = r.get("maxMicros").getAsDouble();
+      assertTrue(p50 > 0 && p50 <= p99 && p99 <= max, r.toString());
+    }
+    assertTrue(result.get("comparison").getAsString().contains("pause 100 us"));
+    assertThrows(IllegalArgumentException.class,
+        () -> Main.run(new String[] {"wakeups", "--count", "10"}));
   }
 
   @Test
