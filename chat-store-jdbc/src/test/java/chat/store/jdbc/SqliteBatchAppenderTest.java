@@ -134,12 +134,7 @@ class SqliteBatchAppenderTest {
    */
   @Test
   void aMessageTheDatabaseRefusesFailsAloneAndTheOthersAreStoredGapless() throws Exception {
-    database.write(c -> {
-      SqliteDatabase.execute(c, "CREATE TRIGGER refuse_marked BEFORE INSERT ON messages"
-          + " WHEN instr(NEW.text, 'REFUSE-ME') > 0"
-          + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
-      return null;
-    });
+    refuseMarkedInserts();
     List<QueuedAppend> batch = append(
         message(GENERAL, "alice", "one", "c1"),
         message(ALICE_BOB, "alice", "to bob", "d1"),
@@ -171,12 +166,7 @@ class SqliteBatchAppenderTest {
    */
   @Test
   void aMessageThatFailsOnTheFallbackIsUndoneAlone() throws Exception {
-    database.write(c -> {
-      SqliteDatabase.execute(c, "CREATE TRIGGER refuse_marked BEFORE INSERT ON messages"
-          + " WHEN instr(NEW.text, 'REFUSE-ME') > 0"
-          + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
-      return null;
-    });
+    refuseMarkedInserts();
     hooks.failInsertsOf = "fails after its insert";
     List<QueuedAppend> batch = append(
         message(GENERAL, "alice", "one", "c1"),
@@ -292,12 +282,7 @@ class SqliteBatchAppenderTest {
     assertEquals(List.of("quarterly report", "report for alice"), found("report"));
     assertSearchIndexMatchesMessages();
 
-    database.write(c -> {
-      SqliteDatabase.execute(c, "CREATE TRIGGER refuse_marked BEFORE INSERT ON messages"
-          + " WHEN instr(NEW.text, 'REFUSE-ME') > 0"
-          + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
-      return null;
-    });
+    refuseMarkedInserts();
     hooks.failInsertsOf = "undone report";
     List<QueuedAppend> fallback = append(
         message(GENERAL, "bob", "report REFUSE-ME", "c2"),
@@ -339,6 +324,16 @@ class SqliteBatchAppenderTest {
     assertEquals(List.of("first words", "fresh words"), found("words"));
     assertEquals(List.of(), found("doomed"));
     assertSearchIndexMatchesMessages();
+  }
+
+  /** From now on the database refuses to insert a message whose text has REFUSE-ME. */
+  private void refuseMarkedInserts() {
+    database.write(c -> {
+      SqliteDatabase.execute(c, "CREATE TRIGGER refuse_marked BEFORE INSERT ON messages"
+          + " WHEN instr(NEW.text, 'REFUSE-ME') > 0"
+          + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+      return null;
+    });
   }
 
   /** Stores {@code messages} as one batch, on this thread; their outcomes, in order. */
