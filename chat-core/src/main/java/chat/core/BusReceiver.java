@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>A break the bus cannot see (a connection that died without a word: no reset, no close)
  * is caught by {@link #checkBus}: every few seconds this node publishes a ping to itself; while
  * none has come back for {@link #SILENCE_NANOS}, each check catches up from the store instead,
- * so no session waits long for what the bus should have brought.
+ * so no session waits long for what the bus should have brought. Each catch-up also drops the
+ * caches that only the bus keeps up to date (rosters, blocks).
  */
 @Singleton
 final class BusReceiver implements NodeBus.Listener {
@@ -128,6 +129,7 @@ final class BusReceiver implements NodeBus.Listener {
       log.warn("no word through the node bus for {} s: reading what other nodes stored from "
           + "the store until it carries again", SILENCE_NANOS / 1_000_000_000L);
     }
+    forgetCaches();
     router.catchUp();
   }
 
@@ -135,7 +137,19 @@ final class BusReceiver implements NodeBus.Listener {
   @Override
   public void resubscribed() {
     metrics.busResubscribed();
+    forgetCaches();
     router.catchUp();
+  }
+
+  /**
+   * Other nodes' changes to rooms' rosters and to blocks reach this node's caches of them only as
+   * bus messages ({@link NodeLink#BLOCKS}, member events). After a break any of those may be
+   * lost, and a stale roster or blocked set would let a removed member or a blocked user write
+   * where they no longer may: both caches are read again from the store.
+   */
+  private void forgetCaches() {
+    accounts.forgetCaches();
+    blocks.forget();
   }
 
   private static ConvId conv(JsonObject o) {

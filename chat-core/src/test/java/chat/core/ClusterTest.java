@@ -2,6 +2,7 @@ package chat.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.cluster.NodeBus;
 import chat.core.cluster.Presence;
@@ -19,11 +20,14 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,9 @@ class ClusterTest {
   private final FakeBusHub hub = new FakeBusHub();
   private final SharedPresence presence = new SharedPresence();
   private final Injector stores = Guice.createInjector(new InMemoryStoreModule());
+  /** Calls of forgetCaches() on the shared account store (the memory store keeps no caches). */
+  private final AtomicInteger cachesForgotten = new AtomicInteger();
+  private final AccountStore accountStore = countingForgets(stores.getInstance(AccountStore.class));
   private final List<Node> nodes = new ArrayList<>();
   /** The limits every node shares, as they share Redis' in a real cluster. */
   private final SharedLimits limits = new LocalLimits(Ticker.SYSTEM);
@@ -55,7 +62,7 @@ class ClusterTest {
       protected void configure() {
         bind(MessageStore.class).toInstance(stores.getInstance(MessageStore.class));
         bind(FileStore.class).toInstance(stores.getInstance(FileStore.class));
-        bind(AccountStore.class).toInstance(stores.getInstance(AccountStore.class));
+        bind(AccountStore.class).toInstance(accountStore);
         OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding().toInstance(bus);
         OptionalBinder.newOptionalBinder(binder(), Presence.class).setBinding()
             .toInstance(mine);
@@ -66,6 +73,21 @@ class ClusterTest {
     Node node = new Node(new TestChat(config, 10_000, shared), bus, mine);
     nodes.add(node);
     return node;
+  }
+
+  /** {@code store}, counting the calls of {@link AccountStore#forgetCaches}. */
+  private AccountStore countingForgets(AccountStore store) {
+    return (AccountStore) Proxy.newProxyInstance(AccountStore.class.getClassLoader(),
+        new Class<?>[] {AccountStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("forgetCaches")) {
+            cachesForgotten.incrementAndGet();
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @AfterEach
@@ -224,6 +246,46 @@ class ClusterTest {
     alice.send("#general", "heard");
     assertEquals("heard", nextMessage(bob).text());
     bob.assertQuiet();
+  }
+
+  /**
+   * Node two keeps alice's blocked set once read; a block made on node one reaches it only over
+   * the bus. When the bus lost that message, the break that follows (a resubscribe, or a silent
+   * bus caught by its check) makes node two read blocks from the store again: bob is refused.
+   * The store's own caches (the SQL stores' rosters, kept current the same way) are dropped too.
+   */
+  @Test
+  void aBlockTheBusLostIsReadFromTheStoreAfterTheBreak() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    bob.send("@alice", "hello"); // node two reads both blocked sets, and keeps them
+    assertEquals("hello", nextMessage(alice).text());
+
+    hub.holdWhile(m -> m.contains("\"k\":\"" + NodeLink.BLOCKS + "\""));
+    alice.ok(new Request.Block(TestClient.nextId(), "bob"));
+    settleBus();
+    assertEquals(1, hub.takeHeld().stream().filter(h -> h.to() == two.bus()).count(),
+        "the block's message to node two was lost");
+    two.bus().resubscribed();
+    settleBus(); // node two has been told
+    bob.error(new Request.Send(TestClient.nextId(), "@alice", "after the block", "c2"),
+        ErrorCode.FORBIDDEN);
+    assertEquals(1, cachesForgotten.get(), "the store's caches (rosters) are dropped too");
+
+    alice.ok(new Request.Unblock(TestClient.nextId(), "bob"));
+    settleBus();
+    assertEquals(2, bob.send("@alice", "unblocked").seq());
+    BusReceiver twosEnd = two.chat().core.instance(BusReceiver.class);
+    two.bus().deaf = true; // the next block is lost without the bus knowing
+    alice.ok(new Request.Block(TestClient.nextId(), "bob"));
+    two.chat().ticker.advance(Duration.ofSeconds(16));
+    twosEnd.checkBus();
+    bob.error(new Request.Send(TestClient.nextId(), "@alice", "after the second", "c3"),
+        ErrorCode.FORBIDDEN);
+    // (at least: the core's own check, every 5 s of real time, may have run since the advance)
+    assertTrue(cachesForgotten.get() >= 2, "dropped again: " + cachesForgotten.get());
   }
 
   @Test
