@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.store.Account;
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.Role;
@@ -49,9 +50,9 @@ final class Access {
         throw ChatException.badRequest(field + ": you cannot message yourself");
       }
       if (toWrite) {
-        boolean deleted = accounts.account(peer)
-            .orElseThrow(() -> ChatException.notFound("no user " + peer)).isDeleted();
-        if (deleted) {
+        Account.Status status = accounts.status(peer)
+            .orElseThrow(() -> ChatException.notFound("no user " + peer));
+        if (status == Account.Status.DELETED) {
           throw ChatException.notFound("no user " + peer + " (the account was deleted)");
         }
       } else if (!accounts.userExists(peer)) {

@@ -24,6 +24,14 @@ public interface AccountStore {
   /** The account, in any state; empty if the name was never registered. */
   Optional<Account> account(String user);
 
+  /**
+   * The status of the account, empty if the name was never registered: all that a direct
+   * message asks of its peer, on every send, so a store may read it alone.
+   */
+  default Optional<Account.Status> status(String user) {
+    return account(user).map(Account::status);
+  }
+
   /** Every account, by name (for operators). */
   List<Account> accounts();
 

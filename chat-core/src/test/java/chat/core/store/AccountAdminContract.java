@@ -52,7 +52,9 @@ public abstract class AccountAdminContract extends AccountStoreFixture {
     Account alice = new Account("alice", "hash-a", 10L, Account.Status.ACTIVE);
     assertEquals(Optional.of(alice), accounts.account("alice"));
     assertTrue(alice.isActive());
+    assertEquals(Optional.of(Account.Status.ACTIVE), accounts.status("alice"));
     assertEquals(Optional.empty(), accounts.account("bob"));
+    assertEquals(Optional.empty(), accounts.status("bob"));
     assertEquals(List.of(alice, new Account("carol", "hash-c", 30L, Account.Status.ACTIVE)),
         accounts.accounts());
   }
@@ -77,6 +79,7 @@ public abstract class AccountAdminContract extends AccountStoreFixture {
     assertTrue(accounts.setStatus("alice", Account.Status.DISABLED));
     assertEquals(new Account("alice", "h", 1L, Account.Status.DISABLED),
         accounts.account("alice").orElseThrow());
+    assertEquals(Optional.of(Account.Status.DISABLED), accounts.status("alice"));
     assertEquals(Optional.of("h"), accounts.passwordHash("alice"));
     assertTrue(accounts.setStatus("alice", Account.Status.ACTIVE));
     assertTrue(accounts.account("alice").orElseThrow().isActive());
@@ -109,6 +112,8 @@ public abstract class AccountAdminContract extends AccountStoreFixture {
     assertFalse(accounts.createUser("alice", "thief", 9L));
     assertEquals(Optional.of(new Account("alice", "", 7L, Account.Status.DELETED)),
         accounts.account("alice"));
+    assertEquals(Optional.of(Account.Status.DELETED), accounts.status("alice"));
+    assertEquals(Optional.of(Account.Status.ACTIVE), accounts.status("bob"));
     assertEquals(Optional.empty(), accounts.passwordHash("alice"));
     assertEquals(Optional.empty(), accounts.token("a1"));
     assertEquals(Optional.empty(), accounts.token("a2"));

@@ -80,6 +80,13 @@ class JdbcAccountStore implements AccountStore {
     return found.stream().findFirst();
   }
 
+  /** One column, not the whole row: every direct message reads its peer's. */
+  @Override
+  public Optional<Account.Status> status(String user) {
+    return database.read(c -> queryString(c, "SELECT status FROM users WHERE name = ?", user))
+        .map(Account.Status::valueOf);
+  }
+
   @Override
   public List<Account> accounts() {
     List<Account> all = database.read(c -> accounts(c, ""));
