@@ -48,24 +48,34 @@ final class SqliteBatchAppender implements BatchAppender {
   public void append(List<QueuedAppend> batch) {
     database.write(c -> {
       try {
-        return SqliteDatabase.inTransaction(c, conn -> {
-          long before = lastRowid(statements(conn));
+        return storeAndIndex(c, batch.size(), conn -> {
           appendFast(conn, batch);
-          indexAfter(statements(conn), before);
-          hooks.committing(batch.size());
           return null;
         });
       } catch (FastPathFailed f) { // rolled back whole: store it again, one message at a time
         log.debug("a batch of {} failed at message {}; storing it one savepoint per message",
             batch.size(), f.failedAt, f.getCause());
-        return SqliteDatabase.inTransaction(c, conn -> {
-          long before = lastRowid(statements(conn));
+        return storeAndIndex(c, batch.size(), conn -> {
           appendOneByOne(conn, batch, f.failedAt, f.getCause());
-          indexAfter(statements(conn), before);
-          hooks.committing(batch.size());
           return null;
         });
       }
+    });
+  }
+
+  /**
+   * One transaction on the write connection {@code c}: {@code store} inserts the batch's
+   * messages, then every row it inserted is indexed for search, and it commits.
+   */
+  private Void storeAndIndex(Connection c, int batchSize, SqlWork<?> store)
+      throws SQLException {
+    return SqliteDatabase.inTransaction(c, conn -> {
+      Statements st = statements(conn);
+      long before = lastRowid(st);
+      store.run(conn);
+      indexAfter(st, before);
+      hooks.committing(batchSize);
+      return null;
     });
   }
 
