@@ -9,6 +9,7 @@ import chat.core.store.FileStore;
 import chat.core.store.FilesUnavailableException;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
+import chat.core.store.ReadMarkerListener;
 import chat.core.store.StoredFile;
 import chat.core.store.StoredMessage;
 import chat.protocol.ErrorCode;
@@ -224,9 +225,23 @@ final class MessagingService {
     if (r.seq() > last) {
       throw ChatException.badRequest("seq: " + r.seq() + " is beyond the last message (" + last + ")");
     }
-    if (accounts.advanceReadMarker(user, conv, r.seq())) {
-      router.toParticipants(conv, name -> new Event.Read(name, user, r.seq()), c);
-    }
+    // The store may write it later, with other moves: the event and the ok wait until it has.
+    String id = r.id();
+    accounts.advanceReadMarker(user, conv, r.seq(), new ReadMarkerListener() {
+      @Override
+      public void stored(boolean moved) {
+        if (moved) {
+          router.toParticipants(conv, name -> new Event.Read(name, user, r.seq()), c);
+        }
+        c.reply(id, Result.EMPTY);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        log.error("moving {}'s read marker in {} failed", user, conv, cause);
+        c.fail(id, new ChatException(ErrorCode.INTERNAL, "server fault; the marker did not move"));
+      }
+    });
   }
 
   void typing(String user, Request.Typing r) throws ChatException {

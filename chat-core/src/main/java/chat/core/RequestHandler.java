@@ -87,8 +87,7 @@ final class RequestHandler {
     } else if (r instanceof Request.ListConversations) {
       c.reply(r.id(), messaging.conversations(user));
     } else if (r instanceof Request.MarkRead read) {
-      messaging.markRead(c, user, read);
-      c.reply(r.id(), Result.EMPTY);
+      messaging.markRead(c, user, read); // replies once the move is stored
     } else if (r instanceof Request.Typing typing) {
       messaging.typing(user, typing);
       c.reply(r.id(), Result.EMPTY);

@@ -168,6 +168,24 @@ public interface AccountStore {
    */
   boolean advanceReadMarker(String user, ConvId conv, long seq);
 
+  /**
+   * Moves the marker as {@link #advanceReadMarker(String, ConvId, long)} does, but may do it
+   * later, beside other moves, off the caller's thread: a store that commits to disk writes many
+   * in one transaction. {@code listener} hears once the move is stored (or failed). From the
+   * moment this returns, {@link #readMarker} and {@link #readMarkers} count the move.
+   */
+  default void advanceReadMarker(String user, ConvId conv, long seq,
+      ReadMarkerListener listener) {
+    boolean moved;
+    try {
+      moved = advanceReadMarker(user, conv, seq);
+    } catch (RuntimeException e) {
+      listener.failed(e);
+      return;
+    }
+    listener.stored(moved);
+  }
+
   /** The user's read marker in {@code conv}, 0 if never set. */
   long readMarker(String user, ConvId conv);
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -352,6 +353,83 @@ public abstract class AccountStoreContract extends AccountAdminContract {
         "each seq 1..50 was a move for exactly one thread");
   }
 
+  /** How one queued move ended, as its listener heard it. */
+  private static final class Heard implements ReadMarkerListener {
+    private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+
+    @Override
+    public void stored(boolean moved) {
+      if (!outcome.complete(moved)) {
+        throw new AssertionError("a listener heard twice");
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      outcome.completeExceptionally(cause);
+    }
+
+    /** Whether the move raised the marker; waits (bounded) until it is stored. */
+    boolean moved() throws Exception {
+      return outcome.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Heard move(String user, ConvId conv, long seq) {
+    Heard heard = new Heard();
+    accounts.advanceReadMarker(user, conv, seq, heard);
+    return heard;
+  }
+
+  /**
+   * A queued move (stores may write it later, with others): read back at once, and its listener
+   * hears whether it raised the marker once it is stored.
+   */
+  @Test
+  void aQueuedMoveIsReadBackAtOnceAndHeardOnceStored() throws Exception {
+    Heard first = move("alice", GENERAL, 4);
+    assertEquals(4, accounts.readMarker("alice", GENERAL), "counted before it is stored");
+    assertEquals(Map.of(GENERAL, 4L), accounts.readMarkers("alice"));
+    assertTrue(first.moved());
+    Heard lower = move("alice", GENERAL, 2);
+    Heard same = move("alice", GENERAL, 4);
+    Heard zero = move("alice", GENERAL, 0);
+    assertFalse(lower.moved());
+    assertFalse(same.moved());
+    assertFalse(zero.moved());
+    assertEquals(4, accounts.readMarker("alice", GENERAL));
+    assertTrue(move("alice", GENERAL, 6).moved());
+    assertFalse(accounts.advanceReadMarker("alice", GENERAL, 6), "stored: a direct move sees it");
+    assertEquals(Map.of(GENERAL, 6L), accounts.readMarkers("alice"));
+    assertEquals(Map.of(), accounts.readMarkers("bob"));
+  }
+
+  /**
+   * Racing queued moves end at the highest seq, every listener hears, and of the moves to the
+   * highest seq exactly one says it raised the marker there.
+   */
+  @Test
+  void racingQueuedMovesEndAtTheHighestAndOneSaysItRaisedIt() throws Exception {
+    List<List<Heard>> all = concurrently(8, () -> {
+      List<Heard> mine = new ArrayList<>();
+      for (long seq = 1; seq <= 50; seq++) {
+        mine.add(move("alice", GENERAL, seq));
+      }
+      return mine;
+    });
+    int movedTo50 = 0;
+    for (List<Heard> mine : all) {
+      for (int i = 0; i < mine.size(); i++) {
+        boolean moved = mine.get(i).moved(); // every listener hears
+        if (i == 49 && moved) {
+          movedTo50++;
+        }
+      }
+    }
+    assertEquals(1, movedTo50);
+    assertEquals(50, accounts.readMarker("alice", GENERAL));
+  }
+
   // Durability (skipped by stores that keep nothing)
 
   /** Everything survives a restart: users, tokens, rooms, members in order, roles, markers. */
@@ -381,6 +459,16 @@ public abstract class AccountStoreContract extends AccountAdminContract {
     assertEquals(List.of("general", "secret"), accounts.roomsOf("bob"));
     assertEquals(List.of("general"), names(accounts.visibleRooms("alice")));
     assertEquals(Map.of(ALICE_BOB, 7L), accounts.readMarkers("alice"));
+    assertFalse(accounts.advanceReadMarker("alice", ALICE_BOB, 7));
+  }
+
+  /** A queued move not yet heard of when the store closes is stored before it closes. */
+  @Test
+  void aQueuedMoveIsStoredBeforeTheStoreCloses() throws Exception {
+    Heard queued = move("alice", ALICE_BOB, 7);
+    accounts = reopenAccountStore();
+    assertTrue(queued.moved());
+    assertEquals(7, accounts.readMarker("alice", ALICE_BOB));
     assertFalse(accounts.advanceReadMarker("alice", ALICE_BOB, 7));
   }
 }
