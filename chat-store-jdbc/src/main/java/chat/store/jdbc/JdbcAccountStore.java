@@ -11,6 +11,7 @@ import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.Membership;
 import chat.core.store.OperatorAction;
+import chat.core.store.ReadMarkerListener;
 import chat.core.store.Role;
 import chat.core.store.Room;
 import chat.core.store.RoomExit;
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,10 +50,17 @@ class JdbcAccountStore implements AccountStore {
   private final JdbcDatabase database;
   private final Dialect dialect;
   private final RosterCache rosters = new RosterCache(this::loadMembers);
+  private final ReadMarkerWriter markers;
 
   JdbcAccountStore(JdbcDatabase database, Dialect dialect) {
+    this(database, dialect, ReadMarkerWriter.DEFAULT_MAX_PENDING);
+  }
+
+  JdbcAccountStore(JdbcDatabase database, Dialect dialect, int maxPendingReadMarkers) {
     this.database = database;
     this.dialect = dialect;
+    this.markers = new ReadMarkerWriter(database, dialect.name().toLowerCase(Locale.ROOT),
+        maxPendingReadMarkers);
   }
 
   // Users
@@ -481,38 +490,66 @@ class JdbcAccountStore implements AccountStore {
       return false; // never further than the initial 0
     }
     // Upsert that only moves forward: 0 rows change when the marker is already at or past seq.
-    return database.write(c -> update(c, "INSERT INTO read_markers (user_name, conv, seq)"
-        + " VALUES (?, ?, ?) ON CONFLICT (user_name, conv) DO UPDATE SET seq = excluded.seq"
-        + " WHERE excluded.seq > read_markers.seq", user, conv.key(), seq)) == 1;
+    return database.write(c -> update(c, ReadMarkerWriter.UPSERT, user, conv.key(), seq)) == 1;
+  }
+
+  /**
+   * Queued for {@link ReadMarkerWriter}, which writes many moves in one transaction; written
+   * here, on the caller's thread, when it refuses (too many waiting, or stopped).
+   */
+  @Override
+  public void advanceReadMarker(String user, ConvId conv, long seq,
+      ReadMarkerListener listener) {
+    if (seq <= 0) {
+      listener.stored(false); // never further than the initial 0
+      return;
+    }
+    if (!markers.submit(user, conv, seq, listener)) {
+      AccountStore.super.advanceReadMarker(user, conv, seq, listener);
+    }
   }
 
   @Override
   public long readMarker(String user, ConvId conv) {
-    return database.read(c -> {
+    // Pending first: a move written between the two reads is then in one of them.
+    long pending = markers.pending(user, conv);
+    long stored = database.read(c -> {
       try (PreparedStatement ps = prepare(c,
           "SELECT seq FROM read_markers WHERE user_name = ? AND conv = ?", user, conv.key());
           ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0L;
       }
     });
+    return Math.max(stored, pending);
   }
 
   @Override
   public Map<ConvId, Long> readMarkers(String user) {
-    return database.read(c -> {
+    Map<ConvId, Long> pending = markers.pending(user); // first, as in readMarker
+    Map<ConvId, Long> stored = database.read(c -> {
       try (PreparedStatement ps = prepare(c,
           "SELECT conv, seq FROM read_markers WHERE user_name = ?", user);
           ResultSet rs = ps.executeQuery()) {
-        Map<ConvId, Long> markers = new HashMap<>();
+        Map<ConvId, Long> found = new HashMap<>();
         while (rs.next()) {
-          markers.put(ConvId.parseKey(rs.getString(1)), rs.getLong(2));
+          found.put(ConvId.parseKey(rs.getString(1)), rs.getLong(2));
         }
-        return Map.copyOf(markers);
+        return found;
       }
     });
+    pending.forEach((conv, seq) -> stored.merge(conv, seq, Math::max));
+    return Map.copyOf(stored);
   }
 
-  // Operator actions
+  /** Writes the read-marker moves still waiting and takes no more; before the database closes. */
+  void stopReadMarkers() throws InterruptedException {
+    markers.stop();
+  }
+
+  /** The writer of queued read-marker moves (tests count its batches). */
+  ReadMarkerWriter readMarkerWriter() {
+    return markers;
+  }
 
   @Override
   public OperatorAction recordOperatorAction(String action, String subject,

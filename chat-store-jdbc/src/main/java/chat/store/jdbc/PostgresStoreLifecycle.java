@@ -5,17 +5,21 @@ import jakarta.inject.Inject;
 
 /**
  * Opens the PostgreSQL store when the application starts (phase {@link Managed#PHASE_STORE},
- * before the core: connect, migrate, start the writer) and closes it when it stops: queued
- * appends are committed and acknowledged first, then the pool is closed.
+ * before the core: connect, migrate, start the writer) and closes it when it stops: waiting
+ * read-marker moves are written and queued appends committed and acknowledged first, then the
+ * pool is closed.
  */
 final class PostgresStoreLifecycle implements Managed {
   private final PostgresDatabase database;
   private final PostgresMessageStore messages;
+  private final PostgresAccountStore accounts;
 
   @Inject
-  PostgresStoreLifecycle(PostgresDatabase database, PostgresMessageStore messages) {
+  PostgresStoreLifecycle(PostgresDatabase database, PostgresMessageStore messages,
+      PostgresAccountStore accounts) {
     this.database = database;
     this.messages = messages;
+    this.accounts = accounts;
   }
 
   @Override
@@ -37,6 +41,7 @@ final class PostgresStoreLifecycle implements Managed {
   @Override
   public void stop() throws Exception {
     try {
+      accounts.stopReadMarkers();
       messages.stop();
     } finally {
       database.close();

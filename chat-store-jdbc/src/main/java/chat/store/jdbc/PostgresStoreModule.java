@@ -44,7 +44,8 @@ public final class PostgresStoreModule extends AbstractModule {
   protected void configure() {
     bind(PostgresMessageStore.class).in(Singleton.class);
     bind(MessageStore.class).to(PostgresMessageStore.class);
-    bind(AccountStore.class).to(PostgresAccountStore.class).in(Singleton.class);
+    bind(PostgresAccountStore.class).in(Singleton.class); // the lifecycle stops its marker writer
+    bind(AccountStore.class).to(PostgresAccountStore.class);
     bind(FileStore.class).to(PostgresFileStore.class).in(Singleton.class);
     bind(PostgresStoreLifecycle.class).in(Singleton.class);
     bind(PostgresPool.class).in(Singleton.class);

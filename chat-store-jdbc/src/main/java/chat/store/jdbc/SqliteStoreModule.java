@@ -30,7 +30,8 @@ public final class SqliteStoreModule extends AbstractModule {
   protected void configure() {
     bind(SqliteMessageStore.class).in(Singleton.class);
     bind(MessageStore.class).to(SqliteMessageStore.class);
-    bind(AccountStore.class).to(SqliteAccountStore.class).in(Singleton.class);
+    bind(SqliteAccountStore.class).in(Singleton.class); // the lifecycle stops its marker writer
+    bind(AccountStore.class).to(SqliteAccountStore.class);
     bind(SqliteFileStore.class).in(Singleton.class);
     bind(FileStore.class).to(SqliteFileStore.class);
     bind(SqliteStoreLifecycle.class).in(Singleton.class);

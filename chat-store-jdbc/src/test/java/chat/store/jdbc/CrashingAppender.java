@@ -37,7 +37,8 @@ public final class CrashingAppender {
     PrintStream out = System.out;
     SqliteDatabase database = new SqliteDatabase(dir);
     SqliteMessageStore messages = new SqliteMessageStore(database);
-    new SqliteStoreLifecycle(database, messages, new SqliteFileStore(database)).start();
+    new SqliteStoreLifecycle(database, messages, new SqliteAccountStore(database),
+        new SqliteFileStore(database)).start();
     out.println("epoch " + messages.epoch());
 
     CountDownLatch all = new CountDownLatch(acked);

@@ -19,7 +19,7 @@ final class OpenPostgres implements AutoCloseable {
     this.messages = messages;
     this.accounts = new PostgresAccountStore(database);
     this.files = new PostgresFileStore(database);
-    this.lifecycle = new PostgresStoreLifecycle(database, messages);
+    this.lifecycle = new PostgresStoreLifecycle(database, messages, accounts);
   }
 
   static OpenPostgres open(String url) throws Exception {

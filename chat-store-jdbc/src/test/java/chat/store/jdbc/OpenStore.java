@@ -23,7 +23,7 @@ final class OpenStore implements AutoCloseable {
     this.messages = messages;
     this.accounts = new SqliteAccountStore(database);
     this.files = new SqliteFileStore(database);
-    this.lifecycle = new SqliteStoreLifecycle(database, messages, files);
+    this.lifecycle = new SqliteStoreLifecycle(database, messages, accounts, files);
   }
 
   static OpenStore open(Path dir) throws Exception {
