@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -18,7 +19,9 @@ import org.HdrHistogram.ConcurrentHistogram;
  * Mixed load: C connections in rooms of {@code --room-size}, {@code --rate} messages per second
  * in total from random members into their rooms, for {@code --duration}. Reports the end-to-end
  * latency (scheduled send to each receiver), the server's CPU and, for a server this harness
- * started (it adds {@code -Xlog:gc,gc+phases}), its GC pauses during the run.
+ * started (it adds {@code -Xlog:gc,gc+phases}), its GC pauses during the run. With
+ * {@code --read-every-ms N} every client also reads what it receives, as the web client does
+ * while its user views the room: at most every N ms, a {@code read} up to the newest seq.
  */
 final class Mixed {
   private final Scenario.Context ctx;
@@ -27,6 +30,11 @@ final class Mixed {
   private final double rate;
   private final long durationNanos;
   private final String text;
+  private final int readEveryMs;
+  /** Per client (by the number in its name): the newest seq received, and the last read sent. */
+  private final AtomicLongArray receivedSeq;
+  private final long[] readSeq;
+  private final LongAdder reads = new LongAdder();
   private final LongAdder deliveries = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final AtomicInteger closes = new AtomicInteger();
@@ -40,6 +48,9 @@ final class Mixed {
     rate = a.dbl("rate", 500);
     durationNanos = a.duration("duration", "30s").toNanos();
     text = "z".repeat(Math.max(1, a.integer("text-bytes", 64)));
+    readEveryMs = a.integer("read-every-ms", 0);
+    receivedSeq = new AtomicLongArray(clients);
+    readSeq = new long[clients];
   }
 
   private String room(int i) {
@@ -56,6 +67,9 @@ final class Mixed {
       @Override
       public void onMessage(BenchClient c, byte[] a, int off, int len) {
         deliveries.increment();
+        if (readEveryMs > 0) {
+          receivedSeq.accumulateAndGet(number(c.user), BenchClient.seq(a, off, len), Math::max);
+        }
         int v = BenchClient.cidValue(a, off, len);
         if (v > 0) {
           Stats.record(latency, System.nanoTime() - BenchClient.digits(a, v, off + len));
@@ -90,6 +104,7 @@ final class Mixed {
     List<BenchClient> all = new ArrayList<>(creators);
     all.addAll(members);
     double setupSeconds = (System.nanoTime() - t0) / 1e9;
+    Thread reader = readEveryMs > 0 ? startReading(all) : null;
     Thread.sleep(1_000);
 
     JsonObject result = new JsonObject();
@@ -123,10 +138,18 @@ final class Mixed {
       double secs = (System.nanoTime() - start) / 1e9;
       long cpu1 = target.cpuMillis();
       Thread.sleep(1_000); // the last deliveries arrive
-      last = latency;
-      p99s.add(Stats.ms(latency.getValueAtPercentile(99)));
+      // Deliveries later than that go to a fresh histogram: iterating one still being recorded
+      // into throws (a run whose tail passes a second did).
+      ConcurrentHistogram done = latency;
+      latency = Stats.histogram();
+      last = done.copy();
+      p99s.add(Stats.ms(last.getValueAtPercentile(99)));
       cores.add(cpu0 < 0 ? -1 : Stats.round((cpu1 - cpu0) / 1000.0 / secs, 2));
       maxPauses.add(target.maxGcPauseMsSince(gcFrom));
+    }
+    if (reader != null) {
+      reader.interrupt();
+      reader.join();
     }
     result.addProperty("clients", clients);
     result.addProperty("rooms", (clients + roomSize - 1) / roomSize);
@@ -137,15 +160,60 @@ final class Mixed {
     result.add("maxGcPauseMs", Stats.spread(maxPauses));
     result.addProperty("messagesSent", sent);
     result.addProperty("deliveries", deliveries.sum());
-    String line = String.format("mixed %s C=%d rooms of %d, %.0f msg/s: latency %s; p99 %s ms; "
+    result.addProperty("readsSent", reads.sum());
+    String line = String.format("mixed %s C=%d rooms of %d, %.0f msg/s%s: latency %s; p99 %s ms; "
         + "server %s cores; max GC pause %s ms", target.name, clients, roomSize, rate,
+        readEveryMs > 0 ? ", reads every " + readEveryMs + " ms (" + reads.sum() + " sent)" : "",
         Stats.latencyText(last), Stats.spreadText(p99s, "%.2f"),
         Stats.spreadText(cores, "%.2f"), Stats.spreadText(maxPauses, "%.2f"));
     return Scenario.finish(result, line, errors.sum(), closes.get(), all);
   }
 
   private String roomOf(String user) {
-    return room(Integer.parseInt(user.substring(user.lastIndexOf('-') + 1)));
+    return room(number(user));
+  }
+
+  private static int number(String user) {
+    return Integer.parseInt(user.substring(user.lastIndexOf('-') + 1));
+  }
+
+  /**
+   * A thread that, every {@code readEveryMs}, sends each client that received something since
+   * its last read a {@code read} of its room up to the newest seq (no id: no reply). Clients are
+   * taken in slices, one every 10 ms, so that their reads spread over the interval as real
+   * users' do, instead of arriving in one burst.
+   */
+  private Thread startReading(List<BenchClient> all) {
+    int slices = Math.max(1, readEveryMs / 10);
+    List<List<BenchClient>> bySlice = new ArrayList<>();
+    for (int k = 0; k < slices; k++) {
+      bySlice.add(new ArrayList<>());
+    }
+    for (BenchClient c : all) {
+      bySlice.get(number(c.user) % slices).add(c);
+    }
+    Thread t = new Thread(() -> {
+      try {
+        for (long tick = 0; ; tick++) {
+          Thread.sleep(readEveryMs / slices);
+          for (BenchClient c : bySlice.get((int) (tick % slices))) {
+            int i = number(c.user);
+            long seq = receivedSeq.get(i);
+            if (seq > readSeq[i] && c.isOpen()) {
+              readSeq[i] = seq;
+              c.sendFrame("{\"type\":\"read\",\"conv\":\"#" + roomOf(c.user) + "\",\"seq\":"
+                  + seq + "}");
+              reads.increment();
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        // the runs are over
+      }
+    }, "mixed-reader");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9.]+)ms\\s*$");

@@ -117,9 +117,10 @@ class QuickScenariosTest {
   @Timeout(60)
   void mixedWithSqlite() throws Exception {
     JsonObject t = run("mixed", "--store", "sqlite", "--clients", "40", "--room-size", "10",
-        "--rate", "50", "--duration", "1s");
+        "--rate", "50", "--duration", "1s", "--read-every-ms", "100");
     assertTrue(t.getAsJsonObject("latency").get("count").getAsLong() > 0, t.toString());
     assertTrue(t.get("deliveries").getAsLong() > 0, t.toString());
+    assertTrue(t.get("readsSent").getAsLong() > 0, t.toString());
     assertTrue(t.getAsJsonObject("maxGcPauseMs").has("median"), t.toString());
     assertEquals(0, t.get("errors").getAsLong(), t.toString());
   }
