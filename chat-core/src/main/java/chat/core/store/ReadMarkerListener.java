@@ -8,9 +8,8 @@ package chat.core.store;
 public interface ReadMarkerListener {
 
   /**
-   * The marker is durably at or past the move's seq. {@code moved} is true for the move that
-   * raised it there; false if it already was, or if a later move of the same marker to a higher
-   * seq, stored in the same write, raised it instead.
+   * The marker is durably at or past the move's seq. {@code moved}: whether this move raised it,
+   * as if each move were written alone in the order they were made (false if it already was).
    */
   void stored(boolean moved);
 

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import chat.core.store.ConvId;
 import chat.core.store.ReadMarkerListener;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * was a transaction and an fsync, on SQLite under the lock the next batch of sends needs, and a
  * user who sends reads as fast as the connection allows could keep that lock busy.
  *
- * <p>Moves wait in a map keyed by user and conversation, one entry per marker at the highest
- * seq asked for it. The thread takes everything waiting, writes one forward-only upsert per
- * marker (the same statement as a single move) in one transaction, and once it has committed
- * tells every move's listener: {@code moved} for the one whose seq raised the marker, not moved
- * for the others of that marker. Until then {@link #pending} lets reads count the moves (a user's
- * own {@code conversations} after its {@code read} sees it). If the transaction fails, every
- * listener of the batch hears {@code failed} and the markers stay where they were.
+ * <p>Moves wait in a map keyed by user and conversation: per marker, its moves in the order
+ * they came and the highest seq among them. The thread takes everything waiting and, in one
+ * transaction, reads each marker and writes it once, at that highest seq, with the same
+ * forward-only upsert as a single move. Once it has committed it tells every move's listener,
+ * in order, whether that move raised the marker, exactly as if the moves had been written one
+ * by one (seqs 3, 9, 5 on a marker at 0: moved, moved, not). Until then {@link #pending} lets
+ * reads count the moves (a user's own {@code conversations} after its {@code read} sees it). If
+ * the transaction fails, every listener of the batch hears {@code failed} and the markers stay
+ * where they were.
  *
  * <p>Bounded: at most {@code maxPending} moves wait; beyond that {@link #submit} refuses and
  * the caller writes the move itself, which slows that caller down instead of growing the map.
@@ -43,16 +45,21 @@ final class ReadMarkerWriter {
   static final String UPSERT = "INSERT INTO read_markers (user_name, conv, seq) VALUES (?, ?, ?)"
       + " ON CONFLICT (user_name, conv) DO UPDATE SET seq = excluded.seq"
       + " WHERE excluded.seq > read_markers.seq";
+  private static final String READ =
+      "SELECT seq FROM read_markers WHERE user_name = ? AND conv = ?";
 
-  /** A marker's waiting moves: the highest seq, whose listener moved it, and the others'. */
-  private static final class Move {
+  /** One marker's waiting moves, in the order they came, and the highest seq among them. */
+  private static final class Moves {
     long seq;
-    ReadMarkerListener mover;
-    final List<ReadMarkerListener> others = new ArrayList<>(0);
+    final List<Long> seqs = new ArrayList<>(1);
+    final List<ReadMarkerListener> listeners = new ArrayList<>(1);
+    /** Set by the writer thread: whether each move raised the marker. */
+    boolean[] moved;
 
-    Move(long seq, ReadMarkerListener mover) {
-      this.seq = seq;
-      this.mover = mover;
+    void add(long s, ReadMarkerListener listener) {
+      seq = Math.max(seq, s);
+      seqs.add(s);
+      listeners.add(listener);
     }
   }
 
@@ -62,9 +69,9 @@ final class ReadMarkerWriter {
   private final Object lock = new Object();
   // All guarded by lock. Waiting: by user, then conversation. Writing: what the thread took for
   // the batch it is writing, still counted by pending() until the batch has ended.
-  private Map<String, Map<ConvId, Move>> waiting = new HashMap<>();
+  private Map<String, Map<ConvId, Moves>> waiting = new HashMap<>();
   private int waitingCount;
-  private Map<String, Map<ConvId, Move>> writing = Map.of();
+  private Map<String, Map<ConvId, Moves>> writing = Map.of();
   private Thread thread;
   private boolean stopped;
   private long batches; // written by the thread, read by tests
@@ -91,17 +98,8 @@ final class ReadMarkerWriter {
       if (stopped || waitingCount >= maxPending) {
         return false;
       }
-      Map<ConvId, Move> mine = waiting.computeIfAbsent(user, u -> new HashMap<>());
-      Move move = mine.get(conv);
-      if (move == null) {
-        mine.put(conv, new Move(seq, listener));
-      } else if (seq > move.seq) {
-        move.others.add(move.mover);
-        move.seq = seq;
-        move.mover = listener;
-      } else {
-        move.others.add(listener); // the marker goes at least as far as it asked
-      }
+      waiting.computeIfAbsent(user, u -> new HashMap<>())
+          .computeIfAbsent(conv, c -> new Moves()).add(seq, listener);
       waitingCount++;
       if (thread == null) {
         thread = new Thread(this::run, name + "-read-markers");
@@ -124,10 +122,10 @@ final class ReadMarkerWriter {
   Map<ConvId, Long> pending(String user) {
     synchronized (lock) {
       Map<ConvId, Long> out = new HashMap<>();
-      for (Map<String, Map<ConvId, Move>> m : List.of(writing, waiting)) {
-        Map<ConvId, Move> mine = m.get(user);
+      for (Map<String, Map<ConvId, Moves>> m : List.of(writing, waiting)) {
+        Map<ConvId, Moves> mine = m.get(user);
         if (mine != null) {
-          mine.forEach((conv, move) -> out.merge(conv, move.seq, Math::max));
+          mine.forEach((conv, moves) -> out.merge(conv, moves.seq, Math::max));
         }
       }
       return out;
@@ -159,7 +157,7 @@ final class ReadMarkerWriter {
 
   private void run() {
     while (true) {
-      Map<String, Map<ConvId, Move>> batch;
+      Map<String, Map<ConvId, Moves>> batch;
       synchronized (lock) {
         while (waitingCount == 0 && !stopped) {
           try {
@@ -176,10 +174,9 @@ final class ReadMarkerWriter {
         waiting = new HashMap<>();
         waitingCount = 0;
       }
-      Map<Move, Boolean> outcome = null;
       RuntimeException failure = null;
       try {
-        outcome = write(batch);
+        write(batch);
       } catch (RuntimeException e) { // a StoreException, or the database closed under it
         log.error("writing the read markers of {} users failed; they stay where they were",
             batch.size(), e);
@@ -189,12 +186,10 @@ final class ReadMarkerWriter {
         writing = Map.of();
         batches++;
       }
-      for (Map<ConvId, Move> mine : batch.values()) {
-        for (Move move : mine.values()) {
-          boolean moved = outcome != null && outcome.get(move);
-          tell(move.mover, moved, failure);
-          for (ReadMarkerListener other : move.others) {
-            tell(other, false, failure);
+      for (Map<ConvId, Moves> mine : batch.values()) {
+        for (Moves moves : mine.values()) {
+          for (int i = 0; i < moves.listeners.size(); i++) {
+            tell(moves.listeners.get(i), failure == null && moves.moved[i], failure);
           }
         }
       }
@@ -213,28 +208,47 @@ final class ReadMarkerWriter {
     }
   }
 
-  /** Writes the batch in one transaction; for each marker, whether it moved. */
-  private Map<Move, Boolean> write(Map<String, Map<ConvId, Move>> batch) {
-    return database.transaction(c -> {
-      Map<Move, Boolean> moved = new IdentityHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-        for (Map.Entry<String, Map<ConvId, Move>> user : batch.entrySet()) {
-          for (Map.Entry<ConvId, Move> e : user.getValue().entrySet()) {
-            Move move = e.getValue();
-            ps.setString(1, user.getKey());
-            ps.setString(2, e.getKey().key());
-            ps.setLong(3, move.seq);
-            moved.put(move, ps.executeUpdate() == 1);
+  /**
+   * Writes the batch in one transaction and sets each move's outcome: a marker is read, then
+   * written once at its highest seq. The upsert says whether that raised it (exact, even beside
+   * another node's writes on PostgreSQL); the read says which of the moves before did. (On
+   * PostgreSQL another node may move the marker between the two; the stored marker is right
+   * either way.)
+   */
+  private void write(Map<String, Map<ConvId, Moves>> batch) {
+    database.transaction(c -> {
+      try (PreparedStatement read = c.prepareStatement(READ);
+          PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+        for (Map.Entry<String, Map<ConvId, Moves>> user : batch.entrySet()) {
+          for (Map.Entry<ConvId, Moves> e : user.getValue().entrySet()) {
+            String conv = e.getKey().key();
+            Moves moves = e.getValue();
+            read.setString(1, user.getKey());
+            read.setString(2, conv);
+            long at;
+            try (ResultSet rs = read.executeQuery()) {
+              at = rs.next() ? rs.getLong(1) : 0L;
+            }
+            upsert.setString(1, user.getKey());
+            upsert.setString(2, conv);
+            upsert.setLong(3, moves.seq);
+            boolean raised = upsert.executeUpdate() == 1;
+            moves.moved = new boolean[moves.seqs.size()];
+            for (int i = 0; raised && i < moves.seqs.size(); i++) {
+              long seq = moves.seqs.get(i);
+              moves.moved[i] = seq > at;
+              at = Math.max(at, seq);
+            }
           }
         }
       }
-      return moved;
+      return null;
     });
   }
 
-  private static long seqOf(Map<String, Map<ConvId, Move>> m, String user, ConvId conv) {
-    Map<ConvId, Move> mine = m.get(user);
-    Move move = mine == null ? null : mine.get(conv);
-    return move == null ? 0L : move.seq;
+  private static long seqOf(Map<String, Map<ConvId, Moves>> m, String user, ConvId conv) {
+    Map<ConvId, Moves> mine = m.get(user);
+    Moves moves = mine == null ? null : mine.get(conv);
+    return moves == null ? 0L : moves.seq;
   }
 }

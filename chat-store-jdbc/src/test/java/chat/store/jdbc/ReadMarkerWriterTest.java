@@ -86,6 +86,14 @@ class ReadMarkerWriterTest {
     return h;
   }
 
+  private static List<Boolean> moved(List<Heard> heard) throws Exception {
+    List<Boolean> out = new ArrayList<>();
+    for (Heard h : heard) {
+      out.add(h.moved());
+    }
+    return out;
+  }
+
   /** The marker as stored in the file, read on a connection of its own. */
   private long stored(String user, ConvId conv) throws Exception {
     try (Connection c = OpenStore.rawConnection(store.dir);
@@ -109,8 +117,8 @@ class ReadMarkerWriterTest {
   }
 
   /**
-   * 300 markers moved while a batch is being written go in the next one transaction; of three
-   * moves of one marker the highest is stored and said to have moved it, the others not.
+   * 300 markers moved while a batch is being written go in the next one transaction; three
+   * moves of one marker (3, 9, 5) store 9 and are heard as written one by one: moved, moved, not.
    */
   @Test
   void movesThatWaitGoInOneTransaction() throws Exception {
@@ -118,6 +126,10 @@ class ReadMarkerWriterTest {
     Heard three = submit("alice", GENERAL, 3);
     Heard nine = submit("alice", GENERAL, 9);
     Heard five = submit("alice", GENERAL, 5);
+    // A marker already stored at 4: each move is heard against where the ones before left it.
+    assertTrue(store.accounts.advanceReadMarker("carol", GENERAL, 4));
+    List<Heard> carol = List.of(submit("carol", GENERAL, 2), submit("carol", GENERAL, 6),
+        submit("carol", GENERAL, 5), submit("carol", GENERAL, 8));
     List<Heard> others = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       others.add(submit("user" + i, ConvId.direct("user" + i, "zed"), i + 1));
@@ -130,9 +142,11 @@ class ReadMarkerWriterTest {
 
     gated.open();
     assertTrue(bob.moved());
+    assertTrue(three.moved());
     assertTrue(nine.moved());
-    assertFalse(three.moved());
     assertFalse(five.moved());
+    assertEquals(List.of(false, true, false, true), moved(carol));
+    assertEquals(8, stored("carol", GENERAL));
     for (Heard h : others) {
       assertTrue(h.moved());
     }

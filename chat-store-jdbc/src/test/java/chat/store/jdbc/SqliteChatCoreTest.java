@@ -11,6 +11,9 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,45 @@ class SqliteChatCoreTest {
           Result.Sent.class).seq(), "a resend after the restart is still a duplicate");
       assertEquals(2, alice.ok(new Request.Send(alice.id(), "@bob", "again", "cid-2"),
           Result.Sent.class).seq());
+    }
+  }
+
+  /**
+   * Reads sent in a row, which the store writes together: the peer is told of each move, in
+   * order, as when each was written alone; one that moves nothing tells nobody.
+   */
+  @Test
+  void readsInARowAreEachToldInOrder() throws Exception {
+    try (ChatCore core = start(dataDir); Client bob = new Client(core);
+        Client alice = new Client(core)) {
+      bob.hello();
+      bob.ok(new Request.Register(bob.id(), "bob", "correct horse"), Result.Auth.class);
+      alice.hello();
+      alice.ok(new Request.Register(alice.id(), "alice", "correct horse"), Result.Auth.class);
+      for (int i = 1; i <= 3; i++) {
+        alice.ok(new Request.Send(alice.id(), "@bob", "m" + i, "cid-" + i), Result.Sent.class);
+      }
+      List<CompletableFuture<Event>> replies = new ArrayList<>();
+      for (long seq : new long[] {1, 2, 1, 3}) {
+        replies.add(bob.client.call(new Request.MarkRead(bob.id(), "@alice", seq)));
+      }
+      for (CompletableFuture<Event> reply : replies) {
+        assertInstanceOf(Event.Ok.class, reply.get(10, TimeUnit.SECONDS));
+      }
+      List<Long> told = new ArrayList<>();
+      while (told.size() < 3) {
+        Event e = alice.events.poll(10, TimeUnit.SECONDS);
+        if (e == null) {
+          break;
+        }
+        if (e instanceof Event.Read read) {
+          assertEquals("bob", read.user());
+          told.add(read.seq());
+        }
+      }
+      assertEquals(List.of(1L, 2L, 3L), told);
+      alice.ok(new Request.Ping(alice.id()), Result.Pong.class); // everything before it is in
+      assertEquals(List.of(), alice.events.stream().filter(Event.Read.class::isInstance).toList());
     }
   }
 }
