@@ -53,14 +53,10 @@ class JdbcAccountStore implements AccountStore {
   private final ReadMarkerWriter markers;
 
   JdbcAccountStore(JdbcDatabase database, Dialect dialect) {
-    this(database, dialect, ReadMarkerWriter.DEFAULT_MAX_PENDING);
-  }
-
-  JdbcAccountStore(JdbcDatabase database, Dialect dialect, int maxPendingReadMarkers) {
     this.database = database;
     this.dialect = dialect;
     this.markers = new ReadMarkerWriter(database, dialect.name().toLowerCase(Locale.ROOT),
-        maxPendingReadMarkers);
+        ReadMarkerWriter.DEFAULT_MAX_PENDING);
   }
 
   // Users
@@ -546,10 +542,7 @@ class JdbcAccountStore implements AccountStore {
     markers.stop();
   }
 
-  /** The writer of queued read-marker moves (tests count its batches). */
-  ReadMarkerWriter readMarkerWriter() {
-    return markers;
-  }
+  // Operator actions
 
   @Override
   public OperatorAction recordOperatorAction(String action, String subject,
