@@ -510,8 +510,7 @@ class JdbcAccountStore implements AccountStore {
     // Pending first: a move written between the two reads is then in one of them.
     long pending = markers.pending(user, conv);
     long stored = database.read(c -> {
-      try (PreparedStatement ps = prepare(c,
-          "SELECT seq FROM read_markers WHERE user_name = ? AND conv = ?", user, conv.key());
+      try (PreparedStatement ps = prepare(c, ReadMarkerWriter.READ, user, conv.key());
           ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0L;
       }

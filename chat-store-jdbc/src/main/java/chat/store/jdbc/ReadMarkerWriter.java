@@ -45,8 +45,8 @@ final class ReadMarkerWriter {
   static final String UPSERT = "INSERT INTO read_markers (user_name, conv, seq) VALUES (?, ?, ?)"
       + " ON CONFLICT (user_name, conv) DO UPDATE SET seq = excluded.seq"
       + " WHERE excluded.seq > read_markers.seq";
-  private static final String READ =
-      "SELECT seq FROM read_markers WHERE user_name = ? AND conv = ?";
+  /** One marker, as stored. */
+  static final String READ = "SELECT seq FROM read_markers WHERE user_name = ? AND conv = ?";
 
   /** One marker's waiting moves, in the order they came, and the highest seq among them. */
   private static final class Moves {
@@ -209,9 +209,10 @@ final class ReadMarkerWriter {
   }
 
   /**
-   * Writes the batch in one transaction and sets each move's outcome: a marker is read, then
-   * written once at its highest seq. The upsert says whether that raised it (exact, even beside
-   * another node's writes on PostgreSQL); the read says which of the moves before did. (On
+   * Writes the batch in one transaction and sets each move's outcome: each marker is written
+   * once, at its highest seq. The upsert says whether that raised it (exact, even beside another
+   * node's writes on PostgreSQL), which is all a marker with one move needs, as most have. With
+   * several, the marker is read first, to say which of the earlier moves raised it too. (On
    * PostgreSQL another node may move the marker between the two; the stored marker is right
    * either way.)
    */
@@ -223,11 +224,13 @@ final class ReadMarkerWriter {
           for (Map.Entry<ConvId, Moves> e : user.getValue().entrySet()) {
             String conv = e.getKey().key();
             Moves moves = e.getValue();
-            read.setString(1, user.getKey());
-            read.setString(2, conv);
-            long at;
-            try (ResultSet rs = read.executeQuery()) {
-              at = rs.next() ? rs.getLong(1) : 0L;
+            long at = 0L; // where the marker was; only read when there are several moves
+            if (moves.seqs.size() > 1) {
+              read.setString(1, user.getKey());
+              read.setString(2, conv);
+              try (ResultSet rs = read.executeQuery()) {
+                at = rs.next() ? rs.getLong(1) : 0L;
+              }
             }
             upsert.setString(1, user.getKey());
             upsert.setString(2, conv);
