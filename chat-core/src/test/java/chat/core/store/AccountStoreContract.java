@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -353,30 +352,8 @@ public abstract class AccountStoreContract extends AccountAdminContract {
         "each seq 1..50 was a move for exactly one thread");
   }
 
-  /** How one queued move ended, as its listener heard it. */
-  private static final class Heard implements ReadMarkerListener {
-    private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-
-    @Override
-    public void stored(boolean moved) {
-      if (!outcome.complete(moved)) {
-        throw new AssertionError("a listener heard twice");
-      }
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-      outcome.completeExceptionally(cause);
-    }
-
-    /** Whether the move raised the marker; waits (bounded) until it is stored. */
-    boolean moved() throws Exception {
-      return outcome.get(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private Heard move(String user, ConvId conv, long seq) {
-    Heard heard = new Heard();
+  private HeardMove move(String user, ConvId conv, long seq) {
+    HeardMove heard = new HeardMove();
     accounts.advanceReadMarker(user, conv, seq, heard);
     return heard;
   }
@@ -387,13 +364,13 @@ public abstract class AccountStoreContract extends AccountAdminContract {
    */
   @Test
   void aQueuedMoveIsReadBackAtOnceAndHeardOnceStored() throws Exception {
-    Heard first = move("alice", GENERAL, 4);
+    HeardMove first = move("alice", GENERAL, 4);
     assertEquals(4, accounts.readMarker("alice", GENERAL), "counted before it is stored");
     assertEquals(Map.of(GENERAL, 4L), accounts.readMarkers("alice"));
     assertTrue(first.moved());
-    Heard lower = move("alice", GENERAL, 2);
-    Heard same = move("alice", GENERAL, 4);
-    Heard zero = move("alice", GENERAL, 0);
+    HeardMove lower = move("alice", GENERAL, 2);
+    HeardMove same = move("alice", GENERAL, 4);
+    HeardMove zero = move("alice", GENERAL, 0);
     assertFalse(lower.moved());
     assertFalse(same.moved());
     assertFalse(zero.moved());
@@ -410,15 +387,15 @@ public abstract class AccountStoreContract extends AccountAdminContract {
    */
   @Test
   void racingQueuedMovesEndAtTheHighestAndOneSaysItRaisedIt() throws Exception {
-    List<List<Heard>> all = concurrently(8, () -> {
-      List<Heard> mine = new ArrayList<>();
+    List<List<HeardMove>> all = concurrently(8, () -> {
+      List<HeardMove> mine = new ArrayList<>();
       for (long seq = 1; seq <= 50; seq++) {
         mine.add(move("alice", GENERAL, seq));
       }
       return mine;
     });
     int movedTo50 = 0;
-    for (List<Heard> mine : all) {
+    for (List<HeardMove> mine : all) {
       for (int i = 0; i < mine.size(); i++) {
         boolean moved = mine.get(i).moved(); // every listener hears
         if (i == 49 && moved) {
@@ -465,7 +442,7 @@ public abstract class AccountStoreContract extends AccountAdminContract {
   /** A queued move not yet heard of when the store closes is stored before it closes. */
   @Test
   void aQueuedMoveIsStoredBeforeTheStoreCloses() throws Exception {
-    Heard queued = move("alice", ALICE_BOB, 7);
+    HeardMove queued = move("alice", ALICE_BOB, 7);
     accounts = reopenAccountStore();
     assertTrue(queued.moved());
     assertEquals(7, accounts.readMarker("alice", ALICE_BOB));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.store.ConvId;
-import chat.core.store.ReadMarkerListener;
+import chat.core.store.HeardMove;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,42 +52,15 @@ class ReadMarkerWriterTest {
     store.close();
   }
 
-  /** Records how a move ended. */
-  private static final class Heard implements ReadMarkerListener {
-    final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-
-    @Override
-    public void stored(boolean moved) {
-      if (!outcome.complete(moved)) {
-        throw new AssertionError("heard twice");
-      }
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-      if (!outcome.completeExceptionally(cause)) {
-        throw new AssertionError("heard twice");
-      }
-    }
-
-    boolean moved() throws Exception {
-      return outcome.get(10, TimeUnit.SECONDS);
-    }
-
-    boolean heard() {
-      return outcome.isDone();
-    }
-  }
-
-  private Heard submit(String user, ConvId conv, long seq) {
-    Heard h = new Heard();
+  private HeardMove submit(String user, ConvId conv, long seq) {
+    HeardMove h = new HeardMove();
     assertTrue(writer.submit(user, conv, seq, h), "refused " + user + " " + conv + " " + seq);
     return h;
   }
 
-  private static List<Boolean> moved(List<Heard> heard) throws Exception {
+  private static List<Boolean> moved(List<HeardMove> heard) throws Exception {
     List<Boolean> out = new ArrayList<>();
-    for (Heard h : heard) {
+    for (HeardMove h : heard) {
       out.add(h.moved());
     }
     return out;
@@ -108,10 +80,10 @@ class ReadMarkerWriterTest {
   }
 
   /** Starts the writer and leaves it inside the transaction of a first batch (bob's move). */
-  private Heard busyWithAFirstBatch(int maxPending) throws Exception {
+  private HeardMove busyWithAFirstBatch(int maxPending) throws Exception {
     writer = new ReadMarkerWriter(gated, "test", maxPending);
     gated.close();
-    Heard bob = submit("bob", GENERAL, 1);
+    HeardMove bob = submit("bob", GENERAL, 1);
     gated.awaitEntered();
     return bob;
   }
@@ -122,15 +94,15 @@ class ReadMarkerWriterTest {
    */
   @Test
   void movesThatWaitGoInOneTransaction() throws Exception {
-    Heard bob = busyWithAFirstBatch(ReadMarkerWriter.DEFAULT_MAX_PENDING);
-    Heard three = submit("alice", GENERAL, 3);
-    Heard nine = submit("alice", GENERAL, 9);
-    Heard five = submit("alice", GENERAL, 5);
+    HeardMove bob = busyWithAFirstBatch(ReadMarkerWriter.DEFAULT_MAX_PENDING);
+    HeardMove three = submit("alice", GENERAL, 3);
+    HeardMove nine = submit("alice", GENERAL, 9);
+    HeardMove five = submit("alice", GENERAL, 5);
     // A marker already stored at 4: each move is heard against where the ones before left it.
     assertTrue(store.accounts.advanceReadMarker("carol", GENERAL, 4));
-    List<Heard> carol = List.of(submit("carol", GENERAL, 2), submit("carol", GENERAL, 6),
+    List<HeardMove> carol = List.of(submit("carol", GENERAL, 2), submit("carol", GENERAL, 6),
         submit("carol", GENERAL, 5), submit("carol", GENERAL, 8));
-    List<Heard> others = new ArrayList<>();
+    List<HeardMove> others = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       others.add(submit("user" + i, ConvId.direct("user" + i, "zed"), i + 1));
     }
@@ -147,7 +119,7 @@ class ReadMarkerWriterTest {
     assertFalse(five.moved());
     assertEquals(List.of(false, true, false, true), moved(carol));
     assertEquals(8, stored("carol", GENERAL));
-    for (Heard h : others) {
+    for (HeardMove h : others) {
       assertTrue(h.moved());
     }
     assertEquals(2, writer.batches(), "bob's batch, then everything that waited");
@@ -163,8 +135,8 @@ class ReadMarkerWriterTest {
     busyWithAFirstBatch(2);
     submit("alice", GENERAL, 3);
     submit("alice", GENERAL, 4);
-    assertFalse(writer.submit("alice", GENERAL, 5, new Heard()), "two moves wait already");
-    assertFalse(writer.submit("carol", GENERAL, 1, new Heard()));
+    assertFalse(writer.submit("alice", GENERAL, 5, new HeardMove()), "two moves wait already");
+    assertFalse(writer.submit("carol", GENERAL, 1, new HeardMove()));
     assertEquals(4, writer.pending("alice", GENERAL), "the refused move is not counted");
   }
 
@@ -173,7 +145,7 @@ class ReadMarkerWriterTest {
   void aFailedBatchIsHeardAndTheWriterGoesOn() throws Exception {
     writer = new ReadMarkerWriter(gated, "test", 10);
     gated.failNext();
-    Heard failed = submit("alice", GENERAL, 3);
+    HeardMove failed = submit("alice", GENERAL, 3);
     ExecutionException e = assertThrows(ExecutionException.class, failed::moved);
     assertInstanceOf(StoreException.class, e.getCause());
     assertEquals(0, writer.pending("alice", GENERAL));
@@ -186,7 +158,7 @@ class ReadMarkerWriterTest {
   @Test
   void stopWritesWhatWaits() throws Exception {
     busyWithAFirstBatch(10);
-    Heard waiting = submit("alice", GENERAL, 7);
+    HeardMove waiting = submit("alice", GENERAL, 7);
     Thread opener = new Thread(gated::open);
     opener.start(); // stop() waits for the thread, which waits for the gate
     writer.stop();
@@ -194,7 +166,7 @@ class ReadMarkerWriterTest {
     assertTrue(waiting.heard(), "heard before stop() returned");
     assertTrue(waiting.moved());
     assertEquals(7, stored("alice", GENERAL));
-    assertFalse(writer.submit("alice", GENERAL, 8, new Heard()));
+    assertFalse(writer.submit("alice", GENERAL, 8, new HeardMove()));
   }
 
   /**
