@@ -105,6 +105,9 @@ public record ChatConfig(
    * @param typingBurst typing notices a user may send at once
    * @param searchesPerMinute sustained searches per user per minute (more are refused)
    * @param searchBurst searches a user may run at once
+   * @param readEventsPerSecond sustained {@code read} events per user per second; beyond it the
+   *     marker still moves at once and its event waits, carrying the highest seq reached
+   * @param readEventBurst {@code read} events of one user sent at once
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -117,19 +120,33 @@ public record ChatConfig(
       int typingPerSecond,
       int typingBurst,
       int searchesPerMinute,
-      int searchBurst) {
+      int searchBurst,
+      int readEventsPerSecond,
+      int readEventBurst) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
       if (loginFailuresPerUser < 1 || loginFailuresPerAddress < 1 || loginWindow.isNegative()
           || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
-          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1) {
+          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1
+          || readEventsPerSecond < 1 || readEventBurst < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
+    }
+
+    /** The limits as they were before read events had theirs: those at their defaults. */
+    public Safety(int loginFailuresPerUser, int loginFailuresPerAddress, Duration loginWindow,
+        int registrationsPerAddressPerHour, int maxRoomsPerUser, int roomCreatesPerHour,
+        int roomCreateBurst, int typingPerSecond, int typingBurst, int searchesPerMinute,
+        int searchBurst) {
+      this(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
+          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
+          typingPerSecond, typingBurst, searchesPerMinute, searchBurst,
+          DEFAULTS.readEventsPerSecond(), DEFAULTS.readEventBurst());
     }
   }
 

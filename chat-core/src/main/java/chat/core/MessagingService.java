@@ -45,11 +45,13 @@ final class MessagingService {
   /** Limits of this node only (typing notices): not worth a round trip to Redis. */
   private final LocalLimits localLimits;
   private final ChatMetrics metrics;
+  private final ReadEvents readEvents;
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
       ChatConfig config, Clock clock, Blocks blocks, FileStore fileStore,
-      SharedLimits limits, LocalLimits localLimits, ChatMetrics metrics) {
+      SharedLimits limits, LocalLimits localLimits, ChatMetrics metrics, ReadEvents readEvents) {
+    this.readEvents = readEvents;
     this.localLimits = localLimits;
     this.metrics = metrics;
     this.limits = limits;
@@ -231,7 +233,7 @@ final class MessagingService {
       @Override
       public void stored(boolean moved) {
         if (moved) {
-          router.toParticipants(conv, name -> new Event.Read(name, user, r.seq()), c);
+          readEvents.moved(user, conv, r.seq(), c);
         }
         c.reply(id, Result.EMPTY);
       }

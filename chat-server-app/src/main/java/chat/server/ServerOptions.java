@@ -84,6 +84,8 @@ final class ServerOptions {
           + "(a burst of 10 at once)"),
       new Option("typing-per-second", "3", "typing notices per user per second (a burst of 10)"),
       new Option("searches-per-minute", "60", "searches per user per minute (a burst of 10)"),
+      new Option("read-events-per-second", "10", "read receipts per user per second sent to "
+          + "others (a burst of 30); beyond it the marker still moves and the receipt waits"),
       new Option("max-upload-bytes", "10485760", "largest file a user may upload (POST /files)"),
       new Option("max-uploads-per-user", "4", "uploads one user may have in progress at once"),
       new Option("max-uploads", "32", "uploads in progress at once, all users together"),
@@ -404,7 +406,9 @@ final class ServerOptions {
               (int) number("typing-per-second", 1, 1_000),
               ChatConfig.Safety.DEFAULTS.typingBurst(),
               (int) number("searches-per-minute", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.searchBurst()))
+              ChatConfig.Safety.DEFAULTS.searchBurst(),
+              (int) number("read-events-per-second", 1, 1_000_000),
+              ChatConfig.Safety.DEFAULTS.readEventBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -337,6 +337,52 @@ class AbuseIT {
     }
   }
 
+  /**
+   * Each read that moves a marker is an event to every member of the room: a user moving its
+   * marker by one, as fast as its connection may send, gets its events cut to the default rate
+   * (10 a second, a burst of 30), the last one saying the highest seq (docs/protocol.md).
+   */
+  @Test
+  void readsMovingOneByOneCostAtMostTheReadEventRate() throws Exception {
+    String[] args = new String[FAST.length + 2];
+    System.arraycopy(FAST, 0, args, 0, FAST.length);
+    System.arraycopy(new String[] {"--store", "memory"}, 0, args, FAST.length, 2);
+    int messages = 300;
+    try (ServerProcess s = startServer(args);
+        WireClient alice = WireClient.connect(s.wsUri());
+        WireClient bob = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      bob.register("bob");
+      alice.ok(Frames.of("type", "create", "room", "busy"));
+      bob.ok(Frames.of("type", "join", "room", "busy"));
+      sendBatch(alice, 0, messages, "m");
+      bob.sync();
+
+      long start = System.nanoTime();
+      for (int seq = 1; seq < messages; seq++) {
+        alice.fire(Frames.of("type", "read", "conv", "#busy", "seq", seq));
+      }
+      alice.ok(Frames.of("type", "read", "conv", "#busy", "seq", messages));
+      // the last event names the last seq, however many moves it stands for
+      List<Long> seqs = new ArrayList<>();
+      for (long seq = 0; seq != messages; ) {
+        JsonObject read = bob.await("read");
+        assertEquals("alice", read.get("user").getAsString(), read.toString());
+        seq = read.get("seq").getAsLong();
+        seqs.add(seq);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      assertTrue(seqs.size() <= 30 + 10 * Math.ceil(seconds) + 1,
+          seqs.size() + " read events in " + seconds + " s: " + seqs);
+      for (int i = 1; i < seqs.size(); i++) {
+        assertTrue(seqs.get(i) > seqs.get(i - 1), "out of order: " + seqs);
+      }
+      assertEquals(List.of(), bob.syncTypes("read")); // nothing more once the last is told
+      ServerLogs.assertNoErrors(s);
+    }
+  }
+
   // ---- slow consumers ----
 
   /**
