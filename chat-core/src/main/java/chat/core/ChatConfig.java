@@ -108,6 +108,9 @@ public record ChatConfig(
    * @param readEventsPerSecond sustained {@code read} events per user per second; beyond it the
    *     marker still moves at once and its event waits, carrying the highest seq reached
    * @param readEventBurst {@code read} events of one user sent at once
+   * @param presenceChangesPerMinute sustained {@code presence} changes per user per minute;
+   *     beyond it a change waits and the user's state as it then is is announced
+   * @param presenceChangeBurst {@code presence} changes of one user announced at once
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -122,10 +125,12 @@ public record ChatConfig(
       int searchesPerMinute,
       int searchBurst,
       int readEventsPerSecond,
-      int readEventBurst) {
+      int readEventBurst,
+      int presenceChangesPerMinute,
+      int presenceChangeBurst) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30, 30, 20);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
@@ -133,12 +138,13 @@ public record ChatConfig(
           || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
           || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1
-          || readEventsPerSecond < 1 || readEventBurst < 1) {
+          || readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
+          || presenceChangeBurst < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
     }
 
-    /** The limits as they were before read events had theirs: those at their defaults. */
+    /** The limits as they were before read and presence events had theirs, at their defaults. */
     public Safety(int loginFailuresPerUser, int loginFailuresPerAddress, Duration loginWindow,
         int registrationsPerAddressPerHour, int maxRoomsPerUser, int roomCreatesPerHour,
         int roomCreateBurst, int typingPerSecond, int typingBurst, int searchesPerMinute,
@@ -146,7 +152,8 @@ public record ChatConfig(
       this(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
           registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
           typingPerSecond, typingBurst, searchesPerMinute, searchBurst,
-          DEFAULTS.readEventsPerSecond(), DEFAULTS.readEventBurst());
+          DEFAULTS.readEventsPerSecond(), DEFAULTS.readEventBurst(),
+          DEFAULTS.presenceChangesPerMinute(), DEFAULTS.presenceChangeBurst());
     }
   }
 

@@ -31,9 +31,7 @@ final class ChatServiceImpl implements ChatService, Managed {
       "edit", "delete", "react", "reply", "search", "files", "block", "moderation", "account");
 
   private volatile Outbound hello; // built at start: a durable store knows its epoch once open
-
-  /** Serialises a user's first-session and last-session decisions with their announcements. */
-  private final Object[] presenceLocks = new Object[64];
+  private final PresenceEvents presenceEvents;
 
   private volatile boolean started;
   private volatile boolean stopping;
@@ -43,7 +41,8 @@ final class ChatServiceImpl implements ChatService, Managed {
       SessionRegistry registry, Router router, CoreExecutors executors,
       RequestHandler handler, OperatorActions operatorActions,
       AuthService auth, NodeLink link, BusReceiver busReceiver, Presence presence,
-      ChatMetrics metrics) {
+      PresenceEvents presenceEvents, ChatMetrics metrics) {
+    this.presenceEvents = presenceEvents;
     this.metrics = metrics;
     this.link = link;
     this.busReceiver = busReceiver;
@@ -57,13 +56,6 @@ final class ChatServiceImpl implements ChatService, Managed {
     this.router = router;
     this.executors = executors;
     this.handler = handler;
-    for (int i = 0; i < presenceLocks.length; i++) {
-      presenceLocks[i] = new Object();
-    }
-  }
-
-  private Object presenceLock(String user) {
-    return presenceLocks[Math.floorMod(user.hashCode(), presenceLocks.length)];
   }
 
   @Override
@@ -141,9 +133,11 @@ final class ChatServiceImpl implements ChatService, Managed {
   void authenticated(SessionState c, String user) {
     metrics.signedIn();
     router.signingIn(user);
-    synchronized (presenceLock(user)) {
+    // The user's lock serialises its first-session and last-session decisions with their
+    // announcements.
+    synchronized (presenceEvents.lock(user)) {
       if (registry.authenticated(c, user) && presence.signedIn(user)) {
-        router.presence(user, true);
+        presenceEvents.changed(user, true);
       }
     }
   }
@@ -153,9 +147,9 @@ final class ChatServiceImpl implements ChatService, Managed {
     if (user == null) {
       registry.closed(c, null);
     } else {
-      synchronized (presenceLock(user)) {
+      synchronized (presenceEvents.lock(user)) {
         if (registry.closed(c, user) && !stopping && presence.signedOut(user)) {
-          router.presence(user, false);
+          presenceEvents.changed(user, false);
         }
       }
     }

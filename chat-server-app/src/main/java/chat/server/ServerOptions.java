@@ -86,6 +86,9 @@ final class ServerOptions {
       new Option("searches-per-minute", "60", "searches per user per minute (a burst of 10)"),
       new Option("read-events-per-second", "10", "read receipts per user per second sent to "
           + "others (a burst of 30); beyond it the marker still moves and the receipt waits"),
+      new Option("presence-changes-per-minute", "30", "online/offline changes per user per minute "
+          + "announced to others (a burst of 20); beyond it the state is announced when a change "
+          + "is due"),
       new Option("max-upload-bytes", "10485760", "largest file a user may upload (POST /files)"),
       new Option("max-uploads-per-user", "4", "uploads one user may have in progress at once"),
       new Option("max-uploads", "32", "uploads in progress at once, all users together"),
@@ -408,7 +411,9 @@ final class ServerOptions {
               (int) number("searches-per-minute", 1, 1_000_000),
               ChatConfig.Safety.DEFAULTS.searchBurst(),
               (int) number("read-events-per-second", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.readEventBurst()))
+              ChatConfig.Safety.DEFAULTS.readEventBurst(),
+              (int) number("presence-changes-per-minute", 1, 1_000_000),
+              ChatConfig.Safety.DEFAULTS.presenceChangeBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -103,7 +103,8 @@ class ServerOptionsTest {
         "--login-failures-per-user", "3", "--login-failures-per-ip", "9",
         "--login-window-minutes", "5", "--registrations-per-ip-per-hour", "2",
         "--max-rooms-per-user", "7", "--room-creates-per-hour", "30", "--typing-per-second", "2",
-        "--searches-per-minute", "12", "--read-events-per-second", "4");
+        "--searches-per-minute", "12", "--read-events-per-second", "4",
+        "--presence-changes-per-minute", "20");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
@@ -111,7 +112,8 @@ class ServerOptionsTest {
         chat.core.ChatConfig.Safety.DEFAULTS.roomCreateBurst(), 2,
         chat.core.ChatConfig.Safety.DEFAULTS.typingBurst(), 12,
         chat.core.ChatConfig.Safety.DEFAULTS.searchBurst(), 4,
-        chat.core.ChatConfig.Safety.DEFAULTS.readEventBurst()), s);
+        chat.core.ChatConfig.Safety.DEFAULTS.readEventBurst(), 20,
+        chat.core.ChatConfig.Safety.DEFAULTS.presenceChangeBurst()), s);
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
     assertEquals(java.util.List.of(), parse(Map.of()).trustedProxies());
     assertMessage("--trusted-proxies: 'nginx.local' is not an IP address",

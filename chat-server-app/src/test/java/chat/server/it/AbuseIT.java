@@ -383,6 +383,53 @@ class AbuseIT {
     }
   }
 
+  /**
+   * Every first sign-in and last close of a user is an event to everyone who shares a room with
+   * it: an account that connects and disconnects in a loop gets its changes cut to the rate (here
+   * 60 a minute, a burst of 20), and the others still end with its true state (docs/protocol.md).
+   */
+  @Test
+  void anAccountFlappingOnlineAndOfflineCostsAtMostThePresenceRate() throws Exception {
+    String[] args = new String[FAST.length + 4];
+    System.arraycopy(FAST, 0, args, 0, FAST.length);
+    System.arraycopy(new String[] {"--store", "memory", "--presence-changes-per-minute", "60"}, 0,
+        args, FAST.length, 4);
+    int flaps = 60;
+    try (ServerProcess s = startServer(args);
+        WireClient alice = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      alice.ok(Frames.of("type", "create", "room", "lobby"));
+      String token;
+      try (WireClient bob = WireClient.connect(s.wsUri())) {
+        bob.register("bob");
+        bob.ok(Frames.of("type", "join", "room", "lobby"));
+        token = bob.token;
+      }
+      alice.sync();
+
+      long start = System.nanoTime();
+      for (int i = 0; i < flaps; i++) {
+        try (WireClient again = WireClient.connect(s.wsUri())) {
+          again.loginWithToken(token);
+        }
+      }
+      List<JsonObject> presence = new ArrayList<>(alice.syncTypes("presence"));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (presence.isEmpty() || presence.get(presence.size() - 1).get("online").getAsBoolean()) {
+        // bob is offline, and the last word was not that: the change waits for its token
+        presence.add(alice.await("presence"));
+      }
+
+      // 2 changes per flap without the bound; 19 of the burst were left after bob's sign-up
+      assertTrue(presence.size() <= 19 + Math.ceil(seconds) + 1,
+          presence.size() + " presence events in " + seconds + " s");
+      JsonObject last = presence.get(presence.size() - 1);
+      assertEquals("bob", last.get("user").getAsString(), last.toString());
+      assertFalse(last.get("online").getAsBoolean(), "bob is offline, but last said " + last);
+      ServerLogs.assertNoErrors(s);
+    }
+  }
+
   // ---- slow consumers ----
 
   /**
