@@ -111,6 +111,10 @@ public record ChatConfig(
    * @param presenceChangesPerMinute sustained {@code presence} changes per user per minute;
    *     beyond it a change waits and the user's state as it then is is announced
    * @param presenceChangeBurst {@code presence} changes of one user announced at once
+   * @param userRequestsPerSecond sustained requests per user per second over all its connections,
+   *     of the kinds with no per-user limit of their own (history, conversations, read, members,
+   *     rooms, joins, ...); beyond it they are refused
+   * @param userRequestBurst such requests one user may make at once
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -127,10 +131,13 @@ public record ChatConfig(
       int readEventsPerSecond,
       int readEventBurst,
       int presenceChangesPerMinute,
-      int presenceChangeBurst) {
+      int presenceChangeBurst,
+      int userRequestsPerSecond,
+      int userRequestBurst) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30, 30, 20);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30, 30, 20,
+            200, 1_000);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
@@ -139,12 +146,36 @@ public record ChatConfig(
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
           || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1
           || readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
-          || presenceChangeBurst < 1) {
+          || presenceChangeBurst < 1 || userRequestsPerSecond < 1 || userRequestBurst < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
     }
 
-    /** The limits as they were before read and presence events had theirs, at their defaults. */
+    /** These limits with {@code read} events at {@code perSecond}, a burst of {@code burst}. */
+    public Safety withReadEvents(int perSecond, int burst) {
+      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
+          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
+          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, perSecond, burst,
+          presenceChangesPerMinute, presenceChangeBurst, userRequestsPerSecond, userRequestBurst);
+    }
+
+    /** These limits with presence changes at {@code perMinute}, a burst of {@code burst}. */
+    public Safety withPresenceChanges(int perMinute, int burst) {
+      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
+          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
+          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, readEventsPerSecond,
+          readEventBurst, perMinute, burst, userRequestsPerSecond, userRequestBurst);
+    }
+
+    /** These limits with a user's requests at {@code perSecond}, a burst of {@code burst}. */
+    public Safety withUserRequests(int perSecond, int burst) {
+      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
+          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
+          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, readEventsPerSecond,
+          readEventBurst, presenceChangesPerMinute, presenceChangeBurst, perSecond, burst);
+    }
+
+    /** The limits of the first round's safety section; the later ones at their defaults. */
     public Safety(int loginFailuresPerUser, int loginFailuresPerAddress, Duration loginWindow,
         int registrationsPerAddressPerHour, int maxRoomsPerUser, int roomCreatesPerHour,
         int roomCreateBurst, int typingPerSecond, int typingBurst, int searchesPerMinute,
@@ -153,7 +184,8 @@ public record ChatConfig(
           registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
           typingPerSecond, typingBurst, searchesPerMinute, searchBurst,
           DEFAULTS.readEventsPerSecond(), DEFAULTS.readEventBurst(),
-          DEFAULTS.presenceChangesPerMinute(), DEFAULTS.presenceChangeBurst());
+          DEFAULTS.presenceChangesPerMinute(), DEFAULTS.presenceChangeBurst(),
+          DEFAULTS.userRequestsPerSecond(), DEFAULTS.userRequestBurst());
     }
   }
 

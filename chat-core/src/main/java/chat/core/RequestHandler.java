@@ -6,17 +6,28 @@ import chat.protocol.Result;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each request to the service that handles it, after the one check every request shares:
- * before login only register, login and ping are allowed. A handler's {@link ChatException}
- * becomes an error reply; anything else is a server fault, logged and answered {@code internal}.
+ * Sends each request to the service that handles it, after the checks every request shares:
+ * before login only register, login and ping are allowed; after it, requests of the kinds with
+ * no per-user limit of their own count against the user's request budget, over all its
+ * connections. A handler's {@link ChatException} becomes an error reply; anything else is a
+ * server fault, logged and answered {@code internal}.
  */
 @Singleton
 final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+  static final String KIND = "requests";
+  /**
+   * Requests with a per-user limit of their own (sends and changes, typing, search, room
+   * creation), left out of the user's request budget: their own limits say what they may cost.
+   */
+  private static final Set<Class<? extends Request>> OWN_LIMITS = Set.of(Request.Send.class,
+      Request.Edit.class, Request.DeleteMessage.class, Request.React.class, Request.Typing.class,
+      Request.Search.class, Request.Create.class);
 
   private final AuthService auth;
   private final MessagingService messaging;
@@ -25,10 +36,17 @@ final class RequestHandler {
   private final ChangeService changes;
   private final SearchService search;
   private final Clock clock;
+  private final LocalLimits limits;
+  private final double userPerSecond;
+  private final int userBurst;
 
   @Inject
   RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Blocks blocks,
-      ChangeService changes, SearchService search, Clock clock) {
+      ChangeService changes, SearchService search, Clock clock, LocalLimits limits,
+      ChatConfig config) {
+    this.limits = limits;
+    this.userPerSecond = config.safety().userRequestsPerSecond();
+    this.userBurst = config.safety().userRequestBurst();
     this.changes = changes;
     this.search = search;
     this.auth = auth;
@@ -69,6 +87,14 @@ final class RequestHandler {
     String user = c.user();
     if (user == null) {
       throw new ChatException(ErrorCode.UNAUTHORIZED, "log in first");
+    }
+    if (!OWN_LIMITS.contains(r.getClass())) {
+      // One connection's frames are bounded by its flood limit; this bounds one user's many.
+      long waitMs = limits.tryTake(KIND, user, userPerSecond, userBurst);
+      if (waitMs > 0) {
+        throw new ChatException(ErrorCode.RATE_LIMITED,
+            "too many requests from your connections", waitMs);
+      }
     }
     if (r instanceof Request.Send send) {
       messaging.send(c, user, send);

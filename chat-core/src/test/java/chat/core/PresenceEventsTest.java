@@ -13,8 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * user's state as it then is is announced once. Time is the test's ticker.
  */
 class PresenceEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND = new ChatConfig.Safety(5, 20,
-      Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30, 120, 3);
+  private static final ChatConfig.Safety TWO_A_SECOND = ChatConfig.Safety.DEFAULTS.withPresenceChanges(120, 3);
   private static final Duration ONE_TOKEN = Duration.ofMillis(500);
 
   @RegisterExtension

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ticker: a waiting event goes out only once the ticker has given its token back.
  */
 class ReadEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND = new ChatConfig.Safety(5, 20,
-      Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 2, 3, 6, 10);
+  private static final ChatConfig.Safety TWO_A_SECOND = ChatConfig.Safety.DEFAULTS.withReadEvents(2, 3);
 
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND)

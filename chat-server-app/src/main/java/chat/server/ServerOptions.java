@@ -89,6 +89,9 @@ final class ServerOptions {
       new Option("presence-changes-per-minute", "30", "online/offline changes per user per minute "
           + "announced to others (a burst of 20); beyond it the state is announced when a change "
           + "is due"),
+      new Option("user-requests-per-second", "200", "requests per user per second over all its "
+          + "connections (a burst of 1000), of the kinds with no limit of their own: history, "
+          + "conversations, read, members, rooms, joins, ...; beyond it rate_limited"),
       new Option("max-upload-bytes", "10485760", "largest file a user may upload (POST /files)"),
       new Option("max-uploads-per-user", "4", "uploads one user may have in progress at once"),
       new Option("max-uploads", "32", "uploads in progress at once, all users together"),
@@ -413,7 +416,9 @@ final class ServerOptions {
               (int) number("read-events-per-second", 1, 1_000_000),
               ChatConfig.Safety.DEFAULTS.readEventBurst(),
               (int) number("presence-changes-per-minute", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.presenceChangeBurst()))
+              ChatConfig.Safety.DEFAULTS.presenceChangeBurst(),
+              (int) number("user-requests-per-second", 1, 1_000_000),
+              ChatConfig.Safety.DEFAULTS.userRequestBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -104,7 +104,7 @@ class ServerOptionsTest {
         "--login-window-minutes", "5", "--registrations-per-ip-per-hour", "2",
         "--max-rooms-per-user", "7", "--room-creates-per-hour", "30", "--typing-per-second", "2",
         "--searches-per-minute", "12", "--read-events-per-second", "4",
-        "--presence-changes-per-minute", "20");
+        "--presence-changes-per-minute", "20", "--user-requests-per-second", "70");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
@@ -113,7 +113,8 @@ class ServerOptionsTest {
         chat.core.ChatConfig.Safety.DEFAULTS.typingBurst(), 12,
         chat.core.ChatConfig.Safety.DEFAULTS.searchBurst(), 4,
         chat.core.ChatConfig.Safety.DEFAULTS.readEventBurst(), 20,
-        chat.core.ChatConfig.Safety.DEFAULTS.presenceChangeBurst()), s);
+        chat.core.ChatConfig.Safety.DEFAULTS.presenceChangeBurst(), 70,
+        chat.core.ChatConfig.Safety.DEFAULTS.userRequestBurst()), s);
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
     assertEquals(java.util.List.of(), parse(Map.of()).trustedProxies());
     assertMessage("--trusted-proxies: 'nginx.local' is not an IP address",

@@ -430,6 +430,61 @@ class AbuseIT {
     }
   }
 
+  /**
+   * One connection's frames are bounded by the flood limit; a user with many connections shares
+   * one budget for the requests with no limit of their own (here 50 a second, a burst of 1,000).
+   * Beyond it they are refused rate_limited, and every connection stays open.
+   */
+  @Test
+  void oneUserOnManyConnectionsSharesOneRequestBudget() throws Exception {
+    int connections = 20;
+    int each = 70; // within one connection's burst of 100
+    try (ServerProcess s = startServer("--store", "memory", "--user-requests-per-second", "50")) {
+      List<WireClient> clients = new ArrayList<>();
+      try {
+        WireClient first = WireClient.connect(s.wsUri()).register("alice");
+        clients.add(first);
+        while (clients.size() < connections) {
+          clients.add(WireClient.connect(s.wsUri()).loginWithToken(first.token));
+        }
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+          for (int i = 0; i < each; i++) {
+            clients.get(c).fire(Frames.of("type", "conversations", "id", "q" + c + "-" + i));
+          }
+        }
+        int ok = 0;
+        int refused = 0;
+        for (int c = 0; c < connections; c++) {
+          for (int i = 0; i < each; i++) {
+            JsonObject reply = clients.get(c).awaitReply("q" + c + "-" + i);
+            if (reply.get("type").getAsString().equals("ok")) {
+              ok++;
+            } else {
+              assertEquals("rate_limited", reply.get("code").getAsString(), reply.toString());
+              assertTrue(reply.get("retryAfterMs").getAsLong() > 0, reply.toString());
+              refused++;
+            }
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertTrue(ok <= 1_000 + 50 * Math.ceil(seconds) + 1,
+            ok + " of " + connections * each + " answered in " + seconds + " s");
+        assertEquals(connections * each, ok + refused);
+        for (WireClient c : clients) {
+          assertTrue(c.isOpen(), "a connection was closed");
+          c.ok(Frames.of("type", "ping")); // pings are outside the budget
+        }
+        ServerLogs.assertNoErrors(s);
+      } finally {
+        for (WireClient c : clients) {
+          c.close();
+        }
+      }
+    }
+  }
+
   // ---- slow consumers ----
 
   /**

@@ -1,0 +1,61 @@
+package chat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.Event;
+import chat.protocol.Request;
+import chat.protocol.Result;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * docs/protocol.md, "Limits and overload": a signed-in user's requests of the kinds with no
+ * limit of their own share one budget over all its connections (here 2 a second, a burst of 3).
+ * Beyond it they are refused {@code rate_limited}; pings and requests with their own limits pass.
+ */
+class UserRequestLimitTest {
+  private static final ChatConfig.Safety TWO_A_SECOND = ChatConfig.Safety.DEFAULTS.withUserRequests(2, 3);
+
+  @RegisterExtension
+  final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND));
+
+  private static Request history() {
+    return history("@bob");
+  }
+
+  private static Request history(String conv) {
+    return new Request.History(TestClient.nextId(), conv, null, null, null);
+  }
+
+  @Test
+  void oneBudgetForAllOfAUsersConnectionsRefusedBeyondItWithRetryAfter() {
+    TestClient alice = chat.user("alice");
+    TestClient alicePhone = chat.secondSession(alice);
+    TestClient bob = chat.user("bob");
+
+    alice.ok(history(), Result.History.class);
+    alicePhone.ok(new Request.ListConversations(TestClient.nextId()), Result.Conversations.class);
+    alice.ok(new Request.MarkRead(TestClient.nextId(), "@bob", 0));
+    Event.Error refused = alicePhone.error(history(), ErrorCode.RATE_LIMITED);
+    assertEquals(500L, refused.retryAfterMs(), "one token per 500 ms at 2 a second");
+    alice.error(new Request.Members(TestClient.nextId(), "nowhere"), ErrorCode.RATE_LIMITED);
+
+    // what has a limit of its own, and pings, are not in this budget
+    alice.barrier();
+    assertEquals(1, alice.send("@bob", "still here").seq());
+    alice.ok(new Request.Typing(TestClient.nextId(), "@bob"));
+    alice.ok(new Request.Search(TestClient.nextId(), "still", null, null, null),
+        Result.Search.class);
+    alice.createRoom("own", false);
+    // another user has a budget of its own; both connections of alice stay open
+    bob.ok(history("@alice"), Result.History.class);
+    assertTrue(alice.client.isOpen() && alicePhone.client.isOpen());
+
+    chat.ticker.advance(Duration.ofMillis(500));
+    alicePhone.ok(history(), Result.History.class);
+    alice.error(history(), ErrorCode.RATE_LIMITED);
+  }
+}
