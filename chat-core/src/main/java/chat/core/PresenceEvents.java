@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 final class PresenceEvents {
-  static final String KIND = "presence";
+  private static final String KIND = "presence";
 
   private final Router router;
   private final Presence presence;

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 final class ReadEvents {
-  static final String KIND = "read-events";
+  private static final String KIND = "read-events";
 
   private final Router router;
   private final LocalLimits limits;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-  static final String KIND = "requests";
+  private static final String KIND = "requests";
   /**
    * Requests with a per-user limit of their own (sends and changes, typing, search, room
    * creation), left out of the user's request budget: their own limits say what they may cost.

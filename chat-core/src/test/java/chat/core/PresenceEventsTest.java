@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * user's state as it then is is announced once. Time is the test's ticker.
  */
 class PresenceEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND = ChatConfig.Safety.DEFAULTS.withPresenceChanges(120, 3);
+  private static final ChatConfig.Safety TWO_A_SECOND =
+      ChatConfig.Safety.DEFAULTS.withPresenceChanges(120, 3);
   private static final Duration ONE_TOKEN = Duration.ofMillis(500);
 
   @RegisterExtension

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ticker: a waiting event goes out only once the ticker has given its token back.
  */
 class ReadEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND = ChatConfig.Safety.DEFAULTS.withReadEvents(2, 3);
+  private static final ChatConfig.Safety TWO_A_SECOND =
+      ChatConfig.Safety.DEFAULTS.withReadEvents(2, 3);
 
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND)

@@ -47,6 +47,13 @@ class AbuseIT {
     return shared.process();
   }
 
+  /** {@link #FAST}, then {@code more}. */
+  private static String[] fast(String... more) {
+    String[] args = java.util.Arrays.copyOf(FAST, FAST.length + more.length);
+    System.arraycopy(more, 0, args, FAST.length, more.length);
+    return args;
+  }
+
   /** A server of the test's own, for a limit the shared one does not have. */
   private static ServerProcess startServer(String... args) throws Exception {
     return ServerProcess.start(tmp.resolve("data-" + dirs.incrementAndGet()), args);
@@ -344,11 +351,8 @@ class AbuseIT {
    */
   @Test
   void readsMovingOneByOneCostAtMostTheReadEventRate() throws Exception {
-    String[] args = new String[FAST.length + 2];
-    System.arraycopy(FAST, 0, args, 0, FAST.length);
-    System.arraycopy(new String[] {"--store", "memory"}, 0, args, FAST.length, 2);
     int messages = 300;
-    try (ServerProcess s = startServer(args);
+    try (ServerProcess s = startServer(fast("--store", "memory"));
         WireClient alice = WireClient.connect(s.wsUri());
         WireClient bob = WireClient.connect(s.wsUri())) {
       alice.register("alice");
@@ -390,12 +394,9 @@ class AbuseIT {
    */
   @Test
   void anAccountFlappingOnlineAndOfflineCostsAtMostThePresenceRate() throws Exception {
-    String[] args = new String[FAST.length + 4];
-    System.arraycopy(FAST, 0, args, 0, FAST.length);
-    System.arraycopy(new String[] {"--store", "memory", "--presence-changes-per-minute", "60"}, 0,
-        args, FAST.length, 4);
     int flaps = 60;
-    try (ServerProcess s = startServer(args);
+    try (ServerProcess s = startServer(
+        fast("--store", "memory", "--presence-changes-per-minute", "60"));
         WireClient alice = WireClient.connect(s.wsUri())) {
       alice.register("alice");
       alice.ok(Frames.of("type", "create", "room", "lobby"));
@@ -496,11 +497,7 @@ class AbuseIT {
   @Test
   void aMemberThatStopsReadingIsClosedAsASlowConsumerAndTheOthersGetEverything()
       throws Exception {
-    String[] args = new String[FAST.length + 4];
-    System.arraycopy(FAST, 0, args, 0, FAST.length);
-    System.arraycopy(new String[] {"--store", "memory", "--max-outbound-bytes", "65536"}, 0,
-        args, FAST.length, 4);
-    try (ServerProcess s = startServer(args);
+    try (ServerProcess s = startServer(fast("--store", "memory", "--max-outbound-bytes", "65536"));
         WireClient alice = WireClient.connect(s.wsUri());
         WireClient bob = WireClient.connect(s.wsUri())) {
       alice.register("alice");
