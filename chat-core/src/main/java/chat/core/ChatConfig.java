@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param maxTopicChars longest room topic
  * @param maxPendingRequests requests a connection may queue while its login is being checked
  * @param safety the limits that keep one user or address from locking others out
+ * @param userLimits what one user, over all its connections, may make the server do for others
  * @param files the limits on uploads (the largest file is {@link Limits#maxUploadBytes()})
  */
 public record ChatConfig(
@@ -32,7 +33,8 @@ public record ChatConfig(
     int maxTopicChars,
     int maxPendingRequests,
     Safety safety,
-    Files files) {
+    Files files,
+    UserLimits userLimits) {
 
   public static final String DEFAULT_SERVER_NAME = "chat/0.1.0";
 
@@ -52,6 +54,72 @@ public record ChatConfig(
     }
     requireNonNull(safety, "safety is null");
     requireNonNull(files, "files is null");
+    requireNonNull(userLimits, "userLimits is null");
+  }
+
+  /**
+   * Budgets of one user over all its connections (one connection alone is bounded by {@link
+   * #requestsPerSecond}), for what costs the server far more than the request that asks for it:
+   * events that go to every member of a room, and requests that read much. Each is a token
+   * bucket of this node's.
+   *
+   * @param readEventsPerSecond sustained {@code read} events per user per second; beyond it the
+   *     marker still moves at once and its event waits, carrying the highest seq reached
+   * @param readEventBurst {@code read} events of one user sent at once
+   * @param presenceChangesPerMinute sustained {@code presence} changes per user per minute;
+   *     beyond it a change waits and the user's state as it then is is announced
+   * @param presenceChangeBurst {@code presence} changes of one user announced at once
+   * @param joinsPerMinute sustained joins and leaves that change a user's rooms, per minute
+   *     (each is an event to the room's members); beyond it they are refused
+   * @param joinBurst such joins and leaves one user may make at once
+   * @param requestsPerSecond sustained requests per user per second of the kinds with no per-user
+   *     limit of their own (history, conversations, read, members, rooms, joins, ...); beyond it
+   *     they are refused
+   * @param requestBurst such requests one user may make at once
+   */
+  public record UserLimits(
+      int readEventsPerSecond,
+      int readEventBurst,
+      int presenceChangesPerMinute,
+      int presenceChangeBurst,
+      int joinsPerMinute,
+      int joinBurst,
+      int requestsPerSecond,
+      int requestBurst) {
+
+    public static final UserLimits DEFAULTS = new UserLimits(10, 30, 30, 20, 60, 100, 200, 1_000);
+
+    public UserLimits {
+      if (readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
+          || presenceChangeBurst < 1 || joinsPerMinute < 1 || joinBurst < 1
+          || requestsPerSecond < 1 || requestBurst < 1) {
+        throw new IllegalArgumentException("user limits must be positive");
+      }
+    }
+
+    /** These limits with {@code read} events at {@code perSecond}, a burst of {@code burst}. */
+    public UserLimits withReadEvents(int perSecond, int burst) {
+      return new UserLimits(perSecond, burst, presenceChangesPerMinute, presenceChangeBurst,
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst);
+    }
+
+    /** These limits with presence changes at {@code perMinute}, a burst of {@code burst}. */
+    public UserLimits withPresenceChanges(int perMinute, int burst) {
+      return new UserLimits(readEventsPerSecond, readEventBurst, perMinute, burst,
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst);
+    }
+
+    /** These limits with joins and leaves at {@code perMinute}, a burst of {@code burst}. */
+    public UserLimits withJoins(int perMinute, int burst) {
+      return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
+          presenceChangeBurst, perMinute, burst, requestsPerSecond, requestBurst);
+    }
+
+    /** These limits with requests at {@code perSecond}, a burst of {@code burst}. */
+    public UserLimits withRequests(int perSecond, int burst) {
+      return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
+          presenceChangeBurst, joinsPerMinute, joinBurst, perSecond, burst);
+    }
   }
 
   /**
@@ -105,16 +173,6 @@ public record ChatConfig(
    * @param typingBurst typing notices a user may send at once
    * @param searchesPerMinute sustained searches per user per minute (more are refused)
    * @param searchBurst searches a user may run at once
-   * @param readEventsPerSecond sustained {@code read} events per user per second; beyond it the
-   *     marker still moves at once and its event waits, carrying the highest seq reached
-   * @param readEventBurst {@code read} events of one user sent at once
-   * @param presenceChangesPerMinute sustained {@code presence} changes per user per minute;
-   *     beyond it a change waits and the user's state as it then is is announced
-   * @param presenceChangeBurst {@code presence} changes of one user announced at once
-   * @param userRequestsPerSecond sustained requests per user per second over all its connections,
-   *     of the kinds with no per-user limit of their own (history, conversations, read, members,
-   *     rooms, joins, ...); beyond it they are refused
-   * @param userRequestBurst such requests one user may make at once
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -127,65 +185,19 @@ public record ChatConfig(
       int typingPerSecond,
       int typingBurst,
       int searchesPerMinute,
-      int searchBurst,
-      int readEventsPerSecond,
-      int readEventBurst,
-      int presenceChangesPerMinute,
-      int presenceChangeBurst,
-      int userRequestsPerSecond,
-      int userRequestBurst) {
+      int searchBurst) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 10, 30, 30, 20,
-            200, 1_000);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
       if (loginFailuresPerUser < 1 || loginFailuresPerAddress < 1 || loginWindow.isNegative()
           || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
-          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1
-          || readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
-          || presenceChangeBurst < 1 || userRequestsPerSecond < 1 || userRequestBurst < 1) {
+          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
-    }
-
-    /** These limits with {@code read} events at {@code perSecond}, a burst of {@code burst}. */
-    public Safety withReadEvents(int perSecond, int burst) {
-      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
-          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
-          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, perSecond, burst,
-          presenceChangesPerMinute, presenceChangeBurst, userRequestsPerSecond, userRequestBurst);
-    }
-
-    /** These limits with presence changes at {@code perMinute}, a burst of {@code burst}. */
-    public Safety withPresenceChanges(int perMinute, int burst) {
-      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
-          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
-          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, readEventsPerSecond,
-          readEventBurst, perMinute, burst, userRequestsPerSecond, userRequestBurst);
-    }
-
-    /** These limits with a user's requests at {@code perSecond}, a burst of {@code burst}. */
-    public Safety withUserRequests(int perSecond, int burst) {
-      return new Safety(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
-          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
-          typingPerSecond, typingBurst, searchesPerMinute, searchBurst, readEventsPerSecond,
-          readEventBurst, presenceChangesPerMinute, presenceChangeBurst, perSecond, burst);
-    }
-
-    /** The limits of the first round's safety section; the later ones at their defaults. */
-    public Safety(int loginFailuresPerUser, int loginFailuresPerAddress, Duration loginWindow,
-        int registrationsPerAddressPerHour, int maxRoomsPerUser, int roomCreatesPerHour,
-        int roomCreateBurst, int typingPerSecond, int typingBurst, int searchesPerMinute,
-        int searchBurst) {
-      this(loginFailuresPerUser, loginFailuresPerAddress, loginWindow,
-          registrationsPerAddressPerHour, maxRoomsPerUser, roomCreatesPerHour, roomCreateBurst,
-          typingPerSecond, typingBurst, searchesPerMinute, searchBurst,
-          DEFAULTS.readEventsPerSecond(), DEFAULTS.readEventBurst(),
-          DEFAULTS.presenceChangesPerMinute(), DEFAULTS.presenceChangeBurst(),
-          DEFAULTS.userRequestsPerSecond(), DEFAULTS.userRequestBurst());
     }
   }
 
@@ -215,6 +227,7 @@ public record ChatConfig(
     b.safety = safety;
     b.maxUploadBytes = limits.maxUploadBytes();
     b.files = files;
+    b.userLimits = userLimits;
     return b;
   }
 
@@ -236,6 +249,7 @@ public record ChatConfig(
     private Safety safety = Safety.DEFAULTS;
     private long maxUploadBytes = Limits.DEFAULTS.maxUploadBytes();
     private Files files = Files.DEFAULTS;
+    private UserLimits userLimits = UserLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -255,12 +269,13 @@ public record ChatConfig(
     public Builder safety(Safety v) { safety = v; return this; }
     public Builder maxUploadBytes(long v) { maxUploadBytes = v; return this; }
     public Builder files(Files v) { files = v; return this; }
+    public Builder userLimits(UserLimits v) { userLimits = v; return this; }
 
     public ChatConfig build() {
       Limits limits = new Limits(maxFrameBytes, maxTextChars, historyMax, sendPerSecond,
           sendBurst, authTimeoutMs, requestsPerSecond, requestBurst, maxUploadBytes);
       return new ChatConfig(limits, serverName, tokenTtl, passwordIterations, requestsPerSecond,
-          requestBurst, maxTopicChars, maxPendingRequests, safety, files);
+          requestBurst, maxTopicChars, maxPendingRequests, safety, files, userLimits);
     }
   }
 }

@@ -42,8 +42,8 @@ final class PresenceEvents {
     this.presence = presence;
     this.limits = limits;
     this.executors = executors;
-    this.perSecond = config.safety().presenceChangesPerMinute() / 60.0;
-    this.burst = config.safety().presenceChangeBurst();
+    this.perSecond = config.userLimits().presenceChangesPerMinute() / 60.0;
+    this.burst = config.userLimits().presenceChangeBurst();
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }

@@ -45,8 +45,8 @@ final class ReadEvents {
     this.router = router;
     this.limits = limits;
     this.executors = executors;
-    this.perSecond = config.safety().readEventsPerSecond();
-    this.burst = config.safety().readEventBurst();
+    this.perSecond = config.userLimits().readEventsPerSecond();
+    this.burst = config.userLimits().readEventBurst();
   }
 
   /** {@code user}'s marker in {@code conv} moved to {@code seq} by a read of {@code from}. */

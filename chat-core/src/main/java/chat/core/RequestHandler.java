@@ -45,8 +45,8 @@ final class RequestHandler {
       ChangeService changes, SearchService search, Clock clock, LocalLimits limits,
       ChatConfig config) {
     this.limits = limits;
-    this.userPerSecond = config.safety().userRequestsPerSecond();
-    this.userBurst = config.safety().userRequestBurst();
+    this.userPerSecond = config.userLimits().requestsPerSecond();
+    this.userBurst = config.userLimits().requestBurst();
     this.changes = changes;
     this.search = search;
     this.auth = auth;

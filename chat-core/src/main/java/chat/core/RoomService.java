@@ -107,6 +107,7 @@ final class RoomService {
       if (room.isPrivate()) {
         throw ChatException.forbidden("#" + room.name() + " is private: you need an invite");
       }
+      takeJoin(user);
       router.joining(conv); // on this node, its messages are followed from here on
       if (accounts.addMember(room.name(), user, Role.MEMBER)) {
         announce(conv, user, "join", null);
@@ -122,8 +123,26 @@ final class RoomService {
       throw ChatException.forbidden("the owner cannot leave #" + room.name()
           + ": make another member the owner first, or delete the room");
     }
-    if (role != null && accounts.removeMember(room.name(), user)) {
+    if (role == null) {
+      return; // not a member: nothing changes, nothing is told
+    }
+    takeJoin(user);
+    if (accounts.removeMember(room.name(), user)) {
       announceDeparture(ConvId.room(room.name()), user, "leave");
+    }
+  }
+
+  /**
+   * A join or leave that changes the user's rooms is an event to every member of the room: one
+   * user may make at most {@code joinsPerMinute} (joining a room one is in, or leaving one one is
+   * not in, is free).
+   */
+  private void takeJoin(String user) throws ChatException {
+    ChatConfig.UserLimits budget = config.userLimits();
+    long waitMs = limits.tryTake("join", user, budget.joinsPerMinute() / 60.0, budget.joinBurst());
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "joining and leaving rooms too fast",
+          waitMs);
     }
   }
 

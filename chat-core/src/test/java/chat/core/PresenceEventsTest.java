@@ -13,12 +13,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * user's state as it then is is announced once. Time is the test's ticker.
  */
 class PresenceEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND =
-      ChatConfig.Safety.DEFAULTS.withPresenceChanges(120, 3);
+  private static final ChatConfig.UserLimits TWO_A_SECOND =
+      ChatConfig.UserLimits.DEFAULTS.withPresenceChanges(120, 3);
   private static final Duration ONE_TOKEN = Duration.ofMillis(500);
 
   @RegisterExtension
-  final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND));
+  final TestChat chat = new TestChat(ChatConfig.builder().userLimits(TWO_A_SECOND));
 
   /** Closes {@code c} and waits until the server has handled the close. */
   private static void closeAndWait(TestClient c) {

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ticker: a waiting event goes out only once the ticker has given its token back.
  */
 class ReadEventsTest {
-  private static final ChatConfig.Safety TWO_A_SECOND =
-      ChatConfig.Safety.DEFAULTS.withReadEvents(2, 3);
+  private static final ChatConfig.UserLimits TWO_A_SECOND =
+      ChatConfig.UserLimits.DEFAULTS.withReadEvents(2, 3);
 
   @RegisterExtension
-  final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND)
+  final TestChat chat = new TestChat(ChatConfig.builder().userLimits(TWO_A_SECOND)
       .sendPerSecond(1_000).sendBurst(1_000).requestsPerSecond(1_000).requestBurst(1_000));
 
   private static void read(TestClient c, String conv, long seq) {

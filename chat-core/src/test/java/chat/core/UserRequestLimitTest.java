@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Beyond it they are refused {@code rate_limited}; pings and requests with their own limits pass.
  */
 class UserRequestLimitTest {
-  private static final ChatConfig.Safety TWO_A_SECOND =
-      ChatConfig.Safety.DEFAULTS.withUserRequests(2, 3);
+  private static final ChatConfig.UserLimits TWO_A_SECOND =
+      ChatConfig.UserLimits.DEFAULTS.withRequests(2, 3);
 
   @RegisterExtension
-  final TestChat chat = new TestChat(ChatConfig.builder().safety(TWO_A_SECOND));
+  final TestChat chat = new TestChat(ChatConfig.builder().userLimits(TWO_A_SECOND));
 
   private static Request history() {
     return history("@bob");

@@ -89,6 +89,8 @@ final class ServerOptions {
       new Option("presence-changes-per-minute", "30", "online/offline changes per user per minute "
           + "announced to others (a burst of 20); beyond it the state is announced when a change "
           + "is due"),
+      new Option("joins-per-minute", "60", "joins and leaves that change a user's rooms, per "
+          + "user per minute (a burst of 100); beyond it rate_limited"),
       new Option("user-requests-per-second", "200", "requests per user per second over all its "
           + "connections (a burst of 1000), of the kinds with no limit of their own: history, "
           + "conversations, read, members, rooms, joins, ...; beyond it rate_limited"),
@@ -412,13 +414,16 @@ final class ServerOptions {
               (int) number("typing-per-second", 1, 1_000),
               ChatConfig.Safety.DEFAULTS.typingBurst(),
               (int) number("searches-per-minute", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.searchBurst(),
+              ChatConfig.Safety.DEFAULTS.searchBurst()))
+          .userLimits(new ChatConfig.UserLimits(
               (int) number("read-events-per-second", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.readEventBurst(),
+              ChatConfig.UserLimits.DEFAULTS.readEventBurst(),
               (int) number("presence-changes-per-minute", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.presenceChangeBurst(),
+              ChatConfig.UserLimits.DEFAULTS.presenceChangeBurst(),
+              (int) number("joins-per-minute", 1, 1_000_000),
+              ChatConfig.UserLimits.DEFAULTS.joinBurst(),
               (int) number("user-requests-per-second", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.userRequestBurst()))
+              ChatConfig.UserLimits.DEFAULTS.requestBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -104,18 +104,21 @@ class ServerOptionsTest {
         "--login-window-minutes", "5", "--registrations-per-ip-per-hour", "2",
         "--max-rooms-per-user", "7", "--room-creates-per-hour", "30", "--typing-per-second", "2",
         "--searches-per-minute", "12", "--read-events-per-second", "4",
-        "--presence-changes-per-minute", "20", "--user-requests-per-second", "70");
+        "--presence-changes-per-minute", "20", "--joins-per-minute", "9",
+        "--user-requests-per-second", "70");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
     assertEquals(new chat.core.ChatConfig.Safety(3, 9, java.time.Duration.ofMinutes(5), 2, 7, 30,
         chat.core.ChatConfig.Safety.DEFAULTS.roomCreateBurst(), 2,
         chat.core.ChatConfig.Safety.DEFAULTS.typingBurst(), 12,
-        chat.core.ChatConfig.Safety.DEFAULTS.searchBurst(), 4,
-        chat.core.ChatConfig.Safety.DEFAULTS.readEventBurst(), 20,
-        chat.core.ChatConfig.Safety.DEFAULTS.presenceChangeBurst(), 70,
-        chat.core.ChatConfig.Safety.DEFAULTS.userRequestBurst()), s);
+        chat.core.ChatConfig.Safety.DEFAULTS.searchBurst()), s);
+    chat.core.ChatConfig.UserLimits u = chat.core.ChatConfig.UserLimits.DEFAULTS;
+    assertEquals(new chat.core.ChatConfig.UserLimits(4, u.readEventBurst(), 20,
+        u.presenceChangeBurst(), 9, u.joinBurst(), 70, u.requestBurst()),
+        o.chatConfig().userLimits());
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
+    assertEquals(u, parse(Map.of()).chatConfig().userLimits());
     assertEquals(java.util.List.of(), parse(Map.of()).trustedProxies());
     assertMessage("--trusted-proxies: 'nginx.local' is not an IP address",
         "--trusted-proxies", "nginx.local");

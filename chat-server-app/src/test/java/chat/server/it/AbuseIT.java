@@ -486,6 +486,44 @@ class AbuseIT {
     }
   }
 
+  /**
+   * A join or leave is an event to every member of the room: one user joining and leaving in a
+   * loop gets its changes refused beyond the default (60 a minute, a burst of 100), so the
+   * members hear at most that many.
+   */
+  @Test
+  void joiningAndLeavingInALoopIsRefusedBeyondTheJoinRate() throws Exception {
+    int flaps = 100; // 200 changes
+    try (ServerProcess s = startServer(fast("--store", "memory"));
+        WireClient alice = WireClient.connect(s.wsUri());
+        WireClient bob = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      bob.register("bob");
+      alice.ok(Frames.of("type", "create", "room", "lobby"));
+      alice.sync();
+
+      long start = System.nanoTime();
+      int refused = 0;
+      for (int i = 0; i < flaps; i++) {
+        for (String type : new String[] {"join", "leave"}) {
+          JsonObject reply = bob.request(Frames.of("type", type, "room", "lobby"));
+          if (reply.get("type").getAsString().equals("error")) {
+            assertEquals("rate_limited", reply.get("code").getAsString(), reply.toString());
+            refused++;
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<JsonObject> told = alice.syncTypes("member");
+
+      assertTrue(told.size() <= 100 + Math.ceil(seconds) + 1,
+          told.size() + " member events in " + seconds + " s");
+      assertTrue(refused > 0, "nothing refused");
+      assertTrue(bob.isOpen());
+      ServerLogs.assertNoErrors(s);
+    }
+  }
+
   // ---- slow consumers ----
 
   /**
