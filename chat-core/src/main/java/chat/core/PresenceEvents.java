@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Announces a user going online or offline, at most {@code presenceChangesPerMinute} times a
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 final class PresenceEvents {
+  private static final Logger log = LoggerFactory.getLogger(PresenceEvents.class);
   private static final String KIND = "presence";
 
   private final Router router;
@@ -87,7 +90,13 @@ final class PresenceEvents {
 
   private void schedule(String user, long delayMs) {
     try {
-      executors.timer().schedule(() -> flush(user), delayMs, TimeUnit.MILLISECONDS);
+      executors.timer().schedule(() -> {
+        try {
+          flush(user);
+        } catch (RuntimeException e) { // the user is forgotten first: later changes still go
+          log.error("announcing {}'s presence failed", user, e);
+        }
+      }, delayMs, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException | IllegalStateException stopping) {
       waiting.remove(user); // the core is stopping: its sessions are closing anyway
     }

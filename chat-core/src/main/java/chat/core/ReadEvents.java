@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends the {@code read} events of markers that moved, at most {@code readEventsPerSecond} per
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 final class ReadEvents {
+  private static final Logger log = LoggerFactory.getLogger(ReadEvents.class);
   private static final String KIND = "read-events";
 
   private final Router router;
@@ -88,19 +91,30 @@ final class ReadEvents {
       nextInMs[0] = w.takeDue(due, () -> limits.tryTake(KIND, user, perSecond, burst));
       return w;
     });
-    for (Move m : due) {
-      send(user, m.conv, m.seq, m.from);
-    }
-    Waiting left = waiting.computeIfPresent(user, (u, w) -> w.moves.isEmpty() ? null : w);
-    if (left != null) {
-      // tokens ran out (nextInMs), or moves came while these were sent (a token may be there)
-      schedule(user, Math.max(1, nextInMs[0]));
+    try {
+      for (Move m : due) {
+        send(user, m.conv, m.seq, m.from);
+      }
+    } finally {
+      // Even if a send failed (the store could not list a room's members), the user is
+      // forgotten or flushed again: its later moves must not wait for ever.
+      Waiting left = waiting.computeIfPresent(user, (u, w) -> w.moves.isEmpty() ? null : w);
+      if (left != null) {
+        // tokens ran out (nextInMs), or moves came while these were sent (a token may be there)
+        schedule(user, Math.max(1, nextInMs[0]));
+      }
     }
   }
 
   private void schedule(String user, long delayMs) {
     try {
-      executors.timer().schedule(() -> flush(user), delayMs, TimeUnit.MILLISECONDS);
+      executors.timer().schedule(() -> {
+        try {
+          flush(user);
+        } catch (RuntimeException e) {
+          log.error("sending {}'s waiting read events failed", user, e);
+        }
+      }, delayMs, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException | IllegalStateException stopping) {
       waiting.remove(user); // the core is stopping: the markers are stored, the events go
     }
