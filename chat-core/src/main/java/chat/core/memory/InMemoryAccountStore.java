@@ -186,6 +186,12 @@ final class InMemoryAccountStore implements AccountStore {
     }
     members.put(room.name(), new LinkedHashMap<>());
     putMember(room.name(), owner, Role.OWNER);
+    // A marker written after a room of this name was deleted (checked just before) is not the
+    // new room's.
+    ConvId conv = ConvId.room(room.name());
+    for (Map<ConvId, Long> markers : readMarkers.values()) {
+      markers.remove(conv);
+    }
     return true;
   }
 

@@ -335,6 +335,24 @@ public abstract class AccountStoreContract extends AccountAdminContract {
     assertEquals(Map.of(), accounts.readMarkers("carol"));
   }
 
+  /**
+   * A room created again under a deleted room's name starts with no read markers, even one
+   * written after the deletion (a move queued before it, or checked just before it).
+   */
+  @Test
+  void aRoomCreatedAgainStartsWithNoReadMarkers() {
+    accounts.createRoom(publicRoom("general"), "alice");
+    accounts.advanceReadMarker("bob", GENERAL, 4);
+    accounts.deleteRoom("general");
+    accounts.advanceReadMarker("bob", GENERAL, 7); // late: the room is gone
+
+    assertTrue(accounts.createRoom(publicRoom("general"), "carol"));
+
+    assertEquals(0, accounts.readMarker("bob", GENERAL));
+    assertEquals(Map.of(), accounts.readMarkers("bob"));
+    assertTrue(accounts.advanceReadMarker("bob", GENERAL, 1), "the new room's marker moves");
+  }
+
   /** Racing advances end at the highest seq, and exactly the moves that raised it say so. */
   @Test
   void concurrentAdvancesKeepTheMaximum() throws Exception {

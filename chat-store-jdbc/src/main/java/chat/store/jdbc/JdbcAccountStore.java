@@ -238,6 +238,9 @@ class JdbcAccountStore implements AccountStore {
       }
       update(c, "INSERT INTO memberships (room, user_name, role) VALUES (?, ?, ?)",
           room.name(), owner, Role.OWNER.name());
+      // A marker written after a room of this name was deleted (a move queued or checked just
+      // before the deletion) is not the new room's.
+      update(c, "DELETE FROM read_markers WHERE conv = ?", ConvId.room(room.name()).key());
       return true;
     });
   }
