@@ -60,8 +60,8 @@ public record ChatConfig(
   /**
    * Budgets of one user over all its connections (one connection alone is bounded by {@link
    * #requestsPerSecond}), for what costs the server far more than the request that asks for it:
-   * events that go to every member of a room, and requests that read much. Each is a token
-   * bucket of this node's.
+   * events that go to every member of a room, and requests that read much; and of one room, for
+   * its members' read events together. Each is a token bucket of this node's.
    *
    * @param readEventsPerSecond sustained {@code read} events per user per second; beyond it the
    *     marker still moves at once and its event waits, carrying the highest seq reached
@@ -76,6 +76,9 @@ public record ChatConfig(
    *     limit of their own (history, conversations, read, members, rooms, joins, ...); beyond it
    *     they are refused
    * @param requestBurst such requests one user may make at once
+   * @param roomReadDeliveriesPerSecond deliveries of {@code read} events per room per second, all
+   *     its members' together, an event costing as many as the room has members (a burst of two
+   *     seconds' worth); beyond it the events wait, each carrying its reader's highest seq
    */
   public record UserLimits(
       int readEventsPerSecond,
@@ -85,14 +88,16 @@ public record ChatConfig(
       int joinsPerMinute,
       int joinBurst,
       int requestsPerSecond,
-      int requestBurst) {
+      int requestBurst,
+      int roomReadDeliveriesPerSecond) {
 
-    public static final UserLimits DEFAULTS = new UserLimits(10, 30, 30, 20, 60, 100, 200, 1_000);
+    public static final UserLimits DEFAULTS =
+        new UserLimits(10, 30, 30, 20, 60, 100, 200, 1_000, 20_000);
 
     public UserLimits {
       if (readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
           || presenceChangeBurst < 1 || joinsPerMinute < 1 || joinBurst < 1
-          || requestsPerSecond < 1 || requestBurst < 1) {
+          || requestsPerSecond < 1 || requestBurst < 1 || roomReadDeliveriesPerSecond < 1) {
         throw new IllegalArgumentException("user limits must be positive");
       }
     }
@@ -100,25 +105,34 @@ public record ChatConfig(
     /** These limits with {@code read} events at {@code perSecond}, a burst of {@code burst}. */
     public UserLimits withReadEvents(int perSecond, int burst) {
       return new UserLimits(perSecond, burst, presenceChangesPerMinute, presenceChangeBurst,
-          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst);
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond);
     }
 
     /** These limits with presence changes at {@code perMinute}, a burst of {@code burst}. */
     public UserLimits withPresenceChanges(int perMinute, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, perMinute, burst,
-          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst);
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond);
     }
 
     /** These limits with joins and leaves at {@code perMinute}, a burst of {@code burst}. */
     public UserLimits withJoins(int perMinute, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
-          presenceChangeBurst, perMinute, burst, requestsPerSecond, requestBurst);
+          presenceChangeBurst, perMinute, burst, requestsPerSecond, requestBurst,
+          roomReadDeliveriesPerSecond);
     }
 
     /** These limits with requests at {@code perSecond}, a burst of {@code burst}. */
     public UserLimits withRequests(int perSecond, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
-          presenceChangeBurst, joinsPerMinute, joinBurst, perSecond, burst);
+          presenceChangeBurst, joinsPerMinute, joinBurst, perSecond, burst,
+          roomReadDeliveriesPerSecond);
+    }
+
+    /** These limits with a room's read deliveries at {@code perSecond}. */
+    public UserLimits withRoomReadDeliveries(int perSecond) {
+      return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
+          presenceChangeBurst, joinsPerMinute, joinBurst, requestsPerSecond, requestBurst,
+          perSecond);
     }
   }
 

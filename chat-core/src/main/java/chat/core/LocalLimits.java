@@ -37,6 +37,14 @@ final class LocalLimits implements SharedLimits {
     return bucket(kind, subject, perSecond, burst).tryTake();
   }
 
+  /**
+   * Like {@link #tryTake(String, String, double, int)}, taking {@code cost} tokens at once (at
+   * most {@code burst}): for budgets of work rather than of requests.
+   */
+  long tryTake(String kind, String subject, double perSecond, int burst, double cost) {
+    return bucket(kind, subject, perSecond, burst).tryTake(cost);
+  }
+
   @Override
   public long peek(String kind, String subject, double perSecond, int burst) {
     return bucket(kind, subject, perSecond, burst).peek();

@@ -1,5 +1,6 @@
 package chat.core;
 
+import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.protocol.Event;
 import jakarta.inject.Inject;
@@ -12,147 +13,211 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the {@code read} events of markers that moved, at most {@code readEventsPerSecond} per
- * user (a burst of {@code readEventBurst}). A read event goes to every member of a room, so
- * without a bound one user moving a marker by one, as often as its connections may send, would
- * make the server write to a large room's members many times for each request it is sent.
+ * Sends the {@code read} events of markers that moved, within two budgets, both this node's.
+ * A read event goes to every member of a room, so without them one user moving a marker by one,
+ * as often as its connections may send, or a large room whose members all read each message as
+ * it comes, would have the server write to the room's members many times for each request.
  *
- * <p>Within the bound every move is told at once, as it comes. Beyond it the move waits, per
- * conversation, and a later move of the same conversation replaces it (markers only move
- * forward, so the highest seq says all the waiting ones would have said); the waiting ones go out
- * in the order they first waited, one per token, as the user's bucket refills. While any of a
- * user's moves wait, that user's new moves wait behind them, so the events of one conversation
- * never go out of order. Markers themselves are stored at once; only the event waits. Waiting
- * events are not sent by a server that stops (the markers they name are stored). The bound is
- * this node's, as typing's is: a user signed in on several nodes has each node's.
+ * <ul>
+ *   <li>Each user: at most {@code readEventsPerSecond} events (a burst of {@code readEventBurst}).
+ *   <li>Each room: at most {@code roomReadDeliveriesPerSecond} deliveries, an event costing as
+ *       many as the room has members (a burst of two seconds' worth): in a room of 20 this is
+ *       far above what its members can read, in a room of 1,000 it is 20 events a second.
+ * </ul>
+ *
+ * <p>Within both every move is told at once, as it comes. Beyond one, the move waits: per user,
+ * one per conversation; per room, one per user. A later move of the same user and conversation
+ * replaces a waiting one (markers only move forward, so the highest seq says all that the waiting
+ * ones would have said), keeping its place; the waiting ones go out in the order they first
+ * waited, as the bucket refills. While anything waits at a stage for a user (or a room), new
+ * moves of that user (or room) wait behind it, so one conversation's events never go out of
+ * order. Markers themselves are stored at once; only the event waits. Waiting events are not
+ * sent by a server that stops (the markers they name are stored).
  */
 @Singleton
 final class ReadEvents {
   private static final Logger log = LoggerFactory.getLogger(ReadEvents.class);
-  private static final String KIND = "read-events";
 
   private final Router router;
+  private final AccountStore accounts;
   private final LocalLimits limits;
   private final CoreExecutors executors;
-  private final double perSecond;
-  private final int burst;
-  /** Users with moves waiting for a token; a user's entry stays until none waits. */
-  private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
+  private final Stage users;
+  private final Stage rooms;
 
   @Inject
-  ReadEvents(Router router, LocalLimits limits, CoreExecutors executors, ChatConfig config) {
+  ReadEvents(Router router, AccountStore accounts, LocalLimits limits, CoreExecutors executors,
+      ChatConfig config) {
     this.router = router;
+    this.accounts = accounts;
     this.limits = limits;
     this.executors = executors;
-    this.perSecond = config.userLimits().readEventsPerSecond();
-    this.burst = config.userLimits().readEventBurst();
+    ChatConfig.UserLimits budget = config.userLimits();
+    double perUser = budget.readEventsPerSecond();
+    int userBurst = budget.readEventBurst();
+    double perRoom = budget.roomReadDeliveriesPerSecond();
+    int roomBurst = 2 * budget.roomReadDeliveriesPerSecond();
+    this.rooms = new Stage("room", m -> m.conv.key(), m -> m.user,
+        m -> limits.tryTake("read-deliveries", m.conv.key(), perRoom, roomBurst,
+            Math.min(m.members, roomBurst)),
+        this::send);
+    this.users = new Stage("user", m -> m.user, m -> m.conv,
+        m -> limits.tryTake("read-events", m.user, perUser, userBurst),
+        m -> {
+          if (m.conv.isRoom()) {
+            rooms.offer(m.costing(accounts.members(m.conv.roomName()).size()));
+          } else {
+            send(m); // two participants: the user's own budget is bound enough
+          }
+        });
   }
 
   /** {@code user}'s marker in {@code conv} moved to {@code seq} by a read of {@code from}. */
   void moved(String user, ConvId conv, long seq, SessionState from) {
-    long[] flushInMs = {0};
-    Waiting held = waiting.compute(user, (u, w) -> {
-      if (w == null) {
-        long waitMs = limits.tryTake(KIND, user, perSecond, burst);
-        if (waitMs <= 0) {
-          return null; // a token: told now, below
-        }
-        w = new Waiting();
-        flushInMs[0] = waitMs;
-      }
-      w.put(conv, seq, from);
-      return w;
-    });
-    if (held == null) {
-      send(user, conv, seq, from);
-    } else if (flushInMs[0] > 0) {
-      schedule(user, flushInMs[0]); // the first to wait: one flush per user is ever scheduled
-    }
+    users.offer(new Move(user, conv, seq, from, 0));
   }
 
-  /** How many users have moves waiting (for tests). */
+  /** How many users have moves waiting for their own budget (for tests). */
   int waitingUsers() {
-    return waiting.size();
+    return users.waiting.size();
+  }
+
+  /** How many rooms have moves waiting for the room's budget (for tests). */
+  int waitingRooms() {
+    return rooms.waiting.size();
+  }
+
+  private void send(Move m) {
+    router.toParticipants(m.conv, name -> new Event.Read(name, m.user, m.seq), m.from);
+  }
+
+  /** A marker's move; {@code members} is what its event costs a room's budget. */
+  private record Move(String user, ConvId conv, long seq, SessionState from, int members) {
+    Move costing(int roomMembers) {
+      return new Move(user, conv, seq, from, Math.max(1, roomMembers));
+    }
+
+    /** This move, raised to {@code earlier}'s seq if that one was higher. */
+    Move atLeast(Move earlier) {
+      return earlier.seq > seq ? new Move(user, conv, earlier.seq, from, members) : this;
+    }
   }
 
   /**
-   * Sends as many of {@code user}'s waiting moves as there are tokens, then forgets the user or
-   * schedules the next flush. The user's entry stays in the map while these are sent, so a move
-   * that comes meanwhile waits behind them instead of overtaking.
+   * Moves of one key (a user, or a room) wait here, one per slot (a conversation, or a user),
+   * until the key's bucket gives them a token; then they go on to {@code next}.
    */
-  private void flush(String user) {
-    List<Move> due = new ArrayList<>();
-    long[] nextInMs = {0};
-    waiting.computeIfPresent(user, (u, w) -> {
-      nextInMs[0] = w.takeDue(due, () -> limits.tryTake(KIND, user, perSecond, burst));
-      return w;
-    });
-    try {
-      for (Move m : due) {
-        send(user, m.conv, m.seq, m.from);
-      }
-    } finally {
-      // Even if a send failed (the store could not list a room's members), the user is
-      // forgotten or flushed again: its later moves must not wait for ever.
-      Waiting left = waiting.computeIfPresent(user, (u, w) -> w.moves.isEmpty() ? null : w);
-      if (left != null) {
-        // tokens ran out (nextInMs), or moves came while these were sent (a token may be there)
-        schedule(user, Math.max(1, nextInMs[0]));
-      }
-    }
-  }
+  private final class Stage {
+    private final String name;
+    private final Function<Move, String> keyOf;
+    private final Function<Move, Object> slotOf;
+    private final ToLongFunction<Move> tryTake;
+    private final Consumer<Move> next;
+    /** Keys with moves waiting; an entry stays while its moves are passed on. */
+    final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
 
-  private void schedule(String user, long delayMs) {
-    try {
-      executors.timer().schedule(() -> {
-        try {
-          flush(user);
-        } catch (RuntimeException e) {
-          log.error("sending {}'s waiting read events failed", user, e);
+    Stage(String name, Function<Move, String> keyOf, Function<Move, Object> slotOf,
+        ToLongFunction<Move> tryTake, Consumer<Move> next) {
+      this.name = name;
+      this.keyOf = keyOf;
+      this.slotOf = slotOf;
+      this.tryTake = tryTake;
+      this.next = next;
+    }
+
+    void offer(Move m) {
+      String key = keyOf.apply(m);
+      long[] flushInMs = {0};
+      Waiting held = waiting.compute(key, (k, w) -> {
+        if (w == null) {
+          long waitMs = tryTake.applyAsLong(m);
+          if (waitMs <= 0) {
+            return null; // a token: passed on now, below
+          }
+          w = new Waiting();
+          flushInMs[0] = waitMs;
         }
-      }, delayMs, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException | IllegalStateException stopping) {
-      waiting.remove(user); // the core is stopping: the markers are stored, the events go
+        w.put(slotOf.apply(m), m);
+        return w;
+      });
+      if (held == null) {
+        next.accept(m);
+      } else if (flushInMs[0] > 0) {
+        schedule(key, flushInMs[0]); // the first to wait: one flush per key is ever scheduled
+      }
+    }
+
+    /**
+     * Passes on as many of {@code key}'s waiting moves as there are tokens, then forgets the key
+     * or schedules the next flush. The entry stays in the map while these are passed on, so a
+     * move that comes meanwhile waits behind them instead of overtaking.
+     */
+    private void flush(String key) {
+      List<Move> due = new ArrayList<>();
+      long[] nextInMs = {0};
+      waiting.computeIfPresent(key, (k, w) -> {
+        nextInMs[0] = w.takeDue(due, tryTake);
+        return w;
+      });
+      try {
+        for (Move m : due) {
+          next.accept(m);
+        }
+      } finally {
+        // Even if passing one on failed (the store could not list a room's members), the key is
+        // forgotten or flushed again: its later moves must not wait for ever.
+        Waiting left = waiting.computeIfPresent(key, (k, w) -> w.moves.isEmpty() ? null : w);
+        if (left != null) {
+          // tokens ran out (nextInMs), or moves came while these went on (a token may be there)
+          schedule(key, Math.max(1, nextInMs[0]));
+        }
+      }
+    }
+
+    private void schedule(String key, long delayMs) {
+      try {
+        executors.timer().schedule(() -> {
+          try {
+            flush(key);
+          } catch (RuntimeException e) {
+            log.error("sending the waiting read events of {} {} failed", name, key, e);
+          }
+        }, delayMs, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException | IllegalStateException stopping) {
+        waiting.remove(key); // the core is stopping: the markers are stored, the events go
+      }
     }
   }
 
-  private void send(String user, ConvId conv, long seq, SessionState from) {
-    router.toParticipants(conv, name -> new Event.Read(name, user, seq), from);
-  }
-
-  private record Move(ConvId conv, long seq, SessionState from) {}
-
-  /** One user's waiting moves, one per conversation, in the order each first waited. */
+  /** One key's waiting moves, one per slot, in the order each slot first waited. */
   private static final class Waiting {
-    final Map<ConvId, Move> moves = new LinkedHashMap<>();
+    final Map<Object, Move> moves = new LinkedHashMap<>();
 
-    void put(ConvId conv, long seq, SessionState from) {
-      Move before = moves.get(conv);
-      // A later move of a conversation replaces the waiting one, keeping its place in line;
-      // the store told only moves that raised the marker, so seq is the highest.
-      moves.put(conv, new Move(conv, before == null ? seq : Math.max(before.seq, seq), from));
+    void put(Object slot, Move m) {
+      // A later move of a slot replaces the waiting one, keeping its place in line.
+      Move before = moves.get(slot);
+      moves.put(slot, before == null ? m : m.atLeast(before));
     }
 
     /** Moves {@code due} out while tokens last; returns ms until the next token, or 0. */
-    long takeDue(List<Move> due, TokenSource tokens) {
+    long takeDue(List<Move> due, ToLongFunction<Move> tryTake) {
       for (Iterator<Move> it = moves.values().iterator(); it.hasNext(); ) {
-        long waitMs = tokens.tryTake();
+        Move m = it.next();
+        long waitMs = tryTake.applyAsLong(m);
         if (waitMs > 0) {
           return waitMs;
         }
-        due.add(it.next());
+        due.add(m);
         it.remove();
       }
       return 0;
     }
-  }
-
-  @FunctionalInterface
-  private interface TokenSource {
-    long tryTake();
   }
 }

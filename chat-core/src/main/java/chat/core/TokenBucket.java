@@ -27,9 +27,18 @@ final class TokenBucket {
    * @return 0 if taken, else how many milliseconds until one will be there (at least 1)
    */
   synchronized long tryTake() {
-    long wait = peek();
+    return tryTake(1);
+  }
+
+  /**
+   * Takes {@code cost} tokens (at most the capacity) if there are that many.
+   *
+   * @return 0 if taken, else how many milliseconds until there will be (at least 1)
+   */
+  synchronized long tryTake(double cost) {
+    long wait = peek(cost);
     if (wait == 0) {
-      tokens -= 1;
+      tokens -= cost;
     }
     return wait;
   }
@@ -42,13 +51,20 @@ final class TokenBucket {
 
   /** 0 if a token is there now (none is taken), else the milliseconds until one will be. */
   synchronized long peek() {
+    return peek(1);
+  }
+
+  private long peek(double cost) {
+    if (cost > capacity) {
+      throw new IllegalArgumentException("cost " + cost + " over the capacity " + capacity);
+    }
     long now = ticker.nanos();
     tokens = Math.min(capacity, tokens + (now - lastRefill) * perNano);
     lastRefill = now;
-    if (tokens >= 1) {
+    if (tokens >= cost) {
       return 0;
     }
-    double nanosToWait = (1 - tokens) / perNano;
+    double nanosToWait = (cost - tokens) / perNano;
     return Math.max(1, (long) Math.ceil(nanosToWait / 1_000_000));
   }
 }

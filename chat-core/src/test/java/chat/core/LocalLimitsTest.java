@@ -1,6 +1,7 @@
 package chat.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -20,6 +21,19 @@ class LocalLimitsTest {
     assertEquals(0, limits.peek("search", "ann", 1, 1), "peeking takes nothing");
     ticker.advance(Duration.ofSeconds(1));
     assertEquals(0, limits.tryTake("send", "ann", 1, 1), "refilled");
+  }
+
+  /** A budget of work: a take may cost several tokens, and waits until that many are back. */
+  @Test
+  void aTakeMayCostSeveralTokens() {
+    assertEquals(0, limits.tryTake("work", "room", 10, 10, 4));
+    assertEquals(0, limits.tryTake("work", "room", 10, 10, 4));
+    assertEquals(200, limits.tryTake("work", "room", 10, 10, 4), "2 left, 2 more at 10 a second");
+    assertEquals(0, limits.tryTake("work", "room", 10, 10, 1), "a cheaper take still fits");
+    ticker.advance(Duration.ofMillis(300));
+    assertEquals(0, limits.tryTake("work", "room", 10, 10, 4));
+    assertThrows(IllegalArgumentException.class,
+        () -> limits.tryTake("work", "room", 10, 10, 11), "more than the bucket ever holds");
   }
 
   @Test

@@ -89,6 +89,9 @@ final class ServerOptions {
       new Option("presence-changes-per-minute", "30", "online/offline changes per user per minute "
           + "announced to others (a burst of 20); beyond it the state is announced when a change "
           + "is due"),
+      new Option("room-read-deliveries-per-second", "20000", "read receipts delivered per room "
+          + "per second, all members' together, a receipt costing as many as the room has members "
+          + "(a burst of two seconds' worth); beyond it receipts wait, carrying the latest seq"),
       new Option("joins-per-minute", "60", "joins and leaves that change a user's rooms, per "
           + "user per minute (a burst of 100); beyond it rate_limited"),
       new Option("user-requests-per-second", "200", "requests per user per second over all its "
@@ -423,7 +426,8 @@ final class ServerOptions {
               (int) number("joins-per-minute", 1, 1_000_000),
               ChatConfig.UserLimits.DEFAULTS.joinBurst(),
               (int) number("user-requests-per-second", 1, 1_000_000),
-              ChatConfig.UserLimits.DEFAULTS.requestBurst()))
+              ChatConfig.UserLimits.DEFAULTS.requestBurst(),
+              (int) number("room-read-deliveries-per-second", 1, 100_000_000)))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -388,6 +388,51 @@ class AbuseIT {
   }
 
   /**
+   * A room's members' read events together are bounded in deliveries (here 3 a second, a burst
+   * of 6, in a room of 3: two events at once, then one a second): two members reading as fast
+   * as they may reach the third as a handful of events, ending at each one's last seq.
+   */
+  @Test
+  void aRoomsReadEventsTogetherCostAtMostItsDeliveryBudget() throws Exception {
+    int messages = 20;
+    try (ServerProcess s = startServer(
+        fast("--store", "memory", "--room-read-deliveries-per-second", "3"));
+        WireClient alice = WireClient.connect(s.wsUri());
+        WireClient bob = WireClient.connect(s.wsUri());
+        WireClient carol = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      bob.register("bob");
+      carol.register("carol");
+      alice.ok(Frames.of("type", "create", "room", "busy"));
+      bob.ok(Frames.of("type", "join", "room", "busy"));
+      carol.ok(Frames.of("type", "join", "room", "busy"));
+      sendBatch(alice, 0, messages, "m");
+      alice.sync();
+
+      long start = System.nanoTime();
+      for (int seq = 1; seq <= messages; seq++) {
+        bob.fire(Frames.of("type", "read", "conv", "#busy", "seq", seq));
+        carol.fire(Frames.of("type", "read", "conv", "#busy", "seq", seq));
+      }
+      bob.sync();
+      carol.sync();
+      int events = 0;
+      java.util.Map<String, Long> last = new java.util.HashMap<>();
+      while (last.getOrDefault("bob", 0L) < messages || last.getOrDefault("carol", 0L) < messages) {
+        JsonObject read = alice.await("read");
+        last.merge(read.get("user").getAsString(), read.get("seq").getAsLong(), Math::max);
+        events++;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      assertTrue(events <= 2 + Math.ceil(seconds) + 1, events + " read events in " + seconds
+          + " s");
+      assertEquals(List.of(), alice.syncTypes("read"));
+      ServerLogs.assertNoErrors(s);
+    }
+  }
+
+  /**
    * Every first sign-in and last close of a user is an event to everyone who shares a room with
    * it: an account that connects and disconnects in a loop gets its changes cut to the rate (here
    * 60 a minute, a burst of 20), and the others still end with its true state (docs/protocol.md).
