@@ -355,10 +355,7 @@ class AbuseIT {
     try (ServerProcess s = startServer(fast("--store", "memory"));
         WireClient alice = WireClient.connect(s.wsUri());
         WireClient bob = WireClient.connect(s.wsUri())) {
-      alice.register("alice");
-      bob.register("bob");
-      alice.ok(Frames.of("type", "create", "room", "busy"));
-      bob.ok(Frames.of("type", "join", "room", "busy"));
+      room("busy", alice, bob);
       sendBatch(alice, 0, messages, "m");
       bob.sync();
 
@@ -400,12 +397,7 @@ class AbuseIT {
         WireClient alice = WireClient.connect(s.wsUri());
         WireClient bob = WireClient.connect(s.wsUri());
         WireClient carol = WireClient.connect(s.wsUri())) {
-      alice.register("alice");
-      bob.register("bob");
-      carol.register("carol");
-      alice.ok(Frames.of("type", "create", "room", "busy"));
-      bob.ok(Frames.of("type", "join", "room", "busy"));
-      carol.ok(Frames.of("type", "join", "room", "busy"));
+      room("busy", alice, bob, carol);
       sendBatch(alice, 0, messages, "m");
       alice.sync();
 
@@ -583,10 +575,7 @@ class AbuseIT {
     try (ServerProcess s = startServer(fast("--store", "memory", "--max-outbound-bytes", "65536"));
         WireClient alice = WireClient.connect(s.wsUri());
         WireClient bob = WireClient.connect(s.wsUri())) {
-      alice.register("alice");
-      bob.register("bob");
-      alice.ok(Frames.of("type", "create", "room", "busy"));
-      bob.ok(Frames.of("type", "join", "room", "busy"));
+      room("busy", alice, bob);
 
       // Carol: a small receive window; she joins, then never reads again (for now).
       RawWebSocket carol = RawWebSocket.to(s.wsPort()).receiveBuffer(4_096).open();
@@ -673,6 +662,18 @@ class AbuseIT {
   }
 
   // ---- helpers ----
+
+  /**
+   * Registers the clients as alice, bob, carol (in that order) and makes a public room of them:
+   * the first creates it, the others join.
+   */
+  private static void room(String room, WireClient... members) throws InterruptedException {
+    String[] names = {"alice", "bob", "carol"};
+    for (int i = 0; i < members.length; i++) {
+      members[i].register(names[i]);
+      members[i].ok(Frames.of("type", i == 0 ? "create" : "join", "room", room));
+    }
+  }
 
   /** Reads until the reply to {@code id}, skipping events; it must be ok. */
   private static void awaitReply(RawWebSocket ws, String id) throws IOException {
