@@ -9,7 +9,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core's own threads: a small pool for password hashing (slow on purpose, so it never runs on
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Singleton
 final class CoreExecutors {
+  private static final Logger log = LoggerFactory.getLogger(CoreExecutors.class);
   /** Logins waiting for a hashing thread before new ones are refused as busy. */
   private static final int AUTH_QUEUE = 1_000;
 
@@ -51,6 +55,32 @@ final class CoreExecutors {
 
   ScheduledExecutorService timer() {
     return requireStarted(timer);
+  }
+
+  /**
+   * Runs {@code task} once on the timer after {@code delayMs}. If it throws, that is logged at
+   * ERROR as "{@code what} failed" (a scheduled task's exception would otherwise vanish into its
+   * future).
+   *
+   * @return false if the core is stopping (or not started) and nothing was scheduled
+   */
+  boolean later(String what, Runnable task, long delayMs) {
+    ScheduledThreadPoolExecutor t = timer;
+    if (t == null) {
+      return false;
+    }
+    try {
+      t.schedule(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("{} failed", what, e);
+        }
+      }, delayMs, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (RejectedExecutionException stopping) {
+      return false;
+    }
   }
 
   synchronized void stop() {

@@ -5,10 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Announces a user going online or offline, at most {@code presenceChangesPerMinute} times a
@@ -25,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 final class PresenceEvents {
-  private static final Logger log = LoggerFactory.getLogger(PresenceEvents.class);
   private static final String KIND = "presence";
 
   private final Router router;
@@ -89,15 +84,8 @@ final class PresenceEvents {
   }
 
   private void schedule(String user, long delayMs) {
-    try {
-      executors.timer().schedule(() -> {
-        try {
-          flush(user);
-        } catch (RuntimeException e) { // the user is forgotten first: later changes still go
-          log.error("announcing {}'s presence failed", user, e);
-        }
-      }, delayMs, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException | IllegalStateException stopping) {
+    // A failed flush has forgotten the user first: later changes still go.
+    if (!executors.later("announcing " + user + "'s presence", () -> flush(user), delayMs)) {
       waiting.remove(user); // the core is stopping: its sessions are closing anyway
     }
   }

@@ -11,13 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends the {@code read} events of markers that moved, within two budgets, both this node's.
@@ -43,11 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 final class ReadEvents {
-  private static final Logger log = LoggerFactory.getLogger(ReadEvents.class);
-
   private final Router router;
-  private final AccountStore accounts;
-  private final LocalLimits limits;
   private final CoreExecutors executors;
   private final Stage users;
   private final Stage rooms;
@@ -56,8 +48,6 @@ final class ReadEvents {
   ReadEvents(Router router, AccountStore accounts, LocalLimits limits, CoreExecutors executors,
       ChatConfig config) {
     this.router = router;
-    this.accounts = accounts;
-    this.limits = limits;
     this.executors = executors;
     ChatConfig.UserLimits budget = config.userLimits();
     double perUser = budget.readEventsPerSecond();
@@ -182,15 +172,8 @@ final class ReadEvents {
     }
 
     private void schedule(String key, long delayMs) {
-      try {
-        executors.timer().schedule(() -> {
-          try {
-            flush(key);
-          } catch (RuntimeException e) {
-            log.error("sending the waiting read events of {} {} failed", name, key, e);
-          }
-        }, delayMs, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException | IllegalStateException stopping) {
+      if (!executors.later("sending the waiting read events of " + name + " " + key,
+          () -> flush(key), delayMs)) {
         waiting.remove(key); // the core is stopping: the markers are stored, the events go
       }
     }

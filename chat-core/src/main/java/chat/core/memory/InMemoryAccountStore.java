@@ -188,10 +188,7 @@ final class InMemoryAccountStore implements AccountStore {
     putMember(room.name(), owner, Role.OWNER);
     // A marker written after a room of this name was deleted (checked just before) is not the
     // new room's.
-    ConvId conv = ConvId.room(room.name());
-    for (Map<ConvId, Long> markers : readMarkers.values()) {
-      markers.remove(conv);
-    }
+    forgetReadMarkers(ConvId.room(room.name()));
     return true;
   }
 
@@ -251,11 +248,15 @@ final class InMemoryAccountStore implements AccountStore {
     members.remove(room);
     memberLists.remove(room);
     bans.remove(room);
-    ConvId conv = ConvId.room(room);
+    forgetReadMarkers(ConvId.room(room));
+    return Optional.of(had);
+  }
+
+  /** Every user's marker of {@code conv}; the caller holds this store's lock. */
+  private void forgetReadMarkers(ConvId conv) {
     for (Map<ConvId, Long> markers : readMarkers.values()) {
       markers.remove(conv);
     }
-    return Optional.of(had);
   }
 
   @Override
