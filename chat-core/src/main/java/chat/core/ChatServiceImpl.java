@@ -79,13 +79,10 @@ final class ChatServiceImpl implements ChatService, Managed {
         user -> router.presence(user, true)); // users of this node, counted out while paused
     auth.warmUp();
     operatorActions.start();
-    executors.timer().scheduleWithFixedDelay(
-        operatorActions::poll, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-    executors.timer().scheduleWithFixedDelay(
-        auth::sweep, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+    executors.every("applying operator actions", operatorActions::poll, 1_000);
+    executors.every("forgetting old login throttles", auth::sweep, 60_000);
     if (link.clustered()) {
-      executors.timer().scheduleWithFixedDelay(
-          busReceiver::checkBus, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+      executors.every("checking the node bus", busReceiver::checkBus, 5_000);
     }
     started = true;
   }

@@ -70,17 +70,30 @@ final class CoreExecutors {
       return false;
     }
     try {
-      t.schedule(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.error("{} failed", what, e);
-        }
-      }, delayMs, TimeUnit.MILLISECONDS);
+      t.schedule(logged(what, task), delayMs, TimeUnit.MILLISECONDS);
       return true;
     } catch (RejectedExecutionException stopping) {
       return false;
     }
+  }
+
+  /**
+   * Runs {@code task} on the timer every {@code periodMs} (after each run ends) until the core
+   * stops. A run that throws is logged at ERROR as "{@code what} failed" and the next runs as
+   * planned: a periodic task whose exception ended it would stop for good, without a word.
+   */
+  void every(String what, Runnable task, long periodMs) {
+    timer().scheduleWithFixedDelay(logged(what, task), periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  private static Runnable logged(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("{} failed", what, e);
+      }
+    };
   }
 
   synchronized void stop() {

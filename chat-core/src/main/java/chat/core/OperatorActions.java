@@ -41,16 +41,8 @@ final class OperatorActions {
     lastSeen = past.isEmpty() ? 0 : past.get(past.size() - 1).id();
   }
 
-  /** Reads and applies new actions; called by the core's timer, so it never throws. */
+  /** Reads and applies new actions; called every second by the core's timer. */
   synchronized void poll() {
-    try {
-      pollOnce();
-    } catch (RuntimeException e) {
-      log.error("applying operator actions failed", e);
-    }
-  }
-
-  private void pollOnce() {
     List<OperatorAction> fresh;
     try {
       fresh = accounts.operatorActionsAfter(lastSeen);
