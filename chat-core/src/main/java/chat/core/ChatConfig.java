@@ -77,8 +77,9 @@ public record ChatConfig(
    *     they are refused
    * @param requestBurst such requests one user may make at once
    * @param roomReadDeliveriesPerSecond deliveries of {@code read} events per room per second, all
-   *     its members' together, an event costing as many as the room has members (a burst of two
-   *     seconds' worth); beyond it the events wait, each carrying its reader's highest seq
+   *     its members' together, an event costing as many as the sessions it is written to (in a
+   *     cluster: as the room has members); a burst of two seconds' worth; beyond it the events
+   *     wait, each carrying its reader's highest seq
    */
   public record UserLimits(
       int readEventsPerSecond,

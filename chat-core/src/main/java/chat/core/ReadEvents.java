@@ -24,8 +24,11 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>Each user: at most {@code readEventsPerSecond} events (a burst of {@code readEventBurst}).
  *   <li>Each room: at most {@code roomReadDeliveriesPerSecond} deliveries, an event costing as
- *       many as the room has members (a burst of two seconds' worth): in a room of 20 this is
- *       far above what its members can read, in a room of 1,000 it is 20 events a second.
+ *       many as the sessions it is written to (a burst of two seconds' worth): in a room of 20
+ *       this is far above what its members can read; in a room of 1,000 with every member
+ *       online, 20 events a second, with 50 online, 400. A single server counts its members'
+ *       sessions; a node of a cluster, which cannot count the others' sessions cheaply, counts
+ *       each member once, online or not (other nodes write the event to theirs too).
  * </ul>
  *
  * <p>Within both every move is told at once, as it comes. Beyond one, the move waits: per user,
@@ -40,14 +43,18 @@ import java.util.function.ToLongFunction;
 @Singleton
 final class ReadEvents {
   private final Router router;
+  private final AccountStore accounts;
+  private final NodeLink link;
   private final CoreExecutors executors;
   private final Stage users;
   private final Stage rooms;
 
   @Inject
-  ReadEvents(Router router, AccountStore accounts, LocalLimits limits, CoreExecutors executors,
-      ChatConfig config) {
+  ReadEvents(Router router, AccountStore accounts, NodeLink link, LocalLimits limits,
+      CoreExecutors executors, ChatConfig config) {
     this.router = router;
+    this.accounts = accounts;
+    this.link = link;
     this.executors = executors;
     ChatConfig.UserLimits budget = config.userLimits();
     double perUser = budget.readEventsPerSecond();
@@ -56,13 +63,13 @@ final class ReadEvents {
     int roomBurst = 2 * budget.roomReadDeliveriesPerSecond();
     this.rooms = new Stage("room", m -> m.conv.key(), m -> m.user,
         m -> limits.tryTake("read-deliveries", m.conv.key(), perRoom, roomBurst,
-            Math.min(m.members, roomBurst)),
+            Math.min(m.cost, roomBurst)),
         this::send);
     this.users = new Stage("user", m -> m.user, m -> m.conv,
         m -> limits.tryTake("read-events", m.user, perUser, userBurst),
         m -> {
           if (m.conv.isRoom()) {
-            rooms.offer(m.costing(accounts.members(m.conv.roomName()).size()));
+            rooms.offer(m.costing(deliveries(m.conv)));
           } else {
             send(m); // two participants: the user's own budget is bound enough
           }
@@ -84,19 +91,24 @@ final class ReadEvents {
     return rooms.waiting.size();
   }
 
+  /** What a read event in {@code room} costs its budget: the sessions it is written to. */
+  private int deliveries(ConvId room) {
+    return link.clustered() ? accounts.members(room.roomName()).size() : router.sessionsHere(room);
+  }
+
   private void send(Move m) {
     router.toParticipants(m.conv, name -> new Event.Read(name, m.user, m.seq), m.from);
   }
 
-  /** A marker's move; {@code members} is what its event costs a room's budget. */
-  private record Move(String user, ConvId conv, long seq, SessionState from, int members) {
-    Move costing(int roomMembers) {
-      return new Move(user, conv, seq, from, Math.max(1, roomMembers));
+  /** A marker's move; {@code cost} is what its event costs a room's budget. */
+  private record Move(String user, ConvId conv, long seq, SessionState from, int cost) {
+    Move costing(int deliveries) {
+      return new Move(user, conv, seq, from, Math.max(1, deliveries));
     }
 
     /** This move, raised to {@code earlier}'s seq if that one was higher. */
     Move atLeast(Move earlier) {
-      return earlier.seq > seq ? new Move(user, conv, earlier.seq, from, members) : this;
+      return earlier.seq > seq ? new Move(user, conv, earlier.seq, from, cost) : this;
     }
   }
 

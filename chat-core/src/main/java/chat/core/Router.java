@@ -284,6 +284,15 @@ final class Router {
    * An event to every session of {@code user} on this node but {@code except} (may be null);
    * returns to how many.
    */
+  /** How many of this node's sessions belong to members of {@code room}. */
+  int sessionsHere(ConvId room) {
+    int sessions = 0;
+    for (Membership m : accounts.members(room.roomName())) {
+      sessions += registry.sessionsOf(m.user()).length;
+    }
+    return sessions;
+  }
+
   int toUserHere(String user, Outbound out, SessionState except) {
     int sent = 0;
     for (SessionState c : registry.sessionsOf(user)) {

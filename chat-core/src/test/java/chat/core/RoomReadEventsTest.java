@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/protocol.md, "Read markers": a room's members' {@code read} events together go out at
- * most at a rate of deliveries, an event costing as many as the room has members (here 8 a
- * second with a burst of 16, in a room of 4: four events at once, then one every 500 ms). Each
- * user's own budget is out of the way here.
+ * most at a rate of deliveries, an event costing as many as the sessions its members have open
+ * (here 8 a second with a burst of 16, in a room of 4 members with a session each: four events at
+ * once, then one every 500 ms). Each user's own budget is out of the way here.
  */
 class RoomReadEventsTest {
   @RegisterExtension
@@ -68,6 +68,37 @@ class RoomReadEventsTest {
     assertEquals(readEvent("bob", 4), alice.events.next(Event.Read.class));
     alice.assertQuiet();
     assertEquals(0, awaitNoRoomWaiting());
+  }
+
+  @Test
+  void membersWithNoSessionCostTheRoomNothing() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("big", false);
+    TestClient bob = chat.user("bob");
+    bob.join("big");
+    for (String name : List.of("carol", "dave")) {
+      TestClient away = chat.user(name);
+      away.join("big");
+      away.close();
+      Event.Presence gone = alice.events.skipTo(Event.Presence.class); // its session is gone
+      assertEquals(new Event.Presence(name, false), gone);
+    }
+    for (int i = 0; i < 10; i++) {
+      alice.send("#big", "m" + i);
+    }
+    alice.settle();
+    bob.settle();
+
+    for (long seq = 1; seq <= 8; seq++) {
+      read(bob, "#big", seq); // two sessions (alice's, bob's): 8 events in the burst of 16
+    }
+    for (long seq = 1; seq <= 8; seq++) {
+      assertEquals(readEvent("bob", seq), alice.events.next(Event.Read.class));
+    }
+    read(bob, "#big", 9);
+    alice.assertQuiet(); // the burst is spent
+    chat.ticker.advance(Duration.ofMillis(250)); // 2 deliveries: one event
+    assertEquals(readEvent("bob", 9), alice.events.next(Event.Read.class));
   }
 
   @Test

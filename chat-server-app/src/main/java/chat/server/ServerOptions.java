@@ -90,8 +90,9 @@ final class ServerOptions {
           + "announced to others (a burst of 20); beyond it the state is announced when a change "
           + "is due"),
       new Option("room-read-deliveries-per-second", "20000", "read receipts delivered per room "
-          + "per second, all members' together, a receipt costing as many as the room has members "
-          + "(a burst of two seconds' worth); beyond it receipts wait, carrying the latest seq"),
+          + "per second, all members' together, a receipt costing as many as the sessions it is "
+          + "written to (in a cluster: the room's members), a burst of two seconds' worth; beyond "
+          + "it receipts wait, carrying the latest seq"),
       new Option("joins-per-minute", "60", "joins and leaves that change a user's rooms, per "
           + "user per minute (a burst of 100); beyond it rate_limited"),
       new Option("user-requests-per-second", "200", "requests per user per second over all its "
