@@ -80,6 +80,11 @@ public record ChatConfig(
    *     its members' together, an event costing as many as the sessions it is written to (in a
    *     cluster: as the room has members); a burst of two seconds' worth; beyond it the events
    *     wait, each carrying its reader's highest seq
+   * @param moderationPerMinute sustained changes a user makes to rooms as their owner or a
+   *     moderator (invite, kick, ban, unban, role, topic), per minute: each is an event to every
+   *     member, and anyone may create a room and invite others into it; beyond it they are
+   *     refused
+   * @param moderationBurst such changes one user may make at once
    */
   public record UserLimits(
       int readEventsPerSecond,
@@ -90,15 +95,18 @@ public record ChatConfig(
       int joinBurst,
       int requestsPerSecond,
       int requestBurst,
-      int roomReadDeliveriesPerSecond) {
+      int roomReadDeliveriesPerSecond,
+      int moderationPerMinute,
+      int moderationBurst) {
 
     public static final UserLimits DEFAULTS =
-        new UserLimits(10, 30, 30, 20, 60, 100, 200, 1_000, 20_000);
+        new UserLimits(10, 30, 30, 20, 60, 100, 200, 1_000, 20_000, 600, 100);
 
     public UserLimits {
       if (readEventsPerSecond < 1 || readEventBurst < 1 || presenceChangesPerMinute < 1
           || presenceChangeBurst < 1 || joinsPerMinute < 1 || joinBurst < 1
-          || requestsPerSecond < 1 || requestBurst < 1 || roomReadDeliveriesPerSecond < 1) {
+          || requestsPerSecond < 1 || requestBurst < 1 || roomReadDeliveriesPerSecond < 1
+          || moderationPerMinute < 1 || moderationBurst < 1) {
         throw new IllegalArgumentException("user limits must be positive");
       }
     }
@@ -106,34 +114,43 @@ public record ChatConfig(
     /** These limits with {@code read} events at {@code perSecond}, a burst of {@code burst}. */
     public UserLimits withReadEvents(int perSecond, int burst) {
       return new UserLimits(perSecond, burst, presenceChangesPerMinute, presenceChangeBurst,
-          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond);
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond,
+          moderationPerMinute, moderationBurst);
     }
 
     /** These limits with presence changes at {@code perMinute}, a burst of {@code burst}. */
     public UserLimits withPresenceChanges(int perMinute, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, perMinute, burst,
-          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond);
+          joinsPerMinute, joinBurst, requestsPerSecond, requestBurst, roomReadDeliveriesPerSecond,
+          moderationPerMinute, moderationBurst);
     }
 
     /** These limits with joins and leaves at {@code perMinute}, a burst of {@code burst}. */
     public UserLimits withJoins(int perMinute, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
           presenceChangeBurst, perMinute, burst, requestsPerSecond, requestBurst,
-          roomReadDeliveriesPerSecond);
+          roomReadDeliveriesPerSecond, moderationPerMinute, moderationBurst);
     }
 
     /** These limits with requests at {@code perSecond}, a burst of {@code burst}. */
     public UserLimits withRequests(int perSecond, int burst) {
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
           presenceChangeBurst, joinsPerMinute, joinBurst, perSecond, burst,
-          roomReadDeliveriesPerSecond);
+          roomReadDeliveriesPerSecond, moderationPerMinute, moderationBurst);
     }
 
     /** These limits with a room's read deliveries at {@code perSecond}. */
     public UserLimits withRoomReadDeliveries(int perSecond) {
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
           presenceChangeBurst, joinsPerMinute, joinBurst, requestsPerSecond, requestBurst,
-          perSecond);
+          perSecond, moderationPerMinute, moderationBurst);
+    }
+
+    /** These limits with moderators' changes at {@code perMinute}, a burst of {@code burst}. */
+    public UserLimits withModeration(int perMinute, int burst) {
+      return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
+          presenceChangeBurst, joinsPerMinute, joinBurst, requestsPerSecond, requestBurst,
+          roomReadDeliveriesPerSecond, perMinute, burst);
     }
   }
 

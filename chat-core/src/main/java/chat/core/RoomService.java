@@ -146,6 +146,20 @@ final class RoomService {
     }
   }
 
+  /**
+   * A change to a room by its owner or a moderator (invite, kick, ban, unban, role, topic) is an
+   * event to every member, and anyone may create a room and invite others into it: one user may
+   * make at most {@code moderationPerMinute}. Asked only once the request is allowed and valid.
+   */
+  private void takeModeration(String user) throws ChatException {
+    ChatConfig.UserLimits budget = config.userLimits();
+    long waitMs = limits.tryTake("moderation", user, budget.moderationPerMinute() / 60.0,
+        budget.moderationBurst());
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, "changing rooms' members too fast", waitMs);
+    }
+  }
+
   void invite(String user, Request.Invite r) throws ChatException {
     Room room = access.existingRoom(r.room(), "room");
     requireModerator(user, room.name());
@@ -157,6 +171,7 @@ final class RoomService {
     if (accounts.account(invitee).map(a -> a.isDeleted()).orElse(true)) {
       throw ChatException.notFound("no user " + invitee);
     }
+    takeModeration(user);
     if (accounts.addMember(room.name(), invitee, Role.MEMBER)) {
       announce(ConvId.room(room.name()), invitee, "invite", null);
     }
@@ -167,6 +182,7 @@ final class RoomService {
     Role actor = requireModerator(user, room.name());
     String target = access.existingUser(r.user(), "user");
     requireOutranks(actor, accounts.role(room.name(), target).orElse(null), target, room, "kick");
+    takeModeration(user);
     if (accounts.removeMember(room.name(), target)) {
       announceDeparture(ConvId.room(room.name()), target, "kick");
     }
@@ -177,6 +193,7 @@ final class RoomService {
     Role actor = requireModerator(user, room.name());
     String target = access.existingUser(r.user(), "user");
     requireOutranks(actor, accounts.role(room.name(), target).orElse(null), target, room, "ban");
+    takeModeration(user);
     if (accounts.ban(room.name(), target)) {
       announceDeparture(ConvId.room(room.name()), target, "ban");
     }
@@ -186,6 +203,7 @@ final class RoomService {
     Room room = access.existingRoom(r.room(), "room");
     requireModerator(user, room.name());
     String target = access.existingUser(r.user(), "user");
+    takeModeration(user);
     if (accounts.unban(room.name(), target)) {
       // to the members and to the unbanned user, who is not one: as a departure is told
       announceDeparture(ConvId.room(room.name()), target, "unban");
@@ -215,6 +233,7 @@ final class RoomService {
       }
       return; // the owner already
     }
+    takeModeration(user);
     if (wanted == Role.OWNER) {
       if (accounts.transferOwnership(room.name(), user, target)) {
         announce(conv, target, "role", Role.OWNER);
@@ -231,6 +250,7 @@ final class RoomService {
     Room room = access.existingRoom(r.room(), "room");
     requireModerator(user, room.name());
     checkTopic(r.topic());
+    takeModeration(user);
     if (accounts.setTopic(room.name(), r.topic())) {
       ConvId conv = ConvId.room(room.name());
       router.toParticipants(conv, name -> new Event.RoomChanged(name, r.topic()), null);

@@ -95,6 +95,9 @@ final class ServerOptions {
           + "it receipts wait, carrying the latest seq"),
       new Option("joins-per-minute", "60", "joins and leaves that change a user's rooms, per "
           + "user per minute (a burst of 100); beyond it rate_limited"),
+      new Option("moderation-actions-per-minute", "600", "invites, kicks, bans, unbans, role "
+          + "and topic changes one user may make per minute as a room's owner or moderator (a "
+          + "burst of 100); beyond it rate_limited"),
       new Option("user-requests-per-second", "200", "requests per user per second over all its "
           + "connections (a burst of 1000), of the kinds with no limit of their own: history, "
           + "conversations, read, members, rooms, joins, ...; beyond it rate_limited"),
@@ -428,7 +431,9 @@ final class ServerOptions {
               ChatConfig.UserLimits.DEFAULTS.joinBurst(),
               (int) number("user-requests-per-second", 1, 1_000_000),
               ChatConfig.UserLimits.DEFAULTS.requestBurst(),
-              (int) number("room-read-deliveries-per-second", 1, 100_000_000)))
+              (int) number("room-read-deliveries-per-second", 1, 100_000_000),
+              (int) number("moderation-actions-per-minute", 1, 1_000_000),
+              ChatConfig.UserLimits.DEFAULTS.moderationBurst()))
           .build();
     } catch (IllegalArgumentException e) {
       throw new OptionsException(e.getMessage());

@@ -105,7 +105,8 @@ class ServerOptionsTest {
         "--max-rooms-per-user", "7", "--room-creates-per-hour", "30", "--typing-per-second", "2",
         "--searches-per-minute", "12", "--read-events-per-second", "4",
         "--presence-changes-per-minute", "20", "--joins-per-minute", "9",
-        "--user-requests-per-second", "70", "--room-read-deliveries-per-second", "5000");
+        "--user-requests-per-second", "70", "--room-read-deliveries-per-second", "5000",
+        "--moderation-actions-per-minute", "30");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
@@ -115,7 +116,8 @@ class ServerOptionsTest {
         chat.core.ChatConfig.Safety.DEFAULTS.searchBurst()), s);
     chat.core.ChatConfig.UserLimits u = chat.core.ChatConfig.UserLimits.DEFAULTS;
     assertEquals(new chat.core.ChatConfig.UserLimits(4, u.readEventBurst(), 20,
-        u.presenceChangeBurst(), 9, u.joinBurst(), 70, u.requestBurst(), 5_000),
+        u.presenceChangeBurst(), 9, u.joinBurst(), 70, u.requestBurst(), 5_000, 30,
+        u.moderationBurst()),
         o.chatConfig().userLimits());
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
     assertEquals(u, parse(Map.of()).chatConfig().userLimits());

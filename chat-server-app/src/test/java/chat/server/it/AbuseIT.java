@@ -561,6 +561,47 @@ class AbuseIT {
     }
   }
 
+  /**
+   * Anyone may create a room and invite others into it, and each invite and kick is an event to
+   * every member: an owner inviting and kicking in a loop gets its changes refused beyond the
+   * default (600 a minute, a burst of 100), so the members hear at most that many.
+   */
+  @Test
+  void invitingAndKickingInALoopIsRefusedBeyondTheModerationRate() throws Exception {
+    int loops = 100; // 200 changes
+    try (ServerProcess s = startServer(fast("--store", "memory"));
+        WireClient alice = WireClient.connect(s.wsUri());
+        WireClient bob = WireClient.connect(s.wsUri());
+        WireClient carol = WireClient.connect(s.wsUri())) {
+      alice.register("alice");
+      bob.register("bob");
+      carol.register("carol");
+      alice.ok(Frames.of("type", "create", "room", "den", "private", true));
+      alice.ok(Frames.of("type", "invite", "room", "den", "user", "carol")); // one token
+      carol.sync();
+
+      long start = System.nanoTime();
+      int refused = 0;
+      for (int i = 0; i < loops; i++) {
+        for (String type : new String[] {"invite", "kick"}) {
+          JsonObject reply = alice.request(Frames.of("type", type, "room", "den", "user", "bob"));
+          if (reply.get("type").getAsString().equals("error")) {
+            assertEquals("rate_limited", reply.get("code").getAsString(), reply.toString());
+            refused++;
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<JsonObject> told = carol.syncTypes("member");
+
+      assertTrue(told.size() <= 99 + Math.ceil(seconds * 10) + 1,
+          told.size() + " member events in " + seconds + " s");
+      assertTrue(refused > 0, "nothing refused");
+      assertTrue(alice.isOpen());
+      ServerLogs.assertNoErrors(s);
+    }
+  }
+
   // ---- slow consumers ----
 
   /**
