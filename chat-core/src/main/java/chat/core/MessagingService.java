@@ -204,19 +204,22 @@ final class MessagingService {
     return new Result.History(name, out, more);
   }
 
+  /** The user's rooms, then its direct conversations by name; their heads read in one go. */
   Result.Conversations conversations(String user) {
     Map<ConvId, Long> read = accounts.readMarkers(user);
-    List<Result.ConversationInfo> list = new ArrayList<>();
+    List<ConvId> convs = new ArrayList<>();
     for (String room : accounts.roomsOf(user)) {
-      ConvId conv = ConvId.room(room);
-      list.add(new Result.ConversationInfo(conv.key(), messages.lastSeq(conv),
-          read.getOrDefault(conv, 0L), messages.lastRev(conv)));
+      convs.add(ConvId.room(room));
     }
     List<ConvId> direct = new ArrayList<>(messages.directConversations(user));
     direct.sort(null);
-    for (ConvId conv : direct) {
-      list.add(new Result.ConversationInfo(conv.nameFor(user), messages.lastSeq(conv),
-          read.getOrDefault(conv, 0L), messages.lastRev(conv)));
+    convs.addAll(direct);
+    Map<ConvId, MessageStore.Heads> heads = messages.heads(convs);
+    List<Result.ConversationInfo> list = new ArrayList<>(convs.size());
+    for (ConvId conv : convs) {
+      MessageStore.Heads head = heads.get(conv);
+      list.add(new Result.ConversationInfo(conv.isRoom() ? conv.key() : conv.nameFor(user),
+          head.lastSeq(), read.getOrDefault(conv, 0L), head.lastRev()));
     }
     return new Result.Conversations(list);
   }

@@ -12,8 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -111,6 +114,30 @@ abstract class JdbcMessageStore implements MessageStore {
   @Override
   public long lastRev(ConvId conv) {
     return database.read(c -> counter(c, "last_rev", conv));
+  }
+
+  /**
+   * One read snapshot and one statement for all of them, a lookup each: a user's conversation
+   * list reads the heads of every conversation it has (PostgreSQL's store asks in one query).
+   */
+  @Override
+  public Map<ConvId, Heads> heads(Collection<ConvId> convs) {
+    if (convs.isEmpty()) {
+      return new HashMap<>();
+    }
+    return snapshot(c -> {
+      Map<ConvId, Heads> heads = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT last_seq, last_rev FROM conversations WHERE conv = ?")) {
+        for (ConvId conv : convs) {
+          ps.setString(1, conv.key());
+          try (ResultSet rs = ps.executeQuery()) {
+            heads.put(conv, rs.next() ? new Heads(rs.getLong(1), rs.getLong(2)) : new Heads(0, 0));
+          }
+        }
+      }
+      return heads;
+    });
   }
 
   /** A counter of the conversation's row (seq and rev live there), 0 without a row. */
