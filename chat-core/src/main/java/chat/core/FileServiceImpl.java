@@ -55,7 +55,7 @@ final class FileServiceImpl implements FileService {
     Optional<TokenRecord> record = token == null || token.isEmpty()
         ? Optional.empty() : accounts.token(Tokens.hash(token));
     if (record.isEmpty() || record.get().expiresAt() <= clock.millis()
-        || !accounts.account(record.get().user()).map(Account::isActive).orElse(false)) {
+        || accounts.status(record.get().user()).orElse(null) != Account.Status.ACTIVE) {
       throw new ChatException(ErrorCode.UNAUTHORIZED, "token expired or revoked");
     }
     return record.get().user();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.core.store.Account;
+import chat.core.store.AccountStore;
 import chat.core.store.StoredFile;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
@@ -154,6 +156,13 @@ class FilesTest {
     refused(ErrorCode.UNAUTHORIZED, () -> files.authenticate(""));
     alice.ok(new Request.Logout(TestClient.nextId()));
     refused(ErrorCode.UNAUTHORIZED, () -> files.authenticate(alice.token));
+  }
+
+  @Test
+  void aDisabledAccountsTokenDoesNotAuthenticate() throws Exception {
+    chat.core.instance(AccountStore.class).setStatus("bob", Account.Status.DISABLED); // token kept
+    refused(ErrorCode.UNAUTHORIZED, () -> files.authenticate(bob.token));
+    assertEquals("alice", files.authenticate(alice.token));
   }
 
   @Test
