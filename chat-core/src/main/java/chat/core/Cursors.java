@@ -164,20 +164,35 @@ final class Cursors {
    * last numbers, delivering what was missed.
    */
   void catchUp(Redelivery missing) {
+    List<ConvId> followed = new ArrayList<>(cursors.keySet());
+    if (followed.isEmpty()) {
+      return;
+    }
+    Map<ConvId, MessageStore.Heads> heads;
+    try {
+      heads = messages.heads(followed); // one query, not two per conversation
+    } catch (RuntimeException e) {
+      for (ConvId conv : followed) {
+        giveUp(conv, e);
+        cursors.remove(conv);
+      }
+      return;
+    }
     int repaired = 0;
-    for (Map.Entry<ConvId, Cursor> e : cursors.entrySet()) {
-      ConvId conv = e.getKey();
-      Cursor cursor = e.getValue();
+    for (ConvId conv : followed) {
+      Cursor cursor = cursors.get(conv);
+      MessageStore.Heads head = heads.get(conv);
+      if (cursor == null || head == null) {
+        continue; // forgotten meanwhile (a deleted room)
+      }
       synchronized (cursor) {
         try {
-          long lastSeq = messages.lastSeq(conv);
-          if (cursor.seq != UNKNOWN && lastSeq > cursor.seq) {
-            repairMessages(conv, cursor, lastSeq, missing);
+          if (cursor.seq != UNKNOWN && head.lastSeq() > cursor.seq) {
+            repairMessages(conv, cursor, head.lastSeq(), missing);
             repaired++;
           }
-          long lastRev = messages.lastRev(conv);
-          if (cursor.rev != UNKNOWN && lastRev > cursor.rev) {
-            repairUpdates(conv, cursor, lastRev, missing);
+          if (cursor.rev != UNKNOWN && head.lastRev() > cursor.rev) {
+            repairUpdates(conv, cursor, head.lastRev(), missing);
             repaired++;
           }
         } catch (RuntimeException ex) {
