@@ -14,6 +14,7 @@ import chat.store.jdbc.PostgresStoreModule;
 import chat.store.jdbc.SqliteStoreModule;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WebSocketTransportModule;
+import chat.transport.ws.TrustedProxies;
 import chat.transport.ws.WsConfig;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
@@ -86,7 +87,10 @@ public final class ChatServer {
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
             options.chatConfig().files().uploadTimeout().toMillis());
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
-            tls != null, transport, chat, store, bus, endpoint, metricsPage);
+            tls != null, transport, chat, store, bus, endpoint, metricsPage,
+            WebServer.Limits.DEFAULT.withConnections(options.maxHttpConnections(),
+                options.maxHttpConnectionsPerIp()),
+            TrustedProxies.parse(options.trustedProxies()));
       }
     };
     List<Module> modules = new java.util.ArrayList<>(List.of(

@@ -66,6 +66,11 @@ final class ServerOptions {
           + "included; more are closed as soon as they are accepted"),
       new Option("max-connections-per-ip", "1000", "WebSocket sockets open at once from one "
           + "remote address; more are closed as soon as they are accepted"),
+      new Option("max-http-connections", "10000", "HTTP sockets open at once; at the cap the "
+          + "HTTP port stops accepting until some close"),
+      new Option("max-http-connections-per-ip", "256", "HTTP sockets open at once from one "
+          + "remote address (a trusted proxy's count only toward the total); more are closed as "
+          + "soon as they open"),
       new Option("trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies "
           + "(e.g. the local nginx: 127.0.0.1,::1) whose X-Forwarded-For names the client for "
           + "per-address limits; their own sockets count only toward --max-connections"),
@@ -197,6 +202,8 @@ final class ServerOptions {
     ioThreads();
     maxConnections();
     maxConnectionsPerIp();
+    maxHttpConnections();
+    maxHttpConnectionsPerIp();
     allowedOrigins();
     trustedProxies();
     logFormat();
@@ -386,6 +393,14 @@ final class ServerOptions {
 
   int maxConnectionsPerIp() throws OptionsException {
     return (int) number("max-connections-per-ip", 1, 10_000_000);
+  }
+
+  int maxHttpConnections() throws OptionsException {
+    return (int) number("max-http-connections", 1, 10_000_000);
+  }
+
+  int maxHttpConnectionsPerIp() throws OptionsException {
+    return (int) number("max-http-connections-per-ip", 1, 10_000_000);
   }
 
   ChatConfig chatConfig() throws OptionsException {

@@ -4,6 +4,7 @@ import chat.core.ChatService;
 import chat.core.Managed;
 import chat.core.cluster.NodeBus;
 import chat.core.store.StoreHealth;
+import chat.transport.ws.TrustedProxies;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
@@ -28,6 +29,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -69,6 +71,14 @@ import org.slf4j.LoggerFactory;
  *       {@code /files} have their own limit ({@code --max-upload-bytes}), read as they arrive.
  *   <li><b>Threads: at most 16</b>, sized for a 2-core machine: one acceptor, one selector, the
  *       rest for handlers, which answer from memory or read one small file.
+ *   <li><b>Connections: 10,000 at once</b> ({@code --max-http-connections}); at the cap the port
+ *       stops accepting (new ones wait in the accept backlog) until some close. Together with
+ *       the WebSocket port's cap this stays under the process's file-descriptor limit, so
+ *       neither port can take the other's descriptors.
+ *   <li><b>Connections from one address: 256 at once</b> ({@code --max-http-connections-per-ip};
+ *       {@link HttpConnectionCaps}); more are closed as soon as they open. A browser opens at
+ *       most six to a host, so this covers dozens of browsers behind one NAT; a trusted proxy's
+ *       connections count only toward the total.
  * </ul>
  *
  * <p>Lifecycle: {@link #start} binds and serves; {@link #stop} makes {@code /healthz} answer 503
@@ -87,14 +97,20 @@ final class WebServer implements Managed {
 
   /** The HTTP limits; see the class comment for why each is what it is. */
   record Limits(int maxHeadBytes, long headDeadlineMs, long idleTimeoutMs, long maxBodyBytes,
-      int maxThreads) {
-    static final Limits DEFAULT = new Limits(8 * 1024, 10_000, 30_000, 1024, 16);
+      int maxThreads, int maxConnections, int maxConnectionsPerAddress) {
+    static final Limits DEFAULT = new Limits(8 * 1024, 10_000, 30_000, 1024, 16, 10_000, 256);
 
     Limits {
       if (maxHeadBytes <= 0 || headDeadlineMs <= 0 || idleTimeoutMs <= 0 || maxBodyBytes < 0
-          || maxThreads < 4) {
+          || maxThreads < 4 || maxConnections < 1 || maxConnectionsPerAddress < 1) {
         throw new IllegalArgumentException("bad HTTP limits: " + this);
       }
+    }
+
+    /** These limits with the caps on connections in total and from one address. */
+    Limits withConnections(int total, int perAddress) {
+      return new Limits(maxHeadBytes, headDeadlineMs, idleTimeoutMs, maxBodyBytes, maxThreads,
+          total, perAddress);
     }
   }
 
@@ -107,6 +123,8 @@ final class WebServer implements Managed {
   private final IntSupplier wsPort;
   private final IntSupplier connections;
   private final Limits limits;
+  private final TrustedProxies proxies;
+  private static final TrustedProxies NO_PROXIES = TrustedProxies.parse(List.of());
   private final FileEndpoint files; // null: no /files (tests of the rest)
   /** What {@code /readyz} checks, by the name it reports when that part is down; in order. */
   private final Map<String, BooleanSupplier> readiness;
@@ -121,9 +139,9 @@ final class WebServer implements Managed {
    */
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
       WebSocketTransport ws, ChatService chat, StoreHealth store, NodeBus bus,
-      FileEndpoint uploads, MetricsPage metrics) {
+      FileEndpoint uploads, MetricsPage metrics, Limits limits, TrustedProxies proxies) {
     this(host, port, files, publicWsUrl, tls, () -> ws.isAccepting() && store.isAvailable(),
-        readiness(store, ws, bus), ws::port, chat::connectionCount, Limits.DEFAULT, uploads,
+        readiness(store, ws, bus), ws::port, chat::connectionCount, limits, proxies, uploads,
         metrics);
   }
 
@@ -131,18 +149,20 @@ final class WebServer implements Managed {
   WebServer(String host, int port, StaticFiles files, String publicWsUrl, boolean tls,
       BooleanSupplier healthy, IntSupplier wsPort, IntSupplier connections, Limits limits) {
     this(host, port, files, publicWsUrl, tls, healthy, Map.of("server", healthy), wsPort,
-        connections, limits, null, null);
+        connections, limits, NO_PROXIES, null, null);
   }
 
   /** For tests: {@code /readyz} of these parts, and {@code /metrics}; no {@code /files}. */
   WebServer(String host, Map<String, BooleanSupplier> readiness, MetricsPage metrics) {
     this(host, 0, new StaticFiles(null), null, false, () -> true, readiness, () -> 0, () -> 0,
-        Limits.DEFAULT, null, metrics);
+        Limits.DEFAULT, NO_PROXIES, null, metrics);
   }
 
   private WebServer(String host, int port, StaticFiles webFiles, String publicWsUrl, boolean tls,
       BooleanSupplier healthy, Map<String, BooleanSupplier> readiness, IntSupplier wsPort,
-      IntSupplier connections, Limits limits, FileEndpoint uploads, MetricsPage metrics) {
+      IntSupplier connections, Limits limits, TrustedProxies proxies, FileEndpoint uploads,
+      MetricsPage metrics) {
+    this.proxies = proxies;
     this.readiness = readiness;
     this.metrics = metrics;
     this.host = host;
@@ -190,6 +210,9 @@ final class WebServer implements Managed {
     c.setPort(port);
     c.setIdleTimeout(limits.idleTimeoutMs());
     c.addBean(new RequestHeadDeadline(c.getScheduler(), limits.headDeadlineMs()));
+    c.addBean(new NetworkConnectionLimit(limits.maxConnections(), c));
+    c.addBean(new HttpConnectionCaps(c.getScheduler(), limits.maxConnectionsPerAddress(),
+        proxies));
     jetty.addConnector(c);
 
     SizeLimitHandler bodyLimit = new SizeLimitHandler(limits.maxBodyBytes(), -1);

@@ -276,7 +276,7 @@ class WebServerHttpTest {
 
   @Test
   void aHeadThatIsNotCompleteByTheDeadlineIsClosed() throws Exception {
-    start(new WebServer.Limits(8 * 1024, 200, 30_000, 1024, 16));
+    start(new WebServer.Limits(8 * 1024, 200, 30_000, 1024, 16, 10_000, 256));
 
     Socket s = rawSend("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ");
 
@@ -286,7 +286,7 @@ class WebServerHttpTest {
   /** The deadline is for the first request head only; idle keep-alive has its own timeout. */
   @Test
   void aConnectionThatSentARequestOutlivesTheHeadDeadline() throws Exception {
-    start(new WebServer.Limits(8 * 1024, 200, 30_000, 1024, 16));
+    start(new WebServer.Limits(8 * 1024, 200, 30_000, 1024, 16, 10_000, 256));
     Socket s = rawSend("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     byte[] buf = new byte[4096];
     assertTrue(s.getInputStream().read(buf) > 0);
@@ -298,7 +298,7 @@ class WebServerHttpTest {
 
   @Test
   void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-    start(new WebServer.Limits(8 * 1024, 10_000, 300, 1024, 16));
+    start(new WebServer.Limits(8 * 1024, 10_000, 300, 1024, 16, 10_000, 256));
 
     Socket s = rawSend("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
@@ -316,5 +316,86 @@ class WebServerHttpTest {
     assertTrue(response.startsWith("HTTP/1.1 413 "), response);
     assertTrue(response.contains("X-Content-Type-Options: nosniff"), response);
     assertEquals(200, get("/healthz").statusCode());
+  }
+  /** A connection to the port from {@code source} (a loopback address) that sent nothing yet. */
+  private Socket connectFrom(String source) throws IOException {
+    Socket s = new Socket();
+    sockets.add(s);
+    s.bind(new InetSocketAddress(source, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) PROMPT.toMillis());
+    s.setSoTimeout((int) PROMPT.toMillis());
+    return s;
+  }
+
+  /** Whether the server has closed {@code s} without a byte (waits 10 ms at most). */
+  private static boolean closedByServer(Socket s) {
+    try {
+      s.setSoTimeout(10);
+      int b = s.getInputStream().read();
+      s.setSoTimeout((int) PROMPT.toMillis());
+      assertEquals(-1, b, "the server sent something unasked");
+      return true;
+    } catch (SocketTimeoutException e) {
+      try {
+        s.setSoTimeout((int) PROMPT.toMillis());
+      } catch (IOException ignored) {
+        return true;
+      }
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  private static String healthOn(Socket s) throws IOException {
+    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    return readHead(s);
+  }
+
+  @Test
+  void connectionsFromOneAddressOverTheCapAreClosedAtOnceAndOthersAreServed() throws Exception {
+    start(WebServer.Limits.DEFAULT.withConnections(10_000, 5));
+    List<Socket> all = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      all.add(connectFrom("127.0.0.1"));
+    }
+    // Admitted in the order the server opens them, which need not be the order of connecting.
+    List<Socket> held = new ArrayList<>(all);
+    long until = System.nanoTime() + PROMPT.toNanos();
+    while (held.size() > 5 && System.nanoTime() < until) {
+      held.removeIf(WebServerHttpTest::closedByServer);
+    }
+    assertEquals(5, held.size(), "connections kept of 25 from one address");
+
+    assertTrue(healthOn(connectFrom("127.0.0.2")).startsWith("HTTP/1.1 200 "), "another address");
+    assertTrue(healthOn(held.get(0)).startsWith("HTTP/1.1 200 "), "a connection within the cap");
+    for (Socket s : held) {
+      s.close();
+    }
+    // Their closes are counted as Jetty reports them: the address is served again soon after.
+    long deadline = System.nanoTime() + PROMPT.toNanos();
+    String answer = "";
+    while (!answer.startsWith("HTTP/1.1 200 ") && System.nanoTime() < deadline) {
+      answer = healthOn(connectFrom("127.0.0.1"));
+    }
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), "still refused after the held ones closed");
+  }
+
+  @Test
+  void atTheTotalCapANewConnectionWaitsUntilAnotherCloses() throws Exception {
+    start(WebServer.Limits.DEFAULT.withConnections(5, 256));
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      held.add(connectFrom("127.0.0.1"));
+    }
+    Socket waiting = connectFrom("127.0.0.2"); // in the accept backlog: the kernel took it
+    waiting.setSoTimeout(500);
+    assertThrows(SocketTimeoutException.class, () -> healthOn(waiting), "answered over the cap");
+
+    held.get(0).close();
+
+    waiting.setSoTimeout((int) PROMPT.toMillis());
+    assertTrue(readHead(waiting).startsWith("HTTP/1.1 200 "), "not served once there was room");
   }
 }

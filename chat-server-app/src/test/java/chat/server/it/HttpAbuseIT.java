@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged server's HTTP port against clients that do not play by the rules: heads sent by
@@ -34,6 +36,8 @@ class HttpAbuseIT {
   private static final Duration PROMPT = Duration.ofSeconds(5);
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(PROMPT).build();
+
+  @TempDir static Path tmp;
 
   @RegisterExtension
   static final SharedServer shared = new SharedServer("--store", "memory");
@@ -137,5 +141,92 @@ class HttpAbuseIT {
     String log = server().output();
     assertFalse(log.contains(" ERROR "), log);
     assertFalse(log.contains(" WARN "), log);
+  }
+  /**
+   * One address opening hundreds of sockets to the HTTP port and holding them idle: those over
+   * --max-http-connections-per-ip are closed at once, unanswered, while another address (here
+   * 127.0.0.2, also loopback) still gets the health check; a held one is still served, and once
+   * they close the address is served again. Nothing of it is a warning or an error.
+   */
+  @Test
+  void hundredsOfSocketsFromOneAddressAreCapped() throws Exception {
+    try (ServerProcess s = ServerProcess.start(tmp.resolve("capped"), "--store", "memory",
+        "--max-http-connections-per-ip", "20")) {
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 300; i++) {
+          held.add(connect(null, s.httpPort));
+        }
+        List<Socket> kept = keptOpen(held, 20);
+        assertEquals(20, kept.size(), "sockets kept open of 300 from one address");
+        assertTrue(health(connect("127.0.0.2", s.httpPort)).startsWith("HTTP/1.1 200 "),
+            "another address was not served");
+        assertTrue(health(kept.get(0)).startsWith("HTTP/1.1 200 "), "a kept socket was dropped");
+      } finally {
+        for (Socket socket : held) {
+          socket.close();
+        }
+      }
+      long deadline = System.nanoTime() + PROMPT.toNanos();
+      String answer = "";
+      while (!answer.startsWith("HTTP/1.1 200 ") && System.nanoTime() < deadline) {
+        try (Socket again = connect(null, s.httpPort)) {
+          answer = health(again);
+        }
+      }
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), "still refused after the others closed");
+      assertTrue(s.logged("over 20 from one address"), "the refusals were not logged");
+      String log = s.output();
+      assertFalse(log.contains(" ERROR "), log);
+      assertFalse(log.contains(" WARN "), log);
+    }
+  }
+
+  /** A socket to the HTTP port on 127.0.0.1, from {@code source} (null: any). */
+  private static Socket connect(String source, int port) throws IOException {
+    Socket s = new Socket();
+    if (source != null) {
+      s.bind(new InetSocketAddress(source, 0));
+    }
+    s.connect(new InetSocketAddress("127.0.0.1", port), (int) PROMPT.toMillis());
+    s.setSoTimeout((int) PROMPT.toMillis());
+    return s;
+  }
+
+  /**
+   * The sockets of {@code all} the server has not closed, once at most {@code expected} are left
+   * or {@link #PROMPT} has passed: sockets are admitted in the order the server opens them, not
+   * the order they connected, so which ones stay is not known beforehand.
+   */
+  private static List<Socket> keptOpen(List<Socket> all, int expected) throws IOException {
+    List<Socket> open = new ArrayList<>(all);
+    long deadline = System.nanoTime() + PROMPT.toNanos();
+    do {
+      List<Socket> still = new ArrayList<>();
+      for (Socket socket : open) {
+        socket.setSoTimeout(10);
+        try {
+          if (socket.getInputStream().read() >= 0) {
+            throw new AssertionError("the server sent something unasked");
+          }
+        } catch (SocketTimeoutException e) {
+          still.add(socket);
+        } catch (IOException reset) {
+          // closed with a reset
+        }
+      }
+      open = still;
+    } while (open.size() > expected && System.nanoTime() < deadline);
+    for (Socket socket : open) {
+      socket.setSoTimeout((int) PROMPT.toMillis());
+    }
+    return open;
+  }
+
+  /** Asks for /healthz on {@code s}; returns the status line ("" if it closes without one). */
+  private static String health(Socket s) throws IOException {
+    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    return statusLine(s);
   }
 }
