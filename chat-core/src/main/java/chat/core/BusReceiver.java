@@ -86,6 +86,13 @@ final class BusReceiver implements NodeBus.Listener {
         if (conv.isRoom() && (e instanceof Event.Member || e instanceof Event.RoomChanged)) {
           accounts.forgetRoster(conv.roomName()); // the members or their roles changed
         }
+        if (e instanceof Event.Member m && ("join".equals(m.action())
+            || "invite".equals(m.action())) && registry.isOnline(m.user())) {
+          // A new member with sessions here, added on another node: this node follows the
+          // room from now on, so a message the bus loses is read from the store (a room's
+          // first message seen would otherwise start its cursor past a lost one).
+          router.joining(conv);
+        }
         router.toParticipantsHere(conv, e, null);
       }
       case NodeLink.TYPING -> router.toOthersUnblockedHere(conv(o), text(o, "u"), event(o));

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * sessions here are closed with 1012 so their clients reconnect and catch up.
  *
  * <p>Where a cursor starts: when a user signs in here, at the store's last numbers of each of
- * their conversations (they read history after that); when they join a room here, at its last
- * numbers before the join; otherwise, on first sight of a number {@code n}: {@code n - 1}, but 0
- * for a direct conversation with a party signed in here (it began after they signed in, else its
+ * their conversations (they read history after that); when they join a room here, or a user with
+ * sessions here joins or is invited on another node, at its last numbers then; when a room is
+ * created here, at 0; otherwise, on first sight of a number {@code n}: {@code n - 1}, but 0 for
+ * a direct conversation with a party signed in here (it began after they signed in, else its
  * cursor would exist).
  *
  * <p>Not used by a single server, whose store hands over messages in order already.

@@ -74,6 +74,7 @@ final class RoomService {
     if (!accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user)) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
+    router.joining(ConvId.room(name)); // its creator's node follows it from its first message
     return new Result.Created("#" + name);
   }
 

@@ -221,6 +221,54 @@ class ClusterTest {
     assertEquals(0, r.one().chat().metrics.count("busResubscribed"), "node one's bus never broke");
   }
 
+  /**
+   * Bob, signed in on node two, is invited into a room from node one: node two follows the room
+   * from the invite on, so its first message, lost on the bus, is read from the store when the
+   * next one comes (it used to start the room's cursor at the first number it saw).
+   */
+  @Test
+  void aRoomsFirstMessageLostOnTheBusReachesAMemberInvitedFromAnotherNode() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("den", true);
+    alice.invite("den", "bob");
+    settleBus();
+    assertEquals(new Event.Member("#den", "bob", "invite", null),
+        bob.events.skipTo(Event.Member.class));
+
+    hub.holdWhile(m -> m.contains("lost one"));
+    alice.send("#den", "lost one");
+    settleBus();
+    hub.takeHeld(); // dropped for good
+    alice.send("#den", "next one");
+
+    assertEquals("lost one", nextMessage(bob).text());
+    assertEquals("next one", nextMessage(bob).text());
+  }
+
+  /** The same for the creator's node, when a room's first message comes from another node. */
+  @Test
+  void aRoomsFirstMessageLostOnTheBusReachesItsCreator() throws Exception {
+    Node one = node();
+    Node two = node();
+    TestClient alice = one.chat().user("alice");
+    TestClient bob = two.chat().user("bob");
+    alice.createRoom("den", false);
+    bob.join("den");
+    settleBus();
+
+    hub.holdWhile(m -> m.contains("lost one"));
+    bob.send("#den", "lost one");
+    settleBus();
+    hub.takeHeld(); // dropped for good
+    bob.send("#den", "next one");
+
+    assertEquals("lost one", nextMessage(alice).text());
+    assertEquals("next one", nextMessage(alice).text());
+  }
+
   @Test
   void aNodeTheBusSilentlyStoppedReachingCatchesUpFromTheStore() throws Exception {
     Room r = aliceAndBobInARoom();
