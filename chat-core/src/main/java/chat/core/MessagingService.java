@@ -46,11 +46,14 @@ final class MessagingService {
   private final LocalLimits localLimits;
   private final ChatMetrics metrics;
   private final ReadEvents readEvents;
+  private final RequestBudget budget;
 
   @Inject
   MessagingService(MessageStore messages, AccountStore accounts, Access access, Router router,
       ChatConfig config, Clock clock, Blocks blocks, FileStore fileStore,
-      SharedLimits limits, LocalLimits localLimits, ChatMetrics metrics, ReadEvents readEvents) {
+      SharedLimits limits, LocalLimits localLimits, ChatMetrics metrics, ReadEvents readEvents,
+      RequestBudget budget) {
+    this.budget = budget;
     this.readEvents = readEvents;
     this.localLimits = localLimits;
     this.metrics = metrics;
@@ -204,8 +207,11 @@ final class MessagingService {
     return new Result.History(name, out, more);
   }
 
-  /** The user's rooms, then its direct conversations by name; their heads read in one go. */
-  Result.Conversations conversations(String user) {
+  /**
+   * The user's rooms, then its direct conversations by name; their heads read in one go. A long
+   * list costs the user's request budget more ({@link RequestBudget#takeForListing}).
+   */
+  Result.Conversations conversations(String user) throws ChatException {
     Map<ConvId, Long> read = accounts.readMarkers(user);
     List<ConvId> convs = new ArrayList<>();
     for (String room : accounts.roomsOf(user)) {
@@ -214,6 +220,7 @@ final class MessagingService {
     List<ConvId> direct = new ArrayList<>(messages.directConversations(user));
     direct.sort(null);
     convs.addAll(direct);
+    budget.takeForListing(user, convs.size());
     Map<ConvId, MessageStore.Heads> heads = messages.heads(convs);
     List<Result.ConversationInfo> list = new ArrayList<>(convs.size());
     for (ConvId conv : convs) {

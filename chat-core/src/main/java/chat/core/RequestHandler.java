@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-  private static final String KIND = "requests";
   /**
    * Requests with a per-user limit of their own (sends and changes, typing, search, room
    * creation), left out of the user's request budget: their own limits say what they may cost.
@@ -36,17 +35,12 @@ final class RequestHandler {
   private final ChangeService changes;
   private final SearchService search;
   private final Clock clock;
-  private final LocalLimits limits;
-  private final double userPerSecond;
-  private final int userBurst;
+  private final RequestBudget budget;
 
   @Inject
   RequestHandler(AuthService auth, MessagingService messaging, RoomService rooms, Blocks blocks,
-      ChangeService changes, SearchService search, Clock clock, LocalLimits limits,
-      ChatConfig config) {
-    this.limits = limits;
-    this.userPerSecond = config.userLimits().requestsPerSecond();
-    this.userBurst = config.userLimits().requestBurst();
+      ChangeService changes, SearchService search, Clock clock, RequestBudget budget) {
+    this.budget = budget;
     this.changes = changes;
     this.search = search;
     this.auth = auth;
@@ -90,11 +84,7 @@ final class RequestHandler {
     }
     if (!OWN_LIMITS.contains(r.getClass())) {
       // One connection's frames are bounded by its flood limit; this bounds one user's many.
-      long waitMs = limits.tryTake(KIND, user, userPerSecond, userBurst);
-      if (waitMs > 0) {
-        throw new ChatException(ErrorCode.RATE_LIMITED,
-            "too many requests from your connections", waitMs);
-      }
+      budget.take(user);
     }
     if (r instanceof Request.Send send) {
       messaging.send(c, user, send);

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rooms: create, join, leave, invite, kick, the directory, members, and moderation (bans, roles,
@@ -44,10 +45,13 @@ final class RoomService {
   private final ChatConfig config;
   private final Clock clock;
   private final LocalLimits limits;
+  private final RequestBudget budget;
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
-      Presence presence, ChatConfig config, Clock clock, LocalLimits limits) {
+      Presence presence, ChatConfig config, Clock clock, LocalLimits limits,
+      RequestBudget budget) {
+    this.budget = budget;
     this.limits = limits;
     this.accounts = accounts;
     this.messages = messages;
@@ -331,9 +335,11 @@ final class RoomService {
     if (room.isPrivate() && members.stream().noneMatch(m -> m.user().equals(user))) {
       throw ChatException.forbidden("#" + room.name() + " is private");
     }
+    budget.takeForListing(user, members.size()); // a large room's list costs more
+    Set<String> online = presence.onlineAmong(members.stream().map(Membership::user).toList());
     List<Result.MemberInfo> list = new ArrayList<>(members.size());
     for (Membership m : members) {
-      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), presence.isOnline(m.user())));
+      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), online.contains(m.user())));
     }
     return new Result.Members(list);
   }

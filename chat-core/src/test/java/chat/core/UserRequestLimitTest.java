@@ -3,6 +3,9 @@ package chat.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.core.store.AccountStore;
+import chat.core.store.Role;
+import chat.core.store.Room;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
@@ -58,5 +61,36 @@ class UserRequestLimitTest {
     chat.ticker.advance(Duration.ofMillis(500));
     alicePhone.ok(history(), Result.History.class);
     alice.error(history(), ErrorCode.RATE_LIMITED);
+  }
+  /**
+   * A listing costs one request more per hundred entries: a room's 250 members, or 250
+   * conversations, take the whole burst of 3 here.
+   */
+  @Test
+  void aLongListingCostsOneRequestMorePerHundredEntries() {
+    TestClient alice = chat.user("alice");
+    AccountStore accounts = chat.core.instance(AccountStore.class);
+    accounts.createRoom(new Room("big", "", false, 0), "alice");
+    for (int i = 0; i < 249; i++) {
+      accounts.createUser("m" + i, "not-a-hash", 0);
+      accounts.addMember("big", "m" + i, Role.MEMBER);
+    }
+
+    assertEquals(250, alice.members("big").size());
+    Event.Error refused = alice.error(history(), ErrorCode.RATE_LIMITED);
+    assertEquals(500L, refused.retryAfterMs());
+
+    for (int i = 1; i < 250; i++) {
+      accounts.createRoom(new Room("r" + i, "", false, 0), "alice");
+    }
+    chat.ticker.advance(Duration.ofMillis(1_500)); // the burst of 3 back
+    alice.ok(new Request.ListConversations(TestClient.nextId()), Result.Conversations.class);
+    alice.error(history(), ErrorCode.RATE_LIMITED);
+
+    chat.ticker.advance(Duration.ofMillis(1_500));
+    for (int i = 0; i < 3; i++) { // a room of one: each listing costs the request alone
+      alice.ok(new Request.Members(TestClient.nextId(), "r1"), Result.Members.class);
+    }
+    alice.error(new Request.Members(TestClient.nextId(), "r1"), ErrorCode.RATE_LIMITED);
   }
 }

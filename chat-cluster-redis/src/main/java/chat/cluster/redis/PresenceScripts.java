@@ -49,6 +49,13 @@ final class PresenceScripts {
       return 0
       """, ScriptOutputType.INTEGER);
 
+  /** KEYS: users. Returns, for each, 1 if it has a session on some node, else 0. */
+  static final Script ONLINE_AMONG = new Script("""
+      local online = {}
+      for i, key in ipairs(KEYS) do online[i] = redis.call('EXISTS', key) end
+      return online
+      """, ScriptOutputType.MULTI);
+
   /**
    * KEYS: alive of this node, nodes. ARGV: node id, time to live in ms. Renews the heartbeat;
    * returns 0 if it had expired (or Redis lost it): the node's entries may be gone too.

@@ -4,6 +4,8 @@ import chat.core.cluster.Presence;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisPresence implements Presence {
   private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
+  /** Users asked about in one script by {@link #onlineAmong}. */
+  private static final int ONLINE_BATCH = 1_000;
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REAP_PERIOD = Duration.ofSeconds(5);
@@ -196,6 +200,47 @@ public final class RedisPresence implements Presence {
     }
     Long exists = call(commands -> commands.exists(userKey(user)).toCompletableFuture());
     return exists != null && exists > 0;
+  }
+
+  /**
+   * As {@link #isOnline} for each, asking Redis about the users without a session here a
+   * thousand at a time in one script each (sent together, answered together), not a round trip
+   * each: a room of 10,000 members would otherwise wait on 10,000 of them. A thousand keeps
+   * each script, which Redis runs alone, short.
+   */
+  @Override
+  public Set<String> onlineAmong(Collection<String> users) {
+    Set<String> online = new HashSet<>();
+    List<String> elsewhere = new ArrayList<>();
+    for (String user : users) {
+      if (sessions.containsKey(user)) {
+        online.add(user);
+      } else {
+        elsewhere.add(user);
+      }
+    }
+    if (elsewhere.isEmpty()) {
+      return online;
+    }
+    List<Long> exists = call(commands -> {
+      List<CompletableFuture<List<Long>>> batches = new ArrayList<>();
+      for (int from = 0; from < elsewhere.size(); from += ONLINE_BATCH) {
+        List<String> batch = elsewhere.subList(from,
+            Math.min(from + ONLINE_BATCH, elsewhere.size()));
+        batches.add(PresenceScripts.ONLINE_AMONG.run(commands,
+            batch.stream().map(this::userKey).toArray(String[]::new)));
+      }
+      return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+          .thenApply(done -> batches.stream().flatMap(b -> b.join().stream()).toList());
+    });
+    if (exists != null) {
+      for (int i = 0; i < elsewhere.size(); i++) {
+        if (exists.get(i) > 0) {
+          online.add(elsewhere.get(i));
+        }
+      }
+    }
+    return online;
   }
 
   /** Counts this node's sessions out; reports users who went offline, then closes. */

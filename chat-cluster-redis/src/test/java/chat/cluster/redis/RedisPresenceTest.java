@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,25 @@ class RedisPresenceTest {
     assertTrue(b.signedIn("ann"), "online again");
     assertTrue(reported.isEmpty(), "no node died: " + reported);
     assertTrue(back.isEmpty(), "no node was counted out: " + back);
+  }
+
+  /** A member list's question: who of these is online, here or on another node. */
+  @Test
+  void onlineAmongAnswersForUsersHereAndOnOtherNodes() throws Exception {
+    RedisPresence a = node("a");
+    RedisPresence b = node("b");
+    a.signedIn("ann");
+    b.signedIn("bob");
+    b.signedIn("cat");
+    b.signedOut("cat");
+
+    assertEquals(Set.of("ann", "bob"), a.onlineAmong(List.of("ann", "bob", "cat", "dan")));
+    assertEquals(Set.of("ann", "bob"), b.onlineAmong(List.of("ann", "bob", "cat", "dan")));
+    assertEquals(Set.of(), a.onlineAmong(List.of()));
+
+    server.kill(); // Redis gone: only this node's own sessions count, at once
+    assertEquals(Set.of("ann"), a.onlineAmong(List.of("ann", "bob")));
+    server.start();
   }
 
   @Test

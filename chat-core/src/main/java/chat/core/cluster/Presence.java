@@ -1,5 +1,8 @@
 package chat.core.cluster;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +22,21 @@ public interface Presence {
 
   /** Whether {@code user} has a session on any node. */
   boolean isOnline(String user);
+
+  /**
+   * Those of {@code users} who have a session on any node: a room's member list asks for all
+   * its members at once. Implementations that ask a shared store should ask for all of them in
+   * one go; this default asks one by one.
+   */
+  default Set<String> onlineAmong(Collection<String> users) {
+    Set<String> online = new HashSet<>();
+    for (String user : users) {
+      if (isOnline(user)) {
+        online.add(user);
+      }
+    }
+    return online;
+  }
 
   /**
    * Starts heart-beating for this node and watching the others: {@code wentOffline} is called
