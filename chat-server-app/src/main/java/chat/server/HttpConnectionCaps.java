@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP port's cap on connections from one address ({@code --max-http-connections-per-ip}):
  * a connection over it is closed as soon as it has opened, so one address cannot hold the port's
  * sockets (and the process's file descriptors, which the WebSocket port needs too) with idle or
- * half-sent requests. A trusted proxy's connections carry many clients
- * and are not capped here; the total cap ({@code --max-http-connections}) bounds everyone.
+ * half-sent requests. A trusted proxy's connections carry many clients and are not capped here;
+ * the total cap ({@code --max-http-connections}) bounds everyone.
  * Refusals are logged at most once a second, at INFO: a client's doing.
  *
  * <p>A listener on every connection of the connector (plain HTTP/1.1: one per socket); Jetty
@@ -68,11 +68,6 @@ final class HttpConnectionCaps implements Connection.Listener {
     if (counted.remove(connection)) {
       release(address(connection));
     }
-  }
-
-  /** Connections now counted against {@code address} (for tests). */
-  int held(InetAddress address) {
-    return perAddress.getOrDefault(address, 0);
   }
 
   private void release(InetAddress address) {
