@@ -101,6 +101,7 @@ public final class ChatServer {
     this.injector = Guice.createInjector(modules);
     serverMetrics.watch(injector.getInstance(ChatService.class),
         injector.getInstance(WebSocketTransport.class));
+    serverMetrics.watch(injector.getInstance(WebServer.class));
     if (options.store().equals("postgres")) {
       serverMetrics.watch(injector.getInstance(PostgresPool.class));
     }

@@ -33,8 +33,14 @@ final class HttpConnectionCaps implements Connection.Listener {
   private final int maxPerAddress;
   private final TrustedProxies proxies;
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-  /** Connections counted against their address, to release when they close. */
-  private final Set<Connection> counted = ConcurrentHashMap.newKeySet();
+  /**
+   * Connections counted against their address, to release when they close (by the address they
+   * opened with: a closed end point no longer knows its remote address).
+   */
+  private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+  /** Connections over the cap, until they close. */
+  private final Set<Connection> refused = ConcurrentHashMap.newKeySet();
+  private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong refusedSinceLog = new AtomicLong();
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
@@ -55,18 +61,21 @@ final class HttpConnectionCaps implements Connection.Listener {
     }
     if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
       release(address);
+      refused.add(connection);
       // Not from here: an end point closed while Jetty is still opening it stays open.
       scheduler.schedule(() -> connection.getEndPoint().close(), 0, TimeUnit.MILLISECONDS);
       refused(address);
       return;
     }
-    counted.add(connection);
+    counted.put(connection, address);
   }
 
   @Override
   public void onClosed(Connection connection) {
-    if (counted.remove(connection)) {
-      release(address(connection));
+    refused.remove(connection);
+    InetAddress address = counted.remove(connection);
+    if (address != null) {
+      release(address);
     }
   }
 
@@ -74,7 +83,21 @@ final class HttpConnectionCaps implements Connection.Listener {
     perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
+  /**
+   * Whether {@code connection} is over the cap: its close is on its way, but a request that
+   * came with it may reach a handler first, which must answer 503 and serve nothing.
+   */
+  boolean isRefused(Connection connection) {
+    return refused.contains(connection);
+  }
+
+  /** Connections closed for the cap since the start. */
+  long refusals() {
+    return refusals.get();
+  }
+
   private void refused(InetAddress address) {
+    refusals.incrementAndGet();
     long refused = refusedSinceLog.incrementAndGet();
     long now = System.nanoTime();
     long last = lastLogNanos.get();

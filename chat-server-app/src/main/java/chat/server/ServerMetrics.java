@@ -6,6 +6,7 @@ import chat.store.jdbc.PostgresPool;
 import chat.transport.ws.WebSocketTransport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The server's {@link ChatMetrics}, as Micrometer meters in a Prometheus registry that {@code
@@ -111,6 +113,19 @@ final class ServerMetrics implements ChatMetrics, AutoCloseable {
     Gauge.builder("chat.outbound.queued", transport, WebSocketTransport::outboundBytesQueued)
         .description("Bytes queued for all connections and not yet written to their sockets")
         .baseUnit("bytes")
+        .register(registry);
+    refused("websocket", transport, WebSocketTransport::refusedConnections);
+  }
+
+  /** The HTTP port's refusals. */
+  void watch(WebServer web) {
+    refused("http", web, WebServer::refusedConnections);
+  }
+
+  private <T> void refused(String port, T source, ToDoubleFunction<T> count) {
+    FunctionCounter.builder("chat.connections.refused", source, count)
+        .description("Sockets closed at once for a connection cap (total or per address)")
+        .tag("port", port)
         .register(registry);
   }
 

@@ -131,6 +131,7 @@ final class WebServer implements Managed {
   private final MetricsPage metrics; // null: no /metrics (tests of the rest)
   private volatile Server server;
   private volatile ServerConnector connector;
+  private volatile HttpConnectionCaps caps;
   private volatile boolean stopping;
 
   /**
@@ -194,6 +195,12 @@ final class WebServer implements Managed {
     return PHASE_TRANSPORT;
   }
 
+  /** Connections closed for {@code --max-http-connections-per-ip} since the start. */
+  long refusedConnections() {
+    HttpConnectionCaps c = caps;
+    return c == null ? 0 : c.refusals();
+  }
+
   @Override
   public void start() throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
@@ -211,8 +218,10 @@ final class WebServer implements Managed {
     c.setIdleTimeout(limits.idleTimeoutMs());
     c.addBean(new RequestHeadDeadline(c.getScheduler(), limits.headDeadlineMs()));
     c.addBean(new NetworkConnectionLimit(limits.maxConnections(), c));
-    c.addBean(new HttpConnectionCaps(c.getScheduler(), limits.maxConnectionsPerAddress(),
-        proxies));
+    HttpConnectionCaps caps = new HttpConnectionCaps(c.getScheduler(),
+        limits.maxConnectionsPerAddress(), proxies);
+    c.addBean(caps);
+    this.caps = caps;
     jetty.addConnector(c);
 
     SizeLimitHandler bodyLimit = new SizeLimitHandler(limits.maxBodyBytes(), -1);
@@ -228,6 +237,13 @@ final class WebServer implements Managed {
       @Override
       public boolean handle(Request request, Response response, Callback callback)
           throws Exception {
+        if (caps.isRefused(request.getConnectionMetaData().getConnection())) {
+          // Over the per-address cap, and its request came before the close: refused plainly.
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          respond(response, callback, 503, TEXT,
+              bytes("too many connections from your address\n"), false);
+          return true;
+        }
         if (files != null && FileEndpoint.handles(Request.getPathInContext(request))) {
           files.handle(request, response, callback);
           return true;

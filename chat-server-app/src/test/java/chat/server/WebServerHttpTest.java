@@ -367,6 +367,15 @@ class WebServerHttpTest {
       held.removeIf(WebServerHttpTest::closedByServer);
     }
     assertEquals(5, held.size(), "connections kept of 25 from one address");
+    for (int i = 0; i < 10; i++) { // a request sent at once, before the close: never served
+      String answer;
+      try {
+        answer = healthOn(connectFrom("127.0.0.1"));
+      } catch (IOException reset) {
+        answer = "";
+      }
+      assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 503 "), answer);
+    }
 
     assertTrue(healthOn(connectFrom("127.0.0.2")).startsWith("HTTP/1.1 200 "), "another address");
     assertTrue(healthOn(held.get(0)).startsWith("HTTP/1.1 200 "), "a connection within the cap");

@@ -157,6 +157,9 @@ class HostileClientsIT {
         excess.forEach(HostileClientsIT::closeQuietly);
         allowed.forEach(RawWebSocket::close);
       }
+      // Before awaitServes, whose tries may be refused too while the closes are being counted.
+      assertEquals(3_000.0, MetricsIT.awaitSeries(s,
+          "chat_connections_refused_total{port=\"websocket\"}", 3_000.0), "refusals in /metrics");
       awaitServes(s, "no connection accepted after the others closed");
       assertTrue(s.logged("from one address"), "the refusals were not logged");
       assertNoErrorLogged(s);

@@ -197,6 +197,21 @@ class MetricsIT {
     return parse(response.body());
   }
 
+  /**
+   * {@code series} once it is at least {@code atLeast}, or as it is after ten seconds (a bounded
+   * poll: the server counts as it goes).
+   */
+  static double awaitSeries(ServerProcess server, String series, double atLeast)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    double value = scrape(server).getOrDefault(series, -1.0);
+    while (value < atLeast && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      value = scrape(server).getOrDefault(series, -1.0);
+    }
+    return value;
+  }
+
   /** Prometheus' text format: {@code name{labels} value}, {@code #} lines are comments. */
   static Map<String, Double> parse(String text) {
     Map<String, Double> series = new HashMap<>();

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ final class ConnectionCaps {
   private final int maxTotal;
   private final int maxPerAddress;
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+  private final AtomicLong refusals = new AtomicLong();
   private long refusedSinceLog; // loop only
   private long lastLogNanos; // loop only
 
@@ -45,7 +47,11 @@ final class ConnectionCaps {
 
   /** Checks the total cap only (a trusted proxy's socket, counted per client later). */
   String admitTotal(int held) {
-    return held >= maxTotal ? "the server holds " + maxTotal + " connections" : null;
+    if (held >= maxTotal) {
+      refusals.incrementAndGet();
+      return "the server holds " + maxTotal + " connections";
+    }
+    return null;
   }
 
   /**
@@ -57,9 +63,15 @@ final class ConnectionCaps {
   String admitAddress(InetAddress address) {
     if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
       release(address);
+      refusals.incrementAndGet();
       return "over " + maxPerAddress + " from one address";
     }
     return null;
+  }
+
+  /** Sockets refused by either cap since the start (at accept, or at a proxied upgrade). */
+  long refusals() {
+    return refusals.get();
   }
 
   /** A socket admitted from {@code address} has closed. */

@@ -144,6 +144,12 @@ public final class WebSocketTransport implements Managed {
     return s == null ? 0 : s.connectionCount();
   }
 
+  /** Sockets refused by {@code --max-connections} or {@code --max-connections-per-ip}. */
+  public long refusedConnections() {
+    WsServer s = server;
+    return s == null ? 0 : s.refusedConnections();
+  }
+
   /**
    * Bytes queued for every connection together and not yet written to their sockets: clients
    * that read slowly, or a burst being written. Counts each connection, so call it now and then

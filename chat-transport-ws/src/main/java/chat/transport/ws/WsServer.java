@@ -135,6 +135,11 @@ final class WsServer extends WebSocketAdapter implements EventLoop.Handler {
     return open.get();
   }
 
+  /** Sockets refused by the connection caps since the start. */
+  long refusedConnections() {
+    return caps.refusals();
+  }
+
   /** Bytes queued for every socket and not yet written. */
   long outboundBytesQueued() {
     long sum = 0;
