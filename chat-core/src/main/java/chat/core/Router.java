@@ -280,10 +280,6 @@ final class Router {
     }
   }
 
-  /**
-   * An event to every session of {@code user} on this node but {@code except} (may be null);
-   * returns to how many.
-   */
   /** How many of this node's sessions belong to members of {@code room}. */
   int sessionsHere(ConvId room) {
     int sessions = 0;
@@ -293,6 +289,10 @@ final class Router {
     return sessions;
   }
 
+  /**
+   * An event to every session of {@code user} on this node but {@code except} (may be null);
+   * returns to how many.
+   */
   int toUserHere(String user, Outbound out, SessionState except) {
     int sent = 0;
     for (SessionState c : registry.sessionsOf(user)) {

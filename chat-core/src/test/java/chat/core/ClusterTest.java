@@ -196,13 +196,7 @@ class ClusterTest {
     bob.settle();
 
     // Lost: the next message on the bus repairs it ...
-    hub.holdWhile(m -> m.contains("lost one"));
-    alice.send("#general", "lost one");
-    settleBus();
-    hub.takeHeld(); // dropped for good
-    alice.send("#general", "next one");
-    assertEquals("lost one", nextMessage(bob).text());
-    assertEquals("next one", nextMessage(bob).text());
+    firstLostThenNext(alice, "#general", bob);
     two.chat().metrics.await("gapRepaired", 1);
     assertEquals(0, two.chat().metrics.count("busResubscribed"));
 
@@ -244,15 +238,9 @@ class ClusterTest {
   /** The same for the creator's node, when a room's first message comes from another node. */
   @Test
   void aRoomsFirstMessageLostOnTheBusReachesItsCreator() throws Exception {
-    Node one = node();
-    Node two = node();
-    TestClient alice = one.chat().user("alice");
-    TestClient bob = two.chat().user("bob");
-    alice.createRoom("den", false);
-    bob.join("den");
-    settleBus();
+    Room r = aliceAndBobInARoom();
 
-    firstLostThenNext(bob, "#den", alice);
+    firstLostThenNext(r.bob(), "#general", r.alice());
   }
 
   /**

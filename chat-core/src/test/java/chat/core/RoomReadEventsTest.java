@@ -43,8 +43,7 @@ class RoomReadEventsTest {
     TestClient carol = others.get(1);
     TestClient dave = others.get(2);
     for (TestClient c : List.of(alice, bob, carol, dave)) {
-      c.barrier();
-      c.events.drain();
+      c.settle();
     }
 
     read(bob, "#big", 1);
@@ -108,10 +107,8 @@ class RoomReadEventsTest {
     for (int i = 0; i < 10; i++) {
       alice.send("@bob", "m" + i);
     }
-    bob.barrier();
-    bob.events.drain();
-    alice.barrier();
-    alice.events.drain();
+    bob.settle();
+    alice.settle();
 
     for (long seq = 1; seq <= 10; seq++) {
       read(bob, "@alice", seq);
