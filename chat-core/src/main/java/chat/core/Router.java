@@ -319,17 +319,24 @@ final class Router {
 
   /** {@link #presence} to this node's sessions. */
   void presenceHere(String user, boolean online) {
+    // Only members signed in here are gathered: a room of thousands with a few of them online
+    // costs a lookup per member, not a set of thousands.
     Set<String> audience = new HashSet<>();
     for (String room : accounts.roomsOf(user)) {
       for (Membership m : accounts.members(room)) {
-        audience.add(m.user());
+        if (registry.isOnline(m.user())) {
+          audience.add(m.user());
+        }
       }
     }
     for (ConvId conv : messages.directConversations(user)) {
-      audience.add(conv.peerOf(user));
+      String peer = conv.peerOf(user);
+      if (registry.isOnline(peer)) {
+        audience.add(peer);
+      }
     }
     audience.remove(user);
-    audience.removeIf(receiver -> !registry.isOnline(receiver) || blocks.between(user, receiver));
+    audience.removeIf(receiver -> blocks.between(user, receiver));
     Outbound out = new Outbound(new Event.Presence(user, online));
     for (String receiver : audience) {
       toUserHere(receiver, out, null);
