@@ -27,6 +27,12 @@ import java.util.Map;
  * store), react (any participant; one emoji of 1 to 32 bytes, at most {@link #MAX_EMOJI} distinct
  * on a message), and the {@code updates} catch-up. Each change gets the conversation's next rev
  * in the same durable step; every session of every participant gets an {@code update} event.
+ *
+ * <p>Each change costs what a send costs, a durable write and an event to every participant, so
+ * edits, reactions and deleting one's own messages take a send's token; a moderator deleting
+ * others' messages takes one of the moderation budget instead, so that clearing out a raid does
+ * not stop them talking. Like sends, edits and reactions are refused in a direct conversation
+ * with a block between its two; deleting one's own message there is not (it only takes away).
  */
 @Singleton
 final class ChangeService {
@@ -38,6 +44,7 @@ final class ChangeService {
   private final Access access;
   private final Router router;
   private final MessagingService messaging;
+  private final RoomService rooms;
   private final ChatConfig config;
   private final Clock clock;
   /**
@@ -48,7 +55,8 @@ final class ChangeService {
 
   @Inject
   ChangeService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      MessagingService messaging, ChatConfig config, Clock clock) {
+      MessagingService messaging, RoomService rooms, ChatConfig config, Clock clock) {
+    this.rooms = rooms;
     this.messages = messages;
     this.accounts = accounts;
     this.access = access;
@@ -70,7 +78,7 @@ final class ChangeService {
       throw new ChatException(ErrorCode.TOO_LARGE,
           "text: " + chars + " characters, at most " + config.limits().maxTextChars());
     }
-    ConvId conv = access.conversation(user, r.conv(), "conv");
+    ConvId conv = messaging.writable(user, r.conv(), "conv");
     StoredMessage m = existing(conv, r.seq(), r.conv());
     if (!m.from().equals(user)) {
       throw ChatException.forbidden("only its sender can edit a message");
@@ -83,7 +91,11 @@ final class ChangeService {
   Result.Changed delete(String user, Request.DeleteMessage r) throws ChatException {
     ConvId conv = access.conversation(user, r.conv(), "conv");
     StoredMessage m = existing(conv, r.seq(), r.conv());
-    if (!m.from().equals(user) && !moderates(user, conv)) {
+    if (m.from().equals(user)) {
+      messaging.takeSend(user);
+    } else if (moderates(user, conv)) {
+      rooms.takeModeration(user); // clearing out a raid: the moderators' budget, not sends'
+    } else {
       throw ChatException.forbidden(conv.isRoom()
           ? "only its sender, the owner or a moderator can delete a message"
           : "only its sender can delete a message");
@@ -93,8 +105,9 @@ final class ChangeService {
 
   Result.Changed react(String user, Request.React r) throws ChatException {
     checkEmoji(r.emoji());
-    ConvId conv = access.conversation(user, r.conv(), "conv");
+    ConvId conv = messaging.writable(user, r.conv(), "conv");
     existing(conv, r.seq(), r.conv());
+    messaging.takeSend(user);
     return apply(user, conv, r.conv(), r.seq(),
         new MessageChange.React(user, r.emoji(), r.on(), MAX_EMOJI, clock.millis()));
   }

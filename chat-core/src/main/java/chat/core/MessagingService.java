@@ -85,11 +85,7 @@ final class MessagingService {
       throw new ChatException(ErrorCode.TOO_LARGE,
           "text: " + chars + " characters, at most " + config.limits().maxTextChars());
     }
-    ConvId conv = access.writableConversation(user, r.to(), "to");
-    if (!conv.isRoom() && blocks.between(user, conv.peerOf(user))) {
-      throw ChatException.forbidden("you cannot message " + conv.peerOf(user)
-          + ": one of you has blocked the other");
-    }
+    ConvId conv = writable(user, r.to(), "to");
     if (r.replyTo() != null) {
       StoredMessage answered = messages.message(conv, r.replyTo()).orElse(null);
       if (answered == null || answered.deleted()) {
@@ -169,6 +165,19 @@ final class MessagingService {
   }
 
   /** Takes one send from the user's bucket (sends and edits share it), or fails rate_limited. */
+  /**
+   * A conversation {@code user} may write to (send, edit, react): a room they are in, or a
+   * direct conversation with an account that is not deleted and with no block between them.
+   */
+  ConvId writable(String user, String name, String field) throws ChatException {
+    ConvId conv = access.writableConversation(user, name, field);
+    if (!conv.isRoom() && blocks.between(user, conv.peerOf(user))) {
+      throw ChatException.forbidden("you cannot message " + conv.peerOf(user)
+          + ": one of you has blocked the other");
+    }
+    return conv;
+  }
+
   void takeSend(String user) throws ChatException {
     long waitMs = limits.tryTake("send", user, config.limits().sendPerSecond(),
         config.limits().sendBurst());

@@ -152,16 +152,17 @@ final class RoomService {
   }
 
   /**
-   * A change to a room by its owner or a moderator (invite, kick, ban, unban, role, topic) is an
-   * event to every member, and anyone may create a room and invite others into it: one user may
-   * make at most {@code moderationPerMinute}. Asked only once the request is allowed and valid.
+   * A change to a room by its owner or a moderator (invite, kick, ban, unban, role, topic, and
+   * deleting others' messages) is an event to every member, and anyone may create a room and
+   * invite others into it: one user may make at most {@code moderationPerMinute}. Asked only once
+   * the request is allowed and valid.
    */
-  private void takeModeration(String user) throws ChatException {
+  void takeModeration(String user) throws ChatException {
     ChatConfig.UserLimits budget = config.userLimits();
     long waitMs = limits.tryTake("moderation", user, budget.moderationPerMinute() / 60.0,
         budget.moderationBurst());
     if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "changing rooms' members too fast", waitMs);
+      throw new ChatException(ErrorCode.RATE_LIMITED, "moderating too fast", waitMs);
     }
   }
 

@@ -46,6 +46,30 @@ class BlocksTest {
   }
 
   @Test
+  void aBlockForbidsEditsAndReactionsInTheDirectConversationButNotDeletingOnesOwn() {
+    TestClient alice = chat.user("alice");
+    TestClient mallory = chat.user("mallory");
+    long hers = alice.send("@mallory", "hi").seq();
+    long his = mallory.send("@alice", "hello").seq();
+    alice.settle();
+    mallory.settle();
+
+    alice.ok(new Request.Block(TestClient.nextId(), "mallory"));
+
+    mallory.error(new Request.Edit(TestClient.nextId(), "@alice", his, "something else"),
+        ErrorCode.FORBIDDEN);
+    mallory.error(new Request.React(TestClient.nextId(), "@alice", hers, "👎", true),
+        ErrorCode.FORBIDDEN);
+    alice.error(new Request.React(TestClient.nextId(), "@mallory", his, "👍", true),
+        ErrorCode.FORBIDDEN);
+    alice.assertQuiet(); // no update reached her
+    Result.Changed deleted = mallory.ok(
+        new Request.DeleteMessage(TestClient.nextId(), "@alice", his), Result.Changed.class);
+    assertEquals(his, deleted.seq());
+    assertEquals("delete", alice.events.next(Event.Update.class).action());
+  }
+
+  @Test
   void blockedListIsSortedAndBlockingTwiceIsOk() {
     TestClient alice = chat.user("alice");
     chat.user("zed");

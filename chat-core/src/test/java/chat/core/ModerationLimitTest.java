@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
+import chat.protocol.Result;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,5 +48,30 @@ class ModerationLimitTest {
     assertEquals(new Event.Member("#r", "carol", "kick", null),
         bob.events.next(Event.Member.class));
     alice.error(new Request.Invite(TestClient.nextId(), "r", "dave"), ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
+  void deletingOthersMessagesCountsAndLeavesTheModeratorsSendsAlone() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("r", false);
+    TestClient bob = chat.user("bob");
+    bob.join("r");
+    long[] seqs = new long[4];
+    for (int i = 0; i < seqs.length; i++) {
+      seqs[i] = bob.send("#r", "spam " + i).seq();
+    }
+    alice.settle();
+    for (int i = 0; i < 3; i++) {
+      alice.ok(new Request.DeleteMessage(TestClient.nextId(), "#r", seqs[i]), Result.Changed.class);
+    }
+    bob.settle();
+
+    alice.error(new Request.DeleteMessage(TestClient.nextId(), "#r", seqs[3]),
+        ErrorCode.RATE_LIMITED);
+    bob.assertQuiet();
+    assertEquals(5, alice.send("#r", "cleaned up").seq(), "her sends have a bucket of their own");
+    Event.Message left = bob.history("#r", null, null, null).messages().get(3);
+    assertEquals(seqs[3], left.seq());
+    assertEquals("spam 3", left.text());
   }
 }

@@ -9,6 +9,7 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,6 +31,30 @@ class RateLimitTest {
     assertNotNull(limited.retryAfterMs());
     assertEquals(500, limited.retryAfterMs(), "one token per 500 ms at 2/s");
     assertEquals(3, alice.history("@bob", null, null, null).messages().size());
+  }
+
+  @Test
+  void editsReactionsAndDeletingOnesOwnMessagesShareTheSendBucket() {
+    TestClient alice = chat.user("alice");
+    TestClient bob = chat.user("bob");
+    long seq = alice.send("@bob", "first").seq();
+    alice.ok(new Request.React(TestClient.nextId(), "@bob", seq, "👍", true), Result.Changed.class);
+    alice.ok(new Request.Edit(TestClient.nextId(), "@bob", seq, "edited"), Result.Changed.class);
+    bob.settle();
+
+    alice.error(new Request.React(TestClient.nextId(), "@bob", seq, "🎉", true),
+        ErrorCode.RATE_LIMITED);
+    alice.error(new Request.Edit(TestClient.nextId(), "@bob", seq, "again"),
+        ErrorCode.RATE_LIMITED);
+    alice.error(new Request.DeleteMessage(TestClient.nextId(), "@bob", seq),
+        ErrorCode.RATE_LIMITED);
+    bob.assertQuiet(); // nothing refused was told
+    Event.Message kept = alice.history("@bob", null, null, null).messages().get(0);
+    assertEquals("edited", kept.text());
+    assertEquals(List.of("👍"), List.copyOf(kept.reactions().keySet()));
+
+    chat.ticker.advance(Duration.ofMillis(500));
+    alice.ok(new Request.DeleteMessage(TestClient.nextId(), "@bob", seq), Result.Changed.class);
   }
 
   @Test
