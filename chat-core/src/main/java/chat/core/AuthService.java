@@ -170,7 +170,13 @@ final class AuthService {
       if (!account.get().isActive()) {
         throw new ChatException(ErrorCode.UNAUTHORIZED, "this account is disabled");
       }
-      return issueToken(c, user);
+      Result.Auth auth = issueToken(c, user);
+      Optional<Account> now = accounts.account(user);
+      if (now.isEmpty() || !now.get().isActive() || !now.get().passwordHash().equals(stored)) {
+        undoSignIn(c, r.id(), Tokens.hash(auth.token()), now, "password changed");
+        return null; // answered
+      }
+      return auth;
     }, outcome -> {
       if (outcome == PasswordChecks.Outcome.NOT_RUN) {
         byAddress.cancel(address);
@@ -237,10 +243,38 @@ final class AuthService {
       metrics.signInFailed();
       throw new ChatException(ErrorCode.UNAUTHORIZED, "token expired or revoked");
     }
-    if (!c.authenticate(token.get().user(), tokenHash)) {
+    String user = token.get().user();
+    if (accounts.status(user).orElse(Account.Status.DELETED) != Account.Status.ACTIVE) {
+      metrics.signInFailed(); // a disabled account's token, kept by the store: refused all the same
+      throw new ChatException(ErrorCode.UNAUTHORIZED, "this account is disabled");
+    }
+    if (!c.authenticate(user, tokenHash)) {
+      return;
+    }
+    if (accounts.token(tokenHash).isEmpty()) {
+      undoSignIn(c, r.id(), tokenHash, accounts.account(user), "logged out");
       return;
     }
     c.reply(r.id(), new Result.Auth(token.get().user(), r.token(), token.get().expiresAt()));
+  }
+
+  /**
+   * Undoes a sign-in whose session has just been registered, because the account changed while
+   * it was being checked. A password change or reset, a disable, a deletion or a logout
+   * everywhere revokes the user's tokens and then closes their sessions; one that ran while a
+   * sign-in was checked missed both its token (not yet saved) and its session (not yet
+   * registered). So every sign-in looks again once its token is saved and its session registered:
+   * any change after that look finds both, and one before it is seen here. Then the token is
+   * revoked, the request answered {@code unauthorized} and the connection closed, as they would
+   * have been had it signed in a moment earlier.
+   */
+  private void undoSignIn(SessionState c, String id, String tokenHash, Optional<Account> now,
+      String otherwise) {
+    String why = now.isEmpty() || now.get().isDeleted() ? "account deleted"
+        : !now.get().isActive() ? "account disabled" : otherwise;
+    accounts.revokeToken(tokenHash);
+    c.fail(id, new ChatException(ErrorCode.UNAUTHORIZED, "signed out while signing in: " + why));
+    c.session().close(CloseCodes.POLICY_VIOLATION, why);
   }
 
   void logout(SessionState c, Request.Logout r) {
@@ -269,6 +303,10 @@ final class AuthService {
     checkPassword(r.newPassword(), "new");
     checks.submit(c, r.id(), false, () -> {
       requirePassword(user, r.oldPassword());
+      if (accounts.status(user).orElse(null) == Account.Status.DISABLED) {
+        // Disabled while this connection is still open (it closes within a second)
+        throw new ChatException(ErrorCode.UNAUTHORIZED, "this account is disabled");
+      }
       if (!accounts.setPasswordHash(user, hasher.hash(r.newPassword()))) {
         throw new ChatException(ErrorCode.UNAUTHORIZED, "this account no longer exists");
       }

@@ -42,14 +42,19 @@ final class TestChat implements AutoCloseable, AfterEachCallback {
     this(config, maxQueuedEvents, null);
   }
 
-  /** With {@code storeOverride} (may be null) replacing bindings of the in-memory stores. */
-  TestChat(ChatConfig.Builder config, int maxQueuedEvents, Module storeOverride) {
+  /**
+   * With {@code override} (may be null) replacing bindings of the core's modules or of the
+   * in-memory stores (a store that fails, a password hasher that waits).
+   */
+  TestChat(ChatConfig.Builder config, int maxQueuedEvents, Module override) {
     this.config = config.passwordIterations(1_000).build();
-    Module stores = storeOverride == null ? new InMemoryStoreModule()
-        : Modules.override(new InMemoryStoreModule()).with(storeOverride);
+    Module wired = new ChatCoreModule(this.config, clock, ticker);
+    Module stores = new InMemoryStoreModule();
+    Module chosen = override == null ? Modules.combine(wired, stores)
+        : Modules.override(wired, stores).with(override);
     Module counted = binder -> OptionalBinder.newOptionalBinder(binder, ChatMetrics.class)
         .setBinding().toInstance(metrics);
-    this.core = ChatCore.start(new ChatCoreModule(this.config, clock, ticker), stores, counted);
+    this.core = ChatCore.start(chosen, counted);
     this.local = new LocalTransport(core.service(), maxQueuedEvents, metrics);
   }
 
