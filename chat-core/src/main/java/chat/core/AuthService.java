@@ -36,6 +36,15 @@ import org.slf4j.MDC;
 final class AuthService {
   private static final Logger log = LoggerFactory.getLogger(AuthService.class);
   private static final String WRONG_CREDENTIALS = "wrong user name or password";
+  /**
+   * Checks of a signed-in user's password (changing it, deleting the account): a burst of this
+   * many per user, then {@link #ACCOUNT_CHECKS_PER_HOUR}. Each costs a slow hash, and a connection
+   * holds only one at a time, so without a bound one account's connections could keep the hashing
+   * threads busy enough that every sign-in on the server is refused as busy; and a stolen token
+   * could guess the password at the hashing threads' pace.
+   */
+  static final int ACCOUNT_CHECK_BURST = 5;
+  static final int ACCOUNT_CHECKS_PER_HOUR = 10;
 
   private final AccountStore accounts;
   private final PasswordHasher hasher;
@@ -301,6 +310,7 @@ final class AuthService {
   void changePassword(SessionState c, Request.ChangePassword r) throws ChatException {
     String user = c.user();
     checkPassword(r.newPassword(), "new");
+    takeAccountCheck(user);
     checks.submit(c, r.id(), false, () -> {
       requirePassword(user, r.oldPassword());
       if (accounts.status(user).orElse(null) == Account.Status.DISABLED) {
@@ -326,6 +336,7 @@ final class AuthService {
   /** Deletes the account after checking the password; see {@link AccountStore#deleteAccount}. */
   void deleteAccount(SessionState c, Request.DeleteAccount r) throws ChatException {
     String user = c.user();
+    takeAccountCheck(user);
     checks.submit(c, r.id(), false, () -> {
       requirePassword(user, r.password());
       Optional<List<RoomExit>> exits = accounts.deleteAccount(user);
@@ -338,6 +349,15 @@ final class AuthService {
       }
       return Result.EMPTY;
     }, outcome -> { }, () -> router.closeUser(user, null, "account deleted"));
+  }
+
+  private void takeAccountCheck(String user) throws ChatException {
+    long waitMs = limits.tryTake("account-check", user, ACCOUNT_CHECKS_PER_HOUR / 3600.0,
+        ACCOUNT_CHECK_BURST);
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED,
+          "too many password checks for this account; try again later", waitMs);
+    }
   }
 
   /** Throws unauthorized unless {@code password} is the user's. Runs on the hashing pool. */

@@ -8,6 +8,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,6 +44,28 @@ class AccountTest {
         ErrorCode.UNAUTHORIZED);
     chat.connect().loginWithToken(fresh.token());
     chat.connect().ok(new Request.Login(TestClient.nextId(), "alice", NEW_PASSWORD),
+        Result.Auth.class);
+  }
+
+  @Test
+  void checksOfTheSignedInUsersPasswordAreBoundedPerAccount() {
+    TestClient alice = chat.user("alice");
+    TestClient phone = chat.secondSession(alice);
+    for (int i = 0; i < AuthService.ACCOUNT_CHECK_BURST; i++) {
+      (i % 2 == 0 ? alice : phone).error(new Request.ChangePassword(TestClient.nextId(),
+          "guess number " + i, NEW_PASSWORD), ErrorCode.UNAUTHORIZED);
+    }
+
+    Event.Error limited = phone.error(
+        new Request.DeleteAccount(TestClient.nextId(), TestChat.PASSWORD), ErrorCode.RATE_LIMITED);
+    assertEquals(360_000L, limited.retryAfterMs(), "one check every 6 minutes at 10 an hour");
+    alice.error(new Request.ChangePassword(TestClient.nextId(), TestChat.PASSWORD, NEW_PASSWORD),
+        ErrorCode.RATE_LIMITED);
+    chat.user("bob").ok(new Request.ChangePassword(TestClient.nextId(), TestChat.PASSWORD,
+        NEW_PASSWORD), Result.Auth.class); // another account has its own
+
+    chat.ticker.advance(Duration.ofMinutes(6));
+    alice.ok(new Request.ChangePassword(TestClient.nextId(), TestChat.PASSWORD, NEW_PASSWORD),
         Result.Auth.class);
   }
 
