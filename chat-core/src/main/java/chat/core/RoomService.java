@@ -219,7 +219,9 @@ final class RoomService {
   Result.Users bans(String user, Request.ListBans r) throws ChatException {
     Room room = access.existingRoom(r.room(), "room");
     requireModerator(user, room.name());
-    return new Result.Users(accounts.bans(room.name()));
+    List<String> bans = accounts.bans(room.name());
+    budget.takeForListing(user, bans.size());
+    return new Result.Users(bans);
   }
 
   void setRole(String user, Request.SetRole r) throws ChatException {

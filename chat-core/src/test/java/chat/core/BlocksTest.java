@@ -2,10 +2,12 @@ package chat.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import chat.core.store.AccountStore;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Request;
 import chat.protocol.Result;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BlocksTest {
   @RegisterExtension
-  final TestChat chat = new TestChat();
+  final TestChat chat = new TestChat(ChatConfig.builder().requestBurst(10_000)); // many frames
 
   private static List<String> blocked(TestClient c) {
     return c.ok(new Request.ListBlocked(TestClient.nextId()), Result.Users.class).users();
@@ -81,6 +83,40 @@ class BlocksTest {
     alice.ok(new Request.Block(TestClient.nextId(), "bob"));
 
     assertEquals(List.of("bob", "zed"), blocked(alice));
+  }
+
+  /**
+   * Blocks and unblocks that change something: a burst of 100, then 60 a minute; repeats are
+   * free. A user holds at most 1,000 blocks.
+   */
+  @Test
+  void blockChangesAreLimitedRepeatsAreFreeAndBlocksAreCapped() {
+    TestClient alice = chat.user("alice");
+    AccountStore accounts = chat.core.instance(AccountStore.class);
+    for (int i = 0; i <= Blocks.MAX_BLOCKED; i++) {
+      accounts.createUser("user" + i, "not-a-hash", 0);
+    }
+    for (int i = 0; i < Blocks.CHANGE_BURST; i++) {
+      alice.ok(new Request.Block(TestClient.nextId(), "user" + i));
+    }
+    alice.ok(new Request.Block(TestClient.nextId(), "user0")); // blocked already: free
+    alice.ok(new Request.Unblock(TestClient.nextId(), "user999")); // never blocked: free
+    Event.Error limited = alice.error(new Request.Unblock(TestClient.nextId(), "user0"),
+        ErrorCode.RATE_LIMITED);
+    assertEquals(1_000L, limited.retryAfterMs(), "one a second at 60 a minute");
+    assertEquals(Blocks.CHANGE_BURST, blocked(alice).size());
+
+    for (int i = Blocks.CHANGE_BURST; i < Blocks.MAX_BLOCKED; i++) {
+      chat.ticker.advance(Duration.ofSeconds(1));
+      alice.ok(new Request.Block(TestClient.nextId(), "user" + i));
+    }
+    chat.ticker.advance(Duration.ofSeconds(1));
+    alice.error(new Request.Block(TestClient.nextId(), "user" + Blocks.MAX_BLOCKED),
+        ErrorCode.FORBIDDEN);
+    alice.ok(new Request.Unblock(TestClient.nextId(), "user0"));
+    chat.ticker.advance(Duration.ofSeconds(1));
+    alice.ok(new Request.Block(TestClient.nextId(), "user" + Blocks.MAX_BLOCKED));
+    assertEquals(Blocks.MAX_BLOCKED, accounts.blockedBy("alice").size());
   }
 
   @Test

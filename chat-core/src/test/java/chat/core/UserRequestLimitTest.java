@@ -93,4 +93,26 @@ class UserRequestLimitTest {
     }
     alice.error(new Request.Members(TestClient.nextId(), "r1"), ErrorCode.RATE_LIMITED);
   }
+
+  /** The lists of one's blocks and of a room's bans cost as a room's members do. */
+  @Test
+  void blockedAndBannedListingsCostOneRequestMorePerHundredEntries() {
+    TestClient alice = chat.user("alice");
+    AccountStore accounts = chat.core.instance(AccountStore.class);
+    accounts.createRoom(new Room("big", "", false, 0), "alice");
+    for (int i = 0; i < 250; i++) {
+      accounts.createUser("m" + i, "not-a-hash", 0);
+      accounts.block("alice", "m" + i);
+      accounts.ban("big", "m" + i);
+    }
+
+    assertEquals(250, alice.ok(new Request.ListBlocked(TestClient.nextId()), Result.Users.class)
+        .users().size());
+    assertEquals(500L, alice.error(history(), ErrorCode.RATE_LIMITED).retryAfterMs());
+
+    chat.ticker.advance(Duration.ofMillis(1_500));
+    assertEquals(250, alice.ok(new Request.ListBans(TestClient.nextId(), "big"),
+        Result.Users.class).users().size());
+    alice.error(history(), ErrorCode.RATE_LIMITED);
+  }
 }
