@@ -116,6 +116,8 @@ final class RoomService {
       router.joining(conv); // on this node, its messages are followed from here on
       if (accounts.addMember(room.name(), user, Role.MEMBER)) {
         announce(conv, user, "join", null);
+      } else if (accounts.isBanned(room.name(), user)) {
+        throw ChatException.forbidden("you are banned from #" + room.name()); // just now
       }
     }
     return new Result.Joined(conv.key(), room.topic(), messages.lastSeq(conv));
@@ -180,6 +182,9 @@ final class RoomService {
     takeModeration(user);
     if (accounts.addMember(room.name(), invitee, Role.MEMBER)) {
       announce(ConvId.room(room.name()), invitee, "invite", null);
+    } else if (accounts.isBanned(room.name(), invitee)) {
+      throw ChatException.forbidden(invitee + " is banned from #" + room.name()
+          + "; unban them first"); // banned meanwhile
     }
   }
 

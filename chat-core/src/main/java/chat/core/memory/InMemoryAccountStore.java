@@ -32,6 +32,7 @@ final class InMemoryAccountStore implements AccountStore {
   /** Room names by member: answers {@link #roomsOf} without visiting every room. */
   private final Map<String, TreeSet<String>> roomsByUser = new HashMap<>();
   private final Map<String, TreeSet<String>> bans = new HashMap<>();
+  private static final TreeSet<String> NO_BANS = new TreeSet<>();
   private final Map<String, TreeSet<String>> blocks = new HashMap<>();
   private final Map<String, Map<ConvId, Long>> readMarkers = new HashMap<>();
   private final List<OperatorAction> operatorActions = new ArrayList<>();
@@ -276,7 +277,7 @@ final class InMemoryAccountStore implements AccountStore {
     if (roomMembers == null) {
       throw new IllegalArgumentException("no such room: " + room);
     }
-    if (roomMembers.containsKey(user)) {
+    if (roomMembers.containsKey(user) || bans.getOrDefault(room, NO_BANS).contains(user)) {
       return false;
     }
     putMember(room, user, role);

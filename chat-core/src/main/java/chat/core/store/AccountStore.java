@@ -114,7 +114,10 @@ public interface AccountStore {
   /** How many rooms {@code user} owns. */
   int roomsOwnedBy(String user);
 
-  /** Adds a member; false if {@code user} was already a member. */
+  /**
+   * Adds a member; false if {@code user} was already a member or is banned from the room (looked
+   * at in the same step as the insert, so that a ban made meanwhile is never undone by it).
+   */
   boolean addMember(String room, String user, Role role);
 
   /** Removes a member; false if {@code user} was not a member. */

@@ -356,6 +356,25 @@ public abstract class AccountAdminContract extends AccountStoreFixture {
     assertThrows(IllegalArgumentException.class, () -> accounts.ban("nowhere", "bob"));
   }
 
+  /**
+   * Adding a banned user adds nothing, whoever asks: the ban is looked at in the same step as the
+   * insert, so a join or invite checked before a ban cannot undo it.
+   */
+  @Test
+  void aBannedUserIsNotAdded() {
+    accounts.createRoom(privateRoom("general"), "alice");
+    accounts.createRoom(privateRoom("other"), "alice");
+    assertTrue(accounts.ban("general", "mallory"));
+
+    assertFalse(accounts.addMember("general", "mallory", Role.MEMBER));
+    assertEquals(Optional.empty(), accounts.role("general", "mallory"));
+    assertEquals(roles("alice", Role.OWNER), roster("general"));
+    assertTrue(accounts.addMember("other", "mallory", Role.MEMBER), "bans are per room");
+
+    assertTrue(accounts.unban("general", "mallory"));
+    assertTrue(accounts.addMember("general", "mallory", Role.MEMBER));
+  }
+
   /** unban lifts a ban once; bans are per room. */
   @Test
   void unbanLiftsOnce() {

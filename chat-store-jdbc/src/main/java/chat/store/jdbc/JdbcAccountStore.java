@@ -326,9 +326,10 @@ class JdbcAccountStore implements AccountStore {
   public boolean addMember(String room, String user, Role role) {
     try {
       return database.transaction(c -> {
-        requireRoom(c, room);
-        return update(c, "INSERT INTO memberships (room, user_name, role) VALUES (?, ?, ?)"
-            + " ON CONFLICT (room, user_name) DO NOTHING", room, user, role.name()) == 1;
+        requireRoom(c, room); // the room's row locked: a ban of the same room waits, or came first
+        return update(c, "INSERT INTO memberships (room, user_name, role) SELECT ?, ?, ?"
+            + " WHERE NOT EXISTS (SELECT 1 FROM bans WHERE room = ? AND user_name = ?)"
+            + " ON CONFLICT (room, user_name) DO NOTHING", room, user, role.name(), room, user) == 1;
       });
     } finally {
       membershipChanged(room); // also after a failure: whether it committed is not known
