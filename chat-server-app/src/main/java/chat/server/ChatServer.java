@@ -85,7 +85,8 @@ public final class ChatServer {
       WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store,
           NodeBus bus, FileService uploads) throws OptionsException {
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
-            options.chatConfig().files().uploadTimeout().toMillis());
+            options.chatConfig().files().uploadTimeout().toMillis(), options.maxUploadsPerIp(),
+            TrustedProxies.parse(options.trustedProxies()));
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
             tls != null, transport, chat, store, bus, endpoint, metricsPage,
             WebServer.Limits.DEFAULT.withConnections(options.maxHttpConnections(),

@@ -4,14 +4,20 @@ import chat.core.ChatException;
 import chat.core.FileService;
 import chat.core.store.StoredFile;
 import chat.protocol.ErrorCode;
+import chat.transport.ws.TrustedProxies;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * not finished within {@link chat.core.ChatConfig.Files#uploadTimeout()} gets 408; the idle
  * timeout ends one that stalls.
  *
+ * <p>A client address may have {@code maxUploadsPerAddress} uploads in progress (the client a
+ * trusted proxy names, behind one): the service caps them per user and in total, and without a
+ * cap per address one machine's few accounts, each trickling bytes, could hold every slot of the
+ * server for the whole upload timeout. Beyond it: 429 at once.
+ *
  * <p>Served files can never run script on this origin: {@code nosniff}, a {@code sandbox} CSP
  * with {@code default-src 'none'}, and {@code Content-Disposition: attachment} for everything but
  * PNG, JPEG, GIF and WebP images (which are shown {@code inline}; SVG, which can hold script, is
@@ -65,11 +76,18 @@ final class FileEndpoint {
   private final FileService files;
   private final Predicate<String> allowedOrigin;
   private final long uploadTimeoutMs;
+  private final int maxUploadsPerAddress;
+  private final TrustedProxies proxies;
+  /** Uploads in progress by client address; guarded by itself. */
+  private final Map<InetAddress, Integer> byAddress = new HashMap<>();
 
-  FileEndpoint(FileService files, Predicate<String> allowedOrigin, long uploadTimeoutMs) {
+  FileEndpoint(FileService files, Predicate<String> allowedOrigin, long uploadTimeoutMs,
+      int maxUploadsPerAddress, TrustedProxies proxies) {
     this.files = files;
     this.allowedOrigin = allowedOrigin;
     this.uploadTimeoutMs = uploadTimeoutMs;
+    this.maxUploadsPerAddress = maxUploadsPerAddress;
+    this.proxies = proxies;
   }
 
   /** Whether a request path is this endpoint's. */
@@ -116,23 +134,67 @@ final class FileEndpoint {
 
   private void upload(Request request, Response response, Callback callback) {
     FileService.Upload upload;
+    InetAddress address = clientAddress(request);
+    boolean counted = false;
     try {
       String user = files.authenticate(bearerToken(request.getHeaders().get(
           HttpHeader.AUTHORIZATION)));
       String name = percentDecode(request.getHeaders().get(FILE_NAME_HEADER));
+      counted = address == null || takeSlot(address);
+      if (!counted) {
+        bodyLeftUnread(request, response);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        error(response, callback, 429, ErrorCode.RATE_LIMITED.wireName(),
+            "at most " + maxUploadsPerAddress + " uploads at once from your address", 1_000L);
+        return;
+      }
       upload = files.begin(user, name, request.getHeaders().get(HttpHeader.CONTENT_TYPE),
           request.getLength());
     } catch (ChatException e) {
+      releaseSlot(counted ? address : null);
       bodyLeftUnread(request, response);
       refuse(response, callback, e);
       return;
     } catch (IllegalArgumentException e) {
+      releaseSlot(counted ? address : null);
       bodyLeftUnread(request, response);
       error(response, callback, 400, ErrorCode.BAD_REQUEST.wireName(),
           FILE_NAME_HEADER + ": " + e.getMessage(), null);
       return;
     }
-    new BodyReader(request, response, callback, upload).start();
+    new BodyReader(request, response, callback, upload, address).start();
+  }
+
+  /** The client's address (a trusted proxy's client, behind one), or null if unknown. */
+  private InetAddress clientAddress(Request request) {
+    if (!(request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
+        peer) || peer.getAddress() == null) {
+      return null;
+    }
+    // Several header lines count as one list: the last proxy's entry is the last one.
+    List<String> forwarded = request.getHeaders().getValuesList("X-Forwarded-For");
+    return proxies.client(peer.getAddress(),
+        forwarded.isEmpty() ? null : String.join(",", forwarded));
+  }
+
+  private boolean takeSlot(InetAddress address) {
+    synchronized (byAddress) {
+      int now = byAddress.getOrDefault(address, 0);
+      if (now >= maxUploadsPerAddress) {
+        return false;
+      }
+      byAddress.put(address, now + 1);
+      return true;
+    }
+  }
+
+  private void releaseSlot(InetAddress address) {
+    if (address == null) {
+      return;
+    }
+    synchronized (byAddress) {
+      byAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    }
   }
 
   /**
@@ -203,15 +265,17 @@ final class FileEndpoint {
     private final Response response;
     private final Callback callback;
     private final FileService.Upload upload;
+    private final InetAddress address; // its slot, released with the answer; may be null
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Scheduler.Task timeout;
 
     BodyReader(Request request, Response response, Callback callback,
-        FileService.Upload upload) {
+        FileService.Upload upload, InetAddress address) {
       this.request = request;
       this.response = response;
       this.callback = callback;
       this.upload = upload;
+      this.address = address;
     }
 
     void start() {
@@ -295,7 +359,7 @@ final class FileEndpoint {
       }
     }
 
-    /** Whether this caller answers; cancels the timeout for whoever does. */
+    /** Whether this caller answers; cancels the timeout and frees the slot for whoever does. */
     private boolean claim() {
       if (!answered.compareAndSet(false, true)) {
         return false;
@@ -304,6 +368,7 @@ final class FileEndpoint {
       if (t != null) {
         t.cancel();
       }
+      releaseSlot(address);
       return true;
     }
   }

@@ -109,6 +109,8 @@ final class ServerOptions {
       new Option("max-upload-bytes", "10485760", "largest file a user may upload (POST /files)"),
       new Option("max-uploads-per-user", "4", "uploads one user may have in progress at once"),
       new Option("max-uploads", "32", "uploads in progress at once, all users together"),
+      new Option("max-uploads-per-ip", "8", "uploads in progress at once from one client "
+          + "address (behind a trusted proxy, the client it names); more get 429"),
       new Option("uploads-per-minute", "30", "sustained uploads per user per minute (a burst "
           + "of 10)"),
       new Option("max-pending-files-per-user", "20", "files one user may have uploaded and not "
@@ -204,6 +206,7 @@ final class ServerOptions {
     maxConnectionsPerIp();
     maxHttpConnections();
     maxHttpConnectionsPerIp();
+    maxUploadsPerIp();
     allowedOrigins();
     trustedProxies();
     logFormat();
@@ -401,6 +404,10 @@ final class ServerOptions {
 
   int maxHttpConnectionsPerIp() throws OptionsException {
     return (int) number("max-http-connections-per-ip", 1, 10_000_000);
+  }
+
+  int maxUploadsPerIp() throws OptionsException {
+    return (int) number("max-uploads-per-ip", 1, 1_000_000);
   }
 
   ChatConfig chatConfig() throws OptionsException {

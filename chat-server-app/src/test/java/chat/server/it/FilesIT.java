@@ -49,7 +49,8 @@ class FilesIT {
 
   @RegisterExtension
   static final SharedServer shared = new SharedServer("--max-upload-bytes", String.valueOf(MAX),
-      "--allowed-origins", PAGES, "--registrations-per-ip-per-hour", "1000");
+      "--allowed-origins", PAGES, "--registrations-per-ip-per-hour", "1000",
+      "--max-uploads-per-ip", "100"); // every client here is on 127.0.0.1
 
   @TempDir Path tmp;
 

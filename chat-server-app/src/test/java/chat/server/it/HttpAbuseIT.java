@@ -198,6 +198,86 @@ class HttpAbuseIT {
     }
   }
 
+  /**
+   * Uploads that trickle hold an upload slot each for as long as the upload timeout: a few
+   * accounts on one machine could hold all of the server's. One address gets
+   * {@code --max-uploads-per-ip} at once, here 3 (of 4 per user); the next is refused with 429 at
+   * once, another address's upload goes through, and the slots come back as the sockets close.
+   */
+  @Test
+  void uploadsInProgressAreCappedPerAddress() throws Exception {
+    try (ServerProcess s = ServerProcess.start(tmp.resolve("uploads"), "--store", "memory",
+        "--max-uploads-per-ip", "3"); WireClients wire = new WireClients(s)) {
+      String[] tokens = {wire.user("slow1").token, wire.user("slow2").token};
+      List<Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          slow.add(startUpload(null, s.httpPort, tokens[i % 2], 50_000, "a trickle"));
+        }
+        // The server takes them in an order of its own: whichever comes fourth is refused.
+        String refused = firstAnswer(slow);
+        assertTrue(refused.startsWith("HTTP/1.1 429 "), refused);
+
+        Socket other = startUpload("127.0.0.2", s.httpPort, tokens[1], 5, "hello");
+        slow.add(other);
+        String created = statusLine(other);
+        assertTrue(created.startsWith("HTTP/1.1 201 "), created);
+      } finally {
+        for (Socket socket : slow) {
+          socket.close();
+        }
+      }
+      long deadline = System.nanoTime() + PROMPT.toNanos();
+      String answer = "";
+      while (!answer.startsWith("HTTP/1.1 201 ") && System.nanoTime() < deadline) {
+        try (Socket again = startUpload(null, s.httpPort, tokens[0], 5, "again")) {
+          answer = statusLine(again); // 429 until the closed uploads have given their slots back
+        }
+        assertTrue(answer.matches("HTTP/1\\.1 (201|429) .*"), answer);
+      }
+      assertTrue(answer.startsWith("HTTP/1.1 201 "), "slots not given back: " + answer);
+      String log = s.output();
+      assertFalse(log.contains(" ERROR "), log);
+    }
+  }
+
+  /**
+   * The status line of the first of {@code sockets} to be answered, which is then closed; fails
+   * if none is within {@link #PROMPT}.
+   */
+  private static String firstAnswer(List<Socket> sockets) throws IOException {
+    long deadline = System.nanoTime() + PROMPT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Socket socket : sockets) {
+        socket.setSoTimeout(10);
+        int first;
+        try {
+          first = socket.getInputStream().read();
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        socket.setSoTimeout((int) PROMPT.toMillis());
+        String line = first < 0 ? "" : (char) first + statusLine(socket);
+        socket.close();
+        return line;
+      }
+    }
+    throw new AssertionError("none of " + sockets.size() + " uploads was answered");
+  }
+
+  /** A POST /files from {@code source}, declaring {@code length} bytes and sending {@code body}. */
+  private static Socket startUpload(String source, int port, String token, int length,
+      String body) throws IOException {
+    Socket s = connect(source, port);
+    s.getOutputStream().write(("POST /files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + token + "\r\nX-File-Name: slow.bin\r\n"
+        + "Content-Type: application/octet-stream\r\n"
+        + "Content-Length: " + length + "\r\n\r\n" + body)
+        .getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+    return s;
+  }
+
   /** A socket to the HTTP port on 127.0.0.1, from {@code source} (null: any). */
   private static Socket connect(String source, int port) throws IOException {
     Socket s = new Socket();
