@@ -162,11 +162,15 @@ class MigrationsTest {
     old.saveToken(new TokenRecord("t1", "alice", 99L));
     old.createRoom(new Room("general", "anything", false, 5L), "alice");
     old.createRoom(new Room("secret", "hush", true, 6L), "bob");
-    old.addMember("general", "zed", Role.MEMBER);
-    old.addMember("general", "bob", Role.MEMBER);
-    old.addMember("secret", "alice", Role.MEMBER);
+    // As V1's store added members (today's also looks at bans, which V1 has not).
+    String[][] members = {{"general", "zed"}, {"general", "bob"}, {"secret", "alice"}};
+    for (String[] m : members) {
+      v1.write(c -> Sql.update(c, "INSERT INTO memberships (room, user_name, role)"
+          + " VALUES (?, ?, 'MEMBER')", m[0], m[1]));
+    }
     old.removeMember("general", "zed"); // a gap in join_order
-    old.addMember("general", "zed", Role.MEMBER);
+    v1.write(c -> Sql.update(c, "INSERT INTO memberships (room, user_name, role)"
+        + " VALUES ('general', 'zed', 'MEMBER')"));
     old.advanceReadMarker("alice", ConvId.room("general"), 3);
     v1.close();
     List<List<String>> membershipsAtV1 = membershipRows();
