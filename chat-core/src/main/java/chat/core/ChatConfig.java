@@ -165,6 +165,7 @@ public record ChatConfig(
    * @param maxPendingPerUser files one user may have uploaded and not yet sent
    * @param pendingTtl how long an uploaded file that was never sent is kept
    * @param uploadTimeout how long one upload may take from its first byte to its last
+   * @param maxBytesPerUser bytes of files one user may have stored, pending and sent together
    */
   public record Files(
       int maxUploadsPerUser,
@@ -173,17 +174,18 @@ public record ChatConfig(
       int uploadBurst,
       int maxPendingPerUser,
       Duration pendingTtl,
-      Duration uploadTimeout) {
+      Duration uploadTimeout,
+      long maxBytesPerUser) {
 
     public static final Files DEFAULTS = new Files(4, 32, 30, 10, 20, Duration.ofHours(24),
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10), 1L << 30);
 
     public Files {
       requireNonNull(pendingTtl, "pendingTtl is null");
       requireNonNull(uploadTimeout, "uploadTimeout is null");
       if (maxUploadsPerUser < 1 || maxUploads < 1 || uploadsPerMinute < 1 || uploadBurst < 1
           || maxPendingPerUser < 1 || pendingTtl.isNegative() || pendingTtl.isZero()
-          || uploadTimeout.isNegative() || uploadTimeout.isZero()) {
+          || uploadTimeout.isNegative() || uploadTimeout.isZero() || maxBytesPerUser < 1) {
         throw new IllegalArgumentException("file limits must be positive");
       }
     }

@@ -71,6 +71,14 @@ final class FileServiceImpl implements FileService {
     String checkedName = FileNames.checkName(name);
     String checkedType = FileNames.mediaType(type);
     ChatConfig.Files limits = config.files();
+    // What the user's files may still take: the file is cut off there. Uploads running at once
+    // each see the same room, so together they may pass it by at most their own sizes.
+    long room = limits.maxBytesPerUser() - files.storedBytes(user);
+    if (room <= 0 || declaredBytes > room) {
+      throw ChatException.forbidden("your files may take at most " + limits.maxBytesPerUser()
+          + " bytes, and " + Math.max(0, room) + " are left; delete messages with files to make"
+          + " room");
+    }
     synchronized (slots) {
       int mine = inProgress.getOrDefault(user, 0);
       if (mine >= limits.maxUploadsPerUser()) {
@@ -98,7 +106,7 @@ final class FileServiceImpl implements FileService {
     String id = newId();
     try {
       return new SlotUpload(user, files.create(id, user, checkedName, checkedType,
-          clock.millis()), max);
+          clock.millis()), Math.min(max, room));
     } catch (IOException | RuntimeException e) {
       release(user);
       log.error("cannot start storing upload {} of {}", id, user, e);

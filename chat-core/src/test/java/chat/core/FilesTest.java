@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FilesTest {
   private static final ChatConfig.Files LIMITS = new ChatConfig.Files(2, 3, 60, 5, 4,
-      Duration.ofHours(1), Duration.ofMinutes(1));
+      Duration.ofHours(1), Duration.ofMinutes(1), 250);
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().maxUploadBytes(100)
       .files(LIMITS));
@@ -97,6 +97,25 @@ class FilesTest {
         .files());
     assertEquals(1, sent.seq());
     assertEquals("PNG bytes", content(f.id()));
+  }
+
+  /** A user's files may take 250 bytes here, pending and sent together; others have their own. */
+  @Test
+  void aUsersFilesAreBoundedInBytes() throws Exception {
+    StoredFile first = upload("alice", "x".repeat(100));
+    alice.ok(send("@bob", "", first.id()), Result.Sent.class);
+    upload("alice", "y".repeat(100));
+
+    ChatException full = refused(ErrorCode.FORBIDDEN, () -> files.begin("alice", "big.txt",
+        "text/plain", 51));
+    assertTrue(full.getMessage().contains("50 are left"), full.getMessage());
+    refused(ErrorCode.TOO_LARGE, () -> upload("alice", "z".repeat(51))); // no length: cut off
+    upload("alice", "z".repeat(50));
+    refused(ErrorCode.FORBIDDEN, () -> files.begin("alice", "one.txt", "text/plain", 1));
+    upload("bob", "b".repeat(100));
+
+    alice.ok(new Request.DeleteMessage(TestClient.nextId(), "@bob", 1), Result.Changed.class);
+    upload("alice", "w".repeat(100)); // the deleted message's file no longer counts
   }
 
   @Test

@@ -85,6 +85,17 @@ final class InMemoryFileStore implements FileStore {
   }
 
   @Override
+  public synchronized long storedBytes(String owner) {
+    long bytes = 0;
+    for (Entry e : files.values()) {
+      if (e.file().owner().equals(owner)) {
+        bytes += e.file().size();
+      }
+    }
+    return bytes;
+  }
+
+  @Override
   public synchronized int expirePending(long createdBefore) {
     int before = files.size();
     files.values().removeIf(e -> !e.file().attached() && e.file().createdAt() < createdBefore);

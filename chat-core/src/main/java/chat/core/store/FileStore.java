@@ -45,6 +45,9 @@ public interface FileStore {
   /** How many pending files {@code owner} has. */
   int pendingCount(String owner);
 
+  /** The bytes of every file {@code owner} uploaded that the store holds, pending or sent. */
+  long storedBytes(String owner);
+
   /** Erases the pending files stored before {@code createdBefore} (ms); returns how many. */
   int expirePending(long createdBefore);
 }

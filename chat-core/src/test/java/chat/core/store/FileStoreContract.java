@@ -331,6 +331,22 @@ public abstract class FileStoreContract {
     assertArrayEquals("pending".getBytes(StandardCharsets.UTF_8), bytes(pending.id()));
   }
 
+  /** A user's stored bytes count pending and sent files, theirs only, until erased. */
+  @Test
+  void storedBytesAreTheOwnersFilesPendingAndSent() throws Exception {
+    assertEquals(0, stores.files().storedBytes("alice"));
+    StoredFile sentOne = upload("alice", "0123456789"); // 10 bytes
+    upload("alice", "pending"); // 7
+    upload("bob", "someone else's"); // 14
+    sent(message(GENERAL, "alice", "c1", sentOne));
+    assertEquals(17, stores.files().storedBytes("alice"));
+    assertEquals(14, stores.files().storedBytes("bob"));
+
+    stores.messages().change(GENERAL, 1, new MessageChange.Delete("alice", now()));
+    assertEquals(7, stores.files().storedBytes("alice"), "the deleted message's file is gone");
+    assertEquals(7, reopen().files().storedBytes("alice"));
+  }
+
   @Test
   void deletingAConversationErasesItsFiles() throws Exception {
     StoredFile inRoom = upload("alice", "room");

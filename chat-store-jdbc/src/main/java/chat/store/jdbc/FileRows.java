@@ -34,6 +34,10 @@ final class FileRows {
         "SELECT count(*) FROM files WHERE owner = ? AND conv IS NULL", owner);
   }
 
+  static long storedBytes(Connection c, String owner) throws SQLException {
+    return Sql.queryLong(c, "SELECT coalesce(sum(size), 0) FROM files WHERE owner = ?", owner);
+  }
+
   /** The file in the current row (columns as {@link #COLUMNS}). */
   static StoredFile read(ResultSet rs) throws SQLException {
     String conv = rs.getString(7);

@@ -232,8 +232,12 @@ final class Migrations {
   static final Migration V6 = new Migration(6, "search indexed per batch of appends",
       List.of("DROP TRIGGER message_search_insert"));
 
+  /** A user's files summed by owner, for the quota on the bytes one user may store. */
+  static final Migration V7 = new Migration(7, "files summed by owner",
+      List.of("CREATE INDEX files_by_owner ON files (owner, size)"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5, V6);
+  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5, V6, V7);
 
   private Migrations() {}
 

@@ -177,6 +177,11 @@ final class PostgresFileStore implements FileStore {
     return database.read(c -> FileRows.pendingCount(c, owner));
   }
 
+  @Override
+  public long storedBytes(String owner) {
+    return database.read(c -> FileRows.storedBytes(c, owner));
+  }
+
   /**
    * Erases, in one transaction, the pending files stored before {@code createdBefore} with their
    * chunks, and the chunks of uploads started before it that never completed. A file attached

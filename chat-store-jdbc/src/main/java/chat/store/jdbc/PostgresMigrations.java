@@ -182,8 +182,12 @@ final class PostgresMigrations {
       // Compressing images and archives costs CPU for nothing: keep the chunks as they come.
       "ALTER TABLE file_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL"));
 
+  /** A user's files summed by owner, for the quota on the bytes one user may store. */
+  static final Migration V3 = new Migration(3, "files summed by owner",
+      List.of("CREATE INDEX files_by_owner ON files (owner, size)"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2);
+  static final List<Migration> ALL = List.of(V1, V2, V3);
 
   private PostgresMigrations() {}
 

@@ -117,6 +117,11 @@ final class SqliteFileStore implements FileStore {
     return database.read(c -> FileRows.pendingCount(c, owner));
   }
 
+  @Override
+  public long storedBytes(String owner) {
+    return database.read(c -> FileRows.storedBytes(c, owner));
+  }
+
   /** In one transaction, so a file attached meanwhile (under the same write lock) stays. */
   @Override
   public int expirePending(long createdBefore) {

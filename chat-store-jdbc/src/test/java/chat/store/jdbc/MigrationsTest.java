@@ -343,7 +343,7 @@ class MigrationsTest {
     });
     v5.close();
 
-    SqliteDatabase v6 = open(Migrations.ALL);
+    SqliteDatabase v6 = open(Migrations.ALL.subList(0, 6));
     SqliteMessageStore messages = new SqliteMessageStore(v6);
     messages.start();
     try {
