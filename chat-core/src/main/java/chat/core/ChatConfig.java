@@ -207,6 +207,7 @@ public record ChatConfig(
    * @param typingBurst typing notices a user may send at once
    * @param searchesPerMinute sustained searches per user per minute (more are refused)
    * @param searchBurst searches a user may run at once
+   * @param maxMembershipsPerUser rooms one user may be a member of (owned ones included)
    */
   public record Safety(
       int loginFailuresPerUser,
@@ -219,17 +220,19 @@ public record ChatConfig(
       int typingPerSecond,
       int typingBurst,
       int searchesPerMinute,
-      int searchBurst) {
+      int searchBurst,
+      int maxMembershipsPerUser) {
 
     public static final Safety DEFAULTS =
-        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10);
+        new Safety(5, 20, Duration.ofMinutes(15), 20, 100, 60, 10, 3, 10, 60, 10, 1_000);
 
     public Safety {
       requireNonNull(loginWindow, "loginWindow is null");
       if (loginFailuresPerUser < 1 || loginFailuresPerAddress < 1 || loginWindow.isNegative()
           || loginWindow.isZero() || registrationsPerAddressPerHour < 1 || maxRoomsPerUser < 1
           || roomCreatesPerHour < 1 || roomCreateBurst < 1 || typingPerSecond < 1
-          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1) {
+          || typingBurst < 1 || searchesPerMinute < 1 || searchBurst < 1
+          || maxMembershipsPerUser < 1) {
         throw new IllegalArgumentException("safety limits must be positive");
       }
     }

@@ -70,6 +70,7 @@ final class RoomService {
       throw ChatException.forbidden("you own " + safety.maxRoomsPerUser()
           + " rooms, the most one user may; delete one or give it away first");
     }
+    requireRoomForMembership(user, "you are");
     long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
         safety.roomCreateBurst());
     if (waitMs > 0) {
@@ -112,6 +113,7 @@ final class RoomService {
       if (room.isPrivate()) {
         throw ChatException.forbidden("#" + room.name() + " is private: you need an invite");
       }
+      requireRoomForMembership(user, "you are");
       takeJoin(user);
       router.joining(conv); // on this node, its messages are followed from here on
       if (accounts.addMember(room.name(), user, Role.MEMBER)) {
@@ -159,6 +161,19 @@ final class RoomService {
    * invite others into it: one user may make at most {@code moderationPerMinute}. Asked only once
    * the request is allowed and valid.
    */
+  /**
+   * Refuses a new membership of {@code user} beyond {@code maxMembershipsPerUser}: each room a
+   * user is in is walked on every change of their presence, and is listed, followed and read on
+   * every sign-in; and rooms' owners may invite anyone without asking.
+   */
+  private void requireRoomForMembership(String user, String subject) throws ChatException {
+    int max = config.safety().maxMembershipsPerUser();
+    if (accounts.roomsOf(user).size() >= max) {
+      throw ChatException.forbidden(subject + " in " + max
+          + " rooms, the most one user may be in; leave one first");
+    }
+  }
+
   void takeModeration(String user) throws ChatException {
     ChatConfig.UserLimits budget = config.userLimits();
     long waitMs = limits.tryTake("moderation", user, budget.moderationPerMinute() / 60.0,
@@ -178,6 +193,9 @@ final class RoomService {
     }
     if (accounts.account(invitee).map(a -> a.isDeleted()).orElse(true)) {
       throw ChatException.notFound("no user " + invitee);
+    }
+    if (accounts.role(room.name(), invitee).isEmpty()) {
+      requireRoomForMembership(invitee, invitee + " is");
     }
     takeModeration(user);
     if (accounts.addMember(room.name(), invitee, Role.MEMBER)) {

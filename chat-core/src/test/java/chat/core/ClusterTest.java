@@ -433,7 +433,7 @@ class ClusterTest {
   @Test
   void failedLoginsCountOnAllNodesTogether() {
     ChatConfig.Safety three = new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2,
-        3, 5, 60, 10);
+        3, 5, 60, 10, 1_000);
     Node one = node(ChatConfig.builder().safety(three));
     Node two = node(ChatConfig.builder().safety(three));
     one.chat().user("alice");

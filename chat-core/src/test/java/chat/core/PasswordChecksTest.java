@@ -71,7 +71,7 @@ class PasswordChecksTest {
     // Generous throttles: this test is about the queue, not the failure limits.
     ChatConfig config = ChatConfig.builder().passwordIterations(1_000).authTimeoutMs(10_000)
         .safety(new ChatConfig.Safety(1_000, 1_000, Duration.ofMinutes(15), 1_000, 10, 60, 10,
-            3, 10, 60, 10))
+            3, 10, 60, 10, 1_000))
         .build();
     core = ChatCore.start(Modules.override(new ChatCoreModule(config, new ManualClock(), ticker))
         .with(new AbstractModule() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ThrottlingTest {
   private static final ChatConfig.Safety SMALL =
-      new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2, 3, 5, 60, 10);
+      new ChatConfig.Safety(3, 6, Duration.ofMinutes(15), 4, 3, 60, 2, 3, 5, 60, 10, 1_000);
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().safety(SMALL));
 

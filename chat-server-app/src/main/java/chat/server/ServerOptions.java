@@ -85,6 +85,8 @@ final class ServerOptions {
       new Option("registrations-per-ip-per-hour", "20", "accounts one address may register per "
           + "hour"),
       new Option("max-rooms-per-user", "100", "rooms one user may own"),
+      new Option("max-memberships-per-user", "1000", "rooms one user may be a member of; a "
+          + "join or an invite beyond it is refused (forbidden)"),
       new Option("room-creates-per-hour", "60", "sustained room creations per user per hour "
           + "(a burst of 10 at once)"),
       new Option("typing-per-second", "3", "typing notices per user per second (a burst of 10)"),
@@ -446,7 +448,8 @@ final class ServerOptions {
               (int) number("typing-per-second", 1, 1_000),
               ChatConfig.Safety.DEFAULTS.typingBurst(),
               (int) number("searches-per-minute", 1, 1_000_000),
-              ChatConfig.Safety.DEFAULTS.searchBurst()))
+              ChatConfig.Safety.DEFAULTS.searchBurst(),
+              (int) number("max-memberships-per-user", 1, 10_000_000)))
           .userLimits(new ChatConfig.UserLimits(
               (int) number("read-events-per-second", 1, 1_000_000),
               ChatConfig.UserLimits.DEFAULTS.readEventBurst(),

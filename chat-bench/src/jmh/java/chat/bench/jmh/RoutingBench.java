@@ -96,7 +96,7 @@ public class RoutingBench {
     return new ChatConfig.Safety(d.loginFailuresPerUser(), d.loginFailuresPerAddress(),
         d.loginWindow(), perHour, d.maxRoomsPerUser(), d.roomCreatesPerHour(),
         d.roomCreateBurst(), d.typingPerSecond(), d.typingBurst(), d.searchesPerMinute(),
-        d.searchBurst());
+        d.searchBurst(), d.maxMembershipsPerUser());
   }
 
   private static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
