@@ -83,6 +83,7 @@ final class ChatServiceImpl implements ChatService, Managed {
     executors.every("forgetting old login throttles", auth::sweep, 60_000);
     if (link.clustered()) {
       executors.every("checking the node bus", busReceiver::checkBus, 5_000);
+      executors.every("forgetting idle conversation cursors", router::sweepCursors, 60_000);
     }
     started = true;
   }

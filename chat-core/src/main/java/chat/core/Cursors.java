@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * a direct conversation with a party signed in here (it began after they signed in, else its
  * cursor would exist).
  *
+ * <p>Every message heard on the bus makes a cursor, and every catch-up reads each cursor's
+ * conversation again; so {@link #sweep} forgets the cursors of conversations nobody here takes
+ * part in once unused for {@link #IDLE_NANOS}. One needed again starts as above.
+ *
  * <p>Not used by a single server, whose store hands over messages in order already.
  */
 @Singleton
@@ -40,6 +44,8 @@ final class Cursors {
   private static final long UNKNOWN = -1;
   private static final int REPAIR_PAGE = 500;
   private static final MessageStore.Heads NO_HEADS = new MessageStore.Heads(0, 0);
+  /** How long after its last use the cursor of a conversation with nobody here is kept. */
+  static final long IDLE_NANOS = 60_000_000_000L;
 
   /** What a repair delivers: stored messages and changes this node missed, in order. */
   interface Redelivery {
@@ -52,17 +58,20 @@ final class Cursors {
   private static final class Cursor {
     long seq = UNKNOWN;
     long rev = UNKNOWN;
+    volatile long usedNanos;
   }
 
   private final MessageStore messages;
   private final AccountStore accounts;
   private final SessionRegistry registry;
   private final ChatMetrics metrics;
+  private final Ticker ticker;
   private final Map<ConvId, Cursor> cursors = new ConcurrentHashMap<>();
 
   @Inject
   Cursors(MessageStore messages, AccountStore accounts, SessionRegistry registry,
-      ChatMetrics metrics) {
+      ChatMetrics metrics, Ticker ticker) {
+    this.ticker = ticker;
     this.metrics = metrics;
     this.messages = messages;
     this.accounts = accounts;
@@ -70,7 +79,37 @@ final class Cursors {
   }
 
   private Cursor of(ConvId conv) {
-    return cursors.computeIfAbsent(conv, c -> new Cursor());
+    Cursor cursor = cursors.computeIfAbsent(conv, c -> new Cursor());
+    cursor.usedNanos = ticker.nanos();
+    return cursor;
+  }
+
+  /**
+   * Forgets the cursors unused for {@link #IDLE_NANOS} whose conversations have no participant
+   * signed in here; returns how many. A sign-in or join here since then has used its cursor (its
+   * baseline), so no cursor someone here relies on is dropped.
+   */
+  int sweep() {
+    long now = ticker.nanos();
+    int forgotten = 0;
+    for (Map.Entry<ConvId, Cursor> e : cursors.entrySet()) {
+      Cursor cursor = e.getValue();
+      if (now - cursor.usedNanos < IDLE_NANOS) {
+        continue;
+      }
+      synchronized (cursor) {
+        if (now - cursor.usedNanos >= IDLE_NANOS && !hasParticipantHere(e.getKey())
+            && cursors.remove(e.getKey(), cursor)) {
+          forgotten++;
+        }
+      }
+    }
+    return forgotten;
+  }
+
+  /** How many conversations this node follows (for tests). */
+  int followed() {
+    return cursors.size();
   }
 
   /**

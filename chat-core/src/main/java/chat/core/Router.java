@@ -158,6 +158,11 @@ final class Router {
     cursors.catchUp(redelivery);
   }
 
+  /** In a cluster, now and then: forgets what no session here needs (see {@link Cursors}). */
+  void sweepCursors() {
+    cursors.sweep();
+  }
+
   /** A room is gone: its cursor too. */
   void forget(ConvId conv) {
     cursors.forget(conv);

@@ -123,6 +123,35 @@ class ClusterTest {
     return c.events.skipTo(Event.Message.class);
   }
 
+  /**
+   * A node follows every conversation it hears of on the bus; one nobody signed in there takes
+   * part in is forgotten once unused for a minute, and one with a participant there is kept.
+   */
+  @Test
+  void aNodeForgetsTheConversationsNobodyThereTakesPartIn() throws Exception {
+    Room r = aliceAndBobInARoom();
+    TestClient carol = r.one().chat().user("carol");
+    for (String peer : List.of("dave", "erin", "frank")) {
+      r.one().chat().user(peer);
+      carol.send("@" + peer, "hello " + peer);
+    }
+    r.alice().send("#general", "to bob, on node two");
+    assertEquals("to bob, on node two", nextMessage(r.bob()).text());
+    settleBus();
+    Cursors two = r.two().chat().core.instance(Cursors.class);
+    assertEquals(4, two.followed(), "three direct conversations and the room");
+
+    r.two().chat().ticker.advance(Duration.ofSeconds(59));
+    assertEquals(0, two.sweep(), "not idle long enough");
+    r.two().chat().ticker.advance(Duration.ofSeconds(1));
+    assertEquals(3, two.sweep());
+    assertEquals(1, two.followed(), "bob's room stays");
+
+    carol.send("@dave", "again");
+    r.alice().send("#general", "still followed");
+    assertEquals("still followed", nextMessage(r.bob()).text());
+  }
+
   @Test
   void roomAndDirectMessagesReachSessionsOnOtherNodes() throws Exception {
     Node one = node();
