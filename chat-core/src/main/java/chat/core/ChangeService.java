@@ -45,6 +45,7 @@ final class ChangeService {
   private final Router router;
   private final MessagingService messaging;
   private final RoomService rooms;
+  private final RequestBudget budget;
   private final ChatConfig config;
   private final Clock clock;
   /**
@@ -55,7 +56,9 @@ final class ChangeService {
 
   @Inject
   ChangeService(MessageStore messages, AccountStore accounts, Access access, Router router,
-      MessagingService messaging, RoomService rooms, ChatConfig config, Clock clock) {
+      MessagingService messaging, RoomService rooms, RequestBudget budget, ChatConfig config,
+      Clock clock) {
+    this.budget = budget;
     this.rooms = rooms;
     this.messages = messages;
     this.accounts = accounts;
@@ -125,6 +128,7 @@ final class ChangeService {
       throw ChatException.badRequest("limit: must be positive");
     }
     List<StoredUpdate> page = messages.updatesAfter(conv, r.afterRev(), limit + 1);
+    budget.takeForListing(user, page.size()); // each change reads its message as it now is
     boolean more = page.size() > limit;
     if (more) {
       page = page.subList(0, limit);

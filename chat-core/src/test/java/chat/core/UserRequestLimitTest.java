@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.store.AccountStore;
+import chat.core.store.ConvId;
+import chat.core.store.MessageChange;
+import chat.core.store.MessageStore;
 import chat.core.store.Role;
 import chat.core.store.Room;
 import chat.protocol.ErrorCode;
@@ -92,6 +95,24 @@ class UserRequestLimitTest {
       alice.ok(new Request.Members(TestClient.nextId(), "r1"), Result.Members.class);
     }
     alice.error(new Request.Members(TestClient.nextId(), "r1"), ErrorCode.RATE_LIMITED);
+  }
+
+  /** A page of 200 changes costs two requests more, as a listing of 200 does. */
+  @Test
+  void aLongPageOfUpdatesCostsOneRequestMorePerHundredChanges() {
+    TestClient alice = chat.user("alice");
+    chat.user("bob");
+    alice.send("@bob", "react to this");
+    MessageStore messages = chat.core.instance(MessageStore.class);
+    for (int i = 0; i < 250; i++) {
+      messages.change(ConvId.direct("alice", "bob"), 1,
+          new MessageChange.React("bob", "👍", i % 2 == 0, 20, i));
+    }
+
+    Result.Updates page = alice.ok(new Request.Updates(TestClient.nextId(), "@bob", 0, 200),
+        Result.Updates.class);
+    assertTrue(page.more());
+    assertEquals(500L, alice.error(history(), ErrorCode.RATE_LIMITED).retryAfterMs());
   }
 
   /** The lists of one's blocks and of a room's bans cost as a room's members do. */
