@@ -45,6 +45,14 @@ final class AuthService {
    */
   static final int ACCOUNT_CHECK_BURST = 5;
   static final int ACCOUNT_CHECKS_PER_HOUR = 10;
+  /**
+   * Password sign-ins that succeed, per account: a burst of this many, then as many a minute.
+   * The failure throttles bound wrong passwords; without this, one account's right password sent
+   * in a loop from two addresses (each may have 20 checks in flight) kept the hashing threads so
+   * busy that every other password sign-in and registration was refused as busy. Only successes
+   * count, so nobody can use up someone else's by guessing.
+   */
+  static final int PASSWORD_SIGN_INS_PER_MINUTE = 10;
 
   private final AccountStore accounts;
   private final PasswordHasher hasher;
@@ -167,6 +175,14 @@ final class AuthService {
       byAddress.cancel(address);
       throw throttled(wait);
     }
+    wait = limits.peek("sign-in", user, PASSWORD_SIGN_INS_PER_MINUTE / 60.0,
+        PASSWORD_SIGN_INS_PER_MINUTE);
+    if (wait > 0) {
+      byName.cancel(nameKey);
+      byAddress.cancel(address);
+      throw new ChatException(ErrorCode.RATE_LIMITED,
+          "too many sign-ins with this account's password; try again later", wait);
+    }
     checks.submit(c, r.id(), true, () -> {
       Optional<Account> account = Names.isValidUser(user) ? accounts.account(user)
           : Optional.empty();
@@ -198,6 +214,9 @@ final class AuthService {
         if (!ok) {
           metrics.signInFailed();
           failedEverywhere(address, nameKey);
+        } else {
+          limits.tryTake("sign-in", user, PASSWORD_SIGN_INS_PER_MINUTE / 60.0,
+              PASSWORD_SIGN_INS_PER_MINUTE);
         }
       }
     });

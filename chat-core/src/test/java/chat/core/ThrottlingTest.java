@@ -34,6 +34,28 @@ class ThrottlingTest {
     return error.retryAfterMs();
   }
 
+  /**
+   * Password sign-ins that succeed: 10 per account, then one every 6 s. Wrong passwords do not
+   * use them up (the failure throttles count those), and other accounts have their own.
+   */
+  @Test
+  void successfulPasswordSignInsAreBoundedPerAccount() {
+    chat.user("alice");
+    chat.user("bob");
+    for (int i = 0; i < 2; i++) { // under the failure limit of 3 for a name
+      assertEquals(ErrorCode.UNAUTHORIZED, ((Event.Error) login("alice", "wrong!")).code());
+    }
+    for (int i = 0; i < AuthService.PASSWORD_SIGN_INS_PER_MINUTE; i++) {
+      assertTrue(login("alice", TestChat.PASSWORD) instanceof Event.Ok, "sign-in " + i);
+    }
+
+    assertEquals(6_000L, retryAfter(login("alice", TestChat.PASSWORD)));
+    assertTrue(login("bob", TestChat.PASSWORD) instanceof Event.Ok);
+    chat.ticker.advance(Duration.ofSeconds(6));
+    assertTrue(login("alice", TestChat.PASSWORD) instanceof Event.Ok);
+    retryAfter(login("alice", TestChat.PASSWORD));
+  }
+
   @Test
   void failedLoginsForOneNameAreSlowedWithGrowingDelaysEvenWithTheRightPassword() {
     TestClient alice = chat.user("alice");
