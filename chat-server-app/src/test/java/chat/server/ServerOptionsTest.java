@@ -106,14 +106,14 @@ class ServerOptionsTest {
         "--searches-per-minute", "12", "--read-events-per-second", "4",
         "--presence-changes-per-minute", "20", "--joins-per-minute", "9",
         "--user-requests-per-second", "70", "--room-read-deliveries-per-second", "5000",
-        "--moderation-actions-per-minute", "30");
+        "--moderation-actions-per-minute", "30", "--max-memberships-per-user", "50");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
     assertEquals(new chat.core.ChatConfig.Safety(3, 9, java.time.Duration.ofMinutes(5), 2, 7, 30,
         chat.core.ChatConfig.Safety.DEFAULTS.roomCreateBurst(), 2,
         chat.core.ChatConfig.Safety.DEFAULTS.typingBurst(), 12,
-        chat.core.ChatConfig.Safety.DEFAULTS.searchBurst()), s);
+        chat.core.ChatConfig.Safety.DEFAULTS.searchBurst(), 50), s);
     chat.core.ChatConfig.UserLimits u = chat.core.ChatConfig.UserLimits.DEFAULTS;
     assertEquals(new chat.core.ChatConfig.UserLimits(4, u.readEventBurst(), 20,
         u.presenceChangeBurst(), 9, u.joinBurst(), 70, u.requestBurst(), 5_000, 30,
