@@ -30,7 +30,8 @@ import org.slf4j.MDC;
  * <p>Abuse: failed password logins are throttled per address and per name at an address (see
  * {@link FailureThrottle}); a refused attempt costs no hashing, and attempts being checked count
  * against the limit so a burst cannot slip past it. Registrations are limited per address. A
- * token login is never refused for failed password attempts.
+ * token login is never refused for failed password attempts. Successful password sign-ins, and
+ * checks of a signed-in user's password, are limited per account (each costs a hash).
  */
 @Singleton
 final class AuthService {
@@ -175,8 +176,8 @@ final class AuthService {
       byAddress.cancel(address);
       throw throttled(wait);
     }
-    wait = limits.peek("sign-in", user, PASSWORD_SIGN_INS_PER_MINUTE / 60.0,
-        PASSWORD_SIGN_INS_PER_MINUTE);
+    wait = !Names.isValidUser(user) ? 0 : limits.peek("sign-in", user,
+        PASSWORD_SIGN_INS_PER_MINUTE / 60.0, PASSWORD_SIGN_INS_PER_MINUTE);
     if (wait > 0) {
       byName.cancel(nameKey);
       byAddress.cancel(address);
