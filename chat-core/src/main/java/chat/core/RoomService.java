@@ -156,12 +156,6 @@ final class RoomService {
   }
 
   /**
-   * A change to a room by its owner or a moderator (invite, kick, ban, unban, role, topic, and
-   * deleting others' messages) is an event to every member, and anyone may create a room and
-   * invite others into it: one user may make at most {@code moderationPerMinute}. Asked only once
-   * the request is allowed and valid.
-   */
-  /**
    * Refuses a new membership of {@code user} beyond {@code maxMembershipsPerUser}: each room a
    * user is in is walked on every change of their presence, and is listed, followed and read on
    * every sign-in; and rooms' owners may invite anyone without asking.
@@ -174,6 +168,12 @@ final class RoomService {
     }
   }
 
+  /**
+   * A change to a room by its owner or a moderator (invite, kick, ban, unban, role, topic, and
+   * deleting others' messages) is an event to every member, and anyone may create a room and
+   * invite others into it: one user may make at most {@code moderationPerMinute}. Asked only once
+   * the request is allowed and valid.
+   */
   void takeModeration(String user) throws ChatException {
     ChatConfig.UserLimits budget = config.userLimits();
     long waitMs = limits.tryTake("moderation", user, budget.moderationPerMinute() / 60.0,
