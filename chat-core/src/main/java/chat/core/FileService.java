@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>Limits ({@link ChatConfig.Files}): a file is at most {@code limits.maxUploadBytes}; a user
  * may have a few uploads in progress and all users together a few more; uploads per user are
  * rate-limited; a user may have only so many uploaded files not yet sent, and such a file is
- * erased after {@link ChatConfig.Files#pendingTtl()}.
+ * erased after {@link ChatConfig.Files#pendingTtl()}; a user's files, sent and not, may take at
+ * most {@link ChatConfig.Files#maxBytesPerUser()} bytes.
  */
 public interface FileService {
 
