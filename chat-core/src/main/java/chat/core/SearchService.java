@@ -5,6 +5,7 @@ import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.SearchQuery;
 import chat.core.store.SearchText;
+import chat.core.store.SearchTooBroadException;
 import chat.core.store.StoredMessage;
 import chat.protocol.ErrorCode;
 import chat.protocol.Request;
@@ -75,8 +76,14 @@ final class SearchService {
     if (waitMs > 0) {
       throw new ChatException(ErrorCode.RATE_LIMITED, "searching too fast", waitMs);
     }
-    List<StoredMessage> found = convs.isEmpty()
-        ? List.of() : messages.search(new SearchQuery(convs, terms, after, limit + 1));
+    List<StoredMessage> found;
+    try {
+      found = convs.isEmpty()
+          ? List.of() : messages.search(new SearchQuery(convs, terms, after, limit + 1));
+    } catch (SearchTooBroadException e) {
+      throw ChatException.badRequest("query: matches too much to search in time; use longer or"
+          + " rarer words, or search one conversation");
+    }
     boolean more = found.size() > limit;
     if (more) {
       found = found.subList(0, limit);

@@ -88,6 +88,9 @@ public interface MessageStore {
    * Up to {@code query.limit()} messages that match the query, newest first (see
    * {@link SearchQuery} for the order, the paging and what matches). Sees the current text of
    * edited messages and never a deleted one.
+   *
+   * @throws SearchTooBroadException if a store whose index serves every conversation stopped the
+   *     search because it ran too long
    */
   List<StoredMessage> search(SearchQuery query);
 

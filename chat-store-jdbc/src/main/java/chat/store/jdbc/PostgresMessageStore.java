@@ -7,6 +7,7 @@ import chat.core.store.ConvId;
 import chat.core.store.MessageChange;
 import chat.core.store.MessageChanges;
 import chat.core.store.SearchQuery;
+import chat.core.store.SearchTooBroadException;
 import chat.core.store.StoredMessage;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -32,7 +33,17 @@ import java.util.Optional;
  * snapshot. Started and stopped by {@link PostgresStoreLifecycle}.
  */
 final class PostgresMessageStore extends JdbcMessageStore {
+  /**
+   * How long one search may run before PostgreSQL cancels it (its {@code statement_timeout}):
+   * the index holds every conversation's words, so a common word or a one-letter prefix walks
+   * postings of the whole cluster's messages, on a connection of the shared pool.
+   */
+  static final long SEARCH_BUDGET_MS = 500;
+  /** The SQLSTATE of a statement cancelled by its timeout. */
+  private static final String QUERY_CANCELED = "57014";
+
   private final PostgresDatabase database;
+  private volatile long searchBudgetMs = SEARCH_BUDGET_MS;
 
   @Inject
   PostgresMessageStore(PostgresDatabase database) {
@@ -70,9 +81,15 @@ final class PostgresMessageStore extends JdbcMessageStore {
     return PostgresRows.one(c, conv, seq);
   }
 
+  /** For tests: a shorter time a search may take. */
+  void searchBudgetMs(long ms) {
+    searchBudgetMs = ms;
+  }
+
   /**
    * The words of the query as prefix terms against the {@code search} vectors (GIN index),
-   * in the conversations asked for, newest first, cut at the page's limit in SQL.
+   * in the conversations asked for, newest first, cut at the page's limit in SQL. Cancelled past
+   * {@link #SEARCH_BUDGET_MS}: {@link SearchTooBroadException}.
    */
   @Override
   public List<StoredMessage> search(SearchQuery query) {
@@ -86,7 +103,10 @@ final class PostgresMessageStore extends JdbcMessageStore {
       sql.append(" AND (m.ts, m.conv, m.seq) < (?, ?, ?)");
     }
     sql.append(" ORDER BY m.ts DESC, m.conv DESC, m.seq DESC LIMIT ?");
+    long budgetMs = searchBudgetMs;
     return database.snapshot(c -> {
+      // For this transaction only: the connection goes back to the pool without it.
+      PostgresDatabase.execute(c, "SET LOCAL statement_timeout = " + budgetMs);
       List<StoredMessage> hits = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
         int i = 1;
@@ -105,6 +125,11 @@ final class PostgresMessageStore extends JdbcMessageStore {
                 ConvId.parseKey(rs.getString(PostgresRows.CONV_COLUMN)), rs));
           }
         }
+      } catch (SQLException e) {
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+          throw new SearchTooBroadException(budgetMs);
+        }
+        throw e;
       }
       for (int h = 0; h < hits.size(); h++) {
         hits.set(h, MessageRows.complete(c, hits.get(h)));

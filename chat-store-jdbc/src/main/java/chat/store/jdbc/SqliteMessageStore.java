@@ -7,6 +7,7 @@ import chat.core.store.ConvId;
 import chat.core.store.MessageChange;
 import chat.core.store.MessageChanges;
 import chat.core.store.SearchQuery;
+import chat.core.store.SearchTooBroadException;
 import chat.core.store.StoredMessage;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -15,6 +16,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.ProgressHandler;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Messages in SQLite. Appends go through the {@link GroupCommitWriter} (one transaction per
@@ -25,8 +31,18 @@ import java.util.Optional;
  * {@link SqliteStoreLifecycle}.
  */
 final class SqliteMessageStore extends JdbcMessageStore {
+  /**
+   * How long one search may run before SQLite is told to stop it: the index holds every
+   * conversation's words, so a common word or a one-letter prefix walks postings of the whole
+   * server's messages, on one of the few read connections every request shares.
+   */
+  static final long SEARCH_BUDGET_MS = 500;
+  /** SQLite's virtual machine steps between two looks at the search's clock. */
+  private static final int STEPS_PER_LOOK = 10_000;
+
   private final SqliteDatabase database;
   private final FileDir files;
+  private volatile long searchBudgetMs = SEARCH_BUDGET_MS;
 
   @Inject
   SqliteMessageStore(SqliteDatabase database) {
@@ -75,12 +91,38 @@ final class SqliteMessageStore extends JdbcMessageStore {
     return MessageRows.one(c, conv, seq);
   }
 
+  /** For tests: a shorter time a search may take. */
+  void searchBudgetMs(long ms) {
+    searchBudgetMs = ms;
+  }
+
+  /** Stopped past {@link #SEARCH_BUDGET_MS}: {@link SearchTooBroadException}. */
   @Override
   public List<StoredMessage> search(SearchQuery query) {
     if (query.convs().isEmpty()) {
       return List.of();
     }
-    return snapshot(c -> SearchRows.search(c, query));
+    long budgetMs = searchBudgetMs;
+    return snapshot(c -> {
+      SQLiteConnection sqlite = c.unwrap(SQLiteConnection.class);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+      ProgressHandler.setHandler(sqlite, STEPS_PER_LOOK, new ProgressHandler() {
+        @Override
+        protected int progress() {
+          return System.nanoTime() - deadline > 0 ? 1 : 0; // non-zero: interrupt
+        }
+      });
+      try {
+        return SearchRows.search(c, query);
+      } catch (SQLiteException e) {
+        if (e.getResultCode() == SQLiteErrorCode.SQLITE_INTERRUPT) {
+          throw new SearchTooBroadException(budgetMs);
+        }
+        throw e;
+      } finally {
+        ProgressHandler.clearHandler(sqlite);
+      }
+    });
   }
 
   /**
