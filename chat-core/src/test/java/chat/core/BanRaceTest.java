@@ -9,8 +9,6 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,18 +27,13 @@ class BanRaceTest {
     protected void configure() {
       AccountStore store = Guice.createInjector(new InMemoryStoreModule())
           .getInstance(AccountStore.class);
-      bind(AccountStore.class).toInstance((AccountStore) Proxy.newProxyInstance(
-          AccountStore.class.getClassLoader(), new Class<?>[] {AccountStore.class},
-          (proxy, method, args) -> {
-            if (method.getName().equals("addMember") && args[1].equals(banFirst)) {
+      bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, store,
+          (method, args, call) -> {
+            if (method.equals("addMember") && args[1].equals(banFirst)) {
               banFirst = null;
               store.ban((String) args[0], (String) args[1]);
             }
-            try {
-              return method.invoke(store, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
+            return call.proceed();
           }));
     }
   });

@@ -20,8 +20,6 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,17 +75,12 @@ class ClusterTest {
 
   /** {@code store}, counting the calls of {@link AccountStore#forgetCaches}. */
   private AccountStore countingForgets(AccountStore store) {
-    return (AccountStore) Proxy.newProxyInstance(AccountStore.class.getClassLoader(),
-        new Class<?>[] {AccountStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("forgetCaches")) {
-            cachesForgotten.incrementAndGet();
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return Around.wrap(AccountStore.class, store, (method, args, call) -> {
+      if (method.equals("forgetCaches")) {
+        cachesForgotten.incrementAndGet();
+      }
+      return call.proceed();
+    });
   }
 
   @AfterEach

@@ -15,8 +15,6 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,10 +33,9 @@ class QueuedReadMarkersTest {
   private final BlockingQueue<Consumer<Boolean>> held = new LinkedBlockingQueue<>();
   private final AccountStore real =
       Guice.createInjector(new InMemoryStoreModule()).getInstance(AccountStore.class);
-  private final AccountStore queuing = (AccountStore) Proxy.newProxyInstance(
-      AccountStore.class.getClassLoader(), new Class<?>[] {AccountStore.class},
-      (proxy, method, args) -> {
-        if (method.getName().equals("advanceReadMarker") && args.length == 4) {
+  private final AccountStore queuing = Around.wrap(AccountStore.class, real,
+      (method, args, call) -> {
+        if (method.equals("advanceReadMarker") && args.length == 4) {
           boolean moved = real.advanceReadMarker((String) args[0], (ConvId) args[1],
               (Long) args[2]);
           ReadMarkerListener listener = (ReadMarkerListener) args[3];
@@ -51,11 +48,7 @@ class QueuedReadMarkersTest {
           });
           return null;
         }
-        try {
-          return method.invoke(real, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
+        return call.proceed();
       });
 
   @RegisterExtension

@@ -8,8 +8,6 @@ import chat.protocol.Event;
 import chat.protocol.Request;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -23,17 +21,12 @@ class ReadEventsFailureTest {
   private final AtomicBoolean membersFail = new AtomicBoolean();
   private final AccountStore real =
       Guice.createInjector(new InMemoryStoreModule()).getInstance(AccountStore.class);
-  private final AccountStore failing = (AccountStore) Proxy.newProxyInstance(
-      AccountStore.class.getClassLoader(), new Class<?>[] {AccountStore.class},
-      (proxy, method, args) -> {
-        if (method.getName().equals("members") && membersFail.get()) {
+  private final AccountStore failing = Around.wrap(AccountStore.class, real,
+      (method, args, call) -> {
+        if (method.equals("members") && membersFail.get()) {
           throw new IllegalStateException("injected: the store cannot list members");
         }
-        try {
-          return method.invoke(real, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
+        return call.proceed();
       });
 
   @RegisterExtension

@@ -12,8 +12,6 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,17 +28,12 @@ class SearchTooBroadTest {
     protected void configure() {
       MessageStore store = Guice.createInjector(new InMemoryStoreModule())
           .getInstance(MessageStore.class);
-      bind(MessageStore.class).toInstance((MessageStore) Proxy.newProxyInstance(
-          MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class},
-          (proxy, method, args) -> {
-            if (method.getName().equals("search") && tooBroad) {
+      bind(MessageStore.class).toInstance(Around.wrap(MessageStore.class, store,
+          (method, args, call) -> {
+            if (method.equals("search") && tooBroad) {
               throw new SearchTooBroadException(500);
             }
-            try {
-              return method.invoke(store, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
+            return call.proceed();
           }));
     }
   });

@@ -12,8 +12,6 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,16 +83,10 @@ class SignInRaceTest {
       });
       AccountStore store = Guice.createInjector(new InMemoryStoreModule())
           .getInstance(AccountStore.class);
-      bind(AccountStore.class).toInstance((AccountStore) Proxy.newProxyInstance(
-          AccountStore.class.getClassLoader(), new Class<?>[] {AccountStore.class},
-          (proxy, method, args) -> {
-            Object result;
-            try {
-              result = method.invoke(store, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-            if (method.getName().equals("token")) {
+      bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, store,
+          (method, args, call) -> {
+            Object result = call.proceed();
+            if (method.equals("token")) {
               readingToken.at(); // the token was there when read
             }
             return result;
