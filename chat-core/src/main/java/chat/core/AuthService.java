@@ -375,10 +375,8 @@ final class AuthService {
   private void takeAccountCheck(String user) throws ChatException {
     long waitMs = limits.tryTake("account-check", user, ACCOUNT_CHECKS_PER_HOUR / 3600.0,
         ACCOUNT_CHECK_BURST);
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED,
-          "too many password checks for this account; try again later", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs,
+        "too many password checks for this account; try again later");
   }
 
   /** Throws unauthorized unless {@code password} is the user's. Runs on the hashing pool. */

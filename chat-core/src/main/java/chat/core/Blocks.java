@@ -1,7 +1,6 @@
 package chat.core;
 
 import chat.core.store.AccountStore;
-import chat.protocol.ErrorCode;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import jakarta.inject.Inject;
@@ -57,7 +56,8 @@ final class Blocks {
     if (target.equals(user)) {
       throw ChatException.badRequest("user: you cannot block yourself");
     }
-    List<String> blocked = accounts.blockedBy(user); // the store's: another node may have changed it
+    // The store's list, not the cache: another node may have changed it a moment ago.
+    List<String> blocked = accounts.blockedBy(user);
     if (blocked.contains(target)) {
       return;
     }
@@ -88,9 +88,7 @@ final class Blocks {
 
   private void takeChange(String user) throws ChatException {
     long waitMs = limits.tryTake("block", user, CHANGES_PER_MINUTE / 60.0, CHANGE_BURST);
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "blocking and unblocking too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "blocking and unblocking too fast");
   }
 
   /** Whether either of the two has blocked the other. */

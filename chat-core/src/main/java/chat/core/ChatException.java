@@ -40,4 +40,14 @@ public class ChatException extends Exception {
   static ChatException notFound(String message) {
     return new ChatException(ErrorCode.NOT_FOUND, message);
   }
+
+  /**
+   * Refuses with {@code rate_limited} and {@code message} if {@code waitMs} (a bucket's answer:
+   * 0 when a token was taken, else how long until one is there) says to wait.
+   */
+  static void refuseIfWaiting(long waitMs, String message) throws ChatException {
+    if (waitMs > 0) {
+      throw new ChatException(ErrorCode.RATE_LIMITED, message, waitMs);
+    }
+  }
 }

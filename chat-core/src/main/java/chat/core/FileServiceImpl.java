@@ -97,9 +97,7 @@ final class FileServiceImpl implements FileService {
       long waitMs = buckets.tryTake("upload", user,
           limits.uploadsPerMinute() / (double) TimeUnit.MINUTES.toSeconds(1),
           limits.uploadBurst());
-      if (waitMs > 0) {
-        throw new ChatException(ErrorCode.RATE_LIMITED, "uploading too fast", waitMs);
-      }
+      ChatException.refuseIfWaiting(waitMs, "uploading too fast");
       inProgress.merge(user, 1, Integer::sum);
       inProgressTotal++;
     }

@@ -164,7 +164,6 @@ final class MessagingService {
     return Mentions.in(text, name -> name.equals(conv.userA()) || name.equals(conv.userB()));
   }
 
-  /** Takes one send from the user's bucket (sends and edits share it), or fails rate_limited. */
   /**
    * A conversation {@code user} may write to (send, edit, react): a room they are in, or a
    * direct conversation with an account that is not deleted and with no block between them.
@@ -178,12 +177,14 @@ final class MessagingService {
     return conv;
   }
 
+  /**
+   * Takes one send from the user's bucket (sends, edits, reactions and deleting one's own
+   * messages share it), or fails rate_limited.
+   */
   void takeSend(String user) throws ChatException {
     long waitMs = limits.tryTake("send", user, config.limits().sendPerSecond(),
         config.limits().sendBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "sending too fast");
   }
 
   Result.History history(String user, Request.History r) throws ChatException {
@@ -269,9 +270,7 @@ final class MessagingService {
     ConvId conv = access.conversation(user, r.conv(), "conv");
     long waitMs = localLimits.tryTake("typing", user, config.safety().typingPerSecond(),
         config.safety().typingBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "typing notices too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "typing notices too fast");
     router.toOthersUnblocked(conv, user, name -> new Event.Typing(name, user));
   }
 }

@@ -1,6 +1,5 @@
 package chat.core;
 
-import chat.protocol.ErrorCode;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -47,9 +46,6 @@ final class RequestBudget {
   }
 
   private static void refuseIf(long waitMs) throws ChatException {
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "too many requests from your connections",
-          waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "too many requests from your connections");
   }
 }

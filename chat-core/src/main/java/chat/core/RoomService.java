@@ -73,9 +73,7 @@ final class RoomService {
     requireRoomForMembership(user, "you are");
     long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
         safety.roomCreateBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "creating rooms too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "creating rooms too fast");
     if (!accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user)) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
@@ -149,10 +147,7 @@ final class RoomService {
   private void takeJoin(String user) throws ChatException {
     ChatConfig.UserLimits budget = config.userLimits();
     long waitMs = limits.tryTake("join", user, budget.joinsPerMinute() / 60.0, budget.joinBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "joining and leaving rooms too fast",
-          waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "joining and leaving rooms too fast");
   }
 
   /**
@@ -178,9 +173,7 @@ final class RoomService {
     ChatConfig.UserLimits budget = config.userLimits();
     long waitMs = limits.tryTake("moderation", user, budget.moderationPerMinute() / 60.0,
         budget.moderationBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "moderating too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "moderating too fast");
   }
 
   void invite(String user, Request.Invite r) throws ChatException {

@@ -7,7 +7,6 @@ import chat.core.store.SearchQuery;
 import chat.core.store.SearchText;
 import chat.core.store.SearchTooBroadException;
 import chat.core.store.StoredMessage;
-import chat.protocol.ErrorCode;
 import chat.protocol.Request;
 import chat.protocol.Result;
 import jakarta.inject.Inject;
@@ -73,9 +72,7 @@ final class SearchService {
         ? readable(user) : List.of(access.conversation(user, r.conv(), "conv"));
     long waitMs = limits.tryTake("search", user, config.safety().searchesPerMinute() / 60.0,
         config.safety().searchBurst());
-    if (waitMs > 0) {
-      throw new ChatException(ErrorCode.RATE_LIMITED, "searching too fast", waitMs);
-    }
+    ChatException.refuseIfWaiting(waitMs, "searching too fast");
     List<StoredMessage> found;
     try {
       found = convs.isEmpty()
