@@ -27,12 +27,31 @@ import java.util.Optional;
  * are its own.
  */
 abstract class JdbcMessageStore implements MessageStore {
+  /**
+   * How long one search may run before the database is told to stop it ({@link
+   * chat.core.store.SearchTooBroadException}): the index holds every conversation's words, so a
+   * common word or a one-letter prefix walks postings of the whole server's messages, on one of
+   * the few connections every request shares.
+   */
+  static final long SEARCH_BUDGET_MS = 500;
+
   private final JdbcDatabase database;
   final GroupCommitWriter writer;
+  private volatile long searchBudgetMs = SEARCH_BUDGET_MS;
 
   JdbcMessageStore(JdbcDatabase database, GroupCommitWriter writer) {
     this.database = database;
     this.writer = writer;
+  }
+
+  /** The time one search may take: {@link #SEARCH_BUDGET_MS}, or less in tests. */
+  long searchBudgetMs() {
+    return searchBudgetMs;
+  }
+
+  /** For tests: a shorter time a search may take. */
+  void searchBudgetMs(long ms) {
+    searchBudgetMs = ms;
   }
 
   /** Runs {@code work} in one read snapshot, so all its queries see the same moment. */

@@ -33,17 +33,10 @@ import java.util.Optional;
  * snapshot. Started and stopped by {@link PostgresStoreLifecycle}.
  */
 final class PostgresMessageStore extends JdbcMessageStore {
-  /**
-   * How long one search may run before PostgreSQL cancels it (its {@code statement_timeout}):
-   * the index holds every conversation's words, so a common word or a one-letter prefix walks
-   * postings of the whole cluster's messages, on a connection of the shared pool.
-   */
-  static final long SEARCH_BUDGET_MS = 500;
   /** The SQLSTATE of a statement cancelled by its timeout. */
   private static final String QUERY_CANCELED = "57014";
 
   private final PostgresDatabase database;
-  private volatile long searchBudgetMs = SEARCH_BUDGET_MS;
 
   @Inject
   PostgresMessageStore(PostgresDatabase database) {
@@ -81,15 +74,11 @@ final class PostgresMessageStore extends JdbcMessageStore {
     return PostgresRows.one(c, conv, seq);
   }
 
-  /** For tests: a shorter time a search may take. */
-  void searchBudgetMs(long ms) {
-    searchBudgetMs = ms;
-  }
-
   /**
    * The words of the query as prefix terms against the {@code search} vectors (GIN index),
    * in the conversations asked for, newest first, cut at the page's limit in SQL. Cancelled past
-   * {@link #SEARCH_BUDGET_MS}: {@link SearchTooBroadException}.
+   * {@link #SEARCH_BUDGET_MS} (its {@code statement_timeout}): {@link
+   * SearchTooBroadException}.
    */
   @Override
   public List<StoredMessage> search(SearchQuery query) {
@@ -103,7 +92,7 @@ final class PostgresMessageStore extends JdbcMessageStore {
       sql.append(" AND (m.ts, m.conv, m.seq) < (?, ?, ?)");
     }
     sql.append(" ORDER BY m.ts DESC, m.conv DESC, m.seq DESC LIMIT ?");
-    long budgetMs = searchBudgetMs;
+    long budgetMs = searchBudgetMs();
     return database.snapshot(c -> {
       // For this transaction only: the connection goes back to the pool without it.
       PostgresDatabase.execute(c, "SET LOCAL statement_timeout = " + budgetMs);

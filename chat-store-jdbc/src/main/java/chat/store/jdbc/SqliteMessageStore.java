@@ -31,18 +31,11 @@ import org.sqlite.SQLiteException;
  * {@link SqliteStoreLifecycle}.
  */
 final class SqliteMessageStore extends JdbcMessageStore {
-  /**
-   * How long one search may run before SQLite is told to stop it: the index holds every
-   * conversation's words, so a common word or a one-letter prefix walks postings of the whole
-   * server's messages, on one of the few read connections every request shares.
-   */
-  static final long SEARCH_BUDGET_MS = 500;
   /** SQLite's virtual machine steps between two looks at the search's clock. */
   private static final int STEPS_PER_LOOK = 10_000;
 
   private final SqliteDatabase database;
   private final FileDir files;
-  private volatile long searchBudgetMs = SEARCH_BUDGET_MS;
 
   @Inject
   SqliteMessageStore(SqliteDatabase database) {
@@ -91,18 +84,13 @@ final class SqliteMessageStore extends JdbcMessageStore {
     return MessageRows.one(c, conv, seq);
   }
 
-  /** For tests: a shorter time a search may take. */
-  void searchBudgetMs(long ms) {
-    searchBudgetMs = ms;
-  }
-
   /** Stopped past {@link #SEARCH_BUDGET_MS}: {@link SearchTooBroadException}. */
   @Override
   public List<StoredMessage> search(SearchQuery query) {
     if (query.convs().isEmpty()) {
       return List.of();
     }
-    long budgetMs = searchBudgetMs;
+    long budgetMs = searchBudgetMs();
     return snapshot(c -> {
       SQLiteConnection sqlite = c.unwrap(SQLiteConnection.class);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
