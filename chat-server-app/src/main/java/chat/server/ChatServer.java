@@ -12,9 +12,9 @@ import chat.core.store.StoreHealth;
 import chat.store.jdbc.PostgresPool;
 import chat.store.jdbc.PostgresStoreModule;
 import chat.store.jdbc.SqliteStoreModule;
+import chat.transport.ws.TrustedProxies;
 import chat.transport.ws.WebSocketTransport;
 import chat.transport.ws.WebSocketTransportModule;
-import chat.transport.ws.TrustedProxies;
 import chat.transport.ws.WsConfig;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
@@ -84,14 +84,15 @@ public final class ChatServer {
       @Singleton
       WebServer webServer(WebSocketTransport transport, ChatService chat, StoreHealth store,
           NodeBus bus, FileService uploads) throws OptionsException {
+        TrustedProxies proxies = TrustedProxies.parse(options.trustedProxies());
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
             options.chatConfig().files().uploadTimeout().toMillis(), options.maxUploadsPerIp(),
-            TrustedProxies.parse(options.trustedProxies()));
+            proxies);
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
             tls != null, transport, chat, store, bus, endpoint, metricsPage,
             WebServer.Limits.DEFAULT.withConnections(options.maxHttpConnections(),
                 options.maxHttpConnectionsPerIp()),
-            TrustedProxies.parse(options.trustedProxies()));
+            proxies);
       }
     };
     List<Module> modules = new java.util.ArrayList<>(List.of(

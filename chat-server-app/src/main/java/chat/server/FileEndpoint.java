@@ -4,20 +4,17 @@ import chat.core.ChatException;
 import chat.core.FileService;
 import chat.core.store.StoredFile;
 import chat.protocol.ErrorCode;
+import chat.transport.ws.AddressCounts;
 import chat.transport.ws.TrustedProxies;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -76,17 +73,16 @@ final class FileEndpoint {
   private final FileService files;
   private final Predicate<String> allowedOrigin;
   private final long uploadTimeoutMs;
-  private final int maxUploadsPerAddress;
+  /** Uploads in progress by client address. */
+  private final AddressCounts perAddress;
   private final TrustedProxies proxies;
-  /** Uploads in progress by client address; guarded by itself. */
-  private final Map<InetAddress, Integer> byAddress = new HashMap<>();
 
   FileEndpoint(FileService files, Predicate<String> allowedOrigin, long uploadTimeoutMs,
       int maxUploadsPerAddress, TrustedProxies proxies) {
     this.files = files;
     this.allowedOrigin = allowedOrigin;
     this.uploadTimeoutMs = uploadTimeoutMs;
-    this.maxUploadsPerAddress = maxUploadsPerAddress;
+    this.perAddress = new AddressCounts(maxUploadsPerAddress);
     this.proxies = proxies;
   }
 
@@ -133,30 +129,28 @@ final class FileEndpoint {
   // ---- Upload ----
 
   private void upload(Request request, Response response, Callback callback) {
-    FileService.Upload upload;
     InetAddress address = clientAddress(request);
-    boolean counted = false;
+    if (address != null && !perAddress.tryAcquire(address)) {
+      bodyLeftUnread(request, response);
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      error(response, callback, 429, ErrorCode.RATE_LIMITED.wireName(),
+          "at most " + perAddress.max() + " uploads at once from your address", 1_000L);
+      return;
+    }
+    FileService.Upload upload;
     try {
       String user = files.authenticate(bearerToken(request.getHeaders().get(
           HttpHeader.AUTHORIZATION)));
       String name = percentDecode(request.getHeaders().get(FILE_NAME_HEADER));
-      counted = address == null || takeSlot(address);
-      if (!counted) {
-        bodyLeftUnread(request, response);
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        error(response, callback, 429, ErrorCode.RATE_LIMITED.wireName(),
-            "at most " + maxUploadsPerAddress + " uploads at once from your address", 1_000L);
-        return;
-      }
       upload = files.begin(user, name, request.getHeaders().get(HttpHeader.CONTENT_TYPE),
           request.getLength());
     } catch (ChatException e) {
-      releaseSlot(counted ? address : null);
+      releaseSlot(address);
       bodyLeftUnread(request, response);
       refuse(response, callback, e);
       return;
     } catch (IllegalArgumentException e) {
-      releaseSlot(counted ? address : null);
+      releaseSlot(address);
       bodyLeftUnread(request, response);
       error(response, callback, 400, ErrorCode.BAD_REQUEST.wireName(),
           FILE_NAME_HEADER + ": " + e.getMessage(), null);
@@ -167,33 +161,14 @@ final class FileEndpoint {
 
   /** The client's address (a trusted proxy's client, behind one), or null if unknown. */
   private InetAddress clientAddress(Request request) {
-    if (!(request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
-        peer) || peer.getAddress() == null) {
-      return null;
-    }
-    // Several header lines count as one list: the last proxy's entry is the last one.
-    List<String> forwarded = request.getHeaders().getValuesList("X-Forwarded-For");
-    return proxies.client(peer.getAddress(),
-        forwarded.isEmpty() ? null : String.join(",", forwarded));
+    InetAddress peer = WebServer.peerAddress(request);
+    return peer == null ? null : proxies.client(peer, WebServer.forwardedFor(request));
   }
 
-  private boolean takeSlot(InetAddress address) {
-    synchronized (byAddress) {
-      int now = byAddress.getOrDefault(address, 0);
-      if (now >= maxUploadsPerAddress) {
-        return false;
-      }
-      byAddress.put(address, now + 1);
-      return true;
-    }
-  }
-
+  /** Gives back the upload slot of {@code address} (null: none was taken). */
   private void releaseSlot(InetAddress address) {
-    if (address == null) {
-      return;
-    }
-    synchronized (byAddress) {
-      byAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    if (address != null) {
+      perAddress.release(address);
     }
   }
 

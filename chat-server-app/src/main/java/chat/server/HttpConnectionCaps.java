@@ -1,5 +1,6 @@
 package chat.server;
 
+import chat.transport.ws.AddressCounts;
 import chat.transport.ws.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,9 +31,8 @@ final class HttpConnectionCaps implements Connection.Listener {
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Scheduler scheduler;
-  private final int maxPerAddress;
+  private final AddressCounts perAddress;
   private final TrustedProxies proxies;
-  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   /**
    * Connections counted against their address, to release when they close (by the address they
    * opened with: a closed end point no longer knows its remote address).
@@ -45,11 +45,8 @@ final class HttpConnectionCaps implements Connection.Listener {
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
   HttpConnectionCaps(Scheduler scheduler, int maxPerAddress, TrustedProxies proxies) {
-    if (maxPerAddress < 1) {
-      throw new IllegalArgumentException("maxPerAddress < 1");
-    }
     this.scheduler = scheduler;
-    this.maxPerAddress = maxPerAddress;
+    this.perAddress = new AddressCounts(maxPerAddress);
     this.proxies = proxies;
   }
 
@@ -59,8 +56,7 @@ final class HttpConnectionCaps implements Connection.Listener {
     if (address == null || proxies.trusts(address)) {
       return;
     }
-    if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
-      release(address);
+    if (!perAddress.tryAcquire(address)) {
       refused.add(connection);
       // Not from here: an end point closed while Jetty is still opening it stays open.
       scheduler.schedule(() -> connection.getEndPoint().close(), 0, TimeUnit.MILLISECONDS);
@@ -75,12 +71,8 @@ final class HttpConnectionCaps implements Connection.Listener {
     refused.remove(connection);
     InetAddress address = counted.remove(connection);
     if (address != null) {
-      release(address);
+      perAddress.release(address);
     }
-  }
-
-  private void release(InetAddress address) {
-    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   /**
@@ -104,7 +96,7 @@ final class HttpConnectionCaps implements Connection.Listener {
     if (now - last > LOG_EVERY_NANOS && lastLogNanos.compareAndSet(last, now)) {
       refusedSinceLog.addAndGet(-refused);
       log.info("refused {} HTTP connection(s), the last from {}: over {} from one address",
-          refused, address.getHostAddress(), maxPerAddress);
+          refused, address.getHostAddress(), perAddress.max());
     }
   }
 

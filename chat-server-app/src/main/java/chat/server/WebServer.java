@@ -10,8 +10,8 @@ import chat.transport.ws.WsConfig;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -332,16 +332,27 @@ final class WebServer implements Managed {
     });
   }
 
+  /** The address of the TCP peer that sent {@code request} (a proxy, behind one), or null. */
+  static InetAddress peerAddress(Request request) {
+    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
+        peer ? peer.getAddress() : null;
+  }
+
+  /**
+   * The request's {@code X-Forwarded-For}, or null: several header lines count as one list, so
+   * the last proxy's entry is the last one.
+   */
+  static String forwardedFor(Request request) {
+    List<String> forwarded = request.getHeaders().getValuesList("X-Forwarded-For");
+    return forwarded.isEmpty() ? null : String.join(",", forwarded);
+  }
+
   /** {@code /metrics} to the addresses {@link MetricsAccess} allows; 404 to others. */
   private void serveMetrics(Request request, Response response, Callback callback,
       boolean head) {
-    SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-    // Several header lines count as one list: the last proxy's entry is the last one.
-    List<String> forwarded = request.getHeaders().getValuesList("X-Forwarded-For");
-    boolean allowed = metrics != null && remote instanceof InetSocketAddress peer
-        && peer.getAddress() != null
-        && metrics.access().allows(peer.getAddress(),
-            forwarded.isEmpty() ? null : String.join(",", forwarded));
+    InetAddress peer = peerAddress(request);
+    boolean allowed = metrics != null && peer != null
+        && metrics.access().allows(peer, forwardedFor(request));
     if (!allowed) {
       respond(response, callback, 404, TEXT, bytes("not found\n"), head);
       return;

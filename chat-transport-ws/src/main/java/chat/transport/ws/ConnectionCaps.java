@@ -2,8 +2,6 @@ package chat.transport.ws;
 
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,15 +21,14 @@ final class ConnectionCaps {
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final int maxTotal;
-  private final int maxPerAddress;
-  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+  private final AddressCounts perAddress;
   private final AtomicLong refusals = new AtomicLong();
   private long refusedSinceLog; // loop only
   private long lastLogNanos; // loop only
 
   ConnectionCaps(int maxTotal, int maxPerAddress) {
     this.maxTotal = maxTotal;
-    this.maxPerAddress = maxPerAddress;
+    this.perAddress = new AddressCounts(maxPerAddress);
   }
 
   /**
@@ -61,10 +58,9 @@ final class ConnectionCaps {
    * @return null if admitted (then {@link #release} it when it closes), else why not
    */
   String admitAddress(InetAddress address) {
-    if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
-      release(address);
+    if (!perAddress.tryAcquire(address)) {
       refusals.incrementAndGet();
-      return "over " + maxPerAddress + " from one address";
+      return "over " + perAddress.max() + " from one address";
     }
     return null;
   }
@@ -76,7 +72,7 @@ final class ConnectionCaps {
 
   /** A socket admitted from {@code address} has closed. */
   void release(InetAddress address) {
-    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    perAddress.release(address);
   }
 
   /** Closes a socket that was not admitted, with a reset, and says so now and then. */
