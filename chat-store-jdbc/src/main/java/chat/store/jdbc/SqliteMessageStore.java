@@ -33,6 +33,12 @@ import org.sqlite.SQLiteException;
 final class SqliteMessageStore extends JdbcMessageStore {
   /** SQLite's virtual machine steps between two looks at the search's clock. */
   private static final int STEPS_PER_LOOK = 10_000;
+  /** Seqs the first step of an erasure covers; later steps grow or shrink towards STEP_NANOS. */
+  private static final long FIRST_STEP = 64;
+  private static final long MIN_STEP = 8;
+  private static final long MAX_STEP = 8_192;
+  /** How long one step of an erasure should hold the write lock. */
+  private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final SqliteDatabase database;
   private final FileDir files;
@@ -168,13 +174,18 @@ final class SqliteMessageStore extends JdbcMessageStore {
    * Erases messages, reactions, files (rows, then once committed their bytes), recorded changes
    * and the counters (seq and rev live in the conversations row).
    *
-   * <p>Under the write lock, as one transaction, so it falls between two batches of the writer:
-   * an append queued before it is either deleted with the rest or, committed after it, starts
-   * again at seq 1 (the writer reads each conversation's last seq inside its own transaction
-   * and keeps none from one batch to the next).
+   * <p>The messages there are when it begins go first, in steps ({@link #eraseInSteps}); then
+   * the rest, and the counters, in one transaction under the write lock, so it falls between two
+   * batches of the writer: an append queued before it is either deleted with the rest or,
+   * committed after it, starts again at seq 1 (the writer reads each conversation's last seq
+   * inside its own transaction and keeps none from one batch to the next). If the thread is
+   * interrupted, it stops between two steps, leaving the rest and the counters for a later call.
    */
   @Override
   public void deleteConversation(ConvId conv) {
+    if (!eraseInSteps(conv)) {
+      return;
+    }
     List<String> erasedFiles = database.transaction(c -> {
       List<String> ids = Sql.queryStrings(c, "SELECT id FROM files WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM files WHERE conv = ?", conv.key());
@@ -187,4 +198,50 @@ final class SqliteMessageStore extends JdbcMessageStore {
     files.delete(erasedFiles);
   }
 
+
+  /**
+   * Deletes the conversation's messages up to its last seq (with their reactions and files) a
+   * step of seqs at a time, each step one transaction under the write lock, sized to hold it
+   * about {@link #STEP_NANOS}. Deleting a message takes its words out of the search index (see
+   * {@link Migrations#V4}), which can cost SQLite several hundred microseconds a message: in one
+   * transaction, a big room's history held every send on the server until it was done. Between
+   * two steps the writer's batches go through (the write lock is fair).
+   *
+   * @return false if the thread was interrupted before the last step
+   */
+  private boolean eraseInSteps(ConvId conv) {
+    long last = lastSeq(conv);
+    // Where an erasure cut short before left off (an empty conversation: past last).
+    long from = database.read(c -> Sql.queryLong(c,
+        "SELECT coalesce(min(seq), ?) FROM messages WHERE conv = ?", last + 1, conv.key()));
+    long step = FIRST_STEP;
+    while (from <= last) {
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      long first = from;
+      long to = Math.min(last, from + step - 1);
+      long started = System.nanoTime();
+      List<String> erasedFiles = database.transaction(c -> {
+        List<String> ids = Sql.queryStrings(c,
+            "SELECT id FROM files WHERE conv = ? AND seq BETWEEN ? AND ?", conv.key(), first, to);
+        Sql.update(c, "DELETE FROM files WHERE conv = ? AND seq BETWEEN ? AND ?",
+            conv.key(), first, to);
+        Sql.update(c, "DELETE FROM reactions WHERE conv = ? AND seq BETWEEN ? AND ?",
+            conv.key(), first, to);
+        Sql.update(c, "DELETE FROM messages WHERE conv = ? AND seq BETWEEN ? AND ?",
+            conv.key(), first, to);
+        return ids;
+      });
+      files.delete(erasedFiles);
+      long took = System.nanoTime() - started;
+      if (took < STEP_NANOS / 2) {
+        step = Math.min(MAX_STEP, step * 2);
+      } else if (took > STEP_NANOS * 2) {
+        step = Math.max(MIN_STEP, step / 2);
+      }
+      from = to + 1;
+    }
+    return !Thread.currentThread().isInterrupted();
+  }
 }
