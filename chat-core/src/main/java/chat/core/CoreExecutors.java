@@ -4,20 +4,21 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The core's own threads: a small pool for password hashing (slow on purpose, so it never runs on
- * a transport's I/O thread) and one timer thread. Created by {@link #start()}, not at injection.
- * All threads are daemons, so an embedding program that forgets to stop the core still exits.
+ * a transport's I/O thread), one timer thread and one thread erasing big histories. Created by
+ * {@link #start()}, not at injection. All threads are daemons, so an embedding program that forgets to stop the core still exits.
  */
 @Singleton
 final class CoreExecutors {
@@ -27,6 +28,7 @@ final class CoreExecutors {
 
   private volatile ThreadPoolExecutor auth;
   private volatile ScheduledThreadPoolExecutor timer;
+  private volatile ThreadPoolExecutor erasure;
 
   @Inject
   CoreExecutors() {}
@@ -41,6 +43,9 @@ final class CoreExecutors {
     auth.allowCoreThreadTimeOut(true);
     timer = new ScheduledThreadPoolExecutor(1, daemonThreads("chat-timer-"));
     timer.setRemoveOnCancelPolicy(true);
+    erasure = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        daemonThreads("chat-erasure-"));
+    erasure.allowCoreThreadTimeOut(true);
   }
 
   Executor auth() {
@@ -51,6 +56,11 @@ final class CoreExecutors {
   int authThreads() {
     ThreadPoolExecutor pool = auth;
     return pool == null ? 1 : pool.getMaximumPoolSize();
+  }
+
+  /** One thread for long store work that no request waits for: erasing big histories. */
+  Executor erasure() {
+    return requireStarted(erasure);
   }
 
   ScheduledExecutorService timer() {
@@ -100,6 +110,16 @@ final class CoreExecutors {
     if (auth != null) {
       auth.shutdownNow();
       timer.shutdownNow();
+      // An erasure stops between two of its steps when interrupted; wait for that, so that the
+      // store is not closed under a step.
+      erasure.shutdownNow();
+      try {
+        if (!erasure.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("an erasure did not stop within 5 s of the core's stop");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -46,12 +46,14 @@ final class RoomService {
   private final Clock clock;
   private final LocalLimits limits;
   private final RequestBudget budget;
+  private final RoomErasures erasures;
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
       Presence presence, ChatConfig config, Clock clock, LocalLimits limits,
-      RequestBudget budget) {
+      RequestBudget budget, RoomErasures erasures) {
     this.budget = budget;
+    this.erasures = erasures;
     this.limits = limits;
     this.accounts = accounts;
     this.messages = messages;
@@ -74,7 +76,13 @@ final class RoomService {
     long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
         safety.roomCreateBurst());
     ChatException.refuseIfWaiting(waitMs, "creating rooms too fast");
-    if (!accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user)) {
+    boolean[] created = new boolean[1];
+    if (!erasures.create(name, () -> accounts.room(name).isPresent(), () -> created[0] =
+        accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user))) {
+      throw new ChatException(ErrorCode.CONFLICT, "room #" + name
+          + " was deleted and its history is still being erased; try again in a minute");
+    }
+    if (!created[0]) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
     router.joining(ConvId.room(name)); // its creator's node follows it from its first message
@@ -286,13 +294,13 @@ final class RoomService {
     if (access.requireMember(user, room.name()) != Role.OWNER) {
       throw ChatException.forbidden("only the owner of #" + room.name() + " can delete it");
     }
-    deleted(room.name(), accounts.deleteRoom(room.name()).orElse(List.of()).stream()
-        .map(Membership::user).toList());
+    List<Membership> members = erasures.remove(room.name(),
+        () -> accounts.deleteRoom(room.name()).orElse(List.of()));
+    deleted(room.name(), members.stream().map(Membership::user).toList());
   }
 
-  /** After a room's deletion: its history goes, and each member hears of it, on every node. */
-  void deleted(String room, List<String> members) {
-    messages.deleteConversation(ConvId.room(room));
+  /** After a room's deletion (its history erased or being erased): each member hears of it. */
+  private void deleted(String room, List<String> members) {
     ConvId conv = ConvId.room(room);
     router.forget(conv);
     for (String member : members) {
@@ -318,6 +326,7 @@ final class RoomService {
     for (RoomExit exit : exits) {
       ConvId conv = ConvId.room(exit.room());
       if (exit.roomDeleted()) {
+        erasures.erased(exit.room());
         deleted(exit.room(), List.of(user));
         continue;
       }
