@@ -166,11 +166,15 @@ export function uploadErrorText(status, body = '', { maxUploadBytes = null } = {
   switch (status) {
     case 0: return 'Could not reach the server.';
     case 401: return 'The server did not accept your sign-in. Sign in again to upload.';
-    case 403: return 'Too many files are waiting to be sent. Send or remove some first.';
+    // 403 is either too many files waiting to be sent or the user's files taking their most
+    // bytes: the server's message says which.
+    case 403: return message ? `Not accepted: ${message}`
+      : 'Too many files are waiting to be sent. Send or remove some first.';
     case 408: return 'The upload took too long.';
     case 413: return Number.isFinite(maxUploadBytes)
       ? `Too large: files can be at most ${formatSize(maxUploadBytes)}.` : 'Too large for the server.';
     case 429: return 'Too many uploads right now. Try again in a moment.';
+    case 507: return 'The server is out of space for files; nothing was stored.';
     case 400: return message ? `Not accepted: ${message}` : 'The server did not accept this file.';
     default: return status >= 500 ? 'The server had a problem; nothing was stored.'
       : `Upload failed (${status}).`;

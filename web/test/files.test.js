@@ -119,6 +119,10 @@ test("an upload's answer: the file of a 201, why anything else failed", () => {
   assert.equal(uploadErrorText(400, '{"code":"bad_request","message":"X-File-Name: required"}'),
     'Not accepted: X-File-Name: required');
   assert.equal(uploadErrorText(500), 'The server had a problem; nothing was stored.');
+  assert.equal(uploadErrorText(507, '{"code":"internal","message":"the server\'s disk is nearly full"}'),
+    'The server is out of space for files; nothing was stored.');
+  assert.equal(uploadErrorText(403, '{"code":"forbidden","message":"your files may take at most 5 bytes"}'),
+    'Not accepted: your files may take at most 5 bytes');
 });
 
 // --- chips and Send ------------------------------------------------------------------------------

@@ -166,6 +166,8 @@ public record ChatConfig(
    * @param pendingTtl how long an uploaded file that was never sent is kept
    * @param uploadTimeout how long one upload may take from its first byte to its last
    * @param maxBytesPerUser bytes of files one user may have stored, pending and sent together
+   * @param minFreeDiskBytes bytes the disk holding the files must keep free: uploads that would
+   *     take it below are refused, so that the message store, on the same disk, can still write
    */
   public record Files(
       int maxUploadsPerUser,
@@ -175,17 +177,19 @@ public record ChatConfig(
       int maxPendingPerUser,
       Duration pendingTtl,
       Duration uploadTimeout,
-      long maxBytesPerUser) {
+      long maxBytesPerUser,
+      long minFreeDiskBytes) {
 
     public static final Files DEFAULTS = new Files(4, 32, 30, 10, 20, Duration.ofHours(24),
-        Duration.ofMinutes(10), 1L << 30);
+        Duration.ofMinutes(10), 1L << 30, 512L << 20);
 
     public Files {
       requireNonNull(pendingTtl, "pendingTtl is null");
       requireNonNull(uploadTimeout, "uploadTimeout is null");
       if (maxUploadsPerUser < 1 || maxUploads < 1 || uploadsPerMinute < 1 || uploadBurst < 1
           || maxPendingPerUser < 1 || pendingTtl.isNegative() || pendingTtl.isZero()
-          || uploadTimeout.isNegative() || uploadTimeout.isZero() || maxBytesPerUser < 1) {
+          || uploadTimeout.isNegative() || uploadTimeout.isZero() || maxBytesPerUser < 1
+          || minFreeDiskBytes < 0) {
         throw new IllegalArgumentException("file limits must be positive");
       }
     }

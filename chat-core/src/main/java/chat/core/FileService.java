@@ -35,7 +35,8 @@ public interface FileService {
    * @throws ChatException {@code too_large} when the declared size is over the limit, {@code
    *     bad_request} for a name that is not acceptable, {@code rate_limited} (with {@code
    *     retryAfterMs}) for too many uploads in progress or too many too fast, {@code forbidden}
-   *     when the user has too many files uploaded and not sent
+   *     when the user has too many files uploaded and not sent, {@link StorageFullException}
+   *     when the declared size would take the files' disk below its floor
    */
   Upload begin(String user, String name, String type, long declaredBytes) throws ChatException;
 
@@ -47,7 +48,9 @@ public interface FileService {
     /**
      * Appends the buffer's remaining bytes.
      *
-     * @throws ChatException {@code too_large} once the upload passes the limit (it is aborted)
+     * @throws ChatException {@code too_large} once the upload passes the limit, {@link
+     *     StorageFullException} once the disk is down to its floor (looked at every MiB); either
+     *     way the upload is aborted
      */
     void write(ByteBuffer bytes) throws ChatException, IOException;
 

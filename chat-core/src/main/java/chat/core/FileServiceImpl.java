@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,10 @@ final class FileServiceImpl implements FileService {
   private static final int ID_BYTES = 24;
   /** Told to a client refused for uploads in progress: about when one may have ended. */
   private static final long BUSY_RETRY_MS = 1_000;
+  /** Bytes an upload writes between two looks at the disk's free space. */
+  static final long DISK_LOOK_BYTES = 1L << 20;
+  /** How often a full disk is told to the log, at most. */
+  private static final long DISK_WARN_MS = 60_000;
 
   private final FileStore files;
   private final AccountStore accounts;
@@ -39,6 +44,7 @@ final class FileServiceImpl implements FileService {
   private final Object slots = new Object();
   private final Map<String, Integer> inProgress = new HashMap<>(); // by user; guarded by slots
   private int inProgressTotal; // guarded by slots
+  private final AtomicLong diskWarnedAt = new AtomicLong(Long.MIN_VALUE);
 
   @Inject
   FileServiceImpl(FileStore files, AccountStore accounts, ChatConfig config, Clock clock,
@@ -71,6 +77,7 @@ final class FileServiceImpl implements FileService {
     String checkedName = FileNames.checkName(name);
     String checkedType = FileNames.mediaType(type);
     ChatConfig.Files limits = config.files();
+    requireDiskFor(Math.max(0, declaredBytes));
     // What the user's files may still take: the file is cut off there. Uploads running at once
     // each see the same room, so together they may pass it by at most their own sizes.
     long room = limits.maxBytesPerUser() - files.storedBytes(user);
@@ -141,6 +148,29 @@ final class FileServiceImpl implements FileService {
     }
   }
 
+  /**
+   * Throws {@link StorageFullException} if writing {@code bytes} more would take the files' disk
+   * below its floor (which a full disk would not let the message store write either).
+   */
+  private void requireDiskFor(long bytes) throws StorageFullException {
+    long floor = config.files().minFreeDiskBytes();
+    if (floor == 0) {
+      return;
+    }
+    long free = files.freeBytes();
+    if (free - bytes >= floor) {
+      return;
+    }
+    long now = clock.millis();
+    long warned = diskWarnedAt.get();
+    if ((warned == Long.MIN_VALUE || now - warned >= DISK_WARN_MS)
+        && diskWarnedAt.compareAndSet(warned, now)) {
+      log.warn("refusing uploads: the files' disk has {} bytes free, and keeps at least {}"
+          + " (--min-free-disk-bytes)", free, floor);
+    }
+    throw new StorageFullException();
+  }
+
   private static ChatException tooLarge(long max) {
     return new ChatException(ErrorCode.TOO_LARGE, "a file may have at most " + max + " bytes");
   }
@@ -160,6 +190,7 @@ final class FileServiceImpl implements FileService {
     private final FileStore.Upload stored;
     private final long max;
     private long size;
+    private long sizeAtDiskLook;
     private boolean done;
 
     SlotUpload(String user, FileStore.Upload stored, long max) {
@@ -177,6 +208,15 @@ final class FileServiceImpl implements FileService {
       if (size > max) {
         abort();
         throw tooLarge(max);
+      }
+      if (size - sizeAtDiskLook >= DISK_LOOK_BYTES) {
+        sizeAtDiskLook = size;
+        try {
+          requireDiskFor(bytes.remaining());
+        } catch (StorageFullException e) {
+          abort();
+          throw e;
+        }
       }
       stored.write(bytes);
     }

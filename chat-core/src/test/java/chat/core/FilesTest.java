@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FilesTest {
   private static final ChatConfig.Files LIMITS = new ChatConfig.Files(2, 3, 60, 5, 4,
-      Duration.ofHours(1), Duration.ofMinutes(1), 250);
+      Duration.ofHours(1), Duration.ofMinutes(1), 250, 0);
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder().maxUploadBytes(100)
       .files(LIMITS));

@@ -2,6 +2,7 @@ package chat.server;
 
 import chat.core.ChatException;
 import chat.core.FileService;
+import chat.core.StorageFullException;
 import chat.core.store.StoredFile;
 import chat.protocol.ErrorCode;
 import chat.transport.ws.AddressCounts;
@@ -417,7 +418,7 @@ final class FileEndpoint {
 
   /** A refused request as its HTTP status, with the protocol's error code in the body. */
   private static void refuse(Response response, Callback callback, ChatException e) {
-    int status = switch (e.code()) {
+    int status = e instanceof StorageFullException ? 507 : switch (e.code()) {
       case UNAUTHORIZED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;

@@ -123,6 +123,8 @@ final class ServerOptions {
           + "byte to its last"),
       new Option("max-file-bytes-per-user", "1073741824", "bytes of files one user may have "
           + "stored, uploaded and sent together; beyond it uploads are refused (403)"),
+      new Option("min-free-disk-bytes", "536870912", "bytes the disk holding uploaded files "
+          + "must keep free; uploads that would take it below are refused (507)"),
       new Option("max-frame-bytes", "65536", "largest request frame, fragments counted together"),
       new Option("max-text-chars", "4000", "longest message text, in characters"),
       new Option("history-max", "200", "largest page a history request may ask for"),
@@ -436,7 +438,8 @@ final class ServerOptions {
               (int) number("max-pending-files-per-user", 1, 1_000_000),
               Duration.ofHours(number("pending-file-hours", 1, 8_760)),
               Duration.ofSeconds(number("upload-timeout-seconds", 1, 86_400)),
-              number("max-file-bytes-per-user", 1, 1L << 50)))
+              number("max-file-bytes-per-user", 1, 1L << 50),
+              number("min-free-disk-bytes", 0, 1L << 60)))
           .safety(new ChatConfig.Safety(
               (int) number("login-failures-per-user", 1, 1_000_000),
               (int) number("login-failures-per-ip", 1, 1_000_000),

@@ -50,4 +50,13 @@ public interface FileStore {
 
   /** Erases the pending files stored before {@code createdBefore} (ms); returns how many. */
   int expirePending(long createdBefore);
+
+  /**
+   * Bytes still free for this store's files on the disk that holds them (as much as this
+   * process may use), or {@link Long#MAX_VALUE} where the store cannot tell: its files are in
+   * memory, or on another machine's disk (a database server's).
+   */
+  default long freeBytes() {
+    return Long.MAX_VALUE;
+  }
 }

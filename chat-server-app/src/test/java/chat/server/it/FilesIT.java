@@ -429,6 +429,32 @@ class FilesIT {
     }
   }
 
+  /**
+   * With SQLite the files share the data directory's disk with the messages: below the floor
+   * (here more than any disk has) uploads are refused with 507, logged at WARN, never ERROR,
+   * and sends go on.
+   */
+  @Test
+  void uploadsAreRefusedWhenTheDiskIsDownToItsFloor() throws Exception {
+    try (ServerProcess server = ServerProcess.start(tmp.resolve("full"), "--store", "sqlite",
+        "--min-free-disk-bytes", String.valueOf(1L << 60))) {
+      WireClient alice = WireClient.connect(server.wsUri()).register("alice");
+      WireClient.connect(server.wsUri()).register("bob").close();
+
+      HttpResponse<String> refused = upload(server, alice.token, "a.txt", "text/plain",
+          "hello".getBytes(StandardCharsets.UTF_8));
+
+      assertEquals(507, refused.statusCode(), refused.body());
+      assertEquals("internal", code(refused));
+      assertTrue(refused.body().contains("disk is nearly full"), refused.body());
+      alice.ok(Frames.of("type", "send", "to", "@bob", "text", "still here", "cid", "c1"));
+      alice.close();
+      String log = server.output();
+      assertTrue(log.contains(" WARN ") && log.contains("--min-free-disk-bytes"), log);
+      ServerLogs.assertNoErrors(server);
+    }
+  }
+
   private static List<String> filesOnDisk(Path data) throws IOException {
     Path dir = data.resolve("files");
     try (Stream<Path> s = Files.list(dir)) {

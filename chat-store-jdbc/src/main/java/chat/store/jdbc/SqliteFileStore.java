@@ -134,4 +134,15 @@ final class SqliteFileStore implements FileStore {
     dir.delete(erased);
     return erased.size();
   }
+
+  /** The usable space of the data directory's disk, where the files and the database are. */
+  @Override
+  public long freeBytes() {
+    try {
+      return Files.getFileStore(database.file().getParent()).getUsableSpace();
+    } catch (IOException e) {
+      log.warn("cannot read the free space of {}: {}", database.file().getParent(), e.toString());
+      return Long.MAX_VALUE;
+    }
+  }
 }

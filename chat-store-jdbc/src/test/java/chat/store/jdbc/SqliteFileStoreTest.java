@@ -99,4 +99,19 @@ class SqliteFileStoreTest extends FileStoreContract {
     assertTrue(stores.files().file(kept.id()).isPresent());
     assertFalse(stores.files().open(orphan.id()).isPresent());
   }
+
+  /** The free space is the data directory's disk's, as the operating system reports it. */
+  @Test
+  void freeBytesAreTheDataDirectorysDisks() throws Exception {
+    OpenStore store = currentStore();
+    java.nio.file.FileStore disk = Files.getFileStore(store.dir);
+    long before = disk.getUsableSpace();
+    long free = store.files.freeBytes();
+    long after = disk.getUsableSpace();
+    // Other processes write meanwhile: within what the disk said just before and after, give
+    // or take a MiB.
+    assertTrue(free >= Math.min(before, after) - (1 << 20)
+        && free <= Math.max(before, after) + (1 << 20), free + " not near " + before);
+    assertTrue(free < Long.MAX_VALUE / 2, "a real disk's figure");
+  }
 }
