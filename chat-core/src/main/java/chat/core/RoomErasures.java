@@ -2,11 +2,13 @@ package chat.core;
 
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
+import chat.protocol.ErrorCode;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,32 +72,38 @@ final class RoomErasures {
   }
 
   /**
-   * Runs {@code creation} once any history left under the name is gone.
+   * Runs {@code creation} once any history left under the name is gone, and returns what it
+   * returns.
    *
    * @param exists whether a room of this name exists now (its history is then its own)
-   * @return false, without running {@code creation}, while the name's old history is being
-   *     erased (or another creation of it is under way here)
+   * @throws ChatException conflict, without running {@code creation}, while the name's old
+   *     history is being erased (or another creation of it is under way here)
    */
-  boolean create(String room, Supplier<Boolean> exists, Runnable creation) {
+  boolean create(String room, BooleanSupplier exists, BooleanSupplier creation)
+      throws ChatException {
     if (erasing.containsKey(room) || !creating.add(room)) {
-      return false;
+      throw stillErasing(room);
     }
     try {
       if (erasing.containsKey(room)) {
-        return false; // a deletion began in between
+        throw stillErasing(room); // a deletion began in between
       }
-      if (!exists.get() && messages.lastSeq(ConvId.room(room)) > 0) {
+      if (!exists.getAsBoolean() && messages.lastSeq(ConvId.room(room)) > 0) {
         log.info("#{} has a history left from a deleted room of that name; erasing it", room);
         erased(room);
         if (erasing.containsKey(room)) {
-          return false; // big: it goes on on the erasure thread
+          throw stillErasing(room); // big: it goes on on the erasure thread
         }
       }
-      creation.run();
-      return true;
+      return creation.getAsBoolean();
     } finally {
       creating.remove(room);
     }
+  }
+
+  private static ChatException stillErasing(String room) {
+    return new ChatException(ErrorCode.CONFLICT, "room #" + room
+        + " was deleted and its history is still being erased; try again in a minute");
   }
 
   /** Erases the history of a room under one hold of its name, which it gives back when done. */

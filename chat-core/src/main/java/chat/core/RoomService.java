@@ -76,13 +76,8 @@ final class RoomService {
     long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
         safety.roomCreateBurst());
     ChatException.refuseIfWaiting(waitMs, "creating rooms too fast");
-    boolean[] created = new boolean[1];
-    if (!erasures.create(name, () -> accounts.room(name).isPresent(), () -> created[0] =
-        accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user))) {
-      throw new ChatException(ErrorCode.CONFLICT, "room #" + name
-          + " was deleted and its history is still being erased; try again in a minute");
-    }
-    if (!created[0]) {
+    if (!erasures.create(name, () -> accounts.room(name).isPresent(),
+        () -> accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user))) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
     router.joining(ConvId.room(name)); // its creator's node follows it from its first message
