@@ -101,6 +101,11 @@ final class RoomErasures {
     }
   }
 
+  /** Whether the history of {@code room} is being erased here now. */
+  boolean erasing(String room) {
+    return erasing.containsKey(room);
+  }
+
   private static ChatException stillErasing(String room) {
     return new ChatException(ErrorCode.CONFLICT, "room #" + room
         + " was deleted and its history is still being erased; try again in a minute");
