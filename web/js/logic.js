@@ -81,8 +81,11 @@ export function isRoom(conv) {
 // ---------------------------------------------------------------------------------------------
 // Links
 
-const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
+// A link ends before a space, a quote, an angle bracket or a text-direction control (which
+// would make its text read differently from where it goes).
+const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gi;
+const TRAILING_PUNCTUATION = '.,;:!?\'"*_~';
+const CLOSING = { ')': '(', ']': '[', '}': '{' };
 
 /**
  * Splits message text into parts: {text} for plain text and {url, text} for http(s) links.
@@ -106,22 +109,32 @@ export function linkify(input) {
   return mergeText(parts);
 }
 
+/**
+ * Drops trailing punctuation and closing brackets that have no opening one in the candidate,
+ * from the end backwards, in one pass (another user's text chooses the candidate: work that grew
+ * faster than its length froze every reader's page).
+ */
 function trimCandidate(candidate) {
-  let result = candidate;
-  for (;;) {
-    const before = result;
-    result = result.replace(TRAILING_PUNCTUATION, '');
-    for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']]) {
-      if (result.endsWith(close) && count(result, close) > count(result, open)) {
-        result = result.slice(0, -1);
-      }
-    }
-    if (result === before) return result;
+  const unmatched = { ')': 0, ']': 0, '}': 0 };
+  for (const ch of candidate) {
+    if (ch in CLOSING) unmatched[ch] += 1;
+    else if (ch === '(') unmatched[')'] -= 1;
+    else if (ch === '[') unmatched[']'] -= 1;
+    else if (ch === '{') unmatched['}'] -= 1;
   }
-}
-
-function count(s, ch) {
-  return s.split(ch).length - 1;
+  let end = candidate.length;
+  while (end > 0) {
+    const ch = candidate[end - 1];
+    if (TRAILING_PUNCTUATION.includes(ch)) {
+      end -= 1;
+    } else if (ch in CLOSING && unmatched[ch] > 0) {
+      unmatched[ch] -= 1;
+      end -= 1;
+    } else {
+      break;
+    }
+  }
+  return candidate.slice(0, end);
 }
 
 /** The normalized href if `candidate` parses as an http: or https: URL with a host, else null. */

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import {
   backoffDelay, buildTimeline, chooseServerUrl, dayLabel, errorText, GROUP_GAP_MS, linkify,
   localDayKey, messageKey, newCid, normalizeUser, parseTarget, passwordError, previewText,
@@ -95,6 +96,41 @@ describe('linkify', () => {
     const wiki = linkify('https://en.wikipedia.org/wiki/Foo_(bar), ok');
     assert.equal(wiki[0].text, 'https://en.wikipedia.org/wiki/Foo_(bar)');
     assert.equal(joined(wiki), 'https://en.wikipedia.org/wiki/Foo_(bar), ok');
+  });
+
+  // Another user's text chooses the candidate: trimming this one was cubic in its length (11 s
+  // here, in every reader's page); it is now one pass, a few milliseconds. Run in a worker, so
+  // that a page-freezing regression fails after 5 s instead of holding the suite.
+  test('a long run of dots and closing brackets is trimmed in one pass', async () => {
+    const text = `http://a.b/${'.'.repeat(2000)}x${')'.repeat(1980)}`;
+    const worker = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.module).then(({ linkify }) => parentPort.postMessage(linkify(workerData.text)));
+    `, { eval: true, workerData: { text, module: new URL('../js/logic.js', import.meta.url).href } });
+    let timer;
+    try {
+      const parts = await Promise.race([
+        new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+        new Promise((resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('linkify took over 5 s')), 5000);
+        }),
+      ]);
+      assert.equal(parts[0].text, `http://a.b/${'.'.repeat(2000)}x`);
+      assert.equal(joined(parts), text);
+    } finally {
+      clearTimeout(timer);
+      await worker.terminate();
+    }
+  });
+
+  test('a link ends before a text-direction control', () => {
+    const text = 'https://evil.example/\u202egnp.exe';
+    const parts = linkify(text);
+    assert.deepEqual(parts[0], { url: 'https://evil.example/', text: 'https://evil.example/' });
+    assert.equal(joined(parts), text);
   });
 
   test('markup in text is just text, and text is always preserved exactly', () => {
