@@ -50,7 +50,7 @@ async function resolveServer() {
   if (chosen.error) {
     return { ...chooseServerUrl({ pageUrl: location.href, configUrl }), warning: chosen.error };
   }
-  return { ...chosen, configHttpUrl };
+  return { ...chosen, configHttpUrl, fromLink: Boolean(queryServer) };
 }
 
 /**
@@ -108,7 +108,9 @@ async function main() {
   const storage = safeStorage();
   const store = new Store();
   const conn = new Connection({ url: server.url });
-  const client = new ChatClient({ conn, store, storage, httpOrigin: origin });
+  const client = new ChatClient({
+    conn, store, storage, httpOrigin: origin, serverFromLink: server.fromLink,
+  });
   const toast = mountToasts($('#toasts'));
   client.onNotice = toast;
 

@@ -24,6 +24,7 @@ const KEYS = {
   user: 'chat.user',
   expiresAt: 'chat.expiresAt',
   outbox: 'chat.outbox',
+  server: 'chat.server', // the WebSocket URL of the server that issued the token
 };
 
 const PAGE = 50;
@@ -41,8 +42,11 @@ export class ChatClient {
     randomBytes = undefined,
     httpOrigin = null,
     createRequest = undefined,
+    serverFromLink = false,
   }) {
     this.conn = conn;
+    /** Whether the page's link chose the server (?server=…) rather than its configuration. */
+    this.serverFromLink = serverFromLink;
     this.store = store;
     this.storage = storage;
     this.now = now;
@@ -107,6 +111,17 @@ export class ChatClient {
     return this.storage.getItem(KEYS.token);
   }
 
+  /**
+   * Whether the saved token may go to this page's server: only the server that issued it ever
+   * gets it. Anyone can post a link to this page with ?server= naming their own server; a tab
+   * opened from it shares the storage. A token saved before the server was saved with it goes
+   * to the configured server, never to one a link chose.
+   */
+  tokenIsForThisServer() {
+    const issuer = this.storage.getItem(KEYS.server);
+    return issuer ? issuer === this.conn.url : !this.serverFromLink;
+  }
+
   /** On page load: resumes a saved sign-in. Returns true if there was one. */
   restore() {
     const token = this.storage.getItem(KEYS.token);
@@ -116,6 +131,14 @@ export class ChatClient {
       this.clearStorage();
       return false;
     }
+    if (!this.tokenIsForThisServer()) {
+      // Left in storage: the sign-in on the other server stays; this page signs in afresh.
+      this.store.authError = `You are signed in on another server. Sign in to ${this.conn.url}`
+        + ' to use this one.';
+      this.store.changed('auth');
+      return false;
+    }
+    this.storage.setItem(KEYS.server, this.conn.url);
     this.store.me = user;
     this.store.authError = null;
     try {
@@ -164,6 +187,7 @@ export class ChatClient {
     this.storage.setItem(KEYS.token, token);
     this.storage.setItem(KEYS.user, user);
     this.storage.setItem(KEYS.expiresAt, String(expiresAt ?? 0));
+    this.storage.setItem(KEYS.server, this.conn.url);
     this.loginToken = token;
   }
 
@@ -216,6 +240,14 @@ export class ChatClient {
 
     const token = this.token;
     if (!token || !store.me) return; // not signed in: the sign-in form drives
+    if (!this.tokenIsForThisServer()) {
+      // Another tab signed in on another server since: its token is not this server's.
+      this.conn.stop();
+      store.reset();
+      store.authError = 'You signed in on another server in another tab. Sign in again here.';
+      store.changed('auth');
+      return;
+    }
     const generation = this.generation;
     this.loginToken = token;
     let ok;

@@ -114,7 +114,8 @@ export class Uploads {
   }
 
   start(attachment, file) {
-    const token = this.client.token;
+    // Never another server's token (another tab may have signed in elsewhere).
+    const token = this.client.tokenIsForThisServer() ? this.client.token : null;
     if (!this.origin || !token) {
       this.fail(attachment, this.origin ? uploadErrorText(401) : 'Uploads are not possible: the server\'s address is not known.');
       return;

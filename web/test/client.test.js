@@ -285,6 +285,64 @@ test('a refused token signs out with a message', async () => {
   assert.equal(c.conn.state, 'idle');
 });
 
+// A link to this page may name any server (?server=…), and a tab opened from it shares the
+// storage: the token must reach only the server that issued it.
+test('a token is only ever sent to the server that issued it', async () => {
+  const server = new FakeServer();
+  const c = client(server);
+  await c.client.signIn('alice', 'password123', true);
+  await settle();
+  assert.equal(c.storage.getItem('chat.server'), 'ws://fake/ws');
+
+  const evil = new FakeServer();
+  const lured = client(evil, c.storage, { url: 'wss://evil.example/ws', serverFromLink: true });
+  assert.equal(lured.client.restore(), false);
+  await settle();
+  assert.deepEqual(evil.requests('login'), [], 'nothing sent to the other server');
+  assert.equal(lured.store.me, null);
+  assert.match(lured.store.authError, /signed in on another server/);
+  assert.ok(c.storage.getItem('chat.token'), 'the sign-in on the first server stays');
+  assert.equal(lured.client.tokenIsForThisServer(), false, 'uploads send no token either');
+});
+
+test('a token saved without its server goes to the configured server, not a linked one', async () => {
+  const server = new FakeServer();
+  const token = server.addUser('alice');
+  const saved = () => new MemoryStorage({ 'chat.token': token, 'chat.user': 'alice' });
+
+  const linked = client(server, saved(), { serverFromLink: true });
+  assert.equal(linked.client.restore(), false);
+  await settle();
+  assert.deepEqual(server.requests('login'), []);
+
+  const storage = saved();
+  const configured = client(server, storage);
+  assert.ok(configured.client.restore());
+  await settle();
+  assert.equal(configured.store.me, 'alice');
+  assert.equal(storage.getItem('chat.server'), 'ws://fake/ws', 'bound from now on');
+});
+
+test('a tab whose token was replaced by a sign-in on another server stops using it', async () => {
+  const server = new FakeServer();
+  const token = server.addUser('alice');
+  const storage = new MemoryStorage({ 'chat.token': token, 'chat.user': 'alice' });
+  const c = client(server, storage);
+  assert.ok(c.client.restore());
+  await settle();
+  const logins = server.requests('login').length;
+
+  storage.setItem('chat.token', 'tok-from-elsewhere'); // another tab signed in elsewhere
+  storage.setItem('chat.server', 'wss://elsewhere.example/ws');
+  server.dropAll();
+  await settle();
+  await c.timers.advance(60_000);
+
+  assert.equal(server.requests('login').length, logins, 'the other token was not sent');
+  assert.equal(c.store.me, null);
+  assert.match(c.store.authError, /another server/);
+});
+
 test('sign out sends logout, clears storage and does not reconnect', async () => {
   const server = new FakeServer();
   server.addUser('alice');

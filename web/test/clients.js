@@ -7,16 +7,18 @@ import { ChatClient } from '../js/client.js';
 import { Store } from '../js/store.js';
 import { MemoryStorage, ManualTimers, settle } from './fakes.js';
 
-export function client(server, storage = new MemoryStorage(), { httpOrigin = null, createRequest } = {}) {
+export function client(server, storage = new MemoryStorage(), {
+  httpOrigin = null, createRequest, url = 'ws://fake/ws', serverFromLink = false,
+} = {}) {
   const timers = new ManualTimers();
   const conn = new Connection({
-    url: 'ws://fake/ws', WebSocketImpl: server.WebSocket, setTimer: timers.set,
+    url, WebSocketImpl: server.WebSocket, setTimer: timers.set,
     clearTimer: timers.clear, random: () => 0,
   });
   const store = new Store();
   const client = new ChatClient({
     conn, store, storage, now: timers.clock, setTimer: timers.set, clearTimer: timers.clear,
-    httpOrigin, createRequest,
+    httpOrigin, createRequest, serverFromLink,
   });
   const notices = [];
   client.onNotice = (text) => notices.push(text);
