@@ -749,6 +749,7 @@ public final class ChatClient implements AutoCloseable {
     ChatListener listener = new ChatListener() {};
     int maxPendingSends = 1_000;
     int maxPendingRequests = 1_000;
+    int maxInboundFrameBytes = 64 << 20;
     int historyPage = 200;
     double requestsPerSecond = 40;
     int requestBurst = 80;
@@ -859,6 +860,16 @@ public final class ChatClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The largest frame taken from the server (default 64 MiB): a larger one closes the
+     * connection (1009), and the client connects again. The biggest frames a server sends are
+     * history and search pages; keep this well above a full page of the longest messages.
+     */
+    public Builder maxInboundFrameBytes(int max) {
+      this.maxInboundFrameBytes = positive(max, "maxInboundFrameBytes");
+      return this;
+    }
+
     /** Messages per history request while catching up (capped at the server's historyMax). */
     public Builder historyPage(int size) {
       this.historyPage = positive(size, "historyPage");
@@ -963,6 +974,7 @@ public final class ChatClient implements AutoCloseable {
       b.listener = listener;
       b.maxPendingSends = maxPendingSends;
       b.maxPendingRequests = maxPendingRequests;
+      b.maxInboundFrameBytes = maxInboundFrameBytes;
       b.historyPage = historyPage;
       b.requestsPerSecond = requestsPerSecond;
       b.requestBurst = requestBurst;

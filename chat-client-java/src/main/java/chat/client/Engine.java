@@ -12,6 +12,10 @@ import chat.protocol.Limits;
 import chat.protocol.MalformedFrameException;
 import chat.protocol.Request;
 import chat.protocol.Result;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,6 +60,8 @@ final class Engine {
   static final int MAX_QUEUED_FRAMES = 1_000;
   /** Wait before resending after the server's {@code internal} error. */
   private static final long INTERNAL_RETRY_MS = 1_000;
+  /** The longest a rate_limited or internal answer to a send pauses sends. */
+  static final long MAX_SEND_PAUSE_MS = 60_000;
 
   /** Member actions that, about this user, end its following of the room. */
   private static final Set<String> STOPS_FOLLOWING = Set.of("kick", "leave", "ban", "deleted");
@@ -334,7 +340,8 @@ final class Engine {
     setState(State.CONNECTING);
     authenticated = false;
     WsConnection s = new WsConnection(config.uri, (int) config.connectTimeout.toMillis(),
-        (int) config.pingInterval.toSeconds(), config.socketFactory, new WsConnection.Callbacks() {
+        (int) config.pingInterval.toSeconds(), config.socketFactory,
+        config.maxInboundFrameBytes, new WsConnection.Callbacks() {
           @Override public void onText(WsConnection from, String text) {
             // On the socket's read thread: blocks while too much awaits the listener, so a slow
             // listener slows reading (the server then closes us as a slow consumer, and we
@@ -424,7 +431,15 @@ final class Engine {
     try {
       event = fileUrls.resolve(CODEC.decodeEvent(text));
     } catch (MalformedFrameException e) {
-      log.debug("ignoring a frame this client does not understand: {}", e.getMessage());
+      String re = replyTo(text);
+      if (re != null && inFlight.containsKey(re)) {
+        // A reply dropped would leave its request (a catch-up page, the caller's future)
+        // waiting for good: it fails instead.
+        reply(re, new Event.Error(re, ErrorCode.INTERNAL,
+            "the server's reply could not be read: " + e.getMessage(), null));
+      } else {
+        log.debug("ignoring a frame this client does not understand: {}", e.getMessage());
+      }
       return;
     }
     if (event instanceof Event.Ok ok) {
@@ -456,6 +471,37 @@ final class Engine {
     } else if (event instanceof Event.RoomChanged r) {
       dispatch.emit(l -> l.onRoomChanged(client, r));
     }
+  }
+
+  /**
+   * How long sends pause after a send was answered rate_limited (with the server's {@code
+   * retryAfterMs}) or internal (null): at least 1 ms, at most {@link #MAX_SEND_PAUSE_MS}, so that
+   * a server's (or anyone's on a ws:// path) "wait a century" stops sends for a minute at most,
+   * and stays clear of nanoTime's overflow.
+   */
+  static long sendPauseMs(Long retryAfterMs) {
+    long waitMs = retryAfterMs != null ? retryAfterMs : INTERNAL_RETRY_MS;
+    return Math.min(Math.max(1, waitMs), MAX_SEND_PAUSE_MS);
+  }
+
+  /**
+   * The {@code re} of a frame the codec refused, if it is an object with a string {@code re} at
+   * its top; else null. Reads the top level only and skips values without building them (no
+   * recursion; Gson's reader refuses nesting past its limit).
+   */
+  static String replyTo(String text) {
+    try (JsonReader r = new JsonReader(new StringReader(text))) {
+      r.beginObject();
+      while (r.hasNext()) {
+        if (r.nextName().equals("re") && r.peek() == JsonToken.STRING) {
+          return r.nextString();
+        }
+        r.skipValue();
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // no id to answer
+    }
+    return null;
   }
 
   private void reply(String re, Event reply) {
@@ -703,7 +749,7 @@ final class Engine {
           }
           last = Math.max(last, m.seq());
         }
-        if (history.more() && !history.messages().isEmpty()) {
+        if (history.more() && last > after) { // a page that moves nothing on would repeat
           fetch(conv, last, done);
           return;
         }
@@ -913,9 +959,8 @@ final class Engine {
       boolean retry = (error.code() == ErrorCode.RATE_LIMITED && config.retryRateLimited)
           || error.code() == ErrorCode.INTERNAL;
       if (retry) {
-        long waitMs = error.retryAfterMs() != null ? error.retryAfterMs() : INTERNAL_RETRY_MS;
-        sendsPausedUntil = Math.max(sendsPausedUntil,
-            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, waitMs)));
+        sendsPausedUntil = Math.max(sendsPausedUntil, System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(sendPauseMs(error.retryAfterMs())));
       } else {
         sends.remove(send);
         dispatch.fail(send.future, toException(error));

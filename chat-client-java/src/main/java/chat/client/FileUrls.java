@@ -25,9 +25,16 @@ final class FileUrls {
     return origin;
   }
 
-  /** {@code url} resolved against the origin (an absolute one stays as it is). */
+  /**
+   * {@code url} resolved against the origin (an absolute one stays as it is); one that is not a
+   * URI at all stays as the server sent it (a message must not be lost over its file's URL).
+   */
   String resolve(String url) {
-    return origin.resolve(url).toString();
+    try {
+      return origin.resolve(url).toString();
+    } catch (IllegalArgumentException notAUri) {
+      return url;
+    }
   }
 
   FileInfo resolve(FileInfo f) {

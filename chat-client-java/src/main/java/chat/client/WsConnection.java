@@ -3,6 +3,7 @@ package chat.client;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.protocols.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +34,18 @@ final class WsConnection {
   private final WebSocketClient ws;
   private final CountDownLatch closed = new CountDownLatch(1);
 
+  /**
+   * @param maxInboundFrameBytes the largest frame (fragments counted together) taken from the
+   *     server: past it the connection is closed 1009 before the frame's bytes are held. The
+   *     library's own default has no limit and sets aside the length a frame's header claims,
+   *     so a broken or hostile server (or anyone on a ws:// path) could claim 2 GB
+   */
   WsConnection(URI uri, int connectTimeoutMs, int pingIntervalSeconds, SocketFactory sockets,
-      Callbacks callbacks) {
+      int maxInboundFrameBytes, Callbacks callbacks) {
     WsConnection self = this;
-    ws = new WebSocketClient(uri, new Draft_6455(), Map.of(), connectTimeoutMs) {
+    Draft_6455 draft = new Draft_6455(List.of(), List.of(new Protocol("")),
+        maxInboundFrameBytes);
+    ws = new WebSocketClient(uri, draft, Map.of(), connectTimeoutMs) {
       @Override public void onOpen(ServerHandshake handshake) {}
 
       @Override public void onMessage(String message) {

@@ -1,0 +1,135 @@
+package chat.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.Event;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server that is broken or hostile (or anyone on a ws:// path) cannot run the client out of
+ * memory with one frame, jam its catch-up or a request with a frame it cannot read, keep it
+ * paging forever, or stop its sends for good.
+ */
+class HostileServerTest {
+  private final Recorder recorder = new Recorder();
+  private FakeServer server;
+  private ChatClient client;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private ChatClient.Builder builder() throws Exception {
+    server = new FakeServer();
+    return ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
+  }
+
+  @Test
+  void aFrameOverTheInboundLimitClosesTheConnectionAndTheClientComesBack() throws Exception {
+    client = builder().maxInboundFrameBytes(4_096).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    conn.send("{\"type\":\"message\",\"conv\":\"#general\",\"seq\":1,\"from\":\"bob\",\"text\":\""
+        + "x".repeat(8_000) + "\",\"ts\":1,\"cid\":\"c1\"}");
+
+    assertEquals(1009, recorder.next(Recorder.Disconnected.class).code());
+    assertTrue(conn.closed.await(10, TimeUnit.SECONDS));
+    server.accept().acceptLogin("e1"); // connects again
+    client.connect().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aHistoryPageThatMovesNothingOnIsNotAskedForAgain() throws Exception {
+    client = builder().historyPage(2).resumeFrom("e1", Map.of("#general", 5L)).build();
+    CompletableFuture<Void> connected = client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1", "#general", 9);
+
+    FakeServer.Frame page = conn.expect("history");
+    assertEquals(5, page.json().get("after").getAsLong());
+    conn.history(page, "#general", 4, 5, true); // "more", yet nothing after 5
+
+    connected.get(10, TimeUnit.SECONDS);
+    assertEquals(ChatClient.State.CONNECTED, client.state());
+    assertNull(conn.frames.poll(), "the same page asked for again: "
+        + conn.frames.stream().map(f -> f.json().toString()).toList());
+  }
+
+  @Test
+  void aFileUrlThatIsNotAUriKeepsItsMessage() throws Exception {
+    client = builder().build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1", "#general", 0);
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    conn.send("{\"type\":\"message\",\"conv\":\"#general\",\"seq\":1,\"from\":\"bob\","
+        + "\"text\":\"\",\"ts\":1,\"cid\":\"c1\",\"files\":[{\"id\":\"f1\",\"name\":\"a.txt\","
+        + "\"size\":1,\"type\":\"text/plain\",\"url\":\"/files/a b\"}]}");
+
+    Event.Message m = recorder.nextMessage("#general");
+    assertEquals("/files/a b", m.files().get(0).url(), "as the server sent it");
+  }
+
+  @Test
+  void aReplyThatCannotBeReadFailsItsRequestInsteadOfLeavingItWaiting() throws Exception {
+    client = builder().build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    CompletableFuture<?> history = client.history("#general", null, null, 10);
+    FakeServer.Frame request = conn.expect("history");
+    conn.send("{\"type\":\"ok\",\"re\":\"" + request.id() + "\",\"conv\":\"#general\","
+        + "\"messages\":\"not a list\",\"more\":false}");
+
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> history.get(10, TimeUnit.SECONDS));
+    assertEquals(ErrorCode.INTERNAL, assertInstanceOf(ChatErrorException.class, e.getCause())
+        .code());
+  }
+
+  @Test
+  void theIdOfAnUnreadableReplyIsFoundWithoutBuildingTheFrame() {
+    assertEquals("c7", Engine.replyTo("{\"type\":\"ok\",\"x\":[[{\"a\":1}]],\"re\":\"c7\"}"));
+    assertNull(Engine.replyTo("{\"type\":\"message\"}"));
+    assertNull(Engine.replyTo("[\"re\"]"));
+    assertNull(Engine.replyTo("not json"));
+    String nested = "[".repeat(100) + "]".repeat(100);
+    assertEquals("c8", Engine.replyTo("{\"x\":" + nested + ",\"re\":\"c8\"}"));
+    // Nesting far past any stack: the reader's nesting limit ends it, no id and no overflow.
+    String deep = "[".repeat(200_000) + "]".repeat(200_000);
+    assertNull(Engine.replyTo("{\"x\":" + deep + ",\"re\":\"c9\"}"));
+  }
+
+  @Test
+  void aServersWaitBeforeTheNextSendIsAtMostAMinute() {
+    assertEquals(Engine.MAX_SEND_PAUSE_MS, Engine.sendPauseMs(100_000_000_000L));
+    assertEquals(Engine.MAX_SEND_PAUSE_MS, Engine.sendPauseMs(Long.MAX_VALUE));
+    assertEquals(1_500, Engine.sendPauseMs(1_500L));
+    assertEquals(1, Engine.sendPauseMs(-5L));
+    assertEquals(1_000, Engine.sendPauseMs(null), "an internal error without a wait");
+  }
+}
