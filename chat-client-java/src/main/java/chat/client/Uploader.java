@@ -6,14 +6,19 @@ import chat.protocol.FileInfo;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.net.URI;
+import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /files} with the login token (PROTOCOL.md "Files and images"), on the JDK's HTTP
@@ -28,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link ChatClient#close()}.
  */
 final class Uploader {
+  /** The most of an answer's body read: the server's answers are a few hundred bytes. */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   private final HttpClient http; // null: the shared one
   private final FileUrls urls;
   private final Duration timeout;
@@ -57,9 +65,68 @@ final class Uploader {
             .replace("+", "%20"))
         .POST(body)
         .build();
+    // The request's timeout stops counting once the answer's headers are in (Java 17): the
+    // whole exchange has the same bound here, so a server trickling its answer cannot hold the
+    // caller forever.
     return (http != null ? http : Shared.HTTP)
-        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenApply(this::answer);
+        .sendAsync(request, info -> new BoundedText(MAX_ANSWER_BYTES))
+        .thenApply(this::answer)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * An answer's body as UTF-8 text, refused (the exchange cancelled) once it passes {@code max}
+   * bytes: a broken or hostile server, or anyone on an http:// path, could otherwise send an
+   * endless one into memory.
+   */
+  static final class BoundedText implements HttpResponse.BodySubscriber<String> {
+    private final int max;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<String> text = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    BoundedText(int max) {
+      this.max = max;
+    }
+
+    @Override
+    public CompletionStage<String> getBody() {
+      return text;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer b : buffers) {
+        if (text.isDone()) {
+          return;
+        }
+        if (bytes.size() + b.remaining() > max) {
+          subscription.cancel();
+          text.completeExceptionally(new ChatClientException(
+              "upload: the server's answer passed " + max + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      text.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      text.complete(bytes.toString(StandardCharsets.UTF_8));
+    }
   }
 
   private FileInfo answer(HttpResponse<String> response) {
