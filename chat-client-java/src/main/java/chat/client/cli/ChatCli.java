@@ -298,7 +298,7 @@ public final class ChatCli {
     if (m.deleted()) {
       line.append(" [deleted]");
     } else {
-      line.append(' ').append(m.text().replace("\n", "\n  "));
+      line.append(' ').append(printable(m.text()).replace("\n", "\n  "));
     }
     if (m.edited() != null && !m.deleted()) {
       line.append(" [edited]");
@@ -319,10 +319,24 @@ public final class ChatCli {
   static String format(Event.Update u) {
     String head = u.conv() + " " + u.rev() + " " + u.action() + " " + u.seq() + " " + u.by();
     return switch (u.action()) {
-      case "edit" -> head + ": " + u.message().text().replace("\n", "\n  ");
+      case "edit" -> head + ": " + printable(u.message().text()).replace("\n", "\n  ");
       case "react" -> head + ":" + reactions(u.message());
       default -> head;
     };
+  }
+
+  /**
+   * {@code text} safe for a terminal: control characters other than the line break (escape
+   * sequences could move the cursor, retitle the window, or on some terminals write the
+   * clipboard) and text-direction controls (which reorder what follows them on the line) become
+   * {@code ?}. Other users choose the text of their messages.
+   */
+  static String printable(String text) {
+    StringBuilder s = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> s.appendCodePoint(c == '\n' ? c
+        : Character.isISOControl(c) || c == 0x061C || c == 0x200E || c == 0x200F
+            || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ? '?' : c));
+    return s.toString();
   }
 
   private static String reactions(Event.Message m) {

@@ -189,7 +189,7 @@ final class Commands {
       Result.Rooms page = await(client.rooms(query, after, null));
       for (Result.RoomInfo r : page.rooms()) {
         out.println(r.room() + " " + r.members() + " " + (r.joined() ? "joined" : "-") + " "
-            + r.topic());
+            + ChatCli.printable(r.topic()));
       }
       if (!page.more() || page.rooms().isEmpty()) {
         return;

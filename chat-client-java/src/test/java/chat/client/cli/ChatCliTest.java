@@ -112,6 +112,20 @@ class ChatCliTest {
     assertEquals("#general 12 1970-01-01T00:00:00Z alice: hi\n  there", ChatCli.format(m));
   }
 
+  /** Others choose message text: no escape sequence or direction control reaches a terminal. */
+  @Test
+  void controlCharactersOfOthersTextNeverReachTheTerminal() {
+    String hostile = "ok\u001b]52;c;ZXZpbA==\u0007\u001b[2J\r\u009b1m\u202egnp.exe\u2066x\tend"
+        + "\nnext";
+    Event.Message m = new Event.Message("#general", 12, "mallory", hostile, 0, "c");
+    assertEquals("#general 12 1970-01-01T00:00:00Z mallory: "
+        + "ok?]52;c;ZXZpbA==??[2J??1m?gnp.exe?x?end\n  next", ChatCli.format(m));
+    Event.Message edited = new Event.Message("#general", 12, "mallory", "\u001b[31mred", 0, "c",
+        null, List.of(), 5L, false, Map.of());
+    assertEquals("#general 5 edit 12 mallory: ?[31mred",
+        ChatCli.format(new Event.Update("#general", 12, 5, "mallory", "edit", edited)));
+  }
+
   @Test
   void changeCommandsCheckTheirArgumentsBeforeConnecting() {
     Map<String, String> env = Map.of("CHAT_SERVER", "ws://127.0.0.1:1/ws", "CHAT_USER", "alice",
