@@ -765,6 +765,7 @@ public final class ChatClient implements AutoCloseable {
     URI httpOrigin;
     HttpClient httpClient;
     Duration uploadTimeout = Duration.ofMinutes(10);
+    Duration requestTimeout = Duration.ofSeconds(30);
 
     private Builder(URI uri) {
       this.uri = requireNonNull(uri, "uri is null");
@@ -867,6 +868,22 @@ public final class ChatClient implements AutoCloseable {
      */
     public Builder maxInboundFrameBytes(int max) {
       this.maxInboundFrameBytes = positive(max, "maxInboundFrameBytes");
+      return this;
+    }
+
+    /**
+     * How long the server may leave a request (a send, a catch-up page, one of yours)
+     * unanswered before the client gives the connection up (default 30 s): it drops it, the
+     * requests in flight fail with NotConnectedException (sends stay queued and go again), and
+     * it connects again. The server answers in milliseconds; this is for one that stopped
+     * answering while its socket stays open.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout is null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive");
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 
@@ -990,6 +1007,7 @@ public final class ChatClient implements AutoCloseable {
       b.httpOrigin = httpOrigin;
       b.httpClient = httpClient;
       b.uploadTimeout = uploadTimeout;
+      b.requestTimeout = requestTimeout;
       return b;
     }
 

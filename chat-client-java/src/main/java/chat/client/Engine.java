@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +84,9 @@ final class Engine {
   private final Set<String> learningRevs = new HashSet<>();
   private final SendQueue sends;
   private final Map<String, Consumer<Event>> inFlight = new HashMap<>(); // by request id
+  /** When each request in flight was sent (System.nanoTime()), oldest first. */
+  private final LinkedHashMap<String, Long> sentAt = new LinkedHashMap<>();
+  private boolean watchingReplies; // a check of the oldest request in flight is scheduled
   private final Outbox outbox;
   /** Requests of the application made while connecting, sent once logged in (see request). */
   private final List<WaitingRequest> waitingForLogin = new ArrayList<>();
@@ -220,7 +224,7 @@ final class Engine {
       return;
     }
     userRequests++;
-    inFlight.put(id, reply -> {
+    expectReply(id, reply -> {
       userRequests--;
       if (reply instanceof Event.Ok ok && type.isInstance(ok.result())) {
         R result = type.cast(ok.result());
@@ -321,6 +325,7 @@ final class Engine {
     authenticated = false;
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
+    sentAt.clear();
     outbox.attach(null);
     handlers.forEach(h -> h.accept(null));
     ClientClosedException closed = new ClientClosedException();
@@ -400,6 +405,7 @@ final class Engine {
     }
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
+    sentAt.clear();
     handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
     failWaitingRequests(new NotConnectedException());
     sends.connectionLost();
@@ -504,7 +510,42 @@ final class Engine {
     return null;
   }
 
+  /**
+   * Waits for the reply to request {@code id}: {@code handler} gets it (or null if the
+   * connection ends first). A server that leaves a request unanswered past the request timeout
+   * is given up on: the connection is dropped, every request in flight fails (catch-up ones are
+   * made again after reconnecting), and the client connects again.
+   */
+  private void expectReply(String id, Consumer<Event> handler) {
+    inFlight.put(id, handler);
+    sentAt.put(id, System.nanoTime());
+    if (!watchingReplies) {
+      watchingReplies = true;
+      schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void checkReplies() {
+    watchingReplies = false;
+    if (sentAt.isEmpty()) {
+      return; // the next request starts watching again
+    }
+    long oldest = sentAt.values().iterator().next();
+    if (System.nanoTime() - oldest > config.requestTimeout.toNanos() && socket != null) {
+      abandon(socket, 1006, "no answer to a request within "
+          + config.requestTimeout.toMillis() + " ms");
+      return;
+    }
+    watchingReplies = true;
+    schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
+        TimeUnit.MILLISECONDS);
+  }
+
   private void reply(String re, Event reply) {
+    if (re != null) {
+      sentAt.remove(re);
+    }
     Consumer<Event> handler = re == null ? null : inFlight.remove(re);
     if (handler != null) {
       handler.accept(reply);
@@ -561,7 +602,7 @@ final class Engine {
       case LOGIN -> new Request.Login(id, config.user, password);
       case REGISTER -> new Request.Register(id, config.user, password);
     };
-    inFlight.put(id, reply -> onAuthReply(step, reply));
+    expectReply(id, reply -> onAuthReply(step, reply));
     write(CODEC.encode(auth));
   }
 
@@ -615,7 +656,7 @@ final class Engine {
     tracker.beginListing();
     updates.beginListing();
     String id = nextId();
-    inFlight.put(id, reply -> {
+    expectReply(id, reply -> {
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list) {
         onConversations(list);
       } else if (reply instanceof Event.Error error) {
@@ -740,7 +781,7 @@ final class Engine {
   private void fetch(String conv, long after, Runnable done) {
     String id = nextId();
     int page = Math.min(config.historyPage, limits.historyMax());
-    inFlight.put(id, reply -> {
+    expectReply(id, reply -> {
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.History history) {
         long last = after;
         for (Event.Message m : history.messages()) {
@@ -824,7 +865,7 @@ final class Engine {
       return;
     }
     String id = nextId();
-    inFlight.put(id, reply -> {
+    expectReply(id, reply -> {
       learningRevs.remove(conv);
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list
           && tracker.lastSeen(conv) != null && !updates.isHolding(conv)) {
@@ -874,7 +915,7 @@ final class Engine {
   private void fetchUpdates(String conv, long after, Runnable done) {
     String id = nextId();
     int page = Math.min(config.historyPage, limits.historyMax());
-    inFlight.put(id, reply -> {
+    expectReply(id, reply -> {
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Updates result) {
         long last = after;
         for (Event.Update u : result.updates()) {
@@ -943,7 +984,7 @@ final class Engine {
       return;
     }
     sends.transmitted(send);
-    inFlight.put(id, reply -> onSendReply(send, reply));
+    expectReply(id, reply -> onSendReply(send, reply));
     write(frame);
   }
 

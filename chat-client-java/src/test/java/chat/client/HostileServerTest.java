@@ -112,6 +112,41 @@ class HostileServerTest {
   }
 
   @Test
+  void aServerThatLeavesARequestUnansweredIsGivenUpOnAndConnectedToAgain() throws Exception {
+    client = builder().requestTimeout(Duration.ofMillis(300)).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    CompletableFuture<?> history = client.history("#general", null, null, 10);
+    conn.expect("history"); // never answered, while the socket stays open
+
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> history.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(ChatClientException.NotConnectedException.class, e.getCause());
+    Recorder.Disconnected gaveUp = recorder.next(Recorder.Disconnected.class);
+    assertTrue(gaveUp.reason().contains("no answer"), gaveUp.reason());
+    server.accept().acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCatchUpLeftUnansweredDoesNotHoldTheClientConnecting() throws Exception {
+    client = builder().requestTimeout(Duration.ofMillis(300)).build();
+    CompletableFuture<Void> connected = client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.hello("e1");
+    conn.authOk(conn.expect("login"), "alice", "tok");
+    conn.expect("conversations"); // never answered
+
+    assertTrue(recorder.next(Recorder.Disconnected.class).reason().contains("no answer"));
+    server.accept().acceptLogin("e1");
+    connected.get(10, TimeUnit.SECONDS);
+    assertEquals(ChatClient.State.CONNECTED, client.state());
+  }
+
+  @Test
   void theIdOfAnUnreadableReplyIsFoundWithoutBuildingTheFrame() {
     assertEquals("c7", Engine.replyTo("{\"type\":\"ok\",\"x\":[[{\"a\":1}]],\"re\":\"c7\"}"));
     assertNull(Engine.replyTo("{\"type\":\"message\"}"));
