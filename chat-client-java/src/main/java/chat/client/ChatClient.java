@@ -872,11 +872,11 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * How long the server may leave a request (a send, a catch-up page, one of yours)
-     * unanswered before the client gives the connection up (default 30 s): it drops it, the
-     * requests in flight fail with NotConnectedException (sends stay queued and go again), and
-     * it connects again. The server answers in milliseconds; this is for one that stopped
-     * answering while its socket stays open.
+     * How long the server may answer nothing while requests (sends, catch-up pages, yours) are
+     * in flight, counted from its last answer, before the client gives the connection up
+     * (default 30 s): it drops it, the requests in flight fail with NotConnectedException
+     * (sends stay queued and go again), and it connects again. The server answers in
+     * milliseconds; this is for one that stopped answering while its socket stays open.
      */
     public Builder requestTimeout(Duration timeout) {
       requireNonNull(timeout, "timeout is null");

@@ -21,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,9 +83,12 @@ final class Engine {
   private final Set<String> learningRevs = new HashSet<>();
   private final SendQueue sends;
   private final Map<String, Consumer<Event>> inFlight = new HashMap<>(); // by request id
-  /** When each request in flight was sent (System.nanoTime()), oldest first. */
-  private final LinkedHashMap<String, Long> sentAt = new LinkedHashMap<>();
-  private boolean watchingReplies; // a check of the oldest request in flight is scheduled
+  /**
+   * When the server last answered a request, or (if later) when a request went in flight with
+   * none in flight before (System.nanoTime()).
+   */
+  private long lastProgressNanos;
+  private boolean watchingReplies; // a check of the server's progress is scheduled
   private final Outbox outbox;
   /** Requests of the application made while connecting, sent once logged in (see request). */
   private final List<WaitingRequest> waitingForLogin = new ArrayList<>();
@@ -325,7 +327,6 @@ final class Engine {
     authenticated = false;
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
-    sentAt.clear();
     outbox.attach(null);
     handlers.forEach(h -> h.accept(null));
     ClientClosedException closed = new ClientClosedException();
@@ -405,7 +406,6 @@ final class Engine {
     }
     List<Consumer<Event>> handlers = new ArrayList<>(inFlight.values());
     inFlight.clear();
-    sentAt.clear();
     handlers.forEach(h -> h.accept(null)); // requests fail with NotConnected; sends stay queued
     failWaitingRequests(new NotConnectedException());
     sends.connectionLost();
@@ -512,13 +512,17 @@ final class Engine {
 
   /**
    * Waits for the reply to request {@code id}: {@code handler} gets it (or null if the
-   * connection ends first). A server that leaves a request unanswered past the request timeout
-   * is given up on: the connection is dropped, every request in flight fails (catch-up ones are
-   * made again after reconnecting), and the client connects again.
+   * connection ends first). A server that answers nothing for the request timeout while
+   * requests are in flight is given up on: the connection is dropped, every request in flight
+   * fails (catch-up ones are made again after reconnecting), and the client connects again.
+   * Counted from the server's last answer, not from each request: requests may wait in the
+   * outbox behind a long catch-up, and a server working through them keeps answering.
    */
   private void expectReply(String id, Consumer<Event> handler) {
+    if (inFlight.isEmpty()) {
+      lastProgressNanos = System.nanoTime();
+    }
     inFlight.put(id, handler);
-    sentAt.put(id, System.nanoTime());
     if (!watchingReplies) {
       watchingReplies = true;
       schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
@@ -528,12 +532,12 @@ final class Engine {
 
   private void checkReplies() {
     watchingReplies = false;
-    if (sentAt.isEmpty()) {
+    if (inFlight.isEmpty()) {
       return; // the next request starts watching again
     }
-    long oldest = sentAt.values().iterator().next();
-    if (System.nanoTime() - oldest > config.requestTimeout.toNanos() && socket != null) {
-      abandon(socket, 1006, "no answer to a request within "
+    if (System.nanoTime() - lastProgressNanos > config.requestTimeout.toNanos()
+        && socket != null) {
+      abandon(socket, 1006, "no answer from the server within "
           + config.requestTimeout.toMillis() + " ms");
       return;
     }
@@ -543,11 +547,9 @@ final class Engine {
   }
 
   private void reply(String re, Event reply) {
-    if (re != null) {
-      sentAt.remove(re);
-    }
     Consumer<Event> handler = re == null ? null : inFlight.remove(re);
     if (handler != null) {
+      lastProgressNanos = System.nanoTime();
       handler.accept(reply);
     }
   }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -129,6 +131,30 @@ class HostileServerTest {
     assertTrue(gaveUp.reason().contains("no answer"), gaveUp.reason());
     server.accept().acceptLogin("e1");
     client.connect().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Requests waiting behind the client's own pacing do not count against the server. */
+  @Test
+  void aServerAnsweringRequestsThatWaitedInTheOutboxIsNotGivenUpOn() throws Exception {
+    client = builder().requestTimeout(Duration.ofSeconds(1)).requestRate(5, 1).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1");
+    client.connect().get(10, TimeUnit.SECONDS);
+
+    List<CompletableFuture<?>> pages = new ArrayList<>();
+    for (int i = 0; i < 8; i++) { // 1.4 s of pacing: the last waits longer than the timeout
+      pages.add(client.history("#general", null, null, 10));
+    }
+    for (int i = 0; i < 8; i++) {
+      conn.history(conn.expect("history"), "#general", 1, 0, false);
+    }
+    for (CompletableFuture<?> page : pages) {
+      page.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(ChatClient.State.CONNECTED, client.state());
+    assertTrue(recorder.calls.stream().noneMatch(c -> c instanceof Recorder.Disconnected),
+        "given up on: " + recorder.calls);
   }
 
   @Test
