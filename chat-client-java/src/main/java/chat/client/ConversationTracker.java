@@ -12,11 +12,13 @@ import java.util.Map;
  * fetch the gap before it. Only accessed by the client's state thread.
  *
  * <p>Held messages are bounded ({@link #MAX_HELD} per conversation, and as many while the
- * conversation list is fetched). What does not fit is dropped and marked {@link Held#overflowed}:
- * the caller fetches it from history afterwards, so nothing is lost.
+ * conversation list is fetched; {@link #MAX_HELD_TOTAL} in all, as the server names the
+ * conversations). What does not fit is dropped and marked {@link Held#overflowed}: the caller
+ * fetches it from history afterwards, so nothing is lost.
  */
 final class ConversationTracker {
   static final int MAX_HELD = 10_000;
+  static final int MAX_HELD_TOTAL = 100_000;
 
   enum Decision { DELIVER, DUPLICATE, HOLD, FETCH_GAP }
 
@@ -24,17 +26,10 @@ final class ConversationTracker {
   static final class Held {
     final ArrayDeque<Event.Message> messages = new ArrayDeque<>();
     boolean overflowed;
-
-    void add(Event.Message m) {
-      if (messages.size() < MAX_HELD) {
-        messages.add(m);
-      } else {
-        overflowed = true;
-      }
-    }
   }
 
   private final Map<String, Long> lastSeen = new HashMap<>();
+  private int heldTotal; // messages in every Held not yet handed back
   private final Map<String, Held> syncing = new HashMap<>();
   private Held listing; // non-null while the conversation list is being fetched
 
@@ -56,6 +51,7 @@ final class ConversationTracker {
     lastSeen.clear();
     syncing.clear();
     listing = null;
+    heldTotal = 0;
   }
 
   /** Until {@link #endListing}, every live message is held: baselines are not known yet. */
@@ -70,6 +66,7 @@ final class ConversationTracker {
   Held endListing() {
     Held held = listing == null ? new Held() : listing;
     listing = null;
+    heldTotal -= held.messages.size();
     return held;
   }
 
@@ -84,24 +81,29 @@ final class ConversationTracker {
   /** Ends a history fetch; returns the live messages held meanwhile, for {@link #onLive}. */
   Held endSync(String conv) {
     Held held = syncing.remove(conv);
-    return held == null ? new Held() : held;
+    if (held == null) {
+      return new Held();
+    }
+    heldTotal -= held.messages.size();
+    return held;
   }
 
   /** The connection is gone: held messages will come again from history after reconnecting. */
   void connectionLost() {
     syncing.clear();
     listing = null;
+    heldTotal = 0;
   }
 
   /** What to do with a live message. */
   Decision onLive(Event.Message m) {
     if (listing != null) {
-      listing.add(m);
+      hold(listing, m);
       return Decision.HOLD;
     }
     Held held = syncing.get(m.conv());
     if (held != null) {
-      held.add(m);
+      hold(held, m);
       return Decision.HOLD;
     }
     Long seen = lastSeen.get(m.conv());
@@ -134,9 +136,26 @@ final class ConversationTracker {
     return true;
   }
 
+  private void hold(Held held, Event.Message m) {
+    if (held.messages.size() < MAX_HELD && heldTotal < MAX_HELD_TOTAL) {
+      held.messages.add(m);
+      heldTotal++;
+    } else {
+      held.overflowed = true;
+    }
+  }
+
+  /** Messages held now, in every conversation. */
+  int heldTotal() {
+    return heldTotal;
+  }
+
   /** Stops following a conversation (left it, kicked): forgets it. */
   void forget(String conv) {
     lastSeen.remove(conv);
-    syncing.remove(conv);
+    Held held = syncing.remove(conv);
+    if (held != null) {
+      heldTotal -= held.messages.size();
+    }
   }
 }

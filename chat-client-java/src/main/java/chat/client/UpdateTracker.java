@@ -17,11 +17,12 @@ import java.util.Map;
  * one delivered; only a live update that skips asks for a repair.
  *
  * <p>Held updates are bounded ({@link #MAX_HELD} per conversation, and as many while the
- * conversation list is fetched); what does not fit is marked {@link Held#overflowed} and
- * fetched again by the caller.
+ * conversation list is fetched; {@link #MAX_HELD_TOTAL} in all); what does not fit is marked
+ * {@link Held#overflowed} and fetched again by the caller.
  */
 final class UpdateTracker {
   static final int MAX_HELD = ConversationTracker.MAX_HELD;
+  static final int MAX_HELD_TOTAL = ConversationTracker.MAX_HELD_TOTAL;
 
   enum Decision { DELIVER, DUPLICATE, HOLD, FETCH_GAP }
 
@@ -29,17 +30,10 @@ final class UpdateTracker {
   static final class Held {
     final ArrayDeque<Event.Update> updates = new ArrayDeque<>();
     boolean overflowed;
-
-    void add(Event.Update u) {
-      if (updates.size() < MAX_HELD) {
-        updates.add(u);
-      } else {
-        overflowed = true;
-      }
-    }
   }
 
   private final Map<String, Long> lastRev = new HashMap<>();
+  private int heldTotal; // updates in every Held not yet handed back
   private final Map<String, Held> holding = new HashMap<>();
   private Held listing; // non-null while the conversation list is being fetched
 
@@ -66,11 +60,15 @@ final class UpdateTracker {
     lastRev.clear();
     holding.clear();
     listing = null;
+    heldTotal = 0;
   }
 
   void forget(String conv) {
     lastRev.remove(conv);
-    holding.remove(conv);
+    Held held = holding.remove(conv);
+    if (held != null) {
+      heldTotal -= held.updates.size();
+    }
   }
 
   void beginListing() {
@@ -80,6 +78,7 @@ final class UpdateTracker {
   Held endListing() {
     Held held = listing == null ? new Held() : listing;
     listing = null;
+    heldTotal -= held.updates.size();
     return held;
   }
 
@@ -95,24 +94,29 @@ final class UpdateTracker {
   /** Ends holding {@code conv}; returns what was held, for {@link #onLive}. */
   Held release(String conv) {
     Held held = holding.remove(conv);
-    return held == null ? new Held() : held;
+    if (held == null) {
+      return new Held();
+    }
+    heldTotal -= held.updates.size();
+    return held;
   }
 
   /** The connection is gone: held updates come again from {@code updates} after reconnecting. */
   void connectionLost() {
     holding.clear();
     listing = null;
+    heldTotal = 0;
   }
 
   /** What to do with a live update. */
   Decision onLive(Event.Update u) {
     if (listing != null) {
-      listing.add(u);
+      hold(listing, u);
       return Decision.HOLD;
     }
     Held held = holding.get(u.conv());
     if (held != null) {
-      held.add(u);
+      hold(held, u);
       return Decision.HOLD;
     }
     Long seen = lastRev.get(u.conv());
@@ -140,5 +144,19 @@ final class UpdateTracker {
     }
     lastRev.put(u.conv(), u.rev());
     return true;
+  }
+
+  private void hold(Held held, Event.Update u) {
+    if (held.updates.size() < MAX_HELD && heldTotal < MAX_HELD_TOTAL) {
+      held.updates.add(u);
+      heldTotal++;
+    } else {
+      held.overflowed = true;
+    }
+  }
+
+  /** Updates held now, in every conversation. */
+  int heldTotal() {
+    return heldTotal;
   }
 }

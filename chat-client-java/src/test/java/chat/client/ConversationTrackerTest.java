@@ -90,6 +90,36 @@ class ConversationTrackerTest {
     assertTrue(held.overflowed, "the caller must refetch what was dropped");
   }
 
+  /**
+   * The server names the conversations: across many of them, the messages held stay within
+   * MAX_HELD_TOTAL, and each conversation that could not hold one refetches.
+   */
+  @Test
+  void heldMessagesAreBoundedAcrossConversations() {
+    int convs = ConversationTracker.MAX_HELD_TOTAL / ConversationTracker.MAX_HELD + 3;
+    for (int c = 0; c < convs; c++) {
+      tracker.setBaseline("#r" + c, 0);
+      tracker.startSync("#r" + c);
+      for (int seq = 1; seq <= ConversationTracker.MAX_HELD; seq++) {
+        assertEquals(HOLD, tracker.onLive(msg("#r" + c, seq)));
+      }
+    }
+    assertEquals(ConversationTracker.MAX_HELD_TOTAL, tracker.heldTotal());
+
+    int kept = 0;
+    for (int c = 0; c < convs; c++) {
+      ConversationTracker.Held held = tracker.endSync("#r" + c);
+      kept += held.messages.size();
+      assertEquals(held.messages.size() < ConversationTracker.MAX_HELD, held.overflowed, "#r" + c);
+    }
+    assertEquals(ConversationTracker.MAX_HELD_TOTAL, kept);
+    assertEquals(0, tracker.heldTotal(), "given back as each ends");
+
+    tracker.startSync("#r0");
+    assertEquals(HOLD, tracker.onLive(msg("#r0", ConversationTracker.MAX_HELD + 1)));
+    assertEquals(1, tracker.endSync("#r0").messages.size(), "room again once handed back");
+  }
+
   @Test
   void aLostConnectionEndsSyncsAndListingButKeepsPositions() {
     tracker.setBaseline("#a", 3);
