@@ -154,10 +154,14 @@ export function messageItems({ store, revealed, allowed, ui, origin }) {
       button('gap-before', 'Load older'));
   }
 
-  /** What a reply answers: its author and first line, or "Original message" if not loaded. */
+  /**
+   * What a reply answers: its author and first line, or "Original message" if not loaded; a
+   * blocked user's message stays hidden here too, unless the reader revealed it.
+   */
   function replyQuote(m, conv) {
     const quoted = conv.bySeq.get(m.replyTo);
-    const text = quoteText(quoted) ?? 'Original message';
+    const text = quoted && hiddenNow(quoted) ? 'Message from a blocked user'
+      : quoteText(quoted) ?? 'Original message';
     // Named by its content, so the name holds the visible text (WCAG 2.5.3): "In reply to
     // bob: the quote", the hidden words for screen readers only.
     return h('button', {

@@ -57,7 +57,7 @@ class BrowserBlockIT {
   void blockingHidesRoomMessagesAndClosesTheDirectConversation() throws Exception {
     Panels.createRoom(alice, "market", "Buy and sell");
     await(mallory.join("market"));
-    await(mallory.send("#market", "cheap watches, DM me"));
+    long offer = await(mallory.send("#market", "cheap watches, DM me")).seq();
     alice.awaitMessage("mallory", "cheap watches, DM me");
 
     WebElement menu = Panels.userActionsFromMessage(alice, "mallory");
@@ -68,6 +68,15 @@ class BrowserBlockIT {
     assertFalse(logText().contains("cheap watches"), "the text is not on the page");
     assertEquals(HIDDEN, alice.driver.findElement(By.cssSelector(
         "#conversation-list [data-conv='#market'] .conv-preview")).getText());
+
+    // Someone else's reply does not quote it either.
+    try (ChatClient carol = Panels.client(server, "carol")) {
+      await(carol.join("market"));
+      await(carol.reply("#market", offer, "are they real?"));
+      alice.awaitMessage("carol", "are they real?");
+    }
+    assertFalse(logText().contains("cheap watches"), "not in the reply's quote either");
+    assertTrue(logText().contains(HIDDEN));
 
     // New messages collapse too; Show reveals one message, not the others.
     await(mallory.send("#market", "last chance"));
