@@ -302,6 +302,19 @@ export class ChatClient {
     this.buffer = [];
     // After a reconnect, what catch-up brings is news (kept if this catch-up fails, for the next).
     if (this.caughtUpOnce) this.arrivals ??= { messages: [], mentions: [] };
+    // Whom I blocked, before any message is shown: their room messages (and the previews and
+    // notifications they would make) collapse from the first render, not once catch-up ends.
+    let blockedLoaded = !this.can(FEATURE.block);
+    if (!blockedLoaded) {
+      try {
+        await this.account.loadBlocked();
+        blockedLoaded = true;
+      } catch (error) {
+        if (error?.code === 'disconnected') throw error;
+        // asked again once caught up (below)
+      }
+      check();
+    }
     // `conversations` lists every room I am in; the directory is read only for rooms whose
     // topic and privacy are not known yet (after the catch-up, below).
     const convReply = await conn.request('conversations');
@@ -325,7 +338,7 @@ export class ChatClient {
     store.changed('online');
     this.outbox.pump();
     this.background(this.rooms.refreshPresence());
-    if (this.can(FEATURE.block)) this.background(this.account.loadBlocked());
+    if (!blockedLoaded) this.background(this.account.loadBlocked());
     this.background(this.rooms.lookUpUnknownRooms());
     if (store.activeConv && isRoom(store.activeConv)) {
       this.background(this.rooms.loadMembers(store.activeConv));

@@ -43,6 +43,17 @@ test('the blocked list is loaded after each catch-up, and block and unblock keep
   assert.equal(server.requests('blocked').length, 2);
 });
 
+test('the blocked list comes before the conversations, so nothing of theirs shows first', async () => {
+  const server = safetyServer();
+  server.addUser('mallory');
+  server.blocks.set('alice', new Set(['mallory']));
+  await signedIn(server, 'alice');
+  const order = server.received.map((f) => f.type);
+  assert.ok(order.indexOf('blocked') >= 0 && order.indexOf('blocked') < order.indexOf('conversations'),
+    order.join(' '));
+  assert.equal(server.requests('blocked').length, 1);
+});
+
 test('a direct message to someone who blocked me fails with the server\'s refusal', async () => {
   const server = safetyServer();
   server.blocks.set('bob', new Set(['alice']));
