@@ -135,14 +135,17 @@ final class RoomErasures {
         try {
           messages.deleteConversation(conv);
           if (Thread.currentThread().isInterrupted()) {
-            log.info("erasing the history of #{} stopped with the server; the rest goes when"
-                + " the name is next created", room);
+            stoppedWithTheServer(room);
           } else {
             log.info("erased the history of #{}", room);
           }
         } catch (RuntimeException e) {
-          log.error("erasing the history of #{} failed; the rest goes when the name is next"
-              + " created", room, e);
+          if (Thread.currentThread().isInterrupted()) {
+            stoppedWithTheServer(room); // the store saw the interrupt (waiting for a connection)
+          } else {
+            log.error("erasing the history of #{} failed; the rest goes when the name is next"
+                + " created", room, e);
+          }
         } finally {
           release(room);
         }
@@ -151,6 +154,11 @@ final class RoomErasures {
     } catch (RejectedExecutionException | IllegalStateException stopping) {
       return false; // the name's next creation erases what is left
     }
+  }
+
+  private static void stoppedWithTheServer(String room) {
+    log.info("erasing the history of #{} stopped with the server; the rest goes when the name is"
+        + " next created", room);
   }
 
   private void hold(String room) {
