@@ -80,7 +80,10 @@ public interface MessageStore {
 
   /**
    * Erases a conversation: every message, reaction, file and recorded change, and its counters,
-   * so that a room created again under the same name starts at seq 1 and rev 1.
+   * so that a room created again under the same name starts at seq 1 and rev 1. Called once the
+   * room is gone from the account store; a store that keeps the rooms beside the messages (the
+   * JDBC ones) erases nothing of a room that exists again by then (created meanwhile by another
+   * process or node): what the conversation holds is that room's.
    */
   void deleteConversation(ConvId conv);
 

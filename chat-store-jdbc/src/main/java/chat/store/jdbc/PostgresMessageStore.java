@@ -259,6 +259,9 @@ final class PostgresMessageStore extends JdbcMessageStore {
   public void deleteConversation(ConvId conv) {
     database.transaction(c -> {
       lockCounter(c, conv);
+      if (RoomRemoval.roomExists(c, conv)) {
+        return null; // created again meanwhile (on another node): what is there is that room's
+      }
       PostgresFileStore.deleteChunks(c, Sql.queryStrings(c,
           "DELETE FROM files WHERE conv = ? RETURNING id", conv.key()));
       Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());

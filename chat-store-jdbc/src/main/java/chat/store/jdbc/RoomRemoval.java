@@ -35,6 +35,15 @@ final class RoomRemoval {
     return update(c, "DELETE FROM rooms WHERE name = ?", room) == 1;
   }
 
+  /**
+   * Whether {@code conv} is a room's conversation and a room of that name exists: its history
+   * belongs to that room, and an erasure of the name's old history stops there.
+   */
+  static boolean roomExists(Connection c, ConvId conv) throws SQLException {
+    return conv.isRoom() && queryString(c, "SELECT name FROM rooms WHERE name = ?",
+        conv.roomName()).isPresent();
+  }
+
   /** The deleted user leaves each room; an owned one passes on or goes. Adds rooms to touched. */
   static List<RoomExit> leaveEveryRoom(Connection c, String user, Set<String> touched)
       throws SQLException {

@@ -42,6 +42,8 @@ final class SqliteMessageStore extends JdbcMessageStore {
 
   private final SqliteDatabase database;
   private final FileDir files;
+  /** Runs after each committed step of an erasure: tests pause or interrupt it there. */
+  volatile Runnable afterErasureStep = () -> { };
 
   @Inject
   SqliteMessageStore(SqliteDatabase database) {
@@ -180,6 +182,10 @@ final class SqliteMessageStore extends JdbcMessageStore {
    * committed after it, starts again at seq 1 (the writer reads each conversation's last seq
    * inside its own transaction and keeps none from one batch to the next). If the thread is
    * interrupted, it stops between two steps, leaving the rest and the counters for a later call.
+   *
+   * <p>A room's conversation is erased only while no room of that name exists (the rooms are in
+   * the same database): every step looks, and if one exists again (created meanwhile by the
+   * server while the operator's tool erases, in another process) the rest is that room's.
    */
   @Override
   public void deleteConversation(ConvId conv) {
@@ -187,6 +193,9 @@ final class SqliteMessageStore extends JdbcMessageStore {
       return;
     }
     List<String> erasedFiles = database.transaction(c -> {
+      if (RoomRemoval.roomExists(c, conv)) {
+        return List.of();
+      }
       List<String> ids = Sql.queryStrings(c, "SELECT id FROM files WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM files WHERE conv = ?", conv.key());
       Sql.update(c, "DELETE FROM messages WHERE conv = ?", conv.key());
@@ -207,7 +216,8 @@ final class SqliteMessageStore extends JdbcMessageStore {
    * transaction, a big room's history held every send on the server until it was done. Between
    * two steps the writer's batches go through (the write lock is fair).
    *
-   * @return false if the thread was interrupted before the last step
+   * @return false if the thread was interrupted before the last step, or a room of that name
+   *     exists again
    */
   private boolean eraseInSteps(ConvId conv) {
     long last = lastSeq(conv);
@@ -223,6 +233,9 @@ final class SqliteMessageStore extends JdbcMessageStore {
       long to = Math.min(last, from + step - 1);
       long started = System.nanoTime();
       List<String> erasedFiles = database.transaction(c -> {
+        if (RoomRemoval.roomExists(c, conv)) {
+          return null;
+        }
         List<String> ids = Sql.queryStrings(c,
             "SELECT id FROM files WHERE conv = ? AND seq BETWEEN ? AND ?", conv.key(), first, to);
         Sql.update(c, "DELETE FROM files WHERE conv = ? AND seq BETWEEN ? AND ?",
@@ -233,7 +246,11 @@ final class SqliteMessageStore extends JdbcMessageStore {
             conv.key(), first, to);
         return ids;
       });
+      if (erasedFiles == null) {
+        return false; // a room of that name exists again: what is left is its own
+      }
       files.delete(erasedFiles);
+      afterErasureStep.run();
       long took = System.nanoTime() - started;
       if (took < STEP_NANOS / 2) {
         step = Math.min(MAX_STEP, step * 2);
