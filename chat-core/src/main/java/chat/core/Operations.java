@@ -97,12 +97,14 @@ public final class Operations {
     String name = activeOrDisabled(user);
     List<RoomExit> exits = accounts.deleteAccount(name)
         .orElseThrow(() -> new NoSuchElementException("no user " + name));
+    // Told to the server before the histories go (a big one takes minutes): its sessions end
+    // and its caches drop now, and the action stays recorded if this process stops midway.
+    record(OperatorAction.DELETE_USER, name, List.of());
     for (RoomExit exit : exits) {
       if (exit.roomDeleted()) {
         messages.deleteConversation(ConvId.room(exit.room()));
       }
     }
-    record(OperatorAction.DELETE_USER, name, List.of());
     return exits;
   }
 
@@ -115,8 +117,8 @@ public final class Operations {
     List<String> members = accounts.deleteRoom(name)
         .orElseThrow(() -> new NoSuchElementException("no room #" + name))
         .stream().map(Membership::user).toList();
+    record(OperatorAction.DELETE_ROOM, name, members); // before the history: see deleteUser
     messages.deleteConversation(ConvId.room(name));
-    record(OperatorAction.DELETE_ROOM, name, members);
     return members;
   }
 

@@ -5,7 +5,6 @@ import chat.core.store.MessageStore;
 import chat.protocol.ErrorCode;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -26,26 +25,38 @@ import org.slf4j.LoggerFactory;
  * <p>A name is held while its history is erased: {@link #create} refuses it meanwhile. A history
  * left without its room (an erasure cut short by a stop, an erasure by the operator's tool in
  * another process, a message that raced the deletion) is erased when the name is next created.
- * The holds are this node's: on a cluster, two nodes creating a name with a history left over
- * at the same moment are not kept apart.
+ * The holds and locks are this node's: on a cluster, a name deleted on one node and created on
+ * another at the same moment is not kept apart (the stores' erasure stops at a room that exists
+ * again, see {@link MessageStore#deleteConversation}).
  */
 @Singleton
 final class RoomErasures {
   private static final Logger log = LoggerFactory.getLogger(RoomErasures.class);
   /** The most messages a history may have to be erased on the caller's thread. */
   static final long AT_ONCE = 500;
+  private static final int STRIPES = 64;
 
   private final MessageStore messages;
   private final CoreExecutors executors;
   /** Names whose history is being erased, with how many erasures of each are under way. */
   private final ConcurrentHashMap<String, Integer> erasing = new ConcurrentHashMap<>();
-  /** Names being created here: one creation of a name at a time looks for a leftover history. */
-  private final Set<String> creating = ConcurrentHashMap.newKeySet();
+  /**
+   * Per name (striped): a creation's checks and insert, and a removal's hold and delete, one at
+   * a time, so that neither can pass between the other's steps.
+   */
+  private final Object[] locks = new Object[STRIPES];
 
   @Inject
   RoomErasures(MessageStore messages, CoreExecutors executors) {
     this.messages = messages;
     this.executors = executors;
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  private Object lock(String room) {
+    return locks[Math.floorMod(room.hashCode(), STRIPES)];
   }
 
   /**
@@ -53,21 +64,32 @@ final class RoomErasures {
    * room's history. The name is held from before the removal until the history is gone.
    */
   <T> T remove(String room, Supplier<T> removal) {
-    hold(room);
     T removed;
-    try {
-      removed = removal.get();
-    } catch (RuntimeException | Error e) {
-      release(room);
-      throw e;
+    synchronized (lock(room)) {
+      hold(room);
+      try {
+        removed = removal.get();
+      } catch (RuntimeException | Error e) {
+        release(room);
+        throw e;
+      }
     }
     erase(room);
     return removed;
   }
 
-  /** Erases the history of {@code room}, which the account store has already deleted. */
-  void erased(String room) {
-    hold(room);
+  /**
+   * Erases the history of {@code room}, which the account store has already deleted (with an
+   * account that was its last member), unless a room of that name exists again by now: that
+   * one was created after its leftover was erased, and what the conversation holds is its own.
+   */
+  void erasedUnlessCreatedAgain(String room, BooleanSupplier exists) {
+    synchronized (lock(room)) {
+      if (exists.getAsBoolean()) {
+        return;
+      }
+      hold(room);
+    }
     erase(room);
   }
 
@@ -77,27 +99,23 @@ final class RoomErasures {
    *
    * @param exists whether a room of this name exists now (its history is then its own)
    * @throws ChatException conflict, without running {@code creation}, while the name's old
-   *     history is being erased (or another creation of it is under way here)
+   *     history is being erased
    */
   boolean create(String room, BooleanSupplier exists, BooleanSupplier creation)
       throws ChatException {
-    if (erasing.containsKey(room) || !creating.add(room)) {
-      throw stillErasing(room);
-    }
-    try {
+    synchronized (lock(room)) {
       if (erasing.containsKey(room)) {
-        throw stillErasing(room); // a deletion began in between
+        throw stillErasing(room);
       }
       if (!exists.getAsBoolean() && messages.lastSeq(ConvId.room(room)) > 0) {
         log.info("#{} has a history left from a deleted room of that name; erasing it", room);
-        erased(room);
+        hold(room);
+        erase(room); // a small one here, under the lock; a big one on the erasure thread
         if (erasing.containsKey(room)) {
-          throw stillErasing(room); // big: it goes on on the erasure thread
+          throw stillErasing(room);
         }
       }
       return creation.getAsBoolean();
-    } finally {
-      creating.remove(room);
     }
   }
 

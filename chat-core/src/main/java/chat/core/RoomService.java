@@ -321,7 +321,8 @@ final class RoomService {
     for (RoomExit exit : exits) {
       ConvId conv = ConvId.room(exit.room());
       if (exit.roomDeleted()) {
-        erasures.erased(exit.room());
+        erasures.erasedUnlessCreatedAgain(exit.room(),
+            () -> accounts.room(exit.room()).isPresent());
         deleted(exit.room(), List.of(user));
         continue;
       }

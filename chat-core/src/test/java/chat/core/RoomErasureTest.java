@@ -1,9 +1,11 @@
 package chat.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.core.memory.InMemoryStoreModule;
+import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
@@ -15,8 +17,11 @@ import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,9 +36,14 @@ class RoomErasureTest {
 
   private final MessageStore store = Guice.createInjector(new InMemoryStoreModule())
       .getInstance(MessageStore.class);
+  private final AccountStore accountStore = Guice.createInjector(new InMemoryStoreModule())
+      .getInstance(AccountStore.class);
   private final CountDownLatch erasing = new CountDownLatch(1);
   private final CountDownLatch letGo = new CountDownLatch(1);
   private volatile String erasedOn;
+  /** Runs (once) when a creation asks whether its room exists, or an account is deleted. */
+  private volatile Runnable onRoomLookUp;
+  private volatile Runnable afterAccountDeleted;
 
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
@@ -48,8 +58,33 @@ class RoomErasureTest {
             }
             return call.proceed();
           }));
+      bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, accountStore,
+          (method, args, call) -> {
+            Runnable before = method.equals("room") ? take("lookUp") : null;
+            if (before != null) {
+              before.run();
+            }
+            Object result = call.proceed();
+            Runnable after = method.equals("deleteAccount") ? take("deleted") : null;
+            if (after != null) {
+              after.run();
+            }
+            return result;
+          }));
     }
   });
+
+  private synchronized Runnable take(String which) {
+    Runnable r;
+    if (which.equals("lookUp")) {
+      r = onRoomLookUp;
+      onRoomLookUp = null;
+    } else {
+      r = afterAccountDeleted;
+      afterAccountDeleted = null;
+    }
+    return r;
+  }
 
   private void fill(ConvId conv, long messages) {
     for (long i = 1; i <= messages; i++) {
@@ -107,6 +142,7 @@ class RoomErasureTest {
     fill(ConvId.room("small"), RoomErasures.AT_ONCE);
 
     alice.ok(new Request.DeleteRoom(TestClient.nextId(), "small"));
+    assertEquals(0, store.lastSeq(ConvId.room("small")), "erased before the ok");
 
     alice.createRoom("small", false);
     assertEquals(List.of(), alice.history("#small", null, null, null).messages());
@@ -147,5 +183,84 @@ class RoomErasureTest {
     alice.error(create("kept"), ErrorCode.CONFLICT);
 
     assertEquals(1, alice.history("#kept", null, null, null).messages().size());
+  }
+
+  /**
+   * A creation that found the room still there, and a deletion of it: one after the other, never
+   * interleaved, so the creation cannot insert a room on top of the history being erased.
+   */
+  @Test
+  void aCreationCheckedBeforeADeletionDoesNotCreateOnTopOfItsHistory() throws Exception {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("big", false);
+    fill(BIG, RoomErasures.AT_ONCE + 1);
+    TestClient mallory = chat.user("mallory");
+    CompletableFuture<Event> deletion = new CompletableFuture<>();
+    onRoomLookUp = () -> {
+      // The creation has found #big: now its owner deletes it (the deletion waits for the
+      // creation to end; before, it went through here, within the wait).
+      CompletableFuture.runAsync(() -> deletion.complete(
+          alice.call(new Request.DeleteRoom(TestClient.nextId(), "big"))));
+      try {
+        deletion.get(500, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException expected) {
+        // the deletion waits for this creation
+      } catch (InterruptedException | ExecutionException e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    Event.Error refused = mallory.error(create("big"), ErrorCode.CONFLICT);
+
+    assertTrue(refused.message().contains("already exists"), refused.message());
+    assertInstanceOf(Event.Ok.class, deletion.get(10, TimeUnit.SECONDS));
+    letGo.countDown();
+    awaitErased("big");
+    mallory.ok(create("big"), Result.Created.class);
+    assertEquals(List.of(), mallory.history("#big", null, null, null).messages());
+  }
+
+  /**
+   * An account deletion that removed a room (its last member) is told to erase it only once the
+   * account store is done; a room of that name created in between keeps what it was sent.
+   */
+  @Test
+  void aRoomCreatedAgainBeforeItsOldOwnersDeletionEndsKeepsItsMessages() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("solo", false);
+    alice.send("#solo", "old");
+    TestClient mallory = chat.user("mallory");
+    afterAccountDeleted = () -> {
+      mallory.createRoom("solo", false); // the leftover is erased here
+      mallory.send("#solo", "mine");
+    };
+
+    alice.ok(new Request.DeleteAccount(TestClient.nextId(), TestChat.PASSWORD));
+
+    assertEquals(List.of("mine"), mallory.history("#solo", null, null, null).messages().stream()
+        .map(Event.Message::text).toList());
+  }
+
+  /** The operator's tool tells the server before it erases the history (which may take long). */
+  @Test
+  void anOperatorsDeletionIsToldBeforeItsHistoryIsErased() throws Exception {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("big", false);
+    TestClient bob = chat.user("bob");
+    bob.join("big");
+    Operations ops = chat.core.operations();
+    CompletableFuture<List<String>> deleted = CompletableFuture.supplyAsync(
+        () -> ops.deleteRoom("big"));
+    assertTrue(erasing.await(10, TimeUnit.SECONDS), "the operator's erasure began");
+
+    chat.core.instance(OperatorActions.class).poll(); // what the server does every second
+
+    Event.Member told;
+    do {
+      told = bob.events.skipTo(Event.Member.class);
+    } while (!told.action().equals("deleted"));
+    letGo.countDown();
+    assertEquals(List.of("alice", "bob"), deleted.get(10, TimeUnit.SECONDS).stream().sorted()
+        .toList());
   }
 }
