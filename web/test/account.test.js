@@ -49,8 +49,8 @@ test('the blocked list comes before the conversations, so nothing of theirs show
   server.blocks.set('alice', new Set(['mallory']));
   await signedIn(server, 'alice');
   const order = server.received.map((f) => f.type);
-  assert.ok(order.indexOf('blocked') >= 0 && order.indexOf('blocked') < order.indexOf('conversations'),
-    order.join(' '));
+  const blocked = order.indexOf('blocked');
+  assert.ok(blocked >= 0 && blocked < order.indexOf('conversations'), order.join(' '));
   assert.equal(server.requests('blocked').length, 1);
 });
 

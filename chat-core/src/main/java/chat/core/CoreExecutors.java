@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The core's own threads: a small pool for password hashing (slow on purpose, so it never runs on
  * a transport's I/O thread), one timer thread and one thread erasing big histories. Created by
- * {@link #start()}, not at injection. All threads are daemons, so an embedding program that forgets to stop the core still exits.
+ * {@link #start()}, not at injection. All threads are daemons, so an embedding program that
+ * forgets to stop the core still exits.
  */
 @Singleton
 final class CoreExecutors {

@@ -76,8 +76,9 @@ final class RoomService {
     long waitMs = limits.tryTake("room-create", user, safety.roomCreatesPerHour() / 3600.0,
         safety.roomCreateBurst());
     ChatException.refuseIfWaiting(waitMs, "creating rooms too fast");
+    Room room = new Room(name, r.topic(), r.isPrivate(), clock.millis());
     if (!erasures.create(name, () -> accounts.room(name).isPresent(),
-        () -> accounts.createRoom(new Room(name, r.topic(), r.isPrivate(), clock.millis()), user))) {
+        () -> accounts.createRoom(room, user))) {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
     router.joining(ConvId.room(name)); // its creator's node follows it from its first message

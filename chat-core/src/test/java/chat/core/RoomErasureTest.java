@@ -94,6 +94,15 @@ class RoomErasureTest {
     }
   }
 
+  /** The next member event telling {@code client} a room was deleted (others skipped). */
+  private static Event.Member deletedEvent(TestClient client) {
+    Event.Member told;
+    do {
+      told = client.events.skipTo(Event.Member.class);
+    } while (!told.action().equals("deleted"));
+    return told;
+  }
+
   /** Waits (bounded) until the erasure thread has let go of the name. */
   private void awaitErased(String room) {
     RoomErasures erasures = chat.core.instance(RoomErasures.class);
@@ -118,11 +127,7 @@ class RoomErasureTest {
 
     alice.ok(new Request.DeleteRoom(TestClient.nextId(), "big")); // the erasure has not run
 
-    Event.Member told;
-    do {
-      told = bob.events.skipTo(Event.Member.class);
-    } while (!told.action().equals("deleted"));
-    assertEquals(new Event.Member("#big", "bob", "deleted"), told);
+    assertEquals(new Event.Member("#big", "bob", "deleted"), deletedEvent(bob));
     assertTrue(erasing.await(10, TimeUnit.SECONDS), "the erasure began");
     assertTrue(erasedOn.startsWith("chat-erasure-"), erasedOn);
     Event.Error refused = bob.error(create("big"), ErrorCode.CONFLICT);
@@ -255,10 +260,7 @@ class RoomErasureTest {
 
     chat.core.instance(OperatorActions.class).poll(); // what the server does every second
 
-    Event.Member told;
-    do {
-      told = bob.events.skipTo(Event.Member.class);
-    } while (!told.action().equals("deleted"));
+    assertEquals(new Event.Member("#big", "bob", "deleted"), deletedEvent(bob));
     letGo.countDown();
     assertEquals(List.of("alice", "bob"), deleted.get(10, TimeUnit.SECONDS).stream().sorted()
         .toList());
