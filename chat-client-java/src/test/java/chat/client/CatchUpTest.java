@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import chat.protocol.Result;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,26 +14,7 @@ import org.junit.jupiter.api.Test;
  * after} before it trusts live messages: a scripted server checks the requests it makes and
  * the order in which the listener sees messages.
  */
-class CatchUpTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private ChatClient.Builder builder() throws Exception {
-    server = new FakeServer();
-    return ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
-  }
+class CatchUpTest extends ScriptedServerTest {
 
   @Test
   void pagesThroughHistoryAndHoldsLiveMessagesUntilCaughtUp() throws Exception {

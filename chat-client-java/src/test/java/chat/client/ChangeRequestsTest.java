@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,27 +22,16 @@ import org.junit.jupiter.api.Test;
  * Edit, delete, react, reply and updates: each request's frame and typed result, the new fields
  * of messages, and live updates reaching the listener, against a scripted server.
  */
-class ChangeRequestsTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
+class ChangeRequestsTest extends ScriptedServerTest {
   private FakeServer.Conn conn;
 
   @BeforeEach
   void connect() throws Exception {
-    server = new FakeServer();
-    client = ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+    client = builder().build();
     client.connect();
     conn = server.accept();
     conn.acceptLoginWithRevs("e1", "#general", 12, 2);
     client.connect().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-    server.close();
   }
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {

@@ -8,11 +8,9 @@ import chat.protocol.FileInfo;
 import chat.protocol.Result;
 import com.google.gson.JsonArray;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,37 +18,22 @@ import org.junit.jupiter.api.Test;
  * out carries absolute file URLs, resolved against the HTTP origin (by default the WebSocket's
  * host and port as http, or the one given); the origin option refuses what is not an origin.
  */
-class FilesRequestsTest {
+class FilesRequestsTest extends ScriptedServerTest {
   private static final String FILE = "{\"id\":\"f1\",\"name\":\"cat.png\",\"size\":3,"
       + "\"type\":\"image/png\",\"url\":\"/files/f1\"}";
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
   private FakeServer.Conn conn;
 
   private void connect(ChatClient.Builder builder) throws Exception {
-    client = builder.login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+    client = builder.build();
     client.connect();
     conn = server.accept();
     conn.acceptLoginWithRevs("e1", "#general", 12, 2);
     client.connect().get(10, TimeUnit.SECONDS);
   }
 
-  @AfterEach
-  void tearDown() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @Test
   void aSendNamesItsFilesAndMessagesCarryAbsoluteUrls() throws Exception {
-    server = new FakeServer();
-    connect(ChatClient.builder(server.uri()));
+    connect(builder());
     FileInfo uploaded = new FileInfo("f1", "cat.png", 3, "image/png", "http://x/files/f1");
 
     CompletableFuture<Result.Sent> sent = client.send("#general", "", List.of(uploaded));
@@ -80,8 +63,7 @@ class FilesRequestsTest {
 
   @Test
   void aGivenOriginIsWhereUrlsPoint() throws Exception {
-    server = new FakeServer();
-    connect(ChatClient.builder(server.uri()).httpOrigin(URI.create("https://files.example:8443/")));
+    connect(builder().httpOrigin(URI.create("https://files.example:8443/")));
 
     conn.send("{\"type\":\"update\",\"conv\":\"#general\",\"seq\":12,\"rev\":3,\"by\":\"bob\","
         + "\"action\":\"react\",\"message\":{\"conv\":\"#general\",\"seq\":12,\"from\":\"bob\","

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,26 +22,7 @@ import org.junit.jupiter.api.Test;
  * memory with one frame, jam its catch-up or a request with a frame it cannot read, keep it
  * paging forever, or stop its sends for good.
  */
-class HostileServerTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private ChatClient.Builder builder() throws Exception {
-    server = new FakeServer();
-    return ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
-  }
+class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aFrameOverTheInboundLimitClosesTheConnectionAndTheClientComesBack() throws Exception {

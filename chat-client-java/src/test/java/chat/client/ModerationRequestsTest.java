@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.ErrorCode;
 import chat.protocol.Event;
 import chat.protocol.Result;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,27 +21,16 @@ import org.junit.jupiter.api.Test;
  * Blocking, bans, roles, topics, room deletion and the paged directory: each request's frame and
  * typed result, and the events they cause, against a scripted server.
  */
-class ModerationRequestsTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
+class ModerationRequestsTest extends ScriptedServerTest {
   private FakeServer.Conn conn;
 
   @BeforeEach
   void connect() throws Exception {
-    server = new FakeServer();
-    client = ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+    client = builder().build();
     client.connect();
     conn = server.accept();
     conn.acceptLogin("e1", "#general", 5);
     client.connect().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-    server.close();
   }
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {

@@ -18,30 +18,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Logging in, retried sends, pacing and local limits, against a scripted server. */
-class SendsAndLoginTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private ChatClient.Builder builder() throws Exception {
-    server = new FakeServer();
-    return ChatClient.builder(server.uri()).listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
-  }
+class SendsAndLoginTest extends ScriptedServerTest {
 
   private static Throwable failure(CompletableFuture<?> f) {
     ExecutionException e = assertThrows(ExecutionException.class,
@@ -51,7 +31,7 @@ class SendsAndLoginTest {
 
   @Test
   void registerFallsBackToLoginAndLaterTokenToPasswordToRegisterAgain() throws Exception {
-    client = builder().register("alice", "password1").build();
+    client = scripted().register("alice", "password1").build();
     client.connect();
     FakeServer.Conn first = server.accept();
     first.hello("e1");
@@ -90,7 +70,7 @@ class SendsAndLoginTest {
 
   @Test
   void rejectedCredentialsFailConnectWithTheCodeAndCloseTheClient() throws Exception {
-    client = builder().login("alice", "wrong-password").build();
+    client = scripted().login("alice", "wrong-password").build();
     CompletableFuture<Void> connected = client.connect();
     FakeServer.Conn conn = server.accept();
     conn.hello("e1");
@@ -106,7 +86,7 @@ class SendsAndLoginTest {
 
   @Test
   void aTokenAloneThatIsRefusedIsFatal() throws Exception {
-    client = builder().token("stale").build();
+    client = scripted().token("stale").build();
     CompletableFuture<Void> connected = client.connect();
     FakeServer.Conn conn = server.accept();
     conn.hello("e1");
@@ -118,7 +98,7 @@ class SendsAndLoginTest {
 
   @Test
   void sendsMadeWhileDisconnectedGoOutAfterLoginAndAreResentWithTheSameCid() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     CompletableFuture<Result.Sent> a = client.send("@bob", "one", "cid-a");
     CompletableFuture<Result.Sent> b = client.send("#general", "two", "cid-b");
     client.connect();
@@ -160,7 +140,7 @@ class SendsAndLoginTest {
 
   @Test
   void aRateLimitedSendIsRetriedAfterRetryAfterOrFailsWithItWhenRetryIsOff() throws Exception {
-    client = builder().login("alice", "password1").retryRateLimited(true).build();
+    client = scripted().login("alice", "password1").retryRateLimited(true).build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.acceptLogin("e1");
@@ -179,7 +159,7 @@ class SendsAndLoginTest {
 
   @Test
   void withoutRetryARateLimitedSendFailsWithRetryAfter() throws Exception {
-    client = builder().login("alice", "password1").retryRateLimited(false).build();
+    client = scripted().login("alice", "password1").retryRateLimited(false).build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.acceptLogin("e1");
@@ -195,7 +175,7 @@ class SendsAndLoginTest {
 
   @Test
   void framesArePacedUnderTheRequestRateAndSendsUnderTheSendRate() throws Exception {
-    client = builder().login("alice", "password1").requestRate(20, 4).build();
+    client = scripted().login("alice", "password1").requestRate(20, 4).build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.hello("e1", 65_536, 200, 1_000, 1_000);
@@ -222,7 +202,7 @@ class SendsAndLoginTest {
 
   @Test
   void sendsArePacedToTheServersSendRateFromHello() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.hello("e1", 65_536, 200, 10, 2); // 10 sends a second, burst 2
@@ -242,7 +222,7 @@ class SendsAndLoginTest {
 
   @Test
   void aFrameOverTheServersLimitFailsLocallyAndIsNeverSent() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.hello("e1", 1_000, 200, 1_000, 1_000);
@@ -261,7 +241,7 @@ class SendsAndLoginTest {
 
   @Test
   void pendingSendsAreBoundedAndFailOnClose() throws Exception {
-    client = builder().login("alice", "password1").maxPendingSends(2).build(); // never connected
+    client = scripted().login("alice", "password1").maxPendingSends(2).build(); // never connected
     CompletableFuture<Result.Sent> a = client.send("@bob", "one");
     CompletableFuture<Result.Sent> b = client.send("@bob", "two");
     TooManyPendingException full = assertInstanceOf(TooManyPendingException.class,
@@ -277,7 +257,7 @@ class SendsAndLoginTest {
 
   @Test
   void otherRequestsFailAtOnceWithNotConnectedWhileThereIsNoConnection() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     assertInstanceOf(NotConnectedException.class, failure(client.rooms()));
     assertInstanceOf(NotConnectedException.class, failure(client.history("@bob", 1L, null, 5)));
     assertNull(client.user());
@@ -285,7 +265,7 @@ class SendsAndLoginTest {
 
   @Test
   void requestsMadeWhileConnectingGoOutAfterTheLoginInTheOrderMade() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     client.connect();
     CompletableFuture<Result.Rooms> rooms = client.rooms(); // CONNECTING: the socket is opening
     CompletableFuture<List<String>> blocked = client.blocked();
@@ -300,7 +280,7 @@ class SendsAndLoginTest {
   @Test
   void aRequestWaitingForTheLoginFailsWithNotConnectedWhenThatConnectionFails()
       throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     client.connect();
     CompletableFuture<Result.Rooms> rooms = client.rooms();
     FakeServer.Conn conn = server.accept();
@@ -315,7 +295,7 @@ class SendsAndLoginTest {
 
   @Test
   void aServerThatNeverSaysHelloIsGivenUpOnAndRetried() throws Exception {
-    client = builder().login("alice", "password1").connectTimeout(Duration.ofMillis(150)).build();
+    client = scripted().login("alice", "password1").connectTimeout(Duration.ofMillis(150)).build();
     client.connect();
     server.accept(); // silent
     Recorder.Disconnected d = recorder.next(Recorder.Disconnected.class);
@@ -327,7 +307,7 @@ class SendsAndLoginTest {
 
   @Test
   void logoutRevokesThenClosesTheClient() throws Exception {
-    client = builder().login("alice", "password1").build();
+    client = scripted().login("alice", "password1").build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.acceptLogin("e1");

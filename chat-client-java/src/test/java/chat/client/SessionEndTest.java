@@ -11,13 +11,11 @@ import chat.client.ChatClientException.ClientClosedException;
 import chat.client.ChatClientException.SignedOutException;
 import chat.protocol.ErrorCode;
 import chat.protocol.Result;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,25 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Password changes rotate the token; a session ended here or elsewhere (logout everywhere,
  * password changed, account deleted) closes the client instead of reconnecting with a dead token.
  */
-class SessionEndTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
-
-  @AfterEach
-  void tearDown() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
+class SessionEndTest extends ScriptedServerTest {
 
   private FakeServer.Conn connect(String user, String password) throws Exception {
-    server = new FakeServer();
-    client = ChatClient.builder(server.uri()).login(user, password).listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+    client = scripted().login(user, password).build();
     client.connect();
     FakeServer.Conn conn = server.accept();
     conn.acceptLogin("e1");

@@ -3,10 +3,8 @@ package chat.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,26 +13,7 @@ import org.junit.jupiter.api.Test;
  * updates meanwhile, and the listener sees each change once, in rev order. A scripted server
  * checks the requests and the order of the listener's calls.
  */
-class UpdateCatchUpTest {
-  private final Recorder recorder = new Recorder();
-  private FakeServer server;
-  private ChatClient client;
-
-  @AfterEach
-  void tearDown() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private ChatClient.Builder builder() throws Exception {
-    server = new FakeServer();
-    return ChatClient.builder(server.uri()).login("alice", "password1").listener(recorder)
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
-  }
+class UpdateCatchUpTest extends ScriptedServerTest {
 
   @Test
   void afterAReconnectUpdatesFollowTheHistoryEachOnceInRevOrder() throws Exception {
