@@ -207,7 +207,6 @@ final class SqliteMessageStore extends JdbcMessageStore {
     files.delete(erasedFiles);
   }
 
-
   /**
    * Deletes the conversation's messages up to its last seq (with their reactions and files) a
    * step of seqs at a time, each step one transaction under the write lock, sized to hold it
@@ -250,8 +249,8 @@ final class SqliteMessageStore extends JdbcMessageStore {
         return false; // a room of that name exists again: what is left is its own
       }
       files.delete(erasedFiles);
-      afterErasureStep.run();
       long took = System.nanoTime() - started;
+      afterErasureStep.run();
       if (took < STEP_NANOS / 2) {
         step = Math.min(MAX_STEP, step * 2);
       } else if (took > STEP_NANOS * 2) {
