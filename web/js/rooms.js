@@ -110,11 +110,7 @@ export class Rooms {
       ok = await this.conn.request('create',
         { room: name, topic: cleanTopic, private: !!isPrivate });
     } catch (e) {
-      if (e.code === 'conflict') {
-        throw new ChatError(e.code,
-          `The room #${name} already exists. Use “Go to” to join it.`);
-      }
-      throw new ChatError(e.code, errorText(e));
+      throw new ChatError(e.code, createErrorText(name, e));
     }
     const id = ok.room ?? '#' + name;
     const conv = this.store.ensureConv(id, this.client.now());
@@ -202,4 +198,16 @@ export class Rooms {
       .slice(0, 20).map((c) => c.id);
     await runLimited(rooms, 2, (id) => this.loadMembers(id).catch(() => {}));
   }
+}
+
+/**
+ * What a refused `create` says: the name is taken, or (also `conflict`) a room of that name was
+ * just deleted and its history is still being erased, or the server's error as such.
+ */
+export function createErrorText(name, e) {
+  if (e?.code !== 'conflict') return errorText(e);
+  return /being erased/.test(String(e.message ?? ''))
+    ? `The room #${name} was just deleted and its history is still being erased. `
+      + 'Try again in a minute.'
+    : `The room #${name} already exists. Use “Go to” to join it.`;
 }

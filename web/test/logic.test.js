@@ -9,6 +9,22 @@ import {
   localDayKey, messageKey, newCid, normalizeUser, parseTarget, passwordError, previewText,
   roomNameError, safeHttpUrl, sortConversations, typingText, unreadCount, userNameError,
 } from '../js/logic.js';
+import { createErrorText } from '../js/rooms.js';
+
+describe('refused room creation', () => {
+  test('a taken name and a name still being erased read differently', () => {
+    const taken = { code: 'conflict', message: 'room #general already exists' };
+    assert.equal(createErrorText('general', taken),
+      'The room #general already exists. Use “Go to” to join it.');
+    const erasing = {
+      code: 'conflict',
+      message: 'room #general was deleted and its history is still being erased; try again later',
+    };
+    assert.equal(createErrorText('general', erasing),
+      'The room #general was just deleted and its history is still being erased. '
+      + 'Try again in a minute.');
+  });
+});
 
 describe('names', () => {
   test('user names follow the protocol pattern after lower-casing', () => {
