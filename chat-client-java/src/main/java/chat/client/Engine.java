@@ -524,10 +524,14 @@ final class Engine {
     }
     inFlight.put(id, handler);
     if (!watchingReplies) {
-      watchingReplies = true;
-      schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
-          TimeUnit.MILLISECONDS);
+      watchReplies();
     }
+  }
+
+  private void watchReplies() {
+    watchingReplies = true;
+    schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
+        TimeUnit.MILLISECONDS);
   }
 
   private void checkReplies() {
@@ -541,9 +545,7 @@ final class Engine {
           + config.requestTimeout.toMillis() + " ms");
       return;
     }
-    watchingReplies = true;
-    schedule(this::checkReplies, Math.max(100, config.requestTimeout.toMillis() / 4),
-        TimeUnit.MILLISECONDS);
+    watchReplies();
   }
 
   private void reply(String re, Event reply) {

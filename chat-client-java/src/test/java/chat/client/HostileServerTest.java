@@ -26,11 +26,7 @@ class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aFrameOverTheInboundLimitClosesTheConnectionAndTheClientComesBack() throws Exception {
-    client = builder().maxInboundFrameBytes(4_096).build();
-    client.connect();
-    FakeServer.Conn conn = server.accept();
-    conn.acceptLogin("e1");
-    client.connect().get(10, TimeUnit.SECONDS);
+    FakeServer.Conn conn = connected(builder().maxInboundFrameBytes(4_096));
 
     conn.send("{\"type\":\"message\",\"conv\":\"#general\",\"seq\":1,\"from\":\"bob\",\"text\":\""
         + "x".repeat(8_000) + "\",\"ts\":1,\"cid\":\"c1\"}");
@@ -60,11 +56,7 @@ class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aFileUrlThatIsNotAUriKeepsItsMessage() throws Exception {
-    client = builder().build();
-    client.connect();
-    FakeServer.Conn conn = server.accept();
-    conn.acceptLogin("e1", "#general", 0);
-    client.connect().get(10, TimeUnit.SECONDS);
+    FakeServer.Conn conn = connected(builder(), "#general", 0);
 
     conn.send("{\"type\":\"message\",\"conv\":\"#general\",\"seq\":1,\"from\":\"bob\","
         + "\"text\":\"\",\"ts\":1,\"cid\":\"c1\",\"files\":[{\"id\":\"f1\",\"name\":\"a.txt\","
@@ -76,11 +68,7 @@ class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aReplyThatCannotBeReadFailsItsRequestInsteadOfLeavingItWaiting() throws Exception {
-    client = builder().build();
-    client.connect();
-    FakeServer.Conn conn = server.accept();
-    conn.acceptLogin("e1");
-    client.connect().get(10, TimeUnit.SECONDS);
+    FakeServer.Conn conn = connected(builder());
 
     CompletableFuture<?> history = client.history("#general", null, null, 10);
     FakeServer.Frame request = conn.expect("history");
@@ -95,11 +83,7 @@ class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aServerThatLeavesARequestUnansweredIsGivenUpOnAndConnectedToAgain() throws Exception {
-    client = builder().requestTimeout(Duration.ofMillis(300)).build();
-    client.connect();
-    FakeServer.Conn conn = server.accept();
-    conn.acceptLogin("e1");
-    client.connect().get(10, TimeUnit.SECONDS);
+    FakeServer.Conn conn = connected(builder().requestTimeout(Duration.ofMillis(300)));
 
     CompletableFuture<?> history = client.history("#general", null, null, 10);
     conn.expect("history"); // never answered, while the socket stays open
@@ -116,11 +100,8 @@ class HostileServerTest extends ScriptedServerTest {
   /** Requests waiting behind the client's own pacing do not count against the server. */
   @Test
   void aServerAnsweringRequestsThatWaitedInTheOutboxIsNotGivenUpOn() throws Exception {
-    client = builder().requestTimeout(Duration.ofSeconds(1)).requestRate(5, 1).build();
-    client.connect();
-    FakeServer.Conn conn = server.accept();
-    conn.acceptLogin("e1");
-    client.connect().get(10, TimeUnit.SECONDS);
+    FakeServer.Conn conn = connected(
+        builder().requestTimeout(Duration.ofSeconds(1)).requestRate(5, 1));
 
     List<CompletableFuture<?>> pages = new ArrayList<>();
     for (int i = 0; i < 8; i++) { // 1.4 s of pacing: the last waits longer than the timeout

@@ -1,6 +1,7 @@
 package chat.client;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -30,6 +31,19 @@ abstract class ScriptedServerTest {
     server = new FakeServer();
     return ChatClient.builder(server.uri()).listener(recorder)
         .backoff(Duration.ofMillis(10), Duration.ofMillis(20));
+  }
+
+  /**
+   * Builds the client, signs it in on the scripted server (epoch e1) with these pairs of
+   * conversation and last seq, and waits until it is connected; returns the server's side.
+   */
+  FakeServer.Conn connected(ChatClient.Builder b, Object... convAndLastSeq) throws Exception {
+    client = b.build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1", convAndLastSeq);
+    client.connect().get(10, TimeUnit.SECONDS);
+    return conn;
   }
 
   /** {@link #scripted()}, signing in as alice. */

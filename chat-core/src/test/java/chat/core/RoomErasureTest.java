@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,9 +42,9 @@ class RoomErasureTest {
   private final CountDownLatch erasing = new CountDownLatch(1);
   private final CountDownLatch letGo = new CountDownLatch(1);
   private volatile String erasedOn;
-  /** Runs (once) when a creation asks whether its room exists, or an account is deleted. */
-  private volatile Runnable onRoomLookUp;
-  private volatile Runnable afterAccountDeleted;
+  /** Run once: when a room is next looked up; after an account is next deleted. */
+  private final AtomicReference<Runnable> onRoomLookUp = new AtomicReference<>();
+  private final AtomicReference<Runnable> afterAccountDeleted = new AtomicReference<>();
 
   @RegisterExtension
   final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
@@ -60,30 +61,23 @@ class RoomErasureTest {
           }));
       bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, accountStore,
           (method, args, call) -> {
-            Runnable before = method.equals("room") ? take("lookUp") : null;
-            if (before != null) {
-              before.run();
+            if (method.equals("room")) {
+              runOnce(onRoomLookUp);
             }
             Object result = call.proceed();
-            Runnable after = method.equals("deleteAccount") ? take("deleted") : null;
-            if (after != null) {
-              after.run();
+            if (method.equals("deleteAccount")) {
+              runOnce(afterAccountDeleted);
             }
             return result;
           }));
     }
   });
 
-  private synchronized Runnable take(String which) {
-    Runnable r;
-    if (which.equals("lookUp")) {
-      r = onRoomLookUp;
-      onRoomLookUp = null;
-    } else {
-      r = afterAccountDeleted;
-      afterAccountDeleted = null;
+  private static void runOnce(AtomicReference<Runnable> task) {
+    Runnable r = task.getAndSet(null);
+    if (r != null) {
+      r.run();
     }
-    return r;
   }
 
   private void fill(ConvId conv, long messages) {
@@ -92,6 +86,14 @@ class RoomErasureTest {
       store.append(new NewMessage(conv, "alice", "old " + i, "old-" + i, i), stored);
       stored.awaitStored();
     }
+  }
+
+  /** Lets the erasure of #big end; then {@code who} creates #big again and finds it empty. */
+  private void createdAgainEmptyOnceErased(TestClient who) {
+    letGo.countDown();
+    awaitErased("big");
+    who.ok(create("big"), Result.Created.class);
+    assertEquals(List.of(), who.history("#big", null, null, null).messages());
   }
 
   /** The next member event telling {@code client} a room was deleted (others skipped). */
@@ -133,10 +135,7 @@ class RoomErasureTest {
     Event.Error refused = bob.error(create("big"), ErrorCode.CONFLICT);
     assertTrue(refused.message().contains("still being erased"), refused.message());
 
-    letGo.countDown();
-    awaitErased("big");
-    bob.ok(create("big"), Result.Created.class);
-    assertEquals(List.of(), bob.history("#big", null, null, null).messages());
+    createdAgainEmptyOnceErased(bob);
     assertEquals(1, bob.send("#big", "a new start").seq());
   }
 
@@ -173,10 +172,7 @@ class RoomErasureTest {
     assertTrue(erasing.await(10, TimeUnit.SECONDS), "the erasure began");
     mallory.error(create("big"), ErrorCode.CONFLICT);
 
-    letGo.countDown();
-    awaitErased("big");
-    mallory.ok(create("big"), Result.Created.class);
-    assertEquals(List.of(), mallory.history("#big", null, null, null).messages());
+    createdAgainEmptyOnceErased(mallory);
   }
 
   @Test
@@ -201,7 +197,7 @@ class RoomErasureTest {
     fill(BIG, RoomErasures.AT_ONCE + 1);
     TestClient mallory = chat.user("mallory");
     CompletableFuture<Event> deletion = new CompletableFuture<>();
-    onRoomLookUp = () -> {
+    onRoomLookUp.set(() -> {
       // The creation has found #big: now its owner deletes it (the deletion waits for the
       // creation to end; before, it went through here, within the wait).
       CompletableFuture.runAsync(() -> deletion.complete(
@@ -213,16 +209,13 @@ class RoomErasureTest {
       } catch (InterruptedException | ExecutionException e) {
         throw new AssertionError(e);
       }
-    };
+    });
 
     Event.Error refused = mallory.error(create("big"), ErrorCode.CONFLICT);
 
     assertTrue(refused.message().contains("already exists"), refused.message());
     assertInstanceOf(Event.Ok.class, deletion.get(10, TimeUnit.SECONDS));
-    letGo.countDown();
-    awaitErased("big");
-    mallory.ok(create("big"), Result.Created.class);
-    assertEquals(List.of(), mallory.history("#big", null, null, null).messages());
+    createdAgainEmptyOnceErased(mallory);
   }
 
   /**
@@ -235,10 +228,10 @@ class RoomErasureTest {
     alice.createRoom("solo", false);
     alice.send("#solo", "old");
     TestClient mallory = chat.user("mallory");
-    afterAccountDeleted = () -> {
+    afterAccountDeleted.set(() -> {
       mallory.createRoom("solo", false); // the leftover is erased here
       mallory.send("#solo", "mine");
-    };
+    });
 
     alice.ok(new Request.DeleteAccount(TestClient.nextId(), TestChat.PASSWORD));
 
