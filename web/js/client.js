@@ -28,6 +28,12 @@ const KEYS = {
 };
 
 const PAGE = 50;
+/**
+ * A conversation further behind than this many messages catches up with its latest page only,
+ * which leaves a hole after what was held (read on from there with the hole's buttons). Paging
+ * through a night of a busy room would hold, and render, every message of it.
+ */
+export const CATCH_UP_MAX = 500;
 const TYPING_EVERY_MS = 3000;
 const LOGIN_TIMEOUT_MS = 30000;
 
@@ -378,6 +384,10 @@ export class ChatClient {
         this.arrived(await this.loadLatest(id));
         return;
       }
+      if (conv.lastSeq - conv.syncedSeq > CATCH_UP_MAX) {
+        if (conv.loadingLatest) return; // that load catches up after its page
+        this.arrived(await this.latestPage(id));
+      }
       const limit = this.store.limits?.historyMax ?? 200;
       while (this.store.conv(id) && this.store.hasGap(id)) {
         const after = conv.syncedSeq;
@@ -408,6 +418,13 @@ export class ChatClient {
    * messages that were new here.
    */
   async loadLatest(id) {
+    const added = await this.latestPage(id);
+    if (this.store.conv(id) && this.store.hasGap(id)) this.background(this.fillGap(id));
+    return added;
+  }
+
+  /** The latest page of a conversation, marked synced; the messages that were new here. */
+  async latestPage(id) {
     const conv = this.store.conv(id);
     if (!conv || conv.loadingLatest) return [];
     conv.loadingLatest = true;
@@ -417,7 +434,6 @@ export class ChatClient {
       const added = this.store.addMessages(id, messages);
       this.store.markSynced(id, messages.length ? messages[messages.length - 1].seq : 0);
       conv.hasOlder = !!page.more && (conv.oldestSeq ?? 1) > 1;
-      if (this.store.hasGap(id)) this.background(this.fillGap(id));
       return added;
     } finally {
       conv.loadingLatest = false;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTimeline, holesIn } from '../js/logic.js';
+import { CATCH_UP_MAX } from '../js/client.js';
 import { signedIn } from './clients.js';
 import { FakeServer, settle } from './fakes.js';
 
@@ -136,6 +137,48 @@ test('after a jump far back, live messages and the catch-up after a reconnect go
     [['#general', 301]], 'catch-up asks only after the newest held');
   assert.equal(conv.syncedSeq, 304);
   assert.deepEqual(holesIn(conv.messages), holes, 'the hole is left as it was');
+});
+
+test('a conversation far behind after a reconnect catches up with its latest page and a hole', async () => {
+  const server = world(300);
+  const alice = await signedIn(server, 'alice');
+  alice.client.rooms.open('#general');
+  const conv = alice.store.conv('#general');
+  assert.deepEqual(seqs(alice, '#general'), range(251, 300));
+
+  server.down = true;
+  server.dropAll();
+  await settle();
+  const missed = CATCH_UP_MAX + 1;
+  for (let i = 1; i <= missed; i++) server.store('bob', '#general', `while away ${i}`);
+  server.received.length = 0;
+  server.down = false;
+  await alice.timers.advance(60000);
+  assert.equal(alice.conn.state, 'online');
+  assert.deepEqual(server.requests('history').map(({ after, before, limit }) => ({ after, before, limit })),
+    [{ after: undefined, before: undefined, limit: 50 }], 'the latest page only');
+  const last = 300 + missed;
+  assert.deepEqual(seqs(alice, '#general'), [...range(251, 300), ...range(last - 49, last)]);
+  assert.deepEqual(holesIn(conv.messages), [{ after: 300, before: last - 49, count: missed - 50 }]);
+  assert.equal(conv.syncedSeq, last);
+  assert.equal(alice.store.hasGap('#general'), false);
+
+  // Reading on from where alice left off.
+  await alice.client.history.fillHole('#general', 300, 'after');
+  assert.equal(conv.messages.find((m) => m.seq === 301).text, 'while away 1');
+
+  // Exactly CATCH_UP_MAX behind is paged through as before.
+  server.down = true;
+  server.dropAll();
+  await settle();
+  for (let i = 1; i <= CATCH_UP_MAX; i++) server.store('bob', '#general', `again ${i}`);
+  server.received.length = 0;
+  server.down = false;
+  await alice.timers.advance(60000);
+  assert.equal(alice.conn.state, 'online');
+  assert.deepEqual(server.requests('history').map(({ after }) => after), [last, last + 200, last + 400]);
+  assert.equal(conv.syncedSeq, last + CATCH_UP_MAX);
+  assert.equal(holesIn(conv.messages).length, 1, 'only the hole left before');
 });
 
 test('the message a reply answers is shown the same way, also far back', async () => {
