@@ -45,14 +45,19 @@ export class HistoryWindows {
     if (!conv) return;
     const limit = Math.min(AROUND, this.store.limits?.historyMax ?? AROUND);
     const oldest = conv.oldestSeq;
-    const [older, newer] = await Promise.all([
-      this.client.conn.request('history', { conv: id, before: seq + 1, limit }),
-      this.client.conn.request('history', { conv: id, after: seq, limit }),
-    ]);
-    this.addOlder(conv, older, oldest);
-    this.store.addMessages(id, newer.messages ?? []);
-    for (const hole of holesIn(conv.messages)) {
-      if (hole.count <= HOLE_PAGE) await this.fillHole(id, hole.after, 'after');
+    conv.loadingAround = true; // not trimmed away before the view shows it
+    try {
+      const [older, newer] = await Promise.all([
+        this.client.conn.request('history', { conv: id, before: seq + 1, limit }),
+        this.client.conn.request('history', { conv: id, after: seq, limit }),
+      ]);
+      this.addOlder(conv, older, oldest);
+      this.store.addMessages(id, newer.messages ?? []);
+      for (const hole of holesIn(conv.messages)) {
+        if (hole.count <= HOLE_PAGE) await this.fillHole(id, hole.after, 'after');
+      }
+    } finally {
+      conv.loadingAround = false;
     }
     this.store.changed('messages');
   }

@@ -5,6 +5,20 @@
 import { cleanFiles } from './files.js';
 import { isRoom, unreadCount } from './logic.js';
 
+/**
+ * A conversation holds at most this many messages; past it, those farthest from what the reader
+ * sees are forgotten (`Store.trim`) and load again like any history not held. A tab left open in
+ * a busy room (or a member flooding it) would otherwise keep every message, and its row, for as
+ * long as it is open, and every render would walk them all.
+ */
+export const HELD_MAX = 1500;
+/** What trimming keeps when the newest messages are in view: this many of them. */
+export const KEEP_NEWEST = 1000;
+/** What trimming keeps while an older message is in view: the newest this many... */
+export const KEEP_NEWEST_WHILE_BACK = 500;
+/** ...and this many on each side of the message in view. */
+export const KEEP_AROUND = 400;
+
 export class Store {
   constructor() {
     this.listeners = new Set();
@@ -144,7 +158,41 @@ export class Store {
     }
     conv.onServer = conv.onServer || added.length > 0;
     this.absorb(conv);
+    // Nobody reads a conversation that is not open: its newest messages are what it keeps. The
+    // open one is trimmed by its view, which knows what is on screen.
+    if (id !== this.activeConv) this.trim(id);
     return added;
+  }
+
+  /**
+   * Forgets messages of a conversation holding more than HELD_MAX: the newest KEEP_NEWEST stay
+   * or, while an older message (`viewSeq`) is in view, the newest KEEP_NEWEST_WHILE_BACK and
+   * KEEP_AROUND on each side of it, which leaves a hole between. The oldest forgotten come back
+   * by scrolling back (`hasOlder`), a hole by its buttons; syncedSeq and the newest run stay as
+   * they were. Not while the history around a message is being loaded to show it (it would be
+   * forgotten before it is in view). Returns true when messages were forgotten.
+   */
+  trim(id, viewSeq = null) {
+    const conv = this.convs.get(id);
+    if (!conv || conv.messages.length <= HELD_MAX || conv.loadingAround) return false;
+    const list = conv.messages;
+    const n = list.length;
+    let keep = (i) => i >= n - KEEP_NEWEST;
+    if (viewSeq != null) {
+      const at = indexOfSeq(list, viewSeq);
+      if (at < n - KEEP_NEWEST) {
+        keep = (i) => i >= n - KEEP_NEWEST_WHILE_BACK || Math.abs(i - at) <= KEEP_AROUND;
+      }
+    }
+    const kept = [];
+    for (let i = 0; i < n; i++) {
+      if (keep(i)) kept.push(list[i]);
+      else conv.bySeq.delete(list[i].seq);
+    }
+    if (!keep(0)) conv.hasOlder = true;
+    conv.messages = kept;
+    conv.oldestSeq = kept[0].seq;
+    return true;
   }
 
   /**
@@ -280,6 +328,7 @@ function newConversation(id, createdAt) {
     loadingOlder: false,
     loadingLatest: false,
     fillingHole: false, // a page is being loaded into a hole of the history held
+    loadingAround: false, // the history around a message is being loaded to show it
     activity: 0, // newest message or pending send
     topic: '',
     isPrivate: false,
@@ -327,12 +376,17 @@ function insertSorted(list, message) {
     list.push(message);
     return;
   }
+  list.splice(indexOfSeq(list, message.seq), 0, message);
+}
+
+/** The index of the first message of `list` (ascending seq) with a seq of at least `seq`. */
+function indexOfSeq(list, seq) {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid].seq < message.seq) lo = mid + 1;
+    if (list[mid].seq < seq) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, message);
+  return lo;
 }

@@ -4,7 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Store } from '../js/store.js';
+import { holesIn } from '../js/logic.js';
+import {
+  HELD_MAX, KEEP_AROUND, KEEP_NEWEST, KEEP_NEWEST_WHILE_BACK, Store,
+} from '../js/store.js';
 
 const msg = (seq, from = 'bob', extra = {}) => ({ seq, from, text: `m${seq}`, ts: 1000 + seq, cid: `c${seq}`, ...extra });
 
@@ -121,6 +124,85 @@ test('a saved outbox is restored, failed items stay failed, junk is skipped', ()
     null,
   ]);
   assert.deepEqual(store.outbox.map((i) => [i.cid, i.state]), [['c1', 'queued'], ['c2', 'failed']]);
+});
+
+const seqRange = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
+
+/** '#a' open, holding messages 1..count, all synced. */
+function holding(count) {
+  const store = storeAs();
+  store.activeConv = '#a';
+  store.addMessages('#a', seqRange(1, count));
+  store.markSynced('#a', count);
+  return store;
+}
+
+test('a conversation holding more than HELD_MAX forgets its oldest while the newest are in view', () => {
+  const store = holding(HELD_MAX);
+  assert.equal(store.trim('#a'), false, 'HELD_MAX messages are kept');
+  store.addMessages('#a', [msg(HELD_MAX + 1)]);
+  assert.equal(store.conv('#a').messages.length, HELD_MAX + 1, 'the open one is trimmed by its view');
+  assert.equal(store.trim('#a'), true);
+  const conv = store.conv('#a');
+  const first = HELD_MAX + 2 - KEEP_NEWEST;
+  assert.deepEqual(conv.messages.map((m) => m.seq), seqRange(first, HELD_MAX + 1).map((m) => m.seq));
+  assert.equal(conv.bySeq.size, KEEP_NEWEST);
+  assert.ok(!conv.bySeq.has(first - 1) && conv.bySeq.has(first));
+  assert.equal(conv.oldestSeq, first);
+  assert.equal(conv.hasOlder, true, 'scrolling back loads them again');
+  assert.equal(conv.syncedSeq, HELD_MAX + 1);
+  assert.equal(store.hasGap('#a'), false);
+  assert.deepEqual(holesIn(conv.messages), []);
+  // A message forgotten comes back like any history not held.
+  assert.equal(store.addMessages('#a', [msg(first - 1)]).length, 1);
+});
+
+test('while an older message is in view, the messages around it and the newest stay', () => {
+  const count = 3000;
+  const store = holding(count);
+  assert.equal(store.trim('#a', 1000), true);
+  const conv = store.conv('#a');
+  const around = seqRange(1000 - KEEP_AROUND, 1000 + KEEP_AROUND);
+  const newest = seqRange(count - KEEP_NEWEST_WHILE_BACK + 1, count);
+  assert.deepEqual(conv.messages.map((m) => m.seq), [...around, ...newest].map((m) => m.seq));
+  assert.deepEqual(holesIn(conv.messages), [{
+    after: 1000 + KEEP_AROUND, before: count - KEEP_NEWEST_WHILE_BACK + 1,
+    count: count - KEEP_NEWEST_WHILE_BACK - KEEP_AROUND - 1000,
+  }]);
+  assert.equal(conv.hasOlder, true);
+  assert.equal(conv.syncedSeq, count, 'the newest run is still complete');
+
+  // At the very beginning, nothing older is forgotten: hasOlder stays as it was.
+  const atStart = holding(count);
+  atStart.trim('#a', 1);
+  assert.equal(atStart.conv('#a').messages[0].seq, 1);
+  assert.equal(atStart.conv('#a').hasOlder, false);
+  // Among the newest, it is the same as looking at the newest.
+  const near = holding(count);
+  near.trim('#a', count - 10);
+  assert.equal(near.conv('#a').messages.length, KEEP_NEWEST);
+  assert.equal(near.conv('#a').messages[0].seq, count - KEEP_NEWEST + 1);
+});
+
+test('a conversation that is not open keeps its newest messages as they arrive', () => {
+  const store = storeAs();
+  store.activeConv = '#other';
+  for (let seq = 1; seq <= 3 * HELD_MAX; seq += 100) {
+    store.addMessages('#a', seqRange(seq, seq + 99));
+    assert.ok(store.conv('#a').messages.length <= HELD_MAX);
+  }
+  const conv = store.conv('#a');
+  assert.equal(conv.messages[conv.messages.length - 1].seq, 3 * HELD_MAX);
+  assert.equal(conv.bySeq.size, conv.messages.length);
+});
+
+test('the history being loaded around a message is not forgotten before it is shown', () => {
+  const store = holding(HELD_MAX + 10);
+  const conv = store.conv('#a');
+  conv.loadingAround = true;
+  assert.equal(store.trim('#a'), false);
+  conv.loadingAround = false;
+  assert.equal(store.trim('#a'), true);
 });
 
 test('subscribers hear about changes', () => {

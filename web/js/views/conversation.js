@@ -300,6 +300,7 @@ export function mountConversation({
       conv.markerSeq = conv.readSeq; // new messages arrive while the reader is elsewhere
     }
     const anchor = heldAnchor ?? (!opened && !stick ? findAnchor() : null);
+    store.trim(id, seqInView(conv, anchor, opened));
     const messages = conv.messages.concat(store.pendingFor(id));
     const items = buildTimeline(messages, {
       me: store.me,
@@ -442,7 +443,22 @@ export function mountConversation({
 
   function anchorOf(node) {
     const top = scroller.getBoundingClientRect().top;
-    return { key: keyOf.get(node), offset: node.getBoundingClientRect().top - top };
+    return {
+      key: keyOf.get(node), offset: node.getBoundingClientRect().top - top,
+      seq: node.dataset.seq ? Number(node.dataset.seq) : null,
+    };
+  }
+
+  /**
+   * The message the reader is at, for the store to keep what is around it when it forgets
+   * messages: one about to be pointed out, the one at the top of the view when scrolled back,
+   * the first unread when just opened; null when it is the newest.
+   */
+  function seqInView(conv, anchor, opened) {
+    if (store.jumpTarget?.conv === conv.id) return store.jumpTarget.seq;
+    if (anchor?.seq != null) return anchor.seq;
+    if (opened && conv.markerSeq != null) return conv.markerSeq + 1;
+    return null;
   }
 
   /** Brings the message the store asks for into sight, highlights it briefly and focuses it. */
