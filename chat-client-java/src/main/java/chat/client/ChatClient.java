@@ -753,6 +753,7 @@ public final class ChatClient implements AutoCloseable {
     int historyPage = 200;
     double requestsPerSecond = 40;
     int requestBurst = 80;
+    boolean requestRateChosen;
     boolean retryRateLimited = true;
     Duration minBackoff = Duration.ofMillis(250);
     Duration maxBackoff = Duration.ofSeconds(30);
@@ -894,9 +895,11 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * The most frames this client sends per second, with a burst: keep it under the server's
-     * {@code --requests-per-second} and {@code --request-burst} (default 50 and 100), which
-     * close a connection that sends faster. Default 40 and 80.
+     * The most frames this client sends per second, with a burst. The server closes a
+     * connection that sends faster than its {@code --requests-per-second} and {@code
+     * --request-burst} (default 50 and 100), which its hello advertises: once it has, this rate
+     * is kept up to that limit. Without this call the client sends at 40 and 80 until the hello,
+     * then at 80% of what the server advertises.
      */
     public Builder requestRate(double perSecond, int burst) {
       if (!(perSecond > 0)) {
@@ -904,6 +907,7 @@ public final class ChatClient implements AutoCloseable {
       }
       this.requestsPerSecond = perSecond;
       this.requestBurst = positive(burst, "burst");
+      this.requestRateChosen = true;
       return this;
     }
 
@@ -995,6 +999,7 @@ public final class ChatClient implements AutoCloseable {
       b.historyPage = historyPage;
       b.requestsPerSecond = requestsPerSecond;
       b.requestBurst = requestBurst;
+      b.requestRateChosen = requestRateChosen;
       b.retryRateLimited = retryRateLimited;
       b.minBackoff = minBackoff;
       b.maxBackoff = maxBackoff;

@@ -132,7 +132,7 @@ final class Engine {
     this.backoff = new Backoff(config.minBackoff.toMillis(), config.maxBackoff.toMillis());
     this.sends = new SendQueue(config.maxPendingSends);
     this.outbox = new Outbox(config.requestsPerSecond, config.requestBurst,
-        (task, nanos) -> schedule(task, nanos, TimeUnit.NANOSECONDS));
+        config.requestRateChosen, (task, nanos) -> schedule(task, nanos, TimeUnit.NANOSECONDS));
     this.token = config.token;
     this.password = config.password;
     this.epoch = config.resumeEpoch;
@@ -574,6 +574,7 @@ final class Engine {
     if (sendBucket == null || !limits.equals(previousLimits)) {
       sendBucket = new TokenBucket(limits.sendPerSecond(), limits.sendBurst(), System::nanoTime);
     }
+    outbox.serverLimit(limits.requestsPerSecond(), limits.requestBurst());
     authSteps = new ArrayDeque<>();
     if (token != null) {
       authSteps.add(AuthStep.TOKEN);
@@ -659,15 +660,40 @@ final class Engine {
   private void catchUp() {
     tracker.beginListing();
     updates.beginListing();
+    listConversations();
+  }
+
+  private void listConversations() {
     String id = nextId();
     expectReply(id, reply -> {
       if (reply instanceof Event.Ok ok && ok.result() instanceof Result.Conversations list) {
         onConversations(list);
-      } else if (reply instanceof Event.Error error) {
+      } else if (reply instanceof Event.Error error
+          && !askAgainLater(error, this::listConversations)) {
         abandon(socket, 1006, "conversations: " + error.code().wireName());
       }
     });
     write(CODEC.encode(new Request.ListConversations(id)));
+  }
+
+  /**
+   * A catch-up request refused {@code rate_limited} (the server's budget of requests per user,
+   * which its hello does not advertise: a client in many conversations may pass it at the
+   * flood limit's pace) is asked again after the server's {@code retryAfterMs}, at most a
+   * minute, on the same connection if it is still the current one, rather than the connection
+   * given up and every conversation's catch-up started over. False for any other error.
+   */
+  private boolean askAgainLater(Event.Error error, Runnable again) {
+    if (error.code() != ErrorCode.RATE_LIMITED) {
+      return false;
+    }
+    WsConnection current = socket;
+    schedule(() -> {
+      if (socket == current && authenticated) {
+        again.run();
+      } // else the next connection's catch-up starts over from what was delivered
+    }, sendPauseMs(error.retryAfterMs()), TimeUnit.MILLISECONDS);
+    return true;
   }
 
   private void onConversations(Result.Conversations list) {
@@ -814,7 +840,7 @@ final class Engine {
           tracker.forget(conv); // no longer allowed to read it (kicked, left, gone)
           updates.forget(conv);
           done.run();
-        } else {
+        } else if (!askAgainLater(error, () -> fetch(conv, after, done))) {
           tracker.endSync(conv);
           abandon(socket, 1006, "history: " + error.code().wireName()); // retry after reconnect
         }
@@ -937,7 +963,7 @@ final class Engine {
         if (error.code() == ErrorCode.FORBIDDEN || error.code() == ErrorCode.NOT_FOUND) {
           updates.forget(conv); // no longer allowed to read it (kicked, left, gone)
           done.run();
-        } else {
+        } else if (!askAgainLater(error, () -> fetchUpdates(conv, after, done))) {
           abandon(socket, 1006, "updates: " + error.code().wireName()); // retry after reconnect
         }
       }

@@ -47,6 +47,29 @@ class CatchUpTest extends ScriptedServerTest {
   }
 
   @Test
+  void aCatchUpRequestRefusedRateLimitedIsAskedAgainOnTheSameConnection() throws Exception {
+    client = builder().historyPage(2).resumeFrom("e1", Map.of("#general", 2L)).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.hello("e1");
+    conn.authOk(conn.expect("login"), "alice", "tok");
+    conn.error(conn.expect("conversations"), "rate_limited", ",\"retryAfterMs\":20");
+    conn.conversations(conn.expect("conversations"), "#general", 4);
+    FakeServer.Frame page = conn.expect("history");
+    conn.live("#general", 5); // held until the history before it is in
+    conn.error(page, "rate_limited", ",\"retryAfterMs\":20");
+    FakeServer.Frame again = conn.expect("history");
+    assertEquals(2, again.json().get("after").getAsLong());
+    conn.history(again, "#general", 3, 4, false);
+
+    client.connect().get(10, TimeUnit.SECONDS);
+    for (long seq = 3; seq <= 5; seq++) {
+      recorder.assertMessage("#general", seq);
+    }
+    assertEquals(Map.of("#general", 5L), client.lastSeen());
+  }
+
+  @Test
   void theFirstLoginFollowsFromNowAndDropsWhatCameBeforeTheBaseline() throws Exception {
     client = builder().build();
     client.connect();

@@ -87,10 +87,21 @@ final class FakeServer extends WebSocketServer implements AutoCloseable {
 
     void hello(String epoch, int maxFrameBytes, int historyMax, int sendPerSecond,
         int sendBurst) {
+      hello(epoch, maxFrameBytes, historyMax, sendPerSecond, sendBurst, "");
+    }
+
+    /** A hello that advertises the server's flood limit (frames a second, and the burst). */
+    void helloWithFloodLimit(String epoch, int requestsPerSecond, int requestBurst) {
+      hello(epoch, 65_536, 200, 1_000, 1_000, ",\"requestsPerSecond\":" + requestsPerSecond
+          + ",\"requestBurst\":" + requestBurst);
+    }
+
+    private void hello(String epoch, int maxFrameBytes, int historyMax, int sendPerSecond,
+        int sendBurst, String moreLimits) {
       send("{\"type\":\"hello\",\"protocol\":1,\"server\":\"fake/1\",\"epoch\":\"" + epoch
           + "\",\"limits\":{\"maxFrameBytes\":" + maxFrameBytes + ",\"maxTextChars\":4000,"
           + "\"historyMax\":" + historyMax + ",\"sendPerSecond\":" + sendPerSecond
-          + ",\"sendBurst\":" + sendBurst + ",\"authTimeoutMs\":10000}}");
+          + ",\"sendBurst\":" + sendBurst + ",\"authTimeoutMs\":10000" + moreLimits + "}}");
     }
 
     void ok(Frame request, String fields) {

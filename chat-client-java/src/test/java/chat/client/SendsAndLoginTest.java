@@ -201,6 +201,46 @@ class SendsAndLoginTest extends ScriptedServerTest {
   }
 
   @Test
+  void withoutAChosenRateFramesGoAtMostOfTheFloodLimitTheServerAdvertises() throws Exception {
+    client = scripted().login("alice", "password1").build(); // 40 and 80 until the hello
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.helloWithFloodLimit("e1", 10, 5); // 80%: 8 a second, a burst of 4
+    assertFramesPaced(conn, 4, 125);
+  }
+
+  @Test
+  void aChosenRateIsKeptUpToTheFloodLimitTheServerAdvertises() throws Exception {
+    client = scripted().login("alice", "password1").requestRate(20, 4).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.helloWithFloodLimit("e1", 5, 2); // under the chosen 20 and 4: 5 a second, burst 2
+    assertFramesPaced(conn, 2, 200);
+  }
+
+  /**
+   * Signs in (frames 1 and 2) and sends 10 messages: frames 3 to 12 must come no sooner than a
+   * burst of {@code burst}, then one every {@code everyMs}.
+   */
+  private void assertFramesPaced(FakeServer.Conn conn, int burst, long everyMs)
+      throws Exception {
+    conn.authOk(conn.expect("login"), "alice", "tok");
+    conn.conversations(conn.expect("conversations"));
+    client.connect().get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 10; i++) {
+      client.send("@bob", "m" + i);
+    }
+    long start = conn.openedNanos;
+    for (int n = 3; n <= 12; n++) {
+      FakeServer.Frame f = conn.expect("send");
+      long earliest = TimeUnit.MILLISECONDS.toNanos((n - burst) * everyMs - 10);
+      assertTrue(f.nanos() - start >= earliest, "frame " + n + " came after "
+          + TimeUnit.NANOSECONDS.toMillis(f.nanos() - start) + " ms");
+      conn.ok(f, "\"conv\":\"@bob\",\"seq\":" + n + ",\"ts\":5,\"cid\":\"" + f.str("cid") + "\"");
+    }
+  }
+
+  @Test
   void sendsArePacedToTheServersSendRateFromHello() throws Exception {
     client = scripted().login("alice", "password1").build();
     client.connect();

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.ChatClient;
-import chat.client.ChatListener;
 import chat.server.it.ServerProcess;
 import chat.server.it.SharedServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +40,7 @@ class BrowserLongHistoryIT {
     alice = Browser.shared(0, "alice");
     Panels.signedOut(alice, server);
     alice.signIn("alice", WebTests.PASSWORD, true);
-    // Frames paced to the raised limits (the client's own default is 40 a second).
-    bob = ChatClient.builder(server.wsUri()).register("bob", WebTests.PASSWORD)
-        .requestRate(4000, 4000).listener(new ChatListener() {}).build();
-    bob.connect().get(15, TimeUnit.SECONDS);
+    bob = Panels.client(server, "bob"); // paced to the raised limits the hello advertises
   }
 
   @AfterAll
