@@ -38,11 +38,7 @@ class BrowserAccountIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {laptop, phone}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(laptop, phone);
   }
 
   @BeforeEach

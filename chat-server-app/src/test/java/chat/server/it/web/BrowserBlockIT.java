@@ -46,11 +46,7 @@ class BrowserBlockIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, mallory}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, mallory);
   }
 
   @Test

@@ -42,11 +42,7 @@ class BrowserChatIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   @Test

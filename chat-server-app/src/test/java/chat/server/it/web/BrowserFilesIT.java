@@ -99,11 +99,7 @@ class BrowserFilesIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   @Test

@@ -45,11 +45,7 @@ class BrowserLongHistoryIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   @Test

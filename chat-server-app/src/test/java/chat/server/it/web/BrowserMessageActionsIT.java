@@ -57,11 +57,7 @@ class BrowserMessageActionsIT {
     if (alice != null) {
       MessageSteps.removeScript(alice, hook);
     }
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   /** Alice creates {@code room}; Bob joins it; both have it open. */

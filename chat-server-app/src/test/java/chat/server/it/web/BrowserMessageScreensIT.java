@@ -98,11 +98,7 @@ class BrowserMessageScreensIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, carol}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob, carol);
   }
 
   @Test

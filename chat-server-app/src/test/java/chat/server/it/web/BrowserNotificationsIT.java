@@ -85,11 +85,7 @@ class BrowserNotificationsIT {
       MessageSteps.removeScript(alice, sockets);
       alice.driver.executeCdpCommand("Browser.resetPermissions", Map.of());
     }
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   @Test

@@ -40,11 +40,7 @@ class BrowserRestartIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {dave, server}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(dave, server);
   }
 
   @Test

@@ -39,11 +39,7 @@ class BrowserRoomSettingsIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(alice, bob);
   }
 
   /** Alice creates {@code room}, bob joins it; both have it open. */

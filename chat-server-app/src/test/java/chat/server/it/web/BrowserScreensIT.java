@@ -74,11 +74,7 @@ class BrowserScreensIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {browser, bob, carol}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Panels.closeAll(browser, bob, carol);
   }
 
   @BeforeEach

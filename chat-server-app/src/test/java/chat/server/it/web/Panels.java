@@ -101,6 +101,15 @@ final class Panels {
     BrowserChatIT.createRoom(b, name, topic);
   }
 
+  /** Closes each of {@code closeables} that is not null (a test class's browsers and clients). */
+  static void closeAll(AutoCloseable... closeables) throws Exception {
+    for (AutoCloseable c : closeables) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
   static <T> T await(CompletableFuture<T> f) throws Exception {
     return f.get(15, TimeUnit.SECONDS);
   }
