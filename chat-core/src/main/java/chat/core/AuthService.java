@@ -304,7 +304,7 @@ final class AuthService {
         : !now.get().isActive() ? "account disabled" : otherwise;
     accounts.revokeToken(tokenHash);
     c.fail(id, new ChatException(ErrorCode.UNAUTHORIZED, "signed out while signing in: " + why));
-    c.session().close(CloseCodes.POLICY_VIOLATION, why);
+    c.end(CloseCodes.POLICY_VIOLATION, why);
   }
 
   void logout(SessionState c, Request.Logout r) {

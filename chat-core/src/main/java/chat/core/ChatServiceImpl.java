@@ -115,7 +115,7 @@ final class ChatServiceImpl implements ChatService, Managed {
       stopping = true;
     }
     for (SessionState c : registry.all()) {
-      c.session().close(CloseCodes.GOING_AWAY, "server shutting down");
+      c.end(CloseCodes.GOING_AWAY, "server shutting down");
     }
     presence.stop();
     link.bus().stop();

@@ -317,7 +317,7 @@ final class Cursors {
       affected = registry.all();
     }
     for (SessionState c : affected) {
-      c.session().close(CloseCodes.SERVICE_RESTART, "missed messages: reconnect");
+      c.end(CloseCodes.SERVICE_RESTART, "missed messages: reconnect");
     }
   }
 

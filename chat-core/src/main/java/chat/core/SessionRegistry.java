@@ -88,7 +88,7 @@ final class SessionRegistry {
   void closeToken(String tokenHash, String reason) {
     for (SessionState c : all) {
       if (tokenHash.equals(c.tokenHash())) {
-        c.session().close(CloseCodes.POLICY_VIOLATION, reason);
+        c.end(CloseCodes.POLICY_VIOLATION, reason);
       }
     }
   }
@@ -97,7 +97,7 @@ final class SessionRegistry {
   void closeUser(String user, SessionState except, String reason) {
     for (SessionState c : sessionsOf(user)) {
       if (c != except) {
-        c.session().close(CloseCodes.POLICY_VIOLATION, reason);
+        c.end(CloseCodes.POLICY_VIOLATION, reason);
       }
     }
   }

@@ -37,6 +37,11 @@ final class SessionState implements SessionHandler {
   private boolean asyncInFlight;
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
   private boolean closed;
+  /**
+   * The server ended this connection ({@link #end}): its close is on its way through the
+   * transport, and nothing the client sent, or had queued, is handled from now on.
+   */
+  private boolean ended;
 
   private final long openedNanos;
   private volatile String user;
@@ -62,17 +67,33 @@ final class SessionState implements SessionHandler {
     return address == null ? "local" : address;
   }
 
+  /** Closed by the client or the transport, or ended by the server: nobody waits for replies. */
   boolean isClosed() {
     synchronized (lock) {
-      return closed;
+      return closed || ended;
     }
+  }
+
+  /**
+   * The server ends this connection (signed out, the account deleted or disabled, a flood, a
+   * shutdown): from this moment no request of it is handled, neither one still queued behind a
+   * password check nor one that arrives before the transport has closed it, and then the
+   * transport is asked to close it. Without this, requests queued behind a deletion or an
+   * undone sign-in ran as the user after the server had signed them out.
+   */
+  void end(int code, String reason) {
+    synchronized (lock) {
+      ended = true;
+      pending.clear();
+    }
+    session.close(code, reason);
   }
 
   void armAuthDeadline(long timeoutMs) {
     authDeadline = service.executors().timer().schedule(() -> {
       if (user == null) {
         service.metrics().closed(ChatMetrics.Close.AUTH_TIMEOUT);
-        session.close(CloseCodes.POLICY_VIOLATION, "authentication timeout");
+        end(CloseCodes.POLICY_VIOLATION, "authentication timeout");
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
   }
@@ -107,7 +128,7 @@ final class SessionState implements SessionHandler {
       return;
     }
     synchronized (lock) {
-      if (closed) {
+      if (closed || ended) {
         return;
       }
       if (gated) {
@@ -134,7 +155,7 @@ final class SessionState implements SessionHandler {
       log.info("closing {}: flood", session.describe());
     }
     service.metrics().closed(ChatMetrics.Close.FLOOD);
-    session.close(CloseCodes.POLICY_VIOLATION, "flood");
+    end(CloseCodes.POLICY_VIOLATION, "flood");
     return false;
   }
 
@@ -157,7 +178,7 @@ final class SessionState implements SessionHandler {
         if (asyncInFlight) {
           return; // a queued request started new async work; its end drains the rest
         }
-        next = closed ? null : pending.poll();
+        next = closed || ended ? null : pending.poll();
         if (next == null) {
           gated = false;
           return;
