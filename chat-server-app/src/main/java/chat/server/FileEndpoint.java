@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpFields;
@@ -156,6 +157,15 @@ final class FileEndpoint {
       error(response, callback, 400, ErrorCode.BAD_REQUEST.wireName(),
           FILE_NAME_HEADER + ": " + e.getMessage(), null);
       return;
+    } catch (RuntimeException e) { // the store failed (unreachable, closing): not the client
+      // Before, the slot stayed taken: each failure during a database outage took one of the
+      // address's slots for good, and Jetty answered its own page.
+      releaseSlot(address);
+      bodyLeftUnread(request, response);
+      log.error("an upload could not begin", e);
+      error(response, callback, 500, ErrorCode.INTERNAL.wireName(),
+          "server fault; nothing was stored", null);
+      return;
     }
     new BodyReader(request, response, callback, upload, address).start();
   }
@@ -269,11 +279,18 @@ final class FileEndpoint {
           return;
         }
         if (Content.Chunk.isFailure(chunk)) {
-          // The client went away or stalled past the idle timeout: nobody to answer.
           if (claim()) {
             upload.abort();
             log.debug("upload failed: {}", chunk.getFailure().toString());
-            callback.failed(chunk.getFailure());
+            if (chunk.getFailure() instanceof TimeoutException) {
+              // Stalled past the idle timeout: the client is there, and is told (Jetty would
+              // answer a failed callback 500).
+              response.getHeaders().put(HttpHeader.CONNECTION, "close");
+              error(response, callback, 408, ErrorCode.BAD_REQUEST.wireName(),
+                  "the upload stalled: nothing came within the idle timeout", null);
+            } else {
+              callback.failed(chunk.getFailure()); // the client went away: nobody to answer
+            }
           }
           return;
         }
@@ -355,7 +372,7 @@ final class FileEndpoint {
     Optional<FileService.Download> found;
     try {
       found = files.download(id);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) { // the bytes, or the store's row
       log.error("cannot read file {}", id, e);
       error(response, callback, 500, ErrorCode.INTERNAL.wireName(), "cannot read the file",
           null);

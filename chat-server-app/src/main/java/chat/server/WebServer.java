@@ -153,6 +153,12 @@ final class WebServer implements Managed {
         connections, limits, NO_PROXIES, null, null);
   }
 
+  /** For tests: {@code /files} served by {@code uploads}, with these limits. */
+  WebServer(String host, FileEndpoint uploads, Limits limits) {
+    this(host, 0, new StaticFiles(null), null, false, () -> true, Map.of(), () -> 0, () -> 0,
+        limits, NO_PROXIES, uploads, null);
+  }
+
   /** For tests: {@code /readyz} of these parts, and {@code /metrics}; no {@code /files}. */
   WebServer(String host, Map<String, BooleanSupplier> readiness, MetricsPage metrics) {
     this(host, 0, new StaticFiles(null), null, false, () -> true, readiness, () -> 0, () -> 0,
