@@ -2,6 +2,7 @@ package chat.core;
 
 import chat.core.store.Account;
 import chat.core.store.AccountStore;
+import chat.core.store.ConvId;
 import chat.core.store.FileStore;
 import chat.core.store.StoredFile;
 import chat.core.store.TokenRecord;
@@ -126,6 +127,12 @@ final class FileServiceImpl implements FileService {
     }
     Optional<StoredFile> file = files.file(id);
     if (file.isEmpty() || !file.get().attached()) {
+      return Optional.empty();
+    }
+    ConvId conv = file.get().conv();
+    if (conv.isRoom() && accounts.room(conv.roomName()).isEmpty()) {
+      // A deleted room's history still being erased (a big one goes after the deletion is
+      // answered, and one cut short by a stop when the name is next created): gone already.
       return Optional.empty();
     }
     Optional<InputStream> bytes = files.open(id);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.core.memory.InMemoryStoreModule;
 import chat.core.store.AccountStore;
 import chat.core.store.ConvId;
+import chat.core.store.FileStore;
 import chat.core.store.MessageStore;
 import chat.core.store.NewMessage;
 import chat.core.store.RecordingAppendListener;
@@ -16,7 +17,11 @@ import chat.protocol.Request;
 import chat.protocol.Result;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +40,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoomErasureTest {
   private static final ConvId BIG = ConvId.room("big");
 
-  private final MessageStore store = Guice.createInjector(new InMemoryStoreModule())
-      .getInstance(MessageStore.class);
-  private final AccountStore accountStore = Guice.createInjector(new InMemoryStoreModule())
-      .getInstance(AccountStore.class);
+  /** The in-memory stores, one set: the message store attaches the file store's uploads. */
+  private final Injector stores = Guice.createInjector(new InMemoryStoreModule());
+  private final MessageStore store = stores.getInstance(MessageStore.class);
+  private final AccountStore accountStore = stores.getInstance(AccountStore.class);
   private final CountDownLatch erasing = new CountDownLatch(1);
   private final CountDownLatch letGo = new CountDownLatch(1);
   private volatile String erasedOn;
@@ -59,6 +64,7 @@ class RoomErasureTest {
             }
             return call.proceed();
           }));
+      bind(FileStore.class).toInstance(stores.getInstance(FileStore.class));
       bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, accountStore,
           (method, args, call) -> {
             if (method.equals("room")) {
@@ -137,6 +143,25 @@ class RoomErasureTest {
 
     createdAgainEmptyOnceErased(bob);
     assertEquals(1, bob.send("#big", "a new start").seq());
+  }
+
+  @Test
+  void theFilesOfABigRoomAreGoneWithItWhileItsHistoryIsErased() throws Exception {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("big", false);
+    FileService files = chat.core.instance(FileService.class);
+    FileService.Upload upload = files.begin("alice", "plan.txt", "text/plain", -1);
+    upload.write(ByteBuffer.wrap("the plan".getBytes(StandardCharsets.UTF_8)));
+    String id = upload.finish().id();
+    alice.ok(new Request.Send(TestClient.nextId(), "#big", "", "c-plan", null, List.of(id)),
+        Result.Sent.class);
+    fill(BIG, RoomErasures.AT_ONCE + 1);
+    assertTrue(files.download(id).isPresent());
+
+    alice.ok(new Request.DeleteRoom(TestClient.nextId(), "big"));
+    assertTrue(erasing.await(10, TimeUnit.SECONDS), "the erasure began");
+    assertEquals(Optional.empty(), files.download(id), "served while the history is erased");
+    letGo.countDown();
   }
 
   @Test
