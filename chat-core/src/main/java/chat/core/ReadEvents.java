@@ -46,12 +46,14 @@ final class ReadEvents {
   private final AccountStore accounts;
   private final NodeLink link;
   private final CoreExecutors executors;
+  private final Blocks blocks;
   private final Stage users;
   private final Stage rooms;
 
   @Inject
   ReadEvents(Router router, AccountStore accounts, NodeLink link, LocalLimits limits,
-      CoreExecutors executors, ChatConfig config) {
+      CoreExecutors executors, ChatConfig config, Blocks blocks) {
+    this.blocks = blocks;
     this.router = router;
     this.accounts = accounts;
     this.link = link;
@@ -97,6 +99,13 @@ final class ReadEvents {
   }
 
   private void send(Move m) {
+    if (!m.conv.isRoom() && blocks.between(m.user, m.conv.peerOf(m.user))) {
+      // A block: the peer learns nothing of the reader, as with typing and presence; the
+      // reader's other sessions still hear where their marker is.
+      router.toUser(m.user, new Outbound(new Event.Read(m.conv.nameFor(m.user), m.user, m.seq)),
+          m.from);
+      return;
+    }
     router.toParticipants(m.conv, name -> new Event.Read(name, m.user, m.seq), m.from);
   }
 

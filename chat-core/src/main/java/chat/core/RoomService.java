@@ -47,11 +47,13 @@ final class RoomService {
   private final LocalLimits limits;
   private final RequestBudget budget;
   private final RoomErasures erasures;
+  private final Blocks blocks;
 
   @Inject
   RoomService(AccountStore accounts, MessageStore messages, Access access, Router router,
       Presence presence, ChatConfig config, Clock clock, LocalLimits limits,
-      RequestBudget budget, RoomErasures erasures) {
+      RequestBudget budget, RoomErasures erasures, Blocks blocks) {
+    this.blocks = blocks;
     this.budget = budget;
     this.erasures = erasures;
     this.limits = limits;
@@ -364,7 +366,9 @@ final class RoomService {
     Set<String> online = presence.onlineAmong(members.stream().map(Membership::user).toList());
     List<Result.MemberInfo> list = new ArrayList<>(members.size());
     for (Membership m : members) {
-      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), online.contains(m.user())));
+      // Presence does not cross a block (PROTOCOL): such a member is listed, never online.
+      boolean shown = online.contains(m.user()) && !blocks.between(user, m.user());
+      list.add(new Result.MemberInfo(m.user(), m.role().wireName(), shown));
     }
     return new Result.Members(list);
   }

@@ -275,7 +275,12 @@ final class Router {
 
   /** An event to every session of {@code user}, on every node. */
   void toUser(String user, Outbound out) {
-    toUserHere(user, out, null);
+    toUser(user, out, null);
+  }
+
+  /** An event to every session of {@code user}, on every node, but {@code except} (or null). */
+  void toUser(String user, Outbound out, SessionState except) {
+    toUserHere(user, out, except);
     if (link.clustered()) {
       String json = out.json();
       link.publish(NodeLink.USER, o -> {

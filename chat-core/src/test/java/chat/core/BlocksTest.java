@@ -162,4 +162,36 @@ class BlocksTest {
     assertEquals(sent.seq(), m.seq());
     assertEquals("mallory", m.from());
   }
+
+  @Test
+  void aBlockHidesOnlineInMemberListsAndReadReceiptsOfTheDirectConversation() {
+    TestClient alice = chat.user("alice");
+    alice.createRoom("general", false);
+    TestClient mallory = chat.user("mallory");
+    mallory.join("general");
+    TestClient bob = chat.user("bob");
+    bob.join("general");
+    long seq = mallory.send("@alice", "before the block").seq();
+    TestClient aliceElsewhere = chat.connect();
+    aliceElsewhere.loginWithToken(alice.token);
+    alice.ok(new Request.Block(TestClient.nextId(), "mallory"));
+    for (TestClient c : List.of(alice, aliceElsewhere, bob, mallory)) {
+      c.settle();
+    }
+
+    assertEquals(false, online(mallory, "alice"), "the blocker is never online to the blocked");
+    assertEquals(false, online(alice, "mallory"));
+    assertEquals(true, online(bob, "alice"));
+    assertEquals(true, online(bob, "mallory"));
+
+    alice.ok(new Request.MarkRead(TestClient.nextId(), "@mallory", seq));
+    assertEquals(new Event.Read("@mallory", "alice", seq),
+        aliceElsewhere.events.next(Event.Read.class), "her other session still hears it");
+    mallory.assertQuiet();
+  }
+
+  private static boolean online(TestClient viewer, String member) {
+    return viewer.members("general").stream().filter(m -> m.user().equals(member))
+        .findFirst().orElseThrow().online();
+  }
 }
