@@ -21,9 +21,10 @@ final class FileNames {
 
   /**
    * {@code name} if it is acceptable: 1 to {@value #MAX_NAME_CHARS} characters, not only spaces,
-   * not {@code .} or {@code ..}, without path separators, control characters, line breaks or
+   * not {@code .} or {@code ..}, without path separators, control characters, line breaks,
    * characters that reverse text direction (which could make {@code evil.exe} look like a
-   * picture).
+   * picture) or other invisible format characters (a zero-width space, a byte order mark: two
+   * names that look the same), but for the joiners and tags that emoji and some scripts need.
    */
   static String checkName(String name) throws ChatException {
     if (name == null || name.isBlank()) {
@@ -42,13 +43,22 @@ final class FileNames {
           || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
           || type == Character.UNASSIGNED || type == Character.SURROGATE
           || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E)
-          || (cp >= 0x2066 && cp <= 0x2069)) {
+          || (cp >= 0x2066 && cp <= 0x2069) || (type == Character.FORMAT && !joinerOrTag(cp))) {
         throw ChatException.badRequest(String.format("X-File-Name: character U+%04X is not "
-            + "allowed (path separator, control, line break or text direction)", cp));
+            + "allowed (path separator, control, line break, text direction or invisible)",
+            cp));
       }
       i += Character.charCount(cp);
     }
     return name;
+  }
+
+  /**
+   * The format characters a name may hold: zero-width non-joiner and joiner (emoji sequences,
+   * Persian and Indic text) and the tags of emoji flag sequences.
+   */
+  private static boolean joinerOrTag(int cp) {
+    return cp == 0x200C || cp == 0x200D || (cp >= 0xE0020 && cp <= 0xE007F);
   }
 
   /**
