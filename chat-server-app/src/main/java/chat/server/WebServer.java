@@ -358,7 +358,8 @@ final class WebServer implements Managed {
       boolean head) {
     InetAddress peer = peerAddress(request);
     boolean allowed = metrics != null && peer != null
-        && metrics.access().allows(peer, forwardedFor(request));
+        && metrics.access().allows(peer, forwardedFor(request))
+        && namedByAddress(request.getHeaders().get(HttpHeader.HOST));
     if (!allowed) {
       respond(response, callback, 404, TEXT, bytes("not found\n"), head);
       return;
@@ -399,6 +400,19 @@ final class WebServer implements Managed {
       hostname = "localhost";
     }
     return (tls ? "wss://" : "ws://") + hostname + ":" + wsPort.getAsInt() + WsConfig.PATH;
+  }
+
+  /**
+   * Whether a Host header names the server by an IP address ({@code 127.0.0.1:8080}, {@code
+   * [::1]:8080}) or as {@code localhost}, as scrapers are configured. A page in a browser on an
+   * allowed machine could otherwise read {@code /metrics} under a host name of an attacker's
+   * that DNS points at this server for a moment (DNS rebinding); such a page never has an IP
+   * address for its origin's host.
+   */
+  static boolean namedByAddress(String hostHeader) {
+    String host = hostOnly(hostHeader);
+    return host != null && (host.equalsIgnoreCase("localhost") || host.startsWith("[")
+        || host.matches("\\d{1,3}(\\.\\d{1,3}){3}"));
   }
 
   /** The host part of a Host header, or null if it is not a plain host name or address. */
