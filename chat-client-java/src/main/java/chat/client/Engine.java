@@ -56,6 +56,13 @@ final class Engine {
   private static final FrameCodec CODEC = new FrameCodec();
   /** Sends on the wire at once: enough to keep the server's group commit busy. */
   static final int SEND_WINDOW = 32;
+  /**
+   * Conversations caught up at once after a (re)connect; the others wait their turn, their live
+   * messages and changes held. A client in thousands of conversations queued a history request
+   * for each at once: frames without bound in the outbox, and a burst the server's budget of
+   * requests per user refuses.
+   */
+  static final int SYNCS_AT_ONCE = 8;
   /** Received frames that may wait for the listener before the client stops reading. */
   static final int MAX_QUEUED_FRAMES = 1_000;
   /** Wait before resending after the server's {@code internal} error. */
@@ -118,6 +125,10 @@ final class Engine {
   private long nextId;
   private int userRequests; // requests of the application in flight (bounded)
   private int pendingSyncs; // catch-up fetches left before the state is CONNECTED
+  /** Conversations' catch-ups not started yet (at most SYNCS_AT_ONCE run), oldest first. */
+  private final ArrayDeque<Runnable> waitingSyncs = new ArrayDeque<>();
+  private int runningSyncs;
+  private boolean startingSyncs; // runWaitingSyncs is running
   private TokenBucket sendBucket;
   private long sendsPausedUntil; // System.nanoTime() before which no send is transmitted
   private boolean pumpScheduled;
@@ -413,6 +424,8 @@ final class Engine {
     updates.connectionLost();
     learningRevs.clear();
     pendingSyncs = 0;
+    waitingSyncs.clear();
+    runningSyncs = 0;
     if (state == State.CLOSED) {
       return;
     }
@@ -772,9 +785,14 @@ final class Engine {
   private void startSync(String conv, Long historyAfter, boolean fetchUpdates) {
     pendingSyncs++;
     updates.hold(conv);
+    if (historyAfter != null) {
+      tracker.startSync(conv); // its live messages are held from now, also while it waits
+    }
     Runnable finish = () -> {
       releaseUpdates(conv);
+      runningSyncs--;
       syncDone();
+      runWaitingSyncs();
     };
     Runnable afterHistory = () -> {
       Long revSeen = updates.lastRev(conv);
@@ -784,11 +802,27 @@ final class Engine {
         finish.run();
       }
     };
-    if (historyAfter == null) {
-      afterHistory.run();
-    } else {
-      tracker.startSync(conv);
-      fetch(conv, historyAfter, afterHistory);
+    waitingSyncs.add(historyAfter == null ? afterHistory
+        : () -> fetch(conv, historyAfter, afterHistory));
+    runWaitingSyncs();
+  }
+
+  /**
+   * Starts waiting catch-ups while fewer than {@link #SYNCS_AT_ONCE} run. Not re-entered: one
+   * that ends at once (nothing to fetch) lets the loop that started it go on.
+   */
+  private void runWaitingSyncs() {
+    if (startingSyncs) {
+      return;
+    }
+    startingSyncs = true;
+    try {
+      while (runningSyncs < SYNCS_AT_ONCE && authenticated && !waitingSyncs.isEmpty()) {
+        runningSyncs++;
+        waitingSyncs.poll().run();
+      }
+    } finally {
+      startingSyncs = false;
     }
   }
 

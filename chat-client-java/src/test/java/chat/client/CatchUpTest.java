@@ -2,8 +2,13 @@ package chat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.protocol.Event;
 import chat.protocol.Result;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +72,57 @@ class CatchUpTest extends ScriptedServerTest {
       recorder.assertMessage("#general", seq);
     }
     assertEquals(Map.of("#general", 5L), client.lastSeen());
+  }
+
+  @Test
+  void atMostEightConversationsCatchUpAtOnceAndTheOthersHoldTheirLiveMessages()
+      throws Exception {
+    int rooms = 20;
+    Map<String, Long> seen = new HashMap<>();
+    Object[] listed = new Object[2 * rooms];
+    for (int i = 0; i < rooms; i++) {
+      seen.put("#r" + i, 0L);
+      listed[2 * i] = "#r" + i;
+      listed[2 * i + 1] = 1;
+    }
+    client = builder().resumeFrom("e1", seen).build();
+    client.connect();
+    FakeServer.Conn conn = server.accept();
+    conn.acceptLogin("e1", listed);
+    conn.live("#r19", 2); // its catch-up waits its turn: held until message 1 is in
+
+    Map<String, FakeServer.Frame> asked = new HashMap<>();
+    for (int i = 0; i < Engine.SYNCS_AT_ONCE; i++) {
+      FakeServer.Frame page = conn.expect("history");
+      asked.put(page.str("conv"), page);
+    }
+    int answeredCount = 0;
+    while (answeredCount < rooms) {
+      String conv = asked.keySet().iterator().next();
+      long answered = System.nanoTime();
+      conn.history(asked.remove(conv), conv, 1, 1, false);
+      answeredCount++;
+      if (answeredCount + asked.size() < rooms) {
+        FakeServer.Frame next = conn.expect("history");
+        assertTrue(next.nanos() > answered, "a catch-up of " + next.str("conv")
+            + " went out before one of the first " + Engine.SYNCS_AT_ONCE + " ended");
+        asked.put(next.str("conv"), next);
+      }
+    }
+
+    client.connect().get(10, TimeUnit.SECONDS);
+    Map<String, Long> last = client.lastSeen();
+    for (int i = 0; i < rooms; i++) {
+      assertEquals(i == 19 ? 2L : 1L, last.get("#r" + i), "#r" + i);
+    }
+    List<String> r19 = new ArrayList<>();
+    for (int i = 0; i < rooms + 1; i++) {
+      Event.Message m = recorder.next(Event.Message.class);
+      if (m.conv().equals("#r19")) {
+        r19.add(m.conv() + " " + m.seq());
+      }
+    }
+    assertEquals(List.of("#r19 1", "#r19 2"), r19, "the live message after its history");
   }
 
   @Test
