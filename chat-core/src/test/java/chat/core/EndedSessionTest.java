@@ -31,20 +31,7 @@ class EndedSessionTest {
   final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
     @Override
     protected void configure() {
-      PasswordHasher real = new Pbkdf2PasswordHasher(1_000);
-      bind(PasswordHasher.class).toInstance(new PasswordHasher() {
-        @Override
-        public String hash(String password) {
-          return real.hash(password);
-        }
-
-        @Override
-        public boolean verify(String password, String stored) {
-          boolean matches = real.verify(password, stored);
-          verifying.at();
-          return matches;
-        }
-      });
+      bind(PasswordHasher.class).toInstance(SignInRaceTest.hasherHeldBy(verifying));
     }
   });
 

@@ -60,6 +60,24 @@ class SignInRaceTest {
     }
   }
 
+  /** Cheap hashing whose every check of a password, done, waits at {@code verifying}. */
+  static PasswordHasher hasherHeldBy(Hold verifying) {
+    PasswordHasher real = new Pbkdf2PasswordHasher(1_000);
+    return new PasswordHasher() {
+      @Override
+      public String hash(String password) {
+        return real.hash(password);
+      }
+
+      @Override
+      public boolean verify(String password, String stored) {
+        boolean matches = real.verify(password, stored);
+        verifying.at();
+        return matches;
+      }
+    };
+  }
+
   private final Hold verifying = new Hold();
   private final Hold readingToken = new Hold();
 
@@ -67,20 +85,7 @@ class SignInRaceTest {
   final TestChat chat = new TestChat(ChatConfig.builder(), 10_000, new AbstractModule() {
     @Override
     protected void configure() {
-      PasswordHasher real = new Pbkdf2PasswordHasher(1_000);
-      bind(PasswordHasher.class).toInstance(new PasswordHasher() {
-        @Override
-        public String hash(String password) {
-          return real.hash(password);
-        }
-
-        @Override
-        public boolean verify(String password, String stored) {
-          boolean matches = real.verify(password, stored);
-          verifying.at();
-          return matches;
-        }
-      });
+      bind(PasswordHasher.class).toInstance(hasherHeldBy(verifying));
       AccountStore store = Guice.createInjector(new InMemoryStoreModule())
           .getInstance(AccountStore.class);
       bind(AccountStore.class).toInstance(Around.wrap(AccountStore.class, store,
