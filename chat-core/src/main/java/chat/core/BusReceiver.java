@@ -113,6 +113,7 @@ final class BusReceiver implements NodeBus.Listener {
       case NodeLink.PRESENCE -> router.presenceHere(text(o, "u"), o.get("on").getAsBoolean());
       case NodeLink.CLOSE_USER -> registry.closeUser(text(o, "u"), null, text(o, "why"));
       case NodeLink.CLOSE_TOKEN -> registry.closeToken(text(o, "t"), text(o, "why"));
+      case NodeLink.ROSTER -> accounts.forgetRoster(conv(o).roomName());
       case NodeLink.BLOCKS -> blocks.changedElsewhere(text(o, "u"));
       default -> log.warn("skipped a message of unknown kind {} on the node bus", kind);
     }

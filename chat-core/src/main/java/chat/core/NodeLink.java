@@ -33,6 +33,11 @@ final class NodeLink {
   static final String CLOSE_USER = "closeUser";
   /** Close every connection logged in with token hash {@code t} ({@code why}). */
   static final String CLOSE_TOKEN = "closeToken";
+  /**
+   * Room {@code c}'s members changed with no event to carry it (a room created: its owner):
+   * forget its roster.
+   */
+  static final String ROSTER = "roster";
   /** User {@code u} blocked or unblocked someone: forget their blocked set. */
   static final String BLOCKS = "blocks";
   /** A node's check that the bus still carries: only its sender reads it. */

@@ -84,6 +84,7 @@ final class RoomService {
       throw new ChatException(ErrorCode.CONFLICT, "room #" + name + " already exists");
     }
     router.joining(ConvId.room(name)); // its creator's node follows it from its first message
+    router.rosterChanged(ConvId.room(name));
     return new Result.Created("#" + name);
   }
 

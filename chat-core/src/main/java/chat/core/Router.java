@@ -273,6 +273,16 @@ final class Router {
     toUserHere(subject, out, null);
   }
 
+  /**
+   * Room {@code conv}'s members changed without a member event (its creation): the other nodes
+   * forget any roster they hold of it, such as an empty one read while no room had the name.
+   */
+  void rosterChanged(ConvId conv) {
+    if (link.clustered()) {
+      link.publish(NodeLink.ROSTER, o -> o.addProperty("c", conv.key()));
+    }
+  }
+
   /** An event to every session of {@code user}, on every node. */
   void toUser(String user, Outbound out) {
     toUser(user, out, null);

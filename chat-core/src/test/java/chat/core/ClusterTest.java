@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +42,8 @@ class ClusterTest {
   private final Injector stores = Guice.createInjector(new InMemoryStoreModule());
   /** Calls of forgetCaches() on the shared account store (the memory store keeps no caches). */
   private final AtomicInteger cachesForgotten = new AtomicInteger();
+  /** The rooms forgetRoster() was called for, in order (by the nodes' bus receivers). */
+  private final List<String> rostersForgotten = new CopyOnWriteArrayList<>();
   private final AccountStore accountStore = countingForgets(stores.getInstance(AccountStore.class));
   private final List<Node> nodes = new ArrayList<>();
   /** The limits every node shares, as they share Redis' in a real cluster. */
@@ -78,6 +81,8 @@ class ClusterTest {
     return Around.wrap(AccountStore.class, store, (method, args, call) -> {
       if (method.equals("forgetCaches")) {
         cachesForgotten.incrementAndGet();
+      } else if (method.equals("forgetRoster")) {
+        rostersForgotten.add((String) args[0]);
       }
       return call.proceed();
     });
@@ -114,6 +119,23 @@ class ClusterTest {
 
   private static Event.Message nextMessage(TestClient c) {
     return c.events.skipTo(Event.Message.class);
+  }
+
+  /**
+   * Creating a room adds its owner with no member event: the other nodes are told to forget
+   * any roster of that name they hold (one read empty while no room had it would refuse the
+   * owner there, and hide the room's messages from them, until something else dropped it).
+   */
+  @Test
+  void aRoomCreatedOnOneNodeIsForgottenByTheOthersRosters() throws Exception {
+    Node one = node();
+    node();
+    TestClient alice = one.chat().user("alice");
+    settleBus();
+    rostersForgotten.clear();
+    alice.createRoom("fresh", false);
+    settleBus();
+    assertEquals(List.of("fresh"), rostersForgotten);
   }
 
   /**
