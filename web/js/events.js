@@ -39,7 +39,7 @@ export class LiveEvents {
   }
 
   onMessage(m) {
-    if (typeof m.conv !== 'string' || !Number.isInteger(m.seq)) return;
+    if (typeof m.conv !== 'string' || !Number.isSafeInteger(m.seq)) return;
     const store = this.client.store;
     const conv = store.ensureConv(m.conv, this.client.now());
     conv.onServer = true;
@@ -56,7 +56,7 @@ export class LiveEvents {
 
   onRead({ conv, user, seq }) {
     const c = this.client.store.conv(conv);
-    if (!c || !Number.isInteger(seq)) return;
+    if (!c || !Number.isSafeInteger(seq)) return;
     if (user === this.client.store.me) this.client.store.setReadSeq(conv, seq);
     else if (c.kind === 'direct') c.peerReadSeq = Math.max(c.peerReadSeq, seq);
     else c.readers.set(user, Math.max(c.readers.get(user) ?? 0, seq));

@@ -28,7 +28,7 @@ export class HistoryWindows {
    */
   async show(id, seq) {
     const conv = this.store.conv(id);
-    if (!conv || !Number.isInteger(seq) || seq < 1) return false;
+    if (!conv || !Number.isSafeInteger(seq) || seq < 1) return false;
     if (conv.syncedSeq == null) await this.client.loadLatest(id);
     if (!conv.bySeq.has(seq)) await this.loadAround(id, seq);
     if (this.store.conv(id) !== conv || !conv.bySeq.has(seq)) return false;

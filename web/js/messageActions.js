@@ -79,7 +79,7 @@ export class MessageActions {
   /** A live `update` event: applied in rev order, once; a skipped rev starts a repair. */
   onUpdate(update) {
     const conv = this.store.conv(update.conv);
-    if (!conv || !Number.isInteger(update.rev)) return;
+    if (!conv || !Number.isSafeInteger(update.rev)) return;
     const step = revStep(conv.rev, update.rev);
     if (step === 'old') return;
     if (step === 'next') {
@@ -122,7 +122,7 @@ export class MessageActions {
     for (;;) {
       const after = conv.rev ?? 0;
       const reply = await this.client.conn.request('updates', { conv: conv.id, afterRev: after, limit });
-      const updates = [...(reply.updates ?? [])].filter((u) => Number.isInteger(u?.rev))
+      const updates = [...(reply.updates ?? [])].filter((u) => Number.isSafeInteger(u?.rev))
         .sort((a, b) => a.rev - b.rev);
       for (const update of updates) {
         // A reply may leave out updates a later one supersedes: its revs need not be adjacent.
@@ -137,7 +137,7 @@ export class MessageActions {
 
   apply(conv, update) {
     const message = update.message ?? { seq: update.seq };
-    if (!Number.isInteger(message.seq)) message.seq = update.seq;
+    if (!Number.isSafeInteger(message.seq)) message.seq = update.seq;
     const held = conv.bySeq.get(message.seq);
     const mentionedBefore = held?.mentions?.includes(this.store.me) ?? false;
     this.store.applyMessageState(conv.id, message);

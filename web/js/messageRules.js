@@ -16,7 +16,7 @@ export const MAX_DISTINCT_EMOJI = 20;
 
 /** A stored (seq'd) message that is not deleted: the only kind anything can be done to. */
 function actionable(message) {
-  return !!message && Number.isInteger(message.seq) && !message.deleted;
+  return !!message && Number.isSafeInteger(message.seq) && !message.deleted;
 }
 
 /** Only the sender edits, and only what is still there. */
@@ -158,7 +158,7 @@ export function completeMention(value, caret, start, name) {
  * (nothing is known yet: repair from the start).
  */
 export function revStep(lastRev, rev) {
-  if (!Number.isInteger(rev)) return 'old';
+  if (!Number.isSafeInteger(rev)) return 'old';
   if (lastRev == null) return 'unknown';
   if (rev <= lastRev) return 'old';
   return rev === lastRev + 1 ? 'next' : 'gap';

@@ -40,7 +40,7 @@ export function addSearchPage(search, reply) {
   const seen = new Set(search.results.map(key));
   const added = [];
   for (const r of Array.isArray(reply?.results) ? reply.results : []) {
-    if (!r || typeof r.conv !== 'string' || !Number.isInteger(r.message?.seq)) continue;
+    if (!r || typeof r.conv !== 'string' || !Number.isSafeInteger(r.message?.seq)) continue;
     if (seen.has(key(r))) continue;
     seen.add(key(r));
     added.push({ conv: r.conv, message: { ...r.message, conv: r.conv } });

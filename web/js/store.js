@@ -103,12 +103,14 @@ export class Store {
   applyConversations(list) {
     const listed = new Set();
     for (const entry of list) {
+      // An entry that names no conversation, or with seqs that are no counts, is skipped.
+      if (typeof entry?.conv !== 'string' || !/^[#@]./.test(entry.conv)) continue;
       listed.add(entry.conv);
       const conv = this.ensureConv(entry.conv, 0);
       conv.onServer = true;
-      conv.lastSeq = Math.max(conv.lastSeq, entry.lastSeq ?? 0);
-      conv.readSeq = Math.min(entry.readSeq ?? 0, conv.lastSeq);
-      conv.serverRev = Number.isInteger(entry.lastRev) ? entry.lastRev : null;
+      conv.lastSeq = Math.max(conv.lastSeq, countOrZero(entry.lastSeq));
+      conv.readSeq = Math.min(countOrZero(entry.readSeq), conv.lastSeq);
+      conv.serverRev = Number.isSafeInteger(entry.lastRev) ? entry.lastRev : null;
     }
     for (const [id, conv] of [...this.convs]) {
       if (listed.has(id)) continue;
@@ -142,7 +144,7 @@ export class Store {
     const conv = this.ensureConv(id);
     const added = [];
     for (const m of messages) {
-      if (!Number.isInteger(m.seq) || m.seq < 1 || conv.bySeq.has(m.seq)) continue;
+      if (!Number.isSafeInteger(m.seq) || m.seq < 1 || conv.bySeq.has(m.seq)) continue;
       const message = messageOf(id, m);
       conv.bySeq.set(message.seq, message);
       insertSorted(conv.messages, message);
@@ -213,6 +215,7 @@ export class Store {
 
   /** Marks the conversation as known up to `seq` (a page of history said so), then absorbs. */
   markSynced(id, seq) {
+    if (!Number.isSafeInteger(seq)) return;
     const conv = this.ensureConv(id);
     conv.syncedSeq = Math.max(conv.syncedSeq ?? 0, seq);
     this.absorb(conv);
@@ -264,7 +267,7 @@ export class Store {
   enqueue({ conv, text, cid, ts, replyTo = null, files = [] }) {
     const item = {
       conv, text, cid, ts, from: this.me, state: 'queued', error: null,
-      replyTo: Number.isInteger(replyTo) ? replyTo : null,
+      replyTo: Number.isSafeInteger(replyTo) ? replyTo : null,
       files: cleanFiles(files).map(({ id, name, size, type }) => ({ id, name, size, type })),
     };
     this.outbox.push(item);
@@ -348,22 +351,57 @@ function newConversation(id, createdAt) {
 
 const OPTIONAL_FIELDS = ['replyTo', 'mentions', 'edited', 'deleted', 'reactions', 'files'];
 
-/** A server message object as the store keeps it, with the optional fields of the additions. */
+/**
+ * The most UTF-16 units of a message's text kept (the server allows 4,000 characters, at most
+ * 8,000 units): what a broken or hostile server sends beyond is cut, since every render of the
+ * list's preview and of a reply's quote reads the whole text.
+ */
+const MAX_TEXT_UNITS = 16000;
+/** The most mentions, emoji and users per emoji a message keeps (the server's are far fewer). */
+const MAX_NAMES = 10000;
+
+/**
+ * A server message object as the store keeps it, with the optional fields of the additions.
+ * Fields of the wrong type are dropped or made harmless (a time that is no date is 0): the view
+ * formats every one of them on every render, and one that throws would stop it for good.
+ */
 function messageOf(id, m) {
+  const text = m.deleted || typeof m.text !== 'string' ? '' : m.text;
   const message = {
-    conv: id, seq: m.seq, from: m.from, text: m.deleted ? '' : (m.text ?? ''), ts: m.ts,
-    cid: m.cid ?? null,
+    conv: id, seq: m.seq, from: typeof m.from === 'string' ? m.from : '',
+    text: text.length > MAX_TEXT_UNITS ? text.slice(0, MAX_TEXT_UNITS) : text,
+    ts: dateOrZero(m.ts), cid: typeof m.cid === 'string' ? m.cid : null,
   };
-  if (Number.isInteger(m.replyTo)) message.replyTo = m.replyTo;
-  if (Array.isArray(m.mentions) && m.mentions.length > 0) message.mentions = [...m.mentions];
-  if (m.edited != null && !m.deleted) message.edited = m.edited;
+  if (Number.isSafeInteger(m.replyTo)) message.replyTo = m.replyTo;
+  const mentions = names(m.mentions);
+  if (mentions.length > 0) message.mentions = mentions;
+  if (m.edited != null && !m.deleted) message.edited = dateOrZero(m.edited);
   if (m.deleted) message.deleted = true;
-  if (m.reactions && typeof m.reactions === 'object' && !m.deleted) {
-    message.reactions = { ...m.reactions };
+  if (m.reactions && typeof m.reactions === 'object' && !Array.isArray(m.reactions)
+      && !m.deleted) {
+    // fromEntries defines each key as its own property: "__proto__" stays a plain key.
+    message.reactions = Object.fromEntries(Object.entries(m.reactions).slice(0, MAX_NAMES)
+      .map(([emoji, users]) => [emoji, names(users)]).filter(([, users]) => users.length > 0));
   }
   const files = m.deleted ? [] : cleanFiles(m.files);
   if (files.length > 0) message.files = files;
   return message;
+}
+
+/** A seq the server listed, if it is one (a whole number from 0), else 0. */
+function countOrZero(n) {
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+/** The strings of an array (at most MAX_NAMES); anything else is none. */
+function names(list) {
+  return Array.isArray(list)
+    ? list.slice(0, MAX_NAMES).filter((name) => typeof name === 'string') : [];
+}
+
+/** `ms` if it is a time a Date can hold (what the view formats), else 0. */
+function dateOrZero(ms) {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : 0;
 }
 
 function applyRoomInfo(conv, info) {

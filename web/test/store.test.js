@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { holesIn } from '../js/logic.js';
+import { buildTimeline, holesIn } from '../js/logic.js';
 import {
   HELD_MAX, KEEP_AROUND, KEEP_NEWEST, KEEP_NEWEST_WHILE_BACK, Store,
 } from '../js/store.js';
@@ -32,6 +32,41 @@ test('messages are deduplicated by seq and kept in ascending order', () => {
 test('invalid seqs are ignored', () => {
   const store = storeAs();
   assert.equal(store.addMessages('#a', [msg(0), msg(-1), msg(1.5), { ...msg(1), seq: '1' }]).length, 0);
+  // Past 2^53 a number + 1 is itself: syncedSeq would be moved over it forever.
+  assert.equal(store.addMessages('#a', [msg(2 ** 53), msg(1e300)]).length, 0);
+  store.markSynced('#a', 1e300);
+  assert.equal(store.conv('#a').syncedSeq, null);
+});
+
+test('fields of the wrong type are made harmless, and a huge text is cut', () => {
+  const store = storeAs();
+  store.addMessages('#a', [
+    msg(1, 'bob', { ts: undefined, text: 'x'.repeat(1e6) }),
+    msg(2, 'bob', { ts: 1e300, edited: 'soon', mentions: ['alice', [['deep']], 5] }),
+    msg(3, 7, { text: { not: 'text' }, cid: {}, reactions: JSON.parse('{"👍":["a",["b"]],"__proto__":["c"],"x":"y"}') }),
+  ]);
+  const [one, two, three] = store.conv('#a').messages;
+  assert.equal(one.ts, 0);
+  assert.ok(one.text.length <= 16000);
+  assert.equal(two.ts, 0);
+  assert.equal(two.edited, 0);
+  assert.deepEqual(two.mentions, ['alice']);
+  assert.equal(three.from, '');
+  assert.equal(three.text, '');
+  assert.equal(three.cid, null);
+  assert.deepEqual(Object.keys(three.reactions), ['👍', '__proto__']);
+  assert.deepEqual(three.reactions['👍'], ['a']);
+  assert.equal(Object.getPrototypeOf(three.reactions), Object.prototype, 'no prototype set');
+  assert.doesNotThrow(() => buildTimeline(store.conv('#a').messages, { me: 'alice' }));
+});
+
+test('conversations entries that name no conversation, or with seqs that are no counts, are skipped', () => {
+  const store = storeAs();
+  assert.doesNotThrow(() => store.applyConversations([null, { conv: 5 }, { conv: '' }, { conv: 'x' },
+    { conv: '#ok', lastSeq: {}, readSeq: -3 }]));
+  assert.deepEqual([...store.convs.keys()], ['#ok']);
+  assert.equal(store.conv('#ok').lastSeq, 0);
+  assert.equal(store.conv('#ok').readSeq, 0);
 });
 
 test('syncedSeq advances only over messages known without a gap', () => {

@@ -103,7 +103,7 @@ export function mountMessageActions({ client, store, list, toast, extras, ui, vi
 
   async function react(seq, emoji) {
     const id = shownConv();
-    if (!id || !Number.isInteger(seq)) return;
+    if (!id || !Number.isSafeInteger(seq)) return;
     try {
       await client.messages.react(id, seq, emoji);
     } catch (e) {
@@ -161,7 +161,7 @@ export function mountMessageActions({ client, store, list, toast, extras, ui, vi
    */
   async function jumpTo(seq) {
     const id = shownConv();
-    if (!id || !Number.isInteger(seq)) return;
+    if (!id || !Number.isSafeInteger(seq)) return;
     try {
       if (!(await client.history.show(id, seq)) && shownConv() === id) {
         toast('That message is not there any more.', 'error');
