@@ -12,6 +12,8 @@ import { backoffDelay } from './logic.js';
 const SOCKET_CLOSED = 3;
 /** How long after an error without a close the socket counts as closed anyway. */
 const ERROR_GRACE_MS = 1000;
+/** How long a connection must stay online before the reconnect backoff starts over. */
+export const STABLE_MS = 30000;
 
 /** A failed request: a protocol error code, or 'timeout' / 'disconnected' for local failures. */
 export class ChatError extends Error {
@@ -72,6 +74,7 @@ export class Connection {
     this.reconnectTimer = null;
     this.helloTimer = null;
     this.pingTimer = null;
+    this.stableTimer = null; // resets the backoff once online long enough
     this.nextRetryAt = null;
   }
 
@@ -104,10 +107,19 @@ export class Connection {
     return this.socket != null && this.hello != null;
   }
 
-  /** The client calls this when signed in and caught up: resets the backoff. */
+  /**
+   * The client calls this when signed in and caught up. The backoff starts over once the
+   * connection has stayed up for STABLE_MS: a server that drops every connection right after
+   * its catch-up (overloaded, or hostile) is retried with growing delays, not every half second
+   * with a whole catch-up each time.
+   */
   markOnline() {
     if (!this.isOpen) return;
-    this.attempt = 0;
+    this.clearTimer(this.stableTimer);
+    this.stableTimer = this.setTimer(() => {
+      this.stableTimer = null;
+      this.attempt = 0;
+    }, STABLE_MS);
     this.setState('online');
   }
 
@@ -266,7 +278,8 @@ export class Connection {
     this.hello = null;
     this.clearTimer(this.helloTimer);
     this.clearTimer(this.pingTimer);
-    this.helloTimer = this.pingTimer = null;
+    this.clearTimer(this.stableTimer);
+    this.helloTimer = this.pingTimer = this.stableTimer = null;
     const pending = [...this.pending.keys()];
     for (const id of pending) {
       this.settle(id, null, new ChatError('disconnected', 'connection closed'));

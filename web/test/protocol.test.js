@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChatError, Connection } from '../js/protocol.js';
+import { ChatError, Connection, STABLE_MS } from '../js/protocol.js';
 import { ManualTimers, settle } from './fakes.js';
 
 /** A scripted socket: the test decides what the "server" says. */
@@ -102,7 +102,7 @@ test('requests fail with disconnected when not connected or when the socket clos
   await assert.rejects(pending, (e) => e.code === 'disconnected');
 });
 
-test('reconnects with growing, capped backoff; markOnline resets it', async () => {
+test('reconnects with growing, capped backoff; staying online resets it', async () => {
   const { conn, sockets, timers, states } = connection({ backoff: { baseMs: 100, maxMs: 1000 } });
   const closes = [];
   conn.onClose = (info) => closes.push(info.code);
@@ -125,11 +125,33 @@ test('reconnects with growing, capped backoff; markOnline resets it', async () =
   socket.hello();
   conn.markOnline();
   assert.equal(conn.state, 'online');
+  await timers.advance(STABLE_MS);
   socket.lose();
   await timers.advance(49);
   const before = sockets.length;
   await timers.advance(1);
   assert.equal(sockets.length, before + 1, 'after being online the first retry is quick again');
+});
+
+test('a server that drops every connection right after its catch-up is retried ever later', async () => {
+  const { conn, sockets, timers } = connection({ backoff: { baseMs: 100, maxMs: 1000 } });
+  conn.start();
+  for (let i = 0; i < 5; i++) {
+    const socket = sockets[sockets.length - 1];
+    socket.hello();
+    conn.markOnline();
+    await timers.advance(STABLE_MS - 1);
+    socket.lose(1011);
+    await timers.advance(1000); // the longest delay
+  }
+  const before = sockets.length;
+  sockets[before - 1].hello();
+  conn.markOnline();
+  sockets[before - 1].lose(1011);
+  await timers.advance(499);
+  assert.equal(sockets.length, before, 'the delay is still at its cap, not back at 50 ms');
+  await timers.advance(1);
+  assert.equal(sockets.length, before + 1);
 });
 
 test('stop() closes the socket, fails pending requests and never reconnects', async () => {
