@@ -255,7 +255,10 @@ export const NOTIFY_EACH_MAX = 3;
 /**
  * The notifications for a batch of messages (one live message, an edit that mentions me, or
  * everything a catch-up brought): those worth notifying that `notified` ('conv seq' keys) does
- * not hold yet, once each. Up to `max` make one notification each; more make a single summary.
+ * not hold yet, once each. Up to `max` make a notification per conversation, of its newest;
+ * more make a single summary. A notification's tag is its conversation, so the browser shows
+ * the newest in place of the one before: someone sending a message a second shows one
+ * notification, not a stack of hundreds.
  * Returns [{title, body, tag, conv, keys}] (`conv`: what clicking opens; null for several).
  */
 export function notificationsFor(messages, { me, blocked = new Set(), notified = new Set(),
@@ -269,8 +272,15 @@ export function notificationsFor(messages, { me, blocked = new Set(), notified =
     wanted.push(m);
   }
   if (wanted.length <= max) {
-    return wanted.map((m) => ({
-      ...notificationText(m), tag: `${m.conv} ${m.seq}`, conv: m.conv, keys: [`${m.conv} ${m.seq}`],
+    const byConv = new Map(); // conv -> {newest, keys}, in the order conversations came
+    for (const m of wanted) {
+      const entry = byConv.get(m.conv) ?? { newest: m, keys: [] };
+      entry.newest = m;
+      entry.keys.push(`${m.conv} ${m.seq}`);
+      byConv.set(m.conv, entry);
+    }
+    return [...byConv].map(([conv, { newest, keys: convKeys }]) => ({
+      ...notificationText(newest), tag: conv, conv, keys: convKeys,
     }));
   }
   const convs = [...new Set(wanted.map((m) => m.conv))];

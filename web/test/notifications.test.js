@@ -28,11 +28,24 @@ test('an edit mentions me anew only when the message did not mention me before',
   assert.ok(!mentionedAnew(false, { ...now, deleted: true }, 'alice'));
 });
 
-test('a batch notifies once each up to three, else one summary; what was notified never again', () => {
+test('live messages of one conversation replace each other: a flood shows one notification', () => {
+  const tags = new Set();
+  for (let seq = 1; seq <= 100; seq++) {
+    for (const n of notificationsFor([msg('@mallory', seq, 'mallory', `spam ${seq}`)], { me: 'alice' })) {
+      tags.add(n.tag);
+    }
+  }
+  assert.deepEqual([...tags], ['@mallory']);
+});
+
+test('a batch notifies per conversation up to three messages, else one summary; never twice', () => {
   const dm = (seq) => msg('@bob', seq, 'bob', `dm ${seq}`);
   const few = notificationsFor([dm(1), dm(2), msg('#a', 3, 'carol', 'plain'), dm(1)], { me: 'alice' });
-  assert.deepEqual(few.map((n) => [n.title, n.body, n.tag, n.conv]),
-    [['bob', 'dm 1', '@bob 1', '@bob'], ['bob', 'dm 2', '@bob 2', '@bob']]);
+  assert.deepEqual(few.map((n) => [n.title, n.body, n.tag, n.conv, n.keys]),
+    [['bob', 'dm 2', '@bob', '@bob', ['@bob 1', '@bob 2']]], 'one per conversation: its newest');
+  const mentioned = msg('#team', 7, 'carol', 'hey @alice', { mentions: ['alice'] });
+  assert.deepEqual(notificationsFor([dm(1), mentioned], { me: 'alice' }).map((n) => n.tag),
+    ['@bob', '#team']);
 
   const mention = msg('#team', 9, 'carol', 'hey @alice', { mentions: ['alice'] });
   const many = notificationsFor([dm(1), dm(2), dm(3), mention, msg('#a', 4, 'carol', 'plain')],
@@ -44,8 +57,8 @@ test('a batch notifies once each up to three, else one summary; what was notifie
   assert.deepEqual([oneConv[0].title, oneConv[0].body, oneConv[0].conv], ['4 new messages', 'In @bob', '@bob']);
 
   const notified = new Set(['@bob 1', '@bob 2']);
-  assert.deepEqual(notificationsFor([dm(1), dm(2), dm(5)], { me: 'alice', notified }).map((n) => n.tag),
-    ['@bob 5']);
+  assert.deepEqual(notificationsFor([dm(1), dm(2), dm(5)], { me: 'alice', notified }).map((n) => n.keys),
+    [['@bob 5']]);
   const spread = ['@a', '@b', '@c', '@d', '@e'].map((conv, i) => msg(conv, 1, conv.slice(1), `x${i}`));
   assert.equal(notificationsFor(spread, { me: 'alice' })[0].body, 'In @a, @b and 3 more');
 });
