@@ -9,6 +9,12 @@ import { drainHeld, mentionedAnew, revStep, toggleReaction } from './messageRule
 
 /** How often one repair asks again when revs are still missing after an answer. */
 const REPAIR_ROUNDS = 3;
+/**
+ * Updates held back per conversation while revs before them are missing; beyond, new ones are
+ * not held (the repair fetches them from the server, which has every change). A server sending
+ * revs far ahead that never come grew the map, and each update in order re-sorted all of it.
+ */
+export const MAX_HELD_UPDATES = 1000;
 
 export class MessageActions {
   constructor(client) {
@@ -84,9 +90,9 @@ export class MessageActions {
     if (step === 'old') return;
     if (step === 'next') {
       this.apply(conv, update);
-      this.drain(conv);
+      if (conv.heldUpdates.has(conv.rev + 1)) this.drain(conv);
     } else {
-      conv.heldUpdates.set(update.rev, update);
+      if (conv.heldUpdates.size < MAX_HELD_UPDATES) conv.heldUpdates.set(update.rev, update);
       this.client.background(this.repair(conv.id));
     }
     this.store.changed('messages');

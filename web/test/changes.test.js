@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_HELD_UPDATES } from '../js/messageActions.js';
 import { signedIn } from './clients.js';
 import { FakeServer, settle } from './fakes.js';
 
@@ -72,6 +73,21 @@ test('a skipped rev holds the update back and repairs with updates afterRev', as
   assert.deepEqual(message(alice, '#general', 2).reactions, { '🎉': ['bob'] });
   assert.equal(alice.store.conv('#general').rev, 2);
   assert.equal(alice.store.conv('#general').heldUpdates.size, 0);
+});
+
+test('updates far ahead of revs that never come are held only up to a bound', async () => {
+  const server = world();
+  server.store('bob', '#general', 'a');
+  const alice = await signedIn(server, 'alice');
+  for (let i = 0; i < MAX_HELD_UPDATES + 500; i++) {
+    alice.client.events.apply({ type: 'update', conv: '#general', seq: 1, rev: 1e6 + i, by: 'bob',
+      action: 'react', message: { seq: 1, from: 'bob', text: 'a', ts: 1 } });
+  }
+  await settle();
+  assert.equal(alice.store.conv('#general').heldUpdates.size, MAX_HELD_UPDATES);
+  server.edit('bob', '#general', 1, 'a, edited'); // rev 1, in order, still applied
+  await settle();
+  assert.equal(message(alice, '#general', 1).text, 'a, edited');
 });
 
 test('after a reconnect, updates are caught up from the last rev, page by page', async () => {
