@@ -16,7 +16,7 @@ import { FEATURE, hasFeature, signInEndedText } from './rules.js';
 import { MessageSearch } from './search.js';
 import { Uploads } from './uploads.js';
 import {
-  errorText, isRoom, normalizeUser, passwordError, runLimited, userNameError,
+  errorText, isRoom, normalizeUser, pageMessages, passwordError, runLimited, userNameError,
 } from './logic.js';
 
 const KEYS = {
@@ -392,7 +392,7 @@ export class ChatClient {
       while (this.store.conv(id) && this.store.hasGap(id)) {
         const after = conv.syncedSeq;
         const page = await this.conn.request('history', { conv: id, after, limit });
-        const messages = page.messages ?? [];
+        const messages = pageMessages(page, limit, true);
         this.arrived(this.store.addMessages(id, messages));
         if (messages.length > 0) this.store.markSynced(id, messages[messages.length - 1].seq);
         this.store.changed('messages');
@@ -430,7 +430,7 @@ export class ChatClient {
     conv.loadingLatest = true;
     try {
       const page = await this.conn.request('history', { conv: id, limit: PAGE });
-      const messages = page.messages ?? [];
+      const messages = pageMessages(page, PAGE);
       const added = this.store.addMessages(id, messages);
       this.store.markSynced(id, messages.length ? messages[messages.length - 1].seq : 0);
       conv.hasOlder = !!page.more && (conv.oldestSeq ?? 1) > 1;
@@ -463,7 +463,7 @@ export class ChatClient {
     try {
       const page = await this.conn.request('history',
         { conv: id, before: conv.oldestSeq, limit: PAGE });
-      this.store.addMessages(id, page.messages ?? []);
+      this.store.addMessages(id, pageMessages(page, PAGE));
       conv.hasOlder = !!page.more && conv.oldestSeq > 1;
     } catch (e) {
       if (e.code !== 'disconnected') this.onNotice(errorText(e), 'error');

@@ -420,3 +420,14 @@ export async function runLimited(items, limit, fn) {
   }
   await Promise.all(workers);
 }
+
+/**
+ * The messages of a `history` reply, at most the `limit` asked: those nearest `after` (a page
+ * read forwards) or the newest (a page read backwards, or the latest). A server that sends more
+ * (or no array) is not trusted with the client's memory and render time.
+ */
+export function pageMessages(page, limit, forwards = false) {
+  const messages = Array.isArray(page?.messages) ? page.messages : [];
+  if (messages.length <= limit) return messages;
+  return forwards ? messages.slice(0, limit) : messages.slice(messages.length - limit);
+}

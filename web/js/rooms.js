@@ -3,8 +3,8 @@
 
 import { ChatError } from './protocol.js';
 import {
-  errorText, normalizeRoom, normalizeUser, parseTarget, roomNameError, runLimited, TOPIC_MAX,
-  unreadCount, userNameError,
+  errorText, normalizeRoom, normalizeUser, pageMessages, parseTarget, roomNameError, runLimited,
+  TOPIC_MAX, unreadCount, userNameError,
 } from './logic.js';
 
 const PAGE = 50;
@@ -57,7 +57,7 @@ export class Rooms {
       throw new ChatError(e.code, errorText(e));
     }
     const conv = this.store.ensureConv(target.conv, this.client.now());
-    const messages = page.messages ?? [];
+    const messages = pageMessages(page, PAGE);
     this.store.addMessages(target.conv, messages);
     this.store.markSynced(target.conv, messages.length ? messages[messages.length - 1].seq : 0);
     conv.hasOlder = !!page.more;

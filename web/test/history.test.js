@@ -181,6 +181,20 @@ test('a conversation far behind after a reconnect catches up with its latest pag
   assert.equal(holesIn(conv.messages).length, 1, 'only the hole left before');
 });
 
+test('a history reply with more messages than asked for is cut to the limit', async () => {
+  const server = world(10);
+  server.hooks.history = (socket, frame) => {
+    if (frame.before != null || frame.after != null) return undefined;
+    const messages = range(1, 20000).map((seq) => ({ seq, from: 'bob', text: `m${seq}`, ts: seq, cid: `c${seq}` }));
+    server.push(socket, { type: 'ok', re: frame.id, conv: frame.conv, messages, more: true });
+    return 'handled';
+  };
+  const alice = await signedIn(server, 'alice');
+  alice.client.rooms.open('#general');
+  await settle();
+  assert.deepEqual(seqs(alice, '#general'), range(19951, 20000), 'the newest 50 asked for');
+});
+
 test('the message a reply answers is shown the same way, also far back', async () => {
   const server = world(300);
   server.store('bob', '#general', 'about m2', undefined, { replyTo: 2 });
