@@ -148,6 +148,12 @@ wait_for_dns() {
   done
 }
 
+# An update: the store as it was, before the new release can migrate it (a no-op on a first
+# install, or with PostgreSQL). Going back to the release before means restoring this copy.
+"$release/deploy/backup-before-update.sh" /opt/chat/chat-server.jar /etc/chat/chat.env \
+  /var/backups/chat "$(cat /opt/chat/VERSION 2>/dev/null || echo update)" \
+  || die "could not back up the store before the update; the server was not restarted"
+
 systemctl daemon-reload
 systemctl enable --quiet chat-server
 systemctl restart chat-server

@@ -70,7 +70,8 @@ else
   fail "release archive: files do not match SHA256SUMS"
 fi
 absent=''
-for f in chat-server.jar web/index.html deploy/install.sh deploy/systemd/chat-server.service \
+for f in chat-server.jar web/index.html deploy/install.sh deploy/backup-before-update.sh \
+    deploy/systemd/chat-server.service \
     deploy/systemd/chat.env deploy/nginx/chat.conf deploy/nginx/chat-acme.conf \
     deploy/cloud-init/user-data.yaml deploy/cloudformation/chat.yaml docs/deploy.md VERSION; do
   [ -f "$tmp/release/$f" ] || absent="$absent $f"
@@ -129,6 +130,32 @@ done
 APP_HTTP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$tmp/ports.json")
 APP_WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ws"])' "$tmp/ports.json")
 pass "server started from the unit's command line (http $APP_HTTP, ws $APP_WS)"
+
+# --- 2b. the copy of the store an update takes first ------------------------------------------
+backup_env="$tmp/backup.env"
+printf '%s\n' CHAT_STORE=sqlite "CHAT_DATA_DIR=$tmp/state/chat" > "$backup_env"
+for label in r1 r2 r3 r4; do
+  "$tmp/release/deploy/backup-before-update.sh" "$root/opt/chat/chat-server.jar" "$backup_env" \
+    "$tmp/backups" "$label" > "$tmp/backup.log" 2>&1 || die "backup-before-update.sh failed:" \
+    "$(cat "$tmp/backup.log")"
+done
+shopt -s nullglob
+copies=("$tmp/backups"/before-*)
+shopt -u nullglob
+if [ "${#copies[@]}" -eq 3 ] && [ -f "${copies[2]}/chat.db" ] && [[ "${copies[2]}" == *-r4 ]] \
+    && [ "$(stat -c %a "$tmp/backups")" = 700 ]; then
+  pass "an update first copies the running server's SQLite store (the newest three kept, 0700)"
+else
+  fail "backup-before-update.sh left ${#copies[@]} copies (${copies[*]}), or no chat.db, or" \
+    "its directory is not 0700"
+fi
+printf '%s\n' CHAT_STORE=postgres > "$backup_env"
+if "$tmp/release/deploy/backup-before-update.sh" "$root/opt/chat/chat-server.jar" "$backup_env" \
+    "$tmp/backups-pg" pg > /dev/null && [ ! -e "$tmp/backups-pg" ]; then
+  pass "an update with a PostgreSQL store copies nothing"
+else
+  fail "backup-before-update.sh copied something for a PostgreSQL store"
+fi
 
 # --- 3. nginx with the installed site -------------------------------------------------------
 mkdir -p "$tmp/cert" "$tmp/acme/.well-known/acme-challenge" "$tmp/nginx"

@@ -1,6 +1,7 @@
 package chat.server;
 
 import chat.server.log.JsonLogProvider;
+import chat.store.jdbc.SchemaTooNewException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -19,6 +20,16 @@ public final class Main {
   /** Not a static field: SLF4J picks its binding with the first logger, after the arguments. */
   private static Logger log() {
     return LoggerFactory.getLogger(Main.class);
+  }
+
+  /** The store's refusal of a schema newer than this release, among the causes of {@code e}. */
+  private static SchemaTooNewException tooNew(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SchemaTooNewException found) {
+        return found;
+      }
+    }
+    return null;
   }
 
   public static void main(String[] args) {
@@ -59,6 +70,14 @@ public final class Main {
       server.start();
     } catch (Exception e) {
       log().error("cannot start: {}", e.getMessage());
+      if (tooNew(e) != null) {
+        // Exit 2 (systemd's RestartPreventExitStatus): restarting cannot fix this.
+        log().error("{}: this is an older release than the one that last ran on this store; run"
+            + " that release again, or restore the backup taken before it (docs/deploy.md)",
+            tooNew(e).getMessage());
+        System.exit(2);
+        return;
+      }
       System.exit(1);
       return;
     }

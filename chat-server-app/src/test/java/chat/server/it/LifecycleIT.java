@@ -11,6 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,24 @@ class LifecycleIT {
       assertEquals(1, r.exitCode(), r.output());
       assertTrue(r.output().contains("cannot start"), r.output());
     }
+  }
+
+  @Test
+  void aStoreANewerReleaseMigratedExitsTwoSoThatSystemdDoesNotRestartIt() throws Exception {
+    Path data = tmp.resolve("data");
+    ServerProcess.start(data).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("chat.db"));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO schema_version (version, description, applied_at)"
+          + " VALUES (999, 'from a newer release', 0)");
+    }
+
+    ServerProcess.Result r = ServerProcess.run(tmp, "--host", "127.0.0.1", "--port", "0",
+        "--http-port", "0", "--data-dir", data.toString());
+
+    assertEquals(2, r.exitCode(), r.output()); // chat-server.service: RestartPreventExitStatus=2
+    assertTrue(r.output().contains("schema version 999 is newer than this program"), r.output());
+    assertTrue(r.output().contains("restore the backup taken before it"), r.output());
   }
 
   @Test

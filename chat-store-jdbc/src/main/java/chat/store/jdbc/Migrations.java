@@ -278,14 +278,14 @@ final class Migrations {
    * the log ("" or "PostgreSQL ").
    *
    * @return how many migrations were applied
-   * @throws IllegalStateException if the database is newer than the last migration
+   * @throws SchemaTooNewException if the database is newer than the last migration
    */
   static int applyPending(Connection conn, List<Migration> migrations, String which)
       throws SQLException {
     int current = currentVersion(conn);
     int latest = latestVersion(migrations);
     if (current > latest) {
-      throw new IllegalStateException("database schema version " + current
+      throw new SchemaTooNewException(which + "database schema version " + current
           + " is newer than this program supports (" + latest + ")");
     }
     int applied = 0;
