@@ -107,6 +107,13 @@ fi
 
 # --- From here on: a real host (root, systemd, nginx, certbot). ---
 
+# nginx sized for the server's connections (Debian's 768 per worker would cap it near 700
+# clients), with the file limit that needs.
+"$release/deploy/nginx-capacity.sh" /etc/nginx/nginx.conf
+install -d -m 0755 /etc/systemd/system/nginx.service.d
+printf '[Service]\nLimitNOFILE=65536\n' > /etc/systemd/system/nginx.service.d/chat-capacity.conf
+systemctl daemon-reload
+
 enable_site() {  # enable_site NAME: the only site nginx serves
   rm -f /etc/nginx/sites-enabled/default /etc/nginx/sites-enabled/chat.conf \
     /etc/nginx/sites-enabled/chat-acme.conf

@@ -58,7 +58,8 @@ cp -R "$root/web" "$dir/web"
 # Only what a browser loads: no tests or node tooling that may sit beside the client.
 find "$dir/web" \( -name node_modules -o -name test -o -name tests -o -name '*.test.*' \
   -o -name 'package*.json' -o -name '.*' \) -prune -exec rm -rf {} +
-cp "$root/deploy/install.sh" "$root/deploy/backup-before-update.sh" "$dir/deploy/"
+cp "$root/deploy/install.sh" "$root/deploy/backup-before-update.sh" \
+  "$root/deploy/nginx-capacity.sh" "$dir/deploy/"
 cp -R "$root/deploy/systemd" "$root/deploy/nginx" "$root/deploy/cloud-init" \
   "$root/deploy/cloudformation" "$dir/deploy/"
 for doc in deploy.md configuration.md protocol.md; do
@@ -67,6 +68,7 @@ done
 printf '%s\n' "$version" > "$dir/VERSION"
 chmod -R u=rwX,go=rX "$dir"
 chmod 0755 "$dir/deploy/install.sh" "$dir/deploy/backup-before-update.sh" \
+  "$dir/deploy/nginx-capacity.sh" \
   "$dir/deploy/cloudformation/sync-user-data.sh"
 
 (cd "$dir" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum) \
