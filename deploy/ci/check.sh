@@ -69,7 +69,8 @@ while IFS= read -r line; do
     ok:*) pass "template: ${line#ok: }" ;;
     *) fail "template: ${line#FAIL: }" ;;
   esac
-done < <("$yaml_python" - "$template" <<'EOF' || echo "FAIL: cannot read the template"
+done < <("$yaml_python" - "$template" "$deploy/cloudformation/chat-stack-policy.json" <<'EOF' \
+  || echo "FAIL: cannot read the template"
 import sys, yaml
 class Loader(yaml.SafeLoader):
     pass
@@ -100,9 +101,20 @@ check(len(instances) == 1, 'one EC2 instance')
 ip = inst['Properties']
 image = ip.get('ImageId')
 image_param = params.get(image.get('Ref'), {}) if isinstance(image, dict) else {}
-check(image_param.get('Type') == 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'
-      and str(image_param.get('Default', '')).startswith('/aws/service/'),
-      'the AMI comes from a public SSM parameter')
+# An SSM parameter of the latest image is read again on every update: a newer image there
+# would replace the instance and its root volume, the database with it.
+check(image_param.get('Type') == 'AWS::EC2::Image::Id',
+      'the AMI is a fixed image id (an update never swaps it by itself)')
+import json
+policy = json.load(open(sys.argv[2]))['Statement']
+denied = [st for st in policy if st.get('Effect') == 'Deny'
+          and st.get('Resource') == f'LogicalResourceId/{iname}']
+actions = {a for st in denied
+           for a in ([st['Action']] if isinstance(st['Action'], str) else st['Action'])}
+check({'Update:Replace', 'Update:Delete'} <= actions,
+      'the stack policy denies replacing or deleting the instance (the database is on it)')
+check(any(st.get('Effect') == 'Allow' and st.get('Resource') == '*' for st in policy),
+      'the stack policy allows every other update')
 md = ip.get('MetadataOptions', {})
 check(md.get('HttpTokens') == 'required' and md.get('HttpEndpoint', 'enabled') == 'enabled',
       'IMDSv2 required (MetadataOptions HttpTokens: required)')
