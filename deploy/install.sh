@@ -97,7 +97,20 @@ else
   mv "$etc/chat/chat.env.new" "$etc/chat/chat.env"
 fi
 
-render "$release/deploy/nginx/chat.conf" > "$etc/nginx/sites-available/chat.conf"
+# The site follows chat.env (kept across updates): the server's two ports and its largest
+# upload, so an update never points nginx back at the template's defaults.
+setting() {  # the last NAME= line of chat.env, if it is a whole number
+  sed -n "s/^$1=//p" "$etc/chat/chat.env" | tail -n 1 | grep -E '^[0-9]+$' || true
+}
+http_port=$(setting CHAT_HTTP_PORT)
+ws_port=$(setting CHAT_PORT)
+upload_bytes=$(setting CHAT_MAX_UPLOAD_BYTES)
+upload_mib=$(( (${upload_bytes:-10485760} + 1048575) / 1048576 ))
+render "$release/deploy/nginx/chat.conf" \
+  | sed -e "s/server 127\.0\.0\.1:8080;/server 127.0.0.1:${http_port:-8080};/" \
+    -e "s/server 127\.0\.0\.1:8081;/server 127.0.0.1:${ws_port:-8081};/" \
+    -e "s/client_max_body_size 10m;/client_max_body_size ${upload_mib}m;/" \
+  > "$etc/nginx/sites-available/chat.conf"
 render "$release/deploy/nginx/chat-acme.conf" > "$etc/nginx/sites-available/chat-acme.conf"
 
 if [ "$start" = 0 ]; then

@@ -99,6 +99,21 @@ else
   fail "install.sh left chat.example.org in chat.env or the nginx site"
 fi
 
+# An update keeps chat.env, and the site follows its ports and largest upload.
+root2="$tmp/root2"
+"$tmp/release/deploy/install.sh" --prefix "$root2" --domain "$DOMAIN" 2>/dev/null
+sed -i -e 's/^CHAT_HTTP_PORT=.*/CHAT_HTTP_PORT=9090/' -e 's/^CHAT_PORT=.*/CHAT_PORT=9091/' \
+  "$root2/etc/chat/chat.env"
+printf 'CHAT_MAX_UPLOAD_BYTES=52428801\n' >> "$root2/etc/chat/chat.env"
+"$tmp/release/deploy/install.sh" --prefix "$root2" --domain "$DOMAIN" 2>/dev/null
+site2="$root2/etc/nginx/sites-available/chat.conf"
+if grep -q 'server 127.0.0.1:9090;' "$site2" && grep -q 'server 127.0.0.1:9091;' "$site2" \
+    && grep -q 'client_max_body_size 51m;' "$site2" && ! grep -q ':808[01];' "$site2"; then
+  pass "an update renders the nginx site with chat.env's ports and largest upload"
+else
+  fail "after an update the nginx site does not follow chat.env's ports and upload size"
+fi
+
 # --- 2. the server, as the unit runs it -----------------------------------------------------
 unit="$root/etc/systemd/system/chat-server.service"
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit" | sed "s|/opt/chat/|$root/opt/chat/|g")
