@@ -67,8 +67,8 @@ final class Engine {
   static final int MAX_QUEUED_FRAMES = 1_000;
   /** Wait before resending after the server's {@code internal} error. */
   private static final long INTERNAL_RETRY_MS = 1_000;
-  /** The longest a rate_limited or internal answer to a send pauses sends. */
-  static final long MAX_SEND_PAUSE_MS = 60_000;
+  /** The longest a rate_limited or internal answer pauses sends, or a catch-up request. */
+  static final long MAX_RETRY_PAUSE_MS = 60_000;
 
   /** Member actions that, about this user, end its following of the room. */
   private static final Set<String> STOPS_FOLLOWING = Set.of("kick", "leave", "ban", "deleted");
@@ -493,14 +493,14 @@ final class Engine {
   }
 
   /**
-   * How long sends pause after a send was answered rate_limited (with the server's {@code
-   * retryAfterMs}) or internal (null): at least 1 ms, at most {@link #MAX_SEND_PAUSE_MS}, so that
-   * a server's (or anyone's on a ws:// path) "wait a century" stops sends for a minute at most,
-   * and stays clear of nanoTime's overflow.
+   * How long to wait before trying again after an answer rate_limited (with the server's {@code
+   * retryAfterMs}) or internal (null): sends pause, a catch-up request is asked again. At least
+   * 1 ms, at most {@link #MAX_RETRY_PAUSE_MS}, so that a server's (or anyone's on a ws:// path)
+   * "wait a century" stops them for a minute at most, and stays clear of nanoTime's overflow.
    */
-  static long sendPauseMs(Long retryAfterMs) {
+  static long retryPauseMs(Long retryAfterMs) {
     long waitMs = retryAfterMs != null ? retryAfterMs : INTERNAL_RETRY_MS;
-    return Math.min(Math.max(1, waitMs), MAX_SEND_PAUSE_MS);
+    return Math.min(Math.max(1, waitMs), MAX_RETRY_PAUSE_MS);
   }
 
   /**
@@ -705,7 +705,7 @@ final class Engine {
       if (socket == current && authenticated) {
         again.run();
       } // else the next connection's catch-up starts over from what was delivered
-    }, sendPauseMs(error.retryAfterMs()), TimeUnit.MILLISECONDS);
+    }, retryPauseMs(error.retryAfterMs()), TimeUnit.MILLISECONDS);
     return true;
   }
 
@@ -1065,7 +1065,7 @@ final class Engine {
           || error.code() == ErrorCode.INTERNAL;
       if (retry) {
         sendsPausedUntil = Math.max(sendsPausedUntil, System.nanoTime()
-            + TimeUnit.MILLISECONDS.toNanos(sendPauseMs(error.retryAfterMs())));
+            + TimeUnit.MILLISECONDS.toNanos(retryPauseMs(error.retryAfterMs())));
       } else {
         sends.remove(send);
         dispatch.fail(send.future, toException(error));

@@ -148,10 +148,10 @@ class HostileServerTest extends ScriptedServerTest {
 
   @Test
   void aServersWaitBeforeTheNextSendIsAtMostAMinute() {
-    assertEquals(Engine.MAX_SEND_PAUSE_MS, Engine.sendPauseMs(100_000_000_000L));
-    assertEquals(Engine.MAX_SEND_PAUSE_MS, Engine.sendPauseMs(Long.MAX_VALUE));
-    assertEquals(1_500, Engine.sendPauseMs(1_500L));
-    assertEquals(1, Engine.sendPauseMs(-5L));
-    assertEquals(1_000, Engine.sendPauseMs(null), "an internal error without a wait");
+    assertEquals(Engine.MAX_RETRY_PAUSE_MS, Engine.retryPauseMs(100_000_000_000L));
+    assertEquals(Engine.MAX_RETRY_PAUSE_MS, Engine.retryPauseMs(Long.MAX_VALUE));
+    assertEquals(1_500, Engine.retryPauseMs(1_500L));
+    assertEquals(1, Engine.retryPauseMs(-5L));
+    assertEquals(1_000, Engine.retryPauseMs(null), "an internal error without a wait");
   }
 }
