@@ -12,6 +12,8 @@ import { isRoom, unreadCount } from './logic.js';
  * long as it is open, and every render would walk them all.
  */
 export const HELD_MAX = 1500;
+/** The most conversations a `conversations` reply makes known; the rest are left out. */
+export const MAX_CONVERSATIONS = 20000;
 /** What trimming keeps when the newest messages are in view: this many of them. */
 export const KEEP_NEWEST = 1000;
 /** What trimming keeps while an older message is in view: the newest this many... */
@@ -102,7 +104,9 @@ export class Store {
    */
   applyConversations(list) {
     const listed = new Set();
-    for (const entry of list) {
+    // At most MAX_CONVERSATIONS: a server listing a million would take the tab's memory, and
+    // each is caught up (the server allows 1,000 rooms; direct conversations are the rest).
+    for (const entry of Array.isArray(list) ? list.slice(0, MAX_CONVERSATIONS) : []) {
       // An entry that names no conversation, or with seqs that are no counts, is skipped.
       if (typeof entry?.conv !== 'string' || !/^[#@]./.test(entry.conv)) continue;
       listed.add(entry.conv);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTimeline, holesIn } from '../js/logic.js';
 import {
-  HELD_MAX, KEEP_AROUND, KEEP_NEWEST, KEEP_NEWEST_WHILE_BACK, Store,
+  HELD_MAX, KEEP_AROUND, KEEP_NEWEST, KEEP_NEWEST_WHILE_BACK, MAX_CONVERSATIONS, Store,
 } from '../js/store.js';
 
 const msg = (seq, from = 'bob', extra = {}) => ({ seq, from, text: `m${seq}`, ts: 1000 + seq, cid: `c${seq}`, ...extra });
@@ -58,6 +58,15 @@ test('fields of the wrong type are made harmless, and a huge text is cut', () =>
   assert.deepEqual(three.reactions['👍'], ['a']);
   assert.equal(Object.getPrototypeOf(three.reactions), Object.prototype, 'no prototype set');
   assert.doesNotThrow(() => buildTimeline(store.conv('#a').messages, { me: 'alice' }));
+});
+
+test('a conversations reply makes at most MAX_CONVERSATIONS known', () => {
+  const store = storeAs();
+  const list = Array.from({ length: MAX_CONVERSATIONS + 5000 }, (_, i) => ({ conv: `@u${i}`, lastSeq: 1, readSeq: 0 }));
+  store.applyConversations(list);
+  assert.equal(store.convs.size, MAX_CONVERSATIONS);
+  assert.ok(store.conv('@u0') && !store.conv(`@u${MAX_CONVERSATIONS}`));
+  assert.doesNotThrow(() => store.applyConversations({ not: 'a list' }));
 });
 
 test('conversations entries that name no conversation, or with seqs that are no counts, are skipped', () => {
