@@ -124,8 +124,10 @@ final class Engine {
   private int attempt;
   private long nextId;
   private int userRequests; // requests of the application in flight (bounded)
-  private int pendingSyncs; // catch-up fetches left before the state is CONNECTED
-  /** Conversations' catch-ups not started yet (at most SYNCS_AT_ONCE run), oldest first. */
+  /**
+   * Conversations' catch-ups not started yet (at most SYNCS_AT_ONCE run), oldest first; with
+   * those running, what is left before the state is CONNECTED.
+   */
   private final ArrayDeque<Runnable> waitingSyncs = new ArrayDeque<>();
   private int runningSyncs;
   private boolean startingSyncs; // runWaitingSyncs is running
@@ -423,7 +425,6 @@ final class Engine {
     tracker.connectionLost();
     updates.connectionLost();
     learningRevs.clear();
-    pendingSyncs = 0;
     waitingSyncs.clear();
     runningSyncs = 0;
     if (state == State.CLOSED) {
@@ -772,7 +773,7 @@ final class Engine {
         }
       }
     }
-    if (pendingSyncs == 0) {
+    if (syncsLeft() == 0) {
       connected();
     }
   }
@@ -783,7 +784,6 @@ final class Engine {
    * until both are done, so that a change never comes before the message it changes.
    */
   private void startSync(String conv, Long historyAfter, boolean fetchUpdates) {
-    pendingSyncs++;
     updates.hold(conv);
     if (historyAfter != null) {
       tracker.startSync(conv); // its live messages are held from now, also while it waits
@@ -826,8 +826,13 @@ final class Engine {
     }
   }
 
+  /** Catch-ups waiting or running. */
+  private int syncsLeft() {
+    return runningSyncs + waitingSyncs.size();
+  }
+
   private void syncDone() {
-    if (--pendingSyncs == 0 && authenticated && state == State.CONNECTING) {
+    if (syncsLeft() == 0 && authenticated && state == State.CONNECTING) {
       connected();
     }
   }

@@ -70,11 +70,12 @@ public final class Main {
       server.start();
     } catch (Exception e) {
       log().error("cannot start: {}", e.getMessage());
-      if (tooNew(e) != null) {
+      SchemaTooNewException tooNew = tooNew(e);
+      if (tooNew != null) {
         // Exit 2 (systemd's RestartPreventExitStatus): restarting cannot fix this.
         log().error("{}: this is an older release than the one that last ran on this store; run"
             + " that release again, or restore the backup taken before it (docs/deploy.md)",
-            tooNew(e).getMessage());
+            tooNew.getMessage());
         System.exit(2);
         return;
       }
