@@ -391,8 +391,8 @@ export class ChatClient {
       const limit = this.store.limits?.historyMax ?? 200;
       while (this.store.conv(id) && this.store.hasGap(id)) {
         const after = conv.syncedSeq;
-        const page = await this.conn.request('history', { conv: id, after, limit });
-        const messages = pageMessages(page, limit, true);
+        const page = await this.historyPage({ conv: id, after, limit });
+        const { messages } = page;
         this.arrived(this.store.addMessages(id, messages));
         if (messages.length > 0) this.store.markSynced(id, messages[messages.length - 1].seq);
         this.store.changed('messages');
@@ -429,8 +429,8 @@ export class ChatClient {
     if (!conv || conv.loadingLatest) return [];
     conv.loadingLatest = true;
     try {
-      const page = await this.conn.request('history', { conv: id, limit: PAGE });
-      const messages = pageMessages(page, PAGE);
+      const page = await this.historyPage({ conv: id, limit: PAGE });
+      const { messages } = page;
       const added = this.store.addMessages(id, messages);
       this.store.markSynced(id, messages.length ? messages[messages.length - 1].seq : 0);
       conv.hasOlder = !!page.more && (conv.oldestSeq ?? 1) > 1;
@@ -452,6 +452,16 @@ export class ChatClient {
     }
   }
 
+  /**
+   * A `history` request: {messages, more}, its messages at most the `limit` asked (a server is
+   * not trusted with the client's memory): the first ones of a page read forwards (`after`),
+   * else the newest.
+   */
+  async historyPage(fields) {
+    const page = await this.conn.request('history', fields);
+    return { messages: pageMessages(page, fields.limit, fields.after != null), more: !!page?.more };
+  }
+
   /** Older messages before the oldest we have (scrolling back). */
   async loadOlder(id) {
     const conv = this.store.conv(id);
@@ -461,9 +471,8 @@ export class ChatClient {
     conv.loadingOlder = true;
     this.store.changed('messages');
     try {
-      const page = await this.conn.request('history',
-        { conv: id, before: conv.oldestSeq, limit: PAGE });
-      this.store.addMessages(id, pageMessages(page, PAGE));
+      const page = await this.historyPage({ conv: id, before: conv.oldestSeq, limit: PAGE });
+      this.store.addMessages(id, page.messages);
       conv.hasOlder = !!page.more && conv.oldestSeq > 1;
     } catch (e) {
       if (e.code !== 'disconnected') this.onNotice(errorText(e), 'error');

@@ -5,7 +5,7 @@
 // from either side, and a small one is filled at once. The newest messages stay loaded, so new
 // messages, catch-up and "Jump to latest" go on as before. No DOM here.
 
-import { holesIn, pageMessages } from './logic.js';
+import { holesIn } from './logic.js';
 
 /** Messages loaded on each side of the one shown. */
 const AROUND = 25;
@@ -48,11 +48,11 @@ export class HistoryWindows {
     conv.loadingAround = true; // not trimmed away before the view shows it
     try {
       const [older, newer] = await Promise.all([
-        this.client.conn.request('history', { conv: id, before: seq + 1, limit }),
-        this.client.conn.request('history', { conv: id, after: seq, limit }),
+        this.client.historyPage({ conv: id, before: seq + 1, limit }),
+        this.client.historyPage({ conv: id, after: seq, limit }),
       ]);
-      this.addOlder(conv, older, oldest, limit);
-      this.store.addMessages(id, pageMessages(newer, limit, true));
+      this.addOlder(conv, older, oldest);
+      this.store.addMessages(id, newer.messages);
       for (const hole of holesIn(conv.messages)) {
         if (hole.count <= HOLE_PAGE) await this.fillHole(id, hole.after, 'after');
       }
@@ -75,8 +75,8 @@ export class HistoryWindows {
     try {
       const limit = Math.min(hole.count, HOLE_PAGE, this.store.limits?.historyMax ?? HOLE_PAGE);
       const fields = from === 'before' ? { before: hole.before } : { after: hole.after };
-      const page = await this.client.conn.request('history', { conv: id, ...fields, limit });
-      this.store.addMessages(id, pageMessages(page, limit, from !== 'before'));
+      const page = await this.client.historyPage({ conv: id, ...fields, limit });
+      this.store.addMessages(id, page.messages);
     } finally {
       conv.fillingHole = false;
       this.store.changed('messages');
@@ -84,8 +84,8 @@ export class HistoryWindows {
   }
 
   /** A page read backwards: when it reaches below what was held, it tells whether more is older. */
-  addOlder(conv, page, oldestBefore, limit) {
-    const messages = pageMessages(page, limit);
+  addOlder(conv, page, oldestBefore) {
+    const { messages } = page;
     this.store.addMessages(conv.id, messages);
     if (messages.length > 0 && (oldestBefore == null || messages[0].seq < oldestBefore)) {
       conv.hasOlder = !!page.more && conv.oldestSeq > 1;

@@ -3,8 +3,8 @@
 
 import { ChatError } from './protocol.js';
 import {
-  errorText, normalizeRoom, normalizeUser, pageMessages, parseTarget, roomNameError, runLimited,
-  TOPIC_MAX, unreadCount, userNameError,
+  errorText, normalizeRoom, normalizeUser, parseTarget, roomNameError, runLimited, TOPIC_MAX,
+  unreadCount, userNameError,
 } from './logic.js';
 
 const PAGE = 50;
@@ -49,7 +49,7 @@ export class Rooms {
     }
     let page;
     try {
-      page = await this.conn.request('history', { conv: target.conv, limit: PAGE });
+      page = await this.client.historyPage({ conv: target.conv, limit: PAGE });
     } catch (e) {
       if (e.code === 'not_found') {
         throw new ChatError(e.code, `There is no user named ${target.name}.`);
@@ -57,7 +57,7 @@ export class Rooms {
       throw new ChatError(e.code, errorText(e));
     }
     const conv = this.store.ensureConv(target.conv, this.client.now());
-    const messages = pageMessages(page, PAGE);
+    const { messages } = page;
     this.store.addMessages(target.conv, messages);
     this.store.markSynced(target.conv, messages.length ? messages[messages.length - 1].seq : 0);
     conv.hasOlder = !!page.more;
