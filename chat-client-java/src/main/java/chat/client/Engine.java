@@ -831,8 +831,14 @@ final class Engine {
     return runningSyncs + waitingSyncs.size();
   }
 
+  /**
+   * Reports CONNECTED once the last catch-up ends, unless the conversation list is still being
+   * read (one that ends at once, with nothing to fetch, must not report it before the others
+   * listed after it have started: the end of the listing looks again).
+   */
   private void syncDone() {
-    if (syncsLeft() == 0 && authenticated && state == State.CONNECTING) {
+    if (syncsLeft() == 0 && authenticated && state == State.CONNECTING
+        && !tracker.isListing()) {
       connected();
     }
   }

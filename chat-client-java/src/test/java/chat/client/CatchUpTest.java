@@ -126,6 +126,26 @@ class CatchUpTest extends ScriptedServerTest {
   }
 
   @Test
+  void aCatchUpThatEndsAtOnceWhileTheListIsReadDoesNotReportConnectedEarly() throws Exception {
+    client = builder().resumeFrom("e1", Map.of("#general", 2L)).build();
+    CompletableFuture<Void> connected = client.connect();
+    FakeServer.Conn conn = server.accept();
+    // "@bob" (new to this client, no messages, changes to catch up) ends its catch-up without
+    // a request; "#general", listed after it, still has messages to fetch.
+    conn.acceptLoginWithRevs("e1", "@bob", 0, 3, "#general", 4, 0);
+    FakeServer.Frame page = conn.expect("history");
+    assertEquals("#general", page.str("conv"));
+    assertFalse(connected.isDone(), "connected before the history of #general was in");
+    assertEquals(ChatClient.State.CONNECTING, client.state());
+
+    conn.history(page, "#general", 3, 4, false);
+    connected.get(10, TimeUnit.SECONDS);
+    recorder.assertMessage("#general", 3);
+    recorder.assertMessage("#general", 4);
+    assertEquals(ChatClient.State.CONNECTED, client.state());
+  }
+
+  @Test
   void theFirstLoginFollowsFromNowAndDropsWhatCameBeforeTheBaseline() throws Exception {
     client = builder().build();
     client.connect();
