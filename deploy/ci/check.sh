@@ -459,6 +459,14 @@ else
   printf '%s\n' "$verify_out" >&2
   fail "systemd-analyze verify chat-server.service with the cluster drop-in"
 fi
+# A node that starts while the database is out of reach keeps trying (the unit alone gives up
+# after StartLimitBurst starts in StartLimitIntervalSec).
+if awk '/^\[/ { section = $0 } section == "[Unit]" && /^StartLimitIntervalSec=0$/ { found = 1 }
+    END { exit !found }' "$tmp/systemd-cluster/chat-server.service.d/cluster.conf"; then
+  pass "cluster drop-in: a node restarts for as long as it takes (StartLimitIntervalSec=0)"
+else
+  fail "cluster drop-in: no StartLimitIntervalSec=0 in [Unit]: a node gives up after a few starts"
+fi
 security_out=$(SYSTEMD_UNIT_PATH="$tmp/systemd-cluster:" systemd-analyze security --offline=true \
   --threshold=49 chat-server.service 2>&1) && security_rc=0 || security_rc=$?
 exposure=$(grep -o 'Overall exposure level for chat-server.service: [0-9.]* [A-Z]*' \
