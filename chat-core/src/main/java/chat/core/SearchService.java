@@ -62,10 +62,11 @@ final class SearchService {
     if (terms.size() > MAX_TERMS) {
       throw ChatException.badRequest("query: at most " + MAX_TERMS + " words");
     }
-    int limit = r.limit() == null ? DEFAULT_LIMIT : r.limit();
-    if (limit < 1 || limit > config.limits().historyMax()) {
-      throw ChatException.badRequest(
-          "limit: 1 to " + config.limits().historyMax() + " (historyMax)");
+    // Above historyMax: historyMax, as history, updates and rooms do.
+    int limit = Math.min(r.limit() == null ? DEFAULT_LIMIT : r.limit(),
+        config.limits().historyMax());
+    if (limit < 1) {
+      throw ChatException.badRequest("limit: must be positive");
     }
     SearchQuery.Position after = r.before() == null ? null : decodeCursor(r.before());
     List<ConvId> convs = r.conv() == null
