@@ -73,7 +73,7 @@ final class ChangeService {
   }
 
   Result.Changed edit(String user, Request.Edit r) throws ChatException {
-    if (r.text().isBlank()) {
+    if (Texts.blank(r.text())) {
       throw ChatException.badRequest("text: must not be empty");
     }
     int chars = r.text().codePointCount(0, r.text().length());

@@ -77,7 +77,7 @@ final class MessagingService {
     if (r.cid().isEmpty() || r.cid().length() > Names.MAX_CID_CHARS) {
       throw ChatException.badRequest("cid: 1 to " + Names.MAX_CID_CHARS + " chars");
     }
-    if (r.text().isBlank() && r.files().isEmpty()) {
+    if (Texts.blank(r.text()) && r.files().isEmpty()) {
       throw ChatException.badRequest("text: must not be empty");
     }
     int chars = r.text().codePointCount(0, r.text().length());

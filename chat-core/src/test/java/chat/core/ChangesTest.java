@@ -68,6 +68,8 @@ class ChangesTest {
         ErrorCode.FORBIDDEN);
     bob.error(new Request.Edit(TestClient.nextId(), "#general", 99, "x"), ErrorCode.NOT_FOUND);
     bob.error(new Request.Edit(TestClient.nextId(), "#general", seq, " "), ErrorCode.BAD_REQUEST);
+    bob.error(new Request.Edit(TestClient.nextId(), "#general", seq, "\u00a0\u200b"),
+        ErrorCode.BAD_REQUEST);
     bob.error(new Request.Edit(TestClient.nextId(), "#general", seq, "x".repeat(4_001)),
         ErrorCode.TOO_LARGE);
     TestClient outsider = chat.user("outsider");

@@ -86,6 +86,13 @@ class DirectMessagesTest {
     alice.error(new Request.Send(TestClient.nextId(), "@bob", "", "c1"), ErrorCode.BAD_REQUEST);
     alice.error(new Request.Send(TestClient.nextId(), "@bob", " \n\t ", "c2"),
         ErrorCode.BAD_REQUEST);
+    // Unicode's other white space (no-break, ideographic, next line) and invisible characters.
+    for (String blank : new String[] {"\u00a0", " \u2007\u202f ", "\u3000", "\u0085",
+        "\u200b\ufeff\u2060"}) {
+      alice.error(new Request.Send(TestClient.nextId(), "@bob", blank, "c3"),
+          ErrorCode.BAD_REQUEST);
+    }
+    assertEquals(1, alice.send("@bob", "\u00a0x\u00a0").seq()); // spaces around a word: text
   }
 
   @Test
