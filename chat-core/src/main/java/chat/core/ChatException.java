@@ -10,7 +10,11 @@ public class ChatException extends Exception {
   private final ErrorCode code;
   private final Long retryAfterMs;
 
-  ChatException(ErrorCode code, String message) {
+  /**
+   * Also for implementations of this package's service interfaces elsewhere (a {@link
+   * FileService} of an embedding application, a test's), which must refuse with these codes.
+   */
+  public ChatException(ErrorCode code, String message) {
     this(code, message, null);
   }
 

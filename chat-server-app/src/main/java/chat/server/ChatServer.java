@@ -87,7 +87,7 @@ public final class ChatServer {
         TrustedProxies proxies = TrustedProxies.parse(options.trustedProxies());
         FileEndpoint endpoint = new FileEndpoint(uploads, transport::isAllowedOrigin,
             options.chatConfig().files().uploadTimeout().toMillis(), options.maxUploadsPerIp(),
-            proxies);
+            proxies, options.chatConfig().limits().maxUploadBytes());
         return new WebServer(options.host(), options.httpPort(), files, options.publicWsUrl(),
             tls != null, transport, chat, store, bus, endpoint, metricsPage,
             WebServer.Limits.DEFAULT.withConnections(options.maxHttpConnections(),

@@ -71,6 +71,10 @@ final class FileEndpoint {
   private static final Set<String> INLINE_TYPES =
       Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
   private static final String FILE_NAME_HEADER = "X-File-Name";
+  /** Beyond twice the largest file, what a refused upload's body may still bring. */
+  private static final long DRAIN_SLACK_BYTES = 1 << 20;
+  /** How long a refused upload's body is read before the connection is closed anyway. */
+  private static final long DRAIN_MS = 30_000;
 
   private final FileService files;
   private final Predicate<String> allowedOrigin;
@@ -78,14 +82,21 @@ final class FileEndpoint {
   /** Uploads in progress by client address. */
   private final AddressCounts perAddress;
   private final TrustedProxies proxies;
+  /** The most of a refused upload's body read and dropped ({@link Drain}). */
+  private final long drainBytes;
 
+  /**
+   * @param maxUploadBytes the largest file ({@code limits.maxUploadBytes}): what is read of a
+   *     refused upload's body is bounded by it (see {@link Drain})
+   */
   FileEndpoint(FileService files, Predicate<String> allowedOrigin, long uploadTimeoutMs,
-      int maxUploadsPerAddress, TrustedProxies proxies) {
+      int maxUploadsPerAddress, TrustedProxies proxies, long maxUploadBytes) {
     this.files = files;
     this.allowedOrigin = allowedOrigin;
     this.uploadTimeoutMs = uploadTimeoutMs;
     this.perAddress = new AddressCounts(maxUploadsPerAddress);
     this.proxies = proxies;
+    this.drainBytes = 2 * maxUploadBytes + DRAIN_SLACK_BYTES;
   }
 
   /** Whether a request path is this endpoint's. */
@@ -133,9 +144,9 @@ final class FileEndpoint {
   private void upload(Request request, Response response, Callback callback) {
     InetAddress address = clientAddress(request);
     if (address != null && !perAddress.tryAcquire(address)) {
-      bodyLeftUnread(request, response);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      error(response, callback, 429, ErrorCode.RATE_LIMITED.wireName(),
+      error(response, drainAfter(request, response, callback), 429,
+          ErrorCode.RATE_LIMITED.wireName(),
           "at most " + perAddress.max() + " uploads at once from your address", 1_000L);
       return;
     }
@@ -148,23 +159,20 @@ final class FileEndpoint {
           request.getLength());
     } catch (ChatException e) {
       releaseSlot(address);
-      bodyLeftUnread(request, response);
-      refuse(response, callback, e);
+      refuse(response, drainAfter(request, response, callback), e);
       return;
     } catch (IllegalArgumentException e) {
       releaseSlot(address);
-      bodyLeftUnread(request, response);
-      error(response, callback, 400, ErrorCode.BAD_REQUEST.wireName(),
-          FILE_NAME_HEADER + ": " + e.getMessage(), null);
+      error(response, drainAfter(request, response, callback), 400,
+          ErrorCode.BAD_REQUEST.wireName(), FILE_NAME_HEADER + ": " + e.getMessage(), null);
       return;
     } catch (RuntimeException e) { // the store failed (unreachable, closing): not the client
       // Before, the slot stayed taken: each failure during a database outage took one of the
       // address's slots for good, and Jetty answered its own page.
       releaseSlot(address);
-      bodyLeftUnread(request, response);
       log.error("an upload could not begin", e);
-      error(response, callback, 500, ErrorCode.INTERNAL.wireName(),
-          "server fault; nothing was stored", null);
+      error(response, drainAfter(request, response, callback), 500,
+          ErrorCode.INTERNAL.wireName(), "server fault; nothing was stored", null);
       return;
     }
     new BodyReader(request, response, callback, upload, address).start();
@@ -191,6 +199,77 @@ final class FileEndpoint {
   private static void bodyLeftUnread(Request request, Response response) {
     if (request.getLength() != 0) { // -1: chunked, length unknown
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+  }
+
+  /**
+   * For an upload refused before its body was read: says {@code Connection: close} and returns
+   * the callback to answer with, which, once the answer is written, reads and drops the rest of
+   * the body ({@link Drain}) before it ends the exchange.
+   */
+  private Callback drainAfter(Request request, Response response, Callback callback) {
+    if (request.getLength() == 0) {
+      return callback;
+    }
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    return Callback.from(() -> new Drain(request, callback, drainBytes).start(),
+        callback::failed);
+  }
+
+  /**
+   * Reads and drops what is left of a refused upload's body, then ends the exchange (Jetty then
+   * closes the connection, as the answer said). Most HTTP clients (browsers' fetch, Node's,
+   * Python's requests) send the whole body before they read anything, unless they asked {@code
+   * Expect: 100-continue}: closing with bytes unread makes the kernel reset the connection, and
+   * such a client sees a broken pipe instead of the 413 or 401 it was sent. Bounded: at most
+   * {@code limit} bytes (twice the largest file and a little more), within {@link #DRAIN_MS}, a
+   * stall ended by the idle timeout; past either the connection is closed as it was before.
+   */
+  private static final class Drain implements Runnable {
+    private final Request request;
+    private final Callback callback;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private long left;
+    private volatile Scheduler.Task deadline;
+
+    Drain(Request request, Callback callback, long limit) {
+      this.request = request;
+      this.callback = callback;
+      this.left = limit;
+    }
+
+    void start() {
+      deadline = request.getComponents().getScheduler().schedule(this::end, DRAIN_MS,
+          TimeUnit.MILLISECONDS);
+      run();
+    }
+
+    @Override
+    public void run() {
+      while (!ended.get()) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this);
+          return;
+        }
+        boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
+        left -= chunk.remaining();
+        chunk.release();
+        if (last || left < 0) {
+          end();
+          return;
+        }
+      }
+    }
+
+    private void end() {
+      if (ended.compareAndSet(false, true)) {
+        Scheduler.Task t = deadline;
+        if (t != null) {
+          t.cancel();
+        }
+        callback.succeeded();
+      }
     }
   }
 
@@ -298,8 +377,7 @@ final class FileEndpoint {
           upload.write(chunk.getByteBuffer());
         } catch (ChatException e) { // past the limit; the upload aborted itself
           if (claim()) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            refuse(response, callback, e);
+            refuse(response, drainAfter(request, response, callback), e);
           }
           return;
         } catch (IOException | RuntimeException e) {
