@@ -37,24 +37,6 @@ import org.slf4j.MDC;
 final class AuthService {
   private static final Logger log = LoggerFactory.getLogger(AuthService.class);
   private static final String WRONG_CREDENTIALS = "wrong user name or password";
-  /**
-   * Checks of a signed-in user's password (changing it, deleting the account): a burst of this
-   * many per user, then {@link #ACCOUNT_CHECKS_PER_HOUR}. Each costs a slow hash, and a connection
-   * holds only one at a time, so without a bound one account's connections could keep the hashing
-   * threads busy enough that every sign-in on the server is refused as busy; and a stolen token
-   * could guess the password at the hashing threads' pace.
-   */
-  static final int ACCOUNT_CHECK_BURST = 5;
-  static final int ACCOUNT_CHECKS_PER_HOUR = 10;
-  /**
-   * Password sign-ins that succeed, per account: a burst of this many, then as many a minute.
-   * The failure throttles bound wrong passwords; without this, one account's right password sent
-   * in a loop from two addresses (each may have 20 checks in flight) kept the hashing threads so
-   * busy that every other password sign-in and registration was refused as busy. Only successes
-   * count, so nobody can use up someone else's by guessing. Roomy enough for a script that runs
-   * the command-line client, which signs in with the password on each run, many times a minute.
-   */
-  static final int PASSWORD_SIGN_INS_PER_MINUTE = 30;
 
   private final AccountStore accounts;
   private final PasswordHasher hasher;
@@ -177,8 +159,12 @@ final class AuthService {
       byAddress.cancel(address);
       throw throttled(wait);
     }
-    wait = !Names.isValidUser(user) ? 0 : limits.peek("sign-in", user,
-        PASSWORD_SIGN_INS_PER_MINUTE / 60.0, PASSWORD_SIGN_INS_PER_MINUTE);
+    // Successes per account (ChatConfig.PasswordLimits): one account's right password sent in
+    // a loop from two addresses kept the hashing threads so busy that every other password
+    // sign-in and registration was refused as busy. Only successes count, so nobody can use up
+    // someone else's by guessing.
+    int signIns = config.passwordLimits().signInsPerMinute();
+    wait = !Names.isValidUser(user) ? 0 : limits.peek("sign-in", user, signIns / 60.0, signIns);
     if (wait > 0) {
       byName.cancel(nameKey);
       byAddress.cancel(address);
@@ -217,8 +203,7 @@ final class AuthService {
           metrics.signInFailed();
           failedEverywhere(address, nameKey);
         } else {
-          limits.tryTake("sign-in", user, PASSWORD_SIGN_INS_PER_MINUTE / 60.0,
-              PASSWORD_SIGN_INS_PER_MINUTE);
+          limits.tryTake("sign-in", user, signIns / 60.0, signIns);
         }
       }
     });
@@ -373,8 +358,9 @@ final class AuthService {
   }
 
   private void takeAccountCheck(String user) throws ChatException {
-    long waitMs = limits.tryTake("account-check", user, ACCOUNT_CHECKS_PER_HOUR / 3600.0,
-        ACCOUNT_CHECK_BURST);
+    ChatConfig.PasswordLimits p = config.passwordLimits();
+    long waitMs = limits.tryTake("account-check", user, p.checksPerHour() / 3600.0,
+        p.checkBurst());
     ChatException.refuseIfWaiting(waitMs,
         "too many password checks for this account; try again later");
   }

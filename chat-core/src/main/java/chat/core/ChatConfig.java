@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param safety the limits that keep one user or address from locking others out
  * @param userLimits what one user, over all its connections, may make the server do for others
  * @param files the limits on uploads (the largest file is {@link Limits#maxUploadBytes()})
+ * @param passwordLimits how often one account's password may be checked
  */
 public record ChatConfig(
     Limits limits,
@@ -34,7 +35,8 @@ public record ChatConfig(
     int maxPendingRequests,
     Safety safety,
     Files files,
-    UserLimits userLimits) {
+    UserLimits userLimits,
+    PasswordLimits passwordLimits) {
 
   public static final String DEFAULT_SERVER_NAME = "chat/0.1.0";
 
@@ -55,6 +57,7 @@ public record ChatConfig(
     requireNonNull(safety, "safety is null");
     requireNonNull(files, "files is null");
     requireNonNull(userLimits, "userLimits is null");
+    requireNonNull(passwordLimits, "passwordLimits is null");
   }
 
   /**
@@ -151,6 +154,28 @@ public record ChatConfig(
       return new UserLimits(readEventsPerSecond, readEventBurst, presenceChangesPerMinute,
           presenceChangeBurst, joinsPerMinute, joinBurst, requestsPerSecond, requestBurst,
           roomReadDeliveriesPerSecond, perMinute, burst);
+    }
+  }
+
+  /**
+   * How often one account's password is checked when it is right (wrong ones are bounded by the
+   * {@link Safety} failure limits). Each check is a slow hash on a small shared pool, so without
+   * these one account's connections could keep it busy enough that every other sign-in is
+   * refused as busy, and a stolen token could guess the password at the pool's pace.
+   *
+   * @param signInsPerMinute password sign-ins that succeed per account per minute, a burst of as
+   *     many (a client that keeps its token signs in with that, which costs no hash)
+   * @param checkBurst checks of a signed-in user's password ({@code password}, {@code
+   *     delete_account}) one account may make at once, right or wrong
+   * @param checksPerHour such checks per account per hour after the burst
+   */
+  public record PasswordLimits(int signInsPerMinute, int checkBurst, int checksPerHour) {
+    public static final PasswordLimits DEFAULTS = new PasswordLimits(30, 5, 10);
+
+    public PasswordLimits {
+      if (signInsPerMinute < 1 || checkBurst < 1 || checksPerHour < 1) {
+        throw new IllegalArgumentException("password limits must be positive");
+      }
     }
   }
 
@@ -269,6 +294,7 @@ public record ChatConfig(
     b.maxUploadBytes = limits.maxUploadBytes();
     b.files = files;
     b.userLimits = userLimits;
+    b.passwordLimits = passwordLimits;
     return b;
   }
 
@@ -291,6 +317,7 @@ public record ChatConfig(
     private long maxUploadBytes = Limits.DEFAULTS.maxUploadBytes();
     private Files files = Files.DEFAULTS;
     private UserLimits userLimits = UserLimits.DEFAULTS;
+    private PasswordLimits passwordLimits = PasswordLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -311,12 +338,14 @@ public record ChatConfig(
     public Builder maxUploadBytes(long v) { maxUploadBytes = v; return this; }
     public Builder files(Files v) { files = v; return this; }
     public Builder userLimits(UserLimits v) { userLimits = v; return this; }
+    public Builder passwordLimits(PasswordLimits v) { passwordLimits = v; return this; }
 
     public ChatConfig build() {
       Limits limits = new Limits(maxFrameBytes, maxTextChars, historyMax, sendPerSecond,
           sendBurst, authTimeoutMs, requestsPerSecond, requestBurst, maxUploadBytes);
       return new ChatConfig(limits, serverName, tokenTtl, passwordIterations, requestsPerSecond,
-          requestBurst, maxTopicChars, maxPendingRequests, safety, files, userLimits);
+          requestBurst, maxTopicChars, maxPendingRequests, safety, files, userLimits,
+          passwordLimits);
     }
   }
 }

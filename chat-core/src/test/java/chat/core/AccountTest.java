@@ -51,7 +51,7 @@ class AccountTest {
   void checksOfTheSignedInUsersPasswordAreBoundedPerAccount() {
     TestClient alice = chat.user("alice");
     TestClient phone = chat.secondSession(alice);
-    for (int i = 0; i < AuthService.ACCOUNT_CHECK_BURST; i++) {
+    for (int i = 0; i < ChatConfig.PasswordLimits.DEFAULTS.checkBurst(); i++) {
       (i % 2 == 0 ? alice : phone).error(new Request.ChangePassword(TestClient.nextId(),
           "guess number " + i, NEW_PASSWORD), ErrorCode.UNAUTHORIZED);
     }

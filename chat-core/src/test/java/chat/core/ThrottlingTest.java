@@ -45,7 +45,7 @@ class ThrottlingTest {
     for (int i = 0; i < 2; i++) { // under the failure limit of 3 for a name
       assertEquals(ErrorCode.UNAUTHORIZED, ((Event.Error) login("alice", "wrong!")).code());
     }
-    for (int i = 0; i < AuthService.PASSWORD_SIGN_INS_PER_MINUTE; i++) {
+    for (int i = 0; i < ChatConfig.PasswordLimits.DEFAULTS.signInsPerMinute(); i++) {
       assertTrue(login("alice", TestChat.PASSWORD) instanceof Event.Ok, "sign-in " + i);
     }
 
@@ -54,6 +54,32 @@ class ThrottlingTest {
     chat.ticker.advance(Duration.ofSeconds(2));
     assertTrue(login("alice", TestChat.PASSWORD) instanceof Event.Ok);
     retryAfter(login("alice", TestChat.PASSWORD));
+  }
+
+  @Test
+  void passwordLimitsAreTheConfiguredOnes() {
+    chat.close();
+    TestChat roomy = new TestChat(ChatConfig.builder().safety(SMALL)
+        .passwordLimits(new ChatConfig.PasswordLimits(40, 7, 60)));
+    try {
+      TestClient alice = roomy.user("alice");
+      for (int i = 0; i < 40; i++) {
+        assertTrue(roomy.connect().call(new Request.Login(TestClient.nextId(), "alice",
+            TestChat.PASSWORD)) instanceof Event.Ok, "sign-in " + i);
+      }
+      assertEquals(1_500L, retryAfter(roomy.connect().call(new Request.Login(
+          TestClient.nextId(), "alice", TestChat.PASSWORD))), "40 a minute: one every 1.5 s");
+
+      for (int i = 0; i < 7; i++) {
+        alice.error(new Request.ChangePassword(TestClient.nextId(), "guess number " + i,
+            "a new password"), ErrorCode.UNAUTHORIZED);
+      }
+      assertEquals(60_000L, alice.error(new Request.ChangePassword(TestClient.nextId(),
+          TestChat.PASSWORD, "a new password"), ErrorCode.RATE_LIMITED).retryAfterMs(),
+          "60 an hour: one a minute");
+    } finally {
+      roomy.close();
+    }
   }
 
   @Test

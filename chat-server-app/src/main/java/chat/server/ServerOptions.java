@@ -84,6 +84,13 @@ final class ServerOptions {
       new Option("login-window-minutes", "15", "how long a failed login counts"),
       new Option("registrations-per-ip-per-hour", "20", "accounts one address may register per "
           + "hour"),
+      new Option("password-sign-ins-per-minute", "30", "password logins that succeed per "
+          + "account per minute (a burst of as many); beyond: rate_limited (token logins are not "
+          + "counted)"),
+      new Option("password-checks-burst", "5", "checks of a signed-in account's password "
+          + "(password change, account deletion), right or wrong, it may make at once"),
+      new Option("password-checks-per-hour", "10", "such checks per account per hour after the "
+          + "burst; beyond: rate_limited"),
       new Option("max-rooms-per-user", "100", "rooms one user may own"),
       new Option("max-memberships-per-user", "1000", "rooms one user may be a member of; a "
           + "join or an invite beyond it is refused (forbidden)"),
@@ -453,6 +460,10 @@ final class ServerOptions {
               (int) number("searches-per-minute", 1, 1_000_000),
               ChatConfig.Safety.DEFAULTS.searchBurst(),
               (int) number("max-memberships-per-user", 1, 10_000_000)))
+          .passwordLimits(new ChatConfig.PasswordLimits(
+              (int) number("password-sign-ins-per-minute", 1, 1_000_000),
+              (int) number("password-checks-burst", 1, 1_000_000),
+              (int) number("password-checks-per-hour", 1, 1_000_000)))
           .userLimits(new ChatConfig.UserLimits(
               (int) number("read-events-per-second", 1, 1_000_000),
               ChatConfig.UserLimits.DEFAULTS.readEventBurst(),

@@ -106,7 +106,9 @@ class ServerOptionsTest {
         "--searches-per-minute", "12", "--read-events-per-second", "4",
         "--presence-changes-per-minute", "20", "--joins-per-minute", "9",
         "--user-requests-per-second", "70", "--room-read-deliveries-per-second", "5000",
-        "--moderation-actions-per-minute", "30", "--max-memberships-per-user", "50");
+        "--moderation-actions-per-minute", "30", "--max-memberships-per-user", "50",
+        "--password-sign-ins-per-minute", "100", "--password-checks-burst", "8",
+        "--password-checks-per-hour", "40");
 
     assertEquals(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"), o.trustedProxies());
     chat.core.ChatConfig.Safety s = o.chatConfig().safety();
@@ -119,6 +121,10 @@ class ServerOptionsTest {
         u.presenceChangeBurst(), 9, u.joinBurst(), 70, u.requestBurst(), 5_000, 30,
         u.moderationBurst()),
         o.chatConfig().userLimits());
+    assertEquals(new chat.core.ChatConfig.PasswordLimits(100, 8, 40),
+        o.chatConfig().passwordLimits());
+    assertEquals(chat.core.ChatConfig.PasswordLimits.DEFAULTS,
+        parse(Map.of()).chatConfig().passwordLimits());
     assertEquals(chat.core.ChatConfig.Safety.DEFAULTS, parse(Map.of()).chatConfig().safety());
     assertEquals(u, parse(Map.of()).chatConfig().userLimits());
     assertEquals(java.util.List.of(), parse(Map.of()).trustedProxies());
