@@ -98,7 +98,8 @@ public final class ChatServer {
     List<Module> modules = new java.util.ArrayList<>(List.of(
         store, new ChatCoreModule(options.chatConfig()), new WebSocketTransportModule(ws), web));
     if (options.redisUrl() != null) {
-      modules.add(new ClusterModule(options.redisUrl(), options.nodeId(), serverMetrics));
+      modules.add(new ClusterModule(options.redisUrl(), options.redisPassword(),
+          options.nodeId(), serverMetrics));
     }
     this.injector = Guice.createInjector(modules);
     serverMetrics.watch(injector.getInstance(ChatService.class),

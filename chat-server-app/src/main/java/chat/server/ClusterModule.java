@@ -22,18 +22,21 @@ final class ClusterModule extends AbstractModule {
   static final String CHANNEL = "chat:events";
 
   private final String url;
+  private final String password; // null: none, or the URL's
   private final String nodeId;
   private final ChatMetrics metrics;
 
-  ClusterModule(String url, String nodeId, ChatMetrics metrics) {
+  ClusterModule(String url, String password, String nodeId, ChatMetrics metrics) {
     this.url = url;
+    this.password = password;
     this.nodeId = nodeId;
     this.metrics = metrics;
   }
 
   @Override
   protected void configure() {
-    Redis redis = Redis.create(url); // connects nothing yet: the core's start does
+    // Connects nothing yet: the core's start does.
+    Redis redis = Redis.create(url, password, Redis.DEFAULT_COMMAND_TIMEOUT);
     RedisSharedLimits limits = new RedisSharedLimits(redis, "chat:limit:");
     OptionalBinder.newOptionalBinder(binder(), NodeBus.class).setBinding()
         .toInstance(new RedisNodeBus(redis, CHANNEL, metrics));

@@ -44,6 +44,9 @@ final class ServerOptions {
       new Option("redis-url", null, "with --store postgres: join the other server nodes on "
           + "this PostgreSQL database through Redis (redis://HOST:PORT, or rediss:// for TLS); "
           + "see docs/scale-out.md"),
+      new Option("redis-password", null, "with --redis-url: the password Redis asks for "
+          + "(requirepass; ElastiCache's AUTH token); never logged, prefer the environment "
+          + "variable to the command line"),
       new Option("node-id", null, "with --redis-url: this node's name among the others "
           + "(letters, digits, '.', '_', '-'; default: host name and process id)"),
       new Option("allowed-origins", null, "comma-separated browser origins allowed to connect, "
@@ -324,6 +327,12 @@ final class ServerOptions {
       throw new OptionsException("--redis-url must start with redis:// or rediss://");
     }
     return url.strip();
+  }
+
+  /** The password of --redis-url's Redis, or null for none (or the one in the URL). */
+  String redisPassword() {
+    String password = values.get("redis-password");
+    return password == null || password.isEmpty() ? null : password;
   }
 
   /** This node's name in the cluster: --node-id, or host name and process id. */

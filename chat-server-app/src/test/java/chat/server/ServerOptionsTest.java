@@ -88,9 +88,12 @@ class ServerOptionsTest {
 
   @Test
   void aClusterNodeTakesRedisAndItsNameFromFlagsOrEnvironment() throws Exception {
-    ServerOptions o = parse(Map.of("CHAT_REDIS_URL", "rediss://cache:6380"), "--store",
+    ServerOptions o = parse(Map.of("CHAT_REDIS_URL", "rediss://cache:6380",
+        "CHAT_REDIS_PASSWORD", "t0ken"), "--store",
         "postgres", "--postgres-url", "jdbc:postgresql://db/chat", "--node-id", "web-1");
     assertEquals("rediss://cache:6380", o.redisUrl());
+    assertEquals("t0ken", o.redisPassword());
+    assertNull(parse(Map.of()).redisPassword());
     assertEquals("web-1", o.nodeId());
     assertNull(parse(Map.of()).redisUrl());
     String byDefault = parse(Map.of()).nodeId();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class RedisPing {
   private static final int TIMEOUT_MS = 1000;
   private static final String PONG = "+PONG\r\n";
+  private static final String OK = "+OK\r\n";
 
   private RedisPing() {}
 
@@ -22,14 +23,25 @@ public final class RedisPing {
    * a second); false while nothing listens, or it answers anything else (e.g. {@code -LOADING}).
    */
   public static boolean answers(int port) {
+    return answers(port, null);
+  }
+
+  /**
+   * As {@link #answers(int)}, for a server that asks for {@code password} ({@code requirepass};
+   * null: none): it must take the password ({@code AUTH}) and then answer {@code PING}. The
+   * password is sent as an inline command: letters and digits only.
+   */
+  public static boolean answers(int port, String password) {
+    String expected = (password == null ? "" : OK) + PONG;
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MS);
       s.setSoTimeout(TIMEOUT_MS);
       OutputStream out = s.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(((password == null ? "" : "AUTH " + password + "\r\n") + "PING\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      byte[] reply = s.getInputStream().readNBytes(PONG.length());
-      return new String(reply, StandardCharsets.US_ASCII).equals(PONG);
+      byte[] reply = s.getInputStream().readNBytes(expected.length());
+      return new String(reply, StandardCharsets.US_ASCII).equals(expected);
     } catch (IOException e) {
       return false; // not listening yet, or closed on us
     }

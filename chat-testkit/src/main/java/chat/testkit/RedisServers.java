@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +24,21 @@ public final class RedisServers {
    */
   public static Process launch(Path binary, Path dir, int port, Duration startTimeout)
       throws IOException, InterruptedException {
-    List<String> command = List.of(binary.toString(), "--bind", "127.0.0.1",
+    return launch(binary, dir, port, startTimeout, null);
+  }
+
+  /**
+   * As {@link #launch(Path, Path, int, Duration)}, asking clients for {@code password}
+   * ({@code --requirepass}, letters and digits; null: none), as ElastiCache's AUTH token does.
+   */
+  public static Process launch(Path binary, Path dir, int port, Duration startTimeout,
+      String password) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "--bind", "127.0.0.1",
         "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
-        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log");
+        "--dir", dir.toString(), "--daemonize", "no", "--logfile", "server.log"));
+    if (password != null) {
+      command.addAll(List.of("--requirepass", password));
+    }
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()))
         .start();
@@ -35,7 +48,7 @@ public final class RedisServers {
         throw new IOException("redis-server exited with " + p.exitValue() + " on port " + port
             + "\n" + logs(dir));
       }
-      if (RedisPing.answers(port)) {
+      if (RedisPing.answers(port, password)) {
         return p;
       }
       p.waitFor(20, TimeUnit.MILLISECONDS); // polls the port; returns early if it exits

@@ -39,7 +39,8 @@ final class OutageLog {
     return down.get();
   }
 
-  private static String describe(Throwable failure) {
+  /** The innermost cause of {@code failure}: Lettuce's "unable to connect" wraps the reason. */
+  static String describe(Throwable failure) {
     if (failure == null) {
       return "no connection";
     }

@@ -72,6 +72,15 @@ public final class Redis implements AutoCloseable {
 
   /** As {@link #create(String)}, with the time a command may take before it fails. */
   public static Redis create(String url, Duration commandTimeout) {
+    return create(url, null, commandTimeout);
+  }
+
+  /**
+   * As {@link #create(String, Duration)}, signing in with {@code password} (Redis' {@code
+   * requirepass}, ElastiCache's AUTH token), which then wins over one in the URL; null: the
+   * URL's, if any. Kept out of the URL, the password never shows in {@link #toString}.
+   */
+  public static Redis create(String url, String password, Duration commandTimeout) {
     Objects.requireNonNull(url, "url is null");
     Objects.requireNonNull(commandTimeout, "commandTimeout is null");
     if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
@@ -85,6 +94,9 @@ public final class Redis implements AutoCloseable {
           e);
     }
     uri.setTimeout(commandTimeout);
+    if (password != null) {
+      uri.setAuthentication((CharSequence) password);
+    }
     return new Redis(url, uri, commandTimeout);
   }
 

@@ -102,7 +102,7 @@ public final class RedisNodeBus implements NodeBus {
       }
       stop();
       throw new IllegalStateException("cannot subscribe to " + channel + " on Redis at "
-          + redis + ": " + e.getMessage(), e);
+          + redis + ": " + OutageLog.describe(e), e);
     }
     synchronized (lock) {
       subscribed = true;

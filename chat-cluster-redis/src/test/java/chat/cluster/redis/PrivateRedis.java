@@ -33,9 +33,23 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final long STOP_TIMEOUT_S = 10;
 
+  private final String password; // null: none
   private Path dir;
   private int port;
   private Process process; // null while stopped
+
+  /** A Redis that asks for no password. */
+  public PrivateRedis() {
+    this(null);
+  }
+
+  /**
+   * A Redis that asks every client for {@code password} ({@code --requirepass}, letters and
+   * digits), as ElastiCache's AUTH token does; also after a restart.
+   */
+  public PrivateRedis(String password) {
+    this.password = password;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -68,6 +82,11 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
   /** {@code redis://127.0.0.1:PORT}; the same across restarts. */
   public String url() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  /** The password it asks for, or null. */
+  public String password() {
+    return password;
   }
 
   /** The port the server listens on (127.0.0.1); the same across restarts. */
@@ -136,7 +155,7 @@ public final class PrivateRedis implements BeforeAllCallback, AfterAllCallback {
   }
 
   private void launch(Path binary) throws IOException, InterruptedException {
-    process = RedisServers.launch(binary, dir, port, START_TIMEOUT);
+    process = RedisServers.launch(binary, dir, port, START_TIMEOUT, password);
   }
 
   /**

@@ -27,16 +27,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three server jars on one PostgreSQL and one Redis: users on different nodes talk as if on
- * one server; three senders on three nodes into one room give every receiver on every node the
- * same gap-free order; Redis killed and restarted mid-stream loses no acknowledged message for
+ * Three server jars on one PostgreSQL and one Redis (which asks for a password, as the cloud
+ * deployment's does): users on different nodes talk as if on one server; three senders on three
+ * nodes into one room give every receiver on every node the same gap-free order; Redis killed and restarted mid-stream loses no acknowledged message for
  * any receiver, and afterwards every node sees who is online on every other.
  */
 class ClusterIT {
   @RegisterExtension
   static final PrivatePostgres postgres = PrivatePostgres.fast();
+  /** As ElastiCache's AUTH token in deploy/cloudformation/chat-cluster.yaml. */
+  private static final String REDIS_PASSWORD = "aut0kenOfTheStack";
   @RegisterExtension
-  static final PrivateRedis redis = new PrivateRedis();
+  static final PrivateRedis redis = new PrivateRedis(REDIS_PASSWORD);
 
   private static final AtomicInteger TESTS = new AtomicInteger();
   @TempDir static Path tmp;
@@ -52,6 +54,7 @@ class ClusterIT {
     for (int i = 0; i < 3; i++) {
       nodes.add(ServerProcess.start(tmp.resolve("node" + i), "--store", "postgres",
           "--postgres-url", db, "--redis-url", redis.url(), "--node-id", "node" + i,
+          "--redis-password", REDIS_PASSWORD,
           "--send-per-second", "10000", "--send-burst", "10000", "--requests-per-second",
           "10000", "--request-burst", "10000"));
     }
