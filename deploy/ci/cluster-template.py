@@ -226,6 +226,13 @@ redis_subnets = res.get(rp.get('CacheSubnetGroupName', {}).get('Ref'), {}).get('
 check(private(redis_subnets.get('SubnetIds', [])), 'Redis is in private subnets (no route out)')
 check(rp.get('TransitEncryptionEnabled') is True and rp.get('AtRestEncryptionEnabled') is True,
       'Redis is encrypted in transit and at rest')
+token = rp.get('AuthToken', {})
+token = token.get('Fn::Sub', '') if isinstance(token, dict) else ''
+token_secret = re.fullmatch(r'\{\{resolve:secretsmanager:\$\{(\w+)\}:SecretString:token\}\}', token)
+db_secret = re.search(r'\$\{(\w+)\}', secret)
+check(bool(token_secret) and token_secret.group(1) in secrets
+      and token_secret.group(1) != (db_secret.group(1) if db_secret else None),
+      "Redis asks for an AUTH token, the stack's own Secrets Manager secret")
 
 # The user-data: no secret, the cluster's settings.
 check('{{resolve' not in user_data_text and 'MasterUserPassword' not in user_data_text
@@ -234,9 +241,18 @@ check('{{resolve' not in user_data_text and 'MasterUserPassword' not in user_dat
 role = next(iter(of_type('AWS::IAM::Role').values()), {'Properties': {}})
 statements = [s for p in role['Properties'].get('Policies', [])
               for s in p['PolicyDocument']['Statement'] if isinstance(s, dict) and 'Action' in s]
-reads = [s['Resource'] for s in statements if 'secretsmanager:GetSecretValue' in str(s['Action'])]
-check(reads and all(r in [ref(n) for n in secrets] for r in reads),
-      "the nodes' role reads that one secret")
+reads = [r for s in statements if 'secretsmanager:GetSecretValue' in str(s['Action'])
+         for r in (s['Resource'] if isinstance(s['Resource'], list) else [s['Resource']])]
+check(reads and all(r in [ref(n) for n in secrets] for r in reads)
+      and len(reads) == len(secrets),
+      "the nodes' role reads the stack's secrets (database password, Redis token) and no other")
+deploy_env = dict(line.split('=', 1) for line in files.get('/etc/chat/deploy.env', '').splitlines()
+                  if '=' in line and not line.startswith('#'))
+bootstrap = files.get('/usr/local/sbin/chat-bootstrap', '')
+check(token_secret is not None and deploy_env.get('REDIS_SECRET') == f'${{{token_secret.group(1)}}}'
+      and 'CHAT_REDIS_PASSWORD=' in bootstrap and 'secrets.env' in bootstrap
+      and 'CHAT_REDIS_PASSWORD' not in files.get('/etc/chat/chat.env', 'CHAT_REDIS_PASSWORD'),
+      "a node reads Redis' token at boot into secrets.env (CHAT_REDIS_PASSWORD), never user-data")
 check(env.get('CHAT_STORE') == 'postgres', 'chat.env: CHAT_STORE=postgres')
 check('sslmode=verify-full' in env.get('CHAT_POSTGRES_URL', '')
       and env.get('CHAT_POSTGRES_URL', '').startswith(
