@@ -8,9 +8,10 @@ import java.util.Locale;
 /**
  * How search sees text: as words, each a run of letters and digits (combining marks included),
  * lower-cased, with the accents of Latin letters removed ({@code Café} is the word {@code cafe}).
- * A query matches a text when every query word is a prefix of some word of the text. This is what
- * SQLite's FTS5 {@code unicode61 remove_diacritics 2} tokenizer does with prefix queries, so the
- * memory store finds what the SQLite store finds.
+ * A query matches a text when every query word is a prefix of some word of the text. Every store
+ * searches these words: the memory store matches them here, PostgreSQL keeps them as a tsvector's
+ * lexemes, and SQLite's FTS5 index is given them (schema V8), so each finds what the others find.
+ * A change to what this class makes of a text needs the stores' indexes rebuilt.
  */
 public final class SearchText {
   private SearchText() {}

@@ -62,6 +62,33 @@ public abstract class MessageSearchContract extends MessageStoreFixture {
   }
 
   @Test
+  void wordsOfEveryScriptAreMatchedFromTheirStartMarksIncluded() {
+    say(GENERAL, "alice", "हिन्दी में");
+    say(GENERAL, "bob", "हाथ");
+    say(GENERAL, "carol", "สวัสดี ครับ");
+    say(GENERAL, "dave", "สวยงาม");
+
+    // A vowel sign is part of its word: हि starts हिन्दी only, not every word on ह.
+    assertEquals(List.of("हिन्दी में"), texts(search(List.of(GENERAL), "हि")));
+    assertEquals(List.of("हाथ"), texts(search(List.of(GENERAL), "हा")));
+    assertEquals(List.of("สวัสดี ครับ"), texts(search(List.of(GENERAL), "สวั")));
+  }
+
+  @Test
+  void composedAndDecomposedTextAreTheSameWords() {
+    say(GENERAL, "alice", "\u03ac\u03bb\u03c6\u03b1 composed"); // ά as one character
+    say(GENERAL, "bob", "\u03b1\u0301\u03bb\u03c6\u03b1 decomposed"); // α and an accent
+    say(GENERAL, "carol", "\u304b\u3099 decomposed"); // か and a voicing mark: が
+    say(GENERAL, "dave", "\u01e3sir and \u01ffre"); // ǣ and ǿ: Latin letters with accents
+
+    assertEquals(List.of("\u03b1\u0301\u03bb\u03c6\u03b1 decomposed",
+        "\u03ac\u03bb\u03c6\u03b1 composed"), texts(search(List.of(GENERAL), "\u03ac\u03bb")));
+    assertEquals(List.of("\u304b\u3099 decomposed"), texts(search(List.of(GENERAL), "\u304c")));
+    assertEquals(List.of("\u01e3sir and \u01ffre"), texts(search(List.of(GENERAL), "\u00e6sir")));
+    assertEquals(List.of("\u01e3sir and \u01ffre"), texts(search(List.of(GENERAL), "\u01ffre")));
+  }
+
+  @Test
   void queryWordsThatLookLikeOperatorsAreJustWords() {
     say(GENERAL, "alice", "salt OR pepper, NOT sugar NEAR the stove");
     say(GENERAL, "bob", "salt and pepper");

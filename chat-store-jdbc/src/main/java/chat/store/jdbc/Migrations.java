@@ -236,8 +236,40 @@ final class Migrations {
   static final Migration V7 = new Migration(7, "files summed by owner",
       List.of("CREATE INDEX files_by_owner ON files (owner, size)"));
 
+  /**
+   * Search finds the words the memory and PostgreSQL stores find. FTS5's unicode61 tokenizer
+   * split words at combining marks (हि matched every word on ह, the Thai สวั every word on ส),
+   * indexed composed and decomposed text differently, and kept the accents of Latin letters
+   * outside Latin-1 ({@code ǣsir} was found by no query). message_search now indexes the words
+   * of {@link chat.core.store.SearchText}, which {@code search_words} (a function of this
+   * store's connections, {@link SqliteSearchWords}) makes of each text; its {@code ascii}
+   * tokenizer splits them only at the spaces between them. The content is a view of those
+   * words, which 'rebuild' reads to index every message already stored; the triggers give FTS5
+   * the old text's words to take out.
+   */
+  static final Migration V8 = new Migration(8, "search indexes the words every store finds",
+      List.of(
+          "DROP TRIGGER message_search_update",
+          "DROP TRIGGER message_search_delete",
+          "DROP TABLE message_search",
+          "CREATE VIEW message_words AS"
+              + " SELECT rowid AS id, search_words(text) AS text FROM messages",
+          "CREATE VIRTUAL TABLE message_search USING fts5(text, content='message_words',"
+              + " content_rowid='id', tokenize='ascii')",
+          "INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1)",
+          "INSERT INTO message_search (message_search) VALUES ('rebuild')",
+          "CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages"
+              + " WHEN old.text IS NOT new.text BEGIN"
+              + " INSERT INTO message_search (message_search, rowid, text)"
+              + " VALUES ('delete', old.rowid, search_words(old.text));"
+              + " INSERT INTO message_search (rowid, text)"
+              + " VALUES (new.rowid, search_words(new.text)); END",
+          "CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN"
+              + " INSERT INTO message_search (message_search, rowid, text)"
+              + " VALUES ('delete', old.rowid, search_words(old.text)); END"));
+
   /** Every migration, in order. */
-  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5, V6, V7);
+  static final List<Migration> ALL = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 
   private Migrations() {}
 

@@ -151,7 +151,14 @@ public final class SqliteBackup {
   private static Connection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(SqliteDatabase.BUSY_TIMEOUT_MS);
-    return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try {
+      SqliteSearchWords.register(c); // the search index's content, should a check read it
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   /** The ids of the complete files in {@code dir} (not the part files of uploads under way). */

@@ -204,7 +204,7 @@ final class SqliteBatchAppender implements BatchAppender {
               + " ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq"));
       made.add(c.prepareStatement("SELECT max(rowid) FROM messages"));
       made.add(c.prepareStatement("INSERT INTO message_search (rowid, text)"
-          + " SELECT rowid, text FROM messages WHERE rowid > ?"));
+          + " SELECT rowid, search_words(text) FROM messages WHERE rowid > ?"));
     } catch (SQLException | RuntimeException e) {
       for (PreparedStatement ps : made) {
         try {

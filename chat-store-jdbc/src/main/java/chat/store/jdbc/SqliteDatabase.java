@@ -167,6 +167,7 @@ final class SqliteDatabase implements JdbcDatabase {
     config.setGetGeneratedKeys(false);
     Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement s = c.createStatement()) {
+      SqliteSearchWords.register(c);
       switch (role) {
         case READER -> s.execute("PRAGMA query_only = ON");
         case WRITER -> {

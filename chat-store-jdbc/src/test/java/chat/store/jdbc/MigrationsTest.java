@@ -367,6 +367,60 @@ class MigrationsTest {
     }
   }
 
+  /**
+   * V8 indexes the words every store finds: the messages of a V7 database are indexed again
+   * (a prefix is matched within a Devanagari word, not at each of its marks), and an edit and a
+   * delete of such a message take its words out as the new index put them in (FTS5's
+   * integrity check fails otherwise).
+   */
+  @Test
+  void v8IndexesTheWordsOfAV7DatabaseAsTheOtherStoresFindThem() throws Exception {
+    ConvId general = ConvId.room("general");
+    SqliteDatabase v7 = open(Migrations.ALL.subList(0, 7));
+    v7.transaction(c -> {
+      Sql.update(c, "INSERT INTO conversations (conv, user_a, user_b, last_seq)"
+          + " VALUES ('#general', NULL, NULL, 4)");
+      Sql.update(c, "INSERT INTO messages (conv, seq, sender, cid, text, ts, deleted) VALUES"
+          + " ('#general', 1, 'alice', 'c1', 'हिन्दी notes', 100, 0),"
+          + " ('#general', 2, 'bob', 'c2', 'हाथ notes', 101, 0),"
+          + " ('#general', 3, 'bob', 'c3', '', 102, 1),"
+          + " ('#general', 4, 'carol', 'c4', 'Ǣsir notes', 103, 0)");
+      return null;
+    });
+    v7.close();
+
+    SqliteDatabase v8 = open(Migrations.ALL);
+    SqliteMessageStore messages = new SqliteMessageStore(v8);
+    messages.start();
+    try {
+      assertEquals(Migrations.ALL.size() - 7, v8.appliedMigrations());
+      assertEquals(List.of(1L), seqs(messages, general, "हि"));
+      assertEquals(List.of(4L), seqs(messages, general, "ǣs"));
+      assertEquals(List.of(4L, 2L, 1L), seqs(messages, general, "notes"));
+
+      messages.change(general, 1, new MessageChange.Edit("alice", "हिन्दी draft", List.of(), 200));
+      messages.change(general, 4, new MessageChange.Delete("carol", 201));
+      assertEquals(List.of(2L), seqs(messages, general, "notes"));
+      assertEquals(List.of(1L), seqs(messages, general, "draft"));
+      assertEquals(List.of(), seqs(messages, general, "ǣs"));
+      v8.transaction(c -> {
+        try (Statement s = c.createStatement()) {
+          s.execute("INSERT INTO message_search (message_search, rank)"
+              + " VALUES ('integrity-check', 1)");
+        }
+        return null;
+      });
+    } finally {
+      messages.stop();
+      v8.close();
+    }
+  }
+
+  private static List<Long> seqs(SqliteMessageStore messages, ConvId conv, String query) {
+    return messages.search(new SearchQuery(List.of(conv), chat.core.store.SearchText.words(query),
+        null, 10)).stream().map(StoredMessage::seq).toList();
+  }
+
   /** A migration that fails part-way is rolled back whole; the database stays as it was. */
   @Test
   void failedMigrationLeavesNothingBehind() throws Exception {

@@ -47,8 +47,10 @@ final class OpenStore implements AutoCloseable {
 
   /** A separate, plain JDBC connection to the same file, as another process would have. */
   static Connection rawConnection(Path dir) throws SQLException {
-    return DriverManager.getConnection(
+    Connection c = DriverManager.getConnection(
         "jdbc:sqlite:" + dir.resolve(SqliteDatabase.FILE_NAME).toAbsolutePath());
+    SqliteSearchWords.register(c); // the search index's content (FTS5's checks read it)
+    return c;
   }
 
   @Override
