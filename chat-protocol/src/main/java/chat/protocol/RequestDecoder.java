@@ -37,15 +37,19 @@ final class RequestDecoder {
       return new DecodeResult.Invalid(null, e.getMessage());
     } catch (MalformedJsonException e) {
       String text = e.getMessage();
-      return new DecodeResult.Invalid(null, text != null && text.startsWith("Nesting limit")
-          ? "nesting deeper than " + FrameCodec.MAX_NESTING + " levels" : "not valid JSON");
+      return new DecodeResult.Invalid(idOfBroken(frame),
+          text != null && text.startsWith("Nesting limit")
+              ? "nesting deeper than " + FrameCodec.MAX_NESTING + " levels"
+              : text != null && text.startsWith("Unpaired surrogate")
+                  ? "not valid JSON: a string holds half of a surrogate pair"
+                  : "not valid JSON");
     } catch (NumberFormatException | IllegalStateException e) {
-      return new DecodeResult.Invalid(null, "not valid JSON");
+      return new DecodeResult.Invalid(idOfBroken(frame), "not valid JSON");
     } catch (IOException e) {
-      return new DecodeResult.Invalid(null, "not valid JSON");
+      return new DecodeResult.Invalid(idOfBroken(frame), "not valid JSON");
     } catch (RuntimeException e) {
       // Gson reports some malformed input (e.g. nesting limit) as unchecked exceptions.
-      return new DecodeResult.Invalid(null, "not valid JSON");
+      return new DecodeResult.Invalid(idOfBroken(frame), "not valid JSON");
     }
 
     Fields f = new Fields(fields);
@@ -250,6 +254,40 @@ final class RequestDecoder {
       throw new InvalidFrame("trailing data after the JSON object");
     }
     return fields;
+  }
+
+  /**
+   * The {@code id} of a frame that is not valid JSON, if a lenient reading of its top-level
+   * object finds one (a string of at most {@link Request#MAX_ID_CHARS}) before it breaks, else
+   * null: so that a request refused for, say, half a surrogate pair in its text still gets its
+   * one reply under its id, and its client does not wait for it forever.
+   */
+  private static String idOfBroken(String frame) {
+    if (frame == null) {
+      return null;
+    }
+    try {
+      JsonReader reader = new JsonReader(new StringReader(frame));
+      reader.setStrictness(Strictness.LENIENT);
+      reader.setNestingLimit(FrameCodec.MAX_NESTING);
+      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+        return null;
+      }
+      reader.beginObject();
+      while (reader.hasNext()) {
+        if (reader.nextName().equals("id")) {
+          if (reader.peek() != JsonToken.STRING) {
+            return null;
+          }
+          String id = reader.nextString();
+          return id.length() <= Request.MAX_ID_CHARS ? id : null;
+        }
+        reader.skipValue();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null; // broken before the id
+    }
   }
 
   /** Reads a value: String, Boolean, {@link NumberLiteral}, null, or {@link #STRUCTURE}. */

@@ -370,15 +370,15 @@ class RequestDecoderMalformedTest {
 
   /**
    * Nesting counts the top-level object: {@link FrameCodec#MAX_NESTING} levels in all are
-   * accepted, one more is rejected with a reason naming the limit.
+   * accepted, one more is rejected with a reason naming the limit (under the id read before it).
    */
   @Test
   void nestingDeeperThanLimit() {
     int limit = FrameCodec.MAX_NESTING;
     assertEquals(new Request.Ping("3"), assertValid(nested(limit - 1)));
 
-    assertInvalid(nested(limit), null, "nesting deeper than " + limit + " levels");
-    assertInvalid(nested(10_000), null, "nesting deeper than " + limit + " levels");
+    assertInvalid(nested(limit), "3", "nesting deeper than " + limit + " levels");
+    assertInvalid(nested(10_000), "3", "nesting deeper than " + limit + " levels");
     // Also when the deep value sits in a known field.
     assertInvalid("{\"type\":\"join\",\"room\":" + "{\"a\":".repeat(limit) + "1"
         + "}".repeat(limit + 1), null, "nesting deeper than " + limit + " levels");
@@ -434,12 +434,15 @@ class RequestDecoderMalformedTest {
 
   // --- strings: control characters, surrogates, length ---------------------------------------
 
-  /** Raw control characters inside strings are not JSON; escaped ones are fine. */
+  /**
+   * Raw control characters inside strings are not JSON (refused under the request's id, read
+   * before them); escaped ones are fine.
+   */
   @Test
   void controlCharacters() {
     for (char c : new char[] {'\u0000', '\u0001', '\t', '\n', '\r', '\u001f'}) {
       assertInvalid("{\"type\":\"send\",\"id\":\"3\",\"to\":\"@bob\",\"text\":\"a" + c
-          + "b\",\"cid\":\"c\"}", null, "not valid JSON");
+          + "b\",\"cid\":\"c\"}", "3", "not valid JSON");
     }
     assertEquals(new Request.Send("3", "@bob", "a\u0000\t\n\u001fb", "c"), assertValid(
         "{\"type\":\"send\",\"id\":\"3\",\"to\":\"@bob\",\"text\":\"a\\u0000\\t\\n\\u001fb\","
@@ -450,13 +453,21 @@ class RequestDecoderMalformedTest {
             + "\"cid\":\"c\"}"));
   }
 
-  /** Lone surrogates, escaped or raw, are rejected; a proper pair is one character. */
+  /**
+   * Lone surrogates, escaped or raw, are rejected, under the request's id when it can be read
+   * (before or after the broken string); a proper pair is one character.
+   */
   @Test
   void loneSurrogates() {
     for (String text : List.of("\\ud800", "a\\udc00b", "\\ude00\\ud83d", "\ud800", "a\udc00")) {
       assertInvalid("{\"type\":\"send\",\"id\":\"3\",\"to\":\"@bob\",\"text\":\"" + text
-          + "\",\"cid\":\"c\"}", null, "not valid JSON");
+          + "\",\"cid\":\"c\"}", "3", "not valid JSON: a string holds half of a surrogate pair");
+      assertInvalid("{\"type\":\"send\",\"to\":\"@bob\",\"cid\":\"" + text
+          + "\",\"text\":\"hi\",\"id\":\"4\"}", "4",
+          "not valid JSON: a string holds half of a surrogate pair");
     }
+    assertInvalid("{\"type\":\"send\",\"id\":[\"3\"],\"text\":\"\\ud800\"}", null,
+        "not valid JSON: a string holds half of a surrogate pair");
     assertEquals(new Request.Send("3", "@bob", "\uD83D\uDE00\uD83D\uDE00", "c"), assertValid(
         "{\"type\":\"send\",\"id\":\"3\",\"to\":\"@bob\",\"text\":\"\\ud83d\\ude00\uD83D\uDE00\","
             + "\"cid\":\"c\"}"));
