@@ -49,9 +49,20 @@ export function setChildren(el, ...children) {
  * without giving the page a handle on this one.
  */
 export function messageTextNodes(text) {
-  return linkify(text).map((part) => (part.url
-    ? h('a', { href: part.url, rel: 'noopener noreferrer', target: '_blank' }, part.text)
-    : document.createTextNode(part.text)));
+  return linkify(text).flatMap((part) => (part.url
+    ? linkNodes(part)
+    : [document.createTextNode(part.text)]));
+}
+
+/**
+ * A link as typed, and, when its text may not say where it goes (`part.host`: a user part
+ * before an `@`, a host outside ASCII), the host it goes to beside it.
+ */
+function linkNodes(part) {
+  const link = h('a', { href: part.url, rel: 'noopener noreferrer', target: '_blank' }, part.text);
+  if (!part.host) return [link];
+  return [link, h('span', { class: 'link-host', title: `This link goes to ${part.host}` },
+    ` (goes to ${part.host})`)];
 }
 
 /**
@@ -63,7 +74,7 @@ export function messageBodyNodes(text, mentions, me) {
   const nodes = [];
   for (const part of linkify(text)) {
     if (part.url) {
-      nodes.push(h('a', { href: part.url, rel: 'noopener noreferrer', target: '_blank' }, part.text));
+      nodes.push(...linkNodes(part));
       continue;
     }
     for (const piece of splitMentions(part.text, mentions)) {

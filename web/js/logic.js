@@ -91,6 +91,8 @@ const CLOSING = { ')': '(', ']': '[', '}': '{' };
  * Splits message text into parts: {text} for plain text and {url, text} for http(s) links.
  * Only what `new URL` accepts with protocol http: or https: becomes a link; trailing punctuation
  * and unbalanced closing brackets stay text. Concatenating every part's `text` gives the input.
+ * A link whose text may not say where it goes also has `host`, the host the browser will reach,
+ * for the view to show beside it (see `revealedHost`).
  */
 export function linkify(input) {
   const text = String(input ?? '');
@@ -102,7 +104,8 @@ export function linkify(input) {
     const url = safeHttpUrl(candidate);
     if (!url) continue;
     if (start > last) parts.push({ text: text.slice(last, start) });
-    parts.push({ url, text: candidate });
+    const host = revealedHost(candidate, url);
+    parts.push(host ? { url, text: candidate, host } : { url, text: candidate });
     last = start + candidate.length;
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
@@ -135,6 +138,23 @@ function trimCandidate(candidate) {
     }
   }
   return candidate.slice(0, end);
+}
+
+/**
+ * The host `href` leads to, when the text it was typed as may not say it: a user part before an
+ * `@` (`https://bank.example@evil.test/` goes to evil.test), or a host written with characters
+ * outside ASCII (`https://аpple.com`, with a Cyrillic а, is not apple.com; shown as the browser
+ * reaches it, `xn--pple-43d.com`). Undefined for every other link.
+ */
+export function revealedHost(candidate, href) {
+  const url = new URL(href);
+  const afterScheme = candidate.slice(candidate.indexOf('//') + 2);
+  const authority = afterScheme.split(/[/?#\\]/, 1)[0];
+  if (url.username || url.password || authority.includes('@')
+    || /[^\x21-\x7e]/.test(authority)) {
+    return url.hostname;
+  }
+  return undefined;
 }
 
 /** The normalized href if `candidate` parses as an http: or https: URL with a host, else null. */

@@ -142,6 +142,24 @@ describe('linkify', () => {
     }
   });
 
+  test('a link that may not say where it goes carries the host it goes to', () => {
+    const userPart = linkify('log in at https://bank.example@evil.test/login now');
+    assert.deepEqual(userPart[1], {
+      url: 'https://bank.example@evil.test/login',
+      text: 'https://bank.example@evil.test/login',
+      host: 'evil.test',
+    });
+    assert.equal(joined(userPart), 'log in at https://bank.example@evil.test/login now');
+    const cyrillic = linkify('https://\u0430pple.com/id'); // а is Cyrillic
+    assert.equal(cyrillic[0].host, 'xn--pple-43d.com');
+    assert.equal(cyrillic[0].url, 'https://xn--pple-43d.com/id');
+    assert.equal(linkify('https://b\u00fccher.example').at(0).host, 'xn--bcher-kva.example');
+    for (const plain of ['https://example.org/a@b', 'https://example.org/?q=\u00e9t\u00e9',
+      'http://x.test:8080/p#@frag']) {
+      assert.equal(linkify(plain)[0].host, undefined, plain);
+    }
+  });
+
   test('a link ends before a text-direction control', () => {
     const text = 'https://evil.example/\u202egnp.exe';
     const parts = linkify(text);

@@ -149,6 +149,34 @@ class BrowserChatIT {
     }
   }
 
+  /**
+   * A link whose text may not say where it goes (a user part before an {@code @}, a host with a
+   * Cyrillic letter) shows the host it goes to beside it; an ordinary link does not.
+   */
+  @Test
+  void linksThatMayHideWhereTheyGoShowTheirHost() {
+    createRoom(alice, "links", "");
+    bob.goTo("#links");
+    String userPart = "sign in at https://bank.example@evil.test/login";
+    String cyrillic = "https://\u0430pple.com/id"; // а is Cyrillic
+    String plain = "notes: https://example.org/notes";
+    alice.send(userPart, true);
+    alice.send(cyrillic, true);
+    alice.send(plain, true);
+    bob.awaitMessage("alice", userPart + " (goes to evil.test)");
+    bob.awaitMessage("alice", cyrillic + " (goes to xn--pple-43d.com)");
+    bob.awaitMessage("alice", plain);
+    for (Browser b : List.of(alice, bob)) {
+      b.awaitMessage("alice", plain);
+      assertEquals(List.of("https://bank.example@evil.test/login", cyrillic,
+          "https://example.org/notes"), b.driver.findElements(By.cssSelector(
+          "[role=log] li.message .message-text a")).stream().map(WebElement::getText).toList());
+      assertEquals(2, b.driver.findElements(By.cssSelector(
+          "[role=log] li.message .message-text .link-host")).size(), b.name);
+      b.assertAccessible("links with their hosts");
+    }
+  }
+
   /** Creates a room through the New room dialog and waits until it is open. */
   static void createRoom(Browser b, String name, String topic) {
     b.button("New room").click();
